@@ -1,0 +1,135 @@
+# Cairn - the toolchain, the flags, and the kit-wide targets.
+# The per-stage rules (labN, labN-qemu, ...) are in GNUmakefile.labs.
+# `make help` lists every target.
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+BUILD   ?= build
+OBJ     := $(BUILD)/obj
+PYTHON  ?= python3
+CC      := gcc
+OBJDUMP := objdump
+NM      := nm
+QEMU    ?= qemu-system-i386
+GDB     ?= gdb
+
+# Kernel flags (gcc 12, binutils 2.40). Why each one:
+#   -m32 -march=i686          32-bit code; i686 for rdtsc and cmov
+#   -ffreestanding -nostdlib  no hosted C library; we provide memcpy & co.
+#   -fno-pie -fno-pic         absolute addresses: the kernel is linked at 1 MiB
+#   -fno-stack-protector      there is no __stack_chk_fail to call
+#   -mgeneral-regs-only       no x87/MMX/SSE state: interrupt handlers don't save it
+#   -fno-asynchronous-unwind-tables  no .eh_frame to discard
+#   -fno-omit-frame-pointer   ebp chains make backtraces and gdb reliable
+#   -fno-tree-loop-distribute-patterns  stop gcc turning memset's loop into memset()
+KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pie -fno-pic \
+           -fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+           -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
+           -O2 -g -Wall -Wextra -Werror -MMD -MP
+KINC    := -Ikernel/include
+KLDFLAGS := -m32 -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,boot/kernel.ld \
+            -Wl,-z,noexecstack -Wl,--fatal-warnings
+
+# The machine every run and every test uses: pinned so that a newer QEMU's
+# defaults cannot change what a stage sees (TOOLCHAIN.md 1, DESIGN.md Grader).
+QEMU_MACHINE := -machine pc-i440fx-7.2 -m 64 -nodefaults -no-reboot \
+                -device VGA,addr=02.0 -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# Host tests: native x86-64 (this host cannot run 32-bit programs), sanitized.
+HOSTCC     ?= gcc
+HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer -Ikernel/include
+
+# Quiet by default ("CC kernel/kmain.c"); V=1 shows whole command lines.
+ifeq ($(V),1)
+Q :=
+say =
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# Deps are checked once per build tree; `make deps` checks again.
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+include GNUmakefile.labs
+
+.PHONY: help deps test host-tests grader-tests bench handout handout-check clean \
+        compile_commands.json all
+
+help:
+	@echo "Cairn - an i386 teaching kernel and its labs.  Stages: $(STAGES)"
+	@echo
+	@echo "Run a stage (N = $(STAGES)):"
+	@echo "  make labN            build build/labN/kernel.elf (+ kernel.sym, kernel.asm)"
+	@echo "  make labN-qemu       boot it in QEMU: console here, VGA window if a display exists"
+	@echo "  make labN-qemu-nox   boot it in QEMU, console only (quit: Ctrl-a x)"
+	@echo "  make labN-gdb        QEMU stopped at reset, waiting for gdb (prints the gdb command)"
+	@echo "  make labN-iso        GRUB legacy El Torito image build/labN/cairn.iso"
+	@echo "  make labN-img        GRUB legacy floppy build/labN/cairn.img"
+	@echo "  make labN-qemu-grub  boot the floppy image in QEMU"
+	@echo "  make labN-bochs      boot the image in Bochs, stopped in its debugger with symbols"
+	@echo "  make labN-bochs-nox  the same without a display window"
+	@echo "  ARGS='...'           extra kernel command-line words, e.g. ARGS='grade ticks=10'"
+	@echo
+	@echo "Grade and test:"
+	@echo "  make grade           grade every lab (make grade GRADEFLAGS='--seed 42 -v')"
+	@echo "  make grade-labN      grade one lab"
+	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
+	@echo "  make bench           timing table (build/bench.json)"
+	@echo
+	@echo "Kit:"
+	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
+	@echo "  make handout         the student tree in build/handout/ (+ build/cairn-handout.tar.gz)"
+	@echo "  make all             build every stage"
+	@echo "  make compile_commands.json   for clangd"
+	@echo "  make clean"
+
+deps:
+	@tools/deps.sh
+	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
+
+$(DEPS_STAMP): tools/deps.sh
+	@tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+all: $(addprefix lab,$(STAGES))
+
+# --- host unit tests -------------------------------------------------------
+# tests/test_NAME.c links with the kernel sources it names in tests/NAME.deps
+# (one path per line); each binary runs under ASan and UBSan.
+HOST_TESTS := $(sort $(wildcard tests/test_*.c))
+HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
+
+.SECONDEXPANSION:
+HOST_TEST_INC := $(addprefix -I,$(LAB_DIRS))
+$(BUILD)/tests/%: tests/%.c tests/host.h $$(shell cat tests/$$*.deps 2>/dev/null) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -o $@ $< $(shell cat tests/$*.deps 2>/dev/null)
+
+host-tests: $(HOST_BINS)
+	@tools/run-host-tests.sh $(HOST_BINS)
+
+grader-tests: all | $(DEPS_STAMP)
+	$(PYTHON) -m unittest discover -s grade/tests -t . $(if $(V),-v)
+
+# --- the whole check, as CI runs it -----------------------------------------
+test: | $(DEPS_STAMP)
+	@$(PYTHON) tools/testall.py
+
+bench: all | $(DEPS_STAMP)
+	$(PYTHON) -m grade.bench
+
+handout: | $(DEPS_STAMP)
+	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz
+
+handout-check: handout
+	$(PYTHON) tools/handout.py --check $(BUILD)/handout
+
+compile_commands.json:
+	$(PYTHON) tools/compile_commands.py $(STAGES) > $@
+
+clean:
+	rm -rf $(BUILD) compile_commands.json

@@ -1,0 +1,75 @@
+/*
+ * cmdline.c - splitting a command line into flags and key=value words.
+ * Pure code (no I/O, no globals): the host tests run it as is.
+ */
+#include <stdbool.h>
+#include "cmdline.h"
+#include "kstring.h"
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Cuts the next word out of *p, NUL-terminating it; NULL at the end. */
+static char *next_word(char **p)
+{
+    char *s = *p;
+    while (is_space(*s))
+        s++;
+    if (!*s)
+        return NULL;
+    char *word = s;
+    while (*s && !is_space(*s))
+        s++;
+    if (*s)
+        *s++ = '\0';
+    *p = s;
+    return word;
+}
+
+void cmdline_parse(struct cmdline *cl, char *text)
+{
+    char *word;
+    cl->nwords = 0;
+    if (!next_word(&text))      /* the kernel's path */
+        return;
+    while ((word = next_word(&text)) && cl->nwords < CMDLINE_MAX_WORDS) {
+        char *eq = strchr(word, '=');
+        if (eq)
+            *eq = '\0';
+        cl->key[cl->nwords] = word;
+        cl->value[cl->nwords] = eq ? eq + 1 : NULL;
+        cl->nwords++;
+    }
+}
+
+/* The last occurrence wins, as with most command lines. */
+static int find(const struct cmdline *cl, const char *key)
+{
+    for (int i = cl->nwords - 1; i >= 0; i--)
+        if (strcmp(cl->key[i], key) == 0)
+            return i;
+    return -1;
+}
+
+const char *cmdline_lookup(const struct cmdline *cl, const char *key)
+{
+    int i = find(cl, key);
+    if (i < 0)
+        return NULL;
+    return cl->value[i] ? cl->value[i] : "";
+}
+
+const char *cmdline_first_unknown(const struct cmdline *cl,
+                                  const struct cmdline_option *known, size_t nknown)
+{
+    for (int i = 0; i < cl->nwords; i++) {
+        size_t j = 0;
+        while (j < nknown && strcmp(cl->key[i], known[j].name) != 0)
+            j++;
+        if (j == nknown)
+            return cl->key[i];
+    }
+    return NULL;
+}

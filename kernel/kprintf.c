@@ -1,0 +1,23 @@
+/* kprintf.c - formatted output to the console. */
+#include "console.h"
+#include "kprintf.h"
+
+static void emit_console(char c, void *arg)
+{
+    (void)arg;
+    console_putc(c);
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+    return format(emit_console, NULL, fmt, ap);
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}

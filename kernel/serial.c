@@ -1,0 +1,63 @@
+/*
+ * serial.c - COM1 as a polled 16550 UART, 115200 baud 8N1 (National
+ * Semiconductor PC16550D datasheet, "Register Description"). The grader and
+ * `make labN-qemu` read the kernel's console from here.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "serial.h"
+#include "x86.h"
+
+#define COM1            0x3F8
+#define UART_DATA       0       /* RBR/THR; divisor low byte when DLAB=1 */
+#define UART_IER        1       /* interrupt enable; divisor high when DLAB=1 */
+#define UART_FCR        2       /* FIFO control */
+#define UART_LCR        3       /* line control */
+#define UART_MCR        4       /* modem control */
+#define UART_LSR        5       /* line status */
+#define UART_SCR        7       /* scratch */
+
+#define LCR_8N1         0x03
+#define LCR_DLAB        0x80
+#define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs, clear both */
+#define MCR_DTR_RTS_OUT2 0x0B
+#define LSR_THRE        0x20    /* transmit holding register empty */
+#define UART_CLOCK_DIV_115200 1 /* 1.8432 MHz / 16 / 115200 */
+
+/* A real UART drains a byte in ~87 us at 115200; this bounds a dead one. */
+#define THRE_SPINS      100000
+
+static bool present;
+
+bool serial_init(void)
+{
+    /* A UART keeps what is written to its scratch register; open bus reads 0xFF. */
+    outb(COM1 + UART_SCR, 0x5A);
+    if (inb(COM1 + UART_SCR) != 0x5A)
+        return present = false;
+
+    outb(COM1 + UART_IER, 0x00);
+    outb(COM1 + UART_LCR, LCR_DLAB);
+    outb(COM1 + UART_DATA, UART_CLOCK_DIV_115200 & 0xFF);
+    outb(COM1 + UART_IER, UART_CLOCK_DIV_115200 >> 8);
+    outb(COM1 + UART_LCR, LCR_8N1);
+    outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
+    outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+    return present = true;
+}
+
+static void put_raw(char c)
+{
+    for (int i = 0; i < THRE_SPINS && !(inb(COM1 + UART_LSR) & LSR_THRE); i++)
+        ;
+    outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+void serial_putc(char c)
+{
+    if (!present)
+        return;
+    if (c == '\n')
+        put_raw('\r');          /* terminals want CR LF; the grader drops the CR */
+    put_raw(c);
+}

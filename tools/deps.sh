@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages the kit needs, if any are missing.
+# Idempotent and quick when everything is there (one dpkg-query). Runs apt-get
+# as root, or through sudo; otherwise says exactly what to run.
+set -euo pipefail
+
+PACKAGES=(
+  make gcc gcc-multilib binutils python3     # build the kernel, run the grader
+  qemu-system-x86                            # boot the stages
+  grub-legacy grub-common mtools genisoimage # GRUB legacy floppy and ISO images
+  bochs bochsbios vgabios bochs-x xvfb xauth # Bochs and its debugger (Xvfb: headless)
+  gdb                                        # make labN-gdb
+  pci.ids                                    # lab 5 device names
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: missing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  run=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  run=(sudo)
+else
+  echo "deps: cannot install them: not root and no password-less sudo. Run as root:" >&2
+  echo "    apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+echo "deps: running: ${run[*]:+${run[*]} }apt-get update -qq" >&2
+"${run[@]}" apt-get update -qq
+echo "deps: running: ${run[*]:+${run[*]} }apt-get install -y -qq --no-install-recommends ${missing[*]}" >&2
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: installed ${missing[*]}" >&2
