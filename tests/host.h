@@ -1,0 +1,67 @@
+/*
+ * host.h - a tiny unit-test harness for kernel code compiled on the host
+ * (native x86-64, ASan + UBSan). A test program is a list of TEST()s and a
+ * main that calls RUN() for each, then returns host_summary():
+ *
+ *     TEST(pushes_and_pops) { CHECK_EQ(ring_count(&r), 0); }
+ *     int main(void) { RUN(pushes_and_pops); return host_summary("ring"); }
+ *
+ * The last line is "ring: N passed, N failed", as tools/run-host-tests.sh expects.
+ */
+#ifndef CAIRN_TESTS_HOST_H
+#define CAIRN_TESTS_HOST_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int host_passed, host_failed, host_current_failed;
+
+#define TEST(name) static void name(void)
+
+#define RUN(name)                                                           \
+    do {                                                                    \
+        host_current_failed = 0;                                            \
+        name();                                                             \
+        if (host_current_failed) {                                          \
+            host_failed++;                                                  \
+            printf("  FAIL %s\n", #name);                                   \
+        } else {                                                            \
+            host_passed++;                                                  \
+        }                                                                   \
+    } while (0)
+
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+            host_current_failed = 1;                                        \
+        }                                                                   \
+    } while (0)
+
+#define CHECK_EQ(actual, expected)                                          \
+    do {                                                                    \
+        long long a_ = (long long)(actual), e_ = (long long)(expected);     \
+        if (a_ != e_) {                                                     \
+            printf("  %s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, \
+                   #actual, a_, e_);                                        \
+            host_current_failed = 1;                                        \
+        }                                                                   \
+    } while (0)
+
+#define CHECK_STR(actual, expected)                                         \
+    do {                                                                    \
+        const char *a_ = (actual), *e_ = (expected);                        \
+        if (!a_ || strcmp(a_, e_) != 0) {                                   \
+            printf("  %s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__,    \
+                   __LINE__, #actual, a_ ? a_ : "(null)", e_);              \
+            host_current_failed = 1;                                        \
+        }                                                                   \
+    } while (0)
+
+static inline int host_summary(const char *suite)
+{
+    printf("%s: %d passed, %d failed\n", suite, host_passed, host_failed);
+    return host_failed ? 1 : 0;
+}
+
+#endif

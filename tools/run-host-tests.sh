@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# run-host-tests.sh - run each host test binary, show its summary line, and end
+# with the total as "N passed, N failed".
+set -u
+passed=0 failed=0 broken=0
+for bin in "$@"; do
+  out=$("$bin" 2>&1); rc=$?
+  summary=$(printf '%s\n' "$out" | tail -n 1)
+  if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+  else
+    broken=$((broken + 1)); failed=$((failed + 1))
+  fi
+  if [ $rc -ne 0 ]; then
+    printf '%s\n' "$out"
+    [[ $summary =~ passed ]] || echo "$bin: crashed or exited $rc without a summary"
+  else
+    echo "  $summary"
+  fi
+done
+echo "host tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
