@@ -1,0 +1,40 @@
+/*
+ * interrupts.h - lab 1's public interface: the IDT and its trap frame, the
+ * remapped 8259 PICs (IRQ n arrives at vector IRQ_VECTOR(n)), and the PIT tick.
+ * Later labs register their handlers here from their LAB_INIT hooks: by then
+ * lab 1 (LAB_INIT_EARLY) has loaded the IDT, remapped the PICs, started the
+ * PIT and enabled interrupts.
+ * (Intel SDM Vol. 3A ch. 6 "Interrupt and Exception Handling"; Intel 8259A and
+ * 8254 datasheets.)
+ */
+#ifndef CAIRN_INTERRUPTS_H
+#define CAIRN_INTERRUPTS_H
+
+#include <stdint.h>
+
+struct trapframe {                       /* what every entry stub builds, lowest address first */
+    uint32_t gs, fs, es, ds;
+    uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;   /* pushal order */
+    uint32_t vector, error;              /* error: pushed by the CPU, or 0 by the stub */
+    uint32_t eip, cs, eflags;            /* pushed by the CPU */
+};
+typedef void (*trap_handler_fn)(struct trapframe *tf);
+/* Handle `vector` with fn instead of the default (an exception report for 0-31). */
+void trap_register(uint8_t vector, trap_handler_fn fn);
+
+#define IRQ_BASE 0x20                    /* PIC1 -> 0x20..0x27, PIC2 -> 0x28..0x2F */
+#define IRQ_VECTOR(irq) (IRQ_BASE + (irq))
+typedef void (*irq_handler_fn)(int irq);
+void irq_register(int irq, irq_handler_fn fn);   /* installs and unmasks it */
+void irq_enable(int irq);
+void irq_disable(int irq);
+/* Handlers run with IF=0; the IRQ dispatcher sends the EOI (slave then master for 8-15) after the handler
+   returns, and detects spurious IRQ7/IRQ15 via the ISR (no EOI / master-only EOI) and counts them. */
+struct irq_stats { uint32_t count[16]; uint32_t spurious7, spurious15; };
+struct irq_stats irq_stats(void);
+
+uint64_t timer_ticks(void);              /* PIT ticks since boot */
+uint32_t timer_hz(void);
+void timer_set_hook(void (*hook)(uint64_t now));  /* called from the IRQ0 handler (IF=0), for lab 3's timers */
+
+#endif
