@@ -1,0 +1,191 @@
+"""core.py - what a lab's tests are written with (see grade/API.md).
+
+A test is a function registered with @test; the grader calls it with a Ctx,
+which boots the lab's stage (Ctx.boot), compares logs (Ctx.expect) and raises
+TestFailure with a verdict when something is wrong.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from grade import expect
+
+ALL_PATHS = ("kernel", "iso", "floppy", "bochs")
+QEMU_ONLY = ("kernel",)
+GRUB_LOADER = "GNU GRUB 0.97"
+
+
+@dataclass
+class Disk:
+    """An IDE drive for the stage: an image file at a channel/unit position."""
+    path: Path
+    channel: int                # 0 primary, 1 secondary
+    unit: int                   # 0 master, 1 slave
+    model: str = "Cairn disk"
+    serial: str = "CAIRN0001"
+    firmware: str = "1.0"
+    cdrom: bool = False
+    snapshot: bool = True       # False: writes reach the file, for checks afterwards
+
+    def bochs_serial(self) -> str:
+        # Bochs can't set the serial: it reports BXHD000<channel+1><unit+1>.
+        return "BXCD00001" if self.cdrom else f"BXHD000{self.channel + 1}{self.unit + 1}"
+
+
+@dataclass
+class Result:
+    """How a boot ended, and what the kernel printed."""
+    log: str
+    exit: str                   # success failure panic exception triple-fault hang flood until qemu-error
+    status: int | None
+    seconds: float
+    path: str
+    command: list[str] = field(default_factory=list)
+    stderr: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        return self.log.splitlines()
+
+    def disk_serial(self, disk: Disk) -> str:
+        return disk.bochs_serial() if self.path == "bochs" else disk.serial
+
+    @property
+    def loader(self) -> str:
+        return "qemu" if self.path == "kernel" else GRUB_LOADER
+
+
+class TestFailure(Exception):
+    """A test's verdict other than OK: a name and the details a student needs."""
+
+    def __init__(self, verdict: str, details: str = "", result: Result | None = None) -> None:
+        super().__init__(verdict)
+        self.verdict = verdict
+        self.details = details
+        self.result = result
+
+
+ExitVerdicts = {
+    "failure": "FAILURE",
+    "panic": "PANIC",
+    "exception": "EXCEPTION",
+    "triple-fault": "TRIPLE FAULT",
+    "hang": "HANG",
+    "flood": "FLOOD",
+    "qemu-error": "QEMU ERROR",
+}
+
+
+def tail(log: str, n: int = 15) -> str:
+    lines = log.splitlines()
+    shown = "\n".join("    " + l for l in lines[-n:])
+    return shown if lines else "    (no output)"
+
+
+def verdict_for(result: Result) -> TestFailure:
+    """The failure that an unexpected ending of a boot stands for."""
+    panic = next((l for l in result.lines if l.startswith("panic: ")), None)
+    if result.exit == "panic" and panic and "not implemented" in panic:
+        return TestFailure("NOT IMPLEMENTED", panic, result)
+    verdict = ExitVerdicts.get(result.exit, result.exit.upper())
+    what = {
+        "hang": f"no exit within {result.seconds:.1f}s; the last lines were:",
+        "triple-fault": "the machine reset (a triple fault); the last lines were:",
+        "flood": "the kernel printed more than the log may hold; it was stopped:",
+        "qemu-error": f"the emulator failed (status {result.status}): {result.stderr.strip()[:500]}",
+    }.get(result.exit, f"the kernel ended with '{result.exit}'; the last lines were:")
+    return TestFailure(verdict, what + "\n" + tail(result.log), result)
+
+
+@dataclass
+class Test:
+    lab: int
+    name: str
+    points: int
+    fn: Callable[["Ctx"], None]
+    paths: Sequence[str] = ALL_PATHS
+    timeout: float = 10.0
+
+
+REGISTRY: list[Test] = []
+
+
+def test(lab: int, name: str, points: int = 1, paths: Sequence[str] = ALL_PATHS,
+         timeout: float = 10.0) -> Callable[[Callable[["Ctx"], None]], Callable[["Ctx"], None]]:
+    """Register a grader test (see grade/API.md)."""
+    def register(fn: Callable[["Ctx"], None]) -> Callable[["Ctx"], None]:
+        REGISTRY.append(Test(lab, name, points, fn, tuple(paths), timeout))
+        return fn
+    return register
+
+
+class Ctx:
+    """What a running test sees: its seed, its directory, its stage."""
+
+    def __init__(self, t: Test, seed: int, workdir: Path, kernel: Path, path: str,
+                 booter: Callable[..., Result]) -> None:
+        self.test = t
+        self.rng = random.Random(f"{seed}:{t.lab}:{t.name}")
+        self.workdir = workdir
+        self.kernel = kernel
+        self.path = path
+        self._booter = booter
+        self.results: list[Result] = []
+
+    @property
+    def lab_file(self) -> str:
+        return f"lab{self.test.lab}"
+
+    def boot(self, args: Sequence[str] = (), disks: Sequence[Disk] = (),
+             qemu_args: Sequence[str] = (), ready: str | None = None,
+             keys: Sequence[str] | None = None, on_ready: Callable[[Any], None] | None = None,
+             until: str | None = None, expect_exit: str | None = "success",
+             timeout: float | None = None) -> Result:
+        result = self._booter(self, ["grade", *args], list(disks), list(qemu_args), ready,
+                              list(keys) if keys else None, on_ready, until,
+                              timeout or self.test.timeout)
+        self.results.append(result)
+        if expect_exit is not None and result.exit != expect_exit and result.exit != "until":
+            failure = verdict_for(result)
+            failure.details = f"expected the kernel to end with '{expect_exit}'.\n" + failure.details
+            raise failure
+        return result
+
+    def values(self, result: Result, values: dict[str, Any]) -> dict[str, Any]:
+        stage_name = "core" if self.test.lab == 0 else self.stage_dir_name()
+        return {"stage": self.test.lab, "stage_name": stage_name, "loader": result.loader,
+                **values}
+
+    def stage_dir_name(self) -> str:
+        labs = Path(__file__).resolve().parent.parent / "labs"
+        found = sorted(labs.glob(f"lab{self.test.lab}-*"))
+        return found[0].name if found else f"lab{self.test.lab}"
+
+    def pattern(self, result: Result, section: str, values: dict[str, Any]) -> expect.Pattern:
+        return expect.Pattern(expect.render(self.lab_file, section, self.values(result, values)))
+
+    def expect(self, result: Result, section: str, **values: Any) -> None:
+        """The whole log must match the section."""
+        pattern = self.pattern(result, section, values)
+        if not pattern.match(result.lines):
+            raise TestFailure("WRONG OUTPUT", expect.diff(pattern, result.lines), result)
+
+    def expect_lines(self, result: Result, section: str, **values: Any) -> None:
+        """The section's lines must appear in the log in order."""
+        pattern = self.pattern(result, section, values)
+        missing = pattern.match_in_order(result.lines)
+        if missing >= 0:
+            raise TestFailure("WRONG OUTPUT",
+                              f"expected, in this order, a line matching:\n    {pattern.lines[missing]}\n"
+                              f"the log was:\n{tail(result.log, 40)}", result)
+
+    def check(self, cond: bool, message: str) -> None:
+        if not cond:
+            self.fail(message)
+
+    def fail(self, message: str) -> None:
+        last = self.results[-1] if self.results else None
+        raise TestFailure("WRONG OUTPUT", message, last)

@@ -1,0 +1,244 @@
+"""runner.py - boot a stage headless and capture COM1, with a bound on time and size.
+
+QEMU runs on a pinned machine (pc-i440fx-7.2, -nodefaults, every device and
+slot named) so a newer QEMU's defaults cannot change a verdict. COM1 is QEMU's
+stdout; we read it as it comes, so a run ends the moment the kernel exits, the
+awaited text arrives, or the bound passes: no fixed sleeps anywhere.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from grade.core import Ctx, Disk, Result
+from grade.qmp import QMP, QMPError
+
+ROOT = Path(__file__).resolve().parent.parent
+QEMU = os.environ.get("QEMU", "qemu-system-i386")
+MACHINE = ["-machine", "pc-i440fx-7.2", "-m", "64", "-nodefaults", "-no-reboot",
+           "-display", "none", "-device", "VGA,addr=02.0",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+LOG_CAP = 1 << 20               # a flooding kernel is stopped here
+KEY_HOLD_MS = 1                 # TOOLCHAIN.md 4: 2 ms/key, nothing lost
+
+# isa-debug-exit: status = (value << 1) | 1 and the kernel writes 0x10 | code.
+STATUS_EXITS = {33: "success", 35: "failure", 37: "panic", 39: "exception"}
+LOG_EXITS = {f"cairn: exit {code} ({name})": name for code, name in
+             enumerate(("success", "failure", "panic", "exception"))}
+
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+
+
+def kill_all() -> None:
+    """Stop every emulator still running (Ctrl-C, or the grader exiting)."""
+    with _live_lock:
+        for proc in list(_live):
+            if proc.poll() is None:
+                proc.kill()
+
+
+def qemu_escape(value: str) -> str:
+    return value.replace(",", ",,")
+
+
+def disk_args(disks: Sequence[Disk]) -> list[str]:
+    args: list[str] = []
+    for i, d in enumerate(disks):
+        drive = f"if=none,id=disk{i},file={qemu_escape(str(d.path))},format=raw"
+        if d.cdrom:
+            drive += ",media=cdrom,readonly=on"
+        elif d.snapshot:
+            drive += ",snapshot=on"
+        kind = "ide-cd" if d.cdrom else "ide-hd"
+        dev = (f"{kind},drive=disk{i},bus=ide.{d.channel},unit={d.unit},"
+               f"model={qemu_escape(d.model)},serial={qemu_escape(d.serial)},"
+               f"ver={qemu_escape(d.firmware)}")
+        args += ["-drive", drive, "-device", dev]
+    return args
+
+
+class Machine:
+    """A running QEMU, as on_ready callbacks see it."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], qmp: QMP | None) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+        self._qmp = qmp
+
+    def qmp(self, command: str, **arguments: Any) -> Any:
+        if self._qmp is None:
+            raise QMPError("this boot has no QMP connection")
+        return self._qmp.command(command, **arguments)
+
+    def send_keys(self, keys: Sequence[str]) -> None:
+        """Type keys: each is a qcode or a chord like "shift-a". QEMU queues the
+        events and paces them by the hold time, so the guest's 16-byte PS/2
+        buffer never overflows (TOOLCHAIN.md 4)."""
+        for key in keys:
+            chord = [{"type": "qcode", "data": k} for k in key.split("-")]
+            self.qmp("send-key", keys=chord, **{"hold-time": KEY_HOLD_MS})
+
+
+def _listen(workdir: Path) -> tuple[socket.socket, str]:
+    # Unix socket paths are limited to 108 bytes: keep them in a short temp dir.
+    sockdir = tempfile.mkdtemp(prefix="cairn-qmp-")
+    path = os.path.join(sockdir, "qmp.sock")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    return srv, path
+
+
+def classify(status: int | None, log: str, timed_out: bool, flooded: bool,
+             until_seen: bool) -> str:
+    if until_seen:
+        return "until"
+    if flooded:
+        return "flood"
+    if timed_out:
+        return "hang"
+    last = next((l.strip() for l in reversed(log.splitlines()) if l.strip()), "")
+    if status in STATUS_EXITS:
+        return STATUS_EXITS[status]
+    if status == 0:
+        return "triple-fault"   # -no-reboot turns a reset into a clean exit
+    if last in LOG_EXITS:       # Bochs: the status says little, the last line all
+        return LOG_EXITS[last]
+    return "qemu-error"
+
+
+def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
+             on_ready: Callable[[Machine], None] | None, until: str | None,
+             timeout: float, want_qmp: bool, workdir: Path) -> Result:
+    srv = sock_path = None
+    if want_qmp:
+        srv, sock_path = _listen(workdir)
+        cmd = cmd + ["-chardev", f"socket,id=qmp,path={sock_path}",
+                     "-mon", "chardev=qmp,mode=control"]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    with _live_lock:
+        _live.add(proc)
+    qmp: QMP | None = None
+    log = bytearray()
+    errors = bytearray()
+    timed_out = flooded = until_seen = fired = False
+    try:
+        if srv is not None:
+            srv.settimeout(timeout)
+            conn, _ = srv.accept()
+            qmp = QMP(conn)
+        sel = selectors.DefaultSelector()
+        assert proc.stdout and proc.stderr
+        sel.register(proc.stdout, selectors.EVENT_READ, log)
+        sel.register(proc.stderr, selectors.EVENT_READ, errors)
+        open_streams = 2
+        deadline = start + timeout
+        while open_streams:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            for key, _ in sel.select(left):
+                chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    open_streams -= 1
+                    continue
+                key.data.extend(chunk)
+            text = log.decode("utf-8", "replace")
+            if len(log) > LOG_CAP:
+                flooded = True
+                break
+            if ready and not fired and ready in text:
+                fired = True
+                machine = Machine(proc, qmp)
+                if keys:
+                    machine.send_keys(keys)
+                if on_ready:
+                    on_ready(machine)
+            if until and until in text:
+                until_seen = True
+                break
+    except (QMPError, OSError, socket.timeout) as e:
+        errors.extend(f"\ngrader: QMP: {e}".encode())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        status = proc.wait()
+        with _live_lock:
+            _live.discard(proc)
+        if qmp:
+            qmp.close()
+        if srv is not None:
+            srv.close()
+            os.unlink(sock_path)  # type: ignore[arg-type]
+            os.rmdir(os.path.dirname(sock_path))  # type: ignore[arg-type, type-var]
+    seconds = time.monotonic() - start
+    text = log[:LOG_CAP].decode("utf-8", "replace").replace("\r", "")
+    killed = status is not None and status < 0
+    exit_ = classify(None if killed else status, text, timed_out, flooded, until_seen)
+    return Result(text, exit_, status, seconds, "", cmd, errors.decode("utf-8", "replace"))
+
+
+def grub_image(kernel: Path, path: str, args: Sequence[str], workdir: Path) -> Path:
+    kind = "iso" if path == "iso" else "floppy"
+    out = workdir / ("cairn.iso" if kind == "iso" else "cairn.img")
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grubimg.py"), kind,
+                           str(kernel), str(out), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"building the GRUB image failed: {proc.stderr.strip()}")
+    return out
+
+
+def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
+         ready: str | None, keys: list[str] | None,
+         on_ready: Callable[[Machine], None] | None, until: str | None,
+         timeout: float) -> Result:
+    """Ctx.boot's engine: one boot of ctx.kernel on ctx.path."""
+    if ctx.path == "bochs":
+        return boot_bochs(ctx, args, disks, timeout)
+    cmd = [QEMU, *MACHINE, "-serial", "stdio", *disk_args(disks), *qemu_args]
+    if ctx.path == "kernel":
+        cmd += ["-kernel", str(ctx.kernel), "-append", " ".join(args)]
+    elif ctx.path == "iso":
+        cmd += ["-drive", f"file={grub_image(ctx.kernel, 'iso', args, ctx.workdir)},"
+                "format=raw,if=none,id=cd,media=cdrom,readonly=on",
+                "-device", "ide-cd,drive=cd,bus=ide.1,unit=1", "-boot", "d"]
+    else:
+        cmd += ["-drive", f"if=floppy,index=0,format=raw,snapshot=on,"
+                f"file={grub_image(ctx.kernel, 'floppy', args, ctx.workdir)}", "-boot", "a"]
+    want_qmp = bool(keys or on_ready)
+    result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir)
+    result.path = ctx.path
+    return result
+
+
+def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> Result:
+    from grade.bochs import run_bochs   # only the Bochs path needs it
+    image = grub_image(ctx.kernel, "floppy", args, ctx.workdir)
+    start = time.monotonic()
+    spec = [(d.channel, d.unit, d.path, d.model, d.cdrom) for d in disks]
+    log, status, timed_out, cmd = run_bochs(image, ctx.workdir, spec, timeout)
+    seconds = time.monotonic() - start
+    log = log.replace("\r", "")
+    exit_ = classify(None, log, timed_out, len(log) > LOG_CAP, False)
+    return Result(log, exit_, status, seconds, "bochs", cmd)
+
+
+def install_signal_handlers() -> None:
+    def stop(signum: int, _frame: Any) -> None:
+        kill_all()
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
