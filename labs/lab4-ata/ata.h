@@ -97,7 +97,7 @@ struct ata_io {
     uint32_t chunk;                 /* sectors in the current command */
     uint32_t chunk_done;
     uint8_t *buf;
-    uint32_t deadline;              /* timer tick after which we give up */
+    uint64_t deadline;              /* timer tick after which we give up */
     int result;
 };
 
