@@ -112,7 +112,14 @@ $(BUILD)/tests/%: tests/%.c tests/host.h $$(shell cat tests/$$*.deps 2>/dev/null
 host-tests: $(HOST_BINS)
 	@tools/run-host-tests.sh $(HOST_BINS)
 
-grader-tests: all | $(DEPS_STAMP)
+# The grader's own tests run it on purpose-built bad kernels (grade/tests/kernels).
+SELFTEST_KERNELS := $(patsubst grade/tests/kernels/%.c,$(BUILD)/selftest/%.elf,\
+                      $(wildcard grade/tests/kernels/*.c))
+$(BUILD)/selftest/%.elf: $(OBJ)/grade/tests/kernels/%.o $(CORE_OBJS) $(BUILD)/lab0/stage.o boot/kernel.ld
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(KLDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
+grader-tests: lab0 $(SELFTEST_KERNELS) | $(DEPS_STAMP)
 	$(PYTHON) -m unittest discover -s grade/tests -t . $(if $(V),-v)
 
 # --- the whole check, as CI runs it -----------------------------------------

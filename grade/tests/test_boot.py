@@ -1,0 +1,45 @@
+"""Boot checks that need a debugger: a kernel entered with the wrong multiboot
+magic says why and stops (gdb changes EAX at _start, as a broken loader would)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from grade import runner
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+
+
+@unittest.skipUnless(shutil.which("gdb"), "gdb is not installed")
+class BadMagicTest(unittest.TestCase):
+    def test_wrong_magic_is_reported(self) -> None:
+        kernel = BUILD / "lab0" / "kernel.elf"
+        with tempfile.TemporaryDirectory(prefix="cairn-gdb-") as tmp:
+            sock, serial = f"{tmp}/gdb.sock", f"{tmp}/serial.log"
+            qemu = subprocess.Popen(
+                [runner.QEMU, *runner.MACHINE, "-serial", f"file:{serial}", "-S",
+                 "-gdb", f"unix:{sock},server=on,wait=on", "-kernel", str(kernel),
+                 "-append", "grade"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                # QEMU with wait=on creates the socket before it starts waiting.
+                gdb = subprocess.run(
+                    ["gdb", "-q", "-batch", "-nx",
+                     "-ex", f"target remote {sock}", "-ex", "break _start", "-ex", "continue",
+                     "-ex", "set $eax = 0x12345678", "-ex", "continue", str(kernel)],
+                    capture_output=True, text=True, timeout=20)
+                status = qemu.wait(timeout=20)
+            finally:
+                if qemu.poll() is None:
+                    qemu.kill()
+            log = Path(serial).read_text()
+        self.assertIn("bad multiboot magic 0x12345678 (expected 0x2badb002)", log, gdb.stdout)
+        self.assertEqual(runner.STATUS_EXITS.get(status), "failure")
+
+
+if __name__ == "__main__":
+    unittest.main()

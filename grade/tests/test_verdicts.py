@@ -1,0 +1,76 @@
+"""Each verdict, shown on a purpose-built bad kernel (grade/tests/kernels/*.c,
+built by `make selftest-kernels`)."""
+from __future__ import annotations
+
+import os
+import tempfile
+import unittest
+from pathlib import Path
+
+from grade import core, runner
+from grade.core import Ctx, Test, TestFailure, verdict_for
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+
+
+def boot(kernel: str, timeout: float = 5.0, args: tuple[str, ...] = ()) -> core.Result:
+    t = Test(0, f"selftest-{kernel}", 1, lambda ctx: None, ("kernel",), timeout)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Ctx(t, 1, Path(tmp), BUILD / "selftest" / f"{kernel}.elf", "kernel", runner.boot)
+        return runner.boot(ctx, ["grade", *args], [], [], None, None, None, None, timeout)
+
+
+class VerdictTest(unittest.TestCase):
+    def test_hang(self) -> None:
+        r = boot("hang", timeout=1.0)
+        self.assertEqual(r.exit, "hang")
+        f = verdict_for(r)
+        self.assertEqual(f.verdict, "HANG")
+        self.assertIn("selftest: about to hang", f.details)
+
+    def test_panic(self) -> None:
+        r = boot("panic")
+        self.assertEqual(r.exit, "panic")
+        f = verdict_for(r)
+        self.assertEqual(f.verdict, "PANIC")
+        self.assertIn("panic: selftest: deliberate panic", f.details)
+
+    def test_not_implemented(self) -> None:
+        self.assertEqual(verdict_for(boot("notimpl")).verdict, "NOT IMPLEMENTED")
+
+    def test_triple_fault(self) -> None:
+        r = boot("triple")
+        self.assertEqual((r.status, r.exit), (0, "triple-fault"))
+        self.assertEqual(verdict_for(r).verdict, "TRIPLE FAULT")
+
+    def test_flood(self) -> None:
+        saved, runner.LOG_CAP = runner.LOG_CAP, 64 * 1024    # reached in well under a second
+        try:
+            r = boot("flood")
+        finally:
+            runner.LOG_CAP = saved
+        self.assertEqual(r.exit, "flood")
+        self.assertLessEqual(len(r.log), 64 * 1024)
+        self.assertEqual(verdict_for(r).verdict, "FLOOD")
+
+    def test_qemu_error(self) -> None:
+        t = Test(0, "selftest-qemu", 1, lambda ctx: None, ("kernel",), 5.0)
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = Ctx(t, 1, Path(tmp), BUILD / "lab0" / "kernel.elf", "kernel", runner.boot)
+            r = runner.boot(ctx, ["grade"], [], ["-device", "no-such-device"], None, None,
+                            None, None, 5.0)
+        self.assertEqual(r.exit, "qemu-error")
+        self.assertIn("no-such-device", verdict_for(r).details)
+
+    def test_expect_exit_turns_an_ending_into_a_failure(self) -> None:
+        t = Test(0, "selftest-expect", 1, lambda ctx: None, ("kernel",), 5.0)
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = Ctx(t, 1, Path(tmp), BUILD / "selftest" / "panic.elf", "kernel", runner.boot)
+            with self.assertRaises(TestFailure) as cm:
+                ctx.boot()
+        self.assertEqual(cm.exception.verdict, "PANIC")
+
+
+if __name__ == "__main__":
+    unittest.main()

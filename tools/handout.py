@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""handout.py - the student tree, made from the reference tree.
+
+    handout.py --out DIR [--tar FILE] [--labs 1,3]   write the handout (default: every lab stripped)
+    handout.py --check DIR [--labs ...]              build it and grade it: stage 0 passes, every
+                                                     test of a stripped lab says NOT IMPLEMENTED
+    handout.py --strip FILE                          print one file as a student would get it
+
+The one syntax, in C, assembly (.S goes through cpp) and headers:
+
+    /* LAB 2: BEGIN SOLUTION */
+    ...reference code: removed...
+    /* LAB 2: STUB
+    panic("lab2: scancode ring not implemented");     <- kept, as code
+    LAB 2: END SOLUTION */
+
+The STUB part is optional (`/* LAB 2: END SOLUTION */` then ends the block).
+In Python the markers are comments (`# LAB 2: BEGIN SOLUTION`, `# LAB 2: STUB`,
+`# LAB 2: END SOLUTION`) and each stub line is written commented out: `# ` is
+removed from it. Stages of later labs include the earlier labs' code, so a
+stripped lab fails its own tests and every later lab's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STRIPPED_SUFFIXES = {".c", ".h", ".S", ".py"}
+
+# Instructor-only: never shipped to students.
+EXCLUDED = [
+    ".ci/",
+    "tools/handout.py",
+    "tests/test_handout.py",
+    "handouts/instructors.md",
+    "grade/tests/",
+]
+STUDENT_README = "handouts/README.student.md"
+
+BEGIN = re.compile(r"^\s*(?:/\*|#)\s*LAB (\d+): BEGIN SOLUTION\s*(?:\*/)?\s*$")
+STUB = re.compile(r"^\s*(?:/\*|#)\s*LAB (\d+): STUB\s*$")
+END = re.compile(r"^\s*(?:/\*|#)?\s*LAB (\d+): END SOLUTION\s*(?:\*/)?\s*$")
+
+
+class MarkerError(Exception):
+    pass
+
+
+@dataclass
+class Block:
+    lab: int
+    begin: int                  # line numbers, 1-based, for messages
+
+
+def uncomment_python(line: str) -> str:
+    return re.sub(r"^(\s*)# ?", r"\1", line, count=1)
+
+
+def strip_text(text: str, name: str, labs: set[int] | None) -> tuple[str, set[int]]:
+    """The text with the chosen labs' solutions replaced by their stubs, and
+    the labs whose markers it contains."""
+    out: list[str] = []
+    seen: set[int] = set()
+    block: Block | None = None
+    in_stub = False
+    python = name.endswith(".py")
+    for n, line in enumerate(text.splitlines(keepends=True), 1):
+        if block is None:
+            m = BEGIN.match(line)
+            if m:
+                block = Block(int(m.group(1)), n)
+                seen.add(block.lab)
+                in_stub = False
+                if labs is not None and block.lab not in labs:
+                    out.append(line)
+                continue
+            if STUB.match(line) or END.match(line):
+                raise MarkerError(f"{name}:{n}: marker outside a BEGIN SOLUTION block")
+            out.append(line)
+            continue
+        stripping = labs is None or block.lab in labs
+        m_stub, m_end, m_begin = STUB.match(line), END.match(line), BEGIN.match(line)
+        if m_begin:
+            raise MarkerError(f"{name}:{n}: BEGIN inside the block opened at line {block.begin}")
+        for m in (m_stub, m_end):
+            if m and int(m.group(1)) != block.lab:
+                raise MarkerError(f"{name}:{n}: LAB {m.group(1)} marker closes LAB {block.lab}'s block")
+        if m_stub:
+            in_stub = True
+            if not stripping:
+                out.append(line)
+        elif m_end:
+            block = None
+            if not stripping:
+                out.append(line)
+        elif not stripping:
+            out.append(line)
+        elif in_stub:
+            out.append(uncomment_python(line) if python else line)
+    if block is not None:
+        raise MarkerError(f"{name}:{block.begin}: LAB {block.lab} block is never closed")
+    return "".join(out), seen
+
+
+def tracked_files() -> list[str]:
+    out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--cached", "--others",
+                          "--exclude-standard"], check=True, capture_output=True, text=True)
+    return sorted(set(out.stdout.split()))
+
+
+def excluded(path: str) -> bool:
+    return any(path == e or (e.endswith("/") and path.startswith(e)) for e in EXCLUDED)
+
+
+def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
+    """Writes the tree; returns how many solution blocks each lab lost."""
+    if out.exists():
+        shutil.rmtree(out)
+    counts: dict[int, int] = {}
+    for rel in tracked_files():
+        src = ROOT / rel
+        if excluded(rel) or not src.is_file():
+            continue
+        dst = out / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix in STRIPPED_SUFFIXES:
+            text = src.read_text()
+            stripped, seen = strip_text(text, rel, labs)
+            for lab in seen:
+                if labs is None or lab in labs:
+                    counts[lab] = counts.get(lab, 0) + text.count(f"LAB {lab}: BEGIN SOLUTION")
+            dst.write_text(stripped)
+            shutil.copymode(src, dst)
+        else:
+            shutil.copy2(src, dst)
+    readme = ROOT / STUDENT_README
+    if readme.exists():
+        shutil.copy(readme, out / "README.md")
+    return counts
+
+
+def check_handout(tree: Path, stripped: set[int] | None) -> int:
+    """Build every stage of the handout and grade it. Returns failed checks."""
+    checks: list[tuple[bool, str]] = []
+    build = subprocess.run(["make", "-s", "-C", str(tree), "all"], capture_output=True, text=True)
+    checks.append((build.returncode == 0,
+                   "every stage of the handout compiles with -Werror"
+                   + ("" if build.returncode == 0 else ":\n" + build.stderr[-2000:])))
+    results = tree / "build" / "handout-results.json"
+    subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
+                   cwd=tree, capture_output=True, text=True)
+    if not results.exists():
+        checks.append((False, "the handout's grader ran and wrote its results"))
+    else:
+        first_stripped = min(stripped) if stripped else 1
+        for t in json.loads(results.read_text())["tests"]:
+            lab = int(t["name"].split()[0][3:])
+            if lab < first_stripped:
+                checks.append((t["status"] == "passed", f"{t['name']}: passes (not stripped)"))
+            else:
+                verdict = t["output"].splitlines()[0] if t["output"] else ""
+                checks.append((t["status"] == "failed" and verdict == "NOT IMPLEMENTED",
+                               f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
+    failed = 0
+    for ok, what in checks:
+        if not ok:
+            failed += 1
+            print(f"  FAIL {what}")
+    print(f"handout: {len(checks) - failed} passed, {failed} failed")
+    return failed
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path)
+    p.add_argument("--tar", type=Path)
+    p.add_argument("--check", type=Path)
+    p.add_argument("--strip", type=Path)
+    p.add_argument("--labs", help="comma-separated labs to strip (default: all)")
+    a = p.parse_args(argv)
+    labs = {int(x) for x in a.labs.split(",")} if a.labs else None
+    try:
+        if a.strip:
+            sys.stdout.write(strip_text(a.strip.read_text(), str(a.strip), labs)[0])
+            return 0
+        if a.out:
+            counts = write_handout(a.out, labs)
+            summary = ", ".join(f"lab{k}: {v}" for k, v in sorted(counts.items()))
+            print(f"handout: wrote {a.out} (solution blocks removed: {summary or 'none'})")
+            if a.tar:
+                with tarfile.open(a.tar, "w:gz") as tar:
+                    tar.add(a.out, arcname="cairn")
+                print(f"handout: wrote {a.tar}")
+        if a.check:
+            return 1 if check_handout(a.check, labs) else 0
+    except MarkerError as e:
+        print(f"handout: {e}", file=sys.stderr)
+        return 1
+    if not (a.strip or a.out or a.check):
+        p.print_help()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
