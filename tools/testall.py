@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""testall.py - `make test`: every check CI runs, in order, each counted.
+
+Steps run even after one fails, so a report shows everything that is wrong;
+the last line is the total, "N passed, N failed", and the exit status is 0
+only when nothing failed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JOBS = str(os.cpu_count() or 2)
+SUMMARY = re.compile(r"(\d+) passed, (\d+) failed")
+UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
+UNITTEST_FAILED = re.compile(r"^FAILED \((.*)\)", re.M)
+
+
+@dataclass
+class Step:
+    name: str
+    cmd: list[str]
+    kind: str = "summary"       # summary: a "N passed, N failed" line; unittest; single
+    needs: str = ""             # a file the step needs (skipped, and said so, until it exists)
+
+
+STEPS = [
+    Step("host unit tests (ASan/UBSan)", ["make", "-s", "host-tests"]),
+    Step("handout marker tests", [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
+    Step("every stage builds with -Werror", ["make", "-s", "-j", JOBS, "all"], "single"),
+    Step("grader self-tests (bad kernels)", ["make", "-s", "grader-tests"], "unittest"),
+    Step("grade every lab (qemu -kernel)", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS]),
+    Step("GRUB ISO and floppy boots (QEMU)",
+         [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS, "--boot", "iso", "--boot", "floppy"]),
+    Step("GRUB floppy boots in Bochs", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS,
+                                        "--boot", "bochs"], needs="grade/bochs.py"),
+    Step("Bochs debugger script", [sys.executable, "tests/bochs/check_debugger.py"],
+         needs="tests/bochs/check_debugger.py"),
+    Step("student handout: compiles, fails exactly what was stripped", ["make", "-s", "handout-check"]),
+]
+
+
+def count(step: Step, output: str, rc: int) -> tuple[int, int]:
+    if step.kind == "summary":
+        found = SUMMARY.findall(output)
+        if found:
+            passed, failed = map(int, found[-1])
+            return passed, failed + (1 if rc and not failed else 0)
+    if step.kind == "unittest":
+        ran = UNITTEST_RAN.findall(output)
+        if ran:
+            total = int(ran[-1])
+            bad = UNITTEST_FAILED.findall(output)
+            failed = sum(int(n) for n in re.findall(r"\d+", bad[-1])) if bad else 0
+            return total - failed, failed + (1 if rc and not failed else 0)
+    return (1, 0) if rc == 0 else (0, 1)
+
+
+def main() -> int:
+    os.chdir(ROOT)
+    only = set(sys.argv[1:])
+    total_passed = total_failed = 0
+    broken: list[str] = []
+    for i, step in enumerate(STEPS, 1):
+        if only and str(i) not in only:
+            continue
+        if step.needs and not (ROOT / step.needs).exists():
+            print(f"\n=== {i}. {step.name}: SKIPPED ({step.needs} does not exist)")
+            continue
+        print(f"\n=== {i}. {step.name}", flush=True)
+        start = time.monotonic()
+        proc = subprocess.Popen(step.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = []
+        assert proc.stdout
+        for line in proc.stdout:
+            lines.append(line)
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        rc = proc.wait()
+        passed, failed = count(step, "".join(lines), rc)
+        total_passed += passed
+        total_failed += failed
+        if failed:
+            broken.append(step.name)
+        print(f"--- {step.name}: {passed} passed, {failed} failed ({time.monotonic() - start:.1f}s)")
+    print()
+    if broken:
+        print("failed steps: " + "; ".join(broken))
+    print(f"{total_passed} passed, {total_failed} failed")
+    return 1 if total_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
