@@ -154,6 +154,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--kernel", type=Path, help="grade this kernel.elf instead of build/labN (one --lab)")
     p.add_argument("--keep", action="store_true", help="keep every test's files in build/grade/")
     p.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write every outcome with its time")
     p.add_argument("--no-build", action="store_true", help="do not run make labN first")
     p.add_argument("--list", action="store_true", help="list the tests and exit")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -215,6 +216,10 @@ def main(argv: list[str]) -> int:
     print(f"score: {earned}/{total} points in {seconds:.1f}s")
     if args.gradescope:
         gradescope(outcomes, seconds, args.gradescope)
+    if args.json:
+        args.json.write_text(json.dumps({"seed": seed, "seconds": round(seconds, 3), "tests": [
+            {"lab": o.test.lab, "name": o.test.name, "path": o.path, "verdict": o.verdict,
+             "seconds": round(o.seconds, 3)} for o in outcomes]}, indent=1) + "\n")
     passed = sum(o.passed for o in outcomes)
     print(f"{passed} passed, {len(outcomes) - passed} failed")
     return 0 if passed == len(outcomes) else 1
