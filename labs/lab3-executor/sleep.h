@@ -24,4 +24,10 @@ uint32_t tick_hz(void);
 /* Called by the timer interrupt with the new tick count: wakes expired sleepers. */
 void timerq_expire(uint64_t now);
 
+/* For the executor and tests: take a finished task off the queue; the first sleeper. */
+struct task;
+void timerq_reset(void);
+void timerq_cancel(struct task *t);
+struct task *timerq_head(void);
+
 #endif

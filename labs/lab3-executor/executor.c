@@ -1,0 +1,323 @@
+/*
+ * executor.c - tasks, wakers, the ready queue and the executor loop.
+ *
+ * One CPU, one stack, no allocation. Tasks live in a static table; a task is
+ * on the ready queue at most once, marked by its TASK_QUEUED bit, and linked
+ * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
+ * fail and needs no capacity. (Embassy's raw executor keeps the same two
+ * state bits; REFERENCE.md A0, A1, A6.)
+ *
+ * Why this is safe without a lock: the only code that runs concurrently with a
+ * task is an interrupt handler, and handlers run with IF=0 (interrupt gates),
+ * so a handler's wake() is never interrupted by task code. Task-side code
+ * touches the queue and the state bits only between plat_irq_save() and
+ * plat_irq_restore(), so it is never interrupted half-way by a wake().
+ * On SMP this argument fails; see handouts/lab3.md.
+ *
+ * The rules that keep wakes from being lost:
+ *  - TASK_QUEUED is cleared before the task is polled: a wake that arrives
+ *    during the poll queues it again, and it is polled once more.
+ *  - The loop sleeps only after checking the queue with interrupts off, and
+ *    re-enables them in the same instruction pair as the hlt (wait_for_work).
+ *  - A finished task's slot gets a new gen: wakers made for it go stale, and
+ *    waking a stale waker does nothing, even after the slot is reused.
+ */
+#include "executor.h"
+#include "panic.h"
+#include "platform.h"
+
+static struct task tasks[EXECUTOR_MAX_TASKS];
+static struct task *volatile ready_head;    /* interrupt handlers append here */
+static struct task *ready_tail;
+static struct executor_stats stats;
+static struct task *current;                /* the task being polled */
+static uint32_t last_id;
+
+void executor_init(void)
+{
+    for (int i = 0; i < EXECUTOR_MAX_TASKS; i++) {
+        uint32_t gen = tasks[i].gen;
+        tasks[i] = (struct task){ 0 };
+        tasks[i].gen = gen + 1;             /* wakers from before stay stale */
+    }
+    ready_head = ready_tail = 0;
+    stats = (struct executor_stats){ 0 };
+    current = 0;
+    last_id = 0;
+    timerq_reset();
+}
+
+/* Append t to the ready queue. Interrupts must be off. */
+static void ready_push(struct task *t)
+{
+    t->next = 0;
+    if (ready_head)
+        ready_tail->next = t;
+    else
+        ready_head = t;
+    ready_tail = t;
+}
+
+/* Take t off the ready queue wherever it is (a task that finished while queued). */
+static void ready_unlink(struct task *t)
+{
+    struct task *prev = 0;
+    for (struct task *p = ready_head; p; prev = p, p = p->next) {
+        if (p != t)
+            continue;
+        if (prev)
+            prev->next = t->next;
+        else
+            ready_head = t->next;
+        if (ready_tail == t)
+            ready_tail = prev;
+        t->next = 0;
+        return;
+    }
+}
+
+int spawn(struct future *f)
+{
+    struct task *t = 0;
+
+    for (int i = 0; i < EXECUTOR_MAX_TASKS && !t; i++)
+        if (tasks[i].state == 0)
+            t = &tasks[i];
+    if (!t)
+        return -1;
+    t->root = f;
+    t->id = ++last_id;
+    t->timer_next = 0;
+    t->deadline = 0;
+    t->on_exit.armed = false;
+
+    plat_irq_t fl = plat_irq_save();
+    t->state = TASK_SPAWNED | TASK_QUEUED;
+    ready_push(t);
+    stats.spawned++;
+    if (++stats.alive > stats.max_alive)
+        stats.max_alive = stats.alive;
+    plat_irq_restore(fl);
+    return (int)t->id;
+}
+
+/* The task's root future is done: free the slot, make its wakers stale, tell a joiner. */
+static void task_finish(struct task *t)
+{
+    timerq_cancel(t);
+    plat_irq_t fl = plat_irq_save();
+    if (t->state & TASK_QUEUED)             /* woken during its last poll */
+        ready_unlink(t);
+    t->state = 0;
+    t->gen++;
+    t->root = 0;
+    stats.alive--;
+    plat_irq_restore(fl);
+    atomic_waker_wake(&t->on_exit);
+}
+
+static void task_poll(struct task *t)
+{
+    struct context cx = { .waker = { t, t->gen } };
+
+    stats.polls++;
+    current = t;
+    enum poll r = future_poll(t->root, &cx);
+    current = 0;
+    if (r == POLL_READY)
+        task_finish(t);
+}
+
+void waker_wake(struct waker w)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    struct task *t = w.task;
+    plat_irq_t fl = plat_irq_save();
+
+    if (!t || t->gen != w.gen || !(t->state & TASK_SPAWNED)) {
+        stats.stale_wakes++;                /* finished (maybe reused) slot, or no-op */
+    } else if (t->state & TASK_QUEUED) {
+        stats.wakes++;
+        stats.coalesced++;                  /* one poll will serve both wakes */
+    } else {
+        stats.wakes++;
+        t->state |= TASK_QUEUED;
+        ready_push(t);
+    }
+    plat_irq_restore(fl);
+    /* LAB 3: STUB
+    (void)w;
+    panic("lab3: waker_wake not implemented");
+    LAB 3: END SOLUTION */
+}
+
+void atomic_waker_register(struct atomic_waker *aw, const struct context *cx)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    plat_irq_t fl = plat_irq_save();
+    aw->waker = cx->waker;                  /* replaces (does not wake) an older waker */
+    aw->armed = true;
+    plat_irq_restore(fl);
+    /* LAB 3: STUB
+    (void)aw; (void)cx;
+    panic("lab3: atomic_waker_register not implemented");
+    LAB 3: END SOLUTION */
+}
+
+void atomic_waker_wake(struct atomic_waker *aw)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    plat_irq_t fl = plat_irq_save();
+    bool armed = aw->armed;
+    struct waker w = aw->waker;
+    aw->armed = false;                      /* take-on-wake: the future registers again */
+    plat_irq_restore(fl);
+    if (armed)
+        waker_wake(w);
+    /* LAB 3: STUB
+    (void)aw;
+    panic("lab3: atomic_waker_wake not implemented");
+    LAB 3: END SOLUTION */
+}
+
+/* LAB 3: BEGIN SOLUTION */
+/* Take the oldest ready task off the queue, with its QUEUED bit already clear. */
+static struct task *ready_pop(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    struct task *t = ready_head;
+    if (t) {
+        ready_head = t->next;
+        if (!ready_head)
+            ready_tail = 0;
+        t->next = 0;
+        t->state &= ~TASK_QUEUED;           /* before the poll: a wake during it re-queues */
+    }
+    plat_irq_restore(fl);
+    return t;
+}
+
+/*
+ * Sleep until an interrupt, unless a task is ready. The check and the sleep
+ * must be one step as far as interrupts are concerned: with interrupts on, an
+ * IRQ landing between "queue is empty" and hlt would queue a task and return,
+ * and the CPU would then sleep with that task ready until some later IRQ (the
+ * lost wakeup). So: mask interrupts, check, then "sti; hlt". STI delays
+ * interrupts until after the next instruction, so an IRQ that became pending
+ * during the check is taken only once hlt has started, and it ends the hlt.
+ */
+static void wait_for_work(void)
+{
+    plat_irq_disable();
+    if (ready_head) {
+        plat_irq_enable();
+        return;
+    }
+    stats.sleeps++;
+    plat_enable_and_wait();
+}
+/* LAB 3: END SOLUTION */
+
+/* Poll one ready task; false if none was ready. */
+static bool poll_one(void)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    struct task *t = ready_pop();
+    if (!t)
+        return false;
+    task_poll(t);
+    return true;
+    /* LAB 3: STUB
+    (void)task_poll;
+    panic("lab3: executor loop (poll_one) not implemented");
+    LAB 3: END SOLUTION */
+}
+
+bool executor_run_ready(void)
+{
+    bool any = false;
+    while (poll_one())
+        any = true;
+    return any;
+}
+
+/* The executor loop: poll ready tasks until done(arg); sleep when none is ready. */
+static void run_until(bool (*done)(const void *), const void *arg)
+{
+    if (current)
+        panic("lab3: executor_run/block_on called from inside task %u", current->id);
+    while (!done(arg)) {
+        /* LAB 3: BEGIN SOLUTION */
+        if (!poll_one())
+            wait_for_work();
+        /* LAB 3: STUB
+        panic("lab3: executor loop (run_until) not implemented");
+        LAB 3: END SOLUTION */
+    }
+}
+
+static bool all_finished(const void *unused)
+{
+    (void)unused;
+    return stats.alive == 0;
+}
+
+void executor_run(void)
+{
+    run_until(all_finished, 0);
+}
+
+static bool waker_stale(const void *arg)
+{
+    const struct waker *w = arg;
+    return w->task->gen != w->gen;
+}
+
+void block_on(struct future *f)
+{
+    int id = spawn(f);
+    if (id < 0)
+        panic("lab3: block_on: all %d task slots are taken", EXECUTOR_MAX_TASKS);
+    struct task *t = 0;
+    for (int i = 0; i < EXECUTOR_MAX_TASKS; i++)
+        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id)
+            t = &tasks[i];
+    struct waker w = { t, t->gen };
+    run_until(waker_stale, &w);
+}
+
+struct executor_stats executor_stats(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    struct executor_stats s = stats;
+    plat_irq_restore(fl);
+    return s;
+}
+
+uint32_t task_current_id(void)
+{
+    return current ? current->id : 0;
+}
+
+static enum poll task_join_poll(struct future *self, struct context *cx)
+{
+    struct task_join_future *j = (struct task_join_future *)self;
+
+    if (!j->task || j->task->gen != j->gen)
+        return POLL_READY;
+    atomic_waker_register(&j->task->on_exit, cx);
+    return j->task->gen != j->gen ? POLL_READY : POLL_PENDING;
+}
+
+void task_join_init(struct task_join_future *j, int id)
+{
+    j->base.poll = task_join_poll;
+    j->task = 0;
+    j->gen = 0;
+    for (int i = 0; i < EXECUTOR_MAX_TASKS && id > 0; i++) {
+        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id) {
+            j->task = &tasks[i];
+            j->gen = tasks[i].gen;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/*
+ * future.c - small combinators every task uses: yield_now and join.
+ */
+#include "future.h"
+#include "panic.h"
+
+static enum poll yield_poll(struct future *self, struct context *cx)
+{
+    struct yield_future *y = (struct yield_future *)self;
+
+    if (y->yielded)
+        return POLL_READY;
+    y->yielded = true;
+    waker_wake(cx->waker);      /* ready again at once, but behind every task already queued */
+    return POLL_PENDING;
+}
+
+void yield_now_init(struct yield_future *f)
+{
+    f->base.poll = yield_poll;
+    f->yielded = false;
+}
+
+static enum poll join_poll(struct future *self, struct context *cx)
+{
+    struct join_future *j = (struct join_future *)self;
+    uint32_t all = j->n == 32 ? 0xffffffffu : (1u << j->n) - 1;
+
+    for (uint32_t i = 0; i < j->n; i++)
+        if (!(j->done & (1u << i)) && future_poll(j->children[i], cx) == POLL_READY)
+            j->done |= 1u << i;
+    return j->done == all ? POLL_READY : POLL_PENDING;
+}
+
+void join_init(struct join_future *j, struct future **children, uint32_t n)
+{
+    if (n > JOIN_MAX)
+        panic("lab3: join of %u futures (at most %d)", n, JOIN_MAX);
+    j->base.poll = join_poll;
+    j->children = children;
+    j->n = n;
+    j->done = 0;
+}

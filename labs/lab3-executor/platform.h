@@ -1,0 +1,29 @@
+/*
+ * platform.h - the little the executor core needs from the machine. The
+ * kernel's version is platform_x86.c (cli/sti/hlt, lab 1's PIT tick); the host
+ * tests supply a fake one that can raise "interrupts" at the worst moments.
+ * executor.c, future.c and sleep.c include nothing else machine-specific.
+ */
+#ifndef CAIRN_LAB3_PLATFORM_H
+#define CAIRN_LAB3_PLATFORM_H
+
+#include <stdint.h>
+
+typedef uintptr_t plat_irq_t;
+
+plat_irq_t plat_irq_save(void);     /* mask interrupts, return the previous state */
+void plat_irq_restore(plat_irq_t f);
+void plat_irq_disable(void);        /* cli */
+void plat_irq_enable(void);         /* sti */
+/*
+ * Called with interrupts masked: enable them and sleep until the next
+ * interrupt, with no gap between the two in which an interrupt could be
+ * taken and then slept through (x86: "sti; hlt" in one asm statement).
+ * Returns with interrupts enabled.
+ */
+void plat_enable_and_wait(void);
+
+uint64_t plat_ticks(void);          /* timer ticks since boot */
+uint32_t plat_tick_hz(void);
+
+#endif

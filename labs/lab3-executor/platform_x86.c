@@ -1,0 +1,59 @@
+/*
+ * platform_x86.c - the executor's machine layer on i386 (platform.h), and
+ * lab 3's boot hook: the timer queue hangs off lab 1's PIT tick and the
+ * scancode stream off lab 2's IRQ1 notify hook.
+ */
+#include "executor.h"
+#include "interrupts.h"
+#include "labinit.h"
+#include "platform.h"
+#include "scancodes.h"
+#include "x86.h"
+
+plat_irq_t plat_irq_save(void)
+{
+    return irq_save();
+}
+
+void plat_irq_restore(plat_irq_t f)
+{
+    irq_restore((irq_flags_t)f);
+}
+
+void plat_irq_disable(void)
+{
+    cli();
+}
+
+void plat_irq_enable(void)
+{
+    sti();
+}
+
+/*
+ * One asm statement, so the compiler cannot put anything between the two:
+ * STI's interrupt shadow covers exactly the following instruction, the HLT
+ * (Intel SDM Vol. 2B, STI; Vol. 3A 6.8.3). Any IRQ pending now ends the hlt.
+ */
+void plat_enable_and_wait(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+
+uint64_t plat_ticks(void)
+{
+    return timer_ticks();
+}
+
+uint32_t plat_tick_hz(void)
+{
+    return timer_hz();
+}
+
+static void lab3_init(void)
+{
+    executor_init();
+    timer_set_hook(timerq_expire);
+    scancodes_init();
+}
+LAB_INIT(lab3_init);

@@ -1,0 +1,48 @@
+/*
+ * scancodes.c - the async scancode stream (blog_os' ScancodeStream, in C).
+ *
+ * The producer is lab 2's IRQ1 handler: it pushes a byte into its ring and
+ * then calls our notify hook, which wakes whichever task last registered.
+ * The consumer polls:
+ *     pop            a byte is already there: READY, no waker needed
+ *     register       otherwise arm the waker...
+ *     pop again      ...and look once more: a byte pushed between the first
+ *                    pop and the register found no waker to wake, so without
+ *                    this second look the task could wait for the next key
+ *     PENDING        any byte pushed from now on wakes us
+ * Decoding happens in the task, never in the interrupt handler.
+ */
+#include "keyboard.h"
+#include "scancodes.h"
+
+static struct atomic_waker kbd_waker;
+
+/* IRQ1, IF=0, after each byte is pushed. */
+static void kbd_notify(void)
+{
+    atomic_waker_wake(&kbd_waker);
+}
+
+static enum poll scancode_poll(struct future *self, struct context *cx)
+{
+    struct scancode_future *f = (struct scancode_future *)self;
+
+    if (scancode_pop(&f->scancode))
+        return POLL_READY;
+    atomic_waker_register(&kbd_waker, cx);
+    if (scancode_pop(&f->scancode))
+        return POLL_READY;      /* the armed waker may fire later: a spurious poll, harmless */
+    return POLL_PENDING;
+}
+
+void scancodes_next(struct scancode_future *f)
+{
+    f->base.poll = scancode_poll;
+    f->scancode = 0;
+}
+
+void scancodes_init(void)
+{
+    kbd_waker.armed = false;
+    scancode_set_notify(kbd_notify);
+}

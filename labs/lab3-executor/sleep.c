@@ -1,0 +1,140 @@
+/*
+ * sleep.c - the timer queue and sleep futures.
+ *
+ * Each task has one timer node (in struct task, as in Embassy's integrated
+ * timer queue, REFERENCE.md A7): the earliest deadline any of its sleeps waits
+ * for. Sleeping tasks form one list sorted by (deadline, task id). The timer
+ * interrupt compares the tick with the head's deadline (O(1) per tick) and,
+ * once it has passed, wakes and unlinks every expired task in list order, so
+ * tasks due on the same tick are queued, and therefore polled, in id order.
+ *
+ * A task that sleeps on two deadlines (a join of two sleeps) keeps the
+ * earlier one; when it is woken, the later sleep finds it has not expired and
+ * schedules again. Wakes that turn out early are only spurious polls.
+ */
+#include "executor.h"
+#include "platform.h"
+
+static struct task *timer_head;
+static volatile uint64_t next_deadline = UINT64_MAX;   /* timer_head's, cached for the tick */
+
+void timerq_reset(void)
+{
+    timer_head = 0;
+    next_deadline = UINT64_MAX;
+}
+
+/* (deadline, id) order; interrupts off. */
+static bool timer_before(const struct task *a, const struct task *b)
+{
+    return a->deadline < b->deadline || (a->deadline == b->deadline && a->id < b->id);
+}
+
+static void timer_unlink(struct task *t)
+{
+    struct task **pp = &timer_head;
+    while (*pp && *pp != t)
+        pp = &(*pp)->timer_next;
+    if (*pp)
+        *pp = t->timer_next;
+    t->timer_next = 0;
+    t->state &= ~TASK_TIMER;
+}
+
+static void timer_insert(struct task *t)
+{
+    struct task **pp = &timer_head;
+    while (*pp && !timer_before(t, *pp))
+        pp = &(*pp)->timer_next;
+    t->timer_next = *pp;
+    *pp = t;
+    t->state |= TASK_TIMER;
+}
+
+/* Wake t at `deadline` (or earlier, if it already waits for an earlier one). */
+static void timerq_schedule(struct task *t, uint64_t deadline)
+{
+    plat_irq_t fl = plat_irq_save();
+    if (!(t->state & TASK_TIMER) || deadline < t->deadline) {
+        if (t->state & TASK_TIMER)
+            timer_unlink(t);
+        t->deadline = deadline;
+        timer_insert(t);
+        next_deadline = timer_head->deadline;
+    }
+    plat_irq_restore(fl);
+}
+
+/* A finished task leaves the timer queue (executor.c). */
+void timerq_cancel(struct task *t)
+{
+    plat_irq_t fl = plat_irq_save();
+    if (t->state & TASK_TIMER) {
+        timer_unlink(t);
+        next_deadline = timer_head ? timer_head->deadline : UINT64_MAX;
+    }
+    plat_irq_restore(fl);
+}
+
+void timerq_expire(uint64_t now)
+{
+    if (now < next_deadline)            /* the common tick: nothing due */
+        return;
+    plat_irq_t fl = plat_irq_save();
+    while (timer_head && timer_head->deadline <= now) {
+        struct task *t = timer_head;
+        timer_unlink(t);
+        waker_wake((struct waker){ t, t->gen });
+    }
+    next_deadline = timer_head ? timer_head->deadline : UINT64_MAX;
+    plat_irq_restore(fl);
+}
+
+uint64_t now_ticks(void)
+{
+    return plat_ticks();
+}
+
+uint32_t tick_hz(void)
+{
+    return plat_tick_hz();
+}
+
+/*
+ * Check | schedule | check again: the tick that makes us due may come between
+ * the first check and the scheduling, and its interrupt would not have found
+ * us on the queue.
+ */
+static enum poll sleep_poll(struct future *self, struct context *cx)
+{
+    struct sleep_future *s = (struct sleep_future *)self;
+
+    if (plat_ticks() >= s->deadline)
+        return POLL_READY;
+    if (cx->waker.task)
+        timerq_schedule(cx->waker.task, s->deadline);
+    return plat_ticks() >= s->deadline ? POLL_READY : POLL_PENDING;
+}
+
+void sleep_until_init(struct sleep_future *f, uint64_t deadline)
+{
+    f->base.poll = sleep_poll;
+    f->deadline = deadline;
+}
+
+void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
+{
+    sleep_until_init(f, plat_ticks() + ticks);
+}
+
+void sleep_ms_init(struct sleep_future *f, uint32_t ms)
+{
+    uint64_t hz = plat_tick_hz();
+    sleep_ticks_init(f, ((uint64_t)ms * hz + 999) / 1000);
+}
+
+/* Test hook: the task at the head of the timer queue, or NULL. */
+struct task *timerq_head(void)
+{
+    return timer_head;
+}

@@ -1,0 +1,152 @@
+/*
+ * lab3_fake.h - a fake machine for lab 3's executor core (platform.h) on the
+ * host: an interrupt flag, interrupts that stay pending while it is clear and
+ * are delivered when it is set again, a tick counter, and a hlt that either
+ * ends at once (an interrupt was pending) or advances time by one tick.
+ * A test can raise an interrupt at the worst moments: just before the
+ * executor's `cli` (an executor that looked at its queue earlier, with
+ * interrupts on, then sleeps through it) and just after (it must stay pending
+ * and end the `sti; hlt`).
+ */
+#ifndef CAIRN_TESTS_LAB3_FAKE_H
+#define CAIRN_TESTS_LAB3_FAKE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "executor.h"
+#include "platform.h"
+
+static bool fake_if = true;                 /* the interrupt flag */
+static int fake_pending;                    /* interrupts raised, not yet delivered */
+static void (*fake_irq)(void);              /* what an interrupt does */
+static void (*fake_before_cli)(void);       /* called right before a cli, IF still as it was */
+static void (*fake_on_cli)(void);           /* called right after the executor's cli */
+static uint64_t fake_ticks;
+static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
+static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
+static jmp_buf fake_escape;
+static char fake_panic_msg[256];
+static bool fake_expect_panic;
+
+static void fake_reset(void)
+{
+    fake_if = true;
+    fake_pending = 0;
+    fake_irq = 0;
+    fake_before_cli = 0;
+    fake_on_cli = 0;
+    fake_ticks = 0;
+    fake_timer_on = true;
+    fake_waits = fake_waits_cut_short = 0;
+    fake_idle_limit = 100000;
+    fake_panic_msg[0] = 0;
+    executor_init();
+}
+
+static void fake_deliver(void)
+{
+    while (fake_if && fake_pending > 0) {
+        fake_pending--;
+        fake_if = false;                    /* handlers run with IF=0 */
+        if (fake_irq)
+            fake_irq();
+        fake_if = true;
+    }
+}
+
+/* Raise an interrupt: taken now if IF=1, else when IF is set again. */
+static void fake_raise(void)
+{
+    fake_pending++;
+    fake_deliver();
+}
+
+plat_irq_t plat_irq_save(void)
+{
+    plat_irq_t f = fake_if;
+    fake_if = false;
+    return f;
+}
+
+void plat_irq_restore(plat_irq_t f)
+{
+    fake_if = f != 0;
+    fake_deliver();
+}
+
+void plat_irq_disable(void)
+{
+    if (fake_before_cli)
+        fake_before_cli();
+    fake_if = false;
+    if (fake_on_cli)
+        fake_on_cli();
+}
+
+void plat_irq_enable(void)
+{
+    fake_if = true;
+    fake_deliver();
+}
+
+static void fake_tick(void)
+{
+    fake_ticks++;
+    timerq_expire(fake_ticks);
+}
+
+void plat_enable_and_wait(void)
+{
+    if (fake_if) {
+        snprintf(fake_panic_msg, sizeof fake_panic_msg, "wait entered with interrupts on");
+        longjmp(fake_escape, 2);
+    }
+    fake_waits++;
+    fake_if = true;
+    if (fake_pending) {                     /* sti; hlt: the pending interrupt ends the hlt */
+        fake_waits_cut_short++;
+        fake_deliver();
+        return;
+    }
+    if (!fake_timer_on || fake_waits > fake_idle_limit) {
+        snprintf(fake_panic_msg, sizeof fake_panic_msg, "executor asleep forever (%d waits)",
+                 fake_waits);
+        longjmp(fake_escape, 3);            /* a lost wakeup, or a deadlocked test */
+    }
+    fake_tick();                            /* the next interrupt is the timer's */
+}
+
+uint64_t plat_ticks(void)
+{
+    return fake_ticks;
+}
+
+uint32_t plat_tick_hz(void)
+{
+    return 100;
+}
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fake_panic_msg, sizeof fake_panic_msg, fmt, ap);
+    va_end(ap);
+    if (!fake_expect_panic)
+        printf("  panic at %s:%d: %s\n", file, line, fake_panic_msg);
+    longjmp(fake_escape, 1);
+}
+
+/* Run the executor; 0 when it returned, else why it stopped (panic 1, bad wait 2, asleep 3). */
+static int fake_run(void)
+{
+    int why = setjmp(fake_escape);
+    if (why == 0)
+        executor_run();
+    return why;
+}
+
+#endif
