@@ -56,7 +56,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 
-.PHONY: help deps test host-tests grader-tests bench handout handout-check clean \
+.PHONY: selftest-kernels help deps test host-tests grader-tests bench handout handout-check clean \
         compile_commands.json all
 
 help:
@@ -118,6 +118,8 @@ SELFTEST_KERNELS := $(patsubst grade/tests/kernels/%.c,$(BUILD)/selftest/%.elf,\
 $(BUILD)/selftest/%.elf: $(OBJ)/grade/tests/kernels/%.o $(CORE_OBJS) $(BUILD)/lab0/stage.o boot/kernel.ld
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(KLDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
+selftest-kernels: $(SELFTEST_KERNELS)
 
 grader-tests: lab0 $(SELFTEST_KERNELS) | $(DEPS_STAMP)
 	$(PYTHON) -m unittest discover -s grade/tests -t . $(if $(V),-v)

@@ -1,0 +1,212 @@
+"""bench.py - `make bench`: how fast the kit and its kernel are, against floors.
+
+Prints one table (median and min-max of several runs) and writes it to
+build/bench.json. Never pass/fail: these machines are noisy. Figures:
+  floors     a null kernel booted by qemu -kernel, GRUB ISO, GRUB floppy, Bochs;
+             host CPU of an idle `cli; hlt` kernel
+  build      clean build of every stage; rebuild after touching one lab file
+  boot       boot-to-verdict of every grader test, per boot path
+  grade      wall time of the whole grade with --jobs 1 and --jobs 2
+  idle       host CPU of QEMU while stage 3 waits for keys
+  guest      the `bench:` lines each stage prints when booted with `bench`
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grade import runner
+from grade.core import Ctx, Test
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+IDLE_READY_MARKER = "ready"     # stage 3 prints it when its tasks wait for keys
+
+
+@dataclass
+class Row:
+    group: str
+    name: str
+    samples: list[float] = field(default_factory=list)
+    unit: str = "s"
+    note: str = ""
+
+    def cells(self) -> tuple[str, str]:
+        if not self.samples:
+            return "-", ""
+        med = statistics.median(self.samples)
+        spread = f"{min(self.samples):.3g}-{max(self.samples):.3g}" if len(self.samples) > 1 else ""
+        return f"{med:.3g} {self.unit}", spread
+
+
+ROWS: list[Row] = []
+
+
+def row(group: str, name: str, samples: list[float], unit: str = "s", note: str = "") -> Row:
+    r = Row(group, name, samples, unit, note)
+    ROWS.append(r)
+    print(f"  {group:<7} {name:<48} {r.cells()[0]:>12} {note}", flush=True)
+    return r
+
+
+def boot_once(kernel: Path, path: str, args: list[str], timeout: float = 20.0,
+              until: str | None = None) -> runner.Result:
+    t = Test(0, "bench", 0, lambda ctx: None, (path,), timeout)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Ctx(t, 0, Path(tmp), kernel, path, runner.boot)
+        return runner.boot(ctx, ["grade", *args], [], [], None, None, None, until, timeout)
+
+
+def floors() -> float:
+    null = BUILD / "selftest" / "null.elf"
+    base = 0.0
+    for path in ("kernel", "iso", "floppy", "bochs"):
+        if path == "bochs" and not (ROOT / "grade" / "bochs.py").exists():
+            continue
+        times = []
+        for _ in range(RUNS if path != "bochs" else 3):
+            r = boot_once(null, path, [])
+            if r.exit == "success":
+                times.append(r.seconds)
+        row("floor", f"null kernel to exit, {path}", times)
+        if path == "kernel" and times:
+            base = statistics.median(times)
+    row("floor", "idle host CPU, cli;hlt kernel (% of a core)", [cpu_share(BUILD / "selftest" / "hang.elf", "about to hang")],
+        "%")
+    return base
+
+
+def cpu_share(kernel: Path, ready: str, window: float = 2.0) -> float:
+    """Host CPU of a QEMU running `kernel`, over `window` seconds from the moment
+    it prints `ready` (the kernel is then waiting: what we measure)."""
+    cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio", "-kernel", str(kernel),
+           "-append", ""]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 10
+        assert proc.stdout
+        while ready.encode() not in seen and time.monotonic() < deadline:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                return float("nan")
+            seen += chunk
+
+        def ticks() -> int:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])    # utime + stime
+        t0, c0 = time.monotonic(), ticks()
+        time.sleep(window)                              # the measurement window itself
+        return 100.0 * (ticks() - c0) / CLK_TCK / (time.monotonic() - t0)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def build_times() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "BUILD": tmp}
+        clean = []
+        for _ in range(2):
+            subprocess.run(["make", "-s", "clean"], cwd=ROOT, env=env, capture_output=True)
+            subprocess.run(["make", "-s", "deps"], cwd=ROOT, env=env, capture_output=True)
+            t0 = time.monotonic()
+            subprocess.run(["make", "-s", "-j2", "all"], cwd=ROOT, env=env, capture_output=True)
+            clean.append(time.monotonic() - t0)
+        row("build", "clean build of every stage (make -j2 all)", clean)
+        labs = sorted((ROOT / "labs").glob("lab*/*.c"))
+        if labs:
+            inc = []
+            for _ in range(3):
+                os.utime(labs[0])
+                t0 = time.monotonic()
+                subprocess.run(["make", "-s", "-j2", "all"], cwd=ROOT, env=env, capture_output=True)
+                inc.append(time.monotonic() - t0)
+            row("build", f"rebuild after touching {labs[0].relative_to(ROOT)}", inc)
+
+
+def grade_runs(jobs: int, paths: list[str], runs: int) -> list[dict]:
+    outs = []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile(suffix=".json") as f:
+            cmd = [sys.executable, "-m", "grade", "--no-build", "--seed", "1", "--jobs", str(jobs),
+                   "--json", f.name]
+            for p in paths:
+                cmd += ["--boot", p]
+            subprocess.run(cmd, cwd=ROOT, capture_output=True)
+            try:
+                outs.append(json.loads(Path(f.name).read_text()))
+            except (OSError, json.JSONDecodeError):
+                pass
+    return outs
+
+
+def grading(base: float) -> None:
+    for jobs in (1, 2):
+        runs = grade_runs(jobs, ["kernel"], 3)
+        row("grade", f"whole grade (qemu -kernel), --jobs {jobs}", [r["seconds"] for r in runs])
+    per_test: dict[tuple[int, str, str], list[float]] = {}
+    for run in grade_runs(1, ["kernel"], 3) + grade_runs(2, ["iso", "floppy", "bochs"], 1):
+        for t in run["tests"]:
+            if t["verdict"] == "OK":
+                per_test.setdefault((t["lab"], t["name"], t["path"]), []).append(t["seconds"])
+    for (lab, name, path), times in sorted(per_test.items()):
+        note = f"x{statistics.median(times) / base:.1f} floor" if base and path == "kernel" else ""
+        row("boot", f"lab{lab} {name} [{path}]", times, note=note)
+
+
+def guest_figures() -> None:
+    """Every stage booted with `bench`: the lines it prints as `bench: NAME VALUE UNIT`."""
+    for elf in sorted(BUILD.glob("lab[0-9]*/kernel.elf")):
+        stage = elf.parent.name
+        r = boot_once(elf, "kernel", ["bench"], timeout=60.0)
+        for line in r.lines:
+            if line.startswith("bench: "):
+                words = line[7:].split()
+                try:
+                    value = float(words[-2])
+                    row("guest", f"{stage} {' '.join(words[:-2])}", [value], words[-1])
+                except (ValueError, IndexError):
+                    row("guest", f"{stage} {line[7:]}", [], "")
+
+
+def idle() -> None:
+    lab3 = BUILD / "lab3" / "kernel.elf"
+    if lab3.exists():
+        row("idle", "host CPU, stage 3 waiting for keys (% of a core)",
+            [cpu_share(lab3, IDLE_READY_MARKER)], "%")
+
+
+def main() -> int:
+    # -k: a stage that does not build is left out of the table, not the end of it.
+    subprocess.run(["make", "-s", "-k", "-C", str(ROOT), "all", "selftest-kernels"])
+    print(f"make bench: median of {RUNS} runs unless noted (BENCH_RUNS=N to change)")
+    base = floors()
+    idle()
+    grading(base)
+    guest_figures()
+    build_times()
+    out = BUILD / "bench.json"
+    out.write_text(json.dumps([{"group": r.group, "name": r.name, "unit": r.unit, "samples": r.samples,
+                                "median": statistics.median(r.samples) if r.samples else None,
+                                "note": r.note} for r in ROWS], indent=1) + "\n")
+    print(f"\n{'group':<7} {'figure':<48} {'median':>12}  {'min-max':<14} note")
+    for r in ROWS:
+        med, spread = r.cells()
+        print(f"{r.group:<7} {r.name:<48} {med:>12}  {spread:<14} {r.note}")
+    print(f"\nwritten to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
