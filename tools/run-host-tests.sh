@@ -4,6 +4,9 @@
 set -u
 passed=0 failed=0 broken=0
 for bin in "$@"; do
+  if [ ! -x "$bin" ]; then
+    echo "  FAIL $bin did not build"; failed=$((failed + 1)); continue
+  fi
   out=$("$bin" 2>&1); rc=$?
   summary=$(printf '%s\n' "$out" | tail -n 1)
   if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
