@@ -104,7 +104,7 @@ HOST_TESTS := $(sort $(wildcard tests/test_*.c))
 HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
-HOST_TEST_INC := $(addprefix -I,$(LAB_DIRS))
+HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab*))
 $(BUILD)/tests/%: tests/%.c tests/host.h $$(shell cat tests/$$*.deps 2>/dev/null) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -o $@ $< $(shell cat tests/$*.deps 2>/dev/null)
