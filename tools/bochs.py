@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""bochs.py - boot a stage's GRUB floppy in Bochs, stopped in its debugger.
+
+    make labN-bochs       (a window on a desktop; the debugger in this terminal)
+    make labN-bochs-nox   (no window: the serial console and the debugger here)
+    make lab1-bochs BREAK=idt_init    (run straight to a kernel function)
+
+    tools/bochs.py --stage N --image IMG [--nox] [--break NAME]... [--script FILE]
+                   [--disk CH:UNIT:PATH[:MODEL]]... [--cdrom CH:UNIT:PATH[:MODEL]]
+                   [--serial FILE] [--symbols FILE]
+
+The kernel's symbols (build/labN/kernel.sym) are loaded, so `lb "idt_init"`
+and the disassembly name kernel functions. Bochs stops at the first
+instruction (the BIOS reset vector) unless --break or --script says
+otherwise; BOCHS_BREAK() in the kernel stops it again. The bochsrc comes from
+boot/bochsrc.in through grade/bochs.py, the same code the grader uses; it is
+written to build/labN/bochsrc together with the debugger's start-up script.
+Headless (--nox, or no DISPLAY): see grade/bochs.py for the display choice.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from grade.bochs import (AtaDrive, BochsConfig, BochsError, Display,  # noqa: E402
+                         bochs_binary, headless_display, plugin_available, read_symbols,
+                         render_bochsrc)
+
+BANNER = """\
+*** Bochs debugger, stage {stage}: {image}
+*** symbols: {symbols}
+*** {where}
+***   lb "idt_init"   break at a kernel function (the quotes are needed); b ADDR, blist, bpd N
+***   c               continue; Ctrl-C stops again       s [N]  step N instructions
+***   n               step over a call                   r      registers;  sreg  segments
+***   info idt        the IDT (info idt 0x20 0x2f)       info gdt  the GDT
+***   x /8wx ADDR     memory (linear address)            u /5   disassemble from EIP
+***   trace-reg on    registers after every step         print-stack;  q  quit
+*** The kernel's serial console {console}; BOCHS_BREAK() stops here too.
+"""
+
+# Before it opens its log file Bochs writes ~25 `i` (info) lines to stderr
+# (plugins loaded, ...). Keep everything else: errors, panics, its exit message.
+INFO_LINE = re.compile(r"^\d{11}i\[|^.{0,20}lt_dlhandle is ")
+EXIT_MESSAGE = re.compile(r"Bochs is exiting with the following message:")
+
+
+def parse_drive(spec: str, cdrom: bool) -> AtaDrive:
+    parts = spec.split(":", 3)
+    if len(parts) < 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        kind = "--cdrom" if cdrom else "--disk"
+        sys.exit(f"bochs: {kind} {spec!r}: expected CHANNEL:UNIT:PATH[:MODEL], e.g. 0:0:disk.img:My Disk")
+    model = parts[3] if len(parts) == 4 else ""
+    return AtaDrive(int(parts[0]), int(parts[1]), Path(parts[2]).resolve(), model, cdrom)
+
+
+def breakpoint_lines(names: list[str], symbols: dict[str, int], sym_path: Path) -> list[str]:
+    lines = []
+    for name in names:
+        if re.fullmatch(r"0x[0-9a-fA-F]+", name):
+            lines.append(f"lb {name}")
+            continue
+        if name not in symbols:
+            close = difflib.get_close_matches(name, symbols, n=4)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            sys.exit(f"bochs: --break {name}: no such symbol in {sym_path}{hint}")
+        lines.append(f'lb "{name}"   # {symbols[name]:#010x}')
+    return lines
+
+
+def copy_stderr(pipe, seen_exit: list[str]) -> None:
+    """Pass Bochs' stderr through without its start-up chatter, and remember
+    why it stopped."""
+    expect_message = False
+    for raw in pipe:
+        line = raw.decode(errors="replace")
+        if expect_message:
+            seen_exit.append(line.strip())
+            expect_message = False
+        if EXIT_MESSAGE.search(line):
+            expect_message = True
+        if not INFO_LINE.search(line):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def copy_console(fifo: Path) -> None:
+    """COM1 goes through a FIFO to our stdout: Bochs opening /dev/stdout
+    itself would truncate a redirected output file and write over it."""
+    with open(fifo, "rb", buffering=0) as f:
+        while chunk := f.read(4096):
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+
+
+def release_fifo(fifo: Path) -> None:
+    """If Bochs never opened the FIFO (a bochsrc error), the reader still
+    waits in open(): open and close the write end to give it EOF."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass                    # no reader waiting: nothing to release
+
+
+def choose_display(nox: bool, stack: ExitStack) -> Display:
+    desktop = os.environ.get("DISPLAY")
+    if not nox and desktop and plugin_available("x"):
+        return Display("x", dict(os.environ))
+    if not nox and (desktop or os.environ.get("WAYLAND_DISPLAY")) and plugin_available("sdl2"):
+        return Display("sdl2", dict(os.environ))
+    if not nox:
+        print("*** no display (DISPLAY is not set): running without a window", file=sys.stderr)
+    return stack.enter_context(headless_display())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stage", type=int, required=True)
+    ap.add_argument("--image", type=Path, help="default build/labN/cairn.img")
+    ap.add_argument("--nox", action="store_true", help="no window (also: no DISPLAY)")
+    ap.add_argument("--break", dest="breaks", action="append", default=[], metavar="NAME",
+                    help="run to this kernel function (or 0xADDR); repeatable; "
+                         "also BREAK='a b' in the environment (make labN-bochs BREAK=a)")
+    ap.add_argument("--script", type=Path, help="debugger commands to run first (a -rc file); "
+                    "the debugger reads the terminal afterwards")
+    ap.add_argument("--disk", action="append", default=[], metavar="CH:UNIT:PATH[:MODEL]")
+    ap.add_argument("--cdrom", action="append", default=[], metavar="CH:UNIT:PATH[:MODEL]")
+    ap.add_argument("--serial", type=Path, help="write COM1 to this file instead of the terminal")
+    ap.add_argument("--symbols", type=Path, help="default build/labN/kernel.sym")
+    opts = ap.parse_args()
+
+    build = Path("build") / f"lab{opts.stage}"
+    image = (opts.image or build / "cairn.img").resolve()
+    sym_path = (opts.symbols or build / "kernel.sym").resolve()
+    if not image.exists():
+        sys.exit(f"bochs: {image}: no such image: run `make lab{opts.stage}-img`")
+    if not sym_path.exists():
+        sys.exit(f"bochs: {sym_path}: no symbols: run `make lab{opts.stage}`")
+    symbols = read_symbols(sym_path)
+    breaks = opts.breaks + os.environ.get("BREAK", "").replace(",", " ").split()
+    drives = ([parse_drive(d, False) for d in opts.disk] +
+              [parse_drive(d, True) for d in opts.cdrom])
+
+    start = ["# written by tools/bochs.py: the debugger runs this first, then reads the terminal"]
+    if breaks:
+        start += breakpoint_lines(breaks, symbols, sym_path) + ["c"]
+        where = f"Running to {', '.join(breaks)}. Useful commands:"
+    elif opts.script:
+        where = f"Running {opts.script} first. Useful commands:"
+    else:
+        where = "Stopped at the first instruction (the BIOS reset vector). Useful commands:"
+    if opts.script:
+        try:
+            start.append(opts.script.read_text())
+        except OSError as e:
+            sys.exit(f"bochs: --script: {e}")
+    console = (f"goes to {opts.serial}" if opts.serial else "appears here")
+
+    with ExitStack() as stack:
+        fifo = (build / "com1.fifo").resolve()
+        try:
+            exe = bochs_binary()
+            display = choose_display(opts.nox, stack)
+            rc_text = render_bochsrc(BochsConfig(
+                floppy=image, com1=(opts.serial.resolve() if opts.serial else fifo),
+                log=(build / "bochs.log").resolve(), display=display.library, drives=drives,
+                symbols=sym_path, magic_break=True))
+        except BochsError as e:
+            sys.exit(f"bochs: {e}")
+        rc_file, start_file = build / "bochsrc", build / "bochs-start.rc"
+        rc_file.write_text(rc_text)
+        start_file.write_text("\n".join(start) + "\n")
+        print(BANNER.format(stage=opts.stage, image=os.path.relpath(image),
+                            symbols=os.path.relpath(sym_path), where=where, console=console),
+              file=sys.stderr, end="")
+        cmd = [exe, "-f", str(rc_file), "-rc", str(start_file)]
+        print(f"*** {' '.join(cmd)}   (Bochs' log: {build / 'bochs.log'})", file=sys.stderr)
+        console_thread = None
+        if not opts.serial:
+            fifo.unlink(missing_ok=True)
+            os.mkfifo(fifo)
+            console_thread = threading.Thread(target=copy_console, args=(fifo,), daemon=True)
+            console_thread.start()
+        proc = subprocess.Popen(cmd, env=display.env, stderr=subprocess.PIPE)
+        # Ctrl-C belongs to Bochs (it stops a `c` and returns to the prompt).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        exit_message: list[str] = []
+        reader = threading.Thread(target=copy_stderr, args=(proc.stderr, exit_message))
+        reader.start()
+        status = proc.wait()
+        reader.join()
+        if console_thread:
+            release_fifo(fifo)
+            console_thread.join(timeout=5)
+            fifo.unlink(missing_ok=True)
+    # The kernel's Shutdown port ends Bochs with status 1; that is a clean end.
+    if status == 1 and any("shutdown requested" in m for m in exit_message):
+        return 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
