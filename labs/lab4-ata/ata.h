@@ -19,6 +19,7 @@
 #include "blockdev.h"
 #include "future.h"
 #include "identify.h"
+#include "sleep.h"
 
 #define ATA_MAX_CHANNELS 4
 #define ATA_SECTOR_SIZE  512
@@ -97,7 +98,7 @@ struct ata_io {
     uint32_t chunk;                 /* sectors in the current command */
     uint32_t chunk_done;
     uint8_t *buf;
-    uint64_t deadline;              /* timer tick after which we give up */
+    struct sleep_future timeout;    /* READY once the command has taken too long */
     int result;
 };
 
@@ -106,5 +107,7 @@ void ata_write_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint3
 
 /* IRQs seen per channel (for reports and benchmarks). */
 uint32_t ata_irq_count(int channel);
+/* The ports and IRQ a channel was attached with; -1 if it is not attached. */
+int ata_channel_ports(int channel, uint16_t *cmd_base, uint16_t *ctl_base, int *irq);
 
 #endif

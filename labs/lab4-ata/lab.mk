@@ -1,0 +1,25 @@
+# Lab 4: ATA PIO - probe and IDENTIFY (identify.c, pure), the polled and
+# IRQ-driven driver with its block-device face (ata.c), CRC-32 for the
+# stage program (crc32.c, pure).
+SRCS := identify.c ata.c crc32.c
+
+# `make lab4-qemu` gets two sparse disks made here and an empty CD-ROM drive:
+#   ata0 master  100 MiB disk    ata0 slave   nothing
+#   ata1 master  ATAPI CD-ROM    ata1 slave   8 MiB disk
+LAB4_DISK0 := $(BUILD)/lab4/disk0.img
+LAB4_DISK1 := $(BUILD)/lab4/disk1.img
+QEMU_ARGS := -drive if=none,id=d0,file=$(LAB4_DISK0),format=raw \
+             -device ide-hd,drive=d0,bus=ide.0,unit=0,model=Cairn-lab4-primary-master,serial=CAIRN-D0 \
+             -device ide-cd,bus=ide.1,unit=0,model=Cairn-lab4-CD \
+             -drive if=none,id=d1,file=$(LAB4_DISK1),format=raw \
+             -device ide-hd,drive=d1,bus=ide.1,unit=1,model=Cairn-lab4-secondary-slave,serial=CAIRN-D1
+# Read the first and last sectors of both disks and one past the end; write one sector.
+ARGS := read=0.0:0,0.0:204799,1.1:0,1.1:16383,0.0:204800 write=0.0:1000 seed=42
+
+$(LAB4_DISK0):
+	@mkdir -p $(@D)
+	truncate -s 100M $@
+$(LAB4_DISK1):
+	@mkdir -p $(@D)
+	truncate -s 8M $@
+lab4-qemu lab4-qemu-nox lab4-gdb lab4-qemu-grub lab4-bochs lab4-bochs-nox: $(LAB4_DISK0) $(LAB4_DISK1)
