@@ -127,6 +127,7 @@ struct pci_device {
     int nbars;                          /* 6, 2 for a bridge, 0 for CardBus */
     struct pci_bar bar[PCI_NUM_BARS_NORMAL];
     const struct pci_driver *driver;    /* bound by pci_bind_drivers, or NULL */
+    int driver_data;                    /* the driver's: "ide" keeps its first ATA channel */
 };
 
 #define PCI_MAX_DEVICES 128

@@ -21,6 +21,7 @@ static int ide_attach(struct pci_device *d)
     struct pci_ide_channel ch[2];
     int attached = 0;
 
+    d->driver_data = next_channel;
     if (pci_ide_channels(d, ch) < 0)
         kprintf("pci: %02x:%02x.%x: IDE native mode without I/O BARs\n",
                 PCI_BUS(d->bdf), PCI_SLOT(d->bdf), PCI_FUNC(d->bdf));
