@@ -6,6 +6,7 @@
 #include "gate.h"
 #include "host.h"
 #include "panic.h"
+
 /* The kernel's panic, for the host: the handout's stubs call it ("not implemented"). */
 void panic_at(const char *file, int line, const char *fmt, ...)
 {

@@ -10,6 +10,7 @@
 #include "interrupts.h"
 #include "pic.h"
 #include "pit.h"
+
 /* The kernel's panic, for the host: the handout's stubs call it ("not implemented"). */
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
