@@ -50,7 +50,7 @@ BANNER = """\
 
 # Before it opens its log file Bochs writes ~25 `i` (info) lines to stderr
 # (plugins loaded, ...). Keep everything else: errors, panics, its exit message.
-INFO_LINE = re.compile(r"^\d{11}i\[|^.{0,20}lt_dlhandle is ")
+INFO_LINE = re.compile(r"^\d{11}i\[|notify called, but no bxevent_callback|^.{0,20}lt_dlhandle is ")
 EXIT_MESSAGE = re.compile(r"Bochs is exiting with the following message:")
 
 
