@@ -1,0 +1,132 @@
+"""Stage 3: cooperative tasks on an executor with wakers.
+
+Everything the stage prints follows from its command line and the keys typed,
+so each test computes what it expects: the timer tasks' order from the
+periods (by tick, ties by timer index, which is spawn order), the children's
+order from round-robin polling, the echo from lab 2's typing model. Two tests
+look at costs instead of text: the idle probe's counters (a task is polled
+only when woken) and the host CPU QEMU burns while the kernel waits for keys
+(an executor that busy-polls burns a whole core).
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from grade.core import QEMU_ONLY, Ctx, test
+from grade.labs.lab2 import Typing, finish, type_line
+from grade.runner import Result
+
+READY = "lab3: ready"
+IDLE_RE = re.compile(r"^idle: ticks=(\d+) polls=(\d+) wakes=(\d+) sleeps=(\d+)$")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+IDLE_CPU_LIMIT = 30.0           # % of one host core while the kernel waits for keys
+IDLE_WINDOW = 1.5               # seconds measured
+
+
+def expect_filtered(ctx: Ctx, r: Result, prefix: str, want: list[str]) -> None:
+    """The log's lines that start with `prefix` must be exactly `want`, in order."""
+    got = [l for l in r.lines if l.startswith(prefix)]
+    if got != want:
+        diff = "\n".join(difflib.unified_diff(want, got, "expected", "actual", lineterm=""))
+        ctx.fail(f"the lines starting with {prefix!r} differ:\n{diff}")
+
+
+def timer_lines(periods: list[int], horizon: int) -> list[str]:
+    """Timer i fires at every multiple of periods[i] up to the horizon; lines
+    come by tick, and timers due on the same tick in index (= spawn) order."""
+    events = sorted((t, i) for i, p in enumerate(periods) for t in range(p, horizon + 1, p))
+    return [f"timer {i}: tick {t}" for t, i in events]
+
+
+@test(lab=3, name="number", points=5)
+def number(ctx: Ctx) -> None:
+    r = ctx.boot(args=["idle=1"])
+    ctx.expect_lines(r, "number")
+    ctx.expect(r, "run", hz=1000)
+
+
+@test(lab=3, name="timers", points=15)
+def timers(ctx: Ctx) -> None:
+    n = ctx.rng.randint(2, 5)
+    periods = [ctx.rng.randint(2, 7) for _ in range(n)]
+    if len(set(periods)) == n:          # make sure two timers tie on some tick
+        periods[ctx.rng.randrange(1, n)] = periods[0]
+    horizon = ctx.rng.randint(15, 28)
+    # 100 Hz: a tick (10 ms) is far longer than printing a tie's lines, so a
+    # correct executor is never a period behind, and the order is exact.
+    r = ctx.boot(args=["hz=100", "periods=" + ",".join(map(str, periods)),
+                       f"horizon={horizon}", "children=0", "idle=1"])
+    ctx.expect_lines(r, "timers", ntimers=n, horizon=horizon)
+    expect_filtered(ctx, r, "timer ", timer_lines(periods, horizon))
+    ctx.expect(r, "run", hz=100)
+
+
+@test(lab=3, name="children", points=10)
+def children(ctx: Ctx) -> None:
+    n = ctx.rng.randint(2, 16)
+    r = ctx.boot(args=[f"children={n}", "idle=1"])
+    ctx.expect_lines(r, "children", n=n)
+    expect_filtered(ctx, r, "child ", [f"child {i}: done after {i} yields" for i in range(n)])
+    ctx.expect(r, "run", hz=1000)
+
+
+@test(lab=3, name="busy-poll", points=10)
+def busy_poll(ctx: Ctx) -> None:
+    """Idle for N ticks with one task asleep: one poll (at its deadline), about
+    one hlt per tick. A busy-polling executor polls thousands of times."""
+    n = ctx.rng.randint(40, 150)
+    r = ctx.boot(args=[f"idle={n}"])
+    ctx.expect(r, "run", hz=1000)
+    m = next((IDLE_RE.match(l) for l in r.lines if IDLE_RE.match(l)), None)
+    ctx.check(m is not None, "no 'idle: ...' line")
+    assert m is not None
+    ticks, polls, wakes, sleeps = (int(g) for g in m.groups())
+    ctx.check(ticks >= n, f"idle probe slept {ticks} ticks, asked for {n}")
+    ctx.check(polls <= 2, f"{polls} polls while idle for {ticks} ticks: a task must be polled "
+                          f"only when woken (expected 1)")
+    ctx.check(wakes <= 2, f"{wakes} wakes while idle (expected 1: the timer's)")
+    ctx.check(1 <= sleeps <= ticks + 2,
+              f"{sleeps} hlt sleeps in {ticks} ticks: the executor must halt when nothing is "
+              f"ready, and each timer interrupt should end one sleep")
+
+
+@test(lab=3, name="typing", points=15, paths=QEMU_ONLY)
+def typing(ctx: Ctx) -> None:
+    t = Typing()
+    for _ in range(3):
+        type_line(t, ctx.rng, ctx.rng.randint(8, 30), editing=True)
+    finish(t)
+    r = ctx.boot(args=["kbd", "idle=1"], ready=READY, keys=t.keys)
+    values: dict[str, Any] = {f"echo{i + 1}": e for i, e in enumerate(t.echoes)}
+    values.update({f"line{i + 1}": l for i, l in enumerate(t.lines)})
+    ctx.expect(r, "typing", hz=1000, received=t.scancode_bytes, **values)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK       # utime + stime
+
+
+@test(lab=3, name="idle-cpu", points=10, paths=QEMU_ONLY)
+def idle_cpu(ctx: Ctx) -> None:
+    """While the kernel waits for a key, QEMU must use a small part of a core:
+    the executor sleeps in hlt instead of polling."""
+    share: list[float] = []
+
+    def measure(m: Any) -> None:
+        t0, c0 = time.monotonic(), cpu_seconds(m.pid)
+        time.sleep(IDLE_WINDOW)         # the measurement window: nothing to wait for instead
+        share.append(100.0 * (cpu_seconds(m.pid) - c0) / (time.monotonic() - t0))
+        m.send_keys(["esc"])
+
+    r = ctx.boot(args=["kbd", "idle=1"], ready=READY, on_ready=measure)
+    ctx.expect(r, "idle-cpu", hz=1000)
+    ctx.check(bool(share), "the CPU share was not measured")
+    ctx.check(share[0] < IDLE_CPU_LIMIT,
+              f"QEMU used {share[0]:.0f}% of a host core while the kernel waited for keys "
+              f"(limit {IDLE_CPU_LIMIT:.0f}%): does the executor busy-poll instead of hlt?")
