@@ -40,6 +40,7 @@
 #define ATA_SR_DF    0x20
 #define ATA_SR_DRQ   0x08
 #define ATA_SR_ERR   0x01
+#define ATA_ER_ABRT  0x04       /* error register: command aborted */
 /* 0x10 DSC/SERV, 0x04 CORR and 0x02 IDX are obsolete; Bochs toggles IDX, so always mask. */
 
 /* Device control bits (7.9). */
@@ -427,6 +428,11 @@ static void probe_drive(struct ata_drive *d)
     if (s < 0 || (s & (ATA_SR_ERR | ATA_SR_DF))) {
         /* Some devices only post their signature with the abort. */
         sig = ata_classify_signature(inb(p + ATA_REG_LBAM), inb(p + ATA_REG_LBAH));
+        /* A disk never refuses IDENTIFY DEVICE: an abort with the ATA signature
+           is an empty position (QEMU's missing master when a slave is there). */
+        if (sig == ATA_SIG_ATA && s >= 0 && (s & ATA_SR_ERR) &&
+            (inb(p + ATA_REG_ERROR) & ATA_ER_ABRT))
+            return;
         set_kind(d, sig);
         if (sig == ATA_SIG_UNKNOWN || sig == ATA_SIG_ATA) {
             d->kind = ATA_KIND_UNKNOWN;

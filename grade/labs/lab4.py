@@ -1,0 +1,296 @@
+"""Stage 4: ATA PIO. Disks made from the seed, on random positions; the stage
+must list them, checksum the sectors it is told to read (polled, then again
+with the IRQ-driven futures on both channels at once), report a read past the
+end as an error, and write a sector that is really on the image afterwards.
+
+Every expected line is computed here from the images: their sizes, the model,
+serial and firmware strings the emulator was given (Bochs can't set the serial
+nor the firmware), zlib.crc32 of the sectors, and the write pattern (the
+xorshift32 of user/lab4.c). Nothing expected is stored.
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from grade.core import Ctx, Disk, Result, test
+
+SECTOR = 512
+CYLINDER_SECTORS = 16 * 63          # Bochs wants whole cylinders of 16 heads x 63 sectors
+LBA28_LIMIT = 1 << 28
+NREADS = 6                          # the "run" section of lab4.log has six read lines
+MODEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
+SERIAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
+ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM at the secondary slave
+
+
+@dataclass
+class Drive:
+    disk: Disk
+    sectors: int                    # 0 for a CD-ROM
+
+
+def pattern(seed: int) -> bytes:
+    """The sector user/lab4.c writes: xorshift32 words from seed ^ 0x9E3779B9, little-endian."""
+    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
+    out = bytearray()
+    for _ in range(SECTOR // 4):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out += struct.pack("<I", x)
+    return bytes(out)
+
+
+def random_text(ctx: Ctx, alphabet: str, n: int) -> str:
+    """n characters; inner spaces allowed, never at the ends (the kernel trims them)."""
+    middle = alphabet + "  "
+    if n == 1:
+        return ctx.rng.choice(alphabet)
+    return (ctx.rng.choice(alphabet) + "".join(ctx.rng.choice(middle) for _ in range(n - 2))
+            + ctx.rng.choice(alphabet))
+
+
+def sector_of(path: Path, lba: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(lba * SECTOR)
+        data = f.read(SECTOR)
+    return data + bytes(SECTOR - len(data))
+
+
+class Scenario:
+    """The drives of one boot and what the stage must print about them."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.drives: dict[tuple[int, int], Drive] = {}
+
+    def free_positions(self) -> list[tuple[int, int]]:
+        taken = set(self.drives)
+        if self.ctx.path == "iso":
+            taken.add(ISO_BOOT_CD)
+        return [p for p in POSITIONS if p not in taken]
+
+    def add_disk(self, pos: tuple[int, int], sectors: int, snapshot: bool = True) -> Drive:
+        ch, unit = pos
+        path = self.ctx.workdir / f"disk{ch}{unit}.img"
+        with open(path, "wb") as f:
+            f.truncate(sectors * SECTOR)                # sparse: a big disk costs nothing
+            for _ in range(16):                         # random stretches; the rest reads as zeros
+                lba = self.ctx.rng.randrange(sectors)
+                n = min(self.ctx.rng.randint(1, 64), sectors - lba)
+                f.seek(lba * SECTOR)
+                f.write(self.ctx.rng.randbytes(n * SECTOR))
+        model = random_text(self.ctx, MODEL_CHARS, 40)
+        serial = random_text(self.ctx, SERIAL_CHARS, 20)
+        firmware = random_text(self.ctx, SERIAL_CHARS, self.ctx.rng.randint(1, 8))
+        d = Drive(Disk(path, ch, unit, model=model, serial=serial, firmware=firmware,
+                       snapshot=snapshot), sectors)
+        self.drives[pos] = d
+        return d
+
+    def add_cdrom(self, pos: tuple[int, int]) -> None:
+        ch, unit = pos
+        path = self.ctx.workdir / f"cd{ch}{unit}.iso"
+        path.write_bytes(self.ctx.rng.randbytes(64 * 2048))
+        self.drives[pos] = Drive(Disk(path, ch, unit, model="Cairn CD", serial="CD0001",
+                                      cdrom=True), 0)
+
+    def random_disk_sectors(self, max_cylinders: int = 64) -> int:
+        return self.ctx.rng.randint(4, max_cylinders) * CYLINDER_SECTORS
+
+    def fill_sector(self, pos: tuple[int, int], lba: int) -> None:
+        """Random bytes at a sector the stage will read or overwrite."""
+        d = self.drives[pos]
+        with open(d.disk.path, "r+b") as f:
+            f.seek(lba * SECTOR)
+            f.write(self.ctx.rng.randbytes(SECTOR))
+
+    # ---- what the stage prints ----
+
+    def kind(self, pos: tuple[int, int]) -> str:
+        if pos in self.drives:
+            return "cd" if self.drives[pos].disk.cdrom else "disk"
+        if self.ctx.path == "iso" and pos == ISO_BOOT_CD:
+            return "cd"
+        return "none"
+
+    def listing(self, r: Result, pos: tuple[int, int]) -> str:
+        kind = self.kind(pos)
+        if kind == "none":
+            return "no device"
+        if kind == "cd":
+            return "ATAPI device, not supported"
+        d = self.drives[pos]
+        fw = "" if r.path == "bochs" else d.disk.firmware
+        return (f'disk "{d.disk.model}" serial "{r.disk_serial(d.disk)}" fw "{fw}" '
+                f"{d.sectors} sectors ({d.sectors // 2048} MiB) LBA48")
+
+    @staticmethod
+    def name(pos: tuple[int, int]) -> str:
+        return f"ata{pos[0]} {'slave' if pos[1] else 'master'}"
+
+    def error(self, pos: tuple[int, int], lba: int) -> str | None:
+        kind = self.kind(pos)
+        if kind == "none":
+            return f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: no device"
+        if kind == "cd":
+            return (f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: "
+                    "ATAPI device, not supported")
+        n = self.drives[pos].sectors
+        if lba >= n:
+            return f"error: LBA {lba}+1 is past the end of the disk ({n} sectors)"
+        return None
+
+    def read_line(self, pos: tuple[int, int], lba: int) -> str:
+        err = self.error(pos, lba)
+        if err:
+            return f"{self.name(pos)} lba {lba}: {err}"
+        crc = zlib.crc32(sector_of(self.drives[pos].disk.path, lba))
+        return f"{self.name(pos)} lba {lba}: crc32 0x{crc:08x}"
+
+    def boot_and_check(self, reads: list[tuple[tuple[int, int], int]],
+                       write: tuple[tuple[int, int], int]) -> None:
+        """Boot with these reads and this write; check the log and the written image."""
+        ctx = self.ctx
+        assert len(reads) == NREADS
+        seed = ctx.rng.randrange(1 << 32)
+        wpos, wlba = write
+        # Expected read lines come from the images as they are before the boot.
+        read_lines = [self.read_line(p, lba) for p, lba in reads]
+        channels = {p[0] for p, lba in reads if self.kind(p) == "disk"}
+        werr = self.error(wpos, wlba)
+        args = ["read=" + ",".join(f"{p[0]}.{p[1]}:{lba}" for p, lba in reads),
+                f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}"]
+        r = ctx.boot(args=args, disks=[d.disk for d in self.drives.values()])
+        values = {f"r{i}": line for i, line in enumerate(read_lines)}
+        for pos in POSITIONS:
+            values[f"ata{pos[0]}_{'slave' if pos[1] else 'master'}"] = self.listing(r, pos)
+        wname = f"{self.name(wpos)} lba {wlba}"
+        values["w"] = f"{wname} seed {seed}: " + (werr or "written, flushed, read back: ok")
+        values["iw"] = f"{wname}: " + (werr or "written, flushed, read back: ok")
+        values["nreads"] = NREADS
+        values["nchan"] = f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"
+        ctx.expect(r, "run", **values)
+        if werr is None:
+            got = sector_of(self.drives[wpos].disk.path, wlba)
+            ctx.check(got == pattern(seed),
+                      f"after the run, sector {wlba} of {self.name(wpos)}'s image does not hold "
+                      f"the pattern of seed {seed} (first bytes {got[:8].hex()}, expected "
+                      f"{pattern(seed)[:8].hex()}): the write or the flush was lost")
+
+    def disk_positions(self) -> list[tuple[int, int]]:
+        return [p for p, d in self.drives.items() if not d.disk.cdrom]
+
+    def some_reads(self, n: int, past_end: bool = True,
+                   empty: bool = False) -> list[tuple[tuple[int, int], int]]:
+        """n reads: edges and random sectors of the disks (made random first), plus errors."""
+        rng = self.ctx.rng
+        disks = self.disk_positions()
+        reads: list[tuple[tuple[int, int], int]] = []
+        if past_end and disks:
+            p = rng.choice(disks)
+            reads.append((p, self.drives[p].sectors + rng.choice([0, 0, 1, 1000])))
+        if empty:
+            others = [p for p in POSITIONS if self.kind(p) != "disk"]
+            if others:
+                reads.append((rng.choice(others), rng.randrange(1000)))
+        while len(reads) < n and disks:
+            p = disks[len(reads) % len(disks)]
+            n_sec = self.drives[p].sectors
+            lba = rng.choice([0, n_sec - 1, rng.randrange(n_sec), rng.randrange(n_sec)])
+            self.fill_sector(p, lba)
+            reads.append((p, lba))
+        while len(reads) < n:
+            reads.append((rng.choice(POSITIONS), rng.randrange(1000)))
+        rng.shuffle(reads)
+        return reads
+
+    def some_write(self, reads: list[tuple[tuple[int, int], int]]) -> tuple[tuple[int, int], int]:
+        """A sector of a disk that no read looks at (the reads' CRCs are of the old contents)."""
+        rng = self.ctx.rng
+        disks = self.disk_positions()
+        pos = rng.choice(disks)
+        read_here = {lba for p, lba in reads if p == pos}
+        while True:
+            lba = rng.randrange(self.drives[pos].sectors)
+            if lba not in read_here:
+                break
+        self.drives[pos].disk.snapshot = False
+        self.fill_sector(pos, lba)
+        return pos, lba
+
+
+@test(lab=4, name="probe-read-write", points=10)
+def probe_read_write(ctx: Ctx) -> None:
+    """Two or three disks and a CD-ROM on random positions; reads, one past the end; a write."""
+    s = Scenario(ctx)
+    free = s.free_positions()
+    ctx.rng.shuffle(free)
+    s.add_cdrom(free.pop())
+    for pos in free[:ctx.rng.randint(2, len(free))]:
+        s.add_disk(pos, s.random_disk_sectors())
+    reads = s.some_reads(NREADS, past_end=True)
+    s.boot_and_check(reads, s.some_write(reads))
+
+
+@test(lab=4, name="slaves-only", points=5)
+def slaves_only(ctx: Ctx) -> None:
+    """Disks on the slave positions only: the masters are empty (the seed probed the
+    secondary slave as a master and found nothing)."""
+    s = Scenario(ctx)
+    for pos in [(0, 1), (1, 1)]:
+        if pos in s.free_positions():
+            s.add_disk(pos, s.random_disk_sectors())
+    reads = s.some_reads(NREADS, past_end=True, empty=True)
+    s.boot_and_check(reads, s.some_write(reads))
+
+
+@test(lab=4, name="both-channels", points=10)
+def both_channels(ctx: Ctx) -> None:
+    """A disk on each channel, read three times each: the IRQ futures overlap."""
+    s = Scenario(ctx)
+    for ch in (0, 1):
+        units = [u for c, u in s.free_positions() if c == ch]
+        s.add_disk((ch, ctx.rng.choice(units)), s.random_disk_sectors())
+    reads = s.some_reads(NREADS, past_end=False)
+    s.boot_and_check(reads, s.some_write(reads))
+
+
+@test(lab=4, name="lba48", points=10, paths=("kernel", "floppy"))
+def lba48(ctx: Ctx) -> None:
+    """A sparse disk beyond 128 GiB: LBA48 reads on both sides of 2^28 and a write beyond it."""
+    s = Scenario(ctx)
+    positions = s.free_positions()
+    ctx.rng.shuffle(positions)
+    big = positions.pop()
+    sectors = LBA28_LIMIT + ctx.rng.randint(1, 1 << 24) * CYLINDER_SECTORS
+    s.add_disk(big, sectors - sectors % CYLINDER_SECTORS)
+    small = positions.pop()
+    s.add_disk(small, s.random_disk_sectors())
+    n = s.drives[big].sectors
+    lbas = [LBA28_LIMIT - 1, LBA28_LIMIT, ctx.rng.randrange(LBA28_LIMIT, n), n - 1]
+    for lba in lbas:
+        s.fill_sector(big, lba)
+    reads = [(big, lba) for lba in lbas] + [(big, n), (small, 0)]
+    s.fill_sector(small, 0)
+    ctx.rng.shuffle(reads)
+    wlba = lbas[0]
+    while wlba in lbas:
+        wlba = ctx.rng.randrange(LBA28_LIMIT + 1, n - 1)
+    s.drives[big].disk.snapshot = False
+    s.fill_sector(big, wlba)
+    s.boot_and_check(reads, (big, wlba))
+
+
+@test(lab=4, name="no-disks", points=5)
+def no_disks(ctx: Ctx) -> None:
+    """Nothing attached: four "no device" lines at once (no hang), errors for every request."""
+    s = Scenario(ctx)
+    rng = ctx.rng
+    reads = [(rng.choice(POSITIONS), rng.randrange(1 << 20)) for _ in range(NREADS)]
+    s.boot_and_check(reads, (rng.choice(POSITIONS), rng.randrange(1 << 20)))
+
