@@ -30,6 +30,7 @@ static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
 static jmp_buf fake_escape;
 static char fake_panic_msg[256];
 static bool fake_expect_panic;
+static bool fake_escape_set;                /* fake_escape is live (inside fake_run) */
 
 static void fake_reset(void)
 {
@@ -102,6 +103,8 @@ void plat_enable_and_wait(void)
 {
     if (fake_if) {
         snprintf(fake_panic_msg, sizeof fake_panic_msg, "wait entered with interrupts on");
+        if (!fake_escape_set)
+            exit(1);
         longjmp(fake_escape, 2);
     }
     fake_waits++;
@@ -114,6 +117,8 @@ void plat_enable_and_wait(void)
     if (!fake_timer_on || fake_waits > fake_idle_limit) {
         snprintf(fake_panic_msg, sizeof fake_panic_msg, "executor asleep forever (%d waits)",
                  fake_waits);
+        if (!fake_escape_set)
+            exit(1);
         longjmp(fake_escape, 3);            /* a lost wakeup, or a deadlocked test */
     }
     fake_tick();                            /* the next interrupt is the timer's */
@@ -137,6 +142,8 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     va_end(ap);
     if (!fake_expect_panic)
         printf("  panic at %s:%d: %s\n", file, line, fake_panic_msg);
+    if (!fake_escape_set)
+        exit(1);                            /* outside fake_run: nowhere to return to */
     longjmp(fake_escape, 1);
 }
 
@@ -144,8 +151,11 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 static int fake_run(void)
 {
     int why = setjmp(fake_escape);
-    if (why == 0)
+    if (why == 0) {
+        fake_escape_set = true;
         executor_run();
+    }
+    fake_escape_set = false;
     return why;
 }
 

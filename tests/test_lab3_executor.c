@@ -517,5 +517,5 @@ int main(void)
     RUN(task_spawns_children_and_joins_them);
     RUN(spawn_fails_cleanly_when_full);
     RUN(block_on_inside_a_task_panics);
-    return host_summary("lab3_executor");
+    return host_summary("lab3 executor");
 }

@@ -140,5 +140,5 @@ int main(void)
     RUN(bytes_queued_before_the_first_poll);
     RUN(keys_arriving_while_the_executor_sleeps);
     RUN(key_between_pop_and_register_is_not_lost);
-    return host_summary("lab3_scancodes");
+    return host_summary("lab3 scancodes");
 }
