@@ -3,6 +3,7 @@
  * on request breaks it on purpose.
  *
  *   ticks=N     wait N timer ticks, sleeping in hlt between them (default 10)
+ *   measure     measure the PIT's rate against the RTC
  *   fault=NAME  raise an exception, to see its report (the grader's tests):
  *               de ud gp np ss pf df nm br of
  *
@@ -21,6 +22,7 @@
 #include "x86.h"
 
 CMDLINE_OPTION(ticks, "ticks", "timer ticks to wait with hlt (default 10)");
+CMDLINE_OPTION(measure, "measure", "measure the PIT's rate against the RTC's 1024 Hz");
 CMDLINE_OPTION(fault, "fault", "raise an exception: de ud gp np ss pf df nm br of");
 
 #define NOINLINE __attribute__((noinline))
@@ -136,12 +138,17 @@ static void rtc_periodic(int on)
     irq_restore(f);
 }
 
-static volatile unsigned rtc_count;
+static volatile unsigned rtc_count, rtc_target;
+static volatile uint64_t rtc_first_tick, rtc_last_tick;
 
+/* Counts IRQ 8s, notes the PIT tick of the first and the last, stops the RTC at rtc_target. */
 static void rtc_irq(int irq)
 {
     (void)irq;
-    if (++rtc_count == RTC_WANTED) {
+    if (++rtc_count == 1)
+        rtc_first_tick = timer_ticks();
+    if (rtc_count == rtc_target) {
+        rtc_last_tick = timer_ticks();
         uint8_t b = cmos_read(RTC_B);
         cmos_write(RTC_B, b & ~RTC_B_PIE);
     }
@@ -190,6 +197,8 @@ static void check_irq8(void)
 
     /* Registered: the handler acknowledges the RTC and stops it at RTC_WANTED. */
     before = irq_stats().count[RTC_IRQ];
+    rtc_count = 0;
+    rtc_target = RTC_WANTED;
     irq_register(RTC_IRQ, rtc_irq);
     rtc_periodic(1);
     wait_for(&rtc_count, RTC_WANTED, bound);
@@ -199,6 +208,31 @@ static void check_irq8(void)
             IRQ_VECTOR(RTC_IRQ), rtc_count, irq_stats().count[RTC_IRQ] - before);
     if (rtc_count != RTC_WANTED)
         machine_exit(EXIT_FAILURE_CODE);
+}
+
+/*
+ * measure: the PIT's real rate, against the RTC's 1024 Hz periodic interrupt
+ * (a separate crystal): PIT ticks between the 1st and the 257th IRQ 8, which
+ * are 256/1024 s apart. A divisor that ignores hz= shows here.
+ */
+#define RTC_PERIODS 256
+
+static void measure_rate(void)
+{
+    rtc_count = 0;
+    rtc_target = RTC_PERIODS + 1;
+    irq_register(RTC_IRQ, rtc_irq);
+    rtc_periodic(1);
+    wait_for(&rtc_count, rtc_target, timer_hz() + 2);      /* about 1 s of ticks */
+    irq_disable(RTC_IRQ);
+    rtc_periodic(0);
+    if (rtc_count < rtc_target) {
+        kprintf("lab1: rate: only %u of %u RTC interrupts\n", rtc_count, rtc_target);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    uint32_t ticks = (uint32_t)(rtc_last_tick - rtc_first_tick);
+    kprintf("lab1: rate: %u PIT ticks in %u RTC periods (%u ms): about %u Hz\n", ticks,
+            RTC_PERIODS, RTC_PERIODS * 1000 / 1024, ticks * 1024 / RTC_PERIODS);
 }
 
 /* --- The tick ----------------------------------------------------------- */
@@ -396,4 +430,6 @@ void program_main(void)
         machine_exit(EXIT_FAILURE_CODE);
     }
     wait_ticks((unsigned)ticks);
+    if (cmdline_flag("measure"))
+        measure_rate();
 }
