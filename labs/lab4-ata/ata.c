@@ -636,7 +636,7 @@ int ata_flush(struct ata_drive *d)
 
 static void probe_drive(struct ata_drive *d)
 {
-    (void)d; (void)wait_status; (void)delay_400ns; (void)error_bit_names;
+    (void)d; (void)wait_status; (void)delay_400ns; (void)error_bit_names; (void)status_error;
     panic("lab4: drive probe and IDENTIFY not implemented");
 }
 
