@@ -83,6 +83,7 @@ help:
 	@echo "Kit:"
 	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
 	@echo "  make handout         the student tree in build/handout/ (+ build/cairn-handout.tar.gz)"
+	@echo "                       REFERENCE_OBJECTS=1: ship reference labs as objects (USE_REFERENCE=lab1,...)"
 	@echo "  make all             build every stage"
 	@echo "  make compile_commands.json   for clangd"
 	@echo "  make clean"
@@ -132,10 +133,14 @@ test: | $(DEPS_STAMP)
 bench: all | $(DEPS_STAMP)
 	$(PYTHON) -m grade.bench
 
-handout: | $(DEPS_STAMP)
-	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz
+# REFERENCE_OBJECTS=1 also ships the reference labs as prebuilt objects (reference/labN/*.o).
+handout: $(if $(REFERENCE_OBJECTS),all $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)
+	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz \
+	    $(if $(REFERENCE_OBJECTS),--reference-objects $(BUILD)/reference-objects.txt)
 
-handout-check: handout
+# The handout as students get it, and with every lab from the reference objects.
+handout-check:
+	$(MAKE) -s handout REFERENCE_OBJECTS=1
 	$(PYTHON) tools/handout.py --check $(BUILD)/handout
 
 compile_commands.json:

@@ -5,6 +5,9 @@
     handout.py --check DIR [--labs ...]              build it and grade it: stage 0 passes, every
                                                      test of a stripped lab says NOT IMPLEMENTED
     handout.py --strip FILE                          print one file as a student would get it
+    handout.py --out DIR --reference-objects LIST    also ship the reference labs' objects (LIST:
+                                                     "N object" lines) in DIR/reference/labN/,
+                                                     for make labN USE_REFERENCE=labK
 
 The one syntax, in C, assembly (.S goes through cpp) and headers:
 
@@ -147,6 +150,37 @@ def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
     return counts
 
 
+def copy_reference_objects(manifest: Path, out: Path) -> int:
+    """The reference build's objects of every lab, listed by the Makefile as
+    "N path" lines, into out/reference/labN/."""
+    copied = 0
+    for line in manifest.read_text().splitlines():
+        if not line.strip():
+            continue
+        lab, obj = line.split()
+        dest = out / "reference" / f"lab{lab}"
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / obj, dest / Path(obj).name)
+        copied += 1
+    return copied
+
+
+def check_reference_objects(tree: Path) -> list[tuple[bool, str]]:
+    """With every lab taken from the reference objects, the handout passes everything."""
+    labs = sorted(p.name for p in (tree / "reference").iterdir())
+    use = "USE_REFERENCE=" + ",".join(labs)
+    build = subprocess.run(["make", "-s", "-C", str(tree), "all", use], capture_output=True, text=True)
+    if build.returncode != 0:
+        return [(False, f"the handout builds with {use}:\n{build.stderr[-2000:]}")]
+    results = tree / "build" / "reference-results.json"
+    subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
+                   cwd=tree, capture_output=True, text=True)
+    if not results.exists():
+        return [(False, f"the handout's grader ran with {use}")]
+    return [(t["status"] == "passed", f"{t['name']}: passes with {use}")
+            for t in json.loads(results.read_text())["tests"]]
+
+
 def check_handout(tree: Path, stripped: set[int] | None) -> int:
     """Build every stage of the handout and grade it. Returns failed checks."""
     checks: list[tuple[bool, str]] = []
@@ -169,6 +203,8 @@ def check_handout(tree: Path, stripped: set[int] | None) -> int:
                 verdict = t["output"].splitlines()[0] if t["output"] else ""
                 checks.append((t["status"] == "failed" and verdict == "NOT IMPLEMENTED",
                                f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
+    if (tree / "reference").is_dir():
+        checks += check_reference_objects(tree)
     failed = 0
     for ok, what in checks:
         if not ok:
@@ -185,6 +221,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--check", type=Path)
     p.add_argument("--strip", type=Path)
     p.add_argument("--labs", help="comma-separated labs to strip (default: all)")
+    p.add_argument("--reference-objects", type=Path, metavar="LIST",
+                   help="copy the reference build's lab objects into the handout")
     a = p.parse_args(argv)
     labs = {int(x) for x in a.labs.split(",")} if a.labs else None
     try:
@@ -195,12 +233,15 @@ def main(argv: list[str]) -> int:
             counts = write_handout(a.out, labs)
             summary = ", ".join(f"lab{k}: {v}" for k, v in sorted(counts.items()))
             print(f"handout: wrote {a.out} (solution blocks removed: {summary or 'none'})")
+            if a.reference_objects:
+                n = copy_reference_objects(a.reference_objects, a.out)
+                print(f"handout: {n} reference objects in {a.out / 'reference'}")
             if a.tar:
                 with tarfile.open(a.tar, "w:gz") as tar:
                     tar.add(a.out, arcname="cairn")
                 print(f"handout: wrote {a.tar}")
         if a.check:
-            return 1 if check_handout(a.check, labs) else 0
+            return 1 if check_handout(a.check.resolve(), labs) else 0
     except MarkerError as e:
         print(f"handout: {e}", file=sys.stderr)
         return 1
