@@ -135,6 +135,8 @@ struct pci_device {
 struct pci_scan {
     uint32_t accesses;                  /* config accesses the scan used */
     uint64_t cycles;                    /* rdtsc cycles it took */
+    uint32_t sizing_accesses;           /* of those, BAR sizing's */
+    uint64_t sizing_cycles;
     int ndevices;                       /* functions found (may exceed PCI_MAX_DEVICES) */
     int buses;                          /* buses scanned */
 };

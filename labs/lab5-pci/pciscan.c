@@ -130,6 +130,8 @@ static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
         .irq_line = (uint8_t)irq, .irq_pin = (uint8_t)(irq >> 8),
         .parent = parent,
     };
+    uint64_t sizing_start;
+    uint32_t sizing_accesses;
     int index;
 
     switch (header & PCI_HEADER_LAYOUT) {
@@ -150,7 +152,11 @@ static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
     default:                    /* CardBus (type 2) or unknown: no BARs we size */
         break;
     }
+    sizing_start = rdtsc();
+    sizing_accesses = pci_config_accesses();
     size_bars(&d);
+    last.sizing_cycles += rdtsc() - sizing_start;
+    last.sizing_accesses += pci_config_accesses() - sizing_accesses;
     index = record(&d);
 
     if (!pci_is_bridge(&d))
