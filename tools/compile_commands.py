@@ -156,13 +156,13 @@ def main(argv: list[str]) -> int:
 
     entries: dict[str, Entry] = {}
     for lines in runs:
-        for e in entries_from(lines, outputs, None):
-            entries.setdefault(e.file, e)
+        for entry in entries_from(lines, outputs, None):
+            entries.setdefault(entry.file, entry)
     # -k: one test whose .deps names a missing file must not hide the others.
     tests = [f"{build}/tests/{p.stem}" for p in sorted(ROOT.glob("tests/test_*.c"))]
     if tests:
-        for e in entries_from(dry_run(tests, variables, keep_going=True), outputs, "tests/"):
-            entries.setdefault(e.file, e)
+        for entry in entries_from(dry_run(tests, variables, keep_going=True), outputs, "tests/"):
+            entries.setdefault(entry.file, entry)
 
     json.dump([entries[f].as_json() for f in sorted(entries)], sys.stdout, indent=2)
     sys.stdout.write("\n")
