@@ -234,7 +234,8 @@ TEST(bad_frees)
 /*
  * Freeing b after a makes them one block whose header is a's; b's old header
  * is now just bytes inside a free block. A second free of b must still be
- * refused, and must not touch the heap.
+ * refused, and must not touch the heap. (heap_free must clear the magic of a
+ * header it merges away; otherwise the stale header still passes is_block.)
  */
 TEST(double_free_after_merge)
 {
