@@ -393,7 +393,7 @@ static enum poll instant_poll(struct future *self, struct context *cx)
 struct bench_task {
     struct future base;
     int lc;
-    uint64_t t0, tsc0;
+    uint64_t t0, tsc0, tsc_hz;
     struct pingpong ping, pong;
     struct task_join_future jping, jpong;
     struct future *joins[2];
@@ -412,15 +412,15 @@ static enum poll bench_poll(struct future *self, struct context *cx)
 {
     struct bench_task *fr = (struct bench_task *)self;
     ASYNC_BEGIN(fr);
-    /* the TSC rate, against the PIT: 100 ticks */
+    /* the TSC rate, against the PIT: 100 ticks from the start of a tick */
     sleep_ticks_init(&fr->sleep, 1);
     AWAIT(fr, &fr->sleep);
     fr->t0 = now_ticks();
     fr->tsc0 = rdtsc();
     sleep_until_init(&fr->sleep, fr->t0 + 100);
     AWAIT(fr, &fr->sleep);
-    fr->tsc0 = (rdtsc() - fr->tsc0) * tick_hz() / 100;     /* now: TSC Hz */
-    kprintf("bench: tsc %u MHz\n", (unsigned)(fr->tsc0 / 1000000));
+    fr->tsc_hz = (rdtsc() - fr->tsc0) * tick_hz() / 100;
+    kprintf("bench: tsc %u MHz\n", (unsigned)(fr->tsc_hz / 1000000));
 
     fr->ping = (struct pingpong){ .base.poll = pingpong_poll, .peer = &fr->pong,
                                   .serving = true, .my_turn = true };
@@ -436,7 +436,7 @@ static enum poll bench_poll(struct future *self, struct context *cx)
     {
         uint64_t per = (rdtsc() - fr->t0) / (2ull * PINGPONG_ROUNDS);
         kprintf("bench: wake->poll %u cycles\n", (unsigned)per);
-        kprintf("bench: wake->poll time %u ns\n", cycles_to_ns(per, fr->tsc0));
+        kprintf("bench: wake->poll time %u ns\n", cycles_to_ns(per, fr->tsc_hz));
     }
 
     fr->t0 = rdtsc();
@@ -452,7 +452,7 @@ static enum poll bench_poll(struct future *self, struct context *cx)
         uint64_t per = (rdtsc() - fr->t0) / SPAWN_ROUNDS;
         kprintf("bench: spawn+poll+exit %u cycles\n", (unsigned)per);
         if (per)
-            kprintf("bench: tasks spawned per second %u k/s\n", (unsigned)(fr->tsc0 / per / 1000));
+            kprintf("bench: tasks spawned per second %u k/s\n", (unsigned)(fr->tsc_hz / per / 1000));
     }
     kprintf("bench: task header %u bytes\n", (unsigned)sizeof(struct task));
     kprintf("bench: print_number frame %u bytes\n", (unsigned)sizeof(struct print_number_co));

@@ -54,7 +54,7 @@ void executor_init(void);           /* forget every task (boot, host tests) */
 int  spawn(struct future *f);       /* the new task's id, or -1 if every slot is taken */
 void executor_run(void);            /* poll until every task has finished */
 void block_on(struct future *f);    /* spawn f; run until it (not the others) is done */
-bool executor_run_ready(void);      /* poll what is queued now, without sleeping; false if nothing was */
+bool executor_run_ready(void);      /* poll until no task is ready, never sleeping; false if none was */
 struct executor_stats executor_stats(void);
 uint32_t task_current_id(void);     /* the task being polled, 0 outside any poll */
 
