@@ -68,6 +68,8 @@
 
 /* Bounds. Emulated drives answer in microseconds; real ones may spin up. */
 #define ATA_TIMEOUT_MS       2000
+#define ATA_IRQ_TIMEOUT_MS   500            /* an emulated IRQ comes within microseconds */
+#define ATA_SR_DRQ_POLLED    0x100          /* io_after_wait: DRQ found by polling, no IRQ expected */
 #define ATA_FLUSH_TIMEOUT_MS 10000
 #define ATA_SPIN_LIMIT       20000000u      /* status reads, if the timer is not ticking */
 
@@ -78,6 +80,7 @@ struct ata_channel {
     int irq;
     struct ata_drive drive[2];
     struct ata_io *owner;               /* the asynchronous command in flight, or NULL */
+    struct ata_io *waiting;             /* futures waiting for the channel, first in line first */
     struct atomic_waker waker;          /* the owner's task, woken by the IRQ */
     volatile uint32_t irqs;
     volatile uint8_t irq_status;        /* what the handler read, for reports */
@@ -474,7 +477,7 @@ static void ata_irq(int irq)
 
 /* ---- the IRQ-driven future ----------------------------------------------- */
 
-/* The condition a waiting future sleeps on: BSY clear, and then `want` or an error. */
+/* BSY clear, and then `want` or an error. */
 static bool channel_ready(const struct ata_channel *ch, uint8_t want)
 {
     uint8_t s = alt_status(ch);
@@ -491,91 +494,149 @@ static void channel_reset(struct ata_channel *ch)
     (void)wait_status(ch, 0, false, ATA_TIMEOUT_MS);
 }
 
-/*
- * Sleep until the drive is ready (`want`: DRQ for the next sector, 0 for the
- * end of a write). The IRQ handler only wakes us: the decision is taken from
- * the Alternate Status, so an IRQ that came early (in Bochs the next sector's
- * IRQ can arrive during `rep insw`), a duplicate or a spurious one changes
- * nothing. Check | register | check again | PENDING: no lost wake-up.
- */
-#define ATA_AWAIT_READY(io, ch, want)                                        \
+/* The line of futures waiting for a busy channel (task context only: no locking). */
+static void channel_enqueue(struct ata_channel *ch, struct ata_io *io, struct context *cx)
+{
+    struct ata_io **p = &ch->waiting;
+
+    while (*p)
+        p = &(*p)->next_waiting;
+    io->next_waiting = NULL;
+    io->waiter = cx->waker;
+    *p = io;
+}
+
+static void channel_release(struct ata_channel *ch)
+{
+    struct ata_io *next = ch->waiting;
+
+    ch->owner = next;
+    if (next) {
+        ch->waiting = next->next_waiting;
+        waker_wake(next->waiter);
+    }
+}
+
+static bool irq_arrived(const struct ata_io *io, const struct ata_channel *ch)
+{
+    return ch->irqs != io->irq_mark;
+}
+
+/* Return PENDING; the next poll resumes here (one per line: the label is the line number). */
+#define ATA_SUSPEND(io)                                                      \
     do {                                                                     \
-        while (!channel_ready((ch), (want))) {                               \
+        (io)->lc = __LINE__;                                                 \
+        return POLL_PENDING;                                                 \
+    case __LINE__:;                                                          \
+    } while (0)
+
+/*
+ * Sleep until the drive's IRQ says the next step may go (PIO data-in: before
+ * each sector; data-out: after each sector). Check | register | check again |
+ * PENDING, so an IRQ between the checks is not lost. The status confirms what
+ * the IRQ says: an IRQ that finds BSY still set (a duplicate or a stray one)
+ * only makes us look again. No IRQ within ATA_IRQ_TIMEOUT_MS ends the wait,
+ * and the caller reports it.
+ */
+#define ATA_AWAIT_IRQ(io, ch, want)                                          \
+    do {                                                                     \
+        sleep_ms_init(&(io)->timeout, ATA_IRQ_TIMEOUT_MS);                   \
+        while (!(irq_arrived((io), (ch)) && channel_ready((ch), (want)))) {  \
             if (future_poll(&(io)->timeout.base, cx) == POLL_READY)          \
                 break;                                                       \
-            atomic_waker_register(&(ch)->waker, cx);                         \
-            if (channel_ready((ch), (want)))                                 \
-                break;                                                       \
-            (io)->lc = __LINE__;                                             \
-            return POLL_PENDING;                                             \
-    case __LINE__:;                                                          \
+            if (irq_arrived((io), (ch))) {                                   \
+                waker_wake(cx->waker);          /* seen, not ready yet */    \
+            } else {                                                         \
+                atomic_waker_register(&(ch)->waker, cx);                     \
+                if (irq_arrived((io), (ch)) && channel_ready((ch), (want)))  \
+                    break;                                                   \
+            }                                                                \
+            ATA_SUSPEND(io);                                                 \
         }                                                                    \
     } while (0)
 
-static int io_status_error(const struct ata_io *io, uint8_t want)
+/* After a wait: 0 to go on, or the error. Consumes the IRQ that woke us. */
+static int io_after_wait(struct ata_io *io, unsigned want)
 {
-    uint8_t s = alt_status(io->drive->chan);
-    if (s & ATA_SR_BSY)
+    struct ata_channel *ch = io->drive->chan;
+    uint8_t s = alt_status(ch);
+
+    if (!irq_arrived(io, ch) && want != ATA_SR_DRQ_POLLED) {
+        ksnprintf(io->drive->last_error, sizeof io->drive->last_error,
+                  "%s at LBA %llu: no IRQ%d within %d ms (status 0x%02x)",
+                  transfer_name(io->write, io->ext), (unsigned long long)(io->lba + io->done),
+                  ch->irq, ATA_IRQ_TIMEOUT_MS, s);
+        channel_reset(ch);
         return ATA_ETIMEOUT;
-    if (status_error(s))
-        return status_error(s);
-    if (want && !(s & want))
-        return ATA_EDEVICE;
+    }
+    /* Mark before the data moves: in Bochs the next sector's IRQ can come during `rep insw`. */
+    io->irq_mark = ch->irqs;
+    if (want == ATA_SR_DRQ_POLLED)
+        want = ATA_SR_DRQ;
+    if ((s & ATA_SR_BSY) || status_error(s) || (want && !(s & want))) {
+        int err = s & ATA_SR_BSY ? ATA_ETIMEOUT : status_error(s) ? status_error(s) : ATA_EDEVICE;
+        drive_fail(io->drive, err, transfer_name(io->write, io->ext), io->lba + io->done, s);
+        if (err == ATA_ETIMEOUT)
+            channel_reset(ch);
+        return err;
+    }
     return 0;
-}
-
-static int io_fail(struct ata_io *io, int err)
-{
-    uint64_t lba = io->lba + io->done;
-    bool ext = io->lba + io->done - io->chunk_done + io->chunk > ATA_LBA28_LIMIT;
-
-    drive_fail(io->drive, err, transfer_name(io->write, ext), lba, alt_status(io->drive->chan));
-    if (err == ATA_ETIMEOUT)
-        channel_reset(io->drive->chan);
-    return err;
 }
 
 static enum poll ata_io_poll(struct future *self, struct context *cx)
 {
     struct ata_io *io = (struct ata_io *)self;
     struct ata_channel *ch = io->drive ? io->drive->chan : NULL;
-    bool ext;
     int err;
 
     ASYNC_BEGIN(io);
-    /* One command per channel: master and slave share the registers and the IRQ. */
-    while (ch->owner)
-        YIELD(io);
-    ch->owner = io;
+    /* One command per channel: master and slave share the registers and the IRQ.
+       Wait in line; the owner hands the channel to the first in line when done. */
+    if (ch->owner) {
+        channel_enqueue(ch, io, cx);
+        while (ch->owner != io) {
+            io->waiter = cx->waker;         /* the latest waker of our task */
+            ATA_SUSPEND(io);
+        }
+    } else {
+        ch->owner = io;
+    }
 
     while (io->done < io->count) {
         io->chunk = io->count - io->done;
         if (io->chunk > ATA_MAX_PER_CMD)
             io->chunk = ATA_MAX_PER_CMD;
         io->chunk_done = 0;
-        err = load_taskfile(io->drive, io->lba + io->done, io->chunk, &ext,
-                            transfer_name(io->write, io->lba + io->done + io->chunk > ATA_LBA28_LIMIT));
+        io->ext = io->lba + io->done + io->chunk > ATA_LBA28_LIMIT;
+        err = load_taskfile(io->drive, io->lba + io->done, io->chunk, &io->ext,
+                            transfer_name(io->write, io->ext));
         if (err) {
             io->result = err;
             break;
         }
-        sleep_ms_init(&io->timeout, ATA_TIMEOUT_MS);
-        /* Arm the waker before the command: its IRQ may come at once. */
+        /* Arm the waker and take the IRQ mark before the command: its IRQ may come at once. */
         atomic_waker_register(&ch->waker, cx);
+        io->irq_mark = ch->irqs;
         if (io->write)
-            write_command(ch, ext ? ATA_CMD_WRITE_SECTORS_EXT : ATA_CMD_WRITE_SECTORS);
+            write_command(ch, io->ext ? ATA_CMD_WRITE_SECTORS_EXT : ATA_CMD_WRITE_SECTORS);
         else
-            write_command(ch, ext ? ATA_CMD_READ_SECTORS_EXT : ATA_CMD_READ_SECTORS);
+            write_command(ch, io->ext ? ATA_CMD_READ_SECTORS_EXT : ATA_CMD_READ_SECTORS);
 
         while (io->chunk_done < io->chunk) {
             if (io->write && io->chunk_done == 0) {
                 /* No IRQ before the first sector of a write: DRQ comes at once. */
                 (void)wait_status(ch, ATA_SR_DRQ, true, ATA_TIMEOUT_MS);
+                err = io_after_wait(io, ATA_SR_DRQ_POLLED);
+            } else if (io->write) {
+                /* The IRQ after a written sector asks for the next one. */
+                ATA_AWAIT_IRQ(io, ch, ATA_SR_DRQ);
+                err = io_after_wait(io, ATA_SR_DRQ);
             } else {
-                ATA_AWAIT_READY(io, ch, ATA_SR_DRQ);
+                ATA_AWAIT_IRQ(io, ch, ATA_SR_DRQ);
+                err = io_after_wait(io, ATA_SR_DRQ);
             }
-            if ((err = io_status_error(io, ATA_SR_DRQ))) {
-                io->result = io_fail(io, err);
+            if (err) {
+                io->result = err;
                 break;
             }
             if (io->write)
@@ -588,15 +649,23 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
         }
         if (io->result)
             break;
-        /* The last sector's IRQ (a write) or the drop of BSY (a read) ends the command. */
-        ATA_AWAIT_READY(io, ch, 0);
-        if ((err = io_status_error(io, 0))) {
-            io->done--;
-            io->result = io_fail(io, err);
-            break;
+        if (io->write) {
+            /* The last sector's IRQ ends a write; ERR or DF here means it failed. */
+            ATA_AWAIT_IRQ(io, ch, 0);
+            io->done--;                     /* name the last sector in a message */
+            io->result = io_after_wait(io, 0);
+            io->done++;
+        } else {
+            /* No IRQ after the last sector read: BSY and DRQ just drop. */
+            int s = wait_status(ch, 0, true, ATA_TIMEOUT_MS);
+            if (status_error(s) || (s & ATA_SR_DRQ))
+                io->result = drive_fail(io->drive, status_error(s) ? status_error(s) : ATA_EDEVICE,
+                                        transfer_name(false, io->ext), io->lba + io->done - 1, s);
         }
+        if (io->result)
+            break;
     }
-    ch->owner = NULL;
+    channel_release(ch);
     ASYNC_END(io);
 }
 

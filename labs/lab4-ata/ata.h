@@ -84,8 +84,8 @@ int ata_flush(struct ata_drive *d);
  * An IRQ-driven transfer as a future. Initialise with ata_read_async /
  * ata_write_async, then spawn / AWAIT / block_on it; when it is ready,
  * `result` holds 0 or an error code. One command runs per channel at a time
- * (master and slave share the registers); a second future on a busy channel
- * waits its turn. The caller keeps the struct and the buffer alive until ready.
+ * (master and slave share the registers); futures on a busy channel wait
+ * in line, first come first served. The caller keeps the struct and the buffer alive until ready.
  */
 struct ata_io {
     struct future base;
@@ -97,6 +97,10 @@ struct ata_io {
     uint32_t done;                  /* sectors transferred so far */
     uint32_t chunk;                 /* sectors in the current command */
     uint32_t chunk_done;
+    bool ext;                       /* this command uses the LBA48 (EXT) form */
+    uint32_t irq_mark;              /* the channel's IRQ count when we last moved data */
+    struct ata_io *next_waiting;    /* in the channel's line while it is busy */
+    struct waker waiter;            /* woken when the channel is handed to us */
     uint8_t *buf;
     struct sleep_future timeout;    /* READY once the command has taken too long */
     int result;
