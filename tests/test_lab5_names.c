@@ -106,5 +106,5 @@ int main(void)
     RUN(real_table_names);
     RUN(real_table_fallbacks);
     RUN(real_table_is_sorted_and_in_bounds);
-    return host_summary("lab5_names");
+    return host_summary("lab5 names");
 }

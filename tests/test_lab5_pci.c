@@ -245,5 +245,5 @@ int main(void)
     RUN_GUARDED(ide_compatibility_ignores_junk_bars);
     RUN_GUARDED(ide_native_mode);
     RUN_GUARDED(ide_mixed_and_broken_native);
-    return host_summary("lab5_pci");
+    return host_summary("lab5 pci");
 }
