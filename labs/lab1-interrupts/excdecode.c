@@ -52,8 +52,8 @@ int exception_has_error_code(uint32_t vector)
         return 0;
     }
 }
-
 /* LAB 1: BEGIN SOLUTION */
+
 /* Appends to buf at *len, never past size (ksnprintf truncates). */
 static void append(char *buf, size_t size, size_t *len, const char *s)
 {
@@ -99,6 +99,7 @@ static void describe_page_fault(uint32_t error, uint32_t cr2, char *buf, size_t 
 }
 /* LAB 1: END SOLUTION */
 
+/* Exercise 6: SDM 6.13 (selector error codes) and 4.7 (page faults); see exception.h. */
 char *exception_describe_error(uint32_t vector, uint32_t error, uint32_t cr2,
                                char *buf, size_t size)
 {

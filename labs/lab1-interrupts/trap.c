@@ -76,6 +76,11 @@ static inline uint16_t read_ss(void)
     return v;
 }
 
+/*
+ * Exercise 2: every vector gets its entry stub (trap_stubs[v]) through a 32-bit
+ * interrupt gate in the kernel code segment; #BP may be raised from ring 3;
+ * #DF is a task gate to GDT_TSS1 (double_fault_init fills that TSS). Then lidt.
+ */
 void idt_init(void)
 {
     /* LAB 1: BEGIN SOLUTION */
