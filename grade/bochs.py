@@ -103,8 +103,9 @@ class BochsConfig:
 
 def _rc_string(what: str, value: str) -> str:
     # A bochsrc value is written in double quotes; Bochs has no escapes and
-    # expands $NAME, so refuse what it would change rather than mangle it.
-    bad = [c for c in value if c in '"$\\' or not c.isprintable()]
+    # expands $NAME even inside them ("A$HOME" became "A/root"), so refuse
+    # what it would change rather than mangle it. Commas, '#', '=' are fine.
+    bad = [c for c in value if c in '"$' or not c.isprintable()]
     if bad:
         raise BochsError(f"{what} {value!r}: Bochs can't take the character {bad[0]!r} here")
     return value
@@ -148,6 +149,13 @@ def render_bochsrc(cfg: BochsConfig) -> str:
     if left:
         raise BochsError(f"{TEMPLATE}: unknown placeholder {left.group(0)}")
     return text
+
+
+def bochs_disk_serial(channel: int, unit: int, cdrom: bool) -> str:
+    """The IDENTIFY serial Bochs reports; it can't be configured (TOOLCHAIN.md 5,
+    iodev/harddrv.cc): BXHD00 + channel+1 + unit+1 for a disk. The CD's was
+    seen as BXCD00001 at ata1-master."""
+    return "BXCD00001" if cdrom else f"BXHD00{channel + 1}{unit + 1}"
 
 
 def drives_from_specs(disks: list[DiskSpec]) -> list[AtaDrive]:
