@@ -108,7 +108,8 @@ HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
 HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab*))
 $(BUILD)/tests/%: tests/%.c tests/host.h $$(shell cat tests/$$*.deps 2>/dev/null) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -o $@ $< $(shell cat tests/$*.deps 2>/dev/null)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(shell cat tests/$*.deps 2>/dev/null)
+-include $(wildcard $(BUILD)/tests/*.d)
 
 # -k: one test that does not build is counted as failed; the others still run.
 host-tests: | $(DEPS_STAMP)

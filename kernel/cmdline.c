@@ -32,9 +32,14 @@ void cmdline_parse(struct cmdline *cl, char *text)
 {
     char *word;
     cl->nwords = 0;
+    cl->overflow = false;
     if (!next_word(&text))      /* the kernel's path */
         return;
-    while ((word = next_word(&text)) && cl->nwords < CMDLINE_MAX_WORDS) {
+    while ((word = next_word(&text))) {
+        if (cl->nwords == CMDLINE_MAX_WORDS) {
+            cl->overflow = true;        /* the caller says so: never drop words silently */
+            return;
+        }
         char *eq = strchr(word, '=');
         if (eq)
             *eq = '\0';

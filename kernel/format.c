@@ -115,12 +115,15 @@ int format(format_emit_fn emit, void *arg, const char *fmt, va_list ap_in)
             sp.width = va_arg(ap, int);
             if (sp.width < 0) {
                 sp.left = true;
-                sp.width = -sp.width;
+                sp.width = sp.width < -100000 ? 100000 : -sp.width;
             }
             fmt++;
         }
-        while (*fmt >= '0' && *fmt <= '9')
-            sp.width = sp.width * 10 + (*fmt++ - '0');
+        while (*fmt >= '0' && *fmt <= '9') {
+            if (sp.width < 100000)      /* an absurd width must not overflow */
+                sp.width = sp.width * 10 + (*fmt - '0');
+            fmt++;
+        }
         int longs = 0;
         while (*fmt == 'l') {
             longs++;
@@ -159,7 +162,7 @@ int format(format_emit_fn emit, void *arg, const char *fmt, va_list ap_in)
             break;
         case 'p': {
             /* Always 0x and every hex digit of a pointer: addresses line up. */
-            struct spec psp = { sp.left, true, (int)sizeof(void *) * 2 };
+            struct spec psp = { false, true, (int)sizeof(void *) * 2 };
             put(&o, '0');
             put(&o, 'x');
             put_number(&o, &psp, (uintptr_t)va_arg(ap, void *), 16, false, false);

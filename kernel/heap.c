@@ -143,6 +143,7 @@ int heap_free(struct heap *h, void *p)
     if ((uintptr_t)next < h->end && !block_used(next)) {
         list_remove(h, next);
         size += block_size(next);
+        next->magic = 0;        /* now inside b: no longer a block to free */
     }
     if ((uintptr_t)b > h->start) {
         size_t prev_tag = *(size_t *)((char *)b - FTR_SIZE);
@@ -150,6 +151,7 @@ int heap_free(struct heap *h, void *p)
             struct heap_block *prev = (struct heap_block *)((char *)b - prev_tag);
             list_remove(h, prev);
             size += prev_tag;
+            b->magic = 0;       /* now inside prev: a second free of it must fail */
             b = prev;
         }
     }

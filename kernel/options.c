@@ -32,6 +32,10 @@ static void copy_args(const char *line)
 static void reject_unknown(void)
 {
     size_t n = (size_t)(__cmdopt_end - __cmdopt_start);
+    if (cl.overflow) {
+        kprintf("cmdline: more than %d words; this kernel reads no further\n", CMDLINE_MAX_WORDS);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
     const char *bad = cmdline_first_unknown(&cl, __cmdopt_start, n);
     if (!bad)
         return;

@@ -116,7 +116,8 @@ TEST(words_point_into_text)
     CHECK(cl.key[1] >= text && cl.key[1] < text + sizeof text);
 }
 
-/* The words past CMDLINE_MAX_WORDS are dropped; the array is never overrun. */
+/* The words past CMDLINE_MAX_WORDS are not stored (the array is never overrun),
+ * and the overflow is flagged so the kernel can refuse the line. */
 TEST(more_words_than_fit)
 {
     char line[1024];
@@ -129,10 +130,12 @@ TEST(more_words_than_fit)
     CHECK_STR(cl.key[CMDLINE_MAX_WORDS - 1], "w31");
     CHECK_STR(cmdline_lookup(&cl, "w31"), "31");
     CHECK(cmdline_lookup(&cl, "w32") == NULL);
+    CHECK(cl.overflow);
 
     parse("k a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F");
     CHECK_EQ(cl.nwords, CMDLINE_MAX_WORDS);
     CHECK_STR(cl.key[CMDLINE_MAX_WORDS - 1], "F");
+    CHECK(!cl.overflow);                /* exactly as many as fit */
 }
 
 /* Parsing again starts from scratch. */

@@ -25,6 +25,7 @@ struct cmdline_option {
 
 struct cmdline {
     int nwords;
+    bool overflow;                      /* more than CMDLINE_MAX_WORDS words */
     char *key[CMDLINE_MAX_WORDS];
     char *value[CMDLINE_MAX_WORDS];     /* NULL for a bare flag */
 };
