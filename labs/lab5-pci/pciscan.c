@@ -68,17 +68,19 @@ static uint32_t probe_bar(uint16_t bdf, uint8_t reg, uint32_t *readback)
 static void size_bars(struct pci_device *d)
 {
     /* LAB 5: BEGIN SOLUTION */
+    const uint16_t decode = PCI_COMMAND_IO | PCI_COMMAND_MEMORY;
     bool host = d->cls == PCI_CLASS_BRIDGE && d->subclass == PCI_SUBCLASS_HOST;
+    bool toggle;
     irq_flags_t f;
-    uint16_t cmd = 0;
+    uint16_t cmd;
 
     if (d->nbars == 0)
         return;
     f = irq_save();
-    if (!host) {
-        cmd = pci_read16(d->bdf, PCI_COMMAND);
-        pci_write16(d->bdf, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
-    }
+    cmd = pci_read16(d->bdf, PCI_COMMAND);
+    toggle = !host && (cmd & decode);
+    if (toggle)
+        pci_write16(d->bdf, PCI_COMMAND, cmd & ~decode);
     for (int i = 0; i < d->nbars; i++) {
         uint8_t reg = (uint8_t)(PCI_BAR0 + 4 * i);
         uint32_t size_lo, size_hi = 0, hi = 0;
@@ -92,7 +94,7 @@ static void size_bars(struct pci_device *d)
         if (wide)
             i++;                /* that slot was this BAR's high half */
     }
-    if (!host)
+    if (toggle)
         pci_write16(d->bdf, PCI_COMMAND, cmd);
     irq_restore(f);
     /* LAB 5: STUB
