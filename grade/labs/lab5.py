@@ -22,8 +22,8 @@ from types import ModuleType
 from typing import Any
 
 from grade import expect
-from grade.qmp import QMPError
 from grade.core import ALL_PATHS, QEMU_ONLY, Ctx, Disk, Result, TestFailure, test
+from grade.qmp import QMPError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT = "lab5: waiting for a key"
