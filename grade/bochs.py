@@ -9,9 +9,9 @@ on no network port at all:
   * sdl2 with SDL_VIDEODRIVER=dummy (package bochs-sdl): SDL draws into
     memory; no socket but the kernel's udev netlink one SDL opens to watch
     for input devices.
-  * x under a private Xvfb (bochs-x, xvfb) started with -nolisten tcp on a
-    display number it picks itself (-displayfd); it still makes a Unix
-    socket in /tmp/.X11-unix.
+  * x under a private Xvfb (bochs-x, xvfb) with -nolisten tcp -nolisten unix
+    on a display number it picks itself (-displayfd): clients reach it only
+    through Linux's abstract local socket, never the network.
 Measured on the stage 0 floppy (n=9, quiet 2-core host, boot to "Shutdown"):
 sdl2/dummy 0.556 s median (0.550-0.575), x/Xvfb 0.867 s (0.797-1.077, Xvfb's
 start-up is the difference), rfb 0.702 s (0.545-0.832); all 9/9 correct.
@@ -45,10 +45,12 @@ MEGS = 64                       # as the QEMU runs (-m 64)
 SECTOR = 512
 HEADS = 16                      # the geometry Bochs autodetects too (TOOLCHAIN.md 5)
 SECTORS_PER_TRACK = 63
+MAX_CYLINDERS = 65535          # the 16-bit cylinder count of ATA IDENTIFY word 1
 LOG_CAP = 1 << 20               # serial bytes returned; a runaway kernel can't fill memory
 
 # (channel, unit, image, IDENTIFY model, is_cdrom): what the grader passes.
-DiskSpec = tuple[int, int, Path, str, bool]
+# A CD-ROM drive with image None is empty (QEMU's `-device ide-cd` without a drive).
+DiskSpec = tuple[int, int, Path | None, str, bool]
 
 
 class BochsError(Exception):
@@ -59,24 +61,37 @@ class BochsError(Exception):
 class AtaDrive:
     channel: int                # 0 = primary (0x1F0, IRQ 14), 1 = secondary (0x170, IRQ 15)
     unit: int                   # 0 = master, 1 = slave
-    path: Path
+    path: Path | None           # None: an empty CD-ROM drive
     model: str = ""
     cdrom: bool = False
 
     def geometry(self) -> tuple[int, int, int]:
-        """Bochs wants a flat disk of exactly C*H*S sectors (harddrv.cc)."""
+        """Bochs wants a flat disk of exactly C*H*S sectors (harddrv.cc), or
+        the guest sees a different size. The usual 16 heads x 63 sectors
+        first; otherwise the largest H <= 16, S <= 63 that divide the size
+        (lab 4's 100 MiB disk is 256 x 16 x 50), so LBA counts stay exact."""
+        assert self.path is not None
         size = self.path.stat().st_size
+        sectors, rest = divmod(size, SECTOR)
+        if sectors == 0 or rest:
+            raise BochsError(f"{self.path}: {size} bytes is not a whole number of "
+                             f"{SECTOR}-byte sectors")
+        for heads, spt in [(HEADS, SECTORS_PER_TRACK)] + [
+                (h, s) for h in range(HEADS, 0, -1) for s in range(SECTORS_PER_TRACK, 0, -1)]:
+            cylinders, rest = divmod(sectors, heads * spt)
+            if rest == 0 and cylinders <= MAX_CYLINDERS:
+                return cylinders, heads, spt
         cylinder = HEADS * SECTORS_PER_TRACK * SECTOR
-        if size == 0 or size % cylinder:
-            raise BochsError(
-                f"{self.path}: {size} bytes is not a whole number of cylinders for Bochs "
-                f"({HEADS} heads x {SECTORS_PER_TRACK} sectors x {SECTOR} bytes = {cylinder} "
-                f"bytes per cylinder): make the image a multiple of {cylinder} bytes")
-        return size // cylinder, HEADS, SECTORS_PER_TRACK
+        raise BochsError(
+            f"{self.path}: {sectors} sectors can't be written as cylinders x heads (<= {HEADS}) "
+            f"x sectors per track (<= {SECTORS_PER_TRACK}) for Bochs: make the image a "
+            f"multiple of {cylinder} bytes ({HEADS} x {SECTORS_PER_TRACK} x {SECTOR})")
 
     def rc_line(self) -> str:
         name = f"ata{self.channel}-{'master' if self.unit == 0 else 'slave'}"
         model = f', model="{self.model}"' if self.model else ""
+        if self.cdrom and self.path is None:
+            return f"{name}: type=cdrom, status=ejected{model}"
         if self.cdrom:
             return f'{name}: type=cdrom, path="{self.path}", status=inserted{model}'
         c, h, s = self.geometry()
@@ -124,9 +139,13 @@ def render_bochsrc(cfg: BochsConfig) -> str:
         if (d.channel, d.unit) in seen:
             raise BochsError(f"two drives on ata{d.channel} unit {d.unit}")
         seen.add((d.channel, d.unit))
-        if not d.path.exists():
+        if d.path is None:
+            if not d.cdrom:
+                raise BochsError(f"ata{d.channel} unit {d.unit}: a hard disk needs an image")
+        elif not d.path.exists():
             raise BochsError(f"{d.path}: no such disk image")
-        _rc_string("disk image path", str(d.path))
+        else:
+            _rc_string("disk image path", str(d.path))
         _rc_string("disk model", d.model)
         ata.append(d.rc_line())
     symbols = ""
@@ -159,7 +178,7 @@ def bochs_disk_serial(channel: int, unit: int, cdrom: bool) -> str:
 
 
 def drives_from_specs(disks: list[DiskSpec]) -> list[AtaDrive]:
-    return [AtaDrive(ch, unit, Path(path).resolve(), model, cdrom)
+    return [AtaDrive(ch, unit, Path(path).resolve() if path is not None else None, model, cdrom)
             for ch, unit, path, model, cdrom in disks]
 
 
@@ -184,6 +203,16 @@ def read_symbols(path: Path) -> dict[str, int]:
         if len(parts) == 2:
             symbols.setdefault(parts[1], int(parts[0], 16))
     return symbols
+
+
+def floppy_kernel(image: Path) -> bytes | None:
+    """The /kernel.elf inside a GRUB floppy (via mtools), None if unreadable:
+    an image older than kernel.sym breaks at the wrong places."""
+    try:
+        return subprocess.run(["mcopy", "-n", "-i", str(image), "::/kernel.elf", "-"],
+                              capture_output=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 # --- headless display --------------------------------------------------------

@@ -32,8 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grade.bochs import (AtaDrive, BochsConfig, BochsError, Display,  # noqa: E402
-                         bochs_binary, headless_display, plugin_available, read_symbols,
-                         render_bochsrc)
+                         bochs_binary, floppy_kernel, headless_display, plugin_available,
+                         read_symbols, render_bochsrc)
 
 BANNER = """\
 *** Bochs debugger, stage {stage}: {image}
@@ -147,6 +147,10 @@ def main() -> int:
     if not sym_path.exists():
         sys.exit(f"bochs: {sym_path}: no symbols: run `make lab{opts.stage}`")
     symbols = read_symbols(sym_path)
+    elf = sym_path.with_name("kernel.elf")
+    if elf.exists() and floppy_kernel(image) not in (None, elf.read_bytes()):
+        print(f"*** warning: {image} holds another kernel than {elf}: the symbols will not "
+              f"match (make lab{opts.stage}-img)", file=sys.stderr)
     breaks = opts.breaks + os.environ.get("BREAK", "").replace(",", " ").split()
     drives = ([parse_drive(d, False) for d in opts.disk] +
               [parse_drive(d, True) for d in opts.cdrom])
