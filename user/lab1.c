@@ -18,6 +18,7 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "machine.h"
+#include "pic.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -75,7 +76,7 @@ static void show_idt(void)
 
 static void show_pic(void)
 {
-    uint8_t m1 = inb(0x21), m2 = inb(0xA1);     /* OCW1 reads back: the masks */
+    uint8_t m1 = inb(PIC1_DATA), m2 = inb(PIC2_DATA);     /* OCW1 reads back: the masks */
     uint16_t masks = (uint16_t)(m2 << 8 | m1);
 
     kprintf("lab1: PIC masks: master 0x%02x, slave 0x%02x; unmasked IRQs:", m1, m2);

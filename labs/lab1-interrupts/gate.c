@@ -12,14 +12,13 @@ struct idt_gate gate_make(uint32_t offset, uint16_t selector, uint8_t type, uint
     struct idt_gate g = { 0 };
 
     /* LAB 1: BEGIN SOLUTION */
+    if (type == GATE_TASK)
+        offset = 0;     /* a task gate's offset is reserved: the TSS says where to go */
     g.offset_lo = (uint16_t)(offset & 0xFFFF);
     g.selector = selector;
     g.zero = 0;
     g.type_attr = (uint8_t)(GATE_PRESENT | (dpl & 3) << GATE_DPL_SHIFT | (type & 0xF));
-    /* A task gate's offset fields are reserved: the TSS says where to go. */
-    g.offset_hi = type == GATE_TASK ? 0 : (uint16_t)(offset >> 16);
-    if (type == GATE_TASK)
-        g.offset_lo = 0;
+    g.offset_hi = (uint16_t)(offset >> 16);
     /* LAB 1: STUB
     (void)offset; (void)selector; (void)type; (void)dpl;
     panic("lab1: IDT gate encoder gate_make() not implemented");

@@ -32,7 +32,8 @@
 /*
  * The EOI rule, pure: `isr` is the in-service register of the PIC whose
  * input `irq` is (the master's for 0-7, the slave's for 8-15), read just
- * before. A real IRQ 8-15 needs the slave's EOI and then the master's (the
+ * before; only IRQ 7 and 15 need it (the dispatcher reads it for no other,
+ * and passes 0). A real IRQ 8-15 needs the slave's EOI and then the master's (the
  * master has the cascade input in service); a spurious IRQ 7 needs none, a
  * spurious IRQ 15 only the master's (it did put IRQ 2 in service).
  */
