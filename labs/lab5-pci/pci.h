@@ -159,10 +159,14 @@ int pci_device_count(void);             /* recorded devices, in scan order */
 struct pci_device *pci_device_at(int i);
 struct pci_device *pci_find_class(uint8_t cls, uint8_t subclass, int after);   /* index > after */
 
+/*
+ * A PCI-to-PCI bridge: class 06/04, or 06/09 for a semi-transparent one. The
+ * type 1 header layout is what matters (it has the bus number registers), so
+ * that is what is tested.
+ */
 static inline bool pci_is_bridge(const struct pci_device *d)
 {
-    return d->cls == PCI_CLASS_BRIDGE && d->subclass == PCI_SUBCLASS_PCI &&
-           (d->header_type & PCI_HEADER_LAYOUT) == PCI_HEADER_BRIDGE;
+    return (d->header_type & PCI_HEADER_LAYOUT) == PCI_HEADER_BRIDGE;
 }
 
 /* ---- drivers (pcidrv.c; matching in pcilib.c) ---- */
