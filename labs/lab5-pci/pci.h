@@ -157,7 +157,6 @@ struct pci_scan pci_scan_brute_force(void);
 
 int pci_device_count(void);             /* recorded devices, in scan order */
 struct pci_device *pci_device_at(int i);
-struct pci_device *pci_find_class(uint8_t cls, uint8_t subclass, int after);   /* index > after */
 
 /*
  * A PCI-to-PCI bridge: class 06/04, or 06/09 for a semi-transparent one. The

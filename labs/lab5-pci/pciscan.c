@@ -32,14 +32,6 @@ struct pci_device *pci_device_at(int i)
     return i >= 0 && i < ndevices ? &devices[i] : NULL;
 }
 
-struct pci_device *pci_find_class(uint8_t cls, uint8_t subclass, int after)
-{
-    for (int i = after + 1; i < ndevices; i++)
-        if (devices[i].cls == cls && devices[i].subclass == subclass)
-            return &devices[i];
-    return NULL;
-}
-
 struct pci_scan pci_last_scan(void)
 {
     return last;
