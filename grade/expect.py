@@ -94,14 +94,12 @@ class Pattern:
         rx = self.regexes[i]
         return rx is not None and rx.match(actual) is not None
 
-    def _reach(self, actual: list[str]) -> tuple[bool, int]:
-        """Whether the whole log matches, and how many leading lines of it some
-        prefix of the pattern accounts for (where the first difference is)."""
+    def _walk(self, actual: list[str]) -> tuple[bool, str]:
+        """Match the whole log; on a mismatch, say where the first difference is."""
         n, m = len(self.lines), len(actual)
         # reach[j]: the pattern so far can end just before actual[j].
         reach = [False] * (m + 1)
         reach[0] = True
-        furthest = 0
         for i in range(n):
             nxt = [False] * (m + 1)
             if self.regexes[i] is None:
@@ -113,21 +111,28 @@ class Pattern:
                 for j in range(m):
                     if reach[j] and self.line_matches(i, actual[j]):
                         nxt[j + 1] = True
+            if not any(nxt):
+                j = reach.index(True)
+                if j == m:
+                    return False, (f"first difference: the log ends after line {m}; "
+                                   f"expected {self.lines[i]!r}")
+                if i > 0 and self.regexes[i - 1] is None:
+                    return False, (f"first difference: no line after actual line {j} "
+                                   f"matches {self.lines[i]!r}")
+                return False, (f"first difference at actual line {j + 1}: "
+                               f"expected {self.lines[i]!r}, got {actual[j]!r}")
             reach = nxt
-            furthest = max([furthest] + [j for j in range(m + 1) if reach[j]])
-        return reach[m], furthest
+        if reach[m]:
+            return True, ""
+        j = max(k for k in range(m + 1) if reach[k])
+        return False, f"first difference: actual line {j + 1} is more than expected: {actual[j]!r}"
 
     def match(self, actual: list[str]) -> bool:
         """The whole log against the whole pattern (${**} may span lines)."""
-        return self._reach(actual)[0]
+        return self._walk(actual)[0]
 
     def first_difference(self, actual: list[str]) -> str:
-        ok, furthest = self._reach(actual)
-        if ok:
-            return ""
-        if furthest < len(actual):
-            return f"first difference: actual line {furthest + 1}: {actual[furthest]!r}"
-        return f"first difference: the log ends after line {len(actual)}; expected more"
+        return self._walk(actual)[1]
 
     def match_in_order(self, actual: list[str]) -> int:
         """For "these lines appear in this order": the index of the first pattern

@@ -29,9 +29,15 @@ class PatternTest(unittest.TestCase):
 
     def test_diff_points_at_the_first_difference(self) -> None:
         d = expect.diff(Pattern(["one", "two", "three"]), ["one", "2", "three"])
-        self.assertTrue(d.startswith("first difference: actual line 2: '2'"))
+        self.assertTrue(d.startswith("first difference at actual line 2: expected 'two', got '2'"), d)
         self.assertIn("-two", d)
         self.assertIn("+2", d)
+
+    def test_first_difference_after_a_wildcard(self) -> None:
+        p = Pattern(["a", "${**}", "z"])
+        self.assertIn("expected 'z'", p.first_difference(["a", "b", "y"]))
+        self.assertIn("the log ends after line 1", Pattern(["a", "b"]).first_difference(["a"]))
+        self.assertIn("more than expected: 'c'", Pattern(["a"]).first_difference(["a", "c"]))
 
     def test_render_includes_and_values(self) -> None:
         lines = expect.render("lab0", "banner", {"stage": 0, "stage_name": "core",
