@@ -35,7 +35,7 @@ class PatternTest(unittest.TestCase):
 
     def test_first_difference_after_a_wildcard(self) -> None:
         p = Pattern(["a", "${**}", "z"])
-        self.assertIn("expected 'z'", p.first_difference(["a", "b", "y"]))
+        self.assertIn("no line after actual line 1 matches 'z'", p.first_difference(["a", "b", "y"]))
         self.assertIn("the log ends after line 1", Pattern(["a", "b"]).first_difference(["a"]))
         self.assertIn("more than expected: 'c'", Pattern(["a"]).first_difference(["a", "c"]))
 
