@@ -6,7 +6,7 @@
     make lab1-bochs BREAK=idt_init    (run straight to a kernel function)
 
     tools/bochs.py --stage N --image IMG [--nox] [--break NAME]... [--script FILE]
-                   [--disk CH:UNIT:PATH[:MODEL]]... [--cdrom CH:UNIT:PATH[:MODEL]]
+                   [--disk CH:UNIT:PATH[:MODEL]]... [--cdrom CH:UNIT:[PATH][:MODEL]]
                    [--serial FILE] [--symbols FILE]
 
 The kernel's symbols (build/labN/kernel.sym) are loaded, so `lb "idt_init"`
@@ -58,8 +58,11 @@ def parse_drive(spec: str, cdrom: bool) -> AtaDrive:
     parts = spec.split(":", 3)
     if len(parts) < 3 or not parts[0].isdigit() or not parts[1].isdigit():
         kind = "--cdrom" if cdrom else "--disk"
-        sys.exit(f"bochs: {kind} {spec!r}: expected CHANNEL:UNIT:PATH[:MODEL], e.g. 0:0:disk.img:My Disk")
+        sys.exit(f"bochs: {kind} {spec!r}: expected CHANNEL:UNIT:PATH[:MODEL], e.g. 0:0:disk.img:My Disk"
+                 " (an empty CD-ROM drive: --cdrom 1:0::MODEL)")
     model = parts[3] if len(parts) == 4 else ""
+    if cdrom and parts[2] == "":        # --cdrom 1:0::MODEL: a drive with no disc
+        return AtaDrive(int(parts[0]), int(parts[1]), None, model, cdrom)
     return AtaDrive(int(parts[0]), int(parts[1]), Path(parts[2]).resolve(), model, cdrom)
 
 
