@@ -106,9 +106,11 @@ HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
 HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab*))
-$(BUILD)/tests/%: tests/%.c tests/host.h $$(shell cat tests/$$*.deps 2>/dev/null) | $(DEPS_STAMP)
+# A .deps line may name a generated source as build/...: it follows BUILD.
+test_deps = $(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).deps 2>/dev/null))
+$(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(shell cat tests/$*.deps 2>/dev/null)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
 -include $(wildcard $(BUILD)/tests/*.d)
 
 # -k: one test that does not build is counted as failed; the others still run.
