@@ -35,7 +35,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional, Union
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "boot" / "bochsrc.in"
@@ -48,9 +48,12 @@ SECTORS_PER_TRACK = 63
 MAX_CYLINDERS = 65535          # the 16-bit cylinder count of ATA IDENTIFY word 1
 LOG_CAP = 1 << 20               # serial bytes returned; a runaway kernel can't fill memory
 
-# (channel, unit, image, IDENTIFY model, is_cdrom): what the grader passes.
-# A CD-ROM drive with image None is empty (QEMU's `-device ide-cd` without a drive).
-DiskSpec = tuple[int, int, Path | None, str, bool]
+# (channel, unit, image, IDENTIFY model, is_cdrom[, snapshot]): what the grader
+# passes. A CD-ROM drive with image None is empty (QEMU's `-device ide-cd` with
+# no drive). snapshot=True (default False) discards the guest's writes, like
+# QEMU's snapshot=on: Bochs' "volatile" mode keeps them in a redolog it deletes.
+DiskSpec = Union[tuple[int, int, Optional[Path], str, bool],
+                 tuple[int, int, Optional[Path], str, bool, bool]]
 
 
 class BochsError(Exception):
@@ -64,6 +67,7 @@ class AtaDrive:
     path: Path | None           # None: an empty CD-ROM drive
     model: str = ""
     cdrom: bool = False
+    volatile: bool = False      # writes go to a temporary redolog, not the image
 
     def geometry(self) -> tuple[int, int, int]:
         """Bochs wants a flat disk of exactly C*H*S sectors (harddrv.cc), or
@@ -95,7 +99,8 @@ class AtaDrive:
         if self.cdrom:
             return f'{name}: type=cdrom, path="{self.path}", status=inserted{model}'
         c, h, s = self.geometry()
-        return (f'{name}: type=disk, mode=flat, path="{self.path}", '
+        mode = "volatile" if self.volatile else "flat"
+        return (f'{name}: type=disk, mode={mode}, path="{self.path}", '
                 f"cylinders={c}, heads={h}, spt={s}{model}")
 
 
@@ -172,14 +177,19 @@ def render_bochsrc(cfg: BochsConfig) -> str:
 
 def bochs_disk_serial(channel: int, unit: int, cdrom: bool) -> str:
     """The IDENTIFY serial Bochs reports; it can't be configured (TOOLCHAIN.md 5,
-    iodev/harddrv.cc): BXHD00 + channel+1 + unit+1 for a disk. The CD's was
+    iodev/harddrv.cc): BXHD000 + channel+1 + unit+1 for a disk. The CD's was
     seen as BXCD00001 at ata1-master."""
-    return "BXCD00001" if cdrom else f"BXHD00{channel + 1}{unit + 1}"
+    return "BXCD00001" if cdrom else f"BXHD000{channel + 1}{unit + 1}"
 
 
 def drives_from_specs(disks: list[DiskSpec]) -> list[AtaDrive]:
-    return [AtaDrive(ch, unit, Path(path).resolve() if path is not None else None, model, cdrom)
-            for ch, unit, path, model, cdrom in disks]
+    drives = []
+    for spec in disks:
+        ch, unit, path, model, cdrom = spec[:5]
+        snapshot = bool(spec[5]) if len(spec) > 5 else False
+        drives.append(AtaDrive(ch, unit, Path(path).resolve() if path is not None else None,
+                               model, cdrom, volatile=snapshot and not cdrom))
+    return drives
 
 
 def bochs_binary() -> str:
