@@ -20,6 +20,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
+    fflush(stdout);
     abort();
 }
 

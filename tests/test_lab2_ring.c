@@ -23,6 +23,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
+    fflush(stdout);
     if (panic_catcher)
         longjmp(*panic_catcher, 1);
     abort();

@@ -22,6 +22,9 @@
 
 #define LINE_MAX 512
 
+CMDLINE_OPTION(kbd_hold, "kbd_hold",
+               "lab2: leave the queue alone until N bytes arrived (shows what a full queue drops)");
+
 /*
  * The next scancode, sleeping until one arrives. The emptiness check and the
  * hlt must not be separated by an interrupt: if IRQ1 queued a byte right after
@@ -43,6 +46,21 @@ static uint8_t next_scancode(void)
         }
         __asm__ volatile("sti; hlt" ::: "memory");
     }
+}
+
+/*
+ * kbd_hold=N: a consumer that falls behind. Sleep until the handler has
+ * received N bytes, popping none, so a burst longer than the queue overflows it.
+ */
+static void hold_until_received(uint32_t n)
+{
+    for (;;) {
+        cli();
+        if (kbd_counters().received >= n)
+            break;
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+    sti();
 }
 
 struct line {
@@ -89,6 +107,9 @@ void program_main(void)
     keymap_init(&km);
     kprintf("lab2: ready: type; Enter ends a line, Esc shows the counters%s\n",
             grading ? " and ends" : "");
+    long hold = cmdline_int("kbd_hold", 0);
+    if (hold > 0)
+        hold_until_received((uint32_t)hold);
     for (;;) {
         if (!keymap_feed(&km, next_scancode(), &ev))
             continue;
