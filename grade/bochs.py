@@ -324,7 +324,8 @@ def run_bochs(image: Path, workdir: Path, disks: list[DiskSpec],
 
     Writes WORKDIR/bochsrc, debugger.rc, serial.log (COM1), bochs.log and
     bochs.out (Bochs' stdout+stderr: bochs_message() reads it). The serial
-    log keeps its \\r; at most LOG_CAP bytes are returned.
+    log keeps its \\r; at most LOG_CAP + 1 bytes are returned (more than
+    LOG_CAP: the kernel flooded).
     BOCHS_BREAK() is a no-op here, as in QEMU: a graded run never stops in
     the debugger. Bochs and any Xvfb are killed on timeout or on any error.
     """
@@ -371,7 +372,7 @@ def run_session(image: Path, workdir: Path, disks: list[DiskSpec], timeout: floa
                     status = None
     try:
         with open(serial, "rb") as f:
-            log = f.read(LOG_CAP).decode("utf-8", errors="replace")
+            log = f.read(LOG_CAP + 1).decode("utf-8", errors="replace")
     except FileNotFoundError:
         log = ""
     return log, status, timed_out, cmd
