@@ -10,6 +10,7 @@
  *
  *     read=0.0:17,1.1:300000000     channel.unit:LBA, comma separated
  *     write=0.1:1000 seed=42
+ *     span=1.0:100+16               16 sectors in one command, polled and IRQ-driven
  */
 #include "ata.h"
 #include "cmdline.h"
@@ -23,6 +24,7 @@
 CMDLINE_OPTION(read, "read", "sectors to read and checksum: C.U:LBA[,C.U:LBA...]");
 CMDLINE_OPTION(write, "write", "a sector to write, flush and read back: C.U:LBA");
 CMDLINE_OPTION(seed, "seed", "the seed of the written pattern (default 1)");
+CMDLINE_OPTION(span, "span", "consecutive sectors read polled and by one future: C.U:LBA+N (N <= 64)");
 
 #define MAX_READS 16
 
@@ -240,7 +242,9 @@ static void irq_reads(void)
         kprintf("crc32 0x%08x\n", c);
         agree += polled_result[i] == 0 && polled_crc[i] == c;
     }
-    kprintf("irq: %d of %d reads agree with the polled ones\n", agree, nreads);
+    kprintf("irq: %d of %d reads agree with the polled ones, %u wake-ups lost, "
+            "at most %d channel%s busy at once\n", agree, nreads, ata_lost_wakeups(),
+            ata_max_busy_channels(), ata_max_busy_channels() == 1 ? "" : "s");
 }
 
 static void irq_write(const struct sector_ref *w)
@@ -264,6 +268,45 @@ static void irq_write(const struct sector_ref *w)
         return;
     }
     report_compare();
+}
+
+/* ---- a multi-sector command: one IRQ per sector -------------------------- */
+
+#define MAX_SPAN 64
+static uint8_t span_polled[MAX_SPAN * ATA_SECTOR_SIZE];
+static uint8_t span_irq[MAX_SPAN * ATA_SECTOR_SIZE];
+
+static void span_check(void)
+{
+    const char *s = cmdline_str("span", NULL);
+    struct sector_ref r;
+    uint64_t n;
+    struct ata_drive *d;
+    int err;
+
+    if (!s)
+        return;
+    s = parse_ref(s, &r);
+    if (!s || *s++ != '+' || !(s = parse_uint(s, &n)) || *s || n == 0 || n > MAX_SPAN) {
+        kprintf("lab4: bad span= (want C.U:LBA+N, N from 1 to %d): \"%s\"\n", MAX_SPAN,
+                cmdline_str("span", ""));
+        return;
+    }
+    kprintf("span %s+%u: ", ref_name(&r), (unsigned)n);
+    d = ata_drive(r.channel, r.unit);
+    if ((err = d ? ata_read(d, r.lba, (uint32_t)n, span_polled) : ATA_ENODEV)) {
+        print_error(&r, err);
+        return;
+    }
+    ata_read_async(&ios[0], d, r.lba, (uint32_t)n, span_irq);
+    block_on(&ios[0].base);
+    if ((err = ios[0].result)) {
+        kprintf("irq ");
+        print_error(&r, err);
+        return;
+    }
+    kprintf("crc32 0x%08x polled, 0x%08x irq\n", crc32(span_polled, n * ATA_SECTOR_SIZE),
+            crc32(span_irq, n * ATA_SECTOR_SIZE));
 }
 
 /* ---- bench ---------------------------------------------------------------- */
@@ -362,6 +405,7 @@ void program_main(void)
         irq_reads();
     if (do_write)
         irq_write(&w);
+    span_check();
     if (cmdline_flag("bench"))
         bench();
 }

@@ -61,6 +61,19 @@ def sector_of(path: Path, lba: int) -> bytes:
     return data + bytes(SECTOR - len(data))
 
 
+def throttled_drive_args(disks: list[Disk], iops: int) -> list[str]:
+    """The QEMU options of these disks, each limited to `iops` requests a second."""
+    args: list[str] = []
+    for i, d in enumerate(disks):
+        def esc(v: str) -> str:
+            return v.replace(",", ",,")
+        args += ["-drive", f"if=none,id=slow{i},file={esc(str(d.path))},format=raw,"
+                 f"snapshot={'on' if d.snapshot else 'off'},throttling.iops-total={iops}",
+                 "-device", f"ide-hd,drive=slow{i},bus=ide.{d.channel},unit={d.unit},"
+                 f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}"]
+    return args
+
+
 class Scenario:
     """The drives of one boot and what the stage must print about them."""
 
@@ -133,16 +146,16 @@ class Scenario:
     def name(pos: tuple[int, int]) -> str:
         return f"ata{pos[0]} {'slave' if pos[1] else 'master'}"
 
-    def error(self, pos: tuple[int, int], lba: int) -> str | None:
+    def error(self, pos: tuple[int, int], lba: int, n: int = 1) -> str | None:
         kind = self.kind(pos)
         if kind == "none":
             return f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: no device"
         if kind == "cd":
             return (f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: "
                     "ATAPI device, not supported")
-        n = self.drives[pos].sectors
-        if lba >= n:
-            return f"error: LBA {lba}+1 is past the end of the disk ({n} sectors)"
+        size = self.drives[pos].sectors
+        if lba + n > size:
+            return f"error: LBA {lba}+{n} is past the end of the disk ({size} sectors)"
         return None
 
     def read_line(self, pos: tuple[int, int], lba: int) -> str:
@@ -152,20 +165,62 @@ class Scenario:
         crc = zlib.crc32(sector_of(self.drives[pos].disk.path, lba))
         return f"{self.name(pos)} lba {lba}: crc32 0x{crc:08x}"
 
+    def span_line(self, pos: tuple[int, int], lba: int, n: int) -> str:
+        err = self.error(pos, lba, n)
+        head = f"{self.name(pos)} lba {lba}+{n}: "
+        if err:
+            return head + err
+        with open(self.drives[pos].disk.path, "rb") as f:
+            f.seek(lba * SECTOR)
+            data = f.read(n * SECTOR)
+        crc = zlib.crc32(data + bytes(n * SECTOR - len(data)))
+        return head + f"crc32 0x{crc:08x} polled, 0x{crc:08x} irq"
+
+    def some_span(self, write: tuple[tuple[int, int], int], around: int | None = None,
+                  max_n: int = 64) -> tuple[tuple[int, int], int, int]:
+        """Consecutive sectors for one multi-sector command, away from the written one
+        (or across `around` on the written disk); filled with random bytes."""
+        rng = self.ctx.rng
+        n = rng.randint(2, max_n)
+        disks = self.disk_positions()
+        if not disks:
+            return rng.choice(POSITIONS), rng.randrange(1000), n
+        pos = write[0] if around is not None else rng.choice(disks)
+        size = self.drives[pos].sectors
+        while True:
+            lba = around - rng.randint(1, n - 1) if around is not None else rng.randrange(size - n)
+            if not (pos == write[0] and lba <= write[1] < lba + n):
+                break
+        for i in range(n):
+            self.fill_sector(pos, lba + i)
+        return pos, lba, n
+
     def boot_and_check(self, reads: list[tuple[tuple[int, int], int]],
-                       write: tuple[tuple[int, int], int]) -> None:
-        """Boot with these reads and this write; check the log and the written image."""
+                       write: tuple[tuple[int, int], int], throttle_iops: int = 0,
+                       busy: str = "${*}", around: int | None = None) -> None:
+        """Boot with these reads and this write; check the log and the written image.
+        throttle_iops: QEMU serves each disk at most this many requests a second, so a
+        command keeps the drive busy and the futures must sleep until their IRQ."""
         ctx = self.ctx
         assert len(reads) == NREADS
         seed = ctx.rng.randrange(1 << 32)
         wpos, wlba = write
+        # A throttled disk serves each sector of a PIO command as one request: keep it short.
+        spos, slba, sn = self.some_span(write, around, 4 if throttle_iops else 64)
+        span = self.span_line(spos, slba, sn)
         # Expected read lines come from the images as they are before the boot.
         read_lines = [self.read_line(p, lba) for p, lba in reads]
         channels = {p[0] for p, lba in reads if self.kind(p) == "disk"}
         werr = self.error(wpos, wlba)
         args = ["read=" + ",".join(f"{p[0]}.{p[1]}:{lba}" for p, lba in reads),
-                f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}"]
-        r = ctx.boot(args=args, disks=[d.disk for d in self.drives.values()])
+                f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}",
+                f"span={spos[0]}.{spos[1]}:{slba}+{sn}"]
+        disks = [d.disk for d in self.drives.values()]
+        qemu_args: list[str] = []
+        if throttle_iops:
+            qemu_args = throttled_drive_args(disks, throttle_iops)
+            disks = []
+        r = ctx.boot(args=args, disks=disks, qemu_args=qemu_args)
         values = {f"r{i}": line for i, line in enumerate(read_lines)}
         for pos in POSITIONS:
             values[f"ata{pos[0]}_{'slave' if pos[1] else 'master'}"] = self.listing(r, pos)
@@ -173,6 +228,8 @@ class Scenario:
         values["w"] = f"{wname} seed {seed}: " + (werr or "written, flushed, read back: ok")
         values["iw"] = f"{wname}: " + (werr or "written, flushed, read back: ok")
         values["nreads"] = NREADS
+        values["busy"] = busy
+        values["span"] = span
         values["nchan"] = f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"
         ctx.expect(r, "run", **values)
         if werr is None:
@@ -260,6 +317,17 @@ def both_channels(ctx: Ctx) -> None:
     s.boot_and_check(reads, s.some_write(reads))
 
 
+@test(lab=4, name="irq-overlap", points=10, paths=("kernel",))
+def irq_overlap(ctx: Ctx) -> None:
+    """Slow disks (QEMU throttled to a few requests a second) on both channels: every
+    future sleeps until its IRQ wakes it, and the two channels work at the same time."""
+    s = Scenario(ctx)
+    for ch in (0, 1):
+        s.add_disk((ch, ctx.rng.randint(0, 1)), s.random_disk_sectors())
+    reads = s.some_reads(NREADS, past_end=False)
+    s.boot_and_check(reads, s.some_write(reads), throttle_iops=10, busy="2 channels")
+
+
 @test(lab=4, name="lba48", points=10, paths=("kernel", "floppy"))
 def lba48(ctx: Ctx) -> None:
     """A sparse disk beyond 128 GiB: LBA48 reads on both sides of 2^28 and a write beyond it."""
@@ -283,7 +351,7 @@ def lba48(ctx: Ctx) -> None:
         wlba = ctx.rng.randrange(LBA28_LIMIT + 1, n - 1)
     s.drives[big].disk.snapshot = False
     s.fill_sector(big, wlba)
-    s.boot_and_check(reads, (big, wlba))
+    s.boot_and_check(reads, (big, wlba), around=LBA28_LIMIT)
 
 
 @test(lab=4, name="no-disks", points=5)

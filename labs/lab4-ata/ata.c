@@ -506,15 +506,40 @@ static void channel_enqueue(struct ata_channel *ch, struct ata_io *io, struct co
     *p = io;
 }
 
+/* The most channels running a future's command at the same moment (do they overlap?). */
+static int busy_channels, max_busy_channels;
+
+int ata_max_busy_channels(void)
+{
+    return max_busy_channels;
+}
+
+static void channel_take(struct ata_channel *ch, struct ata_io *io)
+{
+    ch->owner = io;
+    if (++busy_channels > max_busy_channels)
+        max_busy_channels = busy_channels;
+}
+
 static void channel_release(struct ata_channel *ch)
 {
     struct ata_io *next = ch->waiting;
 
-    ch->owner = next;
+    ch->owner = NULL;
+    busy_channels--;
     if (next) {
+        channel_take(ch, next);
         ch->waiting = next->next_waiting;
         waker_wake(next->waiter);
     }
+}
+
+/* Times a future slept until its timeout although the IRQ had come: a wake was lost. */
+static uint32_t lost_wakeups;
+
+uint32_t ata_lost_wakeups(void)
+{
+    return lost_wakeups;
 }
 
 static bool irq_arrived(const struct ata_io *io, const struct ata_channel *ch)
@@ -553,6 +578,9 @@ static bool irq_arrived(const struct ata_io *io, const struct ata_channel *ch)
             }                                                                \
             ATA_SUSPEND(io);                                                 \
         }                                                                    \
+        /* Here by the timeout although the IRQ came: nobody woke us. */     \
+        if (irq_arrived((io), (ch)) && now_ticks() >= (io)->timeout.deadline) \
+            lost_wakeups++;                                                  \
     } while (0)
 
 /* After a wait: 0 to go on, or the error. Consumes the IRQ that woke us. */
@@ -599,7 +627,7 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
             ATA_SUSPEND(io);
         }
     } else {
-        ch->owner = io;
+        channel_take(ch, io);
     }
 
     while (io->done < io->count) {
@@ -713,6 +741,16 @@ static void ata_irq(int irq)
 {
     (void)irq;
     panic("lab4: IRQ14/15 handler not implemented");
+}
+
+uint32_t ata_lost_wakeups(void)
+{
+    return 0;
+}
+
+int ata_max_busy_channels(void)
+{
+    return 0;
 }
 
 static void io_init(struct ata_io *io, struct ata_drive *d, bool write, uint64_t lba, uint32_t n,

@@ -111,6 +111,10 @@ void ata_write_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint3
 
 /* IRQs seen per channel (for reports and benchmarks). */
 uint32_t ata_irq_count(int channel);
+/* Futures that slept until their timeout although their IRQ had come (0 unless a wake is lost). */
+uint32_t ata_lost_wakeups(void);
+/* The most channels that had a future's command running at the same moment. */
+int ata_max_busy_channels(void);
 /* The ports and IRQ a channel was attached with; -1 if it is not attached. */
 int ata_channel_ports(int channel, uint16_t *cmd_base, uint16_t *ctl_base, int *irq);
 
