@@ -29,6 +29,7 @@ import sys
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grade.bochs import (AtaDrive, BochsConfig, BochsError, Display,  # noqa: E402
@@ -80,7 +81,7 @@ def breakpoint_lines(names: list[str], symbols: dict[str, int], sym_path: Path) 
     return lines
 
 
-def copy_stderr(pipe, seen_exit: list[str]) -> None:
+def copy_stderr(pipe: IO[bytes], seen_exit: list[str]) -> None:
     """Pass Bochs' stderr through without its start-up chatter, and remember
     why it stopped."""
     expect_message = False
