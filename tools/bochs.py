@@ -127,7 +127,7 @@ def choose_display(nox: bool, stack: ExitStack) -> Display:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stage", type=int, required=True)
     ap.add_argument("--image", type=Path, help="default build/labN/cairn.img")
@@ -137,8 +137,10 @@ def main() -> int:
                          "also BREAK='a b' in the environment (make labN-bochs BREAK=a)")
     ap.add_argument("--script", type=Path, help="debugger commands to run first (a -rc file); "
                     "the debugger reads the terminal afterwards")
-    ap.add_argument("--disk", action="append", default=[], metavar="CH:UNIT:PATH[:MODEL]")
-    ap.add_argument("--cdrom", action="append", default=[], metavar="CH:UNIT:PATH[:MODEL]")
+    ap.add_argument("--disk", action="append", default=[], metavar="CH:UNIT:PATH[:MODEL]",
+                    help="an ATA disk: channel 0|1, unit 0 (master)|1 (slave), a raw image")
+    ap.add_argument("--cdrom", action="append", default=[], metavar="CH:UNIT:[PATH][:MODEL]",
+                    help="an ATAPI CD-ROM drive; no PATH: an empty drive")
     ap.add_argument("--serial", type=Path, help="write COM1 to this file instead of the terminal")
     ap.add_argument("--symbols", type=Path, help="default build/labN/kernel.sym")
     opts = ap.parse_args()
