@@ -31,5 +31,5 @@ int main(void)
     RUN(known_vectors);
     RUN(zero_sector);
     RUN(update_in_pieces);
-    return host_summary("lab4_crc32");
+    return host_summary("lab4 crc32");
 }

@@ -166,5 +166,5 @@ int main(void)
     RUN(bochs_like_lba28_only);
     RUN(atapi_config_bit);
     RUN(signatures);
-    return host_summary("lab4_identify");
+    return host_summary("lab4 identify");
 }
