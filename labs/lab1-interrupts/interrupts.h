@@ -19,7 +19,8 @@ struct trapframe {                       /* what every entry stub builds, lowest
     uint32_t eip, cs, eflags;            /* pushed by the CPU */
 };
 typedef void (*trap_handler_fn)(struct trapframe *tf);
-/* Handle `vector` with fn instead of the default (an exception report for 0-31). */
+/* Handle `vector` with fn instead of the default (an exception report for 0-31). Not for
+   IRQs: a trap handler on 0x20-0x2F replaces the dispatcher and its EOI; use irq_register. */
 void trap_register(uint8_t vector, trap_handler_fn fn);
 
 #define IRQ_BASE 0x20                    /* PIC1 -> 0x20..0x27, PIC2 -> 0x28..0x2F */
