@@ -225,6 +225,13 @@ static int check_request(struct ata_drive *d, uint64_t lba, uint32_t n)
 /* LAB 4: BEGIN SOLUTION */
 /* ---- commands ------------------------------------------------------------ */
 
+/* Like Linux's lba_28_ok: LBA28 only for transfers that end below 2^28 (some
+   drives mishandle sector 0x0FFFFFFF through the 28-bit commands). */
+static bool needs_lba48(uint64_t lba, uint32_t count)
+{
+    return lba + count >= ATA_LBA28_LIMIT;
+}
+
 /*
  * Select the drive and load the task file for a transfer of `count` sectors
  * (1..256) at `lba`; the command byte itself is written by the caller (the IRQ
@@ -237,7 +244,7 @@ static int load_taskfile(struct ata_drive *d, uint64_t lba, uint32_t count, bool
 {
     struct ata_channel *ch = d->chan;
     uint16_t p = ch->cmd;
-    bool ext = lba + count > ATA_LBA28_LIMIT;
+    bool ext = needs_lba48(lba, count);
     int s;
 
     /* The device register may only be written while BSY and DRQ are clear. */
@@ -285,7 +292,7 @@ static const char *transfer_name(bool write, bool lba48)
 static int pio_command(struct ata_drive *d, bool write, uint64_t lba, uint32_t count, uint8_t *buf)
 {
     struct ata_channel *ch = d->chan;
-    const char *what = transfer_name(write, lba + count > ATA_LBA28_LIMIT);
+    const char *what = transfer_name(write, needs_lba48(lba, count));
     bool ext;
     int s, err;
 
@@ -635,7 +642,7 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
         if (io->chunk > ATA_MAX_PER_CMD)
             io->chunk = ATA_MAX_PER_CMD;
         io->chunk_done = 0;
-        io->ext = io->lba + io->done + io->chunk > ATA_LBA28_LIMIT;
+        io->ext = needs_lba48(io->lba + io->done, io->chunk);
         err = load_taskfile(io->drive, io->lba + io->done, io->chunk, &io->ext,
                             transfer_name(io->write, io->ext));
         if (err) {
