@@ -69,7 +69,6 @@
 /* Bounds. Emulated drives answer in microseconds; real ones may spin up. */
 #define ATA_TIMEOUT_MS       2000
 #define ATA_IRQ_TIMEOUT_MS   500            /* an emulated IRQ comes within microseconds */
-#define ATA_SR_DRQ_POLLED    0x100          /* io_after_wait: DRQ found by polling, no IRQ expected */
 #define ATA_FLUSH_TIMEOUT_MS 10000
 #define ATA_SPIN_LIMIT       20000000u      /* status reads, if the timer is not ticking */
 
@@ -591,12 +590,12 @@ static bool irq_arrived(const struct ata_io *io, const struct ata_channel *ch)
     } while (0)
 
 /* After a wait: 0 to go on, or the error. Consumes the IRQ that woke us. */
-static int io_after_wait(struct ata_io *io, unsigned want)
+static int io_after_wait(struct ata_io *io, uint8_t want, bool irq_expected)
 {
     struct ata_channel *ch = io->drive->chan;
     uint8_t s = alt_status(ch);
 
-    if (!irq_arrived(io, ch) && want != ATA_SR_DRQ_POLLED) {
+    if (irq_expected && !irq_arrived(io, ch)) {
         ksnprintf(io->drive->last_error, sizeof io->drive->last_error,
                   "%s at LBA %llu: no IRQ%d within %d ms (status 0x%02x)",
                   transfer_name(io->write, io->ext), (unsigned long long)(io->lba + io->done),
@@ -606,8 +605,6 @@ static int io_after_wait(struct ata_io *io, unsigned want)
     }
     /* Mark before the data moves: in Bochs the next sector's IRQ can come during `rep insw`. */
     io->irq_mark = ch->irqs;
-    if (want == ATA_SR_DRQ_POLLED)
-        want = ATA_SR_DRQ;
     if ((s & ATA_SR_BSY) || status_error(s) || (want && !(s & want))) {
         int err = s & ATA_SR_BSY ? ATA_ETIMEOUT : status_error(s) ? status_error(s) : ATA_EDEVICE;
         drive_fail(io->drive, err, transfer_name(io->write, io->ext), io->lba + io->done, s);
@@ -661,14 +658,11 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
             if (io->write && io->chunk_done == 0) {
                 /* No IRQ before the first sector of a write: DRQ comes at once. */
                 (void)wait_status(ch, ATA_SR_DRQ, true, ATA_TIMEOUT_MS);
-                err = io_after_wait(io, ATA_SR_DRQ_POLLED);
-            } else if (io->write) {
-                /* The IRQ after a written sector asks for the next one. */
-                ATA_AWAIT_IRQ(io, ch, ATA_SR_DRQ);
-                err = io_after_wait(io, ATA_SR_DRQ);
+                err = io_after_wait(io, ATA_SR_DRQ, false);
             } else {
+                /* A read's IRQ says "sector ready"; a write's, "next one, please". */
                 ATA_AWAIT_IRQ(io, ch, ATA_SR_DRQ);
-                err = io_after_wait(io, ATA_SR_DRQ);
+                err = io_after_wait(io, ATA_SR_DRQ, true);
             }
             if (err) {
                 io->result = err;
@@ -688,7 +682,7 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
             /* The last sector's IRQ ends a write; ERR or DF here means it failed. */
             ATA_AWAIT_IRQ(io, ch, 0);
             io->done--;                     /* name the last sector in a message */
-            io->result = io_after_wait(io, 0);
+            io->result = io_after_wait(io, 0, true);
             io->done++;
         } else {
             /* No IRQ after the last sector read: BSY and DRQ just drop. */
