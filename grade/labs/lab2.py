@@ -84,7 +84,7 @@ class Typing:
         return sum(2 * len(k.split("-")) for k in self.keys)
 
 
-def random_key(rng: Random, caps: bool) -> str:
+def random_key(rng: Random) -> str:
     """One key of text: a letter, digit, space or symbol, sometimes with a Shift."""
     kind = rng.random()
     if kind < 0.45:
@@ -113,7 +113,7 @@ def type_line(t: Typing, rng: Random, length: int, editing: bool) -> None:
         elif editing and r < 0.18:
             t.press("caps_lock")
         else:
-            t.press(random_key(rng, t.caps))
+            t.press(random_key(rng))
     if t.caps:
         t.press("caps_lock")                # leave the lock off for the next line
     t.press("ret")
