@@ -164,10 +164,15 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
             if ready and not fired and ready in text:
                 fired = True
                 machine = Machine(proc, qmp)
-                if keys:
-                    machine.send_keys(keys)
-                if on_ready:
-                    on_ready(machine)
+                try:
+                    if keys:
+                        machine.send_keys(keys)
+                    if on_ready:
+                        on_ready(machine)
+                except (QMPError, OSError) as e:
+                    # The kernel may end (a panic) while keys are typed: its
+                    # last lines are still in the pipe, so keep reading them.
+                    errors.extend(f"\ngrader: QMP: {e}".encode())
             if until and until in text:
                 until_seen = True
                 break
