@@ -325,7 +325,7 @@ def irq_overlap(ctx: Ctx) -> None:
     for ch in (0, 1):
         s.add_disk((ch, ctx.rng.randint(0, 1)), s.random_disk_sectors())
     reads = s.some_reads(NREADS, past_end=False)
-    s.boot_and_check(reads, s.some_write(reads), throttle_iops=10, busy="2 channels")
+    s.boot_and_check(reads, s.some_write(reads), throttle_iops=25, busy="2 channels")
 
 
 @test(lab=4, name="lba48", points=10, paths=("kernel", "floppy"))
