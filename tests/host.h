@@ -11,8 +11,12 @@
 #ifndef CAIRN_TESTS_HOST_H
 #define CAIRN_TESTS_HOST_H
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+
+/* tests/host_panic.c: where panic() jumps when a test expects one (else exit 2). */
+extern jmp_buf *host_panic_catcher;
 
 static int host_passed, host_failed, host_current_failed;
 

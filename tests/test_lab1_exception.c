@@ -3,25 +3,11 @@
  * and the error-code decoder (labs/lab1-interrupts/excdecode.c), against the
  * Intel SDM Vol. 3A, Table 6-1, 6.13 and 4.7.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "exception.h"
 #include "host.h"
 #include "panic.h"
-
-/* The kernel's panic, for the host: the handout's stubs call it ("not implemented"). */
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    printf("  panic at %s:%d: ", file, line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    exit(2);
-}
 
 static char buf[128];
 

@@ -6,25 +6,12 @@
  * short resynchronising sequence brings the decoder back to typing exactly.
  * The seed is fixed so a failure replays; CAIRN_FUZZ_SEED=N tries another.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "host.h"
 #include "keymap.h"
 #include "panic.h"
-
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    printf("  panic at %s:%d: ", file, line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
 
 #define FUZZ_BYTES 1000000
 #define MOD_ALL    (MOD_SHIFT | MOD_CTRL | MOD_ALT | MOD_CAPSLOCK)

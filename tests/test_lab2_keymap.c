@@ -4,25 +4,12 @@
  * Caps Lock, Ctrl and Alt, Enter/Backspace/Tab/Escape, the 0xE0 keys, F-keys,
  * Pause, fake shifts and controller replies.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "host.h"
 #include "keymap.h"
 #include "panic.h"
-
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    printf("  panic at %s:%d: ", file, line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
 
 static struct keymap km;
 

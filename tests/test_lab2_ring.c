@@ -4,30 +4,12 @@
  * indices, and a seeded random producer/consumer run against a model.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "host.h"
 #include "panic.h"
 #include "ring.h"
-
-/* The kernel's panic, for the host: jump back to a test that expects it, else abort. */
-static jmp_buf *panic_catcher;
-
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    printf("  panic at %s:%d: ", file, line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    if (panic_catcher)
-        longjmp(*panic_catcher, 1);
-    abort();
-}
 
 #define CAP 8
 static uint8_t buf[CAP];
@@ -126,12 +108,12 @@ TEST(rejects_a_capacity_that_is_not_a_power_of_two)
     jmp_buf jb;
     int panicked = 0;
 
-    panic_catcher = &jb;
+    host_panic_catcher = &jb;
     if (setjmp(jb) == 0)
         ring_init(&r, big, 12);
     else
         panicked = 1;
-    panic_catcher = NULL;
+    host_panic_catcher = NULL;
     CHECK(panicked);
 }
 

@@ -5,7 +5,6 @@
  * matching, and the IDE controller's channel ports in both modes.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,34 +12,17 @@
 #include "panic.h"
 #include "pci.h"
 
-/* The kernel's panic, for the host: a stub that panics fails its test, not the run. */
-static jmp_buf *panic_catcher;
-
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    printf("  panic at %s:%d: ", file, line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    if (panic_catcher)
-        longjmp(*panic_catcher, 1);
-    abort();
-}
-
 #define RUN_GUARDED(name)                                                   \
     do {                                                                    \
         jmp_buf jb_;                                                        \
-        panic_catcher = &jb_;                                               \
+        host_panic_catcher = &jb_;                                               \
         if (setjmp(jb_) == 0) {                                             \
             RUN(name);                                                      \
         } else {                                                            \
             host_failed++;                                                  \
             printf("  FAIL %s (it panicked)\n", #name);                     \
         }                                                                   \
-        panic_catcher = NULL;                                               \
+        host_panic_catcher = NULL;                                               \
     } while (0)
 
 TEST(config_address_layout)
