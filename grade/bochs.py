@@ -12,11 +12,13 @@ on no network port at all:
   * x under a private Xvfb (bochs-x, xvfb) with -nolisten tcp -nolisten unix
     on a display number it picks itself (-displayfd): clients reach it only
     through Linux's abstract local socket, never the network.
-Measured on the stage 0 floppy (n=9, quiet 2-core host, boot to "Shutdown"):
-sdl2/dummy 0.556 s median (0.550-0.575), x/Xvfb 0.867 s (0.797-1.077, Xvfb's
-start-up is the difference), rfb 0.702 s (0.545-0.832); all 9/9 correct.
-So sdl2/dummy is used, being faster, steadier and socket-free; x/Xvfb is the
-fallback when the sdl2 plugin is not installed.
+Measured on the stage 0 floppy, boot to "Shutdown", n=9 each, 2-core host:
+  quiet, megs 32:   sdl2/dummy 0.556 s median (0.550-0.575), x/Xvfb 0.867 s
+                    (0.797-1.077), rfb 0.702 s (0.545-0.832)
+  load ~2, megs 64: sdl2/dummy 0.773 s (0.669-0.979), x/Xvfb 0.914 s (0.851-1.009)
+All runs correct; 40/40 correct with 4 runs in parallel. Xvfb's start-up is
+the difference. So sdl2/dummy is used: faster, steadier, no second process to
+clean up, nothing listening; x/Xvfb is the fallback without the sdl2 plugin.
 
 Bochs exits with status 1 both through the 0x8900 "Shutdown" port and on a
 panic or triple fault, so the verdict comes from the serial log; what Bochs
