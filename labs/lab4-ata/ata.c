@@ -653,6 +653,9 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
             write_command(ch, io->ext ? ATA_CMD_WRITE_SECTORS_EXT : ATA_CMD_WRITE_SECTORS);
         else
             write_command(ch, io->ext ? ATA_CMD_READ_SECTORS_EXT : ATA_CMD_READ_SECTORS);
+        /* Let the other tasks start their commands while this drive works: that is
+           what makes the channels overlap, even on an emulator that answers at once. */
+        YIELD(io);
 
         while (io->chunk_done < io->chunk) {
             if (io->write && io->chunk_done == 0) {
