@@ -1,16 +1,19 @@
-"""test_bochsrc.py - the bochsrc generator (grade/bochs.py) without running Bochs.
+"""test_bochsrc.py - the bochsrc generator (grade/bochs.py) and the option
+parsing of tools/bochs.py, without running Bochs.
 
     python3 -m unittest tests/bochs/test_bochsrc.py
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import tempfile
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+REPO = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(REPO))
 from grade.bochs import (AtaDrive, BochsConfig, BochsError, bochs_disk_serial,  # noqa: E402
                          drives_from_specs, read_symbols, render_bochsrc)
 
@@ -101,6 +104,36 @@ class BochsrcTest(unittest.TestCase):
         sym = self.dir / "kernel.sym"
         sym.write_text("00100000 __kernel_start\n001012f0 kmain\nbad line here\n")
         self.assertEqual(read_symbols(sym), {"__kernel_start": 0x100000, "kmain": 0x1012f0})
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location("cairn_tools_bochs", REPO / "tools" / "bochs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class ToolOptionsTest(unittest.TestCase):
+    tool = load_tool()
+
+    def test_disk_options(self) -> None:
+        d = self.tool.parse_drive("0:1:/tmp/x.img:A model: with colon", False)
+        self.assertEqual((d.channel, d.unit, str(d.path), d.model, d.cdrom),
+                         (0, 1, "/tmp/x.img", "A model: with colon", False))
+        cd = self.tool.parse_drive("1:0::Empty CD", True)
+        self.assertEqual((cd.path, cd.model, cd.cdrom), (None, "Empty CD", True))
+        for bad in ("0:disk.img", "x:0:disk.img", "0"):
+            with self.subTest(bad), self.assertRaises(SystemExit):
+                self.tool.parse_drive(bad, False)
+
+    def test_breakpoints(self) -> None:
+        symbols = {"idt_init": 0x102a90, "kmain": 0x1012f0}
+        lines = self.tool.breakpoint_lines(["idt_init", "0x100000"], symbols, Path("k.sym"))
+        self.assertEqual(lines, ['lb "idt_init"   # 0x00102a90', "lb 0x100000"])
+        with self.assertRaises(SystemExit) as e:
+            self.tool.breakpoint_lines(["kmian"], symbols, Path("k.sym"))
+        self.assertIn("did you mean kmain", str(e.exception))
 
 
 if __name__ == "__main__":
