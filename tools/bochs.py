@@ -31,7 +31,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 from grade.bochs import (AtaDrive, BochsConfig, BochsError, Display,  # noqa: E402
                          bochs_binary, floppy_kernel, headless_display, plugin_available,
                          read_symbols, render_bochsrc)
@@ -145,7 +146,7 @@ def main() -> int:
     ap.add_argument("--symbols", type=Path, help="default build/labN/kernel.sym")
     opts = ap.parse_args()
 
-    build = Path("build") / f"lab{opts.stage}"
+    build = REPO / "build" / f"lab{opts.stage}"
     image = (opts.image or build / "cairn.img").resolve()
     sym_path = (opts.symbols or build / "kernel.sym").resolve()
     if not image.exists():
@@ -187,14 +188,16 @@ def main() -> int:
                 symbols=sym_path, magic_break=True))
         except BochsError as e:
             sys.exit(f"bochs: {e}")
+        build.mkdir(parents=True, exist_ok=True)
         rc_file, start_file = build / "bochsrc", build / "bochs-start.rc"
         rc_file.write_text(rc_text)
         start_file.write_text("\n".join(start) + "\n")
         print(BANNER.format(stage=opts.stage, image=os.path.relpath(image),
                             symbols=os.path.relpath(sym_path), where=where, console=console),
               file=sys.stderr, end="")
-        cmd = [exe, "-f", str(rc_file), "-rc", str(start_file)]
-        print(f"*** {' '.join(cmd)}   (Bochs' log: {build / 'bochs.log'})", file=sys.stderr)
+        cmd = [exe, "-f", os.path.relpath(rc_file), "-rc", os.path.relpath(start_file)]
+        print(f"*** {' '.join(cmd)}   (Bochs' log: {os.path.relpath(build / 'bochs.log')})",
+              file=sys.stderr)
         console_thread = None
         if not opts.serial:
             fifo.unlink(missing_ok=True)
