@@ -234,7 +234,7 @@ static void irq_reads(void)
     for (int i = 0; i < nreads; i++) {
         kprintf("irq read %s: ", ref_name(&reads[i]));
         if (ios[i].result) {
-            print_error(&reads[i], ios[i].result);
+            kprintf("error: %s\n", ios[i].error);
             agree += polled_result[i] == ios[i].result;
             continue;
         }
@@ -255,7 +255,11 @@ static void irq_write(const struct sector_ref *w)
     kprintf("irq write %s: ", ref_name(w));
     ata_write_async(&ios[0], d, w->lba, 1, pattern_buf);
     block_on(&ios[0].base);
-    if ((err = ios[0].result) || (err = d ? ata_flush(d) : ATA_ENODEV)) {
+    if (ios[0].result) {
+        kprintf("error: %s\n", ios[0].error);
+        return;
+    }
+    if ((err = ata_flush(d))) {
         print_error(w, err);
         return;
     }
@@ -263,8 +267,8 @@ static void irq_write(const struct sector_ref *w)
     memset(sector_buf, 0, sizeof sector_buf);
     ata_read_async(&ios[0], d, w->lba, 1, sector_buf);
     block_on(&ios[0].base);
-    if ((err = ios[0].result)) {
-        print_error(w, err);
+    if (ios[0].result) {
+        kprintf("error: %s\n", ios[0].error);
         return;
     }
     report_compare();
@@ -300,9 +304,8 @@ static void span_check(void)
     }
     ata_read_async(&ios[0], d, r.lba, (uint32_t)n, span_irq);
     block_on(&ios[0].base);
-    if ((err = ios[0].result)) {
-        kprintf("irq ");
-        print_error(&r, err);
+    if (ios[0].result) {
+        kprintf("irq error: %s\n", ios[0].error);
         return;
     }
     kprintf("crc32 0x%08x polled, 0x%08x irq\n", crc32(span_polled, n * ATA_SECTOR_SIZE),

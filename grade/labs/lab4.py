@@ -61,15 +61,28 @@ def sector_of(path: Path, lba: int) -> bytes:
     return data + bytes(SECTOR - len(data))
 
 
-def throttled_drive_args(disks: list[Disk], iops: int) -> list[str]:
-    """The QEMU options of these disks, each limited to `iops` requests a second."""
+def custom_drive_args(disks: list[Disk], workdir: Path, iops: int,
+                      bad: dict[tuple[int, int], int]) -> list[str]:
+    """QEMU options for disks the runner's Disk cannot describe: each limited to `iops`
+    requests a second (0: no limit), and reads of a bad sector failing with EIO
+    (QEMU's blkdebug driver; the IDE drive then aborts the command: ERR, ABRT)."""
+    def esc(v: str) -> str:
+        return v.replace(",", ",,")
     args: list[str] = []
     for i, d in enumerate(disks):
-        def esc(v: str) -> str:
-            return v.replace(",", ",,")
-        args += ["-drive", f"if=none,id=slow{i},file={esc(str(d.path))},format=raw,"
-                 f"snapshot={'on' if d.snapshot else 'off'},throttling.iops-total={iops}",
-                 "-device", f"ide-hd,drive=slow{i},bus=ide.{d.channel},unit={d.unit},"
+        drive = f"if=none,id=custom{i},format=raw,snapshot={'on' if d.snapshot else 'off'}"
+        if (d.channel, d.unit) in bad:
+            conf = workdir / f"blkdebug{i}.conf"
+            conf.write_text(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                            f'sector = "{bad[(d.channel, d.unit)]}"\nonce = "off"\n')
+            drive += (f",file.driver=blkdebug,file.config={esc(str(conf))},"
+                      f"file.image.filename={esc(str(d.path))},rerror=report,werror=report")
+        else:
+            drive += f",file={esc(str(d.path))}"
+        if iops:
+            drive += f",throttling.iops-total={iops}"
+        args += ["-drive", drive,
+                 "-device", f"ide-hd,drive=custom{i},bus=ide.{d.channel},unit={d.unit},"
                  f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}"]
     return args
 
@@ -80,6 +93,7 @@ class Scenario:
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
         self.drives: dict[tuple[int, int], Drive] = {}
+        self.bad: dict[tuple[int, int], int] = {}      # position -> the sector that fails
 
     def free_positions(self) -> list[tuple[int, int]]:
         taken = set(self.drives)
@@ -146,7 +160,8 @@ class Scenario:
     def name(pos: tuple[int, int]) -> str:
         return f"ata{pos[0]} {'slave' if pos[1] else 'master'}"
 
-    def error(self, pos: tuple[int, int], lba: int, n: int = 1) -> str | None:
+    def error(self, pos: tuple[int, int], lba: int, n: int = 1,
+              reading: bool = True) -> str | None:
         kind = self.kind(pos)
         if kind == "none":
             return f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: no device"
@@ -156,6 +171,10 @@ class Scenario:
         size = self.drives[pos].sectors
         if lba + n > size:
             return f"error: LBA {lba}+{n} is past the end of the disk ({size} sectors)"
+        bad = self.bad.get(pos)
+        if reading and bad is not None and lba <= bad < lba + n:
+            command = "READ SECTORS EXT" if lba + n >= LBA28_LIMIT else "READ SECTORS"
+            return f"error: {command} at LBA {bad}: error 0x04 (ABRT)"
         return None
 
     def read_line(self, pos: tuple[int, int], lba: int) -> str:
@@ -177,7 +196,7 @@ class Scenario:
         return head + f"crc32 0x{crc:08x} polled, 0x{crc:08x} irq"
 
     def some_span(self, write: tuple[tuple[int, int], int], around: int | None = None,
-                  max_n: int = 64) -> tuple[tuple[int, int], int, int]:
+                  max_n: int = 64, on: tuple[int, int] | None = None) -> tuple[tuple[int, int], int, int]:
         """Consecutive sectors for one multi-sector command, away from the written one
         (or across `around` on the written disk); filled with random bytes."""
         rng = self.ctx.rng
@@ -185,7 +204,12 @@ class Scenario:
         disks = self.disk_positions()
         if not disks:
             return rng.choice(POSITIONS), rng.randrange(1000), n
-        pos = write[0] if around is not None else rng.choice(disks)
+        if on is not None:
+            pos = on
+        elif around is not None:
+            pos = write[0]
+        else:
+            pos = rng.choice(disks)
         size = self.drives[pos].sectors
         while True:
             lba = around - rng.randint(1, n - 1) if around is not None else rng.randrange(size - n)
@@ -206,19 +230,24 @@ class Scenario:
         seed = ctx.rng.randrange(1 << 32)
         wpos, wlba = write
         # A throttled disk serves each sector of a PIO command as one request: keep it short.
-        spos, slba, sn = self.some_span(write, around, 4 if throttle_iops else 64)
+        if self.bad:                                    # across the bad sector
+            bpos, bad = next(iter(self.bad.items()))
+            spos, sn = bpos, self.ctx.rng.randint(2, 64)
+            slba = max(0, bad - self.ctx.rng.randint(0, sn - 1))
+        else:
+            spos, slba, sn = self.some_span(write, around, 4 if throttle_iops else 64)
         span = self.span_line(spos, slba, sn)
         # Expected read lines come from the images as they are before the boot.
         read_lines = [self.read_line(p, lba) for p, lba in reads]
         channels = {p[0] for p, lba in reads if self.kind(p) == "disk"}
-        werr = self.error(wpos, wlba)
+        werr = self.error(wpos, wlba, reading=False)
         args = ["read=" + ",".join(f"{p[0]}.{p[1]}:{lba}" for p, lba in reads),
                 f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}",
                 f"span={spos[0]}.{spos[1]}:{slba}+{sn}"]
         disks = [d.disk for d in self.drives.values()]
         qemu_args: list[str] = []
-        if throttle_iops:
-            qemu_args = throttled_drive_args(disks, throttle_iops)
+        if throttle_iops or self.bad:
+            qemu_args = custom_drive_args(disks, ctx.workdir, throttle_iops, self.bad)
             disks = []
         r = ctx.boot(args=args, disks=disks, qemu_args=qemu_args)
         values = {f"r{i}": line for i, line in enumerate(read_lines)}
@@ -328,6 +357,30 @@ def irq_overlap(ctx: Ctx) -> None:
         s.add_disk((ch, ctx.rng.randint(0, 1)), s.random_disk_sectors())
     reads = s.some_reads(NREADS, past_end=False)
     s.boot_and_check(reads, s.some_write(reads), throttle_iops=25)
+
+
+@test(lab=4, name="read-error", points=5, paths=("kernel",))
+def read_error(ctx: Ctx) -> None:
+    """A disk whose sector S cannot be read (QEMU's blkdebug): reading S, polled, with a
+    future, and inside a multi-sector command, is an error with the drive's error register
+    decoded; the sectors around it still read fine."""
+    s = Scenario(ctx)
+    pos = ctx.rng.choice(s.free_positions())
+    d = s.add_disk(pos, s.random_disk_sectors())
+    bad = ctx.rng.randrange(1, d.sectors - 1)
+    s.bad[pos] = bad
+    for lba in (bad - 1, bad, bad + 1):
+        s.fill_sector(pos, lba)
+    reads = [(pos, bad - 1), (pos, bad), (pos, bad + 1), (pos, bad),
+             (pos, 0), (pos, d.sectors)]
+    s.fill_sector(pos, 0)
+    ctx.rng.shuffle(reads)
+    wlba = bad
+    while wlba in (bad - 1, bad, bad + 1, 0):
+        wlba = ctx.rng.randrange(d.sectors)
+    d.disk.snapshot = False
+    s.fill_sector(pos, wlba)
+    s.boot_and_check(reads, (pos, wlba))
 
 
 @test(lab=4, name="lba48", points=10, paths=("kernel", "floppy"))

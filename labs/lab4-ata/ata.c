@@ -697,6 +697,9 @@ static enum poll ata_io_poll(struct future *self, struct context *cx)
         if (io->result)
             break;
     }
+    /* The drive's last_error is shared by every future on it: keep our own copy. */
+    if (io->result)
+        strlcpy(io->error, io->drive->last_error, sizeof io->error);
     channel_release(ch);
     ASYNC_END(io);
 }
@@ -713,6 +716,9 @@ static void io_init(struct ata_io *io, struct ata_drive *d, bool write, uint64_t
     io->count = n;
     io->buf = (uint8_t *)buf;
     io->result = check_request(d, lba, n);
+    if (io->result)
+        strlcpy(io->error, d && d->last_error[0] ? d->last_error : ata_strerror(io->result),
+                sizeof io->error);
     if (io->result)
         io->lc = -1;                        /* ready at once, with the error */
 }

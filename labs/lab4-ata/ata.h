@@ -83,7 +83,7 @@ int ata_flush(struct ata_drive *d);
 /*
  * An IRQ-driven transfer as a future. Initialise with ata_read_async /
  * ata_write_async, then spawn / AWAIT / block_on it; when it is ready,
- * `result` holds 0 or an error code. One command runs per channel at a time
+ * `result` holds 0 or an error code, and `error` says what went wrong. One command runs per channel at a time
  * (master and slave share the registers); futures on a busy channel wait
  * in line, first come first served. The caller keeps the struct and the buffer alive until ready.
  */
@@ -104,6 +104,7 @@ struct ata_io {
     uint8_t *buf;
     struct sleep_future timeout;    /* READY once the command has taken too long */
     int result;
+    char error[96];                 /* what went wrong, when result != 0 */
 };
 
 void ata_read_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint32_t n, void *buf);
