@@ -231,15 +231,18 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
 
 
 def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> Result:
-    from grade.bochs import run_bochs   # only the Bochs path needs it
+    from grade.bochs import bochs_message, is_triple_fault, run_bochs   # Bochs path only
     image = grub_image(ctx.kernel, "floppy", args, ctx.workdir)
     start = time.monotonic()
-    spec = [(d.channel, d.unit, d.path, d.model, d.cdrom) for d in disks]
+    spec = [(d.channel, d.unit, d.path, d.model, d.cdrom, d.snapshot) for d in disks]
     log, status, timed_out, cmd = run_bochs(image, ctx.workdir, spec, timeout)
     seconds = time.monotonic() - start
     log = log.replace("\r", "")
     exit_ = classify(None, log, timed_out, len(log) > LOG_CAP, False)
-    return Result(log, exit_, status, seconds, "bochs", cmd)
+    message = bochs_message(ctx.workdir) or ""    # why Bochs stopped, e.g. a bochsrc error
+    if exit_ == "qemu-error" and is_triple_fault(message):
+        exit_ = "triple-fault"
+    return Result(log, exit_, status, seconds, "bochs", cmd, stderr=message)
 
 
 def install_signal_handlers() -> None:

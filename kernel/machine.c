@@ -8,6 +8,7 @@
  */
 #include "kprintf.h"
 #include "machine.h"
+#include "serial.h"
 #include "x86.h"
 
 static const char *const exit_names[] = {
@@ -29,6 +30,7 @@ void machine_exit(enum exit_code code)
 {
     cli();
     kprintf("cairn: exit %d (%s)\n", code, exit_names[code]);
+    serial_flush();
     outb(QEMU_EXIT_PORT, (uint8_t)(QEMU_EXIT_BASE | code));
     for (const char *s = "Shutdown"; *s; s++)
         outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);

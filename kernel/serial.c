@@ -22,6 +22,7 @@
 #define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs, clear both */
 #define MCR_DTR_RTS_OUT2 0x0B
 #define LSR_THRE        0x20    /* transmit holding register empty */
+#define LSR_TEMT        0x40    /* transmitter empty: FIFO and shift register drained */
 #define UART_CLOCK_DIV_115200 1 /* 1.8432 MHz / 16 / 115200 */
 
 /* A real UART drains a byte in ~87 us at 115200; this bounds a dead one. */
@@ -60,4 +61,15 @@ void serial_putc(char c)
     if (c == '\n')
         put_raw('\r');          /* terminals want CR LF; the grader drops the CR */
     put_raw(c);
+}
+
+void serial_flush(void)
+{
+    /* Bochs (like a real UART) still holds the last bytes in its FIFO and
+       shift register when THRE is set; an emulator told to exit right after
+       would drop them (the final "\r\n" of the verdict line). */
+    if (!present)
+        return;
+    for (int i = 0; i < THRE_SPINS && !(inb(COM1 + UART_LSR) & LSR_TEMT); i++)
+        ;
 }

@@ -8,7 +8,8 @@ PACKAGES=(
   make gcc gcc-multilib binutils python3     # build the kernel, run the grader
   qemu-system-x86                            # boot the stages
   grub-legacy grub-common mtools genisoimage # GRUB legacy floppy and ISO images
-  bochs bochsbios vgabios bochs-x xvfb xauth # Bochs and its debugger (Xvfb: headless)
+  bochs bochsbios vgabios bochs-x bochs-sdl  # Bochs and its debugger (SDL: headless)
+  xvfb xauth                                 # headless fallback for Bochs
   gdb                                        # make labN-gdb
   pci.ids                                    # lab 5 device names
 )

@@ -40,6 +40,8 @@ STEPS = [
          [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS, "--boot", "iso", "--boot", "floppy"]),
     Step("GRUB floppy boots in Bochs", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS,
                                         "--boot", "bochs"], needs="grade/bochs.py"),
+    Step("Bochs configuration unit tests", [sys.executable, "-m", "unittest", "tests/bochs/test_bochsrc.py"],
+         "unittest", needs="tests/bochs/test_bochsrc.py"),
     Step("Bochs debugger script", [sys.executable, "tests/bochs/check_debugger.py"],
          needs="tests/bochs/check_debugger.py"),
     Step("student handout: compiles, fails exactly what was stripped", ["make", "-s", "handout-check"]),

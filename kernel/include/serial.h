@@ -6,5 +6,6 @@
 
 bool serial_init(void);
 void serial_putc(char c);
+void serial_flush(void);      /* wait until the UART has sent everything */
 
 #endif
