@@ -83,9 +83,11 @@ int ata_flush(struct ata_drive *d);
 /*
  * An IRQ-driven transfer as a future. Initialise with ata_read_async /
  * ata_write_async, then spawn / AWAIT / block_on it; when it is ready,
- * `result` holds 0 or an error code, and `error` says what went wrong. One command runs per channel at a time
- * (master and slave share the registers); futures on a busy channel wait
- * in line, first come first served. The caller keeps the struct and the buffer alive until ready.
+ * `result` holds 0 or an error code and `error` says what went wrong. One
+ * command runs per channel at a time (master and slave share the registers);
+ * futures on a busy channel wait in line, first come first served. The caller
+ * keeps the struct and the buffer alive (and in place) until it is ready.
+ * Any size works: more than 256 sectors become several commands.
  */
 struct ata_io {
     struct future base;
