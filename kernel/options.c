@@ -12,6 +12,7 @@ extern const struct cmdline_option __cmdopt_start[], __cmdopt_end[];
 
 CMDLINE_OPTION(grade, "grade", "exit the emulator when the program ends");
 CMDLINE_OPTION(bench, "bench", "run the stage's benchmarks");
+CMDLINE_OPTION(help, "help", "list the options this stage knows, then exit");
 
 static char text[512];
 static char args[512];
@@ -29,6 +30,12 @@ static void copy_args(const char *line)
     strlcpy(args, line, sizeof args);
 }
 
+static void list_options(void)
+{
+    for (const struct cmdline_option *o = __cmdopt_start; o < __cmdopt_end; o++)
+        kprintf("  %-10s %s\n", o->name, o->help);
+}
+
 static void reject_unknown(void)
 {
     size_t n = (size_t)(__cmdopt_end - __cmdopt_start);
@@ -40,8 +47,7 @@ static void reject_unknown(void)
     if (!bad)
         return;
     kprintf("cmdline: unknown option \"%s\"; this stage knows:\n", bad);
-    for (const struct cmdline_option *o = __cmdopt_start; o < __cmdopt_end; o++)
-        kprintf("  %-10s %s\n", o->name, o->help);
+    list_options();
     machine_exit(EXIT_FAILURE_CODE);
 }
 
@@ -51,6 +57,11 @@ void cmdline_init(const char *line)
     strlcpy(text, line, sizeof text);
     cmdline_parse(&cl, text);
     reject_unknown();
+    if (cmdline_lookup(&cl, "help")) {
+        kprintf("cmdline: this stage knows:\n");
+        list_options();
+        machine_exit(EXIT_SUCCESS_CODE);
+    }
 }
 
 const char *cmdline_args(void)

@@ -24,3 +24,9 @@ def unknown_option(ctx: Ctx) -> None:
     option = "no_such_" + random_word(ctx, 4)
     r = ctx.boot(args=[f"{option}=1"], expect_exit="failure")
     ctx.expect(r, "unknown-option", option=option)
+
+
+@test(lab=0, name="help", points=2)
+def help_lists_options(ctx: Ctx) -> None:
+    r = ctx.boot(args=["help"])
+    ctx.expect(r, "help")
