@@ -6,9 +6,8 @@ SRCS := identify.c ata.c crc32.c
 # `make lab4-qemu` gets two sparse disks made here and an empty CD-ROM drive:
 #   ata0 master  ~100 MiB disk   ata0 slave   nothing
 #   ata1 master  ATAPI CD-ROM    ata1 slave   ~8 MiB disk
-# Sizes are whole cylinders of 16 heads x 63 sectors so Bochs takes them too:
-#   tools/bochs.py --stage 4 --image build/lab4/cairn.img \
-#       --disk 0:0:build/lab4/disk0.img --disk 1:1:build/lab4/disk1.img
+# Sizes are whole cylinders of 16 heads x 63 sectors, so `make lab4-bochs` gets
+# the same drives (Bochs sets the models, not the serials).
 LAB4_DISK0 := $(BUILD)/lab4/disk0.img
 LAB4_DISK1 := $(BUILD)/lab4/disk1.img
 QEMU_ARGS := -drive if=none,id=d0,file=$(LAB4_DISK0),format=raw \
@@ -16,6 +15,8 @@ QEMU_ARGS := -drive if=none,id=d0,file=$(LAB4_DISK0),format=raw \
              -device ide-cd,bus=ide.1,unit=0,model=Cairn-lab4-CD \
              -drive if=none,id=d1,file=$(LAB4_DISK1),format=raw \
              -device ide-hd,drive=d1,bus=ide.1,unit=1,model=Cairn-lab4-secondary-slave,serial=CAIRN-D1
+BOCHS_ARGS := --disk 0:0:$(LAB4_DISK0):Cairn-lab4-primary-master --cdrom 1:0::Cairn-lab4-CD \
+              --disk 1:1:$(LAB4_DISK1):Cairn-lab4-secondary-slave
 # Read the first and last sectors of both disks and one past the end; write one
 # sector; read 16 sectors in one command.
 ARGS := read=0.0:0,0.0:204623,1.1:0,1.1:16127,0.0:204624 write=0.0:1000 seed=42 span=1.1:100+16
