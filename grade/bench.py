@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grade import runner
-from grade.core import Ctx, Test
+from grade.core import Ctx, Disk, Test
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
@@ -59,11 +59,12 @@ def row(group: str, name: str, samples: list[float], unit: str = "s", note: str 
 
 
 def boot_once(kernel: Path, path: str, args: list[str], timeout: float = 20.0,
-              until: str | None = None) -> runner.Result:
+              until: str | None = None, disks: list[Disk] | None = None) -> runner.Result:
     t = Test(0, "bench", 0, lambda ctx: None, (path,), timeout)
     with tempfile.TemporaryDirectory() as tmp:
         ctx = Ctx(t, 0, Path(tmp), kernel, path, runner.boot)
-        return runner.boot(ctx, ["grade", *args], [], [], None, None, None, until, timeout)
+        return runner.boot(ctx, ["grade", *args], disks or [], [], None, None, None, until,
+                           timeout)
 
 
 def floors() -> float:
@@ -167,17 +168,26 @@ def grading(base: float) -> None:
 
 def guest_figures() -> None:
     """Every stage booted with `bench`: the lines it prints as `bench: NAME VALUE UNIT`."""
-    for elf in sorted(BUILD.glob("lab[0-9]*/kernel.elf")):
-        stage = elf.parent.name
-        r = boot_once(elf, "kernel", ["bench"], timeout=60.0)
-        for line in r.lines:
-            if line.startswith("bench: "):
-                words = line[7:].split()
-                try:
-                    value = float(words[-2])
-                    row("guest", f"{stage} {' '.join(words[:-2])}", [value], words[-1])
-                except (ValueError, IndexError):
-                    row("guest", f"{stage} {line[7:]}", [], "")
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = Path(tmp) / "bench.img"           # 8 MiB, sparse: for the ATA figures
+        disk.write_bytes(b"")
+        os.truncate(disk, 16 * 16 * 63 * 512)
+        for elf in sorted(BUILD.glob("lab[0-9]*/kernel.elf")):
+            guest_lines(elf, [Disk(disk, 0, 0)])
+
+
+def guest_lines(elf: Path, disks: list[Disk]) -> None:
+    """One stage booted with `bench`: a row per `bench: NAME VALUE UNIT` line."""
+    stage = elf.parent.name
+    r = boot_once(elf, "kernel", ["bench"], timeout=60.0, disks=disks)
+    for line in r.lines:
+        if not line.startswith("bench: "):
+            continue
+        words = line[7:].split()
+        try:
+            row("guest", f"{stage} {' '.join(words[:-2])}", [float(words[-2])], words[-1])
+        except (ValueError, IndexError):
+            row("guest", f"{stage} {line[7:]}", [], "")
 
 
 def idle() -> None:

@@ -2,4 +2,4 @@
 # double-fault task, the remapped 8259 PICs and the PIT tick.
 SRCS := interrupts.c trapentry.S trap.c gate.c excdecode.c pic.c eoi.c pit.c pitdiv.c
 QEMU_ARGS :=
-ARGS := ticks=100
+KERNEL_ARGS := ticks=100

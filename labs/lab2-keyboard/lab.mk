@@ -2,4 +2,4 @@
 # the 8042 and its handler (keyboard.c), and the set-1 decoder (keymap.c).
 SRCS := ring.c keymap.c keyboard.c
 QEMU_ARGS :=
-ARGS :=
+KERNEL_ARGS :=

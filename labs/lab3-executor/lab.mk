@@ -2,4 +2,4 @@
 # race-free hlt, the timer queue and the async scancode stream.
 SRCS := executor.c future.c sleep.c scancodes.c platform_x86.c
 QEMU_ARGS :=
-ARGS :=
+KERNEL_ARGS :=

@@ -19,7 +19,7 @@ BOCHS_ARGS := --disk 0:0:$(LAB4_DISK0):Cairn-lab4-primary-master --cdrom 1:0::Ca
               --disk 1:1:$(LAB4_DISK1):Cairn-lab4-secondary-slave
 # Read the first and last sectors of both disks and one past the end; write one
 # sector; read 16 sectors in one command.
-ARGS := read=0.0:0,0.0:204623,1.1:0,1.1:16127,0.0:204624 write=0.0:1000 seed=42 span=1.1:100+16
+KERNEL_ARGS := read=0.0:0,0.0:204623,1.1:0,1.1:16127,0.0:204624 write=0.0:1000 seed=42 span=1.1:100+16
 
 $(LAB4_DISK0):
 	@mkdir -p $(@D)

@@ -7,7 +7,7 @@ GEN_SRCS := pci_names.c
 # Devices to look at: a NIC, and a bridge with a NIC behind it (as the grader does).
 QEMU_ARGS := -device e1000,addr=03.0 -device pci-bridge,chassis_nr=1,id=br1,addr=05.0 \
              -device rtl8139,bus=br1,addr=01.0
-ARGS :=
+KERNEL_ARGS :=
 
 $(LAB_GEN)/pci_names.c: tools/pciids.py $(wildcard /usr/share/misc/pci.ids)
 	$(call say,GEN,$@)$(PYTHON) tools/pciids.py --out $@
