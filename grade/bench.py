@@ -190,6 +190,31 @@ def guest_lines(elf: Path, disks: list[Disk]) -> None:
             row("guest", f"{stage} {line[7:]}", [], "")
 
 
+def keyboard(keys: int = 300) -> None:
+    """Keys per second through QMP into stage 2's echo, with nothing dropped
+    (virtual-time pacing, as the keyboard tests use)."""
+    lab2 = BUILD / "lab2" / "kernel.elf"
+    if not lab2.exists():
+        return
+    rates = []
+    for _ in range(3):
+        sent: list[float] = []
+
+        def type_burst(m: runner.Machine) -> None:
+            sent.append(time.monotonic())
+            m.send_keys(["a"] * keys + ["esc"])
+        with tempfile.TemporaryDirectory() as tmp:
+            t = Test(2, "bench-keys", 0, lambda ctx: None, ("kernel",), 30.0)
+            ctx = Ctx(t, 0, Path(tmp), lab2, "kernel", runner.boot)
+            start = time.monotonic()
+            r = runner.boot(ctx, ["grade"], [], ["-icount", "shift=0,sleep=off"], "lab2: ready",
+                            None, type_burst, None, 30.0)
+        dropped = next((l for l in r.lines if l.startswith("keys: received")), "")
+        if sent and dropped.endswith("dropped 0"):
+            rates.append(keys / (start + r.seconds - sent[0]))
+    row("keys", f"keys per second, {keys}-key burst, none dropped", rates, "keys/s")
+
+
 def idle() -> None:
     lab3 = BUILD / "lab3" / "kernel.elf"
     if lab3.exists():
@@ -203,6 +228,7 @@ def main() -> int:
     print(f"make bench: median of {RUNS} runs unless noted (BENCH_RUNS=N to change)")
     base = floors()
     idle()
+    keyboard()
     grading(base)
     guest_figures()
     build_times()
