@@ -13,15 +13,18 @@ from grade.core import Ctx, test
 DEFAULT_HZ = 1000               # PIT_DEFAULT_HZ in labs/lab1-interrupts/pit.h
 
 
-def tick_values(ticks: int, hz: int) -> dict[str, int]:
-    return {"ticks": ticks, "hz": hz, "ms": ticks * 1000 // hz}
+def tick_values(ctx: Ctx, ticks: int, hz: int) -> dict[str, object]:
+    # QEMU raises no spurious IRQ 7; Bochs may (REFERENCE.md B5), and counting
+    # it is what the kernel should do: there the count is not checked.
+    spurious7 = "${*}" if ctx.path == "bochs" else 0
+    return {"ticks": ticks, "hz": hz, "ms": ticks * 1000 // hz, "spurious7": spurious7}
 
 
 @test(lab=1, name="setup", points=10)
 def setup(ctx: Ctx) -> None:
     """The IDT read back with sidt, the PIC masks read from the chips, int3."""
     r = ctx.boot(args=["ticks=1"])
-    ctx.expect(r, "ticks", **tick_values(1, DEFAULT_HZ))
+    ctx.expect(r, "ticks", **tick_values(ctx, 1, DEFAULT_HZ))
 
 
 def check_wakeups(ctx: Ctx, log: str, n: int) -> None:
@@ -39,7 +42,7 @@ def ticks(ctx: Ctx) -> None:
     """N ticks waited with sti;hlt: exactly N counted, no tick lost or doubled."""
     n = ctx.rng.randint(5, 200)
     r = ctx.boot(args=[f"ticks={n}"])
-    ctx.expect(r, "ticks", **tick_values(n, DEFAULT_HZ))
+    ctx.expect(r, "ticks", **tick_values(ctx, n, DEFAULT_HZ))
     check_wakeups(ctx, r.log, n)
 
 
@@ -55,7 +58,7 @@ def tick_rate(ctx: Ctx) -> None:
     hz = ctx.rng.randint(19, 2000)
     n = ctx.rng.randint(2, 10)
     r = ctx.boot(args=[f"hz={hz}", f"ticks={n}", "measure"])
-    ctx.expect(r, "rate", **tick_values(n, hz))
+    ctx.expect(r, "rate", **tick_values(ctx, n, hz))
     check_wakeups(ctx, r.log, n)
     m = re.search(r"^lab1: rate: PIT counter peaks at (\d+) over", r.log, re.M)
     ctx.check(m is not None, "no \"lab1: rate:\" line")
