@@ -123,16 +123,28 @@ def finish(t: Typing) -> None:
     t.press("esc")
 
 
-@test(lab=2, name="typing", points=15, paths=QEMU_ONLY)
-def typing(ctx: Ctx) -> None:
+def random_lines(rng: Random, lines: int = 3) -> Typing:
+    """A few random lines with editing, then Escape: the typing tests' scenario
+    (lab 3's async echo reuses it)."""
     t = Typing()
-    for _ in range(3):
-        type_line(t, ctx.rng, ctx.rng.randint(8, 30), editing=True)
+    for _ in range(lines):
+        type_line(t, rng, rng.randint(8, 30), editing=True)
     finish(t)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    return t
+
+
+def typed_values(t: Typing) -> dict[str, str]:
+    """${echoN} and ${lineN} for the expected log."""
     values = {f"echo{i + 1}": e for i, e in enumerate(t.echoes)}
     values.update({f"line{i + 1}": l for i, l in enumerate(t.lines)})
-    ctx.expect(r, "typing", received=t.scancode_bytes, **values)
+    return values
+
+
+@test(lab=2, name="typing", points=15, paths=QEMU_ONLY)
+def typing(ctx: Ctx) -> None:
+    t = random_lines(ctx.rng)
+    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    ctx.expect(r, "typing", received=t.scancode_bytes, **typed_values(t))
 
 
 @test(lab=2, name="burst", points=10, paths=QEMU_ONLY)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grade.core import QEMU_ONLY, Ctx, test
-from grade.labs.lab2 import ICOUNT, Typing, finish, type_line
+from grade.labs.lab2 import ICOUNT, random_lines, typed_values
 from grade.runner import Result
 
 READY = "lab3: ready"
@@ -97,15 +97,10 @@ def busy_poll(ctx: Ctx) -> None:
 
 @test(lab=3, name="typing", points=15, paths=QEMU_ONLY)
 def typing(ctx: Ctx) -> None:
-    t = Typing()
-    for _ in range(3):
-        type_line(t, ctx.rng, ctx.rng.randint(8, 30), editing=True)
-    finish(t)
+    t = random_lines(ctx.rng)
     # Virtual time paces the keys, so a busy host cannot overflow the PS/2 buffer (lab 2).
     r = ctx.boot(args=["kbd", "idle=1"], ready=READY, keys=t.keys, qemu_args=ICOUNT)
-    values: dict[str, Any] = {f"echo{i + 1}": e for i, e in enumerate(t.echoes)}
-    values.update({f"line{i + 1}": l for i, l in enumerate(t.lines)})
-    ctx.expect(r, "typing", hz=1000, received=t.scancode_bytes, **values)
+    ctx.expect(r, "typing", hz=1000, received=t.scancode_bytes, **typed_values(t))
 
 
 def cpu_seconds(pid: int) -> float:
