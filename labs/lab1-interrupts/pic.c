@@ -120,6 +120,9 @@ void irq_disable(int irq)
 void irq_register(int irq, irq_handler_fn fn)
 {
     check_irq(irq);
+    /* Two drivers on one line would silently steal it (the timer's, say): refuse. */
+    if (handlers[irq] && handlers[irq] != fn)
+        panic("irq %d: already has a handler", irq);
     handlers[irq] = fn;
     irq_enable(irq);
 }

@@ -579,8 +579,11 @@ static bool irq_arrived(const struct ata_io *io, const struct ata_channel *ch)
                 waker_wake(cx->waker);          /* seen, not ready yet */    \
             } else {                                                         \
                 atomic_waker_register(&(ch)->waker, cx);                     \
-                if (irq_arrived((io), (ch)) && channel_ready((ch), (want)))  \
-                    break;                                                   \
+                if (irq_arrived((io), (ch))) {                               \
+                    if (channel_ready((ch), (want)))                         \
+                        break;                                               \
+                    waker_wake(cx->waker);      /* came before we armed */   \
+                }                                                            \
             }                                                                \
             ATA_SUSPEND(io);                                                 \
         }                                                                    \
@@ -605,7 +608,7 @@ static int io_after_wait(struct ata_io *io, uint8_t want, bool irq_expected)
     }
     /* Mark before the data moves: in Bochs the next sector's IRQ can come during `rep insw`. */
     io->irq_mark = ch->irqs;
-    if ((s & ATA_SR_BSY) || status_error(s) || (want && !(s & want))) {
+    if ((s & ATA_SR_BSY) || status_error(s) || (want ? !(s & want) : (s & ATA_SR_DRQ))) {
         int err = s & ATA_SR_BSY ? ATA_ETIMEOUT : status_error(s) ? status_error(s) : ATA_EDEVICE;
         drive_fail(io->drive, err, transfer_name(io->write, io->ext), io->lba + io->done, s);
         if (err == ATA_ETIMEOUT)
@@ -792,8 +795,10 @@ int ata_attach_channel(int channel, uint16_t cmd_base, uint16_t ctl_base, int ir
 {
     struct ata_channel *ch;
 
+    /* IRQ 0-2 are the timer, the keyboard and the cascade; 0 is also what an
+       unrouted PCI interrupt line reads. */
     if (channel < 0 || channel >= ATA_MAX_CHANNELS || channels[channel].attached ||
-        irq < 0 || irq > 15)
+        irq < 3 || irq > 15)
         return -1;
     ch = &channels[channel];
     memset(ch, 0, sizeof *ch);
