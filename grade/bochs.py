@@ -303,6 +303,16 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 CONTINUE_SCRIPT = "# run to the end: the kernel leaves through the Shutdown port\nc\n"
 
 
+# Bochs processes running now, so that an interrupted grader can stop them.
+LIVE: set[subprocess.Popen[bytes]] = set()
+
+
+def kill_all() -> None:
+    for proc in list(LIVE):
+        if proc.poll() is None:
+            _kill(proc)
+
+
 def bochs_message(workdir: Path) -> str | None:
     """What Bochs said as it stopped ("Shutdown port: shutdown requested",
     "exception(): 3rd (13) exception with no resolution" = triple fault,
@@ -363,6 +373,7 @@ def run_session(image: Path, workdir: Path, disks: list[DiskSpec], timeout: floa
             proc = subprocess.Popen(cmd, cwd=workdir, env=display.env,
                                     stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)
+            LIVE.add(proc)
             try:
                 left = max(0.1, timeout - (time.monotonic() - start))
                 status = proc.wait(timeout=left)
@@ -372,6 +383,7 @@ def run_session(image: Path, workdir: Path, disks: list[DiskSpec], timeout: floa
                 if proc.poll() is None:
                     _kill(proc)
                     status = None
+                LIVE.discard(proc)
     try:
         with open(serial, "rb") as f:
             log = f.read(LOG_CAP + 1).decode("utf-8", errors="replace")

@@ -188,21 +188,23 @@ def main(argv: list[str]) -> int:
 
     start = time.monotonic()
     outcomes: list[Outcome] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            futures: list[Future[Outcome]] = [
-                pool.submit(run_one, t, p, seed,
-                            args.kernel or BUILD / f"lab{t.lab}" / "kernel.elf",
-                            build_errors[t.lab], args.keep, outdir)
-                for t, p in plan]
-            for f in futures:           # report in plan order, each as soon as it is done
-                o = f.result()
-                outcomes.append(o)
-                print(report_line(o, args.verbose), flush=True)
+        futures: list[Future[Outcome]] = [
+            pool.submit(run_one, t, p, seed, args.kernel or BUILD / f"lab{t.lab}" / "kernel.elf",
+                        build_errors[t.lab], args.keep, outdir)
+            for t, p in plan]
+        for f in futures:               # report in plan order, each as soon as it is done
+            o = f.result()
+            outcomes.append(o)
+            print(report_line(o, args.verbose), flush=True)
     except KeyboardInterrupt:
+        # Start nothing more, and stop what runs: the tests then end at once.
+        pool.shutdown(wait=False, cancel_futures=True)
         runner.kill_all()
         print("\ngrade: interrupted", file=sys.stderr)
         return 130
+    pool.shutdown()
     seconds = time.monotonic() - start
 
     print()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -36,6 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The handout builds and grades itself in its own build/: a BUILD or make flags
+# meant for this tree must not leak into it (they would overwrite our objects).
+CHILD_ENV = {k: v for k, v in os.environ.items()
+             if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 STRIPPED_SUFFIXES = {".c", ".h", ".S", ".py"}
 
 # Instructor-only: never shipped to students.
@@ -169,12 +174,12 @@ def check_reference_objects(tree: Path) -> list[tuple[bool, str]]:
     """With every lab taken from the reference objects, the handout passes everything."""
     labs = sorted(p.name for p in (tree / "reference").iterdir())
     use = "USE_REFERENCE=" + ",".join(labs)
-    build = subprocess.run(["make", "-s", "-C", str(tree), "all", use], capture_output=True, text=True)
+    build = subprocess.run(["make", "-s", "-C", str(tree), "all", use], capture_output=True, text=True, env=CHILD_ENV)
     if build.returncode != 0:
         return [(False, f"the handout builds with {use}:\n{build.stderr[-2000:]}")]
     results = tree / "build" / "reference-results.json"
     subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
-                   cwd=tree, capture_output=True, text=True)
+                   cwd=tree, capture_output=True, text=True, env=CHILD_ENV)
     if not results.exists():
         return [(False, f"the handout's grader ran with {use}")]
     return [(t["status"] == "passed", f"{t['name']}: passes with {use}")
@@ -184,13 +189,13 @@ def check_reference_objects(tree: Path) -> list[tuple[bool, str]]:
 def check_handout(tree: Path, stripped: set[int] | None) -> int:
     """Build every stage of the handout and grade it. Returns failed checks."""
     checks: list[tuple[bool, str]] = []
-    build = subprocess.run(["make", "-s", "-C", str(tree), "all"], capture_output=True, text=True)
+    build = subprocess.run(["make", "-s", "-C", str(tree), "all"], capture_output=True, text=True, env=CHILD_ENV)
     checks.append((build.returncode == 0,
                    "every stage of the handout compiles with -Werror"
                    + ("" if build.returncode == 0 else ":\n" + build.stderr[-2000:])))
     results = tree / "build" / "handout-results.json"
     subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
-                   cwd=tree, capture_output=True, text=True)
+                   cwd=tree, capture_output=True, text=True, env=CHILD_ENV)
     if not results.exists():
         checks.append((False, "the handout's grader ran and wrote its results"))
     else:

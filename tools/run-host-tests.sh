@@ -15,6 +15,8 @@ for bin in "$@"; do
     broken=$((broken + 1)); failed=$((failed + 1))
   fi
   if [ $rc -ne 0 ]; then
+    # Exited badly after its summary (a crash at exit, a leak report): a failure.
+    [[ $summary =~ \ 0\ failed ]] && failed=$((failed + 1))
     printf '%s\n' "$out"
     [[ $summary =~ passed ]] || echo "$bin: crashed or exited $rc without a summary"
   else

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JOBS = str(os.cpu_count() or 2)
 SUMMARY = re.compile(r"(\d+) passed, (\d+) failed")
 UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
-UNITTEST_FAILED = re.compile(r"^FAILED \((.*)\)", re.M)
+UNITTEST_COUNTS = re.compile(r"(failures|errors|skipped)=(\d+)")
 
 
 @dataclass
@@ -58,9 +58,12 @@ def count(step: Step, output: str, rc: int) -> tuple[int, int]:
         ran = UNITTEST_RAN.findall(output)
         if ran:
             total = int(ran[-1])
-            bad = UNITTEST_FAILED.findall(output)
-            failed = sum(int(n) for n in re.findall(r"\d+", bad[-1])) if bad else 0
-            return total - failed, failed + (1 if rc and not failed else 0)
+            # "FAILED (failures=1, errors=2, skipped=1)" or "OK (skipped=1)":
+            # a skipped test has neither passed nor failed.
+            counts = dict((k, int(v)) for k, v in UNITTEST_COUNTS.findall(output.split("\nRan ")[-1]))
+            failed = counts.get("failures", 0) + counts.get("errors", 0)
+            passed = total - failed - counts.get("skipped", 0)
+            return passed, failed + (1 if rc and not failed else 0)
     return (1, 0) if rc == 0 else (0, 1)
 
 

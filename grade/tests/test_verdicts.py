@@ -3,6 +3,7 @@ built by `make selftest-kernels`)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import unittest
 from pathlib import Path
@@ -14,10 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 
 
-def boot(kernel: str, timeout: float = 5.0, args: tuple[str, ...] = ()) -> core.Result:
-    t = Test(0, f"selftest-{kernel}", 1, lambda ctx: None, ("kernel",), timeout)
+def boot(kernel: str, timeout: float = 5.0, args: tuple[str, ...] = (),
+         path: str = "kernel") -> core.Result:
+    t = Test(0, f"selftest-{kernel}", 1, lambda ctx: None, (path,), timeout)
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = Ctx(t, 1, Path(tmp), BUILD / "selftest" / f"{kernel}.elf", "kernel", runner.boot)
+        ctx = Ctx(t, 1, Path(tmp), BUILD / "selftest" / f"{kernel}.elf", path, runner.boot)
         return runner.boot(ctx, ["grade", *args], [], [], None, None, None, None, timeout)
 
 
@@ -43,6 +45,17 @@ class VerdictTest(unittest.TestCase):
         r = boot("triple")
         self.assertEqual((r.status, r.exit), (0, "triple-fault"))
         self.assertEqual(verdict_for(r).verdict, "TRIPLE FAULT")
+
+    def test_success_text_is_not_enough(self) -> None:
+        r = boot("fakeok")
+        self.assertIn("cairn: exit 0 (success)", r.log)
+        self.assertEqual(r.exit, "triple-fault")
+
+    @unittest.skipUnless(shutil.which("bochs"), "bochs is not installed")
+    def test_bochs_verdicts(self) -> None:
+        self.assertEqual(boot("fakeok", 10.0, path="bochs").exit, "triple-fault")
+        self.assertEqual(boot("panic", 10.0, path="bochs").exit, "panic")
+        self.assertEqual(boot("null", 10.0, path="bochs").exit, "success")
 
     def test_flood(self) -> None:
         saved, runner.LOG_CAP = runner.LOG_CAP, 64 * 1024    # reached in well under a second
