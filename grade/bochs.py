@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
+from grade.runner import LOG_CAP     # serial bytes returned: the grader's one cap
+
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "boot" / "bochsrc.in"
 PLUGIN_DIR = Path("/usr/lib/x86_64-linux-gnu/bochs/plugins")
@@ -48,7 +50,6 @@ SECTOR = 512
 HEADS = 16                      # the geometry Bochs autodetects too (TOOLCHAIN.md 5)
 SECTORS_PER_TRACK = 63
 MAX_CYLINDERS = 65535          # the 16-bit cylinder count of ATA IDENTIFY word 1
-LOG_CAP = 1 << 20               # serial bytes returned; a runaway kernel can't fill memory
 
 # (channel, unit, image, IDENTIFY model, is_cdrom[, snapshot]): what the grader
 # passes. A CD-ROM drive with image None is empty (QEMU's `-device ide-cd` with

@@ -62,14 +62,18 @@ def build_stage(lab: int) -> str:
     return first + "\n" + "\n".join("    " + l for l in out[:20])
 
 
-def versions() -> str:
+def versions(path: str) -> str:
     def first_line(cmd: list[str]) -> str:
         try:
             return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
         except (OSError, IndexError):
             return f"{cmd[0]}: not found"
-    return "\n".join([first_line([runner.QEMU, "--version"]), first_line(["gcc", "--version"]),
-                      f"python {sys.version.split()[0]}"]) + "\n"
+    lines = [first_line([runner.QEMU, "--version"]), first_line(["gcc", "--version"]),
+             f"python {sys.version.split()[0]}"]
+    if path == "bochs":
+        from grade.bochs import bochs_version
+        lines.append(bochs_version())
+    return "\n".join(lines) + "\n"
 
 
 def save_artifacts(o: Outcome, ctx: Ctx, dest: Path) -> Path:
@@ -82,7 +86,7 @@ def save_artifacts(o: Outcome, ctx: Ctx, dest: Path) -> Path:
         if r.stderr:
             (dest / f"stderr{suffix}.txt").write_text(r.stderr)
     (dest / "verdict.txt").write_text(f"{o.verdict}\n{o.details}\n")
-    (dest / "versions.txt").write_text(versions())
+    (dest / "versions.txt").write_text(versions(o.path))
     return dest
 
 

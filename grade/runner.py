@@ -124,7 +124,8 @@ def classify(status: int | None, log: str, timed_out: bool, flooded: bool,
              until_seen: bool, bochs_message: str | None = None) -> str:
     """How a run ended. QEMU's exit status says it all; Bochs exits with
     status 1 however it stops, so there the kernel's last line counts, but
-    only when Bochs stopped through its shutdown port."""
+    only when Bochs stopped through its shutdown port (its triple faults are
+    recognised by boot_bochs)."""
     if until_seen:
         return "until"
     if flooded:
@@ -137,8 +138,6 @@ def classify(status: int | None, log: str, timed_out: bool, flooded: bool,
         if status == 0:
             return "triple-fault"   # -no-reboot turns a reset into a clean exit
         return "qemu-error"
-    if "exception with no resolution" in bochs_message:
-        return "triple-fault"
     last = next((l.strip() for l in reversed(log.splitlines()) if l.strip()), "")
     if last in LOG_EXITS and "Shutdown" in bochs_message:
         return LOG_EXITS[last]
@@ -260,7 +259,7 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
 
 
 def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> Result:
-    from grade.bochs import bochs_message, run_bochs   # only the Bochs path needs it
+    from grade.bochs import bochs_message, is_triple_fault, run_bochs   # Bochs path only
     image = grub_image(ctx.kernel, "floppy", args, ctx.workdir)
     start = time.monotonic()
     spec = [(d.channel, d.unit, d.path, d.model, d.cdrom, d.snapshot) for d in disks]
@@ -268,7 +267,10 @@ def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> 
     seconds = time.monotonic() - start
     log = log.replace("\r", "")
     message = bochs_message(ctx.workdir) or ""    # why Bochs stopped, e.g. a bochsrc error
-    exit_ = classify(status, log, timed_out, len(log) > LOG_CAP, False, message)
+    if is_triple_fault(message) and not timed_out:
+        exit_ = "triple-fault"
+    else:
+        exit_ = classify(status, log, timed_out, len(log) > LOG_CAP, False, message)
     return Result(log, exit_, status, seconds, "bochs", cmd, stderr=message)
 
 
