@@ -72,6 +72,8 @@ plat_irq_t plat_irq_save(void)
     return f;
 }
 
+void plat_task_queued(void) {}
+
 void plat_irq_restore(plat_irq_t f)
 {
     fake_if = f != 0;

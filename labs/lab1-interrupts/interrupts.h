@@ -33,6 +33,8 @@ void irq_disable(int irq);
    returns, and detects spurious IRQ7/IRQ15 via the ISR (no EOI / master-only EOI) and counts them. */
 struct irq_stats { uint32_t count[16]; uint32_t spurious7, spurious15; };
 struct irq_stats irq_stats(void);
+/* Called at the end of every IRQ, after its EOI, still with IF=0: lab 6 preempts there. */
+void irq_set_exit_hook(void (*hook)(int irq));
 
 uint64_t timer_ticks(void);              /* PIT ticks since boot */
 uint32_t timer_hz(void);

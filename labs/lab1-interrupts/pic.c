@@ -17,6 +17,7 @@
 
 static irq_handler_fn handlers[PIC_NIRQ];
 static struct irq_stats stats;
+static void (*exit_hook)(int irq);
 /* Bit n set = IRQ n masked (OCW1). All but the cascade until someone registers. */
 static uint16_t masks = 0xFFFF & ~(1u << PIC_CASCADE_IRQ);
 
@@ -57,6 +58,10 @@ static void irq_dispatch(struct trapframe *tf)
         outb(PIC2_CMD, OCW2_EOI);
     if (plan & PIC_EOI_MASTER)
         outb(PIC1_CMD, OCW2_EOI);
+    /* After the EOI: the hook may switch threads (lab 6), and the PIC must not
+       be left waiting for an EOI that only comes when this thread runs again. */
+    if (exit_hook)
+        exit_hook(irq);
 }
 
 /* Exercise 3: ICW1-ICW4 to both chips; the masks and the handlers follow. */
@@ -125,6 +130,11 @@ void irq_register(int irq, irq_handler_fn fn)
         panic("irq %d: already has a handler", irq);
     handlers[irq] = fn;
     irq_enable(irq);
+}
+
+void irq_set_exit_hook(void (*hook)(int irq))
+{
+    exit_hook = hook;
 }
 
 struct irq_stats irq_stats(void)

@@ -56,6 +56,7 @@ static void ready_push(struct task *t)
     else
         ready_head = t;
     ready_tail = t;
+    plat_task_queued();
 }
 
 /* Take t off the ready queue wherever it is (a task that finished while queued). */

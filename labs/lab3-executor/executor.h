@@ -59,6 +59,18 @@ struct executor_stats executor_stats(void);
 uint32_t task_current_id(void);     /* the task being polled, 0 outside any poll */
 
 /*
+ * Lab 6 runs the executor as one thread among others. With these hooks set,
+ * an executor with nothing ready calls wait() (interrupts masked; it returns
+ * with them enabled) instead of halting the CPU, and every task queued calls
+ * notify() (interrupts masked; from a handler too). NULL: halt, as alone.
+ */
+struct executor_idle_hooks {
+    void (*wait)(void);
+    void (*notify)(void);
+};
+void executor_set_idle_hooks(const struct executor_idle_hooks *hooks);
+
+/*
  * Await another task's end. Initialise it right after spawn(), in the same
  * poll (the child cannot have finished before the parent yields). One joiner
  * per task: a second joiner replaces the first.

@@ -23,6 +23,9 @@ void plat_irq_enable(void);         /* sti */
  */
 void plat_enable_and_wait(void);
 
+/* A task was just queued (interrupts masked): lab 6 makes the executor's thread ready. */
+void plat_task_queued(void);
+
 uint64_t plat_ticks(void);          /* timer ticks since boot */
 uint32_t plat_tick_hz(void);
 

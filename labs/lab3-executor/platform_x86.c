@@ -30,6 +30,19 @@ void plat_irq_enable(void)
     sti();
 }
 
+static const struct executor_idle_hooks *idle_hooks;
+
+void executor_set_idle_hooks(const struct executor_idle_hooks *hooks)
+{
+    idle_hooks = hooks;
+}
+
+void plat_task_queued(void)
+{
+    if (idle_hooks)
+        idle_hooks->notify();
+}
+
 /*
  * One asm statement, so the compiler cannot put anything between the two:
  * STI's interrupt shadow covers exactly the following instruction, the HLT
@@ -37,6 +50,10 @@ void plat_irq_enable(void)
  */
 void plat_enable_and_wait(void)
 {
+    if (idle_hooks) {
+        idle_hooks->wait();             /* block the executor's thread (lab 6) */
+        return;
+    }
     __asm__ volatile("sti; hlt" ::: "memory");
 }
 
