@@ -29,7 +29,7 @@ static bool fake_timer_on = true;           /* hlt with nothing pending: one tic
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
 static jmp_buf fake_escape;
 static char fake_panic_msg[256];
-static bool fake_expect_panic;
+static bool fake_expect_stop;            /* the test wants a panic or a stop: say nothing */
 static bool fake_escape_set;                /* fake_escape is live (inside fake_run) */
 
 static void fake_reset(void)
@@ -95,19 +95,39 @@ void plat_irq_enable(void)
     fake_deliver();
 }
 
+bool plat_irqs_enabled(void)
+{
+    return fake_if;
+}
+
+/* The timer interrupt: like every handler, it runs with IF=0. */
 static void fake_tick(void)
 {
+    bool was = fake_if;
+    fake_if = false;
     fake_ticks++;
     timerq_expire(fake_ticks);
+    fake_if = was;
+}
+
+/*
+ * The machine cannot go on (why: 2 bad wait, 3 asleep forever): back to
+ * fake_run, or, outside it, say so and fail the test binary. Never silently.
+ */
+static void fake_stop(int why)
+{
+    if (!fake_escape_set) {
+        printf("  lab3 fake machine: %s (outside fake_run)\n", fake_panic_msg);
+        exit(1);
+    }
+    longjmp(fake_escape, why);
 }
 
 void plat_enable_and_wait(void)
 {
     if (fake_if) {
         snprintf(fake_panic_msg, sizeof fake_panic_msg, "wait entered with interrupts on");
-        if (!fake_escape_set)
-            exit(1);
-        longjmp(fake_escape, 2);
+        fake_stop(2);
     }
     fake_waits++;
     fake_if = true;
@@ -117,11 +137,10 @@ void plat_enable_and_wait(void)
         return;
     }
     if (!fake_timer_on || fake_waits > fake_idle_limit) {
-        snprintf(fake_panic_msg, sizeof fake_panic_msg, "executor asleep forever (%d waits)",
+        snprintf(fake_panic_msg, sizeof fake_panic_msg,
+                 "executor asleep forever (%d waits): a lost wakeup, or nothing left to wake it",
                  fake_waits);
-        if (!fake_escape_set)
-            exit(1);
-        longjmp(fake_escape, 3);            /* a lost wakeup, or a deadlocked test */
+        fake_stop(3);
     }
     fake_tick();                            /* the next interrupt is the timer's */
 }
@@ -142,14 +161,19 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(fake_panic_msg, sizeof fake_panic_msg, fmt, ap);
     va_end(ap);
-    if (!fake_expect_panic)
+    if (!fake_expect_stop)
         printf("  panic at %s:%d: %s\n", file, line, fake_panic_msg);
-    if (!fake_escape_set)
-        exit(1);                            /* outside fake_run: nowhere to return to */
+    if (!fake_escape_set) {
+        printf("  lab3 fake machine: panic outside fake_run\n");
+        exit(1);
+    }
     longjmp(fake_escape, 1);
 }
 
-/* Run the executor; 0 when it returned, else why it stopped (panic 1, bad wait 2, asleep 3). */
+/*
+ * Run the executor; 0 when it returned, else why it stopped (panic 1, bad
+ * wait 2, asleep forever 3), said on stdout unless the test expects a stop.
+ */
 static int fake_run(void)
 {
     int why = setjmp(fake_escape);
@@ -158,6 +182,8 @@ static int fake_run(void)
         executor_run();
     }
     fake_escape_set = false;
+    if (why > 1 && !fake_expect_stop)
+        printf("  lab3 fake machine: %s\n", fake_panic_msg);
     return why;
 }
 

@@ -325,7 +325,10 @@ TEST(executor_with_nothing_to_wake_it_is_detected)
     struct probe p;
     probe_init(&p);
     spawn(&p.base);
+    fake_expect_stop = true;
     CHECK_EQ(fake_run(), 3);                /* the fake reports "asleep forever" */
+    fake_expect_stop = false;
+    CHECK(strstr(fake_panic_msg, "asleep forever") != NULL);
 }
 
 /* --- timers ------------------------------------------------------------- */
@@ -491,9 +494,9 @@ TEST(block_on_inside_a_task_panics)
     probe_init(&nested_inner);
     struct future outer = { calls_block_on };
     spawn(&outer);
-    fake_expect_panic = true;
+    fake_expect_stop = true;
     CHECK_EQ(fake_run(), 1);
-    fake_expect_panic = false;
+    fake_expect_stop = false;
     CHECK(strstr(fake_panic_msg, "inside task") != NULL);
 }
 

@@ -16,11 +16,13 @@ static int push_after_pop = -1;     /* the IRQ lands right after pop number N */
 static uint8_t irq_bytes[16];
 static int irq_nbytes, irq_next;
 
-static void kq_push(uint8_t b)      /* lab 2's IRQ1: push, then notify */
+static void kq_push(uint8_t b)      /* lab 2's IRQ1 (IF=0): push, then notify */
 {
+    plat_irq_t f = plat_irq_save();
     kq[kq_tail++ % 64] = b;
     if (notify)
         notify();
+    plat_irq_restore(f);
 }
 
 bool scancode_pop(uint8_t *out)

@@ -47,9 +47,10 @@ void executor_init(void)
     timerq_reset();
 }
 
-/* Append t to the ready queue. Interrupts must be off. */
+/* Append t to the ready queue. */
 static void ready_push(struct task *t)
 {
+    plat_assert_irqs_off();
     t->next = 0;
     if (ready_head)
         ready_tail->next = t;
@@ -62,6 +63,7 @@ static void ready_push(struct task *t)
 /* Take t off the ready queue wherever it is (a task that finished while queued). */
 static void ready_unlink(struct task *t)
 {
+    plat_assert_irqs_off();
     struct task *prev = 0;
     for (struct task *p = ready_head; p; prev = p, p = p->next) {
         if (p != t)

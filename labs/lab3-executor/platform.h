@@ -7,7 +7,9 @@
 #ifndef CAIRN_LAB3_PLATFORM_H
 #define CAIRN_LAB3_PLATFORM_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "panic.h"
 
 typedef uintptr_t plat_irq_t;
 
@@ -15,6 +17,15 @@ plat_irq_t plat_irq_save(void);     /* mask interrupts, return the previous stat
 void plat_irq_restore(plat_irq_t f);
 void plat_irq_disable(void);        /* cli */
 void plat_irq_enable(void);         /* sti */
+bool plat_irqs_enabled(void);       /* IF */
+
+/*
+ * The precondition of code that must not be interrupted (it edits a queue an
+ * interrupt handler also edits): checked, not only stated, as Pintos does
+ * with ASSERT (intr_get_level () == INTR_OFF). It panics with the caller's
+ * file and line, in the kernel and on the host's fake machine alike.
+ */
+#define plat_assert_irqs_off() assert(!plat_irqs_enabled())
 /*
  * Called with interrupts masked: enable them and sleep until the next
  * interrupt, with no gap between the two in which an interrupt could be

@@ -30,6 +30,11 @@ void plat_irq_enable(void)
     sti();
 }
 
+bool plat_irqs_enabled(void)
+{
+    return (read_eflags() & EFLAGS_IF) != 0;
+}
+
 static const struct executor_idle_hooks *idle_hooks;
 
 void executor_set_idle_hooks(const struct executor_idle_hooks *hooks)

@@ -13,13 +13,15 @@
  * Decoding happens in the task, never in the interrupt handler.
  */
 #include "keyboard.h"
+#include "platform.h"
 #include "scancodes.h"
 
 static struct atomic_waker kbd_waker;
 
-/* IRQ1, IF=0, after each byte is pushed. */
+/* IRQ1, after each byte is pushed. */
 static void kbd_notify(void)
 {
+    plat_assert_irqs_off();
     atomic_waker_wake(&kbd_waker);
 }
 

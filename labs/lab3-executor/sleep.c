@@ -24,7 +24,7 @@ void timerq_reset(void)
     next_deadline = UINT64_MAX;
 }
 
-/* (deadline, id) order; interrupts off. */
+/* (deadline, id) order. */
 static bool timer_before(const struct task *a, const struct task *b)
 {
     return a->deadline < b->deadline || (a->deadline == b->deadline && a->id < b->id);
@@ -32,6 +32,7 @@ static bool timer_before(const struct task *a, const struct task *b)
 
 static void timer_unlink(struct task *t)
 {
+    plat_assert_irqs_off();
     struct task **pp = &timer_head;
     while (*pp && *pp != t)
         pp = &(*pp)->timer_next;
@@ -43,6 +44,7 @@ static void timer_unlink(struct task *t)
 
 static void timer_insert(struct task *t)
 {
+    plat_assert_irqs_off();
     struct task **pp = &timer_head;
     while (*pp && !timer_before(t, *pp))
         pp = &(*pp)->timer_next;
@@ -76,18 +78,18 @@ void timerq_cancel(struct task *t)
     plat_irq_restore(fl);
 }
 
+/* The timer interrupt's hook (IF=0, like every handler). */
 void timerq_expire(uint64_t now)
 {
+    plat_assert_irqs_off();
     if (now < next_deadline)            /* the common tick: nothing due */
         return;
-    plat_irq_t fl = plat_irq_save();
     while (timer_head && timer_head->deadline <= now) {
         struct task *t = timer_head;
         timer_unlink(t);
         waker_wake((struct waker){ t, t->gen });
     }
     next_deadline = timer_head ? timer_head->deadline : UINT64_MAX;
-    plat_irq_restore(fl);
 }
 
 uint64_t now_ticks(void)
