@@ -5,8 +5,9 @@
  * ends at once (an interrupt was pending) or advances time by one tick.
  * A test can raise an interrupt at the worst moments: just before the
  * executor's `cli` (an executor that looked at its queue earlier, with
- * interrupts on, then sleeps through it) and just after (it must stay pending
- * and end the `sti; hlt`).
+ * interrupts on, then sleeps through it), just after (it must stay pending
+ * and end the `sti; hlt`), and a tick right after a sleep reads the clock.
+ * The preconditions (plat_assert_irqs_off) are checked against its IF.
  */
 #ifndef CAIRN_TESTS_LAB3_FAKE_H
 #define CAIRN_TESTS_LAB3_FAKE_H
@@ -27,6 +28,7 @@ static void (*fake_on_cli)(void);           /* called right after the executor's
 static uint64_t fake_ticks;
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
+static int fake_tick_reads, fake_tick_after_read;   /* a tick lands right after read N (0: never) */
 static jmp_buf fake_escape;
 static char fake_panic_msg[256];
 static bool fake_expect_stop;            /* the test wants a panic or a stop: say nothing */
@@ -43,6 +45,7 @@ static void fake_reset(void)
     fake_timer_on = true;
     fake_waits = fake_waits_cut_short = 0;
     fake_idle_limit = 100000;
+    fake_tick_reads = fake_tick_after_read = 0;
     fake_panic_msg[0] = 0;
     executor_init();
 }
@@ -145,9 +148,17 @@ void plat_enable_and_wait(void)
     fake_tick();                            /* the next interrupt is the timer's */
 }
 
+/*
+ * Reading the clock; with fake_tick_after_read = N, the timer interrupt lands
+ * right after the Nth read (the worst moment for a sleep that has just looked
+ * at the clock and is about to join the timer queue).
+ */
 uint64_t plat_ticks(void)
 {
-    return fake_ticks;
+    uint64_t now = fake_ticks;
+    if (++fake_tick_reads == fake_tick_after_read)
+        fake_tick();
+    return now;
 }
 
 uint32_t plat_tick_hz(void)

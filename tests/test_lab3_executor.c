@@ -4,6 +4,8 @@
  * atomic waker, the executor loop's sleep (including an interrupt that races
  * it), the timer queue, joins and the coroutine macros.
  */
+#include <sys/wait.h>
+#include <unistd.h>
 #include "host.h"
 #include "lab3_fake.h"
 
@@ -331,6 +333,36 @@ TEST(executor_with_nothing_to_wake_it_is_detected)
     CHECK(strstr(fake_panic_msg, "asleep forever") != NULL);
 }
 
+/* Outside fake_run there is nowhere to return to: the binary must say why it stops. */
+TEST(asleep_forever_outside_fake_run_says_so_and_fails)
+{
+    fflush(stdout);
+    int out[2];
+    CHECK_EQ(pipe(out), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        fake_reset();
+        fake_timer_on = false;
+        struct probe p;
+        probe_init(&p);
+        spawn(&p.base);
+        executor_run();                     /* nothing will ever wake p */
+        _exit(0);
+    }
+    close(out[1]);
+    char buf[512] = { 0 };
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = read(out[0], buf + n, sizeof buf - 1 - n)) > 0)
+        n += (size_t)r;
+    close(out[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    CHECK(strstr(buf, "asleep forever") != NULL);
+}
+
 /* --- timers ------------------------------------------------------------- */
 static char fired[64];
 static int nfired;
@@ -392,6 +424,77 @@ TEST(idle_ticks_cost_no_polls)
     CHECK_EQ(fake_run(), 0);
     CHECK_EQ(executor_stats().polls, 2);
     CHECK_EQ(executor_stats().sleeps, 500); /* one hlt per tick, each a single check */
+}
+
+/* One sleep until tick 1, polled at tick 0. */
+struct one_sleep {
+    struct future base;
+    int lc;
+    struct sleep_future s;
+};
+
+static enum poll one_sleep_poll(struct future *self, struct context *cx)
+{
+    struct one_sleep *fr = (struct one_sleep *)self;
+    ASYNC_BEGIN(fr);
+    sleep_until_init(&fr->s, 1);
+    AWAIT(fr, &fr->s);
+    ASYNC_END(fr);
+}
+
+TEST(tick_between_the_check_and_the_insert_is_not_lost)
+{
+    fake_reset();
+    fake_timer_on = false;                  /* the one tick below is the only one */
+    fake_tick_after_read = 1;               /* it lands right after sleep_poll's first look */
+    struct one_sleep o = { .base.poll = one_sleep_poll };
+    spawn(&o.base);
+    CHECK_EQ(fake_run(), 0);                /* 3: it joined the queue after its tick and sleeps on */
+    CHECK_EQ(fake_ticks, 1);
+    CHECK_EQ(fake_waits, 0);                /* the second look saw the tick: no sleep at all */
+    CHECK_EQ(executor_stats().polls, 1);
+}
+
+/* A task that yields `delay` times, then sleeps until `deadline`; records its name. */
+struct late_sleeper {
+    struct future base;
+    int lc;
+    char name;
+    int delay;
+    uint64_t deadline;
+    struct yield_future y;
+    struct sleep_future s;
+};
+
+static enum poll late_sleeper_poll(struct future *self, struct context *cx)
+{
+    struct late_sleeper *fr = (struct late_sleeper *)self;
+    ASYNC_BEGIN(fr);
+    while (fr->delay-- > 0) {
+        yield_now_init(&fr->y);
+        AWAIT(fr, &fr->y);
+    }
+    sleep_until_init(&fr->s, fr->deadline);
+    AWAIT(fr, &fr->s);
+    fired[nfired++] = fr->name;
+    ASYNC_END(fr);
+}
+
+TEST(equal_deadlines_wake_in_id_order_not_insertion_order)
+{
+    fake_reset();
+    nfired = 0;
+    /* task 1 joins the queue after task 2 (it yields first); both are due at 5 */
+    struct late_sleeper a = { .base.poll = late_sleeper_poll, .name = '1', .delay = 2, .deadline = 5 };
+    struct late_sleeper b = { .base.poll = late_sleeper_poll, .name = '2', .delay = 0, .deadline = 5 };
+    struct late_sleeper c = { .base.poll = late_sleeper_poll, .name = '3', .delay = 0, .deadline = 3 };
+    spawn(&a.base);
+    spawn(&b.base);
+    spawn(&c.base);
+    CHECK_EQ(fake_run(), 0);
+    fired[nfired] = 0;
+    CHECK_STR(fired, "312");
+    CHECK(timerq_head() == 0);
 }
 
 struct two_sleeps {
@@ -517,6 +620,9 @@ int main(void)
     RUN(timers_fire_in_deadline_then_id_order);
     RUN(idle_ticks_cost_no_polls);
     RUN(join_of_two_sleeps_keeps_the_earliest_deadline);
+    RUN(tick_between_the_check_and_the_insert_is_not_lost);
+    RUN(equal_deadlines_wake_in_id_order_not_insertion_order);
+    RUN(asleep_forever_outside_fake_run_says_so_and_fails);
     RUN(task_spawns_children_and_joins_them);
     RUN(spawn_fails_cleanly_when_full);
     RUN(block_on_inside_a_task_panics);

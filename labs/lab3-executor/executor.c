@@ -183,10 +183,10 @@ void atomic_waker_wake(struct atomic_waker *aw)
     LAB 3: END SOLUTION */
 }
 
-/* LAB 3: BEGIN SOLUTION */
 /* Take the oldest ready task off the queue, with its QUEUED bit already clear. */
 static struct task *ready_pop(void)
 {
+    /* LAB 3: BEGIN SOLUTION */
     plat_irq_t fl = plat_irq_save();
     struct task *t = ready_head;
     if (t) {
@@ -198,6 +198,9 @@ static struct task *ready_pop(void)
     }
     plat_irq_restore(fl);
     return t;
+    /* LAB 3: STUB
+    panic("lab3: ready_pop not implemented");
+    LAB 3: END SOLUTION */
 }
 
 /*
@@ -211,6 +214,7 @@ static struct task *ready_pop(void)
  */
 static void wait_for_work(void)
 {
+    /* LAB 3: BEGIN SOLUTION */
     plat_irq_disable();
     if (ready_head) {
         plat_irq_enable();
@@ -218,8 +222,10 @@ static void wait_for_work(void)
     }
     stats.sleeps++;
     plat_enable_and_wait();
+    /* LAB 3: STUB
+    panic("lab3: wait_for_work not implemented");
+    LAB 3: END SOLUTION */
 }
-/* LAB 3: END SOLUTION */
 
 /* Poll one ready task; false if none was ready. */
 static bool poll_one(void)
@@ -232,6 +238,7 @@ static bool poll_one(void)
     return true;
     /* LAB 3: STUB
     (void)task_poll;
+    (void)ready_pop;
     panic("lab3: executor loop (poll_one) not implemented");
     LAB 3: END SOLUTION */
 }
@@ -254,6 +261,7 @@ static void run_until(bool (*done)(const void *), const void *arg)
         if (!poll_one())
             wait_for_work();
         /* LAB 3: STUB
+        (void)wait_for_work;
         panic("lab3: executor loop (run_until) not implemented");
         LAB 3: END SOLUTION */
     }
