@@ -81,6 +81,29 @@ int ata_write(struct ata_drive *d, uint64_t lba, uint32_t n, const void *buf);
 int ata_flush(struct ata_drive *d);
 
 /*
+ * The IRQ-wait future (ata_irq.c): READY once the channel's IRQ has come
+ * since `mark` and the drive is ready for the next step (`want`: DRQ for a
+ * sector, 0 for the end of a command), or when a check finds the IRQ lost or
+ * the deadline passed. ata_irq_wait_result() then says which.
+ */
+struct ata_irq_wait {
+    struct future base;
+    struct ata_channel *ch;
+    uint8_t want;
+    uint32_t mark;                  /* the channel's IRQ count when the wait was set up */
+    uint64_t deadline;              /* the tick at which this step has taken too long */
+    struct sleep_future check;      /* the next look for a lost IRQ or the deadline */
+    bool ready_at_check;            /* the drive was ready, without an IRQ, at the last look */
+};
+
+/* READY when the channel is the future's: it waits in line behind the others (ata_channel.c). */
+struct ata_channel_turn {
+    struct future base;
+    struct ata_io *io;
+    bool queued;
+};
+
+/*
  * An IRQ-driven transfer as a future. Initialise with ata_read_async /
  * ata_write_async, then spawn / AWAIT / block_on it; when it is ready,
  * `result` holds 0 or an error code and `error` says what went wrong. One
@@ -99,12 +122,12 @@ struct ata_io {
     uint32_t done;                  /* sectors transferred so far */
     uint32_t chunk;                 /* sectors in the current command */
     uint32_t chunk_done;
-    bool ext;                       /* this command uses the LBA48 (EXT) form */
-    uint32_t irq_mark;              /* the channel's IRQ count when we last moved data */
+    const char *what;               /* the current command's name, for messages */
+    uint8_t *buf;
+    struct ata_channel_turn turn;
     struct ata_io *next_waiting;    /* in the channel's line while it is busy */
     struct waker waiter;            /* woken when the channel is handed to us */
-    uint8_t *buf;
-    struct sleep_future timeout;    /* READY once the command has taken too long */
+    struct ata_irq_wait wait;
     int result;
     char error[96];                 /* what went wrong, when result != 0 */
 };
@@ -114,7 +137,7 @@ void ata_write_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint3
 
 /* IRQs seen per channel (for reports and benchmarks). */
 uint32_t ata_irq_count(int channel);
-/* Futures that slept until their timeout although their IRQ had come (0 unless a wake is lost). */
+/* Futures woken by their lost-IRQ check although their IRQ had come (0 unless a wake is lost). */
 uint32_t ata_lost_wakeups(void);
 /* The most channels that had a future's command running at the same moment. */
 int ata_max_busy_channels(void);

@@ -1,7 +1,10 @@
-# Lab 4: ATA PIO - probe and IDENTIFY (identify.c, pure), the polled and
-# IRQ-driven driver with its block-device face (ata.c), CRC-32 for the
-# stage program (crc32.c, pure).
-SRCS := identify.c ata.c crc32.c
+# Lab 4: ATA PIO - IDENTIFY decoding (identify.c, pure), the driver's messages
+# and deadlines (ata_msg.c, ata_deadline.c, pure), its waits and resets
+# (ata_wait.c), channels and block devices (ata_channel.c), probing
+# (ata_probe.c), polled transfers (ata_pio.c), IRQ-driven futures (ata_irq.c),
+# CRC-32 for the stage program (crc32.c, pure). ata_private.h lists them.
+SRCS := identify.c ata_msg.c ata_deadline.c ata_wait.c ata_channel.c ata_probe.c ata_pio.c \
+        ata_irq.c crc32.c
 
 # `make lab4-qemu` gets two sparse disks made here and an empty CD-ROM drive:
 #   ata0 master  ~100 MiB disk   ata0 slave   nothing
