@@ -23,6 +23,8 @@
 
 #define ATA_MAX_CHANNELS 4
 #define ATA_SECTOR_SIZE  512
+/* A message: "WRITE SECTORS EXT at LBA <20 digits>: error 0xff (<all eight bits>)" fits. */
+#define ATA_MESSAGE_MAX  128
 
 #define ATA_LEGACY_PRIMARY_CMD    0x1F0
 #define ATA_LEGACY_PRIMARY_CTL    0x3F6
@@ -60,7 +62,7 @@ struct ata_drive {
     struct ata_identity id;         /* valid for ATA_KIND_DISK */
     struct blockdev bdev;           /* valid for ATA_KIND_DISK; bdev.priv is this drive */
     char name[16];                  /* "ata0-master" */
-    char last_error[96];            /* what went wrong last, in words */
+    char last_error[ATA_MESSAGE_MAX];   /* what went wrong last, in words */
 };
 
 int ata_attach_channel(int channel, uint16_t cmd_base, uint16_t ctl_base, int irq);
@@ -129,7 +131,7 @@ struct ata_io {
     struct waker waiter;            /* woken when the channel is handed to us */
     struct ata_irq_wait wait;
     int result;
-    char error[96];                 /* what went wrong, when result != 0 */
+    char error[ATA_MESSAGE_MAX];    /* what went wrong, when result != 0 */
 };
 
 void ata_read_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint32_t n, void *buf);

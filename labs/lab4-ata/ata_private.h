@@ -38,8 +38,10 @@
 #define ATA_SR_ERR   0x01
 /* 0x10 DSC/SERV, 0x04 CORR and 0x02 IDX are obsolete; Bochs toggles IDX, so always mask. */
 
-/* Error register bits (7.11), bit 0 first. */
+/* Error register bits (7.11). */
 #define ATA_ER_ABRT  0x04       /* command aborted */
+/* The longest decoded error register: "error 0xff (ICRC UNC MC IDNF MCR ABRT TK0NF AMNF)". */
+#define ATA_ERROR_TEXT_MAX 52
 
 /* Device control bits (7.9). */
 #define ATA_CTL_NIEN 0x02       /* 1: the drive does not assert INTRQ */

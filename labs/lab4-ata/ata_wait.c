@@ -96,7 +96,7 @@ int ata_timeout(struct ata_drive *d, const char *what, uint64_t lba)
 /* Records why `what` failed at `lba` and returns err; `status` is the last one read. */
 int ata_fail(struct ata_drive *d, int err, const char *what, uint64_t lba, int status)
 {
-    char detail[48];
+    char detail[ATA_ERROR_TEXT_MAX];
 
     if (err == ATA_ETIMEOUT)
         return ata_timeout(d, what, lba);

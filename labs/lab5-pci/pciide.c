@@ -7,11 +7,15 @@
  * 2.3 "Base address registers"; Linux ata_pci_sff_init_host and
  * ATA_PCI_CTL_OFS.)
  */
+#include "ata.h"
 #include "pci.h"
 
+/* The legacy ports and IRQs have one home: lab 4's ata.h. */
 static const struct pci_ide_channel compat[2] = {
-    { .cmd_base = 0x1F0, .ctl_base = 0x3F6, .irq = 14, .native = false },
-    { .cmd_base = 0x170, .ctl_base = 0x376, .irq = 15, .native = false },
+    { .cmd_base = ATA_LEGACY_PRIMARY_CMD, .ctl_base = ATA_LEGACY_PRIMARY_CTL,
+      .irq = ATA_LEGACY_PRIMARY_IRQ, .native = false },
+    { .cmd_base = ATA_LEGACY_SECONDARY_CMD, .ctl_base = ATA_LEGACY_SECONDARY_CTL,
+      .irq = ATA_LEGACY_SECONDARY_IRQ, .native = false },
 };
 
 /*
