@@ -2,6 +2,9 @@
 
     python3 -m grade [--lab N]... [--seed S] [--jobs J] [--boot PATH]... [--kernel ELF]
                      [--keep] [--gradescope FILE] [-v] [--list]
+
+Each run keeps its files in a directory of its own (grade/rundir.py), so two
+graders in one tree never touch each other's files.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import importlib
 import json
 import os
 import random
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grade import core, runner
+from grade import core, rundir, runner
 from grade.core import Ctx, Test, TestFailure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +57,11 @@ def load_labs() -> None:
 
 def build_stage(lab: int) -> str:
     """'' when `make labN` succeeds, else the compiler's first error."""
-    proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"lab{lab}"],
-                          capture_output=True, text=True)
+    try:
+        proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"lab{lab}"],
+                              capture_output=True, text=True)
+    except FileNotFoundError:
+        raise runner.ToolMissing("make") from None
     if proc.returncode == 0:
         return ""
     out = (proc.stdout + proc.stderr).splitlines()
@@ -90,6 +97,41 @@ def save_artifacts(o: Outcome, ctx: Ctx, dest: Path) -> Path:
     return dest
 
 
+def setup_error(e: Exception) -> str:
+    """A failure that is the grader's or the machine's, not the kernel's: one line."""
+    bochs = sys.modules.get("grade.bochs")     # only loaded when Bochs ran
+    if isinstance(e, runner.ToolMissing):
+        return str(e)
+    if bochs is not None and isinstance(e, bochs.BochsError):
+        return f"Bochs: {e}"
+    return f"{type(e).__name__}: {e}"
+
+
+def outcome_of(t: Test, path: str, ctx: Ctx, start: float) -> Outcome:
+    """Run the test; every way it can end becomes an Outcome."""
+    def done(verdict: str, details: str) -> Outcome:
+        if runner.STOPPING.is_set() and verdict != "OK":
+            verdict, details = "INTERRUPTED", core.INTERRUPTED_DETAILS
+        return Outcome(t, path, verdict, details, time.monotonic() - start)
+    try:
+        try:
+            t.fn(ctx)
+        except TestFailure:
+            raise
+        except Exception:
+            ctx.raise_pending()              # a hang explains what the test tripped on
+            raise
+        ctx.raise_pending()
+        return done("OK", "")
+    except TestFailure as f:
+        return done(f.verdict, f.details)
+    except Exception as e:                   # a broken test is reported, not fatal
+        bochs = sys.modules.get("grade.bochs")
+        if isinstance(e, runner.ToolMissing) or (bochs and isinstance(e, bochs.BochsError)):
+            return done("GRADER ERROR", setup_error(e))
+        return done("GRADER ERROR", traceback.format_exc())
+
+
 def run_one(t: Test, path: str, seed: int, kernel: Path, build_error: str,
             keep: bool, outdir: Path) -> Outcome:
     start = time.monotonic()
@@ -97,33 +139,40 @@ def run_one(t: Test, path: str, seed: int, kernel: Path, build_error: str,
         return Outcome(t, path, "BUILD FAILED", build_error, 0.0)
     if not kernel.exists():
         return Outcome(t, path, "BUILD FAILED", f"{kernel} does not exist", 0.0)
+    if runner.STOPPING.is_set():
+        return Outcome(t, path, "INTERRUPTED", core.INTERRUPTED_DETAILS, 0.0)
     name = f"lab{t.lab}-{t.name}" + ("" if path == "kernel" else f"-{path}")
     workdir = outdir / name
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    ctx = Ctx(t, seed, workdir, kernel, path, runner.boot)
     try:
-        t.fn(ctx)
-        o = Outcome(t, path, "OK", "", time.monotonic() - start)
-    except TestFailure as f:
-        o = Outcome(t, path, f.verdict, f.details, time.monotonic() - start)
-    except Exception:                       # a broken test is reported, not fatal
-        o = Outcome(t, path, "GRADER ERROR", traceback.format_exc(), time.monotonic() - start)
-    if not o.passed:
-        o.artifacts = save_artifacts(o, ctx, workdir)
-    elif not keep:
         shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+    except OSError as e:
+        return Outcome(t, path, "GRADER ERROR", f"can't make {workdir}: {e}", 0.0)
+    ctx = Ctx(t, seed, workdir, kernel, path, runner.boot)
+    o = outcome_of(t, path, ctx, start)
+    try:
+        if keep or not o.passed:
+            o.artifacts = save_artifacts(o, ctx, workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    except OSError as e:
+        o = Outcome(t, path, "GRADER ERROR",
+                    f"the test ended {o.verdict}, but saving its files in {workdir} failed: {e}",
+                    o.seconds)
     return o
+
+
+def shown_path(p: Path) -> Path:
+    return p.relative_to(ROOT) if p.is_relative_to(ROOT) else p
 
 
 def report_line(o: Outcome, verbose: bool) -> str:
     dots = "." * max(2, DOTS - len(o.label))
     line = f"{o.label} {dots} {o.verdict:<4} {o.seconds:5.2f}s"
     if not o.passed or verbose and o.details:
-        body = "\n".join("    " + l for l in o.details.splitlines())
-        line += "\n" + body
-        if o.artifacts:
-            line += f"\n    (serial log, command line and versions in {o.artifacts.relative_to(ROOT) if o.artifacts.is_relative_to(ROOT) else o.artifacts})"
+        line += "\n" + "\n".join("    " + l for l in o.details.splitlines())
+    if o.artifacts and (not o.passed or verbose):
+        line += f"\n    (serial log, command line and versions in {shown_path(o.artifacts)})"
     return line
 
 
@@ -156,12 +205,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--boot", action="append", choices=core.ALL_PATHS,
                    help="boot path (repeatable): kernel (default), iso, floppy, bochs")
     p.add_argument("--kernel", type=Path, help="grade this kernel.elf instead of build/labN (one --lab)")
-    p.add_argument("--keep", action="store_true", help="keep every test's files in build/grade/")
+    p.add_argument("--keep", action="store_true",
+                   help="keep every test's files (serial log, command line) in build/grade/latest/")
     p.add_argument("--gradescope", type=Path, metavar="FILE", help="also write Gradescope's results.json")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write every outcome with its time")
     p.add_argument("--no-build", action="store_true", help="do not run make labN first")
     p.add_argument("--list", action="store_true", help="list the tests and exit")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every test's details and where its files are")
     args = p.parse_args(argv)
     if args.kernel and (not args.lab or len(args.lab) != 1):
         p.error("--kernel needs exactly one --lab")
@@ -184,29 +235,83 @@ def main(argv: list[str]) -> int:
         return 0
 
     seed = args.seed if args.seed is not None else random.randrange(1, 1 << 31)
-    print(f"seed {seed} (replay: make grade GRADEFLAGS='--seed {seed}')")
-    build_errors = {n: "" if args.kernel or args.no_build else build_stage(n) for n in labs}
-    outdir = BUILD / "grade"
-    outdir.mkdir(parents=True, exist_ok=True)
+    building = not (args.kernel or args.no_build)
+    missing = runner.missing_tools(paths, building)
+    if missing:
+        for tool in missing:
+            print(f"grade: {runner.ToolMissing(tool)}", file=sys.stderr)
+        return 2
+    replay = replay_command(args, seed)
+    print(f"seed {seed} (replay: {replay})", flush=True)
     runner.install_signal_handlers()
+    try:
+        with rundir.RunDir(BUILD / "grade") as run:
+            return grade(args, plan, labs, seed, replay, run)
+    except KeyboardInterrupt:
+        # The grade() above marks the tests it cut short; this is for a Ctrl-C
+        # while the stages build or the run is set up.
+        print("\ngrade: interrupted", file=sys.stderr)
+        return 130
+    except (runner.ToolMissing, OSError) as e:
+        print(f"grade: {setup_error(e)}", file=sys.stderr)
+        return 2
 
+
+def replay_command(args: argparse.Namespace, seed: int) -> str:
+    """The command that runs exactly this grade again: the same labs, boot paths,
+    kernel, jobs and seed, and the reference-labs setting this run was given."""
+    words = ["python3", "-m", "grade"]
+    for n in sorted(set(args.lab or [])):
+        words += ["--lab", str(n)]
+    for path in args.boot or []:
+        words += ["--boot", path]
+    if args.kernel:
+        words += ["--kernel", str(args.kernel)]
+    if args.no_build:
+        words.append("--no-build")
+    words += ["--jobs", str(args.jobs), "--seed", str(seed)]
+    env = [f"{name}={os.environ[name]}" for name in REPLAY_ENV if name in os.environ]
+    return " ".join(shlex.quote(w) for w in env + words)
+
+
+# Environment variables that change what a grade builds or boots (the build's
+# reference labs, the emulator): a replay must set them as this run had them.
+REPLAY_ENV = ("USE_REFERENCE", "QEMU", "BUILD")
+
+
+def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
+          seed: int, replay: str, run: rundir.RunDir) -> int:
+    with run.build_lock():              # one grader builds at a time; each boots its own copy
+        build_errors = {n: "" if args.kernel or args.no_build else build_stage(n) for n in labs}
+        kernels = {n: run.stage_kernel(n, args.kernel or BUILD / f"lab{n}" / "kernel.elf")
+                   for n in labs}
     start = time.monotonic()
     outcomes: list[Outcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    futures: list[Future[Outcome]] = [
+        pool.submit(run_one, t, p, seed, kernels[t.lab], build_errors[t.lab], args.keep,
+                    run.path)
+        for t, p in plan]
     try:
-        futures: list[Future[Outcome]] = [
-            pool.submit(run_one, t, p, seed, args.kernel or BUILD / f"lab{t.lab}" / "kernel.elf",
-                        build_errors[t.lab], args.keep, outdir)
-            for t, p in plan]
         for f in futures:               # report in plan order, each as soon as it is done
             o = f.result()
             outcomes.append(o)
             print(report_line(o, args.verbose), flush=True)
     except KeyboardInterrupt:
-        # Start nothing more, and stop what runs: the tests then end at once.
+        # Start nothing more, stop what runs, and let the tests that were cut
+        # short record that they were (verdict INTERRUPTED): they end at once.
+        runner.stop_all()
         pool.shutdown(wait=False, cancel_futures=True)
-        runner.kill_all()
-        print("\ngrade: interrupted", file=sys.stderr)
+        cut = 0
+        for f in futures:
+            try:
+                if not f.cancelled():
+                    cut += f.result().verdict == "INTERRUPTED"
+            except KeyboardInterrupt:
+                break
+        run.write_summary(seed, replay, outcomes, interrupted=True)
+        print(f"\ngrade: interrupted; {cut} test{'s' if cut != 1 else ''} cut short "
+              f"(INTERRUPTED in {shown_path(run.path)})", file=sys.stderr)
         return 130
     pool.shutdown()
     seconds = time.monotonic() - start
@@ -226,6 +331,9 @@ def main(argv: list[str]) -> int:
         args.json.write_text(json.dumps({"seed": seed, "seconds": round(seconds, 3), "tests": [
             {"lab": o.test.lab, "name": o.test.name, "path": o.path, "verdict": o.verdict,
              "seconds": round(o.seconds, 3)} for o in outcomes]}, indent=1) + "\n")
+    run.write_summary(seed, replay, outcomes)
     passed = sum(o.passed for o in outcomes)
+    if passed != len(outcomes):
+        print(f"replay this run: {replay}")
     print(f"{passed} passed, {len(outcomes) - passed} failed")
     return 0 if passed == len(outcomes) else 1

@@ -16,6 +16,13 @@ from grade import expect
 ALL_PATHS = ("kernel", "iso", "floppy", "bochs")
 QEMU_ONLY = ("kernel",)
 GRUB_LOADER = "GNU GRUB 0.97"
+# QEMU options for a boot whose outcome may depend on time (tick counts, rates,
+# key pacing): the guest's clocks (PIT, RTC, typed keys' hold time) run on
+# instruction counts, not the host's, so host load cannot change what the
+# kernel sees; idle time (hlt) is skipped. Not for boots with disks: QEMU
+# serves their requests in host time while the guest's clock would race ahead.
+# Bochs ignores it (its clock is instruction-counted already: boot/bochsrc.in).
+VIRTUAL_TIME = ["-icount", "shift=0,sleep=off", "-rtc", "clock=vm"]
 
 
 @dataclass
@@ -39,7 +46,8 @@ class Disk:
 class Result:
     """How a boot ended, and what the kernel printed."""
     log: str
-    exit: str                   # success failure panic exception triple-fault hang flood until qemu-error
+    exit: str                   # success failure panic exception triple-fault hang flood until
+                                # qemu-error interrupted
     status: int | None
     seconds: float
     path: str
@@ -76,7 +84,9 @@ ExitVerdicts = {
     "hang": "HANG",
     "flood": "FLOOD",
     "qemu-error": "QEMU ERROR",
+    "interrupted": "INTERRUPTED",
 }
+INTERRUPTED_DETAILS = "the grader was interrupted (Ctrl-C or SIGTERM) while this test ran"
 
 
 def tail(log: str, n: int = 15) -> str:
@@ -96,6 +106,7 @@ def verdict_for(result: Result) -> TestFailure:
         "triple-fault": "the machine reset (a triple fault); the last lines were:",
         "flood": "the kernel printed more than the log may hold; it was stopped:",
         "qemu-error": f"the emulator failed (status {result.status}): {result.stderr.strip()[:500]}",
+        "interrupted": INTERRUPTED_DETAILS + "; the last lines were:",
     }.get(result.exit, f"the kernel ended with '{result.exit}'; the last lines were:")
     return TestFailure(verdict, what + "\n" + tail(result.log), result)
 
@@ -134,6 +145,9 @@ class Ctx:
         self.path = path
         self._booter = booter
         self.results: list[Result] = []
+        # A boot that hung, held until the test says what it expected, so the
+        # verdict can name the first expected line that never came.
+        self.pending: TestFailure | None = None
 
     @property
     def lab_file(self) -> str:
@@ -144,15 +158,30 @@ class Ctx:
              keys: Sequence[str] | None = None, on_ready: Callable[[Any], None] | None = None,
              until: str | None = None, expect_exit: str | None = "success",
              timeout: float | None = None) -> Result:
+        self.raise_pending()
         result = self._booter(self, ["grade", *args], list(disks), list(qemu_args), ready,
                               list(keys) if keys else None, on_ready, until,
                               timeout or self.test.timeout)
         self.results.append(result)
         if expect_exit is not None and result.exit != expect_exit and result.exit != "until":
             failure = verdict_for(result)
+            if result.exit == "hang":
+                self.pending = failure      # ctx.expect adds what the log was waiting for
+                return result
             failure.details = f"expected the kernel to end with '{expect_exit}'.\n" + failure.details
             raise failure
         return result
+
+    def raise_pending(self, pattern: expect.Pattern | None = None) -> None:
+        """Raise the held HANG, naming the first line of `pattern` the log never reached."""
+        failure, self.pending = self.pending, None
+        if failure is None:
+            return
+        if pattern is not None and failure.result is not None:
+            waiting = pattern.waiting_for(failure.result.lines)
+            if waiting is not None:
+                failure.details = f"waiting for: {waiting!r}\n" + failure.details
+        raise failure
 
     def values(self, result: Result, values: dict[str, Any]) -> dict[str, Any]:
         stage_name = "core" if self.test.lab == 0 else self.stage_dir_name()
@@ -169,13 +198,18 @@ class Ctx:
 
     def expect(self, result: Result, section: str, **values: Any) -> None:
         """The whole log must match the section."""
-        pattern = self.pattern(result, section, values)
+        self.expect_pattern(result, self.pattern(result, section, values))
+
+    def expect_pattern(self, result: Result, pattern: expect.Pattern) -> None:
+        """The whole log must match a rendered pattern (for tests that build their own)."""
+        self.raise_pending(pattern)
         if not pattern.match(result.lines):
             raise TestFailure("WRONG OUTPUT", expect.diff(pattern, result.lines), result)
 
     def expect_lines(self, result: Result, section: str, **values: Any) -> None:
         """The section's lines must appear in the log in order."""
         pattern = self.pattern(result, section, values)
+        self.raise_pending(pattern)
         missing = pattern.match_in_order(result.lines)
         if missing >= 0:
             raise TestFailure("WRONG OUTPUT",
@@ -187,5 +221,6 @@ class Ctx:
             self.fail(message)
 
     def fail(self, message: str) -> None:
+        self.raise_pending()
         last = self.results[-1] if self.results else None
         raise TestFailure("WRONG OUTPUT", message, last)

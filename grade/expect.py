@@ -9,12 +9,12 @@ A file grade/expected/labN.log holds sections:
     ${>other}        (alone on a line) includes section "other"; ${>lab0.boot} another file's
 
 `render` fills values into a section; `match` checks a log against it and
-`diff` shows where they part, as a unified diff whose lines the wildcards
-already matched are shown as the template wrote them.
+`diff` shows where they part, as a unified diff in which what the wildcards
+matched is context, never a difference; `waiting_for` names the first line a
+log cut short never reached.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,25 +148,111 @@ class Pattern:
             j += 1
         return -1
 
-    def normalise(self, actual: list[str]) -> list[str]:
-        """Actual lines, with each one a wildcard line matches replaced by that
-        template line, so the diff shows only real differences."""
-        out = []
+    def waiting_for(self, actual: list[str]) -> str | None:
+        """For a log cut short (a hang): the first expected line it never reached,
+        after the furthest point any prefix of the log matches; None when the
+        log went through the whole pattern."""
+        n = len(self.lines)
+
+        def closure(states: set[int]) -> set[int]:
+            out = set(states)
+            for i in sorted(states):
+                while i < n and self.regexes[i] is None:     # ${**} may match nothing
+                    i += 1
+                    out.add(i)
+            return out
+
+        states = closure({0})
+        furthest = max(states)
         for line in actual:
-            for i, tmpl in enumerate(self.lines):
-                if ANY_TEXT in tmpl and self.line_matches(i, line):
-                    line = tmpl
-                    break
-            out.append(line)
-        return out
+            nxt = {i for i in states if i < n and self.regexes[i] is None}
+            nxt |= {i + 1 for i in states if i < n and self.line_matches(i, line)}
+            states = closure(nxt)
+            if not states:
+                break
+            furthest = max(furthest, max(states))
+        while furthest < n and self.regexes[furthest] is None:
+            furthest += 1
+        return self.lines[furthest] if furthest < n else None
+
+    def align(self, actual: list[str]) -> list[tuple[str, str]]:
+        """The cheapest alignment of the log with the pattern, as (op, line) pairs:
+        "=" a log line that an expected line or a wildcard matched, "-" an expected
+        line missing from the log, "+" a log line not expected. A line changed in
+        place (one "-" and one "+") costs as much as one missing; a line a ${**}
+        takes costs almost nothing, so a wildcard is never shown as a difference
+        and never swallows the line that differs."""
+        n, m = len(self.lines), len(actual)
+        edit, absorb = 1000, 1
+        # cost[i][j]: aligning lines[i:] with actual[j:].
+        cost = [[0] * (m + 1) for _ in range(n + 1)]
+        for j in range(m + 1):
+            cost[n][j] = (m - j) * edit
+        for i in range(n - 1, -1, -1):
+            row, below = cost[i], cost[i + 1]
+            if self.regexes[i] is None:
+                row[m] = below[m]
+                for j in range(m - 1, -1, -1):
+                    row[j] = min(below[j], row[j + 1] + absorb)
+                continue
+            row[m] = below[m] + edit
+            for j in range(m - 1, -1, -1):
+                pair = below[j + 1] + (0 if self.line_matches(i, actual[j]) else edit)
+                row[j] = min(pair, below[j] + edit, row[j + 1] + edit)
+        ops: list[tuple[str, str]] = []
+        i = j = 0
+        while i < n or j < m:
+            here = cost[i][j]
+            if i == n:
+                ops.append(("+", actual[j]))
+                j += 1
+            elif self.regexes[i] is None:
+                if cost[i + 1][j] == here:     # the wildcard ends as early as it can
+                    i += 1
+                else:
+                    ops.append(("=", actual[j]))
+                    j += 1
+            elif j < m and self.line_matches(i, actual[j]) and cost[i + 1][j + 1] == here:
+                ops.append(("=", actual[j]))
+                i, j = i + 1, j + 1
+            elif j < m and cost[i + 1][j + 1] + edit == here:
+                ops += [("-", self.lines[i]), ("+", actual[j])]
+                i, j = i + 1, j + 1
+            elif cost[i + 1][j] + edit == here:
+                ops.append(("-", self.lines[i]))
+                i += 1
+            else:
+                ops.append(("+", actual[j]))
+                j += 1
+        return ops
 
 
-def diff(pattern: Pattern, actual: list[str], max_lines: int = 60) -> str:
-    """A unified diff, expected against actual, headed by the first difference."""
-    got = pattern.normalise(actual)
-    lines = list(difflib.unified_diff(pattern.lines, got, "expected", "actual",
-                                      lineterm="", n=2))
-    out = [pattern.first_difference(actual)] + lines[:max_lines]
-    if len(lines) > max_lines:
-        out.append(f"... ({len(lines) - max_lines} more diff lines)")
+MAX_ALIGN_CELLS = 4_000_000     # a flood's log against a long section: diff its tail only
+
+
+def diff(pattern: Pattern, actual: list[str], max_lines: int = 60, context: int = 2) -> str:
+    """Expected against actual, headed by the first difference, in unified-diff
+    hunks. Lines a wildcard matched are context (shown as the log has them), never
+    a difference, so the first "-" or "+" is the first real difference."""
+    shown = actual
+    if len(pattern.lines) * len(actual) > MAX_ALIGN_CELLS:
+        shown = actual[-(MAX_ALIGN_CELLS // max(1, len(pattern.lines))):]
+    ops = pattern.align(shown)
+    changed = [k for k, (op, _) in enumerate(ops) if op != "="]
+    out = [pattern.first_difference(actual), "--- expected", "+++ actual"]
+    body: list[str] = []
+    k = 0
+    while k < len(changed):
+        first = last = changed[k]
+        while k + 1 < len(changed) and changed[k + 1] - last <= 2 * context + 1:
+            k += 1
+            last = changed[k]
+        lo, hi = max(0, first - context), min(len(ops), last + context + 1)
+        line_no = sum(1 for op, _ in ops[:lo] if op != "-") + 1 + len(actual) - len(shown)
+        body.append(f"@@ actual line {line_no} @@")
+        body += [(" " if op == "=" else op) + text for op, text in ops[lo:hi]]
+        k += 1
+    out += body[:max_lines]
+    if len(body) > max_lines:
+        out.append(f"... ({len(body) - max_lines} more diff lines)")
     return "\n".join(out)

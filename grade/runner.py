@@ -1,7 +1,7 @@
 """runner.py - boot a stage headless and capture COM1, with a bound on time and size.
 
-QEMU runs on a pinned machine (pc-i440fx-7.2, -nodefaults, every device and
-slot named) so a newer QEMU's defaults cannot change a verdict. COM1 is QEMU's
+QEMU runs on the pinned machine of boot/qemu-machine.args (the file `make
+labN-qemu` reads too), so a newer QEMU's defaults cannot change a verdict. COM1 is QEMU's
 stdout; we read it as it comes, so a run ends the moment the kernel exits, the
 awaited text arrives, or the bound passes: no fixed sleeps anywhere.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,9 +25,16 @@ from grade.qmp import QMP, QMPError
 
 ROOT = Path(__file__).resolve().parent.parent
 QEMU = os.environ.get("QEMU", "qemu-system-i386")
-MACHINE = ["-machine", "pc-i440fx-7.2", "-m", "64", "-nodefaults", "-no-reboot",
-           "-display", "none", "-device", "VGA,addr=02.0",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+MACHINE_FILE = ROOT / "boot" / "qemu-machine.args"
+
+
+def machine_args(path: Path = MACHINE_FILE) -> list[str]:
+    """The pinned machine's options: the file's words, less its # comment lines."""
+    return [word for line in path.read_text().splitlines()
+            if not line.lstrip().startswith("#") for word in line.split()]
+
+
+MACHINE = [*machine_args(), "-display", "none"]
 LOG_CAP = 256 * 1024            # a flooding kernel is stopped here (COM1 moves ~130 KB/s)
 KEY_HOLD_MS = 1                 # TOOLCHAIN.md 4: 2 ms/key, nothing lost
 
@@ -37,6 +45,23 @@ LOG_EXITS = {f"cairn: exit {code} ({name})": name for code, name in
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
+# Set when the grader is interrupted: no emulator starts after it, and the
+# boots it cut short end as "interrupted", not as whatever the kill looked like.
+STOPPING = threading.Event()
+
+
+class ToolMissing(Exception):
+    """A program the grader runs is not installed: one line, no traceback."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(f"`{tool}` is not installed (or not on PATH): run `make deps`")
+        self.tool = tool
+
+
+def stop_all() -> None:
+    """Ctrl-C or SIGTERM: start nothing more and stop what runs."""
+    STOPPING.set()
+    kill_all()
 
 
 def kill_all() -> None:
@@ -153,14 +178,20 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
         cmd = cmd + ["-chardev", f"socket,id=qmp,path={sock_path}",
                      "-mon", "chardev=qmp,mode=control"]
     start = time.monotonic()
-    try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
-    except OSError as e:
-        if srv is not None:
-            _unlisten(srv, sock_path)
-        return Result("", "qemu-error", None, 0.0, "", cmd, f"{cmd[0]}: {e} (run `make deps`)")
     with _live_lock:
+        try:
+            if STOPPING.is_set():
+                raise InterruptedError
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+        except (OSError, InterruptedError) as e:
+            if srv is not None:
+                _unlisten(srv, sock_path)
+            if isinstance(e, InterruptedError):
+                return Result("", "interrupted", None, 0.0, "", cmd, "")
+            if isinstance(e, FileNotFoundError):
+                raise ToolMissing(cmd[0]) from None
+            return Result("", "qemu-error", None, 0.0, "", cmd, f"{cmd[0]}: {e}")
         _live.add(proc)
     qmp: QMP | None = None
     log = bytearray()
@@ -212,6 +243,9 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
         if proc.poll() is None:
             proc.kill()
         status = proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
         with _live_lock:
             _live.discard(proc)
         if qmp:
@@ -222,12 +256,36 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
     text = log[:LOG_CAP].decode("utf-8", "replace").replace("\r", "")
     killed = status is not None and status < 0
     exit_ = classify(None if killed else status, text, timed_out, flooded, until_seen)
+    if STOPPING.is_set() and exit_ not in STATUS_EXITS.values():
+        exit_ = "interrupted"
     return Result(text, exit_, status, seconds, "", cmd, errors.decode("utf-8", "replace"))
+
+
+# What tools/grubimg.py runs for each kind of image.
+GRUB_TOOLS = {"iso": ("genisoimage",), "floppy": ("mformat", "mmd", "mcopy", "mshowfat")}
+
+
+def tools_for(path: str) -> list[str]:
+    """The programs a boot path needs (for the grader's check before it starts)."""
+    if path == "kernel":
+        return [QEMU]
+    if path == "bochs":
+        return ["bochs", *GRUB_TOOLS["floppy"]]
+    return [QEMU, *GRUB_TOOLS[path]]
+
+
+def missing_tools(paths: Sequence[str], building: bool) -> list[str]:
+    """The programs this run needs that are not installed, each named once."""
+    need = (["make"] if building else []) + [t for p in paths for t in tools_for(p)]
+    return [t for t in dict.fromkeys(need) if shutil.which(t) is None]
 
 
 def grub_image(kernel: Path, path: str, args: Sequence[str], workdir: Path) -> Path:
     kind = "iso" if path == "iso" else "floppy"
     out = workdir / ("cairn.iso" if kind == "iso" else "cairn.img")
+    for tool in GRUB_TOOLS[kind]:
+        if shutil.which(tool) is None:
+            raise ToolMissing(tool)
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grubimg.py"), kind,
                            str(kernel), str(out), *args], capture_output=True, text=True)
     if proc.returncode != 0:
@@ -261,6 +319,8 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
 def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> Result:
     from grade.bochs import bochs_message, is_triple_fault, run_bochs   # Bochs path only
     image = grub_image(ctx.kernel, "floppy", args, ctx.workdir)
+    if STOPPING.is_set():
+        return Result("", "interrupted", None, 0.0, "bochs", [], "")
     start = time.monotonic()
     spec = [(d.channel, d.unit, d.path, d.model, d.cdrom, d.snapshot) for d in disks]
     log, status, timed_out, cmd = run_bochs(image, ctx.workdir, spec, timeout)
@@ -271,11 +331,13 @@ def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> 
         exit_ = "triple-fault"
     else:
         exit_ = classify(status, log, timed_out, len(log) > LOG_CAP, False, message)
+    if STOPPING.is_set() and exit_ not in LOG_EXITS.values():
+        exit_ = "interrupted"
     return Result(log, exit_, status, seconds, "bochs", cmd, stderr=message)
 
 
 def install_signal_handlers() -> None:
     def stop(signum: int, _frame: Any) -> None:
-        kill_all()
+        stop_all()
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)

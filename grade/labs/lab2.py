@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from random import Random
 
-from grade.core import QEMU_ONLY, Ctx, tail, test
+from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, tail, test
 
 READY = "lab2: ready"
 DROPPED_RE = re.compile(r"kbd: queue full, dropped (\d+)$")
@@ -30,9 +30,8 @@ PUNCTUATION = {
 SHIFTS = ("shift", "shift_r")
 
 # QEMU paces typed keys on its virtual clock (ui/input.c). Tied to the
-# instruction count, that clock stops when the host starves the vCPU, so keys
-# cannot pile up in the 16-byte PS/2 queue meanwhile; sleep=off skips idle time.
-ICOUNT = ["-icount", "shift=0,sleep=off"]
+# instruction count (VIRTUAL_TIME), that clock stops when the host starves
+# the vCPU, so keys cannot pile up in the 16-byte PS/2 queue meanwhile.
 
 
 def key_char(qcode: str, shift: bool, caps: bool) -> str:
@@ -143,7 +142,7 @@ def typed_values(t: Typing) -> dict[str, str]:
 @test(lab=2, name="typing", points=15, paths=QEMU_ONLY)
 def typing(ctx: Ctx) -> None:
     t = random_lines(ctx.rng)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "typing", received=t.scancode_bytes, **typed_values(t))
 
 
@@ -152,7 +151,7 @@ def burst(ctx: Ctx) -> None:
     t = Typing()
     type_line(t, ctx.rng, ctx.rng.randint(300, 400), editing=False)
     finish(t)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "burst", echo=t.echoes[0], line=t.lines[0], received=t.scancode_bytes)
 
 
@@ -173,7 +172,7 @@ def queue_full(ctx: Ctx) -> None:
     t.press("ret")
     finish(t)
     hold = 2 * (kept_keys + lost_keys)
-    r = ctx.boot(args=[f"kbd_hold={hold}"], ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    r = ctx.boot(args=[f"kbd_hold={hold}"], ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
 
     reported = [int(m.group(1)) for m in map(DROPPED_RE.match, r.lines) if m]
     ctx.check(len(reported) == 1, "expected exactly one 'kbd: queue full, dropped N' line, got "

@@ -33,6 +33,20 @@ class PatternTest(unittest.TestCase):
         self.assertIn("-two", d)
         self.assertIn("+2", d)
 
+    def test_a_matched_wildcard_is_never_a_difference(self) -> None:
+        p = Pattern(["start", "${**}", "value ${*} here", "${**}", "end"])
+        d = expect.diff(p, ["start", "noise", "value 7 here", "more", "more", "END"])
+        changes = [l for l in d.splitlines()[3:] if l[:1] in "+-"]
+        self.assertEqual(changes, ["-end", "+END"], d)
+        self.assertNotIn("${", d.split("\n", 1)[1])
+
+    def test_waiting_for_names_the_first_line_never_reached(self) -> None:
+        p = Pattern(["a", "${**}", "b", "c ${*}", "${**}", "d"])
+        self.assertEqual(p.waiting_for(["a", "x", "b"]), "c ${*}")
+        self.assertEqual(p.waiting_for(["a", "x"]), "b")
+        self.assertEqual(p.waiting_for(["a", "b", "c 1", "zz"]), "d")
+        self.assertIsNone(p.waiting_for(["a", "b", "c 1", "d"]))
+
     def test_first_difference_after_a_wildcard(self) -> None:
         p = Pattern(["a", "${**}", "z"])
         self.assertIn("no line after actual line 1 matches 'z'", p.first_difference(["a", "b", "y"]))

@@ -1,0 +1,169 @@
+"""The grader as a program: its run directories, two graders in one tree,
+Ctrl-C, missing tools, the replay hint, --keep and -v, a deep checkout."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from grade import cli, core, runner
+from grade.core import Ctx, Test
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+LAB0 = BUILD / "lab0" / "kernel.elf"
+HANG = BUILD / "selftest" / "hang.elf"
+
+
+def grader(*args: str, build: Path, path: str | None = None,
+           **popen: object) -> subprocess.Popen[str]:
+    env = dict(os.environ, BUILD=str(build))
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.Popen([sys.executable, "-m", "grade", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            **popen)  # type: ignore[call-overload]
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
+    out, _ = proc.communicate(timeout=timeout)
+    return proc.returncode, out
+
+
+class RunDirTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix="cairn-cli-")
+        self.build = Path(self.tmp.name)
+
+    def tearDown(self) -> None:
+        self.tmp.cleanup()
+
+    def test_keep_and_verbose_show_every_log(self) -> None:
+        rc, out = finish(grader("--lab", "0", "--kernel", str(LAB0), "--keep", "-v",
+                                "--seed", "7", build=self.build))
+        self.assertEqual(rc, 0, out)
+        latest = self.build / "grade" / "latest"
+        for name in ("banner", "memory-map", "unknown-option", "help"):
+            log = latest / f"lab0-{name}" / "serial.log"
+            self.assertIn("cairn: exit", log.read_text(), name)
+            self.assertIn(str(latest.resolve() / f"lab0-{name}"), out)
+        self.assertIn("seed 7", (latest / "summary.txt").read_text())
+
+    def test_a_deep_checkout_boots_the_same(self) -> None:
+        # Six 80-character directories: QEMU would hand the kernel a 500-character
+        # path as the first word of its command line.
+        deep = self.build.joinpath(*["d" * 80] * 6)
+        deep.mkdir(parents=True)
+        (deep / "kernel.elf").write_bytes(LAB0.read_bytes())
+        rc, out = finish(grader("--lab", "0", "--kernel", str(deep / "kernel.elf"), "--keep",
+                                build=self.build))
+        self.assertEqual(rc, 0, out)
+        command = (self.build / "grade" / "latest" / "lab0-banner" / "command.txt").read_text()
+        kernel = command.split(" -kernel ")[1].split()[0]
+        self.assertLess(len(kernel), 64, kernel)
+
+    def test_two_graders_at_once_in_one_tree(self) -> None:
+        labs = [n for n in (0, 4) if (BUILD / f"lab{n}" / "kernel.elf").exists()]
+        args = [a for n in labs for a in ("--lab", str(n))] + ["--jobs", "2"]
+        # The same BUILD for both, as two terminals in one checkout: both build.
+        env_build = BUILD
+        first = grader(*args, "--seed", "11", build=env_build)
+        second = grader(*args, "--seed", "12", build=env_build)
+        (rc1, out1), (rc2, out2) = finish(first), finish(second)
+        self.assertEqual(rc1, 0, out1)
+        self.assertEqual(rc2, 0, out2)
+        self.assertNotIn("Traceback", out1 + out2)
+
+    def test_ctrl_c_marks_the_tests_cut_short(self) -> None:
+        proc = grader("--lab", "0", "--kernel", str(HANG), "--jobs", "2", build=self.build)
+        assert proc.stdout is not None
+        self.assertTrue(proc.stdout.readline().startswith("seed "))
+        running = self.build / "grade" / "latest" / "lab0-banner"
+        deadline = time.monotonic() + 20
+        while not running.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)            # polling for the test to start, not a fixed wait
+        proc.send_signal(signal.SIGINT)
+        rc, out = finish(proc)
+        self.assertEqual(rc, 130, out)
+        self.assertNotIn("Traceback", out)
+        verdicts = [p.read_text() for p in (self.build / "grade" / "latest").glob("*/verdict.txt")]
+        self.assertTrue(verdicts, out)
+        for v in verdicts:
+            self.assertTrue(v.startswith("INTERRUPTED\n"), v)
+            self.assertNotIn("QEMU ERROR", v)
+
+
+class MissingToolsTest(unittest.TestCase):
+    def test_one_line_per_tool_once(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out = finish(grader("--lab", "0", "--lab", "1", "--boot", "kernel", "--boot",
+                                    "floppy", build=Path(tmp), path=tmp))
+        self.assertEqual(rc, 2, out)
+        self.assertNotIn("Traceback", out)
+        lines = out.splitlines()
+        for tool in ("make", runner.QEMU, "mcopy"):
+            named = [l for l in lines if f"`{tool}`" in l]
+            self.assertEqual(len(named), 1, out)
+            self.assertIn("make deps", named[0])
+
+    def test_a_tool_missing_mid_run_is_a_grader_error_without_traceback(self) -> None:
+        def boots(ctx: Ctx) -> None:
+            ctx.boot()
+        t = Test(0, "selftest-floppy", 1, boots, ("floppy",), 5.0)
+        saved = os.environ["PATH"]
+        os.environ["PATH"] = "/nonexistent"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                o = cli.run_one(t, "floppy", 1, LAB0, "", False, Path(tmp))
+        finally:
+            os.environ["PATH"] = saved
+        self.assertEqual(o.verdict, "GRADER ERROR")
+        self.assertIn("make deps", o.details)
+        self.assertNotIn("Traceback", o.details)
+
+
+class ReplayTest(unittest.TestCase):
+    def test_replays_labs_paths_and_the_reference_setting(self) -> None:
+        args = cli.parse_args(["--lab", "3", "--lab", "1", "--boot", "bochs", "--jobs", "2"])
+        saved = os.environ.get("USE_REFERENCE")
+        os.environ["USE_REFERENCE"] = "lab1,lab2"
+        try:
+            hint = cli.replay_command(args, 42)
+        finally:
+            if saved is None:
+                del os.environ["USE_REFERENCE"]
+            else:
+                os.environ["USE_REFERENCE"] = saved
+        self.assertTrue(hint.startswith("USE_REFERENCE=lab1,lab2 python3 -m grade "), hint)
+        self.assertIn("--lab 1 --lab 3 --boot bochs --jobs 2 --seed 42", hint)
+
+
+class HangTest(unittest.TestCase):
+    def test_hang_names_the_line_it_waited_for(self) -> None:
+        def waits(ctx: Ctx) -> None:
+            r = ctx.boot(timeout=1.0)
+            ctx.expect_pattern(r, core.expect.Pattern(
+                ["${**}", "selftest: about to hang", "selftest: woke up", "${**}"]))
+        t = Test(0, "selftest-hang", 1, waits, ("kernel",), 1.0)
+        with tempfile.TemporaryDirectory() as tmp:
+            o = cli.run_one(t, "kernel", 1, HANG, "", False, Path(tmp))
+        self.assertEqual(o.verdict, "HANG")
+        self.assertTrue(o.details.startswith("waiting for: 'selftest: woke up'"), o.details)
+
+
+class MachineFileTest(unittest.TestCase):
+    def test_make_and_the_grader_boot_the_same_machine(self) -> None:
+        out = subprocess.run(["make", "-n", "--no-print-directory", "lab0-qemu-nox"], cwd=ROOT,
+                             capture_output=True, text=True).stdout
+        line = next(l for l in out.splitlines() if l.startswith(runner.QEMU))
+        self.assertIn(" ".join(runner.machine_args()), line)
+        self.assertEqual(runner.MACHINE[:len(runner.machine_args())], runner.machine_args())
+
+
+if __name__ == "__main__":
+    unittest.main()
