@@ -55,7 +55,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 
-.PHONY: selftest-kernels help deps test host-tests grader-tests bench handout handout-check clean \
+.PHONY: selftest-kernels help deps test host-tests grader-tests bench soak handout handout-check clean \
         compile_commands.json all
 
 help:
@@ -78,6 +78,7 @@ help:
 	@echo "  make grade-labN      grade one lab"
 	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
 	@echo "  make bench           timing table (build/bench.json)"
+	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json)"
 	@echo
 	@echo "Kit:"
 	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
@@ -134,6 +135,12 @@ test: | $(DEPS_STAMP)
 
 bench: all | $(DEPS_STAMP)
 	$(PYTHON) -m grade.bench
+
+# Not in `make test`: 102 full grades at --jobs 1, 2, 4, with and without CPU
+# hogs; every non-OK verdict with its seed and replay command, then a table.
+# SOAKFLAGS='--grades 12 --jobs 2' for a shorter one.
+soak: all | $(DEPS_STAMP)
+	$(PYTHON) -m grade.soak $(SOAKFLAGS)
 
 # REFERENCE_OBJECTS=1 also ships the reference labs as prebuilt objects (reference/labN/*.o).
 handout: $(if $(REFERENCE_OBJECTS),all $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)

@@ -1,0 +1,156 @@
+"""soak.py - `make soak`: many full grades with fresh seeds, to find flaky tests.
+
+    python3 -m grade.soak [--grades N] [--jobs 1,2,4] [--hogs 0,2] [--boot PATH]...
+
+Runs N grades of every lab (stages already built), spread round-robin over each
+--jobs value, each without and with CPU hogs (busy processes, one per --hogs
+count), so every setting meets the same outside load. Every non-OK verdict is
+printed as it happens with its seed and the command that replays that grade;
+at the end a table per setting. A correct kit shows no non-OK verdict at all: a
+test that fails a correct kernel now and then is a bug. It stops by itself
+after N grades (or at Ctrl-C, with the table so far), and stops its hogs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+HOG = "while True: pass"
+
+
+@dataclass
+class Setting:
+    jobs: int
+    hogs: int
+    grades: int = 0
+    tests: int = 0
+    bad: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"--jobs {self.jobs}, {self.hogs} hog{'s' if self.hogs != 1 else ''}"
+
+
+def parse_list(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected numbers separated by commas")
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected numbers of at least 0")
+    return values
+
+
+def start_hogs(n: int) -> list[subprocess.Popen[bytes]]:
+    return [subprocess.Popen([sys.executable, "-c", HOG], stdin=subprocess.DEVNULL)
+            for _ in range(n)]
+
+
+def stop_hogs(hogs: list[subprocess.Popen[bytes]]) -> None:
+    for h in hogs:
+        h.kill()
+        h.wait()
+
+
+def one_grade(s: Setting, seed: int, boots: list[str], timeout: float) -> None:
+    """One full grade; its non-OK verdicts are printed and kept."""
+    with tempfile.NamedTemporaryFile(prefix="cairn-soak-", suffix=".json") as out:
+        cmd = [sys.executable, "-m", "grade", "--no-build", "--jobs", str(s.jobs),
+               "--seed", str(seed), "--json", out.name]
+        for b in boots:
+            cmd += ["--boot", b]
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+            text, rc = proc.stdout + proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired:
+            text, rc = f"the grade took over {timeout:.0f} s", -1
+        s.seconds.append(time.monotonic() - start)
+        s.grades += 1
+        replay = next((l.split("(replay: ", 1)[1].rstrip(")") for l in text.splitlines()
+                       if l.startswith("seed ") and "(replay: " in l), " ".join(cmd[1:]))
+        try:
+            tests = json.loads(Path(out.name).read_text())["tests"]
+        except (OSError, ValueError, KeyError):
+            tests = []
+    s.tests += len(tests)
+    bad = [t for t in tests if t["verdict"] != "OK"]
+    if not tests:
+        bad = [{"lab": "?", "name": "whole grade", "path": "-",
+                "verdict": f"exit {rc}: {text.strip().splitlines()[-1:] or ['no output']}"}]
+    for t in bad:
+        line = (f"NOT OK  lab{t['lab']} {t['name']} [{t['path']}]: {t['verdict']}  seed {seed}, "
+                f"{s.name}\n        replay: {replay}")
+        s.bad.append(line)
+        print(line, flush=True)
+
+
+def table(settings: list[Setting]) -> str:
+    rows = ["| setting | grades | tests | not OK | median s | max s |",
+            "|---|---|---|---|---|---|"]
+    for s in settings:
+        med = f"{statistics.median(s.seconds):.1f}" if s.seconds else "-"
+        top = f"{max(s.seconds):.1f}" if s.seconds else "-"
+        rows.append(f"| {s.name} | {s.grades} | {s.tests} | {len(s.bad)} | {med} | {top} |")
+    total = Setting(0, 0, sum(s.grades for s in settings), sum(s.tests for s in settings),
+                    [b for s in settings for b in s.bad])
+    rows.append(f"| all | {total.grades} | {total.tests} | {len(total.bad)} | | |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m grade.soak", description=__doc__.split("\n")[0])
+    p.add_argument("--grades", type=int, default=102, help="full grades in all (default 102)")
+    p.add_argument("--jobs", type=parse_list, default=[1, 2, 4], help="grader --jobs values")
+    p.add_argument("--hogs", type=parse_list, default=[0, 2], help="CPU hog counts")
+    p.add_argument("--boot", action="append", default=[], help="boot path(s), as the grader's")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds one grade may take")
+    p.add_argument("--json", type=Path, default=BUILD / "soak.json", help="where the results go")
+    args = p.parse_args(argv)
+    if args.grades < 1:
+        p.error("--grades must be at least 1")
+    settings = [Setting(j, h) for h in args.hogs for j in args.jobs]
+    rng = random.Random()
+    print(f"soak: {args.grades} grades over {len(settings)} settings", flush=True)
+    hogs: list[subprocess.Popen[bytes]] = []
+    current = -1
+    try:
+        for i in range(args.grades):
+            s = settings[i % len(settings)]
+            if s.hogs != current:
+                stop_hogs(hogs)
+                hogs, current = start_hogs(s.hogs), s.hogs
+            one_grade(s, rng.randrange(1, 1 << 31), args.boot, args.timeout)
+            if (i + 1) % len(settings) == 0:
+                print(f"soak: {i + 1} grades, "
+                      f"{sum(len(x.bad) for x in settings)} not OK", flush=True)
+    except KeyboardInterrupt:
+        print("soak: interrupted", file=sys.stderr)
+    finally:
+        stop_hogs(hogs)
+    print()
+    print(table(settings))
+    args.json.write_text(json.dumps([{"jobs": s.jobs, "hogs": s.hogs, "grades": s.grades,
+                                      "tests": s.tests, "not_ok": s.bad,
+                                      "seconds": [round(x, 2) for x in s.seconds]}
+                                     for s in settings], indent=1) + "\n")
+    bad = sum(len(s.bad) for s in settings)
+    grades = sum(s.grades for s in settings)
+    print(f"soak: {bad} not-OK verdicts in {grades} grades")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
