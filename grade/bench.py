@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grade import runner
-from grade.core import Ctx, Disk, Test
+from grade.core import VIRTUAL_TIME, Ctx, Disk, Test
+from grade.drives import CYLINDER_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
@@ -174,7 +175,7 @@ def guest_figures() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         disk = Path(tmp) / "bench.img"           # 8 MiB, sparse: for the ATA figures
         disk.write_bytes(b"")
-        os.truncate(disk, 16 * 16 * 63 * 512)
+        os.truncate(disk, 16 * CYLINDER_BYTES)
         for elf in sorted(BUILD.glob("lab[0-9]*/kernel.elf")):
             guest_lines(elf, [Disk(disk, 0, 0)])
 
@@ -210,7 +211,7 @@ def keyboard(keys: int = 300) -> None:
             t = Test(2, "bench-keys", 0, lambda ctx: None, ("kernel",), 30.0)
             ctx = Ctx(t, 0, Path(tmp), lab2, "kernel", runner.boot)
             start = time.monotonic()
-            r = runner.boot(ctx, ["grade"], [], ["-icount", "shift=0,sleep=off"], "lab2: ready",
+            r = runner.boot(ctx, ["grade"], [], VIRTUAL_TIME, "lab2: ready",
                             None, type_burst, None, 30.0)
         dropped = next((l for l in r.lines if "keys: received" in l), "")
         if sent and dropped.endswith("dropped 0"):

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
+from grade.drives import HEADS, SECTOR, SECTORS_PER_TRACK   # the disks' geometry
 from grade.runner import LOG_CAP     # serial bytes returned: the grader's one cap
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,9 +47,6 @@ TEMPLATE = REPO / "boot" / "bochsrc.in"
 PLUGIN_DIR = Path("/usr/lib/x86_64-linux-gnu/bochs/plugins")
 
 MEGS = 64                       # as the QEMU runs (-m 64)
-SECTOR = 512
-HEADS = 16                      # the geometry Bochs autodetects too (TOOLCHAIN.md 5)
-SECTORS_PER_TRACK = 63
 MAX_CYLINDERS = 65535          # the 16-bit cylinder count of ATA IDENTIFY word 1
 
 # (channel, unit, image, IDENTIFY model, is_cdrom[, snapshot]): what the grader
@@ -74,9 +72,10 @@ class AtaDrive:
 
     def geometry(self) -> tuple[int, int, int]:
         """Bochs wants a flat disk of exactly C*H*S sectors (harddrv.cc), or
-        the guest sees a different size. The usual 16 heads x 63 sectors
-        first; otherwise the largest H <= 16, S <= 63 that divide the size
-        (lab 4's 100 MiB disk is 256 x 16 x 50), so LBA counts stay exact."""
+        the guest sees a different size. The grader's disks are whole
+        cylinders of 16 heads x 63 sectors (grade/drives.py), tried first;
+        an image of another size gets the largest H <= 16, S <= 63 that
+        divide it (a 100 MiB image is 256 x 16 x 50), so LBA counts stay exact."""
         assert self.path is not None
         size = self.path.stat().st_size
         sectors, rest = divmod(size, SECTOR)

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
-
-SECTOR = 512
-CYLINDER_SECTORS = 16 * 63          # Bochs wants whole cylinders of 16 heads x 63 sectors
+from grade.drives import CYLINDER_SECTORS, SECTOR, drive_line, random_text
 LBA28_LIMIT = 1 << 28
 NREADS = 6                          # the "run" section of lab4.log has six read lines
 MODEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
@@ -43,15 +41,6 @@ def pattern(seed: int) -> bytes:
         x ^= (x << 5) & 0xFFFFFFFF
         out += struct.pack("<I", x)
     return bytes(out)
-
-
-def random_text(ctx: Ctx, alphabet: str, n: int) -> str:
-    """n characters; inner spaces allowed, never at the ends (the kernel trims them)."""
-    middle = alphabet + "  "
-    if n == 1:
-        return ctx.rng.choice(alphabet)
-    return (ctx.rng.choice(alphabet) + "".join(ctx.rng.choice(middle) for _ in range(n - 2))
-            + ctx.rng.choice(alphabet))
 
 
 def sector_of(path: Path, lba: int) -> bytes:
@@ -111,9 +100,9 @@ class Scenario:
                 n = min(self.ctx.rng.randint(1, 64), sectors - lba)
                 f.seek(lba * SECTOR)
                 f.write(self.ctx.rng.randbytes(n * SECTOR))
-        model = random_text(self.ctx, MODEL_CHARS, 40)
-        serial = random_text(self.ctx, SERIAL_CHARS, 20)
-        firmware = random_text(self.ctx, SERIAL_CHARS, self.ctx.rng.randint(1, 8))
+        model = random_text(self.ctx.rng, MODEL_CHARS, 40, spaces=True)
+        serial = random_text(self.ctx.rng, SERIAL_CHARS, 20, spaces=True)
+        firmware = random_text(self.ctx.rng, SERIAL_CHARS, self.ctx.rng.randint(1, 8), spaces=True)
         d = Drive(Disk(path, ch, unit, model=model, serial=serial, firmware=firmware,
                        snapshot=snapshot), sectors)
         self.drives[pos] = d
@@ -152,9 +141,7 @@ class Scenario:
         if kind == "cd":
             return "ATAPI device, not supported"
         d = self.drives[pos]
-        fw = "" if r.path == "bochs" else d.disk.firmware
-        return (f'disk "{d.disk.model}" serial "{r.disk_serial(d.disk)}" fw "{fw}" '
-                f"{d.sectors} sectors ({d.sectors // 2048} MiB) LBA48")
+        return drive_line(r, d.disk, d.sectors)
 
     @staticmethod
     def name(pos: tuple[int, int]) -> str:

@@ -22,12 +22,12 @@ from types import ModuleType
 from typing import Any
 
 from grade import expect
-from grade.core import ALL_PATHS, QEMU_ONLY, Ctx, Disk, Result, TestFailure, test
+from grade.core import ALL_PATHS, QEMU_ONLY, Ctx, Disk, Result, test
+from grade.drives import CYLINDER_BYTES, SECTOR, drive_line, random_text
 from grade.qmp import QMPError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT = "lab5: waiting for a key"
-CYLINDER = 16 * 63 * 512        # Bochs wants whole cylinders (grade/bochs.py)
 # Devices QEMU emulates without a backend (a NIC without a netdev only warns).
 DEVICES = ("e1000", "rtl8139", "ne2k_pci", "pcnet", "i82559er", "virtio-net-pci",
            "virtio-rng-pci", "pci-testdev", "piix3-usb-uhci")
@@ -170,8 +170,7 @@ def query_view(m: Any) -> View:
 
 # ---- the scenario ----------------------------------------------------------------
 
-def random_text(rng: Random, n: int, alphabet: str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") -> str:
-    return "".join(rng.choice(alphabet) for _ in range(n))
+NAME_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def make_disks(ctx: Ctx, taken: set[tuple[int, int]]) -> list[Disk]:
@@ -181,9 +180,10 @@ def make_disks(ctx: Ctx, taken: set[tuple[int, int]]) -> list[Disk]:
     for i, (c, u) in enumerate(sorted(rng.sample(spots, rng.randint(1, len(spots))))):
         path = ctx.workdir / f"disk{i}.img"
         with open(path, "wb") as f:
-            f.truncate(CYLINDER * rng.randint(2, 40))
-        disks.append(Disk(path, c, u, model=f"Cairn PCI {random_text(rng, 6)}",
-                          serial=f"PCI-{random_text(rng, 8)}", firmware=f"F{rng.randint(1, 999)}"))
+            f.truncate(CYLINDER_BYTES * rng.randint(2, 40))
+        disks.append(Disk(path, c, u, model=f"Cairn PCI {random_text(rng, NAME_CHARS, 6)}",
+                          serial=f"PCI-{random_text(rng, NAME_CHARS, 8)}",
+                          firmware=f"F{rng.randint(1, 999)}"))
     return disks
 
 
@@ -196,11 +196,7 @@ def drive_lines(r: Result, disks: list[Disk], cdrom_at: tuple[int, int] | None) 
             where = f"  ata{c} {('master', 'slave')[u]}: "
             disk = next((d for d in disks if (d.channel, d.unit) == (c, u)), None)
             if disk:
-                sectors = disk.path.stat().st_size // 512
-                firmware = expect.ANY_TEXT if r.path == "bochs" else disk.firmware
-                tail = expect.ANY_TEXT if r.path == "bochs" else " LBA48"
-                out.append(f'{where}disk "{disk.model}" serial "{r.disk_serial(disk)}" '
-                           f'fw "{firmware}" {sectors} sectors ({sectors // 2048} MiB){tail}')
+                out.append(where + drive_line(r, disk, disk.path.stat().st_size // SECTOR))
             elif cdrom_at == (c, u):
                 out.append(where + "ATAPI device, not supported")
             else:
@@ -216,9 +212,7 @@ def check(ctx: Ctx, r: Result, section: str, blocks: dict[str, list[str]], **val
     for line in expect.render(ctx.lab_file, section, ctx.values(r, {**values, **marks})):
         name = next((n for n, m in marks.items() if line == m), None)
         lines += blocks[name] if name else [line]
-    pattern = expect.Pattern(lines)
-    if not pattern.match(r.lines):
-        raise TestFailure("WRONG OUTPUT", expect.diff(pattern, r.lines), r)
+    ctx.expect_pattern(r, expect.Pattern(lines))
 
 
 def accesses_used(ctx: Ctx, r: Result) -> int:
