@@ -55,7 +55,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 
-.PHONY: selftest-kernels help deps test host-tests grader-tests bench soak handout handout-check clean \
+.PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench soak handout handout-check clean \
         compile_commands.json all
 
 help:
@@ -100,18 +100,48 @@ all: $(addprefix lab,$(STAGES))
 
 # --- host unit tests -------------------------------------------------------
 # tests/test_NAME.c links with the kernel sources it names in tests/NAME.deps
-# (one path per line); each binary runs under ASan and UBSan.
-HOST_TESTS := $(sort $(wildcard tests/test_*.c))
+# (one path per line); each binary runs under ASan and UBSan. test_labN_* are
+# lab N's tests (graded with it: grade/hosttests.py), test_core_* the core's.
+# `make host-tests LAB=N` runs one lab's (LAB=0: the core's).
+HOST_TESTS_ALL := $(sort $(wildcard tests/test_*.c))
+host_prefix = tests/test_$(if $(filter 0,$(1)),core,lab$(1))_
+ifdef LAB
+ifeq ($(filter $(LAB),$(STAGES)),)
+$(error LAB=$(LAB): not a lab; labs: $(STAGES) (0 is the core))
+endif
+HOST_TESTS := $(filter $(call host_prefix,$(LAB))%,$(HOST_TESTS_ALL))
+else
+HOST_TESTS := $(HOST_TESTS_ALL)
+endif
 HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
 HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab*))
-# A .deps line may name a generated source as build/...: it follows BUILD.
-test_deps = $(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).deps 2>/dev/null))
-$(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) | $(DEPS_STAMP)
+# A .deps line may name a generated source as build/...: it follows BUILD. A
+# source of a lab taken from reference objects (USE_REFERENCE) is replaced by
+# that lab's host-built object, reference/labN/host/NAME.o, as the kernel is.
+dep_lab = $(if $(filter labs/%,$(1)),$(firstword $(subst -, ,$(word 2,$(subst /, ,$(1))))))
+dep_lab_num = $(patsubst lab%,%,$(call dep_lab,$(1)))
+host_dep = $(if $(filter $(call dep_lab,$(1)),$(use_reference)),\
+             reference/$(call dep_lab,$(1))/host/$(notdir $(basename $(1))).o,$(1))
+test_deps = $(foreach d,$(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).deps 2>/dev/null)),$(call host_dep,$(d)))
+$(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) $(BUILD)/tests/reference.txt | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
 -include $(wildcard $(BUILD)/tests/*.d)
+
+# The reference choice as a file that changes only when it does: the tests relink then.
+$(BUILD)/tests/reference.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(use_reference)' | cmp -s - $@ || echo '$(use_reference)' > $@
+
+# The reference build's lab sources the host tests use, compiled for the host,
+# for `make handout REFERENCE_OBJECTS=1` to ship (reference/labN/host/).
+HOST_REF_SRCS := $(sort $(filter labs/%.c,$(shell cat tests/*.deps 2>/dev/null)))
+HOST_REF_OBJS := $(patsubst %.c,$(BUILD)/hostobj/%.o,$(HOST_REF_SRCS))
+$(BUILD)/hostobj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$<)$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -c $< -o $@
 
 # -k: one test that does not build is counted as failed; the others still run.
 host-tests: | $(DEPS_STAMP)
@@ -143,7 +173,7 @@ soak: all | $(DEPS_STAMP)
 	$(PYTHON) -m grade.soak $(SOAKFLAGS)
 
 # REFERENCE_OBJECTS=1 also ships the reference labs as prebuilt objects (reference/labN/*.o).
-handout: $(if $(REFERENCE_OBJECTS),all $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)
+handout: $(if $(REFERENCE_OBJECTS),all $(HOST_REF_OBJS) $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)
 	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz \
 	    $(if $(REFERENCE_OBJECTS),--reference-objects $(BUILD)/reference-objects.txt)
 

@@ -34,8 +34,9 @@ class StripTest(unittest.TestCase):
         self.assertEqual(seen, {2, 3})
         self.assertNotIn("return 42", out)
         self.assertNotIn("helper", out)
-        self.assertIn('    panic("lab2: f not implemented");\n', out)
-        self.assertNotIn("LAB 2", out)
+        self.assertIn('    /* LAB 2: your code here */\n    panic("lab2: f not implemented");\n', out)
+        self.assertIn("/* LAB 3: your code here */\n", out)     # a block without a stub too
+        self.assertNotIn("SOLUTION", out)
 
     def test_only_chosen_labs_are_stripped(self) -> None:
         out, _ = strip_text(C_SRC, "f.c", {3})
@@ -48,7 +49,8 @@ class StripTest(unittest.TestCase):
 
     def test_python_stub_is_uncommented(self) -> None:
         out, _ = strip_text(PY_SRC, "f.py", None)
-        self.assertEqual(out, 'def f():\n    raise NotImplementedError("lab4")\n')
+        self.assertEqual(out, 'def f():\n    # LAB 4: your code here\n'
+                              '    raise NotImplementedError("lab4")\n')
 
     def test_unclosed_block_is_an_error(self) -> None:
         with self.assertRaisesRegex(MarkerError, "never closed"):

@@ -5,6 +5,8 @@
     handout.py --check DIR [--labs ...]              build it and grade it: stage 0 passes, every
                                                      test of a stripped lab says NOT IMPLEMENTED
     handout.py --strip FILE                          print one file as a student would get it
+    handout.py --stats                               each lab's size: lines stripped, stubs, exercises
+    handout.py --write-stats handouts/instructors.md the same table, into the document
     handout.py --out DIR --reference-objects LIST    also ship the reference labs' objects (LIST:
                                                      "N object" lines) in DIR/reference/labN/,
                                                      for make labN USE_REFERENCE=labK
@@ -18,6 +20,8 @@ The one syntax, in C, assembly (.S goes through cpp) and headers:
     LAB 2: END SOLUTION */
 
 The STUB part is optional (`/* LAB 2: END SOLUTION */` then ends the block).
+Where a block was, the handout says `/* LAB 2: your code here */` (generated,
+indented like the BEGIN marker; `# LAB 2: your code here` in Python).
 In Python the markers are comments (`# LAB 2: BEGIN SOLUTION`, `# LAB 2: STUB`,
 `# LAB 2: END SOLUTION`) and each stub line is written commented out: `# ` is
 removed from it. Stages of later labs include the earlier labs' code, so a
@@ -72,6 +76,14 @@ def uncomment_python(line: str) -> str:
     return re.sub(r"^(\s*)# ?", r"\1", line, count=1)
 
 
+def your_code_here(marker_line: str, lab: int, python: bool) -> str:
+    """The comment that stands where a solution was, indented like its marker:
+    students look for it (README), so it is generated here and cannot drift."""
+    indent = marker_line[:len(marker_line) - len(marker_line.lstrip())]
+    text = f"LAB {lab}: your code here"
+    return f"{indent}# {text}\n" if python else f"{indent}/* {text} */\n"
+
+
 def strip_text(text: str, name: str, labs: set[int] | None) -> tuple[str, set[int]]:
     """The text with the chosen labs' solutions replaced by their stubs, and
     the labs whose markers it contains."""
@@ -89,6 +101,8 @@ def strip_text(text: str, name: str, labs: set[int] | None) -> tuple[str, set[in
                 in_stub = False
                 if labs is not None and block.lab not in labs:
                     out.append(line)
+                else:
+                    out.append(your_code_here(line, block.lab, python))
                 continue
             if STUB.match(line) or END.match(line):
                 raise MarkerError(f"{name}:{n}: marker outside a BEGIN SOLUTION block")
@@ -155,15 +169,77 @@ def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
     return counts
 
 
+@dataclass
+class LabSize:
+    lines: int = 0              # solution lines a student writes (markers and stubs not counted)
+    stubs: int = 0              # solution blocks, each replaced by a "your code here" stub
+    exercises: int = 0          # numbered items of the handout's "Your work" section
+
+
+WORK_HEADING = re.compile(r"^## \d+\. (Your work|Exercises)")
+STATS_BEGIN = "<!-- handout.py --stats: begin (generated; make handout-stats) -->"
+STATS_END = "<!-- handout.py --stats: end -->"
+
+
+def lab_sizes() -> dict[int, LabSize]:
+    """What each lab asks of a student, counted from the markers and the handouts."""
+    sizes: dict[int, LabSize] = {}
+    for rel in tracked_files():
+        src = ROOT / rel
+        if excluded(rel) or src.suffix not in STRIPPED_SUFFIXES or not src.is_file():
+            continue
+        lab, in_stub = None, False
+        for line in src.read_text().splitlines():
+            if lab is None:
+                m = BEGIN.match(line)
+                if m:
+                    lab, in_stub = int(m.group(1)), False
+                    sizes.setdefault(lab, LabSize()).stubs += 1
+            elif STUB.match(line):
+                in_stub = True
+            elif END.match(line):
+                lab = None
+            elif not in_stub and line.strip():
+                sizes[lab].lines += 1
+    for lab, size in sizes.items():
+        doc = ROOT / "handouts" / f"lab{lab}.md"
+        in_work = False
+        for line in doc.read_text().splitlines() if doc.exists() else []:
+            if line.startswith("## "):
+                in_work = bool(WORK_HEADING.match(line))
+            elif in_work and re.match(r"^\d+\. ", line):
+                size.exercises += 1
+    return dict(sorted(sizes.items()))
+
+
+def stats_table() -> str:
+    rows = ["| lab | lines stripped | stubs | exercises |", "|---:|---:|---:|---:|"]
+    rows += [f"| {lab} | {s.lines} | {s.stubs} | {s.exercises} |" for lab, s in lab_sizes().items()]
+    return "\n".join(rows) + "\n"
+
+
+def write_stats(doc: Path) -> bool:
+    """Puts the table between the markers in doc; True if it changed."""
+    text = doc.read_text()
+    start, end = text.find(STATS_BEGIN), text.find(STATS_END)
+    if start < 0 or end < start:
+        raise MarkerError(f"{doc}: no '{STATS_BEGIN}' ... '{STATS_END}' block for the table")
+    new = text[:start] + STATS_BEGIN + "\n" + stats_table() + text[end:]
+    if new != text:
+        doc.write_text(new)
+    return new != text
+
+
 def copy_reference_objects(manifest: Path, out: Path) -> int:
     """The reference build's objects of every lab, listed by the Makefile as
-    "N path" lines, into out/reference/labN/."""
+    "N path" lines, into out/reference/labN/; "N path host" lines (built for
+    the host tests) into out/reference/labN/host/."""
     copied = 0
     for line in manifest.read_text().splitlines():
         if not line.strip():
             continue
-        lab, obj = line.split()
-        dest = out / "reference" / f"lab{lab}"
+        lab, obj, *host = line.split()
+        dest = out / "reference" / f"lab{lab}" / ("host" if host else "")
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / obj, dest / Path(obj).name)
         copied += 1
@@ -228,9 +304,20 @@ def main(argv: list[str]) -> int:
     p.add_argument("--labs", help="comma-separated labs to strip (default: all)")
     p.add_argument("--reference-objects", type=Path, metavar="LIST",
                    help="copy the reference build's lab objects into the handout")
+    p.add_argument("--stats", action="store_true",
+                   help="print each lab's size: solution lines stripped, stubs, exercises")
+    p.add_argument("--write-stats", type=Path, metavar="DOC",
+                   help="put the --stats table into DOC between its stats markers")
     a = p.parse_args(argv)
     labs = {int(x) for x in a.labs.split(",")} if a.labs else None
     try:
+        if a.stats:
+            sys.stdout.write(stats_table())
+            return 0
+        if a.write_stats:
+            changed = write_stats(a.write_stats)
+            print(f"handout: {a.write_stats} {'updated' if changed else 'already current'}")
+            return 0
         if a.strip:
             sys.stdout.write(strip_text(a.strip.read_text(), str(a.strip), labs)[0])
             return 0
