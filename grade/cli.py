@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grade import core, rundir, runner
+from grade import core, hosttests, rundir, runner
 from grade.core import Ctx, Test, TestFailure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +53,7 @@ class Outcome:
 def load_labs() -> None:
     for f in sorted((ROOT / "grade" / "labs").glob("lab*.py")):
         importlib.import_module(f"grade.labs.{f.stem}")
+    hosttests.register()
 
 
 def build_stage(lab: int) -> str:
@@ -243,6 +244,13 @@ def main(argv: list[str]) -> int:
         return 2
     replay = replay_command(args, seed)
     print(f"seed {seed} (replay: {replay})", flush=True)
+    try:
+        args.reference = ", ".join(hosttests.reference_labs())
+    except RuntimeError as e:
+        print(f"grade: {e}", file=sys.stderr)
+        return 2
+    if args.reference:                  # a score must never pass for the student's own
+        print(f"reference objects: {args.reference}", flush=True)
     runner.install_signal_handlers()
     try:
         with rundir.RunDir(BUILD / "grade") as run:
@@ -324,7 +332,8 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         most = sum(o.test.points for o in mine)
         total, earned = total + most, earned + got
         print(f"lab{n}: {got}/{most} points")
-    print(f"score: {earned}/{total} points in {seconds:.1f}s")
+    print(f"score: {earned}/{total} points in {seconds:.1f}s"
+          + (f" (reference objects: {args.reference})" if args.reference else ""))
     if args.gradescope:
         gradescope(outcomes, seconds, args.gradescope)
     if args.json:

@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The handout builds and grades itself in its own build/: a BUILD or make flags
 # meant for this tree must not leak into it (they would overwrite our objects).
 CHILD_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+             if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE")}
 STRIPPED_SUFFIXES = {".c", ".h", ".S", ".py"}
 
 # Instructor-only: never shipped to students.
@@ -246,46 +247,160 @@ def copy_reference_objects(manifest: Path, out: Path) -> int:
     return copied
 
 
+def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=CHILD_ENV)
+
+
+def graded(results: Path) -> list[dict]:
+    return json.loads(results.read_text())["tests"] if results.exists() else []
+
+
 def check_reference_objects(tree: Path) -> list[tuple[bool, str]]:
     """With every lab taken from the reference objects, the handout passes everything."""
     labs = sorted(p.name for p in (tree / "reference").iterdir())
     use = "USE_REFERENCE=" + ",".join(labs)
-    build = subprocess.run(["make", "-s", "-C", str(tree), "all", use], capture_output=True, text=True, env=CHILD_ENV)
+    build = run(["make", "-s", "all", use], tree)
     if build.returncode != 0:
         return [(False, f"the handout builds with {use}:\n{build.stderr[-2000:]}")]
     results = tree / "build" / "reference-results.json"
+    # USE_REFERENCE in the environment: the grader's makes (host tests) take it too.
+    env = {**CHILD_ENV, "USE_REFERENCE": ",".join(labs)}
     subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
-                   cwd=tree, capture_output=True, text=True, env=CHILD_ENV)
-    if not results.exists():
+                   cwd=tree, capture_output=True, text=True, env=env)
+    tests = graded(results)
+    if not tests:
         return [(False, f"the handout's grader ran with {use}")]
-    return [(t["status"] == "passed", f"{t['name']}: passes with {use}")
-            for t in json.loads(results.read_text())["tests"]]
+    return [(t["status"] == "passed", f"{t['name']}: passes with {use}") for t in tests]
+
+
+def is_host_test(t: dict) -> bool:
+    return t["name"].split()[1].startswith("host-")
+
+
+def stub_verdicts(tests: list[dict], lab: int, where: str) -> list[tuple[bool, str]]:
+    """Every test of the lab fails with NOT IMPLEMENTED, at one of the lab's own
+    stubs; a host test of code the lab gives (no stub in it) may pass instead."""
+    checks = []
+    for t in tests:
+        lines = t["output"].splitlines()
+        verdict = lines[0] if lines else t["status"]
+        own = any(f"lab{lab}:" in l for l in lines[1:3])
+        ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED" and own) \
+            or (is_host_test(t) and t["status"] == "passed")
+        checks.append((ok, f"{where}: {t['name']}: NOT IMPLEMENTED at a lab{lab} stub "
+                           f"(got: {' / '.join(lines[:2]) or t['status']})"))
+    return checks
+
+
+def copy_tree(tree: Path, dest: Path) -> None:
+    """The handout with its build/ (the stubs already compiled), mtimes kept so
+    that make rebuilds only what the copy changes."""
+    shutil.rmtree(dest, ignore_errors=True)
+    def skip(folder: str, names: list[str]) -> set[str]:
+        if Path(folder) == tree / "build":
+            return {"grade"} | {n for n in names if n.endswith("-results.json")}
+        return {".use-reference"} if Path(folder) == tree else set()
+    shutil.copytree(tree, dest, symlinks=True, ignore=skip)
+
+
+def check_lab_on_reference(tree: Path, lab: int, work: Path) -> list[tuple[bool, str]]:
+    """A student starting lab N with labs 1..N-1 from reference objects, as
+    README.md says: `make use-reference`, then `make grade-labN` and the Bochs grade."""
+    copy = work / f"lab{lab}"
+    copy_tree(tree, copy)
+    names = [f"lab{n}" for n in range(1, lab)]
+    banner = "reference objects: " + ", ".join(names)
+    where = f"lab {lab} on {', '.join(names)}"
+    use = run(["make", "use-reference", "LABS=" + ",".join(names)], copy)
+    if use.returncode != 0:
+        return [(False, f"{where}: make use-reference:\n{use.stderr[-1000:]}")]
+    checks = []
+    for what, cmd in (
+            (f"make grade-lab{lab}", ["make", "-s", f"grade-lab{lab}",
+                                      f"GRADEFLAGS=--jobs 1 --gradescope {copy}/build/kernel.json"]),
+            (f"python3 -m grade --lab {lab} --boot bochs",
+             [sys.executable, "-m", "grade", "--lab", str(lab), "--boot", "bochs", "--jobs", "1",
+              "--gradescope", f"{copy}/build/bochs.json"])):
+        out = run(cmd, copy)
+        checks.append((banner in out.stdout, f"{where}: `{what}` prints '{banner}'"))
+        result = copy / "build" / ("kernel.json" if "make" in what else "bochs.json")
+        checks.append((result.exists(), f"{where}: `{what}` ran and wrote its results"))
+        checks += stub_verdicts(graded(result), lab, f"{where}, {what}")
+    shutil.rmtree(copy, ignore_errors=True)
+    return checks
+
+
+# Known-bad changes to the reference solution that the grade must catch: (lab,
+# file, what, the correct text, the bad text). The hlt race of handouts/lab3.md:
+# the executor looks at its queue with interrupts still on, then sleeps.
+MUTATIONS = [
+    (3, "labs/lab3-executor/executor.c", "the ready queue checked before cli (the hlt race)",
+     "    plat_irq_disable();\n    if (ready_head) {\n        plat_irq_enable();\n        return;\n    }\n",
+     "    if (ready_head)\n        return;\n    plat_irq_disable();\n"),
+]
+
+
+def check_mutation(tree: Path, work: Path, mutation: tuple[int, str, str, str, str]) -> list[tuple[bool, str]]:
+    """The handout with lab N's reference source put back and broken on purpose,
+    labs 1..N-1 from reference objects: `make grade-labN` must lose points."""
+    lab, rel, what, good, bad = mutation
+    copy = work / f"mutant-lab{lab}"
+    copy_tree(tree, copy)
+    lab_dir = (ROOT / rel).parent.relative_to(ROOT)
+    for src in (ROOT / lab_dir).iterdir():
+        if src.is_file():
+            shutil.copy(src, copy / lab_dir / src.name)
+    text = (ROOT / rel).read_text()
+    if good not in text:
+        return [(False, f"mutation '{what}': {rel} no longer has the text it changes "
+                        f"(update MUTATIONS in tools/handout.py)")]
+    (copy / rel).write_text(text.replace(good, bad, 1))
+    names = ",".join(f"lab{n}" for n in range(1, lab))
+    run(["make", "use-reference", "LABS=" + names], copy)
+    out = run(["make", "-s", f"grade-lab{lab}", "GRADEFLAGS=--jobs 1"], copy)
+    score = re.search(rf"^lab{lab}: (\d+)/(\d+) points$", out.stdout, re.M)
+    lost = bool(score) and int(score.group(1)) < int(score.group(2))
+    shutil.rmtree(copy, ignore_errors=True)
+    return [(lost and out.returncode != 0,
+             f"mutation '{what}': make grade-lab{lab} loses points "
+             f"(got: {score.group(0) if score else out.stdout[-500:] + out.stderr[-500:]})")]
 
 
 def check_handout(tree: Path, stripped: set[int] | None) -> int:
     """Build every stage of the handout and grade it. Returns failed checks."""
     checks: list[tuple[bool, str]] = []
-    build = subprocess.run(["make", "-s", "-C", str(tree), "all"], capture_output=True, text=True, env=CHILD_ENV)
+    build = run(["make", "-s", "all"], tree)
     checks.append((build.returncode == 0,
                    "every stage of the handout compiles with -Werror"
                    + ("" if build.returncode == 0 else ":\n" + build.stderr[-2000:])))
     results = tree / "build" / "handout-results.json"
-    subprocess.run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)],
-                   cwd=tree, capture_output=True, text=True, env=CHILD_ENV)
-    if not results.exists():
+    run([sys.executable, "-m", "grade", "--no-build", "--gradescope", str(results)], tree)
+    tests = graded(results)
+    if not tests:
         checks.append((False, "the handout's grader ran and wrote its results"))
-    else:
-        first_stripped = min(stripped) if stripped else 1
-        for t in json.loads(results.read_text())["tests"]:
-            lab = int(t["name"].split()[0][3:])
-            if lab < first_stripped:
-                checks.append((t["status"] == "passed", f"{t['name']}: passes (not stripped)"))
-            else:
-                verdict = t["output"].splitlines()[0] if t["output"] else ""
-                checks.append((t["status"] == "failed" and verdict == "NOT IMPLEMENTED",
-                               f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
+    first_stripped = min(stripped) if stripped else 1
+    for t in tests:
+        lab = int(t["name"].split()[0][3:])
+        if lab < first_stripped:
+            checks.append((t["status"] == "passed", f"{t['name']}: passes (not stripped)"))
+        else:
+            lines = t["output"].splitlines()
+            verdict = lines[0] if lines else ""
+            ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED") \
+                or (is_host_test(t) and t["status"] == "passed")
+            checks.append((ok, f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
     if (tree / "reference").is_dir():
         checks += check_reference_objects(tree)
+        work = tree.parent / (tree.name + "-check")
+        have = {int(p.name[3:]) for p in (tree / "reference").iterdir()}
+        labs = [n for n in sorted({int(t["name"].split()[0][3:]) for t in tests})
+                if n >= 2 and set(range(1, n)) <= have and (stripped is None or n in stripped)]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            jobs = [pool.submit(check_lab_on_reference, tree, n, work) for n in labs]
+            jobs += [pool.submit(check_mutation, tree, work, m) for m in MUTATIONS
+                     if set(range(1, m[0])) <= have]
+            for job in jobs:
+                checks += job.result()
     failed = 0
     for ok, what in checks:
         if not ok:
