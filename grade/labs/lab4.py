@@ -2,8 +2,11 @@
 must list them, checksum the sectors it is told to read (polled, then again
 with the IRQ-driven futures on both channels at once), report a read past the
 end as an error, and write a sector that is really on the image afterwards.
+Slow disks must be waited for, and a drive that stops answering must cost one
+reported timeout per command, never the drives after it.
 
-Every expected line is computed here from the images: their sizes, the model,
+The tests come first: they are the lab's specification. The Scenario after
+them computes every expected line from the images: their sizes, the model,
 serial and firmware strings the emulator was given (Bochs can't set the serial
 nor the firmware), zlib.crc32 of the sectors, and the write pattern (the
 xorshift32 of user/lab4.c). Nothing expected is stored.
@@ -14,288 +17,24 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-from grade.core import Ctx, Disk, Result, test
+from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
 from grade.drives import CYLINDER_SECTORS, SECTOR, drive_line, random_text
+
 LBA28_LIMIT = 1 << 28
 NREADS = 6                          # the "run" section of lab4.log has six read lines
 MODEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
 SERIAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
 POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM at the secondary slave
-
-
-@dataclass
-class Drive:
-    disk: Disk
-    sectors: int                    # 0 for a CD-ROM
-
-
-def pattern(seed: int) -> bytes:
-    """The sector user/lab4.c writes: xorshift32 words from seed ^ 0x9E3779B9, little-endian."""
-    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
-    out = bytearray()
-    for _ in range(SECTOR // 4):
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        out += struct.pack("<I", x)
-    return bytes(out)
-
-
-def sector_of(path: Path, lba: int) -> bytes:
-    with open(path, "rb") as f:
-        f.seek(lba * SECTOR)
-        data = f.read(SECTOR)
-    return data + bytes(SECTOR - len(data))
-
-
-def custom_drive_args(disks: list[Disk], workdir: Path, iops: int,
-                      bad: dict[tuple[int, int], int]) -> list[str]:
-    """QEMU options for disks the runner's Disk cannot describe: each limited to `iops`
-    requests a second (0: no limit), and reads of a bad sector failing with EIO
-    (QEMU's blkdebug driver; the IDE drive then aborts the command: ERR, ABRT)."""
-    def esc(v: str) -> str:
-        return v.replace(",", ",,")
-    args: list[str] = []
-    for i, d in enumerate(disks):
-        drive = f"if=none,id=custom{i},format=raw,snapshot={'on' if d.snapshot else 'off'}"
-        if (d.channel, d.unit) in bad:
-            conf = workdir / f"blkdebug{i}.conf"
-            conf.write_text(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
-                            f'sector = "{bad[(d.channel, d.unit)]}"\nonce = "off"\n')
-            drive += (f",file.driver=blkdebug,file.config={esc(str(conf))},"
-                      f"file.image.filename={esc(str(d.path))},rerror=report,werror=report")
-        else:
-            drive += f",file={esc(str(d.path))}"
-        if iops:
-            drive += f",throttling.iops-total={iops}"
-        args += ["-drive", drive,
-                 "-device", f"ide-hd,drive=custom{i},bus=ide.{d.channel},unit={d.unit},"
-                 f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}"]
-    return args
-
-
-class Scenario:
-    """The drives of one boot and what the stage must print about them."""
-
-    def __init__(self, ctx: Ctx) -> None:
-        self.ctx = ctx
-        self.drives: dict[tuple[int, int], Drive] = {}
-        self.bad: dict[tuple[int, int], int] = {}      # position -> the sector that fails
-
-    def free_positions(self) -> list[tuple[int, int]]:
-        taken = set(self.drives)
-        if self.ctx.path == "iso":
-            taken.add(ISO_BOOT_CD)
-        return [p for p in POSITIONS if p not in taken]
-
-    def add_disk(self, pos: tuple[int, int], sectors: int, snapshot: bool = True) -> Drive:
-        ch, unit = pos
-        path = self.ctx.workdir / f"disk{ch}{unit}.img"
-        with open(path, "wb") as f:
-            f.truncate(sectors * SECTOR)                # sparse: a big disk costs nothing
-            for _ in range(16):                         # random stretches; the rest reads as zeros
-                lba = self.ctx.rng.randrange(sectors)
-                n = min(self.ctx.rng.randint(1, 64), sectors - lba)
-                f.seek(lba * SECTOR)
-                f.write(self.ctx.rng.randbytes(n * SECTOR))
-        model = random_text(self.ctx.rng, MODEL_CHARS, 40, spaces=True)
-        serial = random_text(self.ctx.rng, SERIAL_CHARS, 20, spaces=True)
-        firmware = random_text(self.ctx.rng, SERIAL_CHARS, self.ctx.rng.randint(1, 8), spaces=True)
-        d = Drive(Disk(path, ch, unit, model=model, serial=serial, firmware=firmware,
-                       snapshot=snapshot), sectors)
-        self.drives[pos] = d
-        return d
-
-    def add_cdrom(self, pos: tuple[int, int]) -> None:
-        ch, unit = pos
-        path = self.ctx.workdir / f"cd{ch}{unit}.iso"
-        path.write_bytes(self.ctx.rng.randbytes(64 * 2048))
-        self.drives[pos] = Drive(Disk(path, ch, unit, model="Cairn CD", serial="CD0001",
-                                      cdrom=True), 0)
-
-    def random_disk_sectors(self, max_cylinders: int = 64) -> int:
-        return self.ctx.rng.randint(4, max_cylinders) * CYLINDER_SECTORS
-
-    def fill_sector(self, pos: tuple[int, int], lba: int) -> None:
-        """Random bytes at a sector the stage will read or overwrite."""
-        d = self.drives[pos]
-        with open(d.disk.path, "r+b") as f:
-            f.seek(lba * SECTOR)
-            f.write(self.ctx.rng.randbytes(SECTOR))
-
-    # ---- what the stage prints ----
-
-    def kind(self, pos: tuple[int, int]) -> str:
-        if pos in self.drives:
-            return "cd" if self.drives[pos].disk.cdrom else "disk"
-        if self.ctx.path == "iso" and pos == ISO_BOOT_CD:
-            return "cd"
-        return "none"
-
-    def listing(self, r: Result, pos: tuple[int, int]) -> str:
-        kind = self.kind(pos)
-        if kind == "none":
-            return "no device"
-        if kind == "cd":
-            return "ATAPI device, not supported"
-        d = self.drives[pos]
-        return drive_line(r, d.disk, d.sectors)
-
-    @staticmethod
-    def name(pos: tuple[int, int]) -> str:
-        return f"ata{pos[0]} {'slave' if pos[1] else 'master'}"
-
-    def error(self, pos: tuple[int, int], lba: int, n: int = 1,
-              reading: bool = True) -> str | None:
-        kind = self.kind(pos)
-        if kind == "none":
-            return f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: no device"
-        if kind == "cd":
-            return (f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: "
-                    "ATAPI device, not supported")
-        size = self.drives[pos].sectors
-        if lba + n > size:
-            return f"error: LBA {lba}+{n} is past the end of the disk ({size} sectors)"
-        bad = self.bad.get(pos)
-        if reading and bad is not None and lba <= bad < lba + n:
-            command = "READ SECTORS EXT" if lba + n >= LBA28_LIMIT else "READ SECTORS"
-            return f"error: {command} at LBA {bad}: error 0x04 (ABRT)"
-        return None
-
-    def read_line(self, pos: tuple[int, int], lba: int) -> str:
-        err = self.error(pos, lba)
-        if err:
-            return f"{self.name(pos)} lba {lba}: {err}"
-        crc = zlib.crc32(sector_of(self.drives[pos].disk.path, lba))
-        return f"{self.name(pos)} lba {lba}: crc32 0x{crc:08x}"
-
-    def span_line(self, pos: tuple[int, int], lba: int, n: int) -> str:
-        err = self.error(pos, lba, n)
-        head = f"{self.name(pos)} lba {lba}+{n}: "
-        if err:
-            return head + err
-        with open(self.drives[pos].disk.path, "rb") as f:
-            f.seek(lba * SECTOR)
-            data = f.read(n * SECTOR)
-        crc = zlib.crc32(data + bytes(n * SECTOR - len(data)))
-        return head + f"crc32 0x{crc:08x} polled, 0x{crc:08x} irq"
-
-    def some_span(self, write: tuple[tuple[int, int], int], around: int | None = None,
-                  max_n: int = 64, on: tuple[int, int] | None = None) -> tuple[tuple[int, int], int, int]:
-        """Consecutive sectors for one multi-sector command, away from the written one
-        (or across `around` on the written disk); filled with random bytes."""
-        rng = self.ctx.rng
-        n = rng.randint(2, max_n)
-        disks = self.disk_positions()
-        if not disks:
-            return rng.choice(POSITIONS), rng.randrange(1000), n
-        if on is not None:
-            pos = on
-        elif around is not None:
-            pos = write[0]
-        else:
-            pos = rng.choice(disks)
-        size = self.drives[pos].sectors
-        while True:
-            lba = around - rng.randint(1, n - 1) if around is not None else rng.randrange(size - n)
-            if not (pos == write[0] and lba <= write[1] < lba + n):
-                break
-        for i in range(n):
-            self.fill_sector(pos, lba + i)
-        return pos, lba, n
-
-    def boot_and_check(self, reads: list[tuple[tuple[int, int], int]],
-                       write: tuple[tuple[int, int], int], throttle_iops: int = 0,
-                       around: int | None = None) -> None:
-        """Boot with these reads and this write; check the log and the written image.
-        throttle_iops: QEMU serves each disk at most this many requests a second, so a
-        command keeps the drive busy and the futures must sleep until their IRQ."""
-        ctx = self.ctx
-        assert len(reads) == NREADS
-        seed = ctx.rng.randrange(1 << 32)
-        wpos, wlba = write
-        # A throttled disk serves each sector of a PIO command as one request: keep it short.
-        if self.bad:                                    # across the bad sector
-            bpos, bad = next(iter(self.bad.items()))
-            spos, sn = bpos, self.ctx.rng.randint(2, 64)
-            slba = max(0, bad - self.ctx.rng.randint(0, sn - 1))
-        else:
-            spos, slba, sn = self.some_span(write, around, 4 if throttle_iops else 64)
-        span = self.span_line(spos, slba, sn)
-        # Expected read lines come from the images as they are before the boot.
-        read_lines = [self.read_line(p, lba) for p, lba in reads]
-        channels = {p[0] for p, lba in reads if self.kind(p) == "disk"}
-        werr = self.error(wpos, wlba, reading=False)
-        args = ["read=" + ",".join(f"{p[0]}.{p[1]}:{lba}" for p, lba in reads),
-                f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}",
-                f"span={spos[0]}.{spos[1]}:{slba}+{sn}"]
-        disks = [d.disk for d in self.drives.values()]
-        qemu_args: list[str] = []
-        if throttle_iops or self.bad:
-            qemu_args = custom_drive_args(disks, ctx.workdir, throttle_iops, self.bad)
-            disks = []
-        r = ctx.boot(args=args, disks=disks, qemu_args=qemu_args)
-        values = {f"r{i}": line for i, line in enumerate(read_lines)}
-        for pos in POSITIONS:
-            values[f"ata{pos[0]}_{'slave' if pos[1] else 'master'}"] = self.listing(r, pos)
-        wname = f"{self.name(wpos)} lba {wlba}"
-        values["w"] = f"{wname} seed {seed}: " + (werr or "written, flushed, read back: ok")
-        values["iw"] = f"{wname}: " + (werr or "written, flushed, read back: ok")
-        values["nreads"] = NREADS
-        # Every future yields after its command, so the channels with reads overlap.
-        values["busy"] = f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"
-        values["span"] = span
-        values["nchan"] = f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"
-        ctx.expect(r, "run", **values)
-        if werr is None:
-            got = sector_of(self.drives[wpos].disk.path, wlba)
-            ctx.check(got == pattern(seed),
-                      f"after the run, sector {wlba} of {self.name(wpos)}'s image does not hold "
-                      f"the pattern of seed {seed} (first bytes {got[:8].hex()}, expected "
-                      f"{pattern(seed)[:8].hex()}): the write or the flush was lost")
-
-    def disk_positions(self) -> list[tuple[int, int]]:
-        return [p for p, d in self.drives.items() if not d.disk.cdrom]
-
-    def some_reads(self, n: int, past_end: bool = True,
-                   empty: bool = False) -> list[tuple[tuple[int, int], int]]:
-        """n reads: edges and random sectors of the disks (made random first), plus errors."""
-        rng = self.ctx.rng
-        disks = self.disk_positions()
-        reads: list[tuple[tuple[int, int], int]] = []
-        if past_end and disks:
-            p = rng.choice(disks)
-            reads.append((p, self.drives[p].sectors + rng.choice([0, 0, 1, 1000])))
-        if empty:
-            others = [p for p in POSITIONS if self.kind(p) != "disk"]
-            if others:
-                reads.append((rng.choice(others), rng.randrange(1000)))
-        while len(reads) < n and disks:
-            p = disks[len(reads) % len(disks)]
-            n_sec = self.drives[p].sectors
-            lba = rng.choice([0, n_sec - 1, rng.randrange(n_sec), rng.randrange(n_sec)])
-            self.fill_sector(p, lba)
-            reads.append((p, lba))
-        while len(reads) < n:
-            reads.append((rng.choice(POSITIONS), rng.randrange(1000)))
-        rng.shuffle(reads)
-        return reads
-
-    def some_write(self, reads: list[tuple[tuple[int, int], int]]) -> tuple[tuple[int, int], int]:
-        """A sector of a disk that no read looks at (the reads' CRCs are of the old contents)."""
-        rng = self.ctx.rng
-        disks = self.disk_positions()
-        pos = rng.choice(disks)
-        read_here = {lba for p, lba in reads if p == pos}
-        while True:
-            lba = rng.randrange(self.drives[pos].sectors)
-            if lba not in read_here:
-                break
-        self.drives[pos].disk.snapshot = False
-        self.fill_sector(pos, lba)
-        return pos, lba
+# QEMU's throttle for a slow disk: 512-byte reads at 400 bytes/s, so every read after the
+# first waits about 1.2 s; writes at 130 bytes/s, so the second write waits over a second.
+SLOW_DISK = "throttling.bps-read=400,throttling.bps-write=130"
+# A drive that stops answering: at 1 byte/s its first request never completes.
+STUCK_DISK = "throttling.bps-total=1"
+STUCK_TIMEOUT_MS = 1000             # ata_timeout=: the deadline cap for that test
+STUCK_STATUS = 0xD0                 # QEMU's status while a PIO read is pending: BSY DRDY DSC
 
 
 @test(lab=4, name="probe-read-write", points=10)
@@ -404,3 +143,336 @@ def no_disks(ctx: Ctx) -> None:
     reads = [(rng.choice(POSITIONS), rng.randrange(1 << 20)) for _ in range(NREADS)]
     s.boot_and_check(reads, (rng.choice(POSITIONS), rng.randrange(1 << 20)))
 
+
+
+@test(lab=4, name="slow-disk", points=5, paths=QEMU_ONLY, timeout=30.0)
+def slow_disk(ctx: Ctx) -> None:
+    """A disk that takes over a second per command: each read after the first waits about
+    1.2 s, and so does the second write. Polled and IRQ-driven, every wait must last as
+    long as the drive needs (the deadlines are 30 s), however many status reads that is."""
+    s = Scenario(ctx)
+    pos = ctx.rng.choice(s.free_positions())
+    d = s.add_disk(pos, s.random_disk_sectors())
+    s.drive_options[pos] = SLOW_DISK
+    lba = ctx.rng.randrange(d.sectors)
+    s.fill_sector(pos, lba)
+    s.boot_and_check([(pos, lba)], s.some_write([(pos, lba)]), section="slow")
+
+
+@test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY)
+def drive_stops(ctx: Ctx) -> None:
+    """A drive that stops answering, next to a good drive on the same channel and one on
+    the other channel. Its read is one timeout, polled and as a future (every deadline is
+    capped at 1 s by ata_timeout=); the channel is then reset, so the good drives' reads
+    that follow still work: no cascade of errors after the timeout."""
+    s = Scenario(ctx)
+    stuck_ch = ctx.rng.randint(0, 1)
+    stuck, good = [(stuck_ch, u) for u in ctx.rng.sample([0, 1], 2)]
+    other = (1 - stuck_ch, ctx.rng.randint(0, 1))
+    for pos in (stuck, good, other):
+        if pos in s.free_positions():
+            s.add_disk(pos, s.random_disk_sectors())
+    s.stuck.add(stuck)
+    s.drive_options[stuck] = STUCK_DISK
+    reads = s.some_reads(NREADS - 1, past_end=False, among=[good, other])
+    reads.insert(ctx.rng.randrange(NREADS), (stuck, ctx.rng.randrange(s.drives[stuck].sectors)))
+    # The write goes past the end of a good disk: refused before any I/O, so that no
+    # flush of the image can outlast the capped deadline on a busy host.
+    write = (good, s.drives[good].sectors + ctx.rng.randint(0, 100))
+    s.boot_and_check(reads, write, span_on=good,
+                     args=[f"ata_timeout={STUCK_TIMEOUT_MS}"])
+
+# ---- the scenario behind the tests ------------------------------------------------------
+
+
+@dataclass
+class Drive:
+    disk: Disk
+    sectors: int                    # 0 for a CD-ROM
+
+
+def pattern(seed: int) -> bytes:
+    """The sector user/lab4.c writes: xorshift32 words from seed ^ 0x9E3779B9, little-endian."""
+    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
+    out = bytearray()
+    for _ in range(SECTOR // 4):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out += struct.pack("<I", x)
+    return bytes(out)
+
+
+def sector_of(path: Path, lba: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(lba * SECTOR)
+        data = f.read(SECTOR)
+    return data + bytes(SECTOR - len(data))
+
+
+def custom_drive_args(disks: list[Disk], workdir: Path, iops: int,
+                      bad: dict[tuple[int, int], int],
+                      options: dict[tuple[int, int], str]) -> list[str]:
+    """QEMU options for disks the runner's Disk cannot describe: each limited to `iops`
+    requests a second (0: no limit), reads of a bad sector failing with EIO (QEMU's
+    blkdebug driver; the IDE drive then aborts the command: ERR, ABRT), and any
+    -drive options of a position (a throttle that makes it slow or stuck)."""
+    def esc(v: str) -> str:
+        return v.replace(",", ",,")
+    args: list[str] = []
+    for i, d in enumerate(disks):
+        drive = f"if=none,id=custom{i},format=raw,snapshot={'on' if d.snapshot else 'off'}"
+        if (d.channel, d.unit) in bad:
+            conf = workdir / f"blkdebug{i}.conf"
+            conf.write_text(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                            f'sector = "{bad[(d.channel, d.unit)]}"\nonce = "off"\n')
+            drive += (f",file.driver=blkdebug,file.config={esc(str(conf))},"
+                      f"file.image.filename={esc(str(d.path))},rerror=report,werror=report")
+        else:
+            drive += f",file={esc(str(d.path))}"
+        if iops:
+            drive += f",throttling.iops-total={iops}"
+        if (d.channel, d.unit) in options:
+            drive += "," + options[(d.channel, d.unit)]
+        args += ["-drive", drive,
+                 "-device", f"ide-hd,drive=custom{i},bus=ide.{d.channel},unit={d.unit},"
+                 f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}"]
+    return args
+
+
+class Scenario:
+    """The drives of one boot and what the stage must print about them."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.drives: dict[tuple[int, int], Drive] = {}
+        self.bad: dict[tuple[int, int], int] = {}      # position -> the sector that fails
+        self.stuck: set[tuple[int, int]] = set()        # drives that never finish a read
+        self.drive_options: dict[tuple[int, int], str] = {}   # position -> extra -drive options
+
+    def free_positions(self) -> list[tuple[int, int]]:
+        taken = set(self.drives)
+        if self.ctx.path == "iso":
+            taken.add(ISO_BOOT_CD)
+        return [p for p in POSITIONS if p not in taken]
+
+    def add_disk(self, pos: tuple[int, int], sectors: int, snapshot: bool = True) -> Drive:
+        ch, unit = pos
+        path = self.ctx.workdir / f"disk{ch}{unit}.img"
+        with open(path, "wb") as f:
+            f.truncate(sectors * SECTOR)                # sparse: a big disk costs nothing
+            for _ in range(16):                         # random stretches; the rest reads as zeros
+                lba = self.ctx.rng.randrange(sectors)
+                n = min(self.ctx.rng.randint(1, 64), sectors - lba)
+                f.seek(lba * SECTOR)
+                f.write(self.ctx.rng.randbytes(n * SECTOR))
+        model = random_text(self.ctx.rng, MODEL_CHARS, 40, spaces=True)
+        serial = random_text(self.ctx.rng, SERIAL_CHARS, 20, spaces=True)
+        firmware = random_text(self.ctx.rng, SERIAL_CHARS, self.ctx.rng.randint(1, 8), spaces=True)
+        d = Drive(Disk(path, ch, unit, model=model, serial=serial, firmware=firmware,
+                       snapshot=snapshot), sectors)
+        self.drives[pos] = d
+        return d
+
+    def add_cdrom(self, pos: tuple[int, int]) -> None:
+        ch, unit = pos
+        path = self.ctx.workdir / f"cd{ch}{unit}.iso"
+        path.write_bytes(self.ctx.rng.randbytes(64 * 2048))
+        self.drives[pos] = Drive(Disk(path, ch, unit, model="Cairn CD", serial="CD0001",
+                                      cdrom=True), 0)
+
+    def random_disk_sectors(self, max_cylinders: int = 64) -> int:
+        return self.ctx.rng.randint(4, max_cylinders) * CYLINDER_SECTORS
+
+    def fill_sector(self, pos: tuple[int, int], lba: int) -> None:
+        """Random bytes at a sector the stage will read or overwrite."""
+        d = self.drives[pos]
+        with open(d.disk.path, "r+b") as f:
+            f.seek(lba * SECTOR)
+            f.write(self.ctx.rng.randbytes(SECTOR))
+
+    # ---- what the stage prints ----
+
+    def kind(self, pos: tuple[int, int]) -> str:
+        if pos in self.drives:
+            return "cd" if self.drives[pos].disk.cdrom else "disk"
+        if self.ctx.path == "iso" and pos == ISO_BOOT_CD:
+            return "cd"
+        return "none"
+
+    def listing(self, r: Result, pos: tuple[int, int]) -> str:
+        kind = self.kind(pos)
+        if kind == "none":
+            return "no device"
+        if kind == "cd":
+            return "ATAPI device, not supported"
+        d = self.drives[pos]
+        return drive_line(r, d.disk, d.sectors)
+
+    @staticmethod
+    def name(pos: tuple[int, int]) -> str:
+        return f"ata{pos[0]} {'slave' if pos[1] else 'master'}"
+
+    def error(self, pos: tuple[int, int], lba: int, n: int = 1,
+              reading: bool = True) -> str | None:
+        kind = self.kind(pos)
+        if kind == "none":
+            return f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: no device"
+        if kind == "cd":
+            return (f"error: ata{pos[0]}-{'slave' if pos[1] else 'master'}: "
+                    "ATAPI device, not supported")
+        size = self.drives[pos].sectors
+        if lba + n > size:
+            return f"error: LBA {lba}+{n} is past the end of the disk ({size} sectors)"
+        command = "READ SECTORS EXT" if lba + n >= LBA28_LIMIT else "READ SECTORS"
+        if pos in self.stuck:
+            assert reading, "the stuck drive is only read"
+            return f"error: {command} at LBA {lba}: timeout (status 0x{STUCK_STATUS:02x})"
+        bad = self.bad.get(pos)
+        if reading and bad is not None and lba <= bad < lba + n:
+            return f"error: {command} at LBA {bad}: error 0x04 (ABRT)"
+        return None
+
+    def read_line(self, pos: tuple[int, int], lba: int) -> str:
+        err = self.error(pos, lba)
+        if err:
+            return f"{self.name(pos)} lba {lba}: {err}"
+        crc = zlib.crc32(sector_of(self.drives[pos].disk.path, lba))
+        return f"{self.name(pos)} lba {lba}: crc32 0x{crc:08x}"
+
+    def span_line(self, pos: tuple[int, int], lba: int, n: int) -> str:
+        err = self.error(pos, lba, n)
+        head = f"{self.name(pos)} lba {lba}+{n}: "
+        if err:
+            return head + err
+        with open(self.drives[pos].disk.path, "rb") as f:
+            f.seek(lba * SECTOR)
+            data = f.read(n * SECTOR)
+        crc = zlib.crc32(data + bytes(n * SECTOR - len(data)))
+        return head + f"crc32 0x{crc:08x} polled, 0x{crc:08x} irq"
+
+    def some_span(self, write: tuple[tuple[int, int], int], around: int | None = None,
+                  max_n: int = 64, on: tuple[int, int] | None = None) -> tuple[tuple[int, int], int, int]:
+        """Consecutive sectors for one multi-sector command, away from the written one
+        (or across `around` on the written disk); filled with random bytes."""
+        rng = self.ctx.rng
+        n = rng.randint(2, max_n)
+        disks = self.disk_positions()
+        if not disks:
+            return rng.choice(POSITIONS), rng.randrange(1000), n
+        if on is not None:
+            pos = on
+        elif around is not None:
+            pos = write[0]
+        else:
+            pos = rng.choice(disks)
+        size = self.drives[pos].sectors
+        while True:
+            lba = around - rng.randint(1, n - 1) if around is not None else rng.randrange(size - n)
+            if not (pos == write[0] and lba <= write[1] < lba + n):
+                break
+        for i in range(n):
+            self.fill_sector(pos, lba + i)
+        return pos, lba, n
+
+    def plan_span(self, write: tuple[tuple[int, int], int], throttled: bool,
+                  around: int | None, on: tuple[int, int] | None) -> tuple[str, str]:
+        """The span= option and its expected line: across the bad sector if there is one."""
+        if self.bad:
+            spos, bad = next(iter(self.bad.items()))
+            sn = self.ctx.rng.randint(2, 64)
+            slba = max(0, bad - self.ctx.rng.randint(0, sn - 1))
+        else:
+            # A throttled disk serves each sector of a PIO command as one request: keep it short.
+            spos, slba, sn = self.some_span(write, around, 4 if throttled else 64, on)
+        return f"span={spos[0]}.{spos[1]}:{slba}+{sn}", self.span_line(spos, slba, sn)
+
+    def boot_and_check(self, reads: list[tuple[tuple[int, int], int]],
+                       write: tuple[tuple[int, int], int], throttle_iops: int = 0,
+                       around: int | None = None, section: str = "run",
+                       span_on: tuple[int, int] | None = None, args: Sequence[str] = ()) -> None:
+        """Boot with these reads and this write; check the log (section `section` of
+        lab4.log; "slow" has no span) and the written image. throttle_iops: QEMU serves
+        each disk at most this many requests a second, so a command keeps the drive busy
+        and the futures must sleep until their IRQ."""
+        ctx = self.ctx
+        assert section != "run" or len(reads) == NREADS
+        seed = ctx.rng.randrange(1 << 32)
+        wpos, wlba = write
+        values: dict[str, object] = {}
+        kernel_args = ["read=" + ",".join(f"{p[0]}.{p[1]}:{lba}" for p, lba in reads),
+                       f"write={wpos[0]}.{wpos[1]}:{wlba}", f"seed={seed}", *args]
+        if section == "run":
+            span_arg, values["span"] = self.plan_span(write, bool(throttle_iops), around, span_on)
+            kernel_args.append(span_arg)
+        # Expected read lines come from the images as they are before the boot.
+        values.update({f"r{i}": self.read_line(p, lba) for i, (p, lba) in enumerate(reads)})
+        werr = self.error(wpos, wlba, reading=False)
+        disks = [d.disk for d in self.drives.values()]
+        qemu_args: list[str] = []
+        if throttle_iops or self.bad or self.drive_options:
+            qemu_args = custom_drive_args(disks, ctx.workdir, throttle_iops, self.bad,
+                                          self.drive_options)
+            disks = []
+        r = ctx.boot(args=kernel_args, disks=disks, qemu_args=qemu_args)
+        for pos in POSITIONS:
+            values[f"ata{pos[0]}_{'slave' if pos[1] else 'master'}"] = self.listing(r, pos)
+        wname = f"{self.name(wpos)} lba {wlba}"
+        values["w"] = f"{wname} seed {seed}: " + (werr or "written, flushed, read back: ok")
+        values["iw"] = f"{wname}: " + (werr or "written, flushed, read back: ok")
+        values["nreads"] = len(reads)
+        # Every future yields after its command, so the channels with reads overlap.
+        channels = {p[0] for p, lba in reads if self.kind(p) == "disk"}
+        values["busy"] = values["nchan"] = f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"
+        ctx.expect(r, section, **values)
+        if werr is None:
+            self.check_written(wpos, wlba, seed)
+
+    def check_written(self, pos: tuple[int, int], lba: int, seed: int) -> None:
+        got = sector_of(self.drives[pos].disk.path, lba)
+        self.ctx.check(got == pattern(seed),
+                       f"after the run, sector {lba} of {self.name(pos)}'s image does not hold "
+                       f"the pattern of seed {seed} (first bytes {got[:8].hex()}, expected "
+                       f"{pattern(seed)[:8].hex()}): the write or the flush was lost")
+
+    def disk_positions(self) -> list[tuple[int, int]]:
+        return [p for p, d in self.drives.items() if not d.disk.cdrom]
+
+    def some_reads(self, n: int, past_end: bool = True, empty: bool = False,
+                   among: list[tuple[int, int]] | None = None) -> list[tuple[tuple[int, int], int]]:
+        """n reads: edges and random sectors of the disks (made random first, all of them or
+        those `among`), plus errors."""
+        rng = self.ctx.rng
+        disks = self.disk_positions() if among is None else among
+        reads: list[tuple[tuple[int, int], int]] = []
+        if past_end and disks:
+            p = rng.choice(disks)
+            reads.append((p, self.drives[p].sectors + rng.choice([0, 0, 1, 1000])))
+        if empty:
+            others = [p for p in POSITIONS if self.kind(p) != "disk"]
+            if others:
+                reads.append((rng.choice(others), rng.randrange(1000)))
+        while len(reads) < n and disks:
+            p = disks[len(reads) % len(disks)]
+            n_sec = self.drives[p].sectors
+            lba = rng.choice([0, n_sec - 1, rng.randrange(n_sec), rng.randrange(n_sec)])
+            self.fill_sector(p, lba)
+            reads.append((p, lba))
+        while len(reads) < n:
+            reads.append((rng.choice(POSITIONS), rng.randrange(1000)))
+        rng.shuffle(reads)
+        return reads
+
+    def some_write(self, reads: list[tuple[tuple[int, int], int]]) -> tuple[tuple[int, int], int]:
+        """A sector of a disk that no read looks at (the reads' CRCs are of the old contents)."""
+        rng = self.ctx.rng
+        disks = self.disk_positions()
+        pos = rng.choice(disks)
+        read_here = {lba for p, lba in reads if p == pos}
+        while True:
+            lba = rng.randrange(self.drives[pos].sectors)
+            if lba not in read_here:
+                break
+        self.drives[pos].disk.snapshot = False
+        self.fill_sector(pos, lba)
+        return pos, lba

@@ -137,7 +137,8 @@ int ata_load_taskfile(struct ata_drive *d, uint64_t lba, uint32_t count, const c
 void ata_irq(int irq);                                                  /* ata_irq.c */
 void ata_io_init(struct ata_io *io, struct ata_drive *d, bool write, uint64_t lba, uint32_t n,
                  const void *buf);
-void ata_irq_wait_init(struct ata_irq_wait *w, struct ata_channel *ch, uint8_t want);
+enum poll ata_irq_wait_poll(struct future *self, struct context *cx);
+void ata_irq_wait_init(struct ata_irq_wait *w, struct ata_channel *ch, uint8_t want); /* ata_wait.c */
 enum poll ata_irq_wait_check(struct ata_irq_wait *w, struct context *cx);  /* ata_wait.c */
 int ata_irq_wait_result(struct ata_io *io, uint64_t lba);              /* ata_wait.c */
 
