@@ -159,7 +159,7 @@ def slow_disk(ctx: Ctx) -> None:
     s.boot_and_check([(pos, lba)], s.some_write([(pos, lba)]), section="slow")
 
 
-@test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY)
+@test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY, timeout=30.0)
 def drive_stops(ctx: Ctx) -> None:
     """A drive that stops answering, next to a good drive on the same channel and one on
     the other channel. Its read is one timeout, polled and as a future (every deadline is
