@@ -75,7 +75,8 @@ help:
 	@echo
 	@echo "Grade and test:"
 	@echo "  make grade           grade every lab (make grade GRADEFLAGS='--seed 42 -v')"
-	@echo "  make grade-labN      grade one lab"
+	@echo "  make grade-labN      grade one lab (its boots and its host tests)"
+	@echo "  make host-tests      host unit tests (ASan/UBSan); LAB=N: only lab N's (0: the core's)"
 	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
 	@echo "  make bench           timing table (build/bench.json)"
 	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json)"
@@ -83,7 +84,11 @@ help:
 	@echo "Kit:"
 	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
 	@echo "  make handout         the student tree in build/handout/ (+ build/cairn-handout.tar.gz)"
-	@echo "                       REFERENCE_OBJECTS=1: ship reference labs as objects (USE_REFERENCE=lab1,...)"
+	@echo "                       REFERENCE_OBJECTS=1: also ship every lab's reference objects"
+	@echo "  make use-reference LABS=lab1,lab2   build those labs from reference objects from now on"
+	@echo "                       (a handout made with REFERENCE_OBJECTS=1); LABS= goes back to yours;"
+	@echo "                       USE_REFERENCE=... on one command overrides it for that command"
+	@echo "  make handout-stats   the lab-size table in handouts/instructors.md"
 	@echo "  make all             build every stage"
 	@echo "  make compile_commands.json   for clangd"
 	@echo "  make clean"
@@ -176,6 +181,10 @@ soak: all | $(DEPS_STAMP)
 handout: $(if $(REFERENCE_OBJECTS),all $(HOST_REF_OBJS) $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)
 	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz \
 	    $(if $(REFERENCE_OBJECTS),--reference-objects $(BUILD)/reference-objects.txt)
+
+# The lab-size table in handouts/instructors.md (a test checks that it is current).
+handout-stats:
+	$(PYTHON) tools/handout.py --write-stats handouts/instructors.md
 
 # The handout as students get it, and with every lab from the reference objects.
 handout-check:

@@ -1,4 +1,4 @@
-"""bochs.py - booting a Cairn GRUB legacy floppy in Bochs 2.7 (TOOLCHAIN.md 3).
+"""bochs.py - booting a Cairn GRUB legacy floppy in Bochs 2.7 (handouts/hardware-notes.md §3).
 
 The one place that writes a bochsrc (from boot/bochsrc.in): the grader calls
 run_bochs(), and tools/bochs.py (`make labN-bochs`) imports the rest.
@@ -178,7 +178,7 @@ def render_bochsrc(cfg: BochsConfig) -> str:
 
 
 def bochs_disk_serial(channel: int, unit: int, cdrom: bool) -> str:
-    """The IDENTIFY serial Bochs reports; it can't be configured (TOOLCHAIN.md 5,
+    """The IDENTIFY serial Bochs reports; it can't be configured (handouts/hardware-notes.md §5,
     iodev/harddrv.cc): BXHD000 + channel+1 + unit+1 for a disk. The CD's was
     seen as BXCD00001 at ata1-master."""
     return "BXCD00001" if cdrom else f"BXHD000{channel + 1}{unit + 1}"

@@ -36,7 +36,7 @@ def machine_args(path: Path = MACHINE_FILE) -> list[str]:
 
 MACHINE = [*machine_args(), "-display", "none"]
 LOG_CAP = 256 * 1024            # a flooding kernel is stopped here (COM1 moves ~130 KB/s)
-KEY_HOLD_MS = 1                 # TOOLCHAIN.md 4: 2 ms/key, nothing lost
+KEY_HOLD_MS = 1                 # hardware-notes.md §4: 2 ms/key, nothing lost
 
 # isa-debug-exit: status = (value << 1) | 1 and the kernel writes 0x10 | code.
 STATUS_EXITS = {33: "success", 35: "failure", 37: "panic", 39: "exception"}
@@ -111,7 +111,7 @@ class Machine:
     def send_keys(self, keys: Sequence[str]) -> None:
         """Type keys: each is a qcode or a chord like "shift-a". QEMU queues the
         events and paces them by the hold time, so the guest's 16-byte PS/2
-        buffer never overflows (TOOLCHAIN.md 4)."""
+        buffer never overflows (handouts/hardware-notes.md §4)."""
         for key in keys:
             chord = [{"type": "qcode", "data": k} for k in key.split("-")]
             self.qmp("send-key", keys=chord, **{"hold-time": KEY_HOLD_MS})

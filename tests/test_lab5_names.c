@@ -1,7 +1,7 @@
 /*
  * test_lab5_names.c - name lookup (labs/lab5-pci/pcinames.c): binary search
  * edges on a small hand-made table, then the real table tools/pciids.py
- * generated from pci.ids (REFERENCE.md C6 lists the expected names).
+ * generated from pci.ids (handouts/hardware-notes.md §7 lists some names).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * test_lab5_pci.c - lab 5's pure PCI code: the CONFIG_ADDRESS layout, BAR
  * decoding and sizing from all-ones readbacks (values seen on QEMU 7.2, see
- * REFERENCE.md C3, and made-up edge cases), lspci-style sizes, driver
+ * handouts/hardware-notes.md §7, and made-up edge cases), lspci-style sizes, driver
  * matching, and the IDE controller's channel ports in both modes.
  */
 #include <setjmp.h>

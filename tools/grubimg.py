@@ -5,8 +5,8 @@
     grubimg.py floppy kernel.elf out.img    [ARGS...]   1.44 MB FAT12 floppy
 
 The floppy needs GRUB's `setup (fd0)`, but Debian's grub shell is an i386
-binary these hosts cannot run (TOOLCHAIN.md 0). `install_stage1` does what
-`setup (fd0)` does to a fresh mtools floppy (TOOLCHAIN.md 2, method B; GRUB
+binary these hosts cannot run (handouts/hardware-notes.md §2). `install_stage1` does what
+`setup (fd0)` does to a fresh mtools floppy (handouts/hardware-notes.md §2; GRUB
 0.97 stage1/stage1.S and stage2/asm.S name the fields): stage1 becomes the
 boot sector, keeping the BPB that mformat wrote, and is told where stage2
 starts; stage2's first sector gets the blocklist of the rest of stage2.

@@ -21,7 +21,7 @@ def boot(ctx: Ctx, args: list[str], expect_exit: str = "success") -> Result:
 
 
 def tick_values(ctx: Ctx, ticks: int, hz: int) -> dict[str, object]:
-    # QEMU raises no spurious IRQ 7; Bochs may (REFERENCE.md B5), and counting
+    # QEMU raises no spurious IRQ 7; Bochs may (handouts/hardware-notes.md §6), and counting
     # it is what the kernel should do: there the count is not checked.
     spurious7 = "${*}" if ctx.path == "bochs" else 0
     return {"ticks": ticks, "hz": hz, "ms": ticks * 1000 // hz, "spurious7": spurious7}

@@ -5,7 +5,7 @@
  * on the ready queue at most once, marked by its TASK_QUEUED bit, and linked
  * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
  * fail and needs no capacity. (Embassy's raw executor keeps the same two
- * state bits; REFERENCE.md A0, A1, A6.)
+ * state bits; handouts/lab3.md §5.)
  *
  * Why this is safe without a lock: the only code that runs concurrently with a
  * task is an interrupt handler, and handlers run with IF=0 (interrupt gates),

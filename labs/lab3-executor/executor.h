@@ -1,7 +1,7 @@
 /*
  * executor.h - tasks and the executor: cooperative multitasking on one CPU
  * and one stack, in the style of blog_os' executor and Embassy's raw
- * executor (see handouts/lab3.md; REFERENCE.md A0-A2).
+ * executor (see handouts/lab3.md §5).
  *
  * A task is a slot in a static table holding one root future. spawn() fills a
  * slot and queues it; executor_run() polls queued tasks in FIFO order and

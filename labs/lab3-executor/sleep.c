@@ -2,7 +2,7 @@
  * sleep.c - the timer queue and sleep futures.
  *
  * Each task has one timer node (in struct task, as in Embassy's integrated
- * timer queue, REFERENCE.md A7): the earliest deadline any of its sleeps waits
+ * timer queue, handouts/lab3.md §5): the earliest deadline any of its sleeps waits
  * for. Sleeping tasks form one list sorted by (deadline, task id). The timer
  * interrupt compares the tick with the head's deadline (O(1) per tick) and,
  * once it has passed, wakes and unlinks every expired task in list order, so
