@@ -121,7 +121,8 @@ endif
 HOST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
-HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab*))
+# Host tests test a lab's insides too: every lab's private and public headers.
+HOST_TEST_INC := $(addprefix -I,$(wildcard labs/lab* labs/lab*/include))
 # A .deps line may name a generated source as build/...: it follows BUILD. A
 # source of a lab taken from reference objects (USE_REFERENCE) is replaced by
 # that lab's host-built object, reference/labN/host/NAME.o, as the kernel is.

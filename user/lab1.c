@@ -19,9 +19,6 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "machine.h"
-#include "pic.h"
-#include "pit.h"
-#include "trap.h"
 #include "x86.h"
 
 CMDLINE_OPTION(ticks, "ticks", "timer ticks to wait with hlt (default 10)");
@@ -78,8 +75,8 @@ static void show_idt(void)
 
 static void show_pic(void)
 {
-    uint8_t m1 = inb(PIC1_DATA), m2 = inb(PIC2_DATA);     /* OCW1 reads back: the masks */
-    uint16_t masks = (uint16_t)(m2 << 8 | m1);
+    uint16_t masks = pic_read_masks();
+    unsigned m1 = masks & 0xFF, m2 = masks >> 8;
 
     kprintf("lab1: PIC masks: master 0x%02x, slave 0x%02x; unmasked IRQs:", m1, m2);
     for (int irq = 0; irq < 16; irq++)
@@ -206,17 +203,6 @@ static void check_irq8(void)
  * under host load QEMU drops RTC periods, by a third and more.)
  */
 #define MEASURE_TICKS 20
-#define PIT_LATCH_CH0 0x00              /* counter latch command for channel 0 */
-
-static uint32_t pit_read_count(void)
-{
-    irq_flags_t f = irq_save();
-    outb(PIT_CMD, PIT_LATCH_CH0);
-    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
-    irq_restore(f);
-    return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;
-}
-
 static void measure_rate(void)
 {
     uint64_t start = timer_ticks();

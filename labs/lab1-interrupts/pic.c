@@ -27,6 +27,11 @@ static void write_masks(void)
     outb(PIC2_DATA, masks >> 8);
 }
 
+uint16_t pic_read_masks(void)
+{
+    return (uint16_t)(inb(PIC2_DATA) << 8 | inb(PIC1_DATA));   /* OCW1 reads back */
+}
+
 uint8_t pic_read_isr(int slave)
 {
     uint16_t cmd = slave ? PIC2_CMD : PIC1_CMD;

@@ -66,3 +66,13 @@ void timer_set_hook(void (*hook)(uint64_t now))
 {
     tick_hook = hook;
 }
+
+/* Latch, then low and high byte; the tick must not read the chip in between. */
+uint32_t pit_read_count(void)
+{
+    irq_flags_t f = irq_save();
+    outb(PIT_CMD, PIT_LATCH_CH0);
+    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    irq_restore(f);
+    return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
+}

@@ -19,11 +19,4 @@ void double_fault_init(void);           /* the boot task's TSS (ltr) and the #DF
 void trap_dispatch(struct trapframe *tf);
 void double_fault_report(uint32_t error) __attribute__((noreturn));
 
-/*
- * A task switch loads CR3 from the new task's TSS when paging is on: code that
- * turns paging on (or changes page directory) must tell the #DF task, or a
- * double fault would run on a garbage address space.
- */
-void double_fault_set_cr3(uint32_t cr3);
-
 #endif

@@ -40,4 +40,19 @@ uint64_t timer_ticks(void);              /* PIT ticks since boot */
 uint32_t timer_hz(void);
 void timer_set_hook(void (*hook)(uint64_t now));  /* called from the IRQ0 handler (IF=0), for lab 3's timers */
 
+/*
+ * Read back from the chips, not from lab 1's own variables: for a program
+ * that checks what lab 1 really programmed.
+ */
+#define PIT_INPUT_HZ 1193182u            /* 14.31818 MHz / 12, the PC's crystal */
+uint16_t pic_read_masks(void);           /* both PICs' OCW1: bit n set = IRQ n masked */
+uint32_t pit_read_count(void);           /* channel 0's count now, 1..65536 (it counts down) */
+
+/*
+ * A task switch loads CR3 from the new task's TSS when paging is on: code that
+ * turns paging on (or changes page directory) must tell the #DF task, or a
+ * double fault would run on a garbage address space.
+ */
+void double_fault_set_cr3(uint32_t cr3);
+
 #endif

@@ -1,0 +1,91 @@
+"""Rules the build enforces, proved by trying to break them (run by `make test`).
+
+Public headers only: a stage's program and a later lab see kernel/include and
+the include/ directories of labs 1..N (GNUmakefile.labs, inc_upto); a lab's
+other headers are private. Each check compiles a small probe with exactly the
+flags make gives the real file (asked from make by tools/compile_commands.py),
+so it tests the build's rules, not a copy of them.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB_DIRS = sorted(p.parent for p in ROOT.glob("labs/lab*/lab.mk"))
+LAST_STAGE = len(LAB_DIRS)
+
+
+def private_headers(lab: Path) -> list[str]:
+    return sorted(h.name for h in lab.glob("*.h"))
+
+
+def public_headers(lab: Path) -> list[str]:
+    return sorted(h.name for h in (lab / "include").glob("*.h"))
+
+
+_commands: dict[str, list[str]] = {}
+
+
+def flags_of(source: str) -> list[str]:
+    """The compiler's argv for `source` (relative to ROOT), without the file and -o."""
+    if not _commands:
+        out = subprocess.run([sys.executable, "tools/compile_commands.py", str(LAST_STAGE)],
+                             cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        for e in json.loads(out):
+            _commands[str(Path(e["file"]).relative_to(ROOT))] = e["arguments"]
+    argv = _commands[source]
+    flags, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "-o":
+            skip = True
+        elif a not in ("-MMD", "-MP", source):
+            flags.append(a)
+    return flags
+
+
+def compile_probe(flags: list[str], text: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "probe.c"
+        probe.write_text(text)
+        return subprocess.run([*flags, str(probe), "-o", str(Path(tmp) / "probe.o")],
+                              cwd=ROOT, capture_output=True, text=True)
+
+
+class PublicHeadersOnly(unittest.TestCase):
+    def test_a_program_that_includes_a_private_header_does_not_build(self) -> None:
+        flags = flags_of(f"user/lab{LAST_STAGE}.c")
+        checked = 0
+        for lab in LAB_DIRS:
+            for h in private_headers(lab):
+                with self.subTest(header=f"{lab.name}/{h}"):
+                    r = compile_probe(flags, f'#include "{h}"\n')
+                    self.assertNotEqual(r.returncode, 0, f"user/lab{LAST_STAGE}.c could include {h}")
+                    self.assertIn(f"{h}: No such file", r.stderr)
+                checked += 1
+        self.assertGreater(checked, 0, "no lab has a private header left to test")
+
+    def test_a_later_lab_cannot_include_an_earlier_labs_private_header(self) -> None:
+        later = next(LAB_DIRS[1].glob("*.c")).relative_to(ROOT)
+        for h in private_headers(LAB_DIRS[0]):
+            with self.subTest(header=h):
+                r = compile_probe(flags_of(str(later)), f'#include "{h}"\n')
+                self.assertNotEqual(r.returncode, 0, f"{later} could include {h}")
+
+    def test_every_public_header_builds_on_its_own_in_a_program(self) -> None:
+        flags = flags_of(f"user/lab{LAST_STAGE}.c")
+        for lab in LAB_DIRS:
+            for h in public_headers(lab):
+                with self.subTest(header=f"{lab.name}/include/{h}"):
+                    r = compile_probe(flags, f'#include "{h}"\nint probe_main(void);\n')
+                    self.assertEqual(r.returncode, 0, r.stderr[-1000:])
+
+
+if __name__ == "__main__":
+    unittest.main()
