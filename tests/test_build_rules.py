@@ -1,4 +1,5 @@
-"""Rules the build enforces, proved by trying to break them (run by `make test`).
+"""Rules the build enforces, proved by trying to break them (run by `make test`),
+and facts the assembler and C share, checked on what was really built.
 
 Public headers only: a stage's program and a later lab see kernel/include and
 the include/ directories of labs 1..N (GNUmakefile.labs, inc_upto); a lab's
@@ -9,6 +10,8 @@ so it tests the build's rules, not a copy of them.
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -85,6 +88,55 @@ class PublicHeadersOnly(unittest.TestCase):
                 with self.subTest(header=f"{lab.name}/include/{h}"):
                     r = compile_probe(flags, f'#include "{h}"\nint probe_main(void);\n')
                     self.assertEqual(r.returncode, 0, r.stderr[-1000:])
+
+
+TRAP_STUB = re.compile(r"^[0-9a-f]+ <trap_stub_(\d+)>:$")
+INSN = re.compile(r"^\s*[0-9a-f]+:\s+(?:[0-9a-f]{2} )+\s*(\S+)")
+
+HAS_ERROR_CODE_PROBE = r"""
+#include <stdio.h>
+#include "exception.h"
+int main(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        printf("%d", exception_has_error_code(v));
+    return 0;
+}
+"""
+
+
+class TrapStubsMatchC(unittest.TestCase):
+    """trapentry.S pushes a 0 for exactly the vectors whose error code the CPU
+    does not push; trap.c decodes the frame by exception_has_error_code()."""
+
+    def c_answer(self) -> str:
+        lab1 = "labs/lab1-interrupts"
+        with tempfile.TemporaryDirectory() as tmp:
+            src, exe = Path(tmp) / "probe.c", Path(tmp) / "probe"
+            src.write_text(HAS_ERROR_CODE_PROBE)
+            subprocess.run(["gcc", "-std=gnu11", "-Ikernel/include", f"-I{lab1}", f"-I{lab1}/include",
+                            "-o", str(exe), str(src), f"{lab1}/excdecode.c", "kernel/format.c",
+                            "tests/host_panic.c"], cwd=ROOT, check=True)
+            return subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
+
+    def assembled_answer(self) -> str:
+        build = os.environ.get("BUILD", "build")
+        obj = f"{build}/obj/labs/lab1-interrupts/trapentry.o"
+        subprocess.run(["make", "-s", obj], cwd=ROOT, check=True, capture_output=True)
+        dump = subprocess.run(["objdump", "-d", obj], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout.splitlines()
+        pushes_zero: dict[int, bool] = {}
+        for i, line in enumerate(dump):
+            m = TRAP_STUB.match(line)
+            if m:
+                # A stub that pushes the missing error code does two pushes before its jmp.
+                second = INSN.match(dump[i + 2])
+                pushes_zero[int(m.group(1))] = bool(second) and second.group(1).startswith("push")
+        self.assertEqual(sorted(pushes_zero), list(range(256)), "trapentry.o has 256 stubs")
+        return "".join("0" if pushes_zero[v] else "1" for v in range(256))
+
+    def test_the_stubs_push_a_zero_exactly_where_the_cpu_pushes_no_error_code(self) -> None:
+        self.assertEqual(self.assembled_answer(), self.c_answer())
 
 
 if __name__ == "__main__":

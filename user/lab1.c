@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "cmdline.h"
 #include "gate.h"
+#include "gdt.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -323,8 +324,8 @@ static NOINLINE void fault_ud(void)
 
 static NOINLINE void fault_gp(void)
 {
-    kprintf("lab1: fault=gp: far jump to the data segment 0x10\n");
-    __asm__ volatile("ljmp $0x10, $0");
+    kprintf("lab1: fault=gp: far jump to the data segment 0x%02x\n", GDT_KERNEL_DATA);
+    __asm__ volatile("ljmp %0, $0" : : "i"(GDT_KERNEL_DATA));
 }
 
 static NOINLINE void fault_np(void)

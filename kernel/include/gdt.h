@@ -1,19 +1,23 @@
 /*
  * gdt.h - the flat segments every stage runs in (Intel SDM Vol. 3A, 3.4.5),
- * with spare slots a lab can use for task-state segments.
+ * with spare slots a lab can use for task-state segments. Assembly includes
+ * it for the selectors (the C part is hidden from the assembler).
  */
 #ifndef CAIRN_GDT_H
 #define CAIRN_GDT_H
-
-#include <stdint.h>
 
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
 #define GDT_TSS0        0x18    /* free for a lab's TSS */
 #define GDT_TSS1        0x20    /* free for a lab's TSS (e.g. the double fault task) */
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
 void gdt_init(void);
 /* Installs a 32-bit available TSS descriptor (type 9) in a spare slot. */
 void gdt_set_tss(uint16_t selector, uintptr_t base, uint32_t limit);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -44,13 +44,7 @@ const char *exception_name(uint32_t vector)
 
 int exception_has_error_code(uint32_t vector)
 {
-    switch (vector) {
-    case EXC_DF: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP:
-    case EXC_PF: case EXC_AC: case EXC_CP: case EXC_VC: case EXC_SX:
-        return 1;
-    default:
-        return 0;
-    }
+    return vector < EXC_COUNT && ((EXC_ERROR_CODE_MASK >> vector) & 1);
 }
 /* LAB 1: BEGIN SOLUTION */
 

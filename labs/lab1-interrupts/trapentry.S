@@ -9,19 +9,20 @@
  * never pushes an error code, so `int $13` would build a frame one word off:
  * don't raise those vectors by hand.
  */
-#define KERNEL_DATA_SEL 0x10            /* GDT_KERNEL_DATA in gdt.h (a C header) */
-
-/* Vectors that push an error code: 8, 10-14, 17, 21 (Intel), 29, 30 (AMD). */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
-                           (v) == 21 || (v) == 29 || (v) == 30)
+#include "exception.h"                  /* EXC_ERROR_CODE_MASK, EXC_VECTORS */
+#include "gdt.h"                        /* GDT_KERNEL_DATA */
 
         .altmacro
         .macro trap_stub v
         .globl trap_stub_\v
 trap_stub_\v:
-        .if HAS_ERROR_CODE(\v)
+        .if \v < EXC_VECTORS
+        .if (EXC_ERROR_CODE_MASK >> \v) & 1
         .else
         pushl   $0                      /* the missing error code */
+        .endif
+        .else
+        pushl   $0                      /* interrupts never push one */
         .endif
         pushl   $\v
         jmp     alltraps
@@ -46,7 +47,7 @@ alltraps:
         pushl   %es
         pushl   %fs
         pushl   %gs
-        movw    $KERNEL_DATA_SEL, %ax   /* the data segments may not be ours */
+        movw    $GDT_KERNEL_DATA, %ax   /* the data segments may not be ours */
         movw    %ax, %ds
         movw    %ax, %es
         movw    %ax, %fs
