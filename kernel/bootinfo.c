@@ -28,9 +28,9 @@ void bootinfo_init(const struct multiboot_info *mbi)
     if (mbi->flags & MB_INFO_LOADER_NAME)
         strlcpy(bootinfo.loader, (const char *)(uintptr_t)mbi->boot_loader_name,
                 sizeof bootinfo.loader);
+    bootinfo.cmdline = "";
     if (mbi->flags & MB_INFO_CMDLINE)
-        strlcpy(bootinfo.cmdline, (const char *)(uintptr_t)mbi->cmdline,
-                sizeof bootinfo.cmdline);
+        bootinfo.cmdline = (const char *)(uintptr_t)mbi->cmdline;
     if (mbi->flags & MB_INFO_MEMORY) {
         bootinfo.mem_lower_kib = mbi->mem_lower;
         bootinfo.mem_upper_kib = mbi->mem_upper;

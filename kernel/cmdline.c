@@ -11,6 +11,28 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+const char *cmdline_skip_path(const char *line)
+{
+    while (is_space(*line))
+        line++;
+    while (*line && !is_space(*line))
+        line++;
+    while (is_space(*line))
+        line++;
+    return line;
+}
+
+bool cmdline_copy_options(char *dst, size_t size, const char *line)
+{
+    const char *options = cmdline_skip_path(line);
+    size_t n = strnlen(options, size);
+
+    if (n == size)
+        return false;           /* no room for it and its NUL: refuse, never cut */
+    memcpy(dst, options, n + 1);
+    return true;
+}
+
 /* Cuts the next word out of *p, NUL-terminating it; NULL at the end. */
 static char *next_word(char **p)
 {
@@ -33,8 +55,6 @@ void cmdline_parse(struct cmdline *cl, char *text)
     char *word;
     cl->nwords = 0;
     cl->overflow = false;
-    if (!next_word(&text))      /* the kernel's path */
-        return;
     while ((word = next_word(&text))) {
         if (cl->nwords == CMDLINE_MAX_WORDS) {
             cl->overflow = true;        /* the caller says so: never drop words silently */
@@ -50,7 +70,7 @@ void cmdline_parse(struct cmdline *cl, char *text)
 }
 
 /* The last occurrence wins, as with most command lines. */
-static int find(const struct cmdline *cl, const char *key)
+int cmdline_find(const struct cmdline *cl, const char *key)
 {
     for (int i = cl->nwords - 1; i >= 0; i--)
         if (strcmp(cl->key[i], key) == 0)
@@ -60,7 +80,7 @@ static int find(const struct cmdline *cl, const char *key)
 
 const char *cmdline_lookup(const struct cmdline *cl, const char *key)
 {
-    int i = find(cl, key);
+    int i = cmdline_find(cl, key);
     if (i < 0)
         return NULL;
     return cl->value[i] ? cl->value[i] : "";

@@ -32,7 +32,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
         machine_exit(EXIT_FAILURE_CODE);
     }
     bootinfo_init(mbi);
-    cmdline_init(bootinfo.cmdline);
+    cmdline_init(bootinfo.cmdline);     /* copies it before the heap may reuse its memory */
     kheap_init();
 
     kprintf("Cairn stage %d (%s), booted by %s\n", stage_number, stage_name, bootinfo.loader);

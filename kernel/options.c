@@ -1,12 +1,14 @@
 /*
  * options.c - the kernel's own command line. Options are declared where they
  * are used (CMDLINE_OPTION) and land in the .cmdopt section; an option no
- * part of this stage declares stops the boot with the list of known ones.
+ * part of this stage declares stops the boot with the list of known ones, and
+ * so does a value that is not what its option expects (cmdline_refuse).
  */
 #include "cmdline.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "machine.h"
+#include "parse.h"
 
 extern const struct cmdline_option __cmdopt_start[], __cmdopt_end[];
 
@@ -14,21 +16,9 @@ CMDLINE_OPTION(grade, "grade", "exit the emulator when the program ends");
 CMDLINE_OPTION(bench, "bench", "run the stage's benchmarks");
 CMDLINE_OPTION(help, "help", "list the options this stage knows, then exit");
 
-static char text[512];
-static char args[512];
+static char args[CMDLINE_MAX_LENGTH + 1];       /* the options as given */
+static char text[CMDLINE_MAX_LENGTH + 1];       /* the same, cut into words */
 static struct cmdline cl;
-
-/* The command line without its first word (the kernel's path). */
-static void copy_args(const char *line)
-{
-    while (*line == ' ')
-        line++;
-    while (*line && *line != ' ')
-        line++;
-    while (*line == ' ')
-        line++;
-    strlcpy(args, line, sizeof args);
-}
 
 static void list_options(void)
 {
@@ -53,11 +43,15 @@ static void reject_unknown(void)
 
 void cmdline_init(const char *line)
 {
-    copy_args(line);
-    strlcpy(text, line, sizeof text);
+    if (!cmdline_copy_options(args, sizeof args, line)) {
+        kprintf("cmdline: the options (after the kernel's path) are longer than %d bytes;\n"
+                "cmdline: this kernel refuses them rather than cut them\n", CMDLINE_MAX_LENGTH);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    memcpy(text, args, sizeof text);
     cmdline_parse(&cl, text);
     reject_unknown();
-    if (cmdline_lookup(&cl, "help")) {
+    if (cmdline_flag("help")) {
         kprintf("cmdline: this stage knows:\n");
         list_options();
         machine_exit(EXIT_SUCCESS_CODE);
@@ -69,9 +63,19 @@ const char *cmdline_args(void)
     return args;
 }
 
+void cmdline_refuse(const char *name, const char *why, const char *expected)
+{
+    kprintf("cmdline: %s=\"%s\": %s; expected %s\n", name, cmdline_str(name, ""), why, expected);
+    machine_exit(EXIT_FAILURE_CODE);
+}
+
 bool cmdline_flag(const char *name)
 {
-    return cmdline_lookup(&cl, name) != NULL;
+    int i = cmdline_find(&cl, name);
+
+    if (i >= 0 && cl.value[i])
+        cmdline_refuse(name, "a flag takes no value", "the bare word");
+    return i >= 0;
 }
 
 const char *cmdline_str(const char *name, const char *fallback)
@@ -80,27 +84,44 @@ const char *cmdline_str(const char *name, const char *fallback)
     return v ? v : fallback;
 }
 
-long cmdline_int(const char *name, long fallback)
+/* "a number from 19 to 10000 (decimal or 0x hex)" */
+static void describe_range(char *buf, size_t size, const char *what, uint64_t min, uint64_t max)
+{
+    if (min == 0 && max == UINT64_MAX)
+        ksnprintf(buf, size, "%s (decimal or 0x hex, below 2^64)", what);
+    else
+        ksnprintf(buf, size, "%s from %llu to %llu (decimal or 0x hex)", what,
+                  (unsigned long long)min, (unsigned long long)max);
+}
+
+uint64_t cmdline_uint(const char *name, uint64_t fallback, uint64_t min, uint64_t max)
 {
     const char *s = cmdline_lookup(&cl, name);
-    long v = 0;
-    int base = 10;
+    uint64_t v;
+    enum parse_status st;
+    char expected[96];
 
-    if (!s || !*s)
+    if (!s)
         return fallback;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    for (; *s; s++) {
-        int d;
-        if (*s >= '0' && *s <= '9')
-            d = *s - '0';
-        else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-            d = (*s | 0x20) - 'a' + 10;
-        else
-            return fallback;    /* not a number: the caller's default */
-        v = v * base + d;
+    if ((st = parse_uint(s, min, max, &v)) != PARSE_OK) {
+        describe_range(expected, sizeof expected, "a number", min, max);
+        cmdline_refuse(name, parse_status_text(st), expected);
     }
     return v;
+}
+
+int cmdline_uint_list(const char *name, const char *fallback, uint64_t min, uint64_t max,
+                      uint64_t *out, int cap)
+{
+    const char *s = cmdline_str(name, fallback);
+    enum parse_status st;
+    char what[48], expected[128];
+    int n;
+
+    if ((st = parse_uint_list(s, ',', min, max, out, cap, &n)) != PARSE_OK) {
+        ksnprintf(what, sizeof what, "1 to %d comma-separated numbers", cap);
+        describe_range(expected, sizeof expected, what, min, max);
+        cmdline_refuse(name, parse_status_text(st), expected);
+    }
+    return n;
 }

@@ -1,8 +1,10 @@
 /*
- * test_core_cmdline.c - kernel/cmdline.c: splitting the multiboot command
- * line into flags and key=value words (the first word, the kernel's path, is
- * dropped), lookups where the last occurrence wins, and the check that
- * rejects options no part of the stage declared.
+ * test_core_cmdline.c - kernel/cmdline.c: taking the options out of the
+ * multiboot command line (the first word, the kernel's path, is dropped and
+ * never counts against the limit; a line too long is refused whole, never
+ * cut), splitting them into flags and key=value words, lookups where the last
+ * occurrence wins, and the check that rejects options no part of the stage
+ * declared. test_core_parse_fuzz.c fuzzes the same code against a reference.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +15,11 @@
 static char text[1024];
 static struct cmdline cl;
 
+/* What the kernel does with the loader's line: copy its options, split them. */
 static void parse(const char *line)
 {
-    snprintf(text, sizeof text, "%s", line);
     memset(&cl, 0xA5, sizeof cl);           /* stale words must not survive */
+    CHECK(cmdline_copy_options(text, sizeof text, line));
     cmdline_parse(&cl, text);
 }
 
@@ -143,11 +146,77 @@ TEST(reparse_resets)
 {
     parse("k a b c");
     CHECK_EQ(cl.nwords, 3);
-    snprintf(text, sizeof text, "k z=1");
+    snprintf(text, sizeof text, "z=1");
     cmdline_parse(&cl, text);
     CHECK_EQ(cl.nwords, 1);
     CHECK(cmdline_lookup(&cl, "a") == NULL);
     CHECK_STR(cmdline_lookup(&cl, "z"), "1");
+}
+
+/* The path, however long, is skipped; spaces and tabs around it too. */
+TEST(skip_path)
+{
+    static char line[8192];
+    CHECK_STR(cmdline_skip_path("/boot/kernel.elf grade"), "grade");
+    CHECK_STR(cmdline_skip_path(" \t k \t grade x=1 "), "grade x=1 ");
+    CHECK_STR(cmdline_skip_path("kernel"), "");
+    CHECK_STR(cmdline_skip_path(""), "");
+    memset(line, 'p', 6000);                        /* a path far longer than the limit */
+    snprintf(line + 6000, sizeof line - 6000, " grade tag=x");
+    CHECK_STR(cmdline_skip_path(line), "grade tag=x");
+}
+
+/* Options that fit (with their NUL) are copied whole; one byte more and the
+ * whole line is refused, the buffer untouched: nothing is ever cut. */
+TEST(copy_options_fits_or_refuses)
+{
+    char dst[8];
+
+    memset(dst, '#', sizeof dst);
+    CHECK(cmdline_copy_options(dst, sizeof dst, "/a/very/long/path/kernel.elf 1234567"));
+    CHECK_STR(dst, "1234567");                      /* 7 bytes + NUL: exactly fits */
+    memset(dst, '#', sizeof dst);
+    CHECK(!cmdline_copy_options(dst, sizeof dst, "k 12345678"));
+    CHECK_EQ(dst[0], '#');
+    CHECK(cmdline_copy_options(dst, sizeof dst, "k"));
+    CHECK_STR(dst, "");
+    CHECK(cmdline_copy_options(dst, 1, "k   "));      /* no options: "" fits in one byte */
+    CHECK_STR(dst, "");
+
+    /* The kernel's buffer: CMDLINE_MAX_LENGTH bytes of options, not one more. */
+    static char big[CMDLINE_MAX_LENGTH + 1], longline[2 * CMDLINE_MAX_LENGTH];
+    size_t n = 3;
+    memcpy(longline, "/k ", n);
+    memset(longline + n, 'o', CMDLINE_MAX_LENGTH);
+    longline[n + CMDLINE_MAX_LENGTH] = '\0';
+    CHECK(cmdline_copy_options(big, sizeof big, longline));
+    CHECK_EQ(strlen(big), CMDLINE_MAX_LENGTH);
+    longline[n + CMDLINE_MAX_LENGTH] = 'o';
+    longline[n + CMDLINE_MAX_LENGTH + 1] = '\0';
+    CHECK(!cmdline_copy_options(big, sizeof big, longline));
+}
+
+/* The case: a 560-byte tag does not lose the word after it. */
+TEST(long_words_are_kept)
+{
+    static char line[1024];
+    int n = snprintf(line, sizeof line, "kernel.elf tag=");
+    memset(line + n, 't', 560);
+    snprintf(line + n + 560, sizeof line - (size_t)n - 560, " grade");
+    parse(line);
+    CHECK_EQ(cl.nwords, 2);
+    CHECK_EQ(strlen(cmdline_lookup(&cl, "tag")), 560);
+    CHECK_STR(cmdline_lookup(&cl, "grade"), "");
+}
+
+TEST(find_tells_flags_from_values)
+{
+    parse("k grade grade= tag=1 bare");
+    CHECK_EQ(cmdline_find(&cl, "grade"), 1);        /* the last one */
+    CHECK(cl.value[1] != NULL);                     /* "grade=": a value, though empty */
+    CHECK_EQ(cmdline_find(&cl, "bare"), 3);
+    CHECK(cl.value[3] == NULL);
+    CHECK_EQ(cmdline_find(&cl, "missing"), -1);
 }
 
 static const struct cmdline_option known[] = {
@@ -190,5 +259,9 @@ int main(void)
     RUN(more_words_than_fit);
     RUN(reparse_resets);
     RUN(first_unknown);
+    RUN(skip_path);
+    RUN(copy_options_fits_or_refuses);
+    RUN(long_words_are_kept);
+    RUN(find_tells_flags_from_values);
     return host_summary("core-cmdline");
 }

@@ -38,6 +38,7 @@ void program_main(void)
     show_memory_map();
     show_heap();
     kprintf("command line: \"%s\"\n", cmdline_args());
-    if (cmdline_flag("tag"))
-        kprintf("tag: %s\n", cmdline_str("tag", ""));
+    const char *tag = cmdline_str("tag", NULL);
+    if (tag)
+        kprintf("tag: %s\n", tag);
 }

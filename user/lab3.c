@@ -11,7 +11,8 @@
  *   2. an idle probe: sleep `idle` ticks with nothing else to do and print
  *      how many polls, wakes and hlt sleeps that took (an executor that only
  *      polls woken tasks polls once);
- *   3. with `bench`: wake->poll round trips, spawn cost, bytes per task;
+ *   3. with `bench`: wake->poll round trips, spawn cost, bytes per task
+ *      (user/lab3_bench.c);
  *   4. the keyboard echo task (lab 2's line editor, as a task); in grade
  *      mode only with `kbd`, and there Escape prints the statistics and ends it.
  * When every task has finished, executor_run returns and so does the program.
@@ -23,6 +24,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "bench.h"
 #include "cmdline.h"
 #include "console.h"
 #include "executor.h"
@@ -35,9 +37,9 @@
 #include "x86.h"
 
 CMDLINE_OPTION(periods, "periods", "timer task periods in ticks, e.g. periods=3,5,8 (1-1000, at most 6)");
-CMDLINE_OPTION(horizon, "horizon", "timer tasks run until this tick (default 24)");
+CMDLINE_OPTION(horizon, "horizon", "timer tasks run until this tick (0-1000000, default 24)");
 CMDLINE_OPTION(children, "children", "children the spawning task starts (0-16, default 3)");
-CMDLINE_OPTION(idle, "idle", "ticks the idle probe sleeps (default 50)");
+CMDLINE_OPTION(idle, "idle", "ticks the idle probe sleeps (0-1000000, default 50)");
 CMDLINE_OPTION(kbd, "kbd", "in grade mode, run the keyboard echo task (always on otherwise)");
 
 static void print_stats(void)
@@ -163,6 +165,8 @@ static enum poll print_number_co_poll(struct future *self, struct context *cx)
  * (start + k * period), so a late poll never shifts later ones.
  * ====================================================================== */
 #define MAX_TIMERS 6
+#define MAX_PERIOD 1000
+#define MAX_TICKS  1000000      /* horizon= and idle=: about 17 minutes at 1000 Hz */
 
 struct timer_task {
     struct future base;
@@ -184,30 +188,11 @@ static enum poll timer_task_poll(struct future *self, struct context *cx)
     ASYNC_END(fr);
 }
 
-/* "3,5,8" -> {3, 5, 8}; the count, or -1 if the list is malformed. */
-static int parse_periods(const char *s, uint32_t *out, int max)
-{
-    int n = 0;
-    while (*s) {
-        uint32_t v = 0;
-        if (*s < '0' || *s > '9' || n == max)
-            return -1;
-        while (*s >= '0' && *s <= '9' && v <= 100000)
-            v = v * 10 + (uint32_t)(*s++ - '0');
-        if (v < 1 || v > 1000 || (*s && *s != ','))
-            return -1;
-        out[n++] = v;
-        if (*s == ',')
-            s++;
-    }
-    return n;
-}
-
 struct timers_parent {
     struct future base;
     int lc;
     int n;
-    uint32_t period[MAX_TIMERS];
+    uint64_t period[MAX_TIMERS], horizon;
     struct timer_task timer[MAX_TIMERS];
     struct task_join_future joins[MAX_TIMERS];
     struct future *join_list[MAX_TIMERS];
@@ -220,15 +205,14 @@ static enum poll timers_parent_poll(struct future *self, struct context *cx)
     ASYNC_BEGIN(fr);
     {
         uint64_t start = now_ticks();
-        uint64_t horizon = (uint64_t)cmdline_int("horizon", 24);
         for (int i = 0; i < fr->n; i++) {
             struct timer_task *t = &fr->timer[i];
             *t = (struct timer_task){ .base.poll = timer_task_poll, .index = i, .start = start,
-                                      .period = fr->period[i], .horizon = horizon };
+                                      .period = fr->period[i], .horizon = fr->horizon };
             task_join_init(&fr->joins[i], spawn(&t->base));
             fr->join_list[i] = &fr->joins[i].base;
         }
-        kprintf("timers: %d tasks until tick %u\n", fr->n, (unsigned)horizon);
+        kprintf("timers: %d tasks until tick %u\n", fr->n, (unsigned)fr->horizon);
         join_init(&fr->all, fr->join_list, (uint32_t)fr->n);
     }
     AWAIT(fr, &fr->all);
@@ -352,115 +336,6 @@ static enum poll echo_poll(struct future *self, struct context *cx)
 }
 
 /* ======================================================================
- * Benchmarks (only with `bench`): two tasks that wake each other in turn.
- * ====================================================================== */
-#define PINGPONG_ROUNDS 10000
-#define SPAWN_ROUNDS 1000
-
-struct pingpong {
-    struct future base;
-    struct pingpong *peer;
-    struct waker waker;                 /* ours, for the peer to wake */
-    uint32_t rounds;
-    bool serving;                       /* the side that starts */
-    bool my_turn;
-};
-
-static enum poll pingpong_poll(struct future *self, struct context *cx)
-{
-    struct pingpong *p = (struct pingpong *)self;
-
-    p->waker = cx->waker;
-    if (p->rounds == PINGPONG_ROUNDS)
-        return POLL_READY;
-    if (!p->my_turn)
-        return POLL_PENDING;            /* the peer's wake brings us back */
-    p->my_turn = false;
-    p->rounds++;
-    p->peer->my_turn = true;
-    waker_wake(p->peer->waker);
-    return p->rounds == PINGPONG_ROUNDS && !p->serving ? POLL_READY : POLL_PENDING;
-}
-
-static enum poll instant_poll(struct future *self, struct context *cx)
-{
-    (void)self;
-    (void)cx;
-    return POLL_READY;
-}
-
-/* Runs from inside a task: it spawns helpers and lets the executor run them. */
-struct bench_task {
-    struct future base;
-    int lc;
-    uint64_t t0, tsc0, tsc_hz;
-    struct pingpong ping, pong;
-    struct task_join_future jping, jpong;
-    struct future *joins[2];
-    struct join_future both;
-    struct future instant[SPAWN_ROUNDS];
-    int i;
-    struct sleep_future sleep;
-};
-
-static uint32_t cycles_to_ns(uint64_t cycles, uint64_t tsc_hz)
-{
-    return tsc_hz ? (uint32_t)(cycles * 1000000000ull / tsc_hz) : 0;
-}
-
-static enum poll bench_poll(struct future *self, struct context *cx)
-{
-    struct bench_task *fr = (struct bench_task *)self;
-    ASYNC_BEGIN(fr);
-    /* the TSC rate, against the PIT: 100 ticks from the start of a tick */
-    sleep_ticks_init(&fr->sleep, 1);
-    AWAIT(fr, &fr->sleep);
-    fr->t0 = now_ticks();
-    fr->tsc0 = rdtsc();
-    sleep_until_init(&fr->sleep, fr->t0 + 100);
-    AWAIT(fr, &fr->sleep);
-    fr->tsc_hz = (rdtsc() - fr->tsc0) * tick_hz() / 100;
-    kprintf("bench: tsc %u MHz\n", (unsigned)(fr->tsc_hz / 1000000));
-
-    fr->ping = (struct pingpong){ .base.poll = pingpong_poll, .peer = &fr->pong,
-                                  .serving = true, .my_turn = true };
-    fr->pong = (struct pingpong){ .base.poll = pingpong_poll, .peer = &fr->ping };
-    fr->pong.waker = waker_noop();
-    task_join_init(&fr->jpong, spawn(&fr->pong.base));  /* pong first: its waker exists */
-    task_join_init(&fr->jping, spawn(&fr->ping.base));  /* before ping's first wake */
-    fr->joins[0] = &fr->jping.base;
-    fr->joins[1] = &fr->jpong.base;
-    join_init(&fr->both, fr->joins, 2);
-    fr->t0 = rdtsc();
-    AWAIT(fr, &fr->both);
-    {
-        uint64_t per = (rdtsc() - fr->t0) / (2ull * PINGPONG_ROUNDS);
-        kprintf("bench: wake->poll %u cycles\n", (unsigned)per);
-        kprintf("bench: wake->poll time %u ns\n", cycles_to_ns(per, fr->tsc_hz));
-    }
-
-    fr->t0 = rdtsc();
-    for (fr->i = 0; fr->i < SPAWN_ROUNDS; fr->i++) {
-        fr->instant[fr->i].poll = instant_poll;
-        if (spawn(&fr->instant[fr->i]) < 0) {
-            YIELD(fr);                  /* slots full: let them finish */
-            fr->i--;
-        }
-    }
-    YIELD(fr);                          /* the last batch runs before us */
-    {
-        uint64_t per = (rdtsc() - fr->t0) / SPAWN_ROUNDS;
-        kprintf("bench: spawn+poll+exit %u cycles\n", (unsigned)per);
-        if (per)
-            kprintf("bench: tasks spawned per second %u k/s\n", (unsigned)(fr->tsc_hz / per / 1000));
-    }
-    kprintf("bench: task header %u bytes\n", (unsigned)sizeof(struct task));
-    kprintf("bench: print_number frame %u bytes\n", (unsigned)sizeof(struct print_number_co));
-    kprintf("bench: echo task frame %u bytes\n", (unsigned)sizeof(struct echo_task));
-    ASYNC_END(fr);
-}
-
-/* ======================================================================
  * main: the phases.
  * ====================================================================== */
 struct main_task {
@@ -474,9 +349,9 @@ struct main_task {
     struct future *join_list[4];
     struct join_future phase1;
     struct executor_stats before;
-    uint64_t idle_start;
+    uint64_t idle_ticks, idle_start;
     struct sleep_future sleep;
-    struct bench_task bench;
+    struct future *bench;
     struct echo_task echo;
     struct task_join_future echo_done;
 };
@@ -509,7 +384,7 @@ static enum poll main_poll(struct future *self, struct context *cx)
        should cost one poll (ours, at the deadline) and about one hlt per tick. */
     fr->before = executor_stats();
     fr->idle_start = now_ticks();
-    sleep_until_init(&fr->sleep, fr->idle_start + (uint64_t)cmdline_int("idle", 50));
+    sleep_until_init(&fr->sleep, fr->idle_start + fr->idle_ticks);
     AWAIT(fr, &fr->sleep);
     {
         struct executor_stats s = executor_stats();
@@ -519,9 +394,8 @@ static enum poll main_poll(struct future *self, struct context *cx)
     }
 
     if (cmdline_flag("bench")) {
-        fr->bench.base.poll = bench_poll;
-        ASYNC_INIT(&fr->bench);
-        AWAIT(fr, &fr->bench);          /* awaited inline: a child future, not a task */
+        fr->bench = lab3_bench(sizeof(struct print_number_co), sizeof(struct echo_task));
+        AWAIT(fr, fr->bench);           /* awaited inline: a child future, not a task */
     }
 
     if (cmdline_flag("kbd") || !cmdline_flag("grade")) {
@@ -537,23 +411,15 @@ static enum poll main_poll(struct future *self, struct context *cx)
 void program_main(void)
 {
     static struct main_task m;          /* static: a polled future must not move */
-    uint32_t period[MAX_TIMERS];
-    int n = parse_periods(cmdline_str("periods", "3,4"), period, MAX_TIMERS);
-    long nchildren = cmdline_int("children", 3);
 
-    if (n < 0 || nchildren < 0 || nchildren > MAX_CHILDREN) {
-        kprintf("lab3: bad periods=%s or children=%s\n", cmdline_str("periods", "3,4"),
-                cmdline_str("children", "3"));
-        machine_exit(EXIT_FAILURE_CODE);
-    }
     m.base.poll = main_poll;
     ASYNC_INIT(&m);
     m.timers.base.poll = timers_parent_poll;
-    m.timers.n = n;
-    for (int i = 0; i < n; i++)
-        m.timers.period[i] = period[i];
+    m.timers.n = cmdline_uint_list("periods", "3,4", 1, MAX_PERIOD, m.timers.period, MAX_TIMERS);
+    m.timers.horizon = cmdline_uint("horizon", 24, 0, MAX_TICKS);
     m.children.base.poll = children_parent_poll;
-    m.children.n = (int)nchildren;
+    m.children.n = (int)cmdline_uint("children", 3, 0, MAX_CHILDREN);
+    m.idle_ticks = cmdline_uint("idle", 50, 0, MAX_TICKS);
 
     kprintf("lab3: executor with %d task slots, %u ticks per second\n", EXECUTOR_MAX_TASKS,
             tick_hz());

@@ -6,32 +6,37 @@
  * writes the sector named by `write=` with a pattern made from `seed=`,
  * flushes, reads it back and compares; then does the reads (and the write)
  * again with the IRQ-driven futures, all reads spawned at once so the two
- * channels work in parallel. With `bench`, PIO read throughput.
+ * channels work in parallel. With `bench`, PIO read throughput
+ * (user/lab4_bench.c). A malformed read=, write= or span= stops the boot.
  *
  *     read=0.0:17,1.1:300000000     channel.unit:LBA, comma separated
  *     write=0.1:1000 seed=42
  *     span=1.0:100+16               16 sectors in one command, polled and IRQ-driven
  */
 #include "ata.h"
+#include "bench.h"
 #include "cmdline.h"
 #include "crc32.h"
 #include "executor.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "kstring.h"
-#include "x86.h"
+#include "lab4_args.h"
 
 CMDLINE_OPTION(read, "read", "sectors to read and checksum: C.U:LBA[,C.U:LBA...]");
 CMDLINE_OPTION(write, "write", "a sector to write, flush and read back: C.U:LBA");
-CMDLINE_OPTION(seed, "seed", "the seed of the written pattern (default 1)");
+CMDLINE_OPTION(seed, "seed", "the seed of the written pattern, below 2^32 (default 1)");
 CMDLINE_OPTION(span, "span", "consecutive sectors read polled and by one future: C.U:LBA+N (N <= 64)");
 
 #define MAX_READS 16
-
-struct sector_ref {
-    int channel, unit;
-    uint64_t lba;
-};
+#define MAX_SPAN  64
+/* What each option expects, for the message that refuses a bad one. */
+#define STRING(x)    #x
+#define NUMBER(x)    STRING(x)
+#define CU_LIMITS    "C below " NUMBER(ATA_MAX_CHANNELS) ", U 0 or 1"
+#define READ_FORMAT  "C.U:LBA[,C.U:LBA...], at most " NUMBER(MAX_READS) " (" CU_LIMITS ")"
+#define WRITE_FORMAT "C.U:LBA (" CU_LIMITS ")"
+#define SPAN_FORMAT  "C.U:LBA+N, N from 1 to " NUMBER(MAX_SPAN) " (" CU_LIMITS ")"
 
 static struct sector_ref reads[MAX_READS];
 static int nreads;
@@ -40,49 +45,37 @@ static uint8_t pattern_buf[ATA_SECTOR_SIZE];
 static uint32_t polled_crc[MAX_READS];
 static int polled_result[MAX_READS];
 
-/* ---- parsing C.U:LBA ------------------------------------------------------ */
-
-static const char *parse_uint(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *start = s;
-
-    while (*s >= '0' && *s <= '9') {
-        v = v * 10 + (uint64_t)(*s - '0');
-        s++;
-    }
-    *out = v;
-    return s == start ? NULL : s;
-}
-
-/* "C.U:LBA" -> ref; returns the text after it, or NULL when malformed. */
-static const char *parse_ref(const char *s, struct sector_ref *ref)
-{
-    uint64_t c, u;
-
-    if (!(s = parse_uint(s, &c)) || *s++ != '.' || !(s = parse_uint(s, &u)) || *s++ != ':' ||
-        !(s = parse_uint(s, &ref->lba)) || c >= ATA_MAX_CHANNELS || u > 1)
-        return NULL;
-    ref->channel = (int)c;
-    ref->unit = (int)u;
-    return s;
-}
+/* ---- the options: C.U:LBA (lab4_args.c) --------------------------------- */
 
 static void parse_reads(void)
 {
     const char *s = cmdline_str("read", NULL);
+    enum parse_status st;
 
-    while (s && *s && nreads < MAX_READS) {
-        s = parse_ref(s, &reads[nreads]);
-        if (!s || (*s && *s != ',')) {
-            kprintf("lab4: bad read= list (want C.U:LBA,...): \"%s\"\n", cmdline_str("read", ""));
-            nreads = 0;
-            return;
-        }
-        nreads++;
-        if (*s == ',')
-            s++;
-    }
+    if (s && (st = sector_ref_list(s, ATA_MAX_CHANNELS, reads, MAX_READS, &nreads)))
+        cmdline_refuse("read", parse_status_text(st), READ_FORMAT);
+}
+
+/* write=C.U:LBA; false when there is none. */
+static bool parse_write(struct sector_ref *w)
+{
+    const char *s = cmdline_str("write", NULL);
+    enum parse_status st;
+
+    if (s && (st = sector_ref_parse(s, ATA_MAX_CHANNELS, 0, w)))
+        cmdline_refuse("write", parse_status_text(st), WRITE_FORMAT);
+    return s != NULL;
+}
+
+/* span=C.U:LBA+N; false when there is none. */
+static bool parse_span(struct sector_ref *r)
+{
+    const char *s = cmdline_str("span", NULL);
+    enum parse_status st;
+
+    if (s && (st = sector_ref_parse(s, ATA_MAX_CHANNELS, MAX_SPAN, r)))
+        cmdline_refuse("span", parse_status_text(st), SPAN_FORMAT);
+    return s != NULL;
 }
 
 /* ---- the listing ---------------------------------------------------------- */
@@ -170,20 +163,6 @@ static void report_compare(void)
         }
     }
     kprintf("read back: ok\n");
-}
-
-static bool parse_write(struct sector_ref *w)
-{
-    const char *s = cmdline_str("write", NULL);
-
-    if (!s)
-        return false;
-    s = parse_ref(s, w);
-    if (!s || *s) {
-        kprintf("lab4: bad write= (want C.U:LBA): \"%s\"\n", cmdline_str("write", ""));
-        return false;
-    }
-    return true;
 }
 
 static void polled_write(const struct sector_ref *w, uint32_t seed)
@@ -276,33 +255,22 @@ static void irq_write(const struct sector_ref *w)
 
 /* ---- a multi-sector command: one IRQ per sector -------------------------- */
 
-#define MAX_SPAN 64
 static uint8_t span_polled[MAX_SPAN * ATA_SECTOR_SIZE];
 static uint8_t span_irq[MAX_SPAN * ATA_SECTOR_SIZE];
 
-static void span_check(void)
+static void span_check(const struct sector_ref *r)
 {
-    const char *s = cmdline_str("span", NULL);
-    struct sector_ref r;
-    uint64_t n;
+    uint32_t n = r->count;
     struct ata_drive *d;
     int err;
 
-    if (!s)
-        return;
-    s = parse_ref(s, &r);
-    if (!s || *s++ != '+' || !(s = parse_uint(s, &n)) || *s || n == 0 || n > MAX_SPAN) {
-        kprintf("lab4: bad span= (want C.U:LBA+N, N from 1 to %d): \"%s\"\n", MAX_SPAN,
-                cmdline_str("span", ""));
+    kprintf("span %s+%u: ", ref_name(r), (unsigned)n);
+    d = ata_drive(r->channel, r->unit);
+    if ((err = d ? ata_read(d, r->lba, n, span_polled) : ATA_ENODEV)) {
+        print_error(r, err);
         return;
     }
-    kprintf("span %s+%u: ", ref_name(&r), (unsigned)n);
-    d = ata_drive(r.channel, r.unit);
-    if ((err = d ? ata_read(d, r.lba, (uint32_t)n, span_polled) : ATA_ENODEV)) {
-        print_error(&r, err);
-        return;
-    }
-    ata_read_async(&ios[0], d, r.lba, (uint32_t)n, span_irq);
+    ata_read_async(&ios[0], d, r->lba, n, span_irq);
     block_on(&ios[0].base);
     if (ios[0].result) {
         kprintf("irq error: %s\n", ios[0].error);
@@ -312,94 +280,14 @@ static void span_check(void)
             crc32(span_irq, n * ATA_SECTOR_SIZE));
 }
 
-/* ---- bench ---------------------------------------------------------------- */
-
-#define BENCH_SECTORS 4096          /* 2 MiB */
-#define BENCH_CHUNK   256
-static uint8_t bench_buf[BENCH_CHUNK * ATA_SECTOR_SIZE];
-
-/* TSC cycles per second, measured against the PIT over a few ticks. */
-static uint64_t tsc_hz(void)
-{
-    uint32_t hz = timer_hz();
-    uint64_t t0, c0, ticks = hz / 20 + 1;
-
-    if (!hz)
-        return 0;
-    t0 = timer_ticks();
-    while (timer_ticks() == t0)
-        hlt();
-    t0 = timer_ticks();
-    c0 = rdtsc();
-    while (timer_ticks() < t0 + ticks)
-        hlt();
-    return (rdtsc() - c0) * hz / ticks;
-}
-
-static void bench_line(const char *what, uint64_t bytes, uint64_t cycles, uint64_t hz)
-{
-    uint64_t tenths = cycles ? bytes * 10 * hz / cycles / 1000000 : 0;
-    kprintf("bench: ata %s %llu.%llu MB/s\n", what, (unsigned long long)(tenths / 10),
-            (unsigned long long)(tenths % 10));
-}
-
-static void bench(void)
-{
-    struct ata_drive *d = NULL;
-    uint64_t hz = tsc_hz(), n, c0, polled, irq, bare;
-    uint16_t cmd, ctl;
-    int irqno, channel = 0;
-
-    for (int i = 0; i < 2 * ATA_MAX_CHANNELS && !d; i++) {
-        if (ata_blockdev(i / 2, i % 2)) {
-            d = ata_drive(i / 2, i % 2);
-            channel = i / 2;
-        }
-    }
-    if (!d || !hz) {
-        kprintf("bench: ata pio read skipped (%s)\n", d ? "no timer" : "no disk");
-        return;
-    }
-    n = d->id.sectors < BENCH_SECTORS ? d->id.sectors / BENCH_CHUNK * BENCH_CHUNK : BENCH_SECTORS;
-    if (n == 0)
-        return;
-
-    c0 = rdtsc();
-    for (uint64_t lba = 0; lba < n; lba += BENCH_CHUNK)
-        if (ata_read(d, lba, BENCH_CHUNK, bench_buf))
-            return;
-    polled = rdtsc() - c0;
-
-    c0 = rdtsc();
-    for (uint64_t lba = 0; lba < n; lba += BENCH_CHUNK) {
-        ata_read_async(&ios[0], d, lba, BENCH_CHUNK, bench_buf);
-        block_on(&ios[0].base);
-        if (ios[0].result)
-            return;
-    }
-    irq = rdtsc() - c0;
-
-    /* The floor: the same number of words through the data port with no command at all. */
-    ata_channel_ports(channel, &cmd, &ctl, &irqno);
-    c0 = rdtsc();
-    for (uint64_t i = 0; i < n; i++)
-        insw(cmd, bench_buf, ATA_SECTOR_SIZE / 2);
-    bare = rdtsc() - c0;
-
-    bench_line("pio read polled", n * ATA_SECTOR_SIZE, polled, hz);
-    bench_line("pio read irq", n * ATA_SECTOR_SIZE, irq, hz);
-    bench_line("bare rep insw", n * ATA_SECTOR_SIZE, bare, hz);
-}
-
 void program_main(void)
 {
-    struct sector_ref w;
-    uint32_t seed = (uint32_t)cmdline_int("seed", 1);
-    bool do_write;
+    struct sector_ref w, span;
+    uint32_t seed = (uint32_t)cmdline_uint("seed", 1, 0, UINT32_MAX);
+    bool do_write = parse_write(&w), do_span = parse_span(&span);
 
-    list_drives();
     parse_reads();
-    do_write = parse_write(&w);
+    list_drives();
     make_pattern(seed, pattern_buf);
     polled_reads();
     if (do_write)
@@ -408,7 +296,8 @@ void program_main(void)
         irq_reads();
     if (do_write)
         irq_write(&w);
-    span_check();
+    if (do_span)
+        span_check(&span);
     if (cmdline_flag("bench"))
-        bench();
+        lab4_bench();
 }

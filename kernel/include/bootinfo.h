@@ -1,6 +1,7 @@
 /*
  * bootinfo.h - what the boot loader told us, copied out of its memory before
- * the heap may reuse it: the command line, the loader's name, the memory map.
+ * the heap may reuse it: the loader's name, the memory map. The command line
+ * is copied by cmdline_init (options.c), which kmain calls before the heap.
  */
 #ifndef CAIRN_BOOTINFO_H
 #define CAIRN_BOOTINFO_H
@@ -9,7 +10,6 @@
 #include "multiboot.h"
 
 #define BOOTINFO_MAX_REGIONS 32
-#define BOOTINFO_CMDLINE_MAX 512
 
 struct mem_region {
     uint64_t base;
@@ -19,7 +19,7 @@ struct mem_region {
 
 struct bootinfo {
     char loader[64];
-    char cmdline[BOOTINFO_CMDLINE_MAX];
+    const char *cmdline;        /* the loader's, in its memory: valid until the heap starts */
     uint32_t mem_lower_kib, mem_upper_kib;
     int nregions;
     struct mem_region regions[BOOTINFO_MAX_REGIONS];

@@ -33,7 +33,7 @@ static void pit_tick(int irq)
 
 void pit_init(void)
 {
-    long hz = cmdline_int("hz", PIT_DEFAULT_HZ);
+    uint64_t hz = cmdline_uint("hz", PIT_DEFAULT_HZ, 0, UINT64_MAX);   /* the range: below */
     uint32_t divisor = hz > 0 && hz <= PIT_MAX_HZ ? pit_divisor((uint32_t)hz) : 0;
 
     if (divisor == 0) {

@@ -1,0 +1,22 @@
+/*
+ * bench.h - the stage programs' benchmarks, run with the core `bench` option.
+ * Each stage's lives in user/labN_bench.c, apart from its program
+ * (user/labN.c), so that the program reads as the lab's demonstration.
+ * handouts/benchmarks.md explains every figure they print.
+ */
+#ifndef CAIRN_USER_BENCH_H
+#define CAIRN_USER_BENCH_H
+
+#include <stddef.h>
+
+struct future;
+struct pci_scan;
+
+void lab1_bench(void);
+void lab2_bench(void);
+/* A future for lab 3's main task to await inline; the frame sizes are the program's. */
+struct future *lab3_bench(size_t print_number_frame, size_t echo_frame);
+void lab4_bench(void);
+void lab5_bench(const struct pci_scan *boot);
+
+#endif
