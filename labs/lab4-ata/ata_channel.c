@@ -7,10 +7,8 @@
 #include "cmdline.h"
 #include "format.h"
 #include "interrupts.h"
-#include "kprintf.h"
 #include "kstring.h"
 #include "labinit.h"
-#include "machine.h"
 #include "panic.h"
 #include "x86.h"
 
@@ -88,17 +86,11 @@ void ata_channel_turn_init(struct ata_channel_turn *t, struct ata_io *io)
 static void read_timeout_option(void)
 {
     static bool done;
-    long ms = cmdline_int("ata_timeout", 0);
 
     if (done)
         return;
     done = true;
-    if (ms < 0 || ms > ATA_RESET_TIMEOUT_MS) {
-        kprintf("ata: ata_timeout=%s is not a number of ms from 0 to %d\n",
-                cmdline_str("ata_timeout", "?"), ATA_RESET_TIMEOUT_MS);
-        machine_exit(EXIT_FAILURE_CODE);
-    }
-    ata_timeout_cap_ms = (uint32_t)ms;
+    ata_timeout_cap_ms = (uint32_t)cmdline_uint("ata_timeout", 0, 0, ATA_RESET_TIMEOUT_MS);
 }
 
 static int bd_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
