@@ -7,7 +7,6 @@
 #include "bench.h"
 #include "interrupts.h"
 #include "kprintf.h"
-#include "trap.h"
 #include "x86.h"
 
 #define BENCH_VECTOR 0x80       /* nothing else uses it */
