@@ -1,6 +1,20 @@
 /*
  * kmain.c - what every stage does: bring up the core, let each lab of the
  * stage initialise itself in order (labinit.h), run the stage's program.
+ *
+ * The boot order, all of it (stage N stops at lab N):
+ *   boot.S          multiboot entry: our own stack and GDT (gdt_init), then kmain
+ *   kmain           console, multiboot info, command line, kernel heap
+ *   LAB_INIT        by lab number:
+ *     lab1_init       IDT, the #DF task, PICs remapped, PIT tick; interrupts on
+ *     lab2_init       the 8042 keyboard: IRQ1 into the scancode ring
+ *     lab3_init       an empty executor; timer queue on the tick; scancode stream
+ *     lab5_init       PCI scan; drivers bound (an IDE controller's channels to lab 4)
+ *   LAB_INIT_LATE   by lab number:
+ *     lab4_init_late  the legacy ATA channels, unless lab 5 attached some
+ *   program_main    user/labN.c
+ * then the exit (with "grade") or an idle hlt loop. `initcalls` on the command
+ * line prints each lab hook as it is about to run.
  */
 #include <stdint.h>
 #include "bootinfo.h"
@@ -14,12 +28,20 @@
 #include "stage.h"
 #include "x86.h"
 
+CMDLINE_OPTION(initcalls, "initcalls", "print each lab's init hook as it runs, in boot order");
+
 extern const struct lab_init __labinit_start[], __labinit_end[];
 
 void labinit_run_all(void)
 {
-    for (const struct lab_init *l = __labinit_start; l < __labinit_end; l++)
+    bool show = cmdline_flag("initcalls");
+
+    for (const struct lab_init *l = __labinit_start; l < __labinit_end; l++) {
+        if (show)
+            kprintf("initcalls: %-16s lab %d, %s\n", l->name, l->lab,
+                    l->late ? "LAB_INIT_LATE" : "LAB_INIT");
         l->fn();
+    }
 }
 
 void kmain(uint32_t magic, const struct multiboot_info *mbi)

@@ -139,5 +139,28 @@ class TrapStubsMatchC(unittest.TestCase):
         self.assertEqual(self.assembled_answer(), self.c_answer())
 
 
+KMAIN_HOOK = re.compile(r"^ \*\s+(lab\d+_init(?:_late)?)\s")
+INITCALL = re.compile(r"^initcalls: (\S+)", re.M)
+
+
+class BootOrder(unittest.TestCase):
+    """kmain.c's comment lists the lab hooks in boot order; `initcalls` prints
+    them as they run. The two must agree, so the comment stays true."""
+
+    def test_the_documented_order_is_the_order_they_run(self) -> None:
+        sys.path.insert(0, str(ROOT))
+        from grade.runner import machine_args
+        documented = [m.group(1) for line in (ROOT / "kernel/kmain.c").read_text().splitlines()
+                      if (m := KMAIN_HOOK.match(line))]
+        build = os.environ.get("BUILD", "build")
+        subprocess.run(["make", "-s", f"lab{LAST_STAGE}"], cwd=ROOT, check=True, capture_output=True)
+        run = subprocess.run(["qemu-system-i386", *machine_args(), "-display", "none",
+                              "-serial", "stdio", "-kernel", f"{build}/lab{LAST_STAGE}/kernel.elf",
+                              "-append", "grade initcalls"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 33, run.stdout[-2000:])
+        self.assertEqual(INITCALL.findall(run.stdout), documented)
+
+
 if __name__ == "__main__":
     unittest.main()

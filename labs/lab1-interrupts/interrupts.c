@@ -1,6 +1,6 @@
 /*
- * interrupts.c - lab 1's boot hook. It runs first among the labs
- * (LAB_INIT_EARLY), so every later lab's LAB_INIT finds the IDT loaded, the
+ * interrupts.c - lab 1's boot hook. It runs first among the labs (the table
+ * runs by lab number), so every later lab's hook finds the IDT loaded, the
  * PICs remapped with every IRQ vector handled, the tick running and
  * interrupts on.
  */
@@ -10,7 +10,7 @@
 #include "trap.h"
 #include "x86.h"
 
-static void lab1_interrupts_init(void)
+void lab1_init(void)
 {
     idt_init();
     double_fault_init();
@@ -18,4 +18,4 @@ static void lab1_interrupts_init(void)
     pit_init();
     sti();
 }
-LAB_INIT_EARLY(lab1_interrupts_init);
+LAB_INIT(lab1_init);

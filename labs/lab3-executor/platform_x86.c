@@ -1,13 +1,10 @@
 /*
- * platform_x86.c - the executor's machine layer on i386 (platform.h), and
- * lab 3's boot hook: the timer queue hangs off lab 1's PIT tick and the
- * scancode stream off lab 2's IRQ1 notify hook.
+ * platform_x86.c - the executor's machine layer on i386 (platform.h): the
+ * interrupt flag, the race-free sleep, lab 1's tick, and lab 6's idle hooks.
  */
 #include "executor.h"
 #include "interrupts.h"
-#include "labinit.h"
 #include "platform.h"
-#include "scancodes.h"
 #include "x86.h"
 
 plat_irq_t plat_irq_save(void)
@@ -71,11 +68,3 @@ uint32_t plat_tick_hz(void)
 {
     return timer_hz();
 }
-
-static void lab3_init(void)
-{
-    executor_init();
-    timer_set_hook(timerq_expire);
-    scancodes_init();
-}
-LAB_INIT(lab3_init);

@@ -82,7 +82,7 @@ void ata_channel_turn_init(struct ata_channel_turn *t, struct ata_io *io)
 
 /* ---- attaching ------------------------------------------------------------ */
 
-/* ata_timeout=MS, read once before the first probe (lab 5 attaches before lab4_init). */
+/* ata_timeout=MS, read once before the first probe (lab 5 attaches before lab4_init_late). */
 static void read_timeout_option(void)
 {
     static bool done;
@@ -188,7 +188,7 @@ void ata_write_async(struct ata_io *io, struct ata_drive *d, uint64_t lba, uint3
 }
 
 /* Legacy ports only if nobody (lab 5's PCI binding, in LAB_INIT) attached a channel first. */
-static void lab4_init(void)
+void lab4_init_late(void)
 {
     read_timeout_option();
     if (ata_channels_attached() > 0)
@@ -197,4 +197,4 @@ static void lab4_init(void)
     ata_attach_channel(1, ATA_LEGACY_SECONDARY_CMD, ATA_LEGACY_SECONDARY_CTL,
                        ATA_LEGACY_SECONDARY_IRQ);
 }
-LAB_INIT_LATE(lab4_init);
+LAB_INIT_LATE(lab4_init_late);

@@ -4,8 +4,8 @@
  *
  * The one driver here is the IDE controller (class 01/01): it hands each of
  * its channels to lab 4's ATA driver at the ports the prog-if selects
- * (pciide.c). This runs in LAB_INIT (phase 5), before lab 4's LAB_INIT_LATE
- * hook, which attaches the legacy ports only if no channel is attached by then:
+ * (pciide.c). lab5_init runs before lab 4's LAB_INIT_LATE hook,
+ * lab4_init_late, which attaches the legacy ports only if no channel is attached by then:
  * with a PCI IDE controller present, the disks are found through PCI.
  */
 #include "ata.h"
@@ -66,7 +66,7 @@ int pci_bind_drivers(void)
     return bound;
 }
 
-static void lab5_init(void)
+void lab5_init(void)
 {
     struct pci_scan s = pci_scan();
 

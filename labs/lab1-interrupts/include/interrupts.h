@@ -1,8 +1,8 @@
 /*
  * interrupts.h - lab 1's public interface: the IDT and its trap frame, the
  * remapped 8259 PICs (IRQ n arrives at vector IRQ_VECTOR(n)), and the PIT tick.
- * Later labs register their handlers here from their LAB_INIT hooks: by then
- * lab 1 (LAB_INIT_EARLY) has loaded the IDT, remapped the PICs, started the
+ * Later labs register their handlers here from their boot hooks: by then
+ * lab1_init (the first hook) has loaded the IDT, remapped the PICs, started the
  * PIT and enabled interrupts.
  * (Intel SDM Vol. 3A ch. 6 "Interrupt and Exception Handling"; Intel 8259A and
  * 8254 datasheets.)
