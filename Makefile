@@ -133,6 +133,7 @@ host_dep = $(if $(filter $(call dep_lab,$(1)),$(use_reference)),\
 test_deps = $(foreach d,$(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).deps 2>/dev/null)),$(call host_dep,$(d)))
 $(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) $(BUILD)/tests/reference.txt | $(DEPS_STAMP)
 	@mkdir -p $(@D)
+	@rm -f $@       # a test that no longer builds must not leave its last binary to run
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
 -include $(wildcard $(BUILD)/tests/*.d)
 

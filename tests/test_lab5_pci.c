@@ -36,12 +36,20 @@ TEST(config_address_layout)
     CHECK_EQ(pci_config_address(PCI_BDF(0, 2, 0), 0x3D), 0x8000103Cu);
 }
 
-TEST(bdf_packing)
+/* Every bus:slot.fn and register: bit 31 set, 30-24 clear, the function in
+   23-8, the register's dword in 7-2, 1-0 clear (PCI Local Bus 3.0, 3.2.2.3.2). */
+TEST(config_address_for_every_function)
 {
-    uint16_t bdf = PCI_BDF(0x12, 0x1F, 5);
-    CHECK_EQ(PCI_BUS(bdf), 0x12);
-    CHECK_EQ(PCI_SLOT(bdf), 0x1F);
-    CHECK_EQ(PCI_FUNC(bdf), 5);
+    int bad = 0;
+    for (uint32_t bdf = 0; bdf <= 0xFFFF; bdf++) {
+        for (uint32_t reg = 0; reg < 256; reg += 37) {
+            uint32_t a = pci_config_address((uint16_t)bdf, (uint8_t)reg);
+            uint32_t want = 0x80000000u | bdf << 8 | (reg & 0xFC);
+            if (a != want && bad++ < 3)
+                CHECK_EQ(a, want);
+        }
+    }
+    CHECK_EQ(bad, 0);
 }
 
 TEST(io_bar_piix_ide)
@@ -212,7 +220,7 @@ TEST(ide_mixed_and_broken_native)
 int main(void)
 {
     RUN_GUARDED(config_address_layout);
-    RUN_GUARDED(bdf_packing);
+    RUN_GUARDED(config_address_for_every_function);
     RUN_GUARDED(io_bar_piix_ide);
     RUN_GUARDED(io_bar_upper_bits_read_zero);
     RUN_GUARDED(mem32_prefetchable_vga);

@@ -5,8 +5,9 @@
  * it starts at the host bridge's bus 0 (bus N for function N of a
  * multi-function host bridge), reads function 0 of each of the 32 slots, looks
  * at functions 1-7 only when function 0's header type has the multi-function
- * bit, and descends through every PCI-to-PCI bridge (class 06/04) into the
- * secondary bus the firmware gave it. An empty slot does not end a bus: slots
+ * bit, and descends through every PCI-to-PCI bridge (header layout 1, the
+ * bridge's own header: what says it has a secondary bus, whatever its class
+ * code claims) into the secondary bus the firmware gave it. An empty slot does not end a bus: slots
  * need not be filled in order.
  * (PCI Local Bus Specification 3.0, 6.1 and 6.2.5; PCI-to-PCI Bridge
  * Architecture Specification 1.2, 3.2.5.3-5; Linux drivers/pci/probe.c

@@ -95,7 +95,7 @@ struct key_event {
 };
 
 struct keymap {
-    uint8_t prefix;             /* 0, or 0xE0 / 0xE1 when a prefix byte came last */
+    uint8_t prefix;             /* 0, or 0xE0 right after that prefix (0xE1 starts pause_left) */
     uint8_t pause_left;         /* bytes still to swallow of Pause's E1 sequence */
     uint8_t modifiers;          /* MOD_* now in effect */
     bool caps_held;             /* Caps Lock is down: typematic repeats don't toggle */
