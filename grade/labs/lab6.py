@@ -1,0 +1,135 @@
+"""Stage 6: preemptive kernel threads beside lab 3's executor.
+
+Every scenario is seeded and prints what the grader can compute from its
+command line: exact counts (the counter, items), exact orders (priorities,
+donation chains) and the kernel's reports for faults. Where the numbers
+depend on time (each spinner's share of the CPU), the run uses QEMU's
+-icount, so that instructions, not the host's load, set the pace, and the
+check is a bound that any correct scheduler meets: every spinner runs, and
+no two shares differ by more than one time slice and a tick.
+"""
+from __future__ import annotations
+
+import re
+
+from grade.core import QEMU_ONLY, Ctx, test
+from grade.labs.lab2 import ICOUNT
+from grade.labs.lab3 import expect_filtered
+
+HZ = 1000
+SPIN_RE = re.compile(r"^thread spin(\d+): (\d+) ticks on the CPU$")
+
+
+def slice_ticks(ms: int) -> int:
+    return max(1, (ms * HZ + 999) // 1000)
+
+
+@test(lab=6, name="spin", points=15, paths=QEMU_ONLY)
+def spin(ctx: Ctx) -> None:
+    """N spinners that never yield: preemption alone shares the CPU among them."""
+    n = ctx.rng.randint(1, 16)
+    slice_ms = ctx.rng.randint(2, 10)
+    # Enough time for every spinner to get at least three slices.
+    ms = max(60, 3 * n * slice_ms + ctx.rng.randint(0, 40))
+    r = ctx.boot(args=[f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"], qemu_args=ICOUNT)
+    ctx.expect(r, "spin", hz=HZ, n=n, ms=ms)
+    shares = {int(m.group(1)): int(m.group(2)) for m in map(SPIN_RE.match, r.lines) if m}
+    ctx.check(sorted(shares) == list(range(n)),
+              f"expected one line per spinner, spin0..spin{n - 1}; got {sorted(shares)}")
+    ticks = list(shares.values())
+    ctx.check(min(ticks) > 0, f"a spinner never ran: {shares}")
+    # Over the spinners' ms ticks, round-robin gives each within one slice of the others.
+    bound = slice_ticks(slice_ms) + 1
+    ctx.check(max(ticks) - min(ticks) <= bound,
+              f"shares differ by {max(ticks) - min(ticks)} ticks (at most one slice, "
+              f"{bound - 1} ticks, and one more allowed): {shares}")
+    ctx.check(sum(ticks) <= ms + n + 1,
+              f"the spinners got {sum(ticks)} ticks in a run of {ms} ms")
+
+
+@test(lab=6, name="counter", points=10)
+def counter(ctx: Ctx) -> None:
+    """A mutex-protected counter, incremented with yields inside the lock, ends exact."""
+    threads = ctx.rng.randint(2, 16)
+    iters = ctx.rng.randint(100, 2000)
+    r = ctx.boot(args=[f"counter={threads},{iters}"])
+    ctx.expect(r, "counter", hz=HZ, threads=threads, iters=iters, total=threads * iters)
+
+
+@test(lab=6, name="buffer", points=10)
+def buffer(ctx: Ctx) -> None:
+    """Producers and consumers through 4 slots: every item once, in its producer's order."""
+    p, c = ctx.rng.randint(1, 8), ctx.rng.randint(1, 8)
+    items = ctx.rng.randint(50, 600)
+    r = ctx.boot(args=[f"buffer={p},{c},{items}"])
+    ctx.expect(r, "buffer", hz=HZ, p=p, c=c, items=items, total=p * items)
+
+
+@test(lab=6, name="prio", points=10)
+def prio(ctx: Ctx) -> None:
+    """Threads made while main outranks them all run by priority, oldest first among equals."""
+    prios = [ctx.rng.randint(0, 63) for _ in range(ctx.rng.randint(2, 16))]
+    if len(set(prios)) == len(prios):       # make sure two tie
+        prios[-1] = prios[0]
+    r = ctx.boot(args=["prio=" + ",".join(map(str, prios))])
+    ctx.expect(r, "prio", hz=HZ)
+    order = sorted(range(len(prios)), key=lambda i: (-prios[i], i))
+    expect_filtered(ctx, r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])
+
+
+def donate_lines(bases: list[int], top: int = 60) -> list[str]:
+    """Every link lends on to the next, so all run at top's priority while the chain unwinds;
+    then each ends at its base, highest first (among equals the first preempted)."""
+    n = len(bases)
+    lines = [f"donate: link{k} blocked at priority {top} (base {b})" for k, b in enumerate(bases)]
+    lines += [f"donate: link{k} runs at priority {top}" for k in range(n)]
+    lines.append(f"donate: top has mutex m{n - 1}")
+    order = sorted(range(n), key=lambda k: (-bases[k], k))
+    lines += [f"donate: link{k} back to priority {bases[k]}" for k in order]
+    return lines + ["donate: done"]
+
+
+@test(lab=6, name="donate", points=15)
+def donate(ctx: Ctx) -> None:
+    """A chain of 8-14 mutexes, each link blocked on the one before: top's priority reaches
+    the far end, and each loan ends when its mutex is released."""
+    bases = [ctx.rng.randint(1, 59) for _ in range(ctx.rng.randint(8, 14))]
+    r = ctx.boot(args=["donate=" + ",".join(map(str, bases))])
+    ctx.expect(r, "donate", hz=HZ)
+    expect_filtered(ctx, r, "donate: ", donate_lines(bases))
+
+
+@test(lab=6, name="sleep", points=10)
+def sleep(ctx: Ctx) -> None:
+    """thread_sleep_ms: each sleeper is running on the tick its sleep ends, not before or after."""
+    ms = [ctx.rng.randint(1, 40) for _ in range(ctx.rng.randint(1, 16))]
+    r = ctx.boot(args=["sleep=" + ",".join(map(str, ms))])
+    ctx.expect(r, "sleep", hz=HZ)
+    expect_filtered(ctx, r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
+                                        for i, m in enumerate(ms)])
+
+
+@test(lab=6, name="await", points=10)
+def await_(ctx: Ctx) -> None:
+    """The bridge: a thread waits for a lab 3 timer future, a task for a thread's end."""
+    ms = ctx.rng.randint(1, 50)
+    r = ctx.boot(args=[f"await={ms}"])
+    ctx.expect(r, "await", hz=HZ, ms=ms)
+
+
+@test(lab=6, name="fault-stack", points=5)
+def fault_stack(ctx: Ctx) -> None:
+    r = ctx.boot(args=["fault=stack"], expect_exit="panic")
+    ctx.expect(r, "fault-stack", hz=HZ)
+
+
+@test(lab=6, name="fault-deadlock", points=10)
+def fault_deadlock(ctx: Ctx) -> None:
+    r = ctx.boot(args=["fault=deadlock"], expect_exit="panic")
+    ctx.expect(r, "fault-deadlock", hz=HZ)
+
+
+@test(lab=6, name="fault-relock", points=5)
+def fault_relock(ctx: Ctx) -> None:
+    r = ctx.boot(args=["fault=relock"], expect_exit="panic")
+    ctx.expect(r, "fault-relock", hz=HZ)

@@ -1,0 +1,80 @@
+/*
+ * machine_x86.c - lab 6 on i386: a new thread's first stack frame, the call
+ * into switch.S, the idle halt, the time slice option, and lab 6's boot hook
+ * (which plugs into lab 1's IRQ exit hook and lab 3's idle hooks).
+ */
+#include "cmdline.h"
+#include "interrupts.h"
+#include "kprintf.h"
+#include "labinit.h"
+#include "machine.h"
+#include "panic.h"
+#include "sched.h"
+#include "x86.h"
+
+CMDLINE_OPTION(slice, "slice", "time slice of a thread in ms, 1-1000 (default 10)");
+
+void switch_stacks(uintptr_t *save_sp, uintptr_t new_sp);       /* switch.S */
+
+static uint32_t slice;                  /* in ticks */
+
+/* switch.S's stub jumps here in the students' tree. */
+void switch_not_implemented(void)
+{
+    panic("lab6: switch_stacks (switch.S) not implemented");
+}
+
+/*
+ * The stack as switch_stacks leaves a thread it switched away from: the four
+ * callee-saved registers, then the address it returns to. A new thread
+ * "returns" into thread_entry, which never returns (the 0 above it stands
+ * where thread_entry's own return address would be).
+ */
+void ctx_init(struct thread *t)
+{
+    uint32_t *sp = (uint32_t *)(t->stack + THREAD_STACK_SIZE);
+
+    *--sp = 0;                                  /* thread_entry's return address */
+    *--sp = (uint32_t)(uintptr_t)thread_entry;  /* where switch_stacks returns */
+    *--sp = 0;                                  /* ebp: the end of backtraces */
+    *--sp = 0;                                  /* ebx */
+    *--sp = 0;                                  /* esi */
+    *--sp = 0;                                  /* edi */
+    t->sp = (uintptr_t)sp;
+}
+
+void ctx_switch(struct thread *from, struct thread *to)
+{
+    switch_stacks(&from->sp, to->sp);
+}
+
+void cpu_wait(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+
+bool irqs_were_enabled(plat_irq_t f)
+{
+    return (f & EFLAGS_IF) != 0;
+}
+
+uint32_t slice_ticks(void)
+{
+    return slice;
+}
+
+static void lab6_init(void)
+{
+    long ms = cmdline_flag("slice") ? cmdline_int("slice", -1) : THREAD_SLICE_DEFAULT_MS;
+    if (ms < 1 || ms > 1000) {
+        kprintf("lab6: slice=%s is not a time slice from 1 to 1000 ms\n",
+                cmdline_str("slice", "?"));
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    uint64_t ticks = ((uint64_t)ms * timer_hz() + 999) / 1000;
+    slice = ticks ? (uint32_t)ticks : 1;
+    threads_init();
+    irq_set_exit_hook(thread_irq_exit);
+    bridge_init();
+}
+LAB_INIT(lab6_init);

@@ -1,0 +1,66 @@
+/*
+ * sched.h - lab 6's inside: the queues, the scheduler's internal calls shared
+ * by thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
+ * (machine_x86.c on the kernel; tests/lab6_fake.h on the host, with real
+ * stacks from ucontext).
+ *
+ * The rule for every function here: call it with interrupts masked
+ * (plat_irq_save), because on one CPU that is what makes it atomic against
+ * both interrupt handlers and preemption.
+ */
+#ifndef CAIRN_LAB6_SCHED_H
+#define CAIRN_LAB6_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "platform.h"
+#include "thread.h"
+
+#define NPRIO (THREAD_PRIO_MAX + 1)
+#define STACK_CANARY 0x57ac4ca7u        /* "stack canary" */
+#define STACK_GUARD  1024               /* bytes under the canary: a frame (and the report) past it land here */
+
+/* --- queue.c: the ready queue (one FIFO per priority) and wait queues ------ */
+struct readyq {
+    struct thread *head[NPRIO], *tail[NPRIO];
+    uint64_t nonempty;                  /* bit p: head[p] != NULL */
+};
+void readyq_init(struct readyq *q);
+void readyq_push(struct readyq *q, struct thread *t);       /* at the back of its priority */
+struct thread *readyq_pop(struct readyq *q);                /* highest priority, oldest; or NULL */
+void readyq_remove(struct readyq *q, struct thread *t);
+int  readyq_top(const struct readyq *q);                    /* highest priority queued, or -1 */
+
+/* A wait queue: an unordered list, woken highest priority first (FIFO among equals). */
+void waitq_push(struct thread **q, struct thread *t);
+struct thread *waitq_pop(struct thread **q);
+int  waitq_top(struct thread *const *q);                    /* highest priority waiting, or -1 */
+
+/* --- thread.c ------------------------------------------------------------ */
+void sched_block(void);                 /* the current thread blocks; returns once unblocked */
+void sched_unblock(struct thread *t);   /* make t ready; never switches */
+void sched_preempt_if_outranked(void);  /* switch now if a ready thread has a higher priority */
+void sched_set_prio(struct thread *t, int prio);  /* effective priority; requeues a ready t */
+void thread_reap(struct thread *t);     /* free a finished thread (its joiner does) */
+extern uint32_t spin_depth;             /* spinlocks held (one CPU: one count) */
+void thread_entry(void) __attribute__((noreturn));   /* a new thread's first C code */
+void threads_init(void);                /* the boot context becomes "main"; the idle thread */
+void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
+void threads_report(void);              /* one line per thread (panics and deadlocks) */
+
+/* --- donate.c ------------------------------------------------------------ */
+void donate_before_block(struct thread *t, struct mutex *m);  /* t is about to wait for m */
+void donate_after_release(struct thread *t);                  /* t released a mutex */
+int  deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int max);
+
+/* --- bridge.c ------------------------------------------------------------ */
+void bridge_init(void);                 /* the executor thread and lab 3's idle hooks */
+
+/* --- the machine layer ---------------------------------------------------- */
+void ctx_init(struct thread *t);        /* build t's stack so the first switch runs thread_entry */
+void ctx_switch(struct thread *from, struct thread *to);
+void cpu_wait(void);                    /* IF=0 on entry: "sti; hlt" as one step */
+bool irqs_were_enabled(plat_irq_t f);   /* f from plat_irq_save: was IF set? */
+uint32_t slice_ticks(void);             /* the time slice, in ticks */
+
+#endif

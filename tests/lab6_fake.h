@@ -1,0 +1,317 @@
+/*
+ * lab6_fake.h - a fake one-CPU machine for lab 6's scheduler on the host.
+ *
+ * Threads are real: each gets a host stack and a ucontext, and ctx_switch is
+ * swapcontext, so thread.c, sync.c and donate.c run unchanged. The machine
+ * has an interrupt flag; an interrupt raised while it is clear stays pending
+ * until it is set again (as on the 8259A). Delivering one calls the test's
+ * handler and then lab 6's IRQ exit hook, which may switch threads, as lab 1's
+ * dispatcher does. Time moves in three ways only: the idle thread's hlt (one
+ * tick, unless an interrupt is pending), fake_spin() (a tick every
+ * FAKE_STEPS_PER_TICK calls, for threads that never block), and fake_tick().
+ * So every run is deterministic.
+ *
+ * A test can raise an interrupt at the worst moment: just before the Nth
+ * plat_irq_save (a lock that checked its condition before masking would then
+ * sleep through it). A lost wakeup shows up as the idle thread halting more
+ * than fake_idle_limit times: the run stops and says so.
+ */
+#ifndef CAIRN_TESTS_LAB6_FAKE_H
+#define CAIRN_TESTS_LAB6_FAKE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include "executor.h"
+#include "heap.h"
+#include "kprintf.h"
+#include "platform.h"
+#include "sched.h"
+
+#define FAKE_HOST_STACK (256 * 1024)    /* ASan's frames are large */
+#define FAKE_STEPS_PER_TICK 50
+#define FAKE_MAX_PENDING 64
+#define FAKE_TICK_LIMIT 100000
+
+static bool fake_if = true;
+static int fake_pending[FAKE_MAX_PENDING], fake_npending;
+static void (*fake_handler)(int irq);
+static uint64_t fake_ticks;
+static uint32_t fake_slice = 2;
+static int fake_waits, fake_idle_limit = 1000, fake_steps;
+static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save number N */
+static jmp_buf fake_escape;
+static char fake_panic_msg[512];
+static bool fake_expect_panic, fake_escape_set;
+static const struct executor_idle_hooks *fake_exec_hooks;
+/* What the next fake_run sets up, then forgets: its idle limit, and raising IRQ 1 just
+   before the Nth plat_irq_save that main's fn makes (0: never). */
+static int fake_want_idle_limit = 1000, fake_want_raise_after;
+static bool fake_raise_masked, fake_want_raise_masked;     /* raise just after the mask instead */
+
+/* --- allocations, freed at the end of each run (abandoned threads too) --- */
+struct fake_block {
+    struct fake_block *next;
+    void *p;
+};
+static struct fake_block *fake_blocks;
+
+static void *fake_track(void *p)
+{
+    struct fake_block *b = malloc(sizeof *b);
+    b->p = p;
+    b->next = fake_blocks;
+    fake_blocks = b;
+    return p;
+}
+
+void *kmalloc(size_t n) { return fake_track(malloc(n)); }
+void *kzalloc(size_t n) { return fake_track(calloc(1, n)); }
+
+void kfree(void *p)
+{
+    for (struct fake_block **b = &fake_blocks; *b; b = &(*b)->next) {
+        if ((*b)->p == p) {
+            struct fake_block *dead = *b;
+            *b = dead->next;
+            free(dead->p);
+            free(dead);
+            return;
+        }
+    }
+    printf("  kfree of %p, which kmalloc never returned\n", p);
+    abort();
+}
+
+static void fake_free_all(void)
+{
+    while (fake_blocks)
+        kfree(fake_blocks->p);
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t used = strlen(fake_panic_msg);       /* reports go before the panic message */
+    int n = vsnprintf(fake_panic_msg + used, sizeof fake_panic_msg - used, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(dst, src, k);
+        dst[k] = 0;
+    }
+    return n;
+}
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t used = strlen(fake_panic_msg);
+    vsnprintf(fake_panic_msg + used, sizeof fake_panic_msg - used, fmt, ap);
+    va_end(ap);
+    if (!fake_expect_panic)
+        printf("  panic at %s:%d: %s\n", file, line, fake_panic_msg);
+    if (!fake_escape_set)
+        exit(1);
+    longjmp(fake_escape, 1);
+}
+
+/* --- the CPU: interrupt flag, pending interrupts, delivery ---------------- */
+static void fake_deliver(void)
+{
+    while (fake_if && fake_npending > 0) {
+        int irq = fake_pending[0];
+        memmove(fake_pending, fake_pending + 1, (size_t)--fake_npending * sizeof(int));
+        fake_if = false;                        /* an interrupt gate */
+        if (irq == 0)
+            timerq_expire(fake_ticks);          /* lab 1's tick hook: lab 3's timers */
+        if (fake_handler)
+            fake_handler(irq);
+        thread_irq_exit(irq);                   /* after the "EOI": may switch */
+        fake_if = true;                         /* iret */
+    }
+}
+
+static void fake_raise(int irq)
+{
+    if (fake_npending == FAKE_MAX_PENDING) {
+        printf("  more than %d interrupts pending\n", FAKE_MAX_PENDING);
+        abort();
+    }
+    fake_pending[fake_npending++] = irq;
+    fake_deliver();
+}
+
+static void fake_stop(const char *why);
+
+static void fake_tick(void)
+{
+    if (++fake_ticks > FAKE_TICK_LIMIT)
+        fake_stop("time ran out: a thread spins forever (priority inversion?)");
+    fake_raise(0);
+}
+
+/* A thread that never blocks calls this in its loop: time passes. */
+static void fake_spin(void)
+{
+    if (++fake_steps % FAKE_STEPS_PER_TICK == 0)
+        fake_tick();
+}
+
+plat_irq_t plat_irq_save(void)
+{
+    bool raise = ++fake_saves == fake_raise_at_save;
+    if (raise && !fake_raise_masked)
+        fake_raise(1);                          /* just before masking: taken at once */
+    plat_irq_t f = fake_if;
+    fake_if = false;
+    if (raise && fake_raise_masked)
+        fake_raise(1);                          /* just after: pending until IF is set */
+    return f;
+}
+
+void plat_irq_restore(plat_irq_t f)
+{
+    fake_if = f != 0;
+    fake_deliver();
+}
+
+void plat_irq_disable(void) { fake_if = false; }
+
+void plat_irq_enable(void)
+{
+    fake_if = true;
+    fake_deliver();
+}
+
+bool irqs_were_enabled(plat_irq_t f) { return f != 0; }
+uint64_t plat_ticks(void) { return fake_ticks; }
+uint32_t plat_tick_hz(void) { return 1000; }
+uint32_t slice_ticks(void) { return fake_slice; }
+
+static void fake_stop(const char *why)
+{
+    snprintf(fake_panic_msg, sizeof fake_panic_msg, "%s", why);
+    if (!fake_escape_set)
+        exit(1);
+    longjmp(fake_escape, 2);
+}
+
+/* hlt: a pending interrupt ends it at once; otherwise the next tick does. */
+void cpu_wait(void)
+{
+    if (fake_if)
+        fake_stop("sti; hlt entered with interrupts on");
+    if (++fake_waits > fake_idle_limit)
+        fake_stop("the CPU halted for good: a lost wakeup, or every thread blocked");
+    fake_if = true;
+    if (fake_npending)
+        fake_deliver();
+    else
+        fake_tick();
+}
+
+/* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
+void executor_set_idle_hooks(const struct executor_idle_hooks *hooks) { fake_exec_hooks = hooks; }
+
+void plat_task_queued(void)
+{
+    if (fake_exec_hooks)
+        fake_exec_hooks->notify();
+}
+
+void plat_enable_and_wait(void)
+{
+    if (!fake_exec_hooks)
+        fake_stop("the executor halted the CPU instead of blocking its thread");
+    fake_exec_hooks->wait();
+}
+
+/* --- contexts: a ucontext per thread, kept in thread.sp ------------------- */
+struct fake_ctx {
+    ucontext_t uc;
+};
+
+static struct fake_ctx *fake_ctx_of(struct thread *t)
+{
+    if (!t->sp)                                 /* main: its context is the test's own */
+        t->sp = (uintptr_t)kzalloc(sizeof(struct fake_ctx));
+    return (struct fake_ctx *)t->sp;
+}
+
+void ctx_init(struct thread *t)
+{
+    struct fake_ctx *c = kzalloc(sizeof *c);
+    getcontext(&c->uc);
+    c->uc.uc_stack.ss_sp = kmalloc(FAKE_HOST_STACK);
+    c->uc.uc_stack.ss_size = FAKE_HOST_STACK;
+    c->uc.uc_link = 0;
+    makecontext(&c->uc, thread_entry, 0);
+    t->sp = (uintptr_t)c;
+}
+
+void ctx_switch(struct thread *from, struct thread *to)
+{
+    swapcontext(&fake_ctx_of(from)->uc, &fake_ctx_of(to)->uc);
+}
+
+/* --- running a scenario ---------------------------------------------------- */
+static void fake_reset(void)
+{
+    fake_if = true;
+    fake_npending = 0;
+    fake_handler = 0;
+    fake_ticks = 0;
+    fake_slice = 2;
+    fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;
+    fake_idle_limit = 1000;
+    fake_panic_msg[0] = 0;
+    fake_exec_hooks = 0;
+    spin_depth = 0;
+    executor_init();
+}
+
+/*
+ * Run fn as the main thread of a fresh machine (with the executor thread when
+ * `bridge`). 0 when fn returned; 1 after a panic (fake_panic_msg says which);
+ * 2 when the machine stopped (a lost wakeup: the message says so).
+ */
+static int fake_run(void (*fn)(void), bool bridge)
+{
+    fake_reset();
+    int why = setjmp(fake_escape);
+    if (why == 0) {
+        fake_escape_set = true;
+        threads_init();
+        thread_current()->sp = 0;
+        if (bridge)
+            bridge_init();
+        fake_idle_limit = fake_want_idle_limit;
+        if (fake_want_raise_after)
+            fake_raise_at_save = fake_saves + fake_want_raise_after;
+        fake_raise_masked = fake_want_raise_masked;
+        fn();
+    }
+    fake_escape_set = false;
+    fake_if = true;
+    fake_free_all();
+    fake_want_idle_limit = 1000;
+    fake_want_raise_after = 0;
+    fake_want_raise_masked = false;
+    fake_expect_panic = false;
+    return why;
+}
+
+#endif

@@ -1,0 +1,539 @@
+/*
+ * test_lab6_sched.c - lab 6's scheduler and locks on the host, on the fake
+ * machine of lab6_fake.h (real stacks, a fake interrupt flag and clock):
+ * the ready queue by priority, round-robin by preemption, sleeping on the
+ * clock, the mutex, donation and its undo through chains, deadlock reports,
+ * the lost wakeup, condition variables and the bridge to lab 3's executor.
+ */
+#include "host.h"
+#include "lab6_fake.h"
+#include "sleep.h"
+
+static char order[128];
+static int norder;
+
+static void record(char c)
+{
+    if (norder < (int)sizeof order - 1)
+        order[norder++] = c;
+    order[norder] = 0;
+}
+
+static struct thread *spawn_thread(thread_fn fn, void *arg, const char *name, int prio)
+{
+    struct thread *t = thread_create(fn, arg, name, prio);
+    if (!t) {
+        printf("  no memory for %s\n", name);
+        abort();
+    }
+    return t;
+}
+
+/* ---- the ready queue alone ------------------------------------------------ */
+TEST(readyq_pops_highest_priority_then_oldest)
+{
+    struct readyq q;
+    struct thread t[5] = { { .prio = 3 }, { .prio = 63 }, { .prio = 3 }, { .prio = 0 },
+                           { .prio = 63 } };
+    readyq_init(&q);
+    CHECK_EQ(readyq_top(&q), -1);
+    CHECK(readyq_pop(&q) == NULL);
+    for (int i = 0; i < 5; i++)
+        readyq_push(&q, &t[i]);
+    CHECK_EQ(readyq_top(&q), 63);
+    struct thread *want[] = { &t[1], &t[4], &t[0], &t[2], &t[3] };
+    for (int i = 0; i < 5; i++)
+        CHECK(readyq_pop(&q) == want[i]);
+    CHECK_EQ(readyq_top(&q), -1);
+}
+
+TEST(readyq_remove_keeps_the_rest_in_order)
+{
+    struct readyq q;
+    struct thread t[3] = { { .prio = 5 }, { .prio = 5 }, { .prio = 5 } };
+    readyq_init(&q);
+    for (int i = 0; i < 3; i++)
+        readyq_push(&q, &t[i]);
+    readyq_remove(&q, &t[1]);
+    readyq_remove(&q, &t[2]);              /* the tail: the next push must still append */
+    readyq_push(&q, &t[2]);
+    CHECK(readyq_pop(&q) == &t[0]);
+    CHECK(readyq_pop(&q) == &t[2]);
+    CHECK_EQ(readyq_top(&q), -1);
+}
+
+TEST(waitq_wakes_highest_first_fifo_among_equals)
+{
+    struct thread *q = NULL;
+    struct thread t[4] = { { .prio = 1 }, { .prio = 9 }, { .prio = 9 }, { .prio = 4 } };
+    for (int i = 0; i < 4; i++)
+        waitq_push(&q, &t[i]);
+    CHECK_EQ(waitq_top(&q), 9);
+    CHECK(waitq_pop(&q) == &t[1]);
+    CHECK(waitq_pop(&q) == &t[2]);
+    CHECK(waitq_pop(&q) == &t[3]);
+    CHECK(waitq_pop(&q) == &t[0]);
+    CHECK(waitq_pop(&q) == NULL);
+}
+
+/* ---- threads on the fake machine ------------------------------------------ */
+static void say_arg(void *arg)
+{
+    record(*(const char *)arg);
+}
+
+static void priorities_main(void)
+{
+    static const char names[] = "abcde";
+    static const int prio[] = { 10, 40, 10, 63, 0 };
+    struct thread *t[5];
+    thread_set_priority(THREAD_PRIO_MAX);
+    for (int i = 0; i < 5; i++)
+        t[i] = spawn_thread(say_arg, (void *)&names[i], "p", prio[i]);
+    record('M');                            /* nobody outranks main (63, created before d) */
+    thread_set_priority(THREAD_PRIO_MIN);   /* now everyone does but e, its equal */
+    record('m');
+    for (int i = 0; i < 5; i++)
+        thread_join(t[i]);
+}
+
+TEST(highest_priority_runs_first_round_robin_among_equals)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(priorities_main, false), 0);
+    /* d (63) ties main and waits; at 0, main goes behind d, b, a, c and e, its older equal. */
+    CHECK_STR(order, "Mdbacem");
+}
+
+static volatile bool stop_spinning;
+static int spin_ticks[3];
+
+static void spinner(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    while (!stop_spinning) {
+        fake_spin();
+        (void)i;
+    }
+}
+
+static void spin_main(void)
+{
+    struct thread *t[3];
+    stop_spinning = false;
+    thread_set_priority(THREAD_PRIO_MAX);
+    for (int i = 0; i < 3; i++)
+        t[i] = spawn_thread(spinner, (void *)(intptr_t)i, "spin", THREAD_PRIO_DEFAULT);
+    thread_sleep_ms(60);
+    stop_spinning = true;
+    for (int i = 0; i < 3; i++)
+        spin_ticks[i] = (int)t[i]->ticks;
+    thread_set_priority(THREAD_PRIO_MIN);
+    for (int i = 0; i < 3; i++)
+        thread_join(t[i]);
+}
+
+TEST(spinners_share_the_cpu_by_slices)
+{
+    CHECK_EQ(fake_run(spin_main, false), 0);
+    int lo = spin_ticks[0], hi = spin_ticks[0], sum = 0;
+    for (int i = 0; i < 3; i++) {
+        lo = spin_ticks[i] < lo ? spin_ticks[i] : lo;
+        hi = spin_ticks[i] > hi ? spin_ticks[i] : hi;
+        sum += spin_ticks[i];
+    }
+    CHECK(lo > 0);
+    CHECK(hi - lo <= (int)fake_slice);
+    CHECK(sum >= 58 && sum <= 60);         /* main slept 60 ticks; they had the rest */
+}
+
+static uint64_t woke_at[3];
+
+static void sleeper(void *arg)
+{
+    int ms = (int)(intptr_t)arg;
+    thread_sleep_ms((uint32_t)ms);
+    woke_at[ms / 10 - 1] = plat_ticks();
+    record((char)('0' + ms / 10));
+}
+
+static void sleep_main(void)
+{
+    struct thread *t[3];
+    t[0] = spawn_thread(sleeper, (void *)(intptr_t)30, "s30", 40);
+    t[1] = spawn_thread(sleeper, (void *)(intptr_t)10, "s10", 40);
+    t[2] = spawn_thread(sleeper, (void *)(intptr_t)20, "s20", 40);
+    for (int i = 0; i < 3; i++)
+        thread_join(t[i]);
+}
+
+TEST(sleepers_wake_on_their_tick_in_deadline_order)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(sleep_main, false), 0);
+    CHECK_STR(order, "123");
+    CHECK_EQ(woke_at[0], 10);
+    CHECK_EQ(woke_at[1], 20);
+    CHECK_EQ(woke_at[2], 30);
+    CHECK(fake_waits >= 30);                /* the idle thread halted: nobody spun */
+}
+
+/* ---- mutex, donation, deadlock ---------------------------------------------- */
+static struct mutex m[12];
+static uint32_t counter;
+
+static void incrementer(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < 200; i++) {
+        mutex_lock(&m[0]);
+        uint32_t v = counter;
+        if (i % 3 == 0)
+            thread_yield();
+        fake_spin();                        /* ticks land inside the lock too */
+        counter = v + 1;
+        mutex_unlock(&m[0]);
+    }
+}
+
+static void counter_main(void)
+{
+    struct thread *t[4];
+    mutex_init(&m[0], "counter");
+    counter = 0;
+    for (int i = 0; i < 4; i++)
+        t[i] = spawn_thread(incrementer, 0, "inc", THREAD_PRIO_DEFAULT);
+    for (int i = 0; i < 4; i++)
+        thread_join(t[i]);
+}
+
+TEST(mutex_keeps_every_increment)
+{
+    CHECK_EQ(fake_run(counter_main, false), 0);
+    CHECK_EQ(counter, 800);
+}
+
+static int prio_seen_by_low;
+static struct semaphore go;
+
+static void low_holder(void *unused)
+{
+    (void)unused;
+    mutex_lock(&m[0]);
+    record('L');
+    sema_down(&go);                         /* main starts high and mid meanwhile */
+    prio_seen_by_low = thread_get_priority();
+    mutex_unlock(&m[0]);
+    record('l');                            /* back at base: after H */
+}
+
+static void high_waiter(void *unused)
+{
+    (void)unused;
+    mutex_lock(&m[0]);
+    record('H');
+    mutex_unlock(&m[0]);
+}
+
+static void medium_spinner(void *unused)
+{
+    (void)unused;
+    record('M');                            /* never blocks, never yields... */
+    while (!stop_spinning)
+        fake_spin();
+}
+
+static void inversion_main(void)
+{
+    mutex_init(&m[0], "res");
+    sema_init(&go, 0);
+    stop_spinning = false;
+    thread_set_priority(THREAD_PRIO_MAX);
+    struct thread *lo = spawn_thread(low_holder, 0, "low", 10);
+    thread_sleep_ms(1);                     /* low takes the mutex */
+    struct thread *hi = spawn_thread(high_waiter, 0, "high", 50);
+    struct thread *mid = spawn_thread(medium_spinner, 0, "mid", 30);
+    sema_up(&go);
+    thread_sleep_ms(1);
+    thread_join(hi);                        /* without donation, mid starves low forever */
+    stop_spinning = true;
+    thread_join(mid);
+    thread_join(lo);
+}
+
+TEST(donation_beats_priority_inversion_and_is_undone)
+{
+    norder = 0;
+    prio_seen_by_low = -1;
+    fake_want_idle_limit = 200;
+    CHECK_EQ(fake_run(inversion_main, false), 0);
+    CHECK_EQ(prio_seen_by_low, 50);
+    CHECK_STR(order, "LHMl");
+}
+
+/* A chain: link k holds m[k] and waits for m[k-1]; link 0 holds m[0] and waits on go. */
+#define CHAIN 10
+static int chain_prio_before_release[CHAIN];
+
+static void link_fn(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    mutex_lock(&m[k]);
+    if (k == 0)
+        sema_down(&go);
+    else
+        mutex_lock(&m[k - 1]);
+    chain_prio_before_release[k] = thread_get_priority();
+    if (k > 0)
+        mutex_unlock(&m[k - 1]);
+    mutex_unlock(&m[k]);
+    record((char)('a' + k));
+}
+
+static int chain_seen[CHAIN];
+
+static void top_fn(void *unused)
+{
+    (void)unused;
+    mutex_lock(&m[CHAIN - 1]);
+    record('T');
+    mutex_unlock(&m[CHAIN - 1]);
+}
+
+static void chain_main(void)
+{
+    struct thread *t[CHAIN];
+    sema_init(&go, 0);
+    thread_set_priority(THREAD_PRIO_MIN);   /* each link runs as soon as it is created */
+    for (int k = 0; k < CHAIN; k++) {
+        mutex_init(&m[k], "chain");
+        t[k] = spawn_thread(link_fn, (void *)(intptr_t)k, "link", 1 + k);
+    }
+    struct thread *top = spawn_thread(top_fn, 0, "top", 60);
+    for (int k = 0; k < CHAIN; k++)
+        chain_seen[k] = t[k]->prio;         /* all blocked: the loan went all the way down */
+    sema_up(&go);
+    thread_join(top);
+    for (int k = 0; k < CHAIN; k++)
+        thread_join(t[k]);
+}
+
+TEST(donation_follows_a_chain_ten_deep_and_is_undone_link_by_link)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(chain_main, false), 0);
+    for (int k = 0; k < CHAIN; k++) {
+        CHECK_EQ(chain_seen[k], 60);
+        CHECK_EQ(chain_prio_before_release[k], 60);
+    }
+    /* top gets its mutex first; then the links end by their own priorities, highest first. */
+    CHECK_STR(order, "Tjihgfedcba");
+}
+
+static void lock_b(void *unused)
+{
+    (void)unused;
+    mutex_lock(&m[1]);
+    record('B');
+    mutex_unlock(&m[1]);
+}
+
+static void hold_two_main(void)
+{
+    /* main (base 10) holds A and B; wa (40) waits on A, wb (50) on B. */
+    mutex_init(&m[0], "A");
+    mutex_init(&m[1], "B");
+    thread_set_priority(10);
+    mutex_lock(&m[0]);
+    mutex_lock(&m[1]);
+    struct thread *a = spawn_thread(high_waiter, 0, "wa", 40);      /* locks m[0] */
+    struct thread *b = spawn_thread(lock_b, 0, "wb", 50);
+    chain_seen[0] = thread_get_priority();  /* the best of both loans */
+    mutex_unlock(&m[1]);                    /* wb takes B and runs at once */
+    chain_seen[1] = thread_get_priority();  /* A's loan is still there */
+    mutex_unlock(&m[0]);
+    chain_seen[2] = thread_get_priority();  /* no loans left */
+    thread_join(a);
+    thread_join(b);
+}
+
+TEST(releasing_one_mutex_keeps_the_other_ones_donation)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(hold_two_main, false), 0);
+    CHECK_EQ(chain_seen[0], 50);
+    CHECK_EQ(chain_seen[1], 40);
+    CHECK_EQ(chain_seen[2], 10);
+    CHECK_STR(order, "BH");
+}
+
+/* Cycle member k holds m[k], waits until all three do, then locks m[(k+1) % 3]. */
+static struct semaphore all_hold;
+
+static void cycle_member(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    mutex_lock(&m[k]);
+    sema_up(&all_hold);
+    sema_down(&go);
+    mutex_lock(&m[(k + 1) % 3]);
+}
+
+static void deadlock_main(void)
+{
+    static const char *const names[] = { "left", "right", "third" };
+    struct thread *t[3];
+    mutex_init(&m[0], "A");
+    mutex_init(&m[1], "B");
+    mutex_init(&m[2], "C");
+    sema_init(&go, 0);
+    sema_init(&all_hold, 0);
+    thread_set_priority(THREAD_PRIO_MAX);
+    for (int k = 0; k < 3; k++)
+        t[k] = spawn_thread(cycle_member, (void *)(intptr_t)k, names[k], 20);
+    for (int k = 0; k < 3; k++)
+        sema_down(&all_hold);
+    for (int k = 0; k < 3; k++)
+        sema_up(&go);
+    thread_join(t[0]);
+}
+
+TEST(deadlock_cycle_of_three_is_reported_with_every_thread_and_lock)
+{
+    fake_expect_panic = true;
+    int why = fake_run(deadlock_main, false);
+    CHECK_EQ(why, 1);
+    CHECK(strstr(fake_panic_msg, "3 threads wait for each other") != NULL);
+    CHECK(strstr(fake_panic_msg, "deadlock when thread third locked mutex A") != NULL);
+    CHECK(strstr(fake_panic_msg, "waits for mutex A, held by thread left") != NULL);
+    CHECK(strstr(fake_panic_msg, "waits for mutex B, held by thread right") != NULL);
+    CHECK(strstr(fake_panic_msg, "waits for mutex C, held by thread third") != NULL);
+}
+
+static void relock_main(void)
+{
+    mutex_init(&m[0], "twice");
+    mutex_lock(&m[0]);
+    mutex_lock(&m[0]);
+}
+
+TEST(locking_a_held_mutex_panics_naming_the_thread)
+{
+    fake_expect_panic = true;
+    CHECK_EQ(fake_run(relock_main, false), 1);
+    CHECK(strstr(fake_panic_msg, "thread main locks mutex twice") != NULL);
+}
+
+/* ---- the lost wakeup ------------------------------------------------------------ */
+static struct semaphore irq_sema;
+static void irq_ups(int irq)
+{
+    if (irq == 1)
+        sema_up(&irq_sema);
+}
+
+static void waits_for_irq_main(void)
+{
+    sema_init(&irq_sema, 0);
+    fake_handler = irq_ups;
+    sema_down(&irq_sema);
+    record('w');
+}
+
+TEST(an_interrupt_at_any_moment_of_sema_down_is_never_lost)
+{
+    /* IRQ 1 ups the semaphore just before sema_down masks interrupts (it is taken at once:
+       no wait), or just after (it stays pending until the idle thread's sti; hlt, which must
+       end at once and let main run). A sema_down that checked the count before masking, or
+       an idle thread that checked the ready queue with interrupts on, would sleep through
+       it: the CPU halts for good and the run stops. */
+    for (int after = 0; after <= 1; after++) {
+        norder = 0;
+        fake_want_raise_after = 1;
+        fake_want_raise_masked = after;
+        fake_want_idle_limit = 5;
+        int why = fake_run(waits_for_irq_main, false);
+        if (why != 0)
+            printf("  IRQ raised %s the mask: %s\n", after ? "after" : "before", fake_panic_msg);
+        CHECK_EQ(why, 0);
+        CHECK_STR(order, "w");
+    }
+}
+
+/* ---- spinlocks and canaries -------------------------------------------------- */
+static void switch_in_spinlock_main(void)
+{
+    struct spinlock l;
+    spin_init(&l, "s");
+    spin_lock(&l);
+    CHECK(!fake_if);
+    thread_yield();
+}
+
+TEST(switching_while_holding_a_spinlock_panics)
+{
+    fake_expect_panic = true;
+    CHECK_EQ(fake_run(switch_in_spinlock_main, false), 1);
+    CHECK(strstr(fake_panic_msg, "switches while holding a spinlock") != NULL);
+}
+
+static void spinlock_restores_if_main(void)
+{
+    struct spinlock l;
+    spin_init(&l, "s");
+    plat_irq_disable();
+    spin_lock(&l);
+    spin_unlock(&l);
+    CHECK(!fake_if);                        /* masked before: still masked */
+    plat_irq_enable();
+    spin_lock(&l);
+    spin_unlock(&l);
+    CHECK(fake_if);
+}
+
+TEST(spinlock_restores_the_interrupt_flag_it_found)
+{
+    CHECK_EQ(fake_run(spinlock_restores_if_main, false), 0);
+}
+
+static void smash(void *unused)
+{
+    (void)unused;
+    struct thread *self = thread_current();
+    self->stack[STACK_GUARD - 1] ^= 0xff;   /* as a frame past the guard's top would */
+    thread_yield();
+}
+
+static void canary_main(void)
+{
+    struct thread *t = spawn_thread(smash, 0, "smasher", THREAD_PRIO_DEFAULT);
+    thread_join(t);
+}
+
+TEST(an_overwritten_canary_is_caught_at_the_next_switch)
+{
+    fake_expect_panic = true;
+    CHECK_EQ(fake_run(canary_main, false), 1);
+    CHECK(strstr(fake_panic_msg, "thread smasher overflowed its stack") != NULL);
+}
+
+int main(void)
+{
+    RUN(readyq_pops_highest_priority_then_oldest);
+    RUN(readyq_remove_keeps_the_rest_in_order);
+    RUN(waitq_wakes_highest_first_fifo_among_equals);
+    RUN(highest_priority_runs_first_round_robin_among_equals);
+    RUN(spinners_share_the_cpu_by_slices);
+    RUN(sleepers_wake_on_their_tick_in_deadline_order);
+    RUN(mutex_keeps_every_increment);
+    RUN(donation_beats_priority_inversion_and_is_undone);
+    RUN(donation_follows_a_chain_ten_deep_and_is_undone_link_by_link);
+    RUN(releasing_one_mutex_keeps_the_other_ones_donation);
+    RUN(deadlock_cycle_of_three_is_reported_with_every_thread_and_lock);
+    RUN(locking_a_held_mutex_panics_naming_the_thread);
+    RUN(an_interrupt_at_any_moment_of_sema_down_is_never_lost);
+    RUN(switching_while_holding_a_spinlock_panics);
+    RUN(spinlock_restores_the_interrupt_flag_it_found);
+    RUN(an_overwritten_canary_is_caught_at_the_next_switch);
+    return host_summary("lab6 sched");
+}

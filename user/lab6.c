@@ -1,0 +1,497 @@
+/*
+ * lab6.c - stage 6's program: preemptive threads beside lab 3's executor.
+ *
+ * Each option runs one scenario on lab 6's threads and prints lines the
+ * grader can compute from the command line alone:
+ *   spin=N         N threads that never yield share the CPU by time slices;
+ *   counter=T,I    T threads add 1 to a mutex-protected counter I times each;
+ *   buffer=P,C,I   P producers, C consumers, I items each through 4 slots;
+ *   prio=P,P,...   threads of these priorities, each runs to its end in order;
+ *   donate=B,B,... a chain of mutexes, one thread per base priority (rising);
+ *   sleep=MS,...   threads that sleep and check they woke on their tick;
+ *   await=MS       a thread awaits a lab 3 sleep future; a task joins a thread;
+ *   fault=stack|deadlock|relock   the reports the kernel gives for each.
+ * The main thread runs at CONDUCTOR_PRIO, above every thread it starts, so it
+ * wakes on time to stop them.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "cmdline.h"
+#include "executor.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "machine.h"
+#include "panic.h"
+#include "sleep.h"
+#include "thread.h"
+#include "x86.h"
+
+CMDLINE_OPTION(spin, "spin", "spin=N: N threads (1-16) that never yield, for spin_ms ms");
+CMDLINE_OPTION(spin_ms, "spin_ms", "how long the spinners run, in ms (default 200)");
+CMDLINE_OPTION(counter, "counter", "counter=T,I: T threads (1-16) add 1 I times under a mutex");
+CMDLINE_OPTION(buffer, "buffer", "buffer=P,C,I: P producers and C consumers (1-8), I items each");
+CMDLINE_OPTION(prio, "prio", "prio=P,P,...: threads of these priorities (0-63, at most 16)");
+CMDLINE_OPTION(donate, "donate", "donate=B,B,...: a chain of mutexes, one link per base (1-59)");
+CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, at most 16)");
+CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
+CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
+
+#define CONDUCTOR_PRIO 60
+#define MAX_THREADS 16
+#define MAX_LINKS 16
+#define TOP_PRIO 60                     /* the donation chain's top: above every base */
+#define BUFFER_SLOTS 4
+#define MAX_SIDE 8
+
+/* Parse "a,b,c" into at most `max` numbers from lo to hi; the count, or -1. */
+static int parse_list(const char *s, long *out, int max, long lo, long hi)
+{
+    int n = 0;
+    while (s && *s) {
+        long v = 0;
+        if (*s < '0' || *s > '9' || n == max)
+            return -1;
+        while (*s >= '0' && *s <= '9' && v <= hi)
+            v = v * 10 + (*s++ - '0');
+        if (v < lo || v > hi || (*s && *s != ','))
+            return -1;
+        out[n++] = v;
+        if (*s == ',')
+            s++;
+    }
+    return n;
+}
+
+/* The option's list, or a clear message and a failing exit. */
+static int option_list(const char *name, long *out, int min, int max, long lo, long hi)
+{
+    const char *s = cmdline_str(name, "");
+    int n = parse_list(s, out, max, lo, hi);
+    if (n < min) {
+        kprintf("lab6: %s=%s: expected %d to %d numbers from %ld to %ld, separated by commas\n",
+                name, s, min, max, lo, hi);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    return n;
+}
+
+static void start(struct thread **t, thread_fn fn, void *arg, const char *name, int prio)
+{
+    *t = thread_create(fn, arg, name, prio);
+    if (!*t)
+        panic("lab6: no memory for thread %s", name);
+}
+
+/* ---- spin: time slices --------------------------------------------------- */
+static volatile bool spin_stop;
+
+static void spinner(void *unused)
+{
+    (void)unused;
+    while (!spin_stop)
+        ;                               /* no pause: under TCG each one is a trip to QEMU's main loop */
+}
+
+static void run_spin(void)
+{
+    long n;
+    option_list("spin", &n, 1, 1, 1, MAX_THREADS);
+    long ms = cmdline_int("spin_ms", 200);
+    struct thread *t[MAX_THREADS];
+    char name[THREAD_NAME_MAX];
+
+    kprintf("spin: %ld threads for %ld ms\n", n, ms);
+    spin_stop = false;
+    for (int i = 0; i < n; i++) {
+        ksnprintf(name, sizeof name, "spin%d", i);
+        start(&t[i], spinner, 0, name, THREAD_PRIO_DEFAULT);
+    }
+    thread_sleep_ms((uint32_t)ms);
+    spin_stop = true;
+    thread_set_priority(THREAD_PRIO_MIN);   /* let them see it and end */
+    for (int i = 0; i < n; i++) {
+        kprintf("thread %s: %u ticks on the CPU\n", t[i]->name, t[i]->ticks);
+        thread_join(t[i]);
+    }
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("spin: done\n");
+}
+
+/* ---- counter: a mutex keeps every increment -------------------------------- */
+static struct mutex counter_lock;
+static volatile uint32_t counter;
+static long counter_iters;
+
+static void incrementer(void *unused)
+{
+    (void)unused;
+    for (long i = 0; i < counter_iters; i++) {
+        mutex_lock(&counter_lock);
+        uint32_t v = counter;
+        if (i % 7 == 0)
+            thread_yield();             /* inside the lock: the others must wait */
+        counter = v + 1;
+        mutex_unlock(&counter_lock);
+    }
+}
+
+static void run_counter(void)
+{
+    long a[2];
+    option_list("counter", a, 2, 2, 1, 100000);
+    if (a[0] > MAX_THREADS) {
+        kprintf("lab6: counter=%ld,...: at most %d threads\n", a[0], MAX_THREADS);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    struct thread *t[MAX_THREADS];
+    char name[THREAD_NAME_MAX];
+
+    mutex_init(&counter_lock, "counter");
+    counter = 0;
+    counter_iters = a[1];
+    for (int i = 0; i < a[0]; i++) {
+        ksnprintf(name, sizeof name, "inc%d", i);
+        start(&t[i], incrementer, 0, name, THREAD_PRIO_DEFAULT);
+    }
+    for (int i = 0; i < a[0]; i++)
+        thread_join(t[i]);
+    kprintf("counter: %ld threads x %ld = %u\n", a[0], a[1], counter);
+}
+
+/* ---- buffer: producers and consumers through a bounded buffer ----------------- */
+static struct {
+    struct semaphore empty, full;       /* free slots, filled slots */
+    struct mutex lock;
+    uint32_t slot[BUFFER_SLOTS];
+    int head, count;
+    long items;                         /* per producer */
+    uint32_t next_seq[MAX_SIDE];        /* per producer: the sequence number expected next */
+    uint32_t consumed, out_of_order;
+} buf;
+
+static void producer(void *arg)
+{
+    uint32_t p = (uint32_t)(uintptr_t)arg;
+    for (uint32_t seq = 0; seq < (uint32_t)buf.items; seq++) {
+        sema_down(&buf.empty);
+        mutex_lock(&buf.lock);
+        buf.slot[(buf.head + buf.count++) % BUFFER_SLOTS] = p << 16 | seq;
+        mutex_unlock(&buf.lock);
+        sema_up(&buf.full);
+    }
+}
+
+static void consumer(void *arg)
+{
+    long n = (long)(intptr_t)arg;       /* how many items this consumer takes */
+    for (long i = 0; i < n; i++) {
+        sema_down(&buf.full);
+        mutex_lock(&buf.lock);
+        uint32_t item = buf.slot[buf.head];
+        buf.head = (buf.head + 1) % BUFFER_SLOTS;
+        buf.count--;
+        uint32_t p = item >> 16, seq = item & 0xFFFF;
+        if (buf.next_seq[p] != seq)     /* checked as it leaves the FIFO, under the lock */
+            buf.out_of_order++;
+        buf.next_seq[p] = seq + 1;
+        buf.consumed++;
+        mutex_unlock(&buf.lock);
+        sema_up(&buf.empty);
+    }
+}
+
+static void run_buffer(void)
+{
+    long a[3];
+    option_list("buffer", a, 3, 3, 1, 5000);
+    if (a[0] > MAX_SIDE || a[1] > MAX_SIDE) {
+        kprintf("lab6: buffer=%ld,%ld,...: at most %d producers and %d consumers\n", a[0], a[1],
+                MAX_SIDE, MAX_SIDE);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    struct thread *t[2 * MAX_SIDE];
+    char name[THREAD_NAME_MAX];
+    long total = a[0] * a[2];
+
+    sema_init(&buf.empty, BUFFER_SLOTS);
+    sema_init(&buf.full, 0);
+    mutex_init(&buf.lock, "buffer");
+    buf.items = a[2];
+    for (int i = 0; i < a[1]; i++) {
+        long share = total / a[1] + (i < total % a[1]);
+        ksnprintf(name, sizeof name, "cons%d", i);
+        start(&t[i], consumer, (void *)(intptr_t)share, name, THREAD_PRIO_DEFAULT);
+    }
+    for (int i = 0; i < a[0]; i++) {
+        ksnprintf(name, sizeof name, "prod%d", i);
+        start(&t[a[1] + i], producer, (void *)(uintptr_t)i, name, THREAD_PRIO_DEFAULT);
+    }
+    for (int i = 0; i < a[0] + a[1]; i++)
+        thread_join(t[i]);
+    int missing = 0;
+    for (int p = 0; p < a[0]; p++)
+        missing += buf.next_seq[p] != (uint32_t)a[2];
+    kprintf("buffer: %ld producers, %ld consumers, %ld items each: %u consumed, %u out of order, "
+            "%d producers short\n", a[0], a[1], a[2], buf.consumed, buf.out_of_order, missing);
+}
+
+/* ---- prio: the highest ready priority runs first ------------------------------- */
+static void announce(void *arg)
+{
+    struct thread *self = thread_current();
+    (void)arg;
+    kprintf("prio: %s (priority %d) runs\n", self->name, self->prio);
+}
+
+static void run_prio(void)
+{
+    long p[MAX_THREADS];
+    int n = option_list("prio", p, 1, MAX_THREADS, THREAD_PRIO_MIN, THREAD_PRIO_MAX);
+    struct thread *t[MAX_THREADS];
+    char name[THREAD_NAME_MAX];
+
+    thread_set_priority(THREAD_PRIO_MAX);   /* nobody runs until main steps down */
+    for (int i = 0; i < n; i++) {
+        ksnprintf(name, sizeof name, "p%d", i);
+        start(&t[i], announce, 0, name, (int)p[i]);
+    }
+    thread_set_priority(THREAD_PRIO_MIN);
+    for (int i = 0; i < n; i++)
+        thread_join(t[i]);
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("prio: done\n");
+}
+
+/* ---- donate: a chain of mutexes, each link blocked on the one before ------------ */
+static struct mutex chain[MAX_LINKS];
+static struct semaphore chain_go;
+static int nlinks;
+
+static void chain_link(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    struct thread *self = thread_current();
+
+    mutex_lock(&chain[k]);
+    if (k == 0)
+        sema_down(&chain_go);
+    else
+        mutex_lock(&chain[k - 1]);      /* blocks: lends our priority down the chain */
+    kprintf("donate: %s runs at priority %d\n", self->name, self->prio);
+    if (k > 0)
+        mutex_unlock(&chain[k - 1]);
+    mutex_unlock(&chain[k]);            /* the next link (or top) takes over at once */
+    kprintf("donate: %s back to priority %d\n", self->name, self->prio);
+}
+
+static void chain_top(void *unused)
+{
+    (void)unused;
+    mutex_lock(&chain[nlinks - 1]);
+    kprintf("donate: top has mutex %s\n", chain[nlinks - 1].name);
+    mutex_unlock(&chain[nlinks - 1]);
+}
+
+static void run_donate(void)
+{
+    static char names[MAX_LINKS][8];
+    long base[MAX_LINKS];
+    struct thread *t[MAX_LINKS], *top;
+    char name[THREAD_NAME_MAX];
+
+    nlinks = option_list("donate", base, 1, MAX_LINKS, 1, TOP_PRIO - 1);
+    sema_init(&chain_go, 0);
+    thread_set_priority(THREAD_PRIO_MIN);   /* each link runs (and blocks) as it is made */
+    for (int k = 0; k < nlinks; k++) {
+        ksnprintf(names[k], sizeof names[k], "m%d", k);
+        mutex_init(&chain[k], names[k]);
+        ksnprintf(name, sizeof name, "link%d", k);
+        start(&t[k], chain_link, (void *)(intptr_t)k, name, (int)base[k]);
+    }
+    start(&top, chain_top, 0, "top", TOP_PRIO);
+    for (int k = 0; k < nlinks; k++)
+        kprintf("donate: %s blocked at priority %d (base %d)\n", t[k]->name, t[k]->prio,
+                t[k]->base_prio);
+    sema_up(&chain_go);                 /* link0 runs, and the chain unwinds */
+    thread_join(top);
+    for (int k = 0; k < nlinks; k++)
+        thread_join(t[k]);
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("donate: done\n");
+}
+
+/* ---- sleep: each sleeper wakes on the tick it asked for ------------------------- */
+struct sleeper {
+    uint32_t ms;
+    uint64_t start, woke, deadline;
+};
+
+static void sleeper(void *arg)
+{
+    struct sleeper *s = arg;
+    s->start = now_ticks();
+    thread_sleep_ms(s->ms);
+    s->woke = now_ticks();              /* first thing: printing comes later, from main */
+    s->deadline = thread_current()->wake_tick;
+}
+
+static void run_sleep(void)
+{
+    static struct sleeper sl[MAX_THREADS];
+    long ms[MAX_THREADS];
+    int n = option_list("sleep", ms, 1, MAX_THREADS, 1, 1000);
+    struct thread *t[MAX_THREADS];
+    char name[THREAD_NAME_MAX];
+
+    for (int i = 0; i < n; i++) {
+        sl[i] = (struct sleeper){ .ms = (uint32_t)ms[i] };
+        ksnprintf(name, sizeof name, "s%d", i);
+        start(&t[i], sleeper, &sl[i], name, CONDUCTOR_PRIO - 1);
+    }
+    for (int i = 0; i < n; i++)
+        thread_join(t[i]);
+    for (int i = 0; i < n; i++) {
+        uint64_t asked = ((uint64_t)sl[i].ms * tick_hz() + 999) / 1000;
+        bool on_time = sl[i].woke == sl[i].deadline && sl[i].deadline >= sl[i].start + asked;
+        kprintf("sleep: s%d slept %u ms: %s\n", i, sl[i].ms,
+                on_time ? "woke on its tick" : sl[i].woke < sl[i].deadline ? "woke early"
+                                                                           : "woke late");
+    }
+}
+
+/* ---- await: threads and tasks wait for each other -------------------------------- */
+struct join_task {
+    struct future base;
+    int lc;
+    struct thread_join_future join;
+};
+
+static enum poll join_task_poll(struct future *self, struct context *cx)
+{
+    struct join_task *j = (struct join_task *)self;
+    ASYNC_BEGIN(j);
+    AWAIT(j, &j->join);
+    kprintf("await: a task saw thread worker end\n");
+    ASYNC_END(j);
+}
+
+static void worker(void *unused)
+{
+    (void)unused;
+    thread_sleep_ms(5);
+    kprintf("await: thread worker ends\n");
+}
+
+static void run_await(void)
+{
+    long ms;
+    option_list("await", &ms, 1, 1, 1, 1000);
+    static struct sleep_future nap;
+    static struct join_task jt;
+    struct thread *w;
+
+    uint64_t t0 = now_ticks();
+    sleep_ms_init(&nap, (uint32_t)ms);
+    thread_await(&nap.base);
+    uint64_t slept = now_ticks() - t0;
+    kprintf("await: main slept %ld ms on a lab 3 timer: %s\n", ms,
+            slept >= ((uint64_t)ms * tick_hz() + 999) / 1000 ? "not early" : "EARLY");
+    start(&w, worker, 0, "worker", THREAD_PRIO_DEFAULT);
+    jt.base.poll = join_task_poll;
+    ASYNC_INIT(&jt);
+    thread_join_future_init(&jt.join, w);
+    if (thread_spawn(&jt.base) < 0)
+        panic("lab6: no task slot for the joining task");
+    thread_sleep_ms(20);                /* the worker ends at 5 ms; the task reaps it */
+    kprintf("await: done\n");
+}
+
+/* ---- faults ------------------------------------------------------------------ */
+static volatile uint32_t recurse_limit = 0xFFFFFFFFu;     /* never reached: the canary trips */
+
+static uint32_t recurse(uint32_t depth)
+{
+    volatile uint32_t frame[24];        /* a frame well under the canary's guard */
+    for (int i = 0; i < 24; i++)
+        frame[i] = depth;
+    thread_yield();                     /* every switch checks the canary */
+    if (depth == recurse_limit)
+        return 0;
+    return recurse(depth + 1) + frame[depth % 24];
+}
+
+static void deep(void *unused)
+{
+    (void)unused;
+    recurse(0);
+}
+
+static struct mutex lock_a, lock_b;
+static struct semaphore both_hold;
+
+static void left(void *unused)
+{
+    (void)unused;
+    mutex_lock(&lock_a);
+    sema_down(&both_hold);
+    mutex_lock(&lock_b);
+}
+
+static void right(void *unused)
+{
+    (void)unused;
+    mutex_lock(&lock_b);
+    sema_up(&both_hold);
+    mutex_lock(&lock_a);
+}
+
+static void run_fault(const char *what)
+{
+    struct thread *t1, *t2;
+
+    if (strcmp(what, "stack") == 0) {
+        start(&t1, deep, 0, "deep", THREAD_PRIO_DEFAULT);
+        thread_join(t1);
+    } else if (strcmp(what, "deadlock") == 0) {
+        mutex_init(&lock_a, "A");
+        mutex_init(&lock_b, "B");
+        sema_init(&both_hold, 0);
+        start(&t1, left, 0, "left", THREAD_PRIO_DEFAULT);
+        start(&t2, right, 0, "right", THREAD_PRIO_DEFAULT);
+        thread_join(t1);
+    } else if (strcmp(what, "relock") == 0) {
+        mutex_init(&lock_a, "A");
+        mutex_lock(&lock_a);
+        mutex_lock(&lock_a);
+    } else {
+        kprintf("lab6: fault=%s: expected stack, deadlock or relock\n", what);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    panic("lab6: fault=%s was not caught", what);
+}
+
+void program_main(void)
+{
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
+            tick_hz());
+    if (cmdline_flag("fault"))
+        run_fault(cmdline_str("fault", ""));
+    if (cmdline_flag("spin"))
+        run_spin();
+    if (cmdline_flag("counter"))
+        run_counter();
+    if (cmdline_flag("buffer"))
+        run_buffer();
+    if (cmdline_flag("prio"))
+        run_prio();
+    if (cmdline_flag("donate"))
+        run_donate();
+    if (cmdline_flag("sleep"))
+        run_sleep();
+    if (cmdline_flag("await"))
+        run_await();
+    struct thread_stats s = thread_stats();
+    kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,
+            s.preemptions, s.created, s.alive);
+}
