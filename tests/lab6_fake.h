@@ -1,8 +1,8 @@
 /*
  * lab6_fake.h - a fake one-CPU machine for lab 6's scheduler on the host.
  *
- * Threads are real: each gets a host stack and a ucontext, and ctx_switch is
- * swapcontext, so thread.c, sync.c and donate.c run unchanged. The machine
+ * Threads are real: each gets a host stack, and ctx_switch is the same four
+ * lines as switch.S for x86-64, so thread.c, sync.c and donate.c run unchanged. The machine
  * has an interrupt flag; an interrupt raised while it is clear stays pending
  * until it is set again (as on the 8259A). Delivering one calls the test's
  * handler and then lab 6's IRQ exit hook, which may switch threads, as lab 1's
@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
+#include <sanitizer/common_interface_defs.h>
 #include "executor.h"
 #include "heap.h"
 #include "kprintf.h"
@@ -59,6 +59,7 @@ struct fake_block {
     void *p;
 };
 static struct fake_block *fake_blocks;
+static void fake_leave_to_main(void);
 
 static void *fake_track(void *p)
 {
@@ -125,6 +126,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
         printf("  panic at %s:%d: %s\n", file, line, fake_panic_msg);
     if (!fake_escape_set)
         exit(1);
+    fake_leave_to_main();
     longjmp(fake_escape, 1);
 }
 
@@ -206,6 +208,7 @@ static void fake_stop(const char *why)
     snprintf(fake_panic_msg, sizeof fake_panic_msg, "%s", why);
     if (!fake_escape_set)
         exit(1);
+    fake_leave_to_main();
     longjmp(fake_escape, 2);
 }
 
@@ -239,32 +242,91 @@ void plat_enable_and_wait(void)
     fake_exec_hooks->wait();
 }
 
-/* --- contexts: a ucontext per thread, kept in thread.sp ------------------- */
+/* --- contexts: our own switch, as switch.S does it, for x86-64 ----------------
+ * The System V x86-64 ABI's callee-saved registers are rbx, rbp and r12-r15.
+ * ASan is told of every stack change (its fiber interface), so it neither
+ * warns nor loses track of which stack is live. The main thread's context is
+ * the test's own stack: its bounds are learnt on the first switch away from it. */
 struct fake_ctx {
-    ucontext_t uc;
+    uintptr_t sp;
+    const void *bottom;                 /* the stack, for ASan (main: learnt later) */
+    size_t size;
 };
+static struct fake_ctx *fake_from;      /* the context being switched away from */
+static struct fake_ctx *fake_main_ctx;
+
+void fake_switch_stacks(uintptr_t *save_sp, uintptr_t new_sp);
+__asm__(".text\n"
+        ".globl fake_switch_stacks\n"
+        "fake_switch_stacks:\n"
+        "    pushq %rbp\n    pushq %rbx\n    pushq %r12\n"
+        "    pushq %r13\n    pushq %r14\n    pushq %r15\n"
+        "    movq %rsp, (%rdi)\n"
+        "    movq %rsi, %rsp\n"
+        "    popq %r15\n    popq %r14\n    popq %r13\n"
+        "    popq %r12\n    popq %rbx\n    popq %rbp\n"
+        "    ret\n");
 
 static struct fake_ctx *fake_ctx_of(struct thread *t)
 {
-    if (!t->sp)                                 /* main: its context is the test's own */
-        t->sp = (uintptr_t)kzalloc(sizeof(struct fake_ctx));
+    if (!t->sp) {                       /* main: the test's own stack */
+        fake_main_ctx = kzalloc(sizeof(struct fake_ctx));
+        t->sp = (uintptr_t)fake_main_ctx;
+    }
     return (struct fake_ctx *)t->sp;
+}
+
+/* After a switch: learn the bounds of the stack we left, if it was main's. */
+static void fake_arrived(void *fake_stack)
+{
+    const void *bottom;
+    size_t size;
+    __sanitizer_finish_switch_fiber(fake_stack, &bottom, &size);
+    if (fake_from && !fake_from->bottom) {
+        fake_from->bottom = bottom;
+        fake_from->size = size;
+    }
+}
+
+static void fake_thread_start(void)
+{
+    fake_arrived(0);
+    thread_entry();
 }
 
 void ctx_init(struct thread *t)
 {
     struct fake_ctx *c = kzalloc(sizeof *c);
-    getcontext(&c->uc);
-    c->uc.uc_stack.ss_sp = kmalloc(FAKE_HOST_STACK);
-    c->uc.uc_stack.ss_size = FAKE_HOST_STACK;
-    c->uc.uc_link = 0;
-    makecontext(&c->uc, thread_entry, 0);
+    uint8_t *stack = kmalloc(FAKE_HOST_STACK);
+    uintptr_t *sp = (uintptr_t *)(stack + FAKE_HOST_STACK);
+
+    *--sp = 0;                                  /* fake_thread_start's return address */
+    *--sp = (uintptr_t)fake_thread_start;       /* where fake_switch_stacks returns */
+    for (int i = 0; i < 6; i++)
+        *--sp = 0;                              /* rbp rbx r12-r15 */
+    c->sp = (uintptr_t)sp;
+    c->bottom = stack;
+    c->size = FAKE_HOST_STACK;
     t->sp = (uintptr_t)c;
 }
 
 void ctx_switch(struct thread *from, struct thread *to)
 {
-    swapcontext(&fake_ctx_of(from)->uc, &fake_ctx_of(to)->uc);
+    struct fake_ctx *f = fake_ctx_of(from), *t = fake_ctx_of(to);
+    void *fake_stack = 0;
+
+    fake_from = f;
+    __sanitizer_start_switch_fiber(&fake_stack, t->bottom, t->size);
+    fake_switch_stacks(&f->sp, t->sp);
+    fake_arrived(fake_stack);
+}
+
+/* Before a longjmp back to fake_run, from whichever stack: tell ASan where we go. */
+static void fake_leave_to_main(void)
+{
+    if (fake_main_ctx && fake_main_ctx->bottom && thread_current() &&
+        (struct fake_ctx *)thread_current()->sp != fake_main_ctx)
+        __sanitizer_start_switch_fiber(0, fake_main_ctx->bottom, fake_main_ctx->size);
 }
 
 /* --- running a scenario ---------------------------------------------------- */
@@ -291,7 +353,11 @@ static void fake_reset(void)
 static int fake_run(void (*fn)(void), bool bridge)
 {
     fake_reset();
+    fake_main_ctx = 0;
+    fake_from = 0;
     int why = setjmp(fake_escape);
+    if (why != 0 && fake_main_ctx && fake_main_ctx->bottom)
+        __sanitizer_finish_switch_fiber(0, 0, 0);
     if (why == 0) {
         fake_escape_set = true;
         threads_init();

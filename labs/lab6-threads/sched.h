@@ -2,7 +2,7 @@
  * sched.h - lab 6's inside: the queues, the scheduler's internal calls shared
  * by thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
  * (machine_x86.c on the kernel; tests/lab6_fake.h on the host, with real
- * stacks from ucontext).
+ * stacks and the same switch for x86-64).
  *
  * The rule for every function here: call it with interrupts masked
  * (plat_irq_save), because on one CPU that is what makes it atomic against
