@@ -199,6 +199,7 @@ void plat_irq_enable(void)
 }
 
 bool irqs_were_enabled(plat_irq_t f) { return f != 0; }
+bool plat_irqs_enabled(void) { return fake_if; }
 uint64_t plat_ticks(void) { return fake_ticks; }
 uint32_t plat_tick_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }

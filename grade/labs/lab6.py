@@ -3,8 +3,8 @@
 Every scenario is seeded and prints what the grader can compute from its
 command line: exact counts (the counter, items), exact orders (priorities,
 donation chains) and the kernel's reports for faults. Where the numbers
-depend on time (each spinner's share of the CPU), the run uses QEMU's
--icount, so that instructions, not the host's load, set the pace, and the
+depend on time (each spinner's share of the CPU), the run uses virtual time
+(-icount: VIRTUAL_TIME), so that instructions, not the host's load, set the pace; the
 check is a bound that any correct scheduler meets: every spinner runs, and
 no two shares differ by more than one time slice and a tick.
 """
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from grade.core import QEMU_ONLY, Ctx, test, verdict_for
-from grade.labs.lab2 import ICOUNT
+from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
 from grade.labs.lab3 import expect_filtered
 from grade.runner import Result
 
@@ -32,7 +31,7 @@ def spin(ctx: Ctx) -> None:
     slice_ms = ctx.rng.randint(2, 10)
     # Enough time for every spinner to get at least three slices.
     ms = max(60, 3 * n * slice_ms + ctx.rng.randint(0, 40))
-    r = ctx.boot(args=[f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"], qemu_args=ICOUNT)
+    r = ctx.boot(args=[f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"], qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "spin", hz=HZ, n=n, ms=ms)
     shares = {int(m.group(1)): int(m.group(2)) for m in map(SPIN_RE.match, r.lines) if m}
     ctx.check(sorted(shares) == list(range(n)),

@@ -95,6 +95,7 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name, int prio
  */
 static void schedule(void)
 {
+    plat_assert_irqs_off();
     if (spin_depth)
         panic("lab6: thread %s switches while holding a spinlock", cur->name);
     /* LAB 6: BEGIN SOLUTION */
@@ -137,6 +138,7 @@ void thread_yield(void)
 
 void sched_block(void)
 {
+    plat_assert_irqs_off();
     assert(cur != idle);
     cur->state = THREAD_BLOCKED;
     schedule();
@@ -144,6 +146,7 @@ void sched_block(void)
 
 void sched_unblock(struct thread *t)
 {
+    plat_assert_irqs_off();
     assert(t->state == THREAD_BLOCKED);
     t->state = THREAD_READY;
     readyq_push(&ready, t);
@@ -164,6 +167,7 @@ void sched_preempt_if_outranked(void)
 
 void sched_set_prio(struct thread *t, int prio)
 {
+    plat_assert_irqs_off();
     if (t->prio == prio)
         return;
     if (t->state == THREAD_READY && t != idle) {
