@@ -30,7 +30,7 @@
 #include "heap.h"
 #include "kprintf.h"
 #include "platform.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define FAKE_HOST_STACK (256 * 1024)    /* ASan's frames are large */
 #define FAKE_STEPS_PER_TICK 50

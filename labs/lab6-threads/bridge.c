@@ -16,7 +16,7 @@
  */
 #include "executor.h"
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define EXECUTOR_PRIO 48
 

@@ -14,7 +14,7 @@
  * still holds. Everything here runs with interrupts masked.
  */
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define DONATE_DEPTH 16                 /* the issue asks for chains at least 8 deep */
 

@@ -9,7 +9,7 @@
 #include "labinit.h"
 #include "machine.h"
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "x86.h"
 
 CMDLINE_OPTION(slice, "slice", "time slice of a thread in ms, 1-1000 (default 10)");

@@ -1,6 +1,6 @@
 /*
  * queue.c - the ready queue and the wait queues. Pure list work: the callers
- * mask interrupts (sched.h).
+ * mask interrupts (scheduler.h).
  *
  * The ready queue keeps one FIFO per priority and a 64-bit mask of the
  * non-empty ones, so the highest ready priority is one bit scan (Linux's O(1)
@@ -12,7 +12,7 @@
  * is woken: the highest priority wins, the oldest among equals.
  */
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 
 void readyq_init(struct readyq *q)
 {

@@ -16,7 +16,7 @@
  */
 #include "kprintf.h"
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define DEADLOCK_MAX 32                 /* longest wait-for cycle reported in full */
 

@@ -16,7 +16,7 @@
 #include "kstring.h"
 #include "heap.h"
 #include "panic.h"
-#include "sched.h"
+#include "scheduler.h"
 
 uint32_t spin_depth;
 static struct readyq ready;

@@ -1,5 +1,5 @@
 /*
- * sched.h - lab 6's inside: the queues, the scheduler's internal calls shared
+ * scheduler.h - lab 6's inside: the queues, the scheduler's internal calls shared
  * by thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
  * (machine_x86.c on the kernel; tests/lab6_fake.h on the host, with real
  * stacks and the same switch for x86-64).
@@ -8,8 +8,8 @@
  * (plat_irq_save), because on one CPU that is what makes it atomic against
  * both interrupt handlers and preemption.
  */
-#ifndef CAIRN_LAB6_SCHED_H
-#define CAIRN_LAB6_SCHED_H
+#ifndef CAIRN_LAB6_SCHEDULER_H
+#define CAIRN_LAB6_SCHEDULER_H
 
 #include <stdbool.h>
 #include <stdint.h>
