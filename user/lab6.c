@@ -43,36 +43,19 @@ CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's r
 #define BUFFER_SLOTS 4
 #define MAX_SIDE 8
 
-/* Parse "a,b,c" into at most `max` numbers from lo to hi; the count, or -1. */
-static int parse_list(const char *s, long *out, int max, long lo, long hi)
+/* The option's list of min_n to max_n numbers from lo to hi (the kernel's checked parser). */
+static int option_list(const char *name, uint64_t *out, int min_n, int max_n, uint64_t lo,
+                       uint64_t hi)
 {
-    int n = 0;
-    while (s && *s) {
-        long v = 0;
-        if (*s < '0' || *s > '9' || n == max)
-            return -1;
-        while (*s >= '0' && *s <= '9' && v <= hi)
-            v = v * 10 + (*s++ - '0');
-        if (v < lo || v > hi || (*s && *s != ','))
-            return -1;
-        out[n++] = v;
-        if (*s == ',')
-            s++;
-    }
+    int n = cmdline_uint_list(name, "", lo, hi, out, max_n);
+    if (n < min_n)
+        cmdline_refuse(name, "too few numbers", "more numbers, separated by commas");
     return n;
 }
 
-/* The option's list, or a clear message and a failing exit. */
-static int option_list(const char *name, long *out, int min, int max, long lo, long hi)
+static bool option_given(const char *name)
 {
-    const char *s = cmdline_str(name, "");
-    int n = parse_list(s, out, max, lo, hi);
-    if (n < min) {
-        kprintf("lab6: %s=%s: expected %d to %d numbers from %ld to %ld, separated by commas\n",
-                name, s, min, max, lo, hi);
-        machine_exit(EXIT_FAILURE_CODE);
-    }
-    return n;
+    return cmdline_str(name, 0) != 0;
 }
 
 static void start(struct thread **t, thread_fn fn, void *arg, const char *name, int prio)
@@ -94,22 +77,21 @@ static void spinner(void *unused)
 
 static void run_spin(void)
 {
-    long n;
-    option_list("spin", &n, 1, 1, 1, MAX_THREADS);
-    long ms = cmdline_int("spin_ms", 200);
+    uint64_t n = cmdline_uint("spin", 1, 1, MAX_THREADS);
+    uint64_t ms = cmdline_uint("spin_ms", 200, 1, 10000);
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
-    kprintf("spin: %ld threads for %ld ms\n", n, ms);
+    kprintf("spin: %u threads for %u ms\n", (unsigned)n, (unsigned)ms);
     spin_stop = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < (int)n; i++) {
         ksnprintf(name, sizeof name, "spin%d", i);
         start(&t[i], spinner, 0, name, THREAD_PRIO_DEFAULT);
     }
     thread_sleep_ms((uint32_t)ms);
     spin_stop = true;
     thread_set_priority(THREAD_PRIO_MIN);   /* let them see it and end */
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < (int)n; i++) {
         kprintf("thread %s: %u ticks on the CPU\n", t[i]->name, t[i]->ticks);
         thread_join(t[i]);
     }
@@ -120,12 +102,12 @@ static void run_spin(void)
 /* ---- counter: a mutex keeps every increment -------------------------------- */
 static struct mutex counter_lock;
 static volatile uint32_t counter;
-static long counter_iters;
+static uint64_t counter_iters;
 
 static void incrementer(void *unused)
 {
     (void)unused;
-    for (long i = 0; i < counter_iters; i++) {
+    for (uint64_t i = 0; i < counter_iters; i++) {
         mutex_lock(&counter_lock);
         uint32_t v = counter;
         if (i % 7 == 0)
@@ -137,25 +119,23 @@ static void incrementer(void *unused)
 
 static void run_counter(void)
 {
-    long a[2];
+    uint64_t a[2];
     option_list("counter", a, 2, 2, 1, 100000);
-    if (a[0] > MAX_THREADS) {
-        kprintf("lab6: counter=%ld,...: at most %d threads\n", a[0], MAX_THREADS);
-        machine_exit(EXIT_FAILURE_CODE);
-    }
+    if (a[0] > MAX_THREADS)
+        cmdline_refuse("counter", "too many threads", "at most 16 threads");
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
     mutex_init(&counter_lock, "counter");
     counter = 0;
     counter_iters = a[1];
-    for (int i = 0; i < a[0]; i++) {
+    for (int i = 0; i < (int)a[0]; i++) {
         ksnprintf(name, sizeof name, "inc%d", i);
         start(&t[i], incrementer, 0, name, THREAD_PRIO_DEFAULT);
     }
-    for (int i = 0; i < a[0]; i++)
+    for (int i = 0; i < (int)a[0]; i++)
         thread_join(t[i]);
-    kprintf("counter: %ld threads x %ld = %u\n", a[0], a[1], counter);
+    kprintf("counter: %u threads x %u = %u\n", (unsigned)a[0], (unsigned)a[1], counter);
 }
 
 /* ---- buffer: producers and consumers through a bounded buffer ----------------- */
@@ -202,13 +182,11 @@ static void consumer(void *arg)
 
 static void run_buffer(void)
 {
-    long a[3];
-    option_list("buffer", a, 3, 3, 1, 5000);
-    if (a[0] > MAX_SIDE || a[1] > MAX_SIDE) {
-        kprintf("lab6: buffer=%ld,%ld,...: at most %d producers and %d consumers\n", a[0], a[1],
-                MAX_SIDE, MAX_SIDE);
-        machine_exit(EXIT_FAILURE_CODE);
-    }
+    uint64_t v[3];
+    option_list("buffer", v, 3, 3, 1, 5000);
+    if (v[0] > MAX_SIDE || v[1] > MAX_SIDE)
+        cmdline_refuse("buffer", "too many threads", "at most 8 producers and 8 consumers");
+    long a[3] = { (long)v[0], (long)v[1], (long)v[2] };
     struct thread *t[2 * MAX_SIDE];
     char name[THREAD_NAME_MAX];
     long total = a[0] * a[2];
@@ -245,7 +223,7 @@ static void announce(void *arg)
 
 static void run_prio(void)
 {
-    long p[MAX_THREADS];
+    uint64_t p[MAX_THREADS];
     int n = option_list("prio", p, 1, MAX_THREADS, THREAD_PRIO_MIN, THREAD_PRIO_MAX);
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
@@ -295,7 +273,7 @@ static void chain_top(void *unused)
 static void run_donate(void)
 {
     static char names[MAX_LINKS][8];
-    long base[MAX_LINKS];
+    uint64_t base[MAX_LINKS];
     struct thread *t[MAX_LINKS], *top;
     char name[THREAD_NAME_MAX];
 
@@ -338,7 +316,7 @@ static void sleeper(void *arg)
 static void run_sleep(void)
 {
     static struct sleeper sl[MAX_THREADS];
-    long ms[MAX_THREADS];
+    uint64_t ms[MAX_THREADS];
     int n = option_list("sleep", ms, 1, MAX_THREADS, 1, 1000);
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
@@ -384,8 +362,7 @@ static void worker(void *unused)
 
 static void run_await(void)
 {
-    long ms;
-    option_list("await", &ms, 1, 1, 1, 1000);
+    uint64_t ms = cmdline_uint("await", 0, 1, 1000);
     static struct sleep_future nap;
     static struct join_task jt;
     struct thread *w;
@@ -394,7 +371,7 @@ static void run_await(void)
     sleep_ms_init(&nap, (uint32_t)ms);
     thread_await(&nap.base);
     uint64_t slept = now_ticks() - t0;
-    kprintf("await: main slept %ld ms on a lab 3 timer: %s\n", ms,
+    kprintf("await: main slept %u ms on a lab 3 timer: %s\n", (unsigned)ms,
             slept >= ((uint64_t)ms * tick_hz() + 999) / 1000 ? "not early" : "EARLY");
     start(&w, worker, 0, "worker", THREAD_PRIO_DEFAULT);
     jt.base.poll = join_task_poll;
@@ -475,21 +452,21 @@ void program_main(void)
     thread_set_priority(CONDUCTOR_PRIO);
     kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
             tick_hz());
-    if (cmdline_flag("fault"))
+    if (option_given("fault"))
         run_fault(cmdline_str("fault", ""));
-    if (cmdline_flag("spin"))
+    if (option_given("spin"))
         run_spin();
-    if (cmdline_flag("counter"))
+    if (option_given("counter"))
         run_counter();
-    if (cmdline_flag("buffer"))
+    if (option_given("buffer"))
         run_buffer();
-    if (cmdline_flag("prio"))
+    if (option_given("prio"))
         run_prio();
-    if (cmdline_flag("donate"))
+    if (option_given("donate"))
         run_donate();
-    if (cmdline_flag("sleep"))
+    if (option_given("sleep"))
         run_sleep();
-    if (cmdline_flag("await"))
+    if (option_given("await"))
         run_await();
     struct thread_stats s = thread_stats();
     kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,

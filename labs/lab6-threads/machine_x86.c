@@ -65,13 +65,8 @@ uint32_t slice_ticks(void)
 
 static void lab6_init(void)
 {
-    long ms = cmdline_flag("slice") ? cmdline_int("slice", -1) : THREAD_SLICE_DEFAULT_MS;
-    if (ms < 1 || ms > 1000) {
-        kprintf("lab6: slice=%s is not a time slice from 1 to 1000 ms\n",
-                cmdline_str("slice", "?"));
-        machine_exit(EXIT_FAILURE_CODE);
-    }
-    uint64_t ticks = ((uint64_t)ms * timer_hz() + 999) / 1000;
+    uint64_t ms = cmdline_uint("slice", THREAD_SLICE_DEFAULT_MS, 1, 1000);
+    uint64_t ticks = (ms * timer_hz() + 999) / 1000;
     slice = ticks ? (uint32_t)ticks : 1;
     threads_init();
     irq_set_exit_hook(thread_irq_exit);
