@@ -2,17 +2,18 @@
 
 Every scenario is seeded and prints what the grader can compute from its
 command line: exact counts (the counter, items), exact orders (priorities,
-donation chains) and the kernel's reports for faults. Where the numbers
-depend on time (each spinner's share of the CPU), the run uses virtual time
-(-icount: VIRTUAL_TIME), so that instructions, not the host's load, set the pace; the
-check is a bound that any correct scheduler meets: every spinner runs, and
-no two shares differ by more than one time slice and a tick.
+donation chains) and the kernel's reports for faults. Every boot runs on
+virtual time (core.VIRTUAL_TIME), so that instructions, not the host's load,
+set the pace: a sleeper woken on its tick is still running on that tick. Each
+spinner's share of the CPU is checked against a bound that any correct
+scheduler meets: every spinner runs, and no two shares differ by more than one
+time slice and a tick.
 """
 from __future__ import annotations
 
 import re
 
-from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
+from grade.core import VIRTUAL_TIME, Ctx, test, verdict_for
 from grade.labs.lab3 import expect_filtered
 from grade.runner import Result
 
@@ -20,18 +21,24 @@ HZ = 1000
 SPIN_RE = re.compile(r"^thread spin(\d+): (\d+) ticks on the CPU$")
 
 
+def boot(ctx: Ctx, args: list[str], expect_exit: str | None = "success") -> Result:
+    """Every lab 6 boot runs on virtual time: a thread woken on a tick must still be
+    running on that tick, and on a loaded host QEMU's catch-up ticks would say otherwise."""
+    return ctx.boot(args=args, qemu_args=VIRTUAL_TIME, expect_exit=expect_exit)
+
+
 def slice_ticks(ms: int) -> int:
     return max(1, (ms * HZ + 999) // 1000)
 
 
-@test(lab=6, name="spin", points=15, paths=QEMU_ONLY)
+@test(lab=6, name="spin", points=15, paths=("kernel", "iso", "floppy"))
 def spin(ctx: Ctx) -> None:
     """N spinners that never yield: preemption alone shares the CPU among them."""
     n = ctx.rng.randint(1, 16)
     slice_ms = ctx.rng.randint(2, 10)
     # Enough time for every spinner to get at least three slices.
     ms = max(60, 3 * n * slice_ms + ctx.rng.randint(0, 40))
-    r = ctx.boot(args=[f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"], qemu_args=VIRTUAL_TIME)
+    r = boot(ctx, [f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"])
     ctx.expect(r, "spin", hz=HZ, n=n, ms=ms)
     shares = {int(m.group(1)): int(m.group(2)) for m in map(SPIN_RE.match, r.lines) if m}
     ctx.check(sorted(shares) == list(range(n)),
@@ -52,7 +59,7 @@ def counter(ctx: Ctx) -> None:
     """A mutex-protected counter, incremented with yields inside the lock, ends exact."""
     threads = ctx.rng.randint(2, 16)
     iters = ctx.rng.randint(100, 2000)
-    r = ctx.boot(args=[f"counter={threads},{iters}"])
+    r = boot(ctx, [f"counter={threads},{iters}"])
     ctx.expect(r, "counter", hz=HZ, threads=threads, iters=iters, total=threads * iters)
 
 
@@ -61,7 +68,7 @@ def buffer(ctx: Ctx) -> None:
     """Producers and consumers through 4 slots: every item once, in its producer's order."""
     p, c = ctx.rng.randint(1, 8), ctx.rng.randint(1, 8)
     items = ctx.rng.randint(50, 600)
-    r = ctx.boot(args=[f"buffer={p},{c},{items}"])
+    r = boot(ctx, [f"buffer={p},{c},{items}"])
     ctx.expect(r, "buffer", hz=HZ, p=p, c=c, items=items, total=p * items)
 
 
@@ -71,7 +78,7 @@ def prio(ctx: Ctx) -> None:
     prios = [ctx.rng.randint(0, 63) for _ in range(ctx.rng.randint(2, 16))]
     if len(set(prios)) == len(prios):       # make sure two tie
         prios[-1] = prios[0]
-    r = ctx.boot(args=["prio=" + ",".join(map(str, prios))])
+    r = boot(ctx, ["prio=" + ",".join(map(str, prios))])
     ctx.expect(r, "prio", hz=HZ)
     order = sorted(range(len(prios)), key=lambda i: (-prios[i], i))
     expect_filtered(ctx, r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])
@@ -94,7 +101,7 @@ def donate(ctx: Ctx) -> None:
     """A chain of 8-14 mutexes, each link blocked on the one before: top's priority reaches
     the far end, and each loan ends when its mutex is released."""
     bases = [ctx.rng.randint(1, 59) for _ in range(ctx.rng.randint(8, 14))]
-    r = ctx.boot(args=["donate=" + ",".join(map(str, bases))])
+    r = boot(ctx, ["donate=" + ",".join(map(str, bases))])
     ctx.expect(r, "donate", hz=HZ)
     expect_filtered(ctx, r, "donate: ", donate_lines(bases))
 
@@ -103,7 +110,7 @@ def donate(ctx: Ctx) -> None:
 def sleep(ctx: Ctx) -> None:
     """thread_sleep_ms: each sleeper is running on the tick its sleep ends, not before or after."""
     ms = [ctx.rng.randint(1, 40) for _ in range(ctx.rng.randint(1, 16))]
-    r = ctx.boot(args=["sleep=" + ",".join(map(str, ms))])
+    r = boot(ctx, ["sleep=" + ",".join(map(str, ms))])
     ctx.expect(r, "sleep", hz=HZ)
     expect_filtered(ctx, r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
                                         for i, m in enumerate(ms)])
@@ -113,14 +120,14 @@ def sleep(ctx: Ctx) -> None:
 def await_(ctx: Ctx) -> None:
     """The bridge: a thread waits for a lab 3 timer future, a task for a thread's end."""
     ms = ctx.rng.randint(1, 50)
-    r = ctx.boot(args=[f"await={ms}"])
+    r = boot(ctx, [f"await={ms}"])
     ctx.expect(r, "await", hz=HZ, ms=ms)
 
 
 def boot_fault(ctx: Ctx, what: str) -> Result:
     """Boot fault=WHAT, which must end in the kernel's own panic: a stub's
     "not implemented" panic is that verdict, not a wrong report."""
-    r = ctx.boot(args=[f"fault={what}"], expect_exit=None)
+    r = boot(ctx, [f"fault={what}"], expect_exit=None)
     failure = verdict_for(r)
     if r.exit != "panic" or failure.verdict == "NOT IMPLEMENTED":
         failure.details = "expected the kernel to end with 'panic'.\n" + failure.details
