@@ -10,6 +10,8 @@
  *     lab2_init       the 8042 keyboard: IRQ1 into the scancode ring
  *     lab3_init       an empty executor; timer queue on the tick; scancode stream
  *     lab5_init       PCI scan; drivers bound (an IDE controller's channels to lab 4)
+ *     lab6_init       threads: the boot context becomes "main", idle, the executor's
+ *                     thread; preemption on lab 1's IRQ exit hook
  *   LAB_INIT_LATE   by lab number:
  *     lab4_init_late  the legacy ATA channels, unless lab 5 attached some
  *   program_main    user/labN.c
