@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ EXCLUDED = [
     ".ci/",
     "tools/handout.py",
     "tests/test_handout.py",
+    ".use-reference",               # a choice of this checkout, not of the handout
     "handouts/instructors.md",
     "grade/tests/",
 ]
@@ -303,11 +305,9 @@ def copy_tree(tree: Path, dest: Path) -> None:
     shutil.copytree(tree, dest, symlinks=True, ignore=skip)
 
 
-def check_lab_on_reference(tree: Path, lab: int, work: Path) -> list[tuple[bool, str]]:
+def check_lab_on_reference(copy: Path, lab: int) -> list[tuple[bool, str]]:
     """A student starting lab N with labs 1..N-1 from reference objects, as
     README.md says: `make use-reference`, then `make grade-labN` and the Bochs grade."""
-    copy = work / f"lab{lab}"
-    copy_tree(tree, copy)
     names = [f"lab{n}" for n in range(1, lab)]
     banner = "reference objects: " + ", ".join(names)
     where = f"lab {lab} on {', '.join(names)}"
@@ -340,12 +340,10 @@ MUTATIONS = [
 ]
 
 
-def check_mutation(tree: Path, work: Path, mutation: tuple[int, str, str, str, str]) -> list[tuple[bool, str]]:
+def check_mutation(copy: Path, mutation: tuple[int, str, str, str, str]) -> list[tuple[bool, str]]:
     """The handout with lab N's reference source put back and broken on purpose,
     labs 1..N-1 from reference objects: `make grade-labN` must lose points."""
     lab, rel, what, good, bad = mutation
-    copy = work / f"mutant-lab{lab}"
-    copy_tree(tree, copy)
     lab_dir = (ROOT / rel).parent.relative_to(ROOT)
     for src in (ROOT / lab_dir).iterdir():
         if src.is_file():
@@ -366,9 +364,33 @@ def check_mutation(tree: Path, work: Path, mutation: tuple[int, str, str, str, s
              f"(got: {score.group(0) if score else out.stdout[-500:] + out.stderr[-500:]})")]
 
 
+def check_on_reference(tree: Path, tests: list[dict], stripped: set[int] | None) -> list[tuple[bool, str]]:
+    """Every lab N >= 2 on reference labs 1..N-1, the mutations, and every lab
+    from reference objects; in parallel. The copies are taken first (with the
+    stubs' build), since the last check relinks the tree itself."""
+    work = tree.parent / (tree.name + "-check")
+    have = {int(p.name[3:]) for p in (tree / "reference").iterdir()}
+    labs = [n for n in sorted({int(t["name"].split()[0][3:]) for t in tests})
+            if n >= 2 and set(range(1, n)) <= have and (stripped is None or n in stripped)]
+    mutations = [m for m in MUTATIONS if set(range(1, m[0])) <= have]
+    copies = {n: work / f"lab{n}" for n in labs} | {-m[0]: work / f"mutant-lab{m[0]}" for m in mutations}
+    for copy in copies.values():
+        copy_tree(tree, copy)
+    checks: list[tuple[bool, str]] = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        jobs = [pool.submit(check_reference_objects, tree)]
+        jobs += [pool.submit(check_lab_on_reference, copies[n], n) for n in labs]
+        jobs += [pool.submit(check_mutation, copies[-m[0]], m) for m in mutations]
+        for job in jobs:
+            checks += job.result()
+    shutil.rmtree(work, ignore_errors=True)
+    return checks
+
+
 def check_handout(tree: Path, stripped: set[int] | None) -> int:
     """Build every stage of the handout and grade it. Returns failed checks."""
     checks: list[tuple[bool, str]] = []
+    start = time.monotonic()
     build = run(["make", "-s", "all"], tree)
     checks.append((build.returncode == 0,
                    "every stage of the handout compiles with -Werror"
@@ -389,18 +411,10 @@ def check_handout(tree: Path, stripped: set[int] | None) -> int:
             ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED") \
                 or (is_host_test(t) and t["status"] == "passed")
             checks.append((ok, f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
+    print(f"handout: built and graded as handed out ({time.monotonic() - start:.0f}s)", flush=True)
     if (tree / "reference").is_dir():
-        checks += check_reference_objects(tree)
-        work = tree.parent / (tree.name + "-check")
-        have = {int(p.name[3:]) for p in (tree / "reference").iterdir()}
-        labs = [n for n in sorted({int(t["name"].split()[0][3:]) for t in tests})
-                if n >= 2 and set(range(1, n)) <= have and (stripped is None or n in stripped)]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            jobs = [pool.submit(check_lab_on_reference, tree, n, work) for n in labs]
-            jobs += [pool.submit(check_mutation, tree, work, m) for m in MUTATIONS
-                     if set(range(1, m[0])) <= have]
-            for job in jobs:
-                checks += job.result()
+        checks += check_on_reference(tree, tests, stripped)
+        print(f"handout: on reference objects ({time.monotonic() - start:.0f}s)", flush=True)
     failed = 0
     for ok, what in checks:
         if not ok:

@@ -32,7 +32,8 @@ class Step:
 
 STEPS = [
     Step("host unit tests (ASan/UBSan)", ["make", "-s", "host-tests"]),
-    Step("handout marker tests", [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
+    Step("handout markers; cited documents exist; handouts name real functions; lab sizes current",
+         [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
     Step("build rules: public headers only", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
          "unittest"),
     Step("every stage builds with -Werror", ["make", "-s", "-j", JOBS, "all"], "single"),
