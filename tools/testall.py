@@ -32,6 +32,9 @@ class Step:
 
 STEPS = [
     Step("host unit tests (ASan/UBSan)", ["make", "-s", "host-tests"]),
+    # Generated, not hand-written: make test rewrites it when a lab's size changed (commit it).
+    Step("lab-size table in handouts/instructors.md (make handout-stats)",
+         ["make", "-s", "handout-stats"], "single"),
     Step("handout markers; cited documents exist; handouts name real functions; lab sizes current",
          [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
     Step("build rules: public headers only", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
