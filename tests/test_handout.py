@@ -165,6 +165,13 @@ class TreeTest(unittest.TestCase):
         self.assertEqual(unknown, [], "names the handouts give that the student's tree lacks:\n"
                          + "\n".join(unknown))
 
+    def test_every_handout_from_lab_2_says_how_to_start_on_reference_labs(self) -> None:
+        for doc in sorted((ROOT / "handouts").glob("lab*.md")):
+            n = int(doc.stem[3:])
+            if n >= 2:
+                command = "make use-reference LABS=" + ",".join(f"lab{k}" for k in range(1, n))
+                self.assertIn(command, doc.read_text(), f"{doc.relative_to(ROOT)} should give `{command}`")
+
     def test_lab_size_table_is_current(self) -> None:
         doc = (ROOT / "handouts" / "instructors.md").read_text()
         start, end = doc.find(STATS_BEGIN), doc.find(STATS_END)
