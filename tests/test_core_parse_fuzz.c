@@ -24,18 +24,9 @@
 
 #define ROUNDS 20000
 
-static uint64_t rng_state;
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)rng_state;
-}
-
 static uint64_t rng64(void)
 {
-    return (uint64_t)rng() << 32 | rng();
+    return (uint64_t)host_rng() << 32 | host_rng();
 }
 
 /* ---- the references ------------------------------------------------------ */
@@ -167,22 +158,22 @@ static void append_piece(char *buf, size_t size)
     size_t n = strlen(buf);
     static const char noise[] = "-+ \t,.:xXgaF0";
 
-    switch (rng() % 8) {
+    switch (host_rng() % 8) {
     case 0: case 1: case 2:
-        snprintf(buf + n, size - n, rng() % 4 ? "%u" : "0x%x", rng() % 3 ? rng() % 2 : rng() % 6);
+        snprintf(buf + n, size - n, host_rng() % 4 ? "%u" : "0x%x", host_rng() % 3 ? host_rng() % 2 : host_rng() % 6);
         break;
     case 3:
-        snprintf(buf + n, size - n, "%s", boundary[rng() % NBOUNDARY]);
+        snprintf(buf + n, size - n, "%s", boundary[host_rng() % NBOUNDARY]);
         break;
     case 4:
-        snprintf(buf + n, size - n, "%llu", (unsigned long long)(rng64() >> (rng() % 64)));
+        snprintf(buf + n, size - n, "%llu", (unsigned long long)(rng64() >> (host_rng() % 64)));
         break;
     case 5:
-        snprintf(buf + n, size - n, rng() % 2 ? "0x%llx" : "0X%llX",
-                 (unsigned long long)(rng64() >> (rng() % 64)));
+        snprintf(buf + n, size - n, host_rng() % 2 ? "0x%llx" : "0X%llX",
+                 (unsigned long long)(rng64() >> (host_rng() % 64)));
         break;
     case 6:
-        snprintf(buf + n, size - n, "%c", noise[rng() % (sizeof noise - 1)]);
+        snprintf(buf + n, size - n, "%c", noise[host_rng() % (sizeof noise - 1)]);
         break;
     default:
         break;                          /* nothing: empty items, doubled separators */
@@ -200,13 +191,13 @@ static void random_text(char *buf, size_t size, const char *seps, int pieces)
     buf[0] = '\0';
     for (int i = 0; i < pieces; i++) {
         append_piece(buf, size);
-        if (nseps == 0 || (i + 1 == pieces && rng() % 8))
+        if (nseps == 0 || (i + 1 == pieces && host_rng() % 8))
             continue;
         size_t n = strlen(buf);
         char sep = seps[(size_t)i % nseps];
-        switch (rng() % 16) {
+        switch (host_rng() % 16) {
         case 0:  continue;                                      /* dropped */
-        case 1:  sep = seps[rng() % nseps]; break;              /* swapped */
+        case 1:  sep = seps[host_rng() % nseps]; break;              /* swapped */
         case 2:  if (n + 3 < size) buf[n++] = sep; break;       /* doubled */
         default: break;
         }
@@ -268,8 +259,8 @@ TEST(random_numbers)
     static const uint64_t maxes[] = { UINT64_MAX, UINT32_MAX, 1000, 16, 0 };
 
     for (int i = 0; i < ROUNDS; i++) {
-        random_text(buf, sizeof buf, "", (int)(rng() % 2) + 1);
-        uint64_t max = maxes[rng() % 5], min = rng() % 4 == 0 ? rng() % 20 : 0;
+        random_text(buf, sizeof buf, "", (int)(host_rng() % 2) + 1);
+        uint64_t max = maxes[host_rng() % 5], min = host_rng() % 4 == 0 ? host_rng() % 20 : 0;
         check_uint(buf, min, max);
     }
     printf("  numbers: %ld accepted, %ld rejected\n", accepted, rejected);
@@ -303,9 +294,9 @@ TEST(number_lists)
     int n, wn;
 
     for (int i = 0; i < ROUNDS; i++) {
-        random_text(buf, sizeof buf, rng() % 4 ? "," : ",;", (int)(rng() % 9) + 1);
-        int cap = (int)(rng() % 8) + 1;
-        uint64_t max = rng() % 2 ? 1000 : UINT64_MAX;
+        random_text(buf, sizeof buf, host_rng() % 4 ? "," : ",;", (int)(host_rng() % 9) + 1);
+        int cap = (int)(host_rng() % 8) + 1;
+        uint64_t max = host_rng() % 2 ? 1000 : UINT64_MAX;
         bool ok = parse_uint_list(buf, ',', 1, max, got, cap, &n) == PARSE_OK;
         bool ref = ref_list(buf, ',', 1, max, want, cap, &wn);
         bool same = ok == ref && (!ok || (n == wn && memcmp(got, want, (size_t)n * 8) == 0));
@@ -340,9 +331,9 @@ TEST(sector_addresses)
     long ok_count = 0, mism = 0;
 
     for (int i = 0; i < ROUNDS; i++) {
-        uint32_t max_count = rng() % 2 ? 0 : 64;
+        uint32_t max_count = host_rng() % 2 ? 0 : 64;
         random_text(buf, sizeof buf, max_count ? ".:+" : ".:",
-                    rng() % 4 ? 3 + (max_count > 0) : (int)(rng() % 6) + 1);
+                    host_rng() % 4 ? 3 + (max_count > 0) : (int)(host_rng() % 6) + 1);
         struct sector_ref got = { -1, -1, 0, 0 }, want, before = got;
         bool ok = sector_ref_parse(buf, 4, max_count, &got) == PARSE_OK;
         bool ref = ref_sector(buf, strlen(buf), 4, max_count, &want);
@@ -366,7 +357,7 @@ TEST(sector_lists)
 
     for (int i = 0; i < ROUNDS; i++) {
         /* three pieces per address: "C.U:LBA," repeated, up to 18 addresses */
-        random_text(buf, sizeof buf, ".:,", 3 * ((int)(rng() % 18) + 1) - (int)(rng() % 2));
+        random_text(buf, sizeof buf, ".:,", 3 * ((int)(host_rng() % 18) + 1) - (int)(host_rng() % 2));
         bool ok = sector_ref_list(buf, 4, got, 16, &n) == PARSE_OK;
         bool ref = ref_sector_list(buf, 4, want, 16, &wn);
         bool same = ok == ref && (!ok || n == wn);
@@ -445,10 +436,10 @@ static int ref_words(const char *line, struct ref_word *w, int max)
 static void random_line(char *buf, size_t size)
 {
     static const char alphabet[] = "ab=  \t\n\r=x1/";
-    size_t len = rng() % (size - 1);
+    size_t len = host_rng() % (size - 1);
 
     for (size_t i = 0; i < len; i++)
-        buf[i] = alphabet[rng() % (sizeof alphabet - 1)];
+        buf[i] = alphabet[host_rng() % (sizeof alphabet - 1)];
     buf[len] = '\0';
 }
 
@@ -475,7 +466,7 @@ TEST(command_lines)
         overflows += cl.overflow;
 
         /* A buffer too small refuses the whole line and leaves the buffer alone. */
-        size_t size = rng() % sizeof copy + 1;
+        size_t size = host_rng() % sizeof copy + 1;
         const char *options = cmdline_skip_path(line);
         memset(copy, '#', sizeof copy);
         bool fits = cmdline_copy_options(copy, size, line);
@@ -493,11 +484,7 @@ TEST(command_lines)
 
 int main(void)
 {
-    const char *seed = getenv("CAIRN_FUZZ_SEED");
-    rng_state = seed ? strtoull(seed, NULL, 0) : 0x2545F4914F6CDD1Dull;
-    if (rng_state == 0)
-        rng_state = 1;
-    printf("  fuzz seed 0x%llx\n", (unsigned long long)rng_state);
+    host_rng_seed(0x2545F4914F6CDD1Dull);
     RUN(numbers_at_the_boundaries);
     RUN(random_numbers);
     RUN(number_prefixes);

@@ -60,7 +60,7 @@ TEST(selector_in_ldt)
 TEST(vector_in_idt)
 {
     CHECK_STR(describe(11, 0x040A, 0), "IDT vector 0x81");
-    /* The REFERENCE's unhandled IRQ14 under QEMU: vector 0x2e, raised by an IRQ. */
+    /* An IRQ 14 with no handler under QEMU: vector 0x2e, raised by an IRQ (EXT). */
     CHECK_STR(describe(11, 0x0173, 0), "IDT vector 0x2e, external");
     CHECK_STR(describe(13, 0x0172, 0), "IDT vector 0x2e");
     CHECK_STR(describe(13, 0xFFFA, 0), "IDT vector 0x1fff");

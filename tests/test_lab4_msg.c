@@ -9,20 +9,6 @@
 #include "ata_private.h"
 #include "host.h"
 
-/* A test whose code panics (a handout stub) fails alone; the others still run. */
-#define RUN_GUARDED(name)                                                   \
-    do {                                                                    \
-        jmp_buf jb_;                                                        \
-        host_panic_catcher = &jb_;                                          \
-        if (setjmp(jb_) == 0) {                                             \
-            RUN(name);                                                      \
-        } else {                                                            \
-            host_failed++;                                                  \
-            printf("  FAIL %s (it panicked)\n", #name);                     \
-        }                                                                   \
-        host_panic_catcher = NULL;                                          \
-    } while (0)
-
 static struct ata_drive disk(uint64_t sectors)
 {
     struct ata_drive d;

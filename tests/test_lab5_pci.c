@@ -12,19 +12,6 @@
 #include "panic.h"
 #include "pci.h"
 
-#define RUN_GUARDED(name)                                                   \
-    do {                                                                    \
-        jmp_buf jb_;                                                        \
-        host_panic_catcher = &jb_;                                               \
-        if (setjmp(jb_) == 0) {                                             \
-            RUN(name);                                                      \
-        } else {                                                            \
-            host_failed++;                                                  \
-            printf("  FAIL %s (it panicked)\n", #name);                     \
-        }                                                                   \
-        host_panic_catcher = NULL;                                               \
-    } while (0)
-
 TEST(config_address_layout)
 {
     CHECK_EQ(pci_config_address(PCI_BDF(0, 0, 0), 0x00), 0x80000000u);
