@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from grade.drives import HEADS, SECTOR, SECTORS_PER_TRACK   # the disks' geometry
-from grade.runner import LOG_CAP     # serial bytes returned: the grader's one cap
+from grade.runner import CHECK_EVERY, LOG_CAP, Deadline   # LOG_CAP: the grader's one cap
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "boot" / "bochsrc.in"
@@ -374,11 +374,18 @@ def run_session(image: Path, workdir: Path, disks: list[DiskSpec], timeout: floa
                                     stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)
             LIVE.add(proc)
+            # The bound counts only the time Bochs could run (runner.Deadline).
+            bound = Deadline(proc.pid, max(0.1, timeout - (time.monotonic() - start)))
             try:
-                left = max(0.1, timeout - (time.monotonic() - start))
-                status = proc.wait(timeout=left)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+                while status is None:
+                    left = bound.left()
+                    if left <= 0:
+                        timed_out = True
+                        break
+                    try:
+                        status = proc.wait(timeout=min(left, CHECK_EVERY))
+                    except subprocess.TimeoutExpired:
+                        pass
             finally:
                 if proc.poll() is None:
                     _kill(proc)

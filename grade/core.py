@@ -56,6 +56,7 @@ class Result:
     path: str
     command: list[str] = field(default_factory=list)
     stderr: str = ""
+    starved: float = 0.0        # seconds the emulator waited for a host CPU (added to its bound)
 
     @property
     def lines(self) -> list[str]:
@@ -105,7 +106,9 @@ def verdict_for(result: Result) -> TestFailure:
         return TestFailure("NOT IMPLEMENTED", panic, result)
     verdict = ExitVerdicts.get(result.exit, result.exit.upper())
     what = {
-        "hang": f"no exit within {result.seconds:.1f}s; the last lines were:",
+        "hang": f"no exit within {result.seconds:.1f}s"
+                + (f" ({result.starved:.1f}s of it waiting for a host CPU)" if result.starved >= 0.1
+                   else "") + "; the last lines were:",
         "triple-fault": "the machine reset (a triple fault); the last lines were:",
         "flood": "the kernel printed more than the log may hold; it was stopped:",
         "qemu-error": f"the emulator failed (status {result.status}): {result.stderr.strip()[:500]}",

@@ -110,6 +110,24 @@ def table(settings: list[Setting]) -> str:
     return "\n".join(rows)
 
 
+def print_saved(files: list[Path]) -> int:
+    """The table of soaks run apart (two at once, say), added up setting by setting."""
+    merged: dict[tuple[int, int], Setting] = {}
+    for f in files:
+        for d in json.loads(f.read_text()):
+            s = merged.setdefault((d["jobs"], d["hogs"]), Setting(d["jobs"], d["hogs"]))
+            s.grades += d["grades"]
+            s.tests += d["tests"]
+            s.bad += d["not_ok"]
+            s.seconds += d["seconds"]
+    settings = sorted(merged.values(), key=lambda s: (s.hogs, s.jobs))
+    for s in settings:
+        for line in s.bad:
+            print(line)
+    print(table(settings))
+    return 1 if any(s.bad for s in settings) else 0
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python3 -m grade.soak", description=__doc__.split("\n")[0])
     p.add_argument("--grades", type=int, default=102, help="full grades in all (default 102)")
@@ -118,7 +136,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--boot", action="append", default=[], help="boot path(s), as the grader's")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds one grade may take")
     p.add_argument("--json", type=Path, default=BUILD / "soak.json", help="where the results go")
+    p.add_argument("--table", type=Path, nargs="+", metavar="JSON",
+                   help="only print the table of earlier soaks' results, added together")
     args = p.parse_args(argv)
+    if args.table:
+        return print_saved(args.table)
     if args.grades < 1:
         p.error("--grades must be at least 1")
     settings = [Setting(j, h) for h in args.hogs for j in args.jobs]

@@ -20,9 +20,10 @@ LAB0 = BUILD / "lab0" / "kernel.elf"
 HANG = BUILD / "selftest" / "hang.elf"
 
 
-def grader(*args: str, build: Path, path: str | None = None,
+def grader(*args: str, build: Path | None, path: str | None = None,
            **popen: object) -> subprocess.Popen[str]:
-    env = dict(os.environ, BUILD=str(build))
+    """python3 -m grade; build=None: this tree's own build directory, as a user's."""
+    env = dict(os.environ) if build is None else dict(os.environ, BUILD=str(build))
     if path is not None:
         env["PATH"] = path
     return subprocess.Popen([sys.executable, "-m", "grade", *args], cwd=ROOT, env=env,
@@ -70,24 +71,25 @@ class RunDirTest(unittest.TestCase):
     def test_two_graders_at_once_in_one_tree(self) -> None:
         labs = [n for n in (0, 4) if (BUILD / f"lab{n}" / "kernel.elf").exists()]
         args = [a for n in labs for a in ("--lab", str(n))] + ["--jobs", "2"]
-        # The same BUILD for both, as two terminals in one checkout: both build.
-        env_build = BUILD
-        first = grader(*args, "--seed", "11", build=env_build)
-        second = grader(*args, "--seed", "12", build=env_build)
+        # Both in this tree, as from two terminals in one checkout; both build.
+        first = grader(*args, "--seed", "11", build=None)
+        second = grader(*args, "--seed", "12", build=None)
         (rc1, out1), (rc2, out2) = finish(first), finish(second)
         self.assertEqual(rc1, 0, out1)
         self.assertEqual(rc2, 0, out2)
         self.assertNotIn("Traceback", out1 + out2)
 
     def test_ctrl_c_marks_the_tests_cut_short(self) -> None:
-        proc = grader("--lab", "0", "--kernel", str(HANG), "--jobs", "2", build=self.build)
+        # A session of its own, signalled as a whole, as Ctrl-C at a terminal does.
+        proc = grader("--lab", "0", "--kernel", str(HANG), "--jobs", "2", build=self.build,
+                      start_new_session=True)
         assert proc.stdout is not None
         self.assertTrue(proc.stdout.readline().startswith("seed "))
         running = self.build / "grade" / "latest" / "lab0-banner"
         deadline = time.monotonic() + 20
         while not running.exists() and time.monotonic() < deadline:
             time.sleep(0.02)            # polling for the test to start, not a fixed wait
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)
         rc, out = finish(proc)
         self.assertEqual(rc, 130, out)
         self.assertNotIn("Traceback", out)
