@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 from grade.core import QEMU_ONLY, Ctx, TestFailure, test
+from grade.rundir import tree_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = os.environ.get("BUILD", "build")
@@ -66,7 +67,7 @@ def verdict(binary: str, out: str, status: int) -> TestFailure | None:
 
 def run_host_test(ctx: Ctx, binary: str) -> None:
     target = f"{BUILD}/tests/{binary}"
-    with MAKE_LOCK:
+    with MAKE_LOCK, tree_lock(ROOT / BUILD / "grade"):  # and other graders' makes
         build = subprocess.run(["make", "-s", "-C", str(ROOT), target],
                                capture_output=True, text=True)
     if build.returncode != 0:

@@ -12,6 +12,7 @@ labN`) is serialised between graders with a lock on build/grade/.build.lock.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -39,6 +40,25 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def tree_lock(parent: Path) -> Iterator[None]:
+    """Only one `make` at a time in this tree, across graders (a file lock on
+    build/grade/.build.lock) and across one grader's threads (each takes its
+    own open file, and flock locks exclude each other then too)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    with open(parent / ".build.lock", "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("grade: another grader is building this tree; waiting for it",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 class RunDir:
@@ -73,20 +93,8 @@ class RunDir:
             if old != self.path and m and not pid_alive(int(m.group(1))):
                 shutil.rmtree(old, ignore_errors=True)
 
-    @contextmanager
-    def build_lock(self) -> Iterator[None]:
-        """Only one grader at a time runs `make` in this tree."""
-        with open(self.parent / ".build.lock", "w") as f:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                print("grade: another grader is building this tree; waiting for it",
-                      file=sys.stderr, flush=True)
-                fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+    def build_lock(self) -> "contextlib.AbstractContextManager[None]":
+        return tree_lock(self.parent)
 
     def stage_kernel(self, lab: int, built: Path) -> Path:
         """This run's copy of a stage's kernel, at a short path (or the built path
