@@ -33,19 +33,31 @@ bool cmdline_copy_options(char *dst, size_t size, const char *line)
     return true;
 }
 
-/* Cuts the next word out of *p, NUL-terminating it; NULL at the end. */
+/*
+ * Cuts the next word out of *p, NUL-terminating it; NULL at the end. Double
+ * quotes group, as on Linux's command line: `cat="/a b/c d"` is one word,
+ * key `cat`, value `/a b/c d` (the quotes themselves are dropped).
+ */
 static char *next_word(char **p)
 {
-    char *s = *p;
+    char *s = *p, *out;
+    bool quoted = false;
+
     while (is_space(*s))
         s++;
     if (!*s)
         return NULL;
-    char *word = s;
-    while (*s && !is_space(*s))
+    char *word = out = s;
+    while (*s && (quoted || !is_space(*s))) {
+        if (*s == '"')
+            quoted = !quoted;
+        else
+            *out++ = *s;
         s++;
+    }
     if (*s)
-        *s++ = '\0';
+        s++;
+    *out = '\0';
     *p = s;
     return word;
 }

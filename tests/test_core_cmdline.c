@@ -91,6 +91,16 @@ TEST(empty_values_and_extra_equals)
     CHECK_STR(cmdline_lookup(&cl, "a"), "b=c");     /* split at the first '=' */
 }
 
+TEST(quotes_group_like_linux)
+{
+    parse("k cat=\"/Sub Dir/a b.txt\" \"w=x y\" q=\"\" tail=\"open ended");
+    CHECK_EQ(cl.nwords, 4);
+    CHECK_STR(cmdline_lookup(&cl, "cat"), "/Sub Dir/a b.txt");
+    CHECK_STR(cmdline_lookup(&cl, "w"), "x y");     /* the whole word quoted */
+    CHECK_STR(cmdline_lookup(&cl, "q"), "");        /* an empty quoted value */
+    CHECK_STR(cmdline_lookup(&cl, "tail"), "open ended");   /* unclosed: to the end */
+}
+
 TEST(last_occurrence_wins)
 {
     parse("k ticks=1 grade ticks=2 ticks=3 grade=x");
@@ -253,6 +263,7 @@ int main(void)
     RUN(first_word_is_never_an_option);
     RUN(flags_and_values);
     RUN(empty_values_and_extra_equals);
+    RUN(quotes_group_like_linux);
     RUN(last_occurrence_wins);
     RUN(spaces_tabs_and_newlines);
     RUN(words_point_into_text);

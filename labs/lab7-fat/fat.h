@@ -7,8 +7,10 @@
  *   table.c   FAT entries (12/16/32 bits, every copy), chains, allocation, FSInfo
  *   name.c    8.3 names, long-name entries, checksums, ~N aliases, path words
  *   dir.c     directories: walking entries, long-name assembly, lookup, slots
- *   file.c    reading and writing files, mkdir, remove
+ *   dirwrite.c  adding, updating and removing directory entries
+ *   file.c    reading and writing files; fileops.c truncate, mkdir, remove
  *   volume.c  mount, sync, the first-error-makes-it-read-only rule
+ *   ataio.c   (kernel only) lab 4's IRQ-driven transfers and crash injection
  *
  * Reference: Microsoft, "FAT32 File System Specification - FAT: General
  * Overview of On-Disk Format", version 1.03 (fatgen103), cited as [FAT] with
@@ -227,5 +229,10 @@ int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool a
 int fat_truncate(struct fat_volume *v, const char *path, uint32_t size);
 int fat_mkdir(struct fat_volume *v, const char *path);
 int fat_remove(struct fat_volume *v, const char *path);     /* a file or an empty directory */
+
+/* ---- ataio.c (kernel only): lab 4's IRQ-driven path as a blockdev --------- */
+struct blockdev *fat_ata_open(int channel, int unit);  /* NULL unless an ATA disk */
+void fat_ata_crash_after(uint32_t sectors);     /* stop the machine after that many; 0 never */
+uint32_t fat_ata_sector_writes(void);
 
 #endif

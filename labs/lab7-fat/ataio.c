@@ -1,0 +1,102 @@
+/*
+ * ataio.c - lab 7's disks: lab 4's IRQ-driven transfers behind a struct
+ * blockdev, and the pulled plug for the crash tests. Kernel only.
+ *
+ * Reads and writes are ata_io futures run to completion with block_on(): the
+ * CPU sleeps in lab 3's executor (hlt) until IRQ 14/15 wakes the future, it
+ * never spins on the status register. FLUSH CACHE has no future in lab 4, so
+ * it is the polled ata_flush(); it comes once per barrier.
+ *
+ * crash_after=K: after the K-th sector write has reached the disk the machine
+ * stops at once (no sync, no flush), as if the power went. A write command
+ * that would go past K is cut to the sectors before it.
+ */
+#include "ata.h"
+#include "executor.h"
+#include "fat.h"
+#include "kprintf.h"
+#include "machine.h"
+
+struct ata_disk {
+    struct blockdev bd;
+    struct ata_drive *drive;
+    struct ata_io io;
+};
+
+static struct ata_disk disks[ATA_MAX_CHANNELS * 2];
+static uint32_t sector_writes, crash_after;
+
+static int wait_io(struct ata_disk *d)
+{
+    block_on(&d->io.base);
+    if (d->io.result)
+        kprintf("fat: %s: %s\n", d->drive->name, d->io.error);
+    return d->io.result;
+}
+
+static int irq_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
+{
+    struct ata_disk *d = bd->priv;
+
+    ata_read_async(&d->io, d->drive, lba, n, buf);
+    return wait_io(d);
+}
+
+static void pull_the_plug(void)
+{
+    kprintf("fat: crash: the machine stops after %u sector writes\n", sector_writes);
+    machine_exit(EXIT_SUCCESS_CODE);
+}
+
+static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+    struct ata_disk *d = bd->priv;
+    uint32_t allowed = n;
+    int err;
+
+    if (crash_after && sector_writes + n > crash_after)
+        allowed = crash_after - sector_writes;
+    if (allowed) {
+        ata_write_async(&d->io, d->drive, lba, allowed, buf);
+        if ((err = wait_io(d)))
+            return err;
+        sector_writes += allowed;
+    }
+    if (crash_after && sector_writes == crash_after)
+        pull_the_plug();
+    return 0;
+}
+
+static int polled_flush(struct blockdev *bd)
+{
+    struct ata_disk *d = bd->priv;
+    int err = ata_flush(d->drive);
+
+    if (err)
+        kprintf("fat: %s: flush: %s\n", d->drive->name, ata_last_error(d->drive));
+    return err;
+}
+
+struct blockdev *fat_ata_open(int channel, int unit)
+{
+    struct ata_drive *drive = ata_drive(channel, unit);
+    struct ata_disk *d;
+
+    if (!drive || !ata_blockdev(channel, unit))
+        return NULL;
+    d = &disks[channel * 2 + unit];
+    d->drive = drive;
+    d->bd = (struct blockdev){ drive->name, drive->id.sectors, irq_read, irq_write,
+                               polled_flush, d };
+    return &d->bd;
+}
+
+void fat_ata_crash_after(uint32_t sectors)
+{
+    crash_after = sectors;
+}
+
+uint32_t fat_ata_sector_writes(void)
+{
+    return sector_writes;
+}
