@@ -48,6 +48,23 @@ static bool file_is(struct fat_volume *v, const char *path, uint32_t size, uint3
     return true;
 }
 
+/* Bytes [from, from + len) of the file are bytes [0, len) of seed's pattern. */
+static bool part_is(struct fat_volume *v, const char *path, uint32_t from, uint32_t len,
+                    uint32_t seed)
+{
+    struct fat_node n;
+    static uint8_t buf[70000];
+
+    if (fat_lookup(v, path, &n) || len > sizeof buf)
+        return false;
+    if (fat_read(v, &n, from, buf, len) != (int32_t)len)
+        return false;
+    for (uint32_t i = 0; i < len; i++)
+        if (buf[i] != byte_at(seed, i))
+            return false;
+    return true;
+}
+
 static void fresh(struct memdisk *d, struct fat_volume *v, enum fat_type t, uint32_t total,
                   uint32_t spc)
 {
@@ -79,6 +96,10 @@ static void basic_on(enum fat_type t, uint32_t total, uint32_t spc)
     CHECK(file_is(&v, "/a.txt", 3000, 4));
     CHECK_EQ(write_seeded(&v, "/Sub Dir/empty", 700, 5, false), 0);
     CHECK(file_is(&v, "/Sub Dir/empty", 700, 5));
+    CHECK_EQ(write_seeded(&v, "/Sub Dir/empty", 2000, 6, true), 0);
+    CHECK(part_is(&v, "/Sub Dir/empty", 0, 700, 5));
+    CHECK(part_is(&v, "/Sub Dir/empty", 700, 2000, 6));
+    CHECK(part_is(&v, "/Sub Dir/empty", 1000, 1700, 5) == false);
     CHECK_EQ(fat_truncate(&v, "/a.txt", 10), 0);
     CHECK(file_is(&v, "/a.txt", 10, 4));
     CHECK_EQ(fat_truncate(&v, "/a.txt", 0), 0);

@@ -12,6 +12,7 @@ PACKAGES=(
   xvfb xauth                                 # headless fallback for Bochs
   gdb                                        # make labN-gdb
   pci.ids                                    # lab 5 device names
+  dosfstools fdisk                           # lab 7: mkfs.fat, fsck.fat, sfdisk
 )
 
 missing=()

@@ -76,9 +76,16 @@ int32_t fat_read(struct fat_volume *v, const struct fat_node *n, uint32_t offset
     LAB 7: END SOLUTION */
 }
 
+/* Where the bytes come from: fill's offsets count from the first byte this call writes. */
+struct source {
+    fat_fill_fn fill;
+    void *arg;
+    uint32_t origin;                /* the file offset of the source's byte 0 */
+};
+
 /* File bytes [from, to) into the chain starting at `cluster`, which holds offset `base`. */
 static int write_range(struct fat_volume *v, uint32_t cluster, uint32_t base, uint32_t from,
-                       uint32_t to, fat_fill_fn fill, void *arg)
+                       uint32_t to, const struct source *src)
 {
     uint32_t cb = v->g.cluster_bytes, index = 0;
     uint8_t *s;
@@ -97,7 +104,7 @@ static int write_range(struct fat_volume *v, uint32_t cluster, uint32_t base, ui
                           in == 0);
         if (!s)
             return FAT_EIO;
-        fill(arg, at, s + in, chunk);
+        src->fill(src->arg, at - src->origin, s + in, chunk);
         fat_cache_mark_dirty(&v->cache, s);
         at += chunk;
     }
@@ -105,8 +112,8 @@ static int write_range(struct fat_volume *v, uint32_t cluster, uint32_t base, ui
 }
 
 /* A new chain holding file bytes [from, to) (from: a cluster boundary); 0 if empty. */
-static int new_chain(struct fat_volume *v, uint32_t from, uint32_t to, fat_fill_fn fill,
-                     void *arg, uint32_t *first)
+static int new_chain(struct fat_volume *v, uint32_t from, uint32_t to,
+                     const struct source *src, uint32_t *first)
 {
     uint32_t n = clusters_for(v, to) - from / v->g.cluster_bytes;
     int err;
@@ -116,7 +123,7 @@ static int new_chain(struct fat_volume *v, uint32_t from, uint32_t to, fat_fill_
         return 0;
     if ((err = fat_alloc_chain(v, n, first)))
         return err;
-    return write_range(v, *first, from, from, to, fill, arg);
+    return write_range(v, *first, from, from, to, src);
 }
 
 static int append(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_fill_fn fill,
@@ -124,6 +131,7 @@ static int append(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_f
 {
     uint32_t cb = v->g.cluster_bytes, have = clusters_for(v, n->size), fresh, last = 0;
     uint32_t end = n->size + size;
+    struct source src = { fill, arg, n->size };
     int err;
 
     if (end < n->size)
@@ -134,9 +142,9 @@ static int append(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_f
         return err;
     /* The tail of the last cluster: bytes past the old size belong to no file yet. */
     if (have && (err = write_range(v, last, (have - 1) * cb, n->size,
-                                   end < have * cb ? end : have * cb, fill, arg)))
+                                   end < have * cb ? end : have * cb, &src)))
         return err;
-    if ((err = new_chain(v, have * cb, end > have * cb ? end : have * cb, fill, arg, &fresh)) ||
+    if ((err = new_chain(v, have * cb, end > have * cb ? end : have * cb, &src, &fresh)) ||
         (err = fat_barrier(v)))
         return err;
     if (fresh && last)
@@ -153,9 +161,10 @@ static int replace(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_
                    void *arg)
 {
     uint32_t old = n->cluster, fresh;
+    struct source src = { fill, arg, 0 };
     int err;
 
-    if ((err = check_size(v, n)) || (err = new_chain(v, 0, size, fill, arg, &fresh)) ||
+    if ((err = check_size(v, n)) || (err = new_chain(v, 0, size, &src, &fresh)) ||
         (err = fat_barrier(v)))
         return err;
     n->cluster = fresh;
@@ -172,6 +181,7 @@ int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool a
 {
     char name[FAT_NAME_MAX + 1];
     struct fat_node parent, n;
+    struct source src = { fill, arg, 0 };
     uint32_t fresh;
     int err;
 
@@ -186,7 +196,7 @@ int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool a
         return err;
     if (!fat_name_valid(name))
         return FAT_EINVAL;
-    if ((err = new_chain(v, 0, size, fill, arg, &fresh)) || (err = fat_barrier(v)) ||
+    if ((err = new_chain(v, 0, size, &src, &fresh)) || (err = fat_barrier(v)) ||
         (err = fat_dir_add(v, parent.cluster, name, FAT_ATTR_ARCHIVE, fresh, size, &n)))
         return err;
     return fat_barrier(v);
