@@ -237,7 +237,8 @@ void program_main(void)
             do_op(k, val);
     }
     err = fat_unmount(&vol);
-    kprintf("fat: sync: %s; cache %u hits, %u misses, %u write-backs, %u flushes\n",
-            err ? fat_strerror(err) : "ok", vol.cache.stats.hits, vol.cache.stats.misses,
-            vol.cache.stats.writebacks, vol.cache.stats.flushes);
+    kprintf("fat: sync: %s; %u sector writes; cache %u hits, %u misses, %u write-backs, "
+            "%u flushes\n", err ? fat_strerror(err) : "ok", fat_ata_sector_writes(),
+            vol.cache.stats.hits, vol.cache.stats.misses, vol.cache.stats.writebacks,
+            vol.cache.stats.flushes);
 }
