@@ -36,7 +36,7 @@ struct memdisk {
     uint64_t log[MEMDISK_LOG];      /* LBA of each write, in order */
 };
 
-static int memdisk_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
+static inline int memdisk_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
 {
     struct memdisk *d = bd->priv;
     if (lba + n > bd->sectors)
@@ -46,7 +46,7 @@ static int memdisk_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf
     return 0;
 }
 
-static int memdisk_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
+static inline int memdisk_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
 {
     struct memdisk *d = bd->priv;
     if (lba + n > bd->sectors)
@@ -64,13 +64,13 @@ static int memdisk_write(struct blockdev *bd, uint64_t lba, uint32_t n, const vo
     return 0;
 }
 
-static int memdisk_flush(struct blockdev *bd)
+static inline int memdisk_flush(struct blockdev *bd)
 {
     ((struct memdisk *)bd->priv)->flushes++;
     return 0;
 }
 
-static void memdisk_init(struct memdisk *d, uint64_t sectors)
+static inline void memdisk_init(struct memdisk *d, uint64_t sectors)
 {
     memset(d, 0, sizeof *d);
     d->data = calloc(sectors, 512);
@@ -78,17 +78,17 @@ static void memdisk_init(struct memdisk *d, uint64_t sectors)
     d->bd = (struct blockdev){ "mem", sectors, memdisk_read, memdisk_write, memdisk_flush, d };
 }
 
-static void memdisk_free(struct memdisk *d)
+static inline void memdisk_free(struct memdisk *d)
 {
     free(d->data);
     d->data = NULL;
 }
 
-static void put16(uint8_t *p, uint32_t x) { p[0] = (uint8_t)x; p[1] = (uint8_t)(x >> 8); }
-static void put32(uint8_t *p, uint32_t x) { put16(p, x); put16(p + 2, x >> 16); }
+static inline void put16(uint8_t *p, uint32_t x) { p[0] = (uint8_t)x; p[1] = (uint8_t)(x >> 8); }
+static inline void put32(uint8_t *p, uint32_t x) { put16(p, x); put16(p + 2, x >> 16); }
 
 /* A boot sector for `total` sectors: FAT size found by trying (as mkfs does, roughly). */
-static void make_bpb(uint8_t *s, enum fat_type type, uint32_t total, uint32_t spc)
+static inline void make_bpb(uint8_t *s, enum fat_type type, uint32_t total, uint32_t spc)
 {
     uint32_t reserved = type == FAT_TYPE_32 ? 32 : 1, root = type == FAT_TYPE_32 ? 0 : 512;
     uint32_t fatsz = 1;
@@ -124,7 +124,7 @@ static void make_bpb(uint8_t *s, enum fat_type type, uint32_t total, uint32_t sp
 }
 
 /* Format the disk (at LBA `start`): boot sector, FSInfo, FAT[0..1], FAT32 root cluster. */
-static void memdisk_format(struct memdisk *d, uint64_t start, enum fat_type type,
+static inline void memdisk_format(struct memdisk *d, uint64_t start, enum fat_type type,
                            uint32_t total, uint32_t spc)
 {
     uint8_t *s = d->data + start * 512;

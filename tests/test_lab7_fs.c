@@ -120,10 +120,157 @@ TEST(basic_fat12) { basic_on(FAT_TYPE_12, 4000, 1); }
 TEST(basic_fat16) { basic_on(FAT_TYPE_16, 40000, 1); }
 TEST(basic_fat32) { basic_on(FAT_TYPE_32, 70000, 1); }
 
+/* ---- crashes: every prefix of the writes leaves old files whole -------------- */
+
+struct usage { uint8_t *owner; int files; bool bad; };
+
+/* Every file's chain covers its size and no cluster is in two files (a tiny fsck). */
+static bool check_visit(void *arg, const struct fat_node *n);
+static void check_dir(struct fat_volume *v, uint32_t dir, struct usage *u)
+{
+    struct { struct fat_volume *v; struct usage *u; } a = { v, u };
+    if (fat_dir_list(v, dir, check_visit, &a))
+        u->bad = true;
+}
+
+static bool check_visit(void *arg, const struct fat_node *n)
+{
+    struct { struct fat_volume *v; struct usage *u; } *a = arg;
+    uint32_t c = n->cluster, count = 0, next;
+
+    a->u->files++;
+    while (c && !fat_is_eoc(a->v, c)) {
+        if (!fat_cluster_ok(a->v, c) || a->u->owner[c] || fat_get(a->v, c, &next)) {
+            a->u->bad = true;           /* cross-linked or broken */
+            return false;
+        }
+        a->u->owner[c] = 1;
+        count++;
+        c = next;
+    }
+    if (!fat_node_is_dir(n) && (uint64_t)count * a->v->g.cluster_bytes < n->size)
+        a->u->bad = true;
+    if (fat_node_is_dir(n))
+        check_dir(a->v, n->cluster, a->u);
+    return true;
+}
+
+static bool consistent(struct fat_volume *v)
+{
+    struct usage u = { calloc(v->g.clusters + 2, 1), 0, false };
+    check_dir(v, 0, &u);
+    free(u.owner);
+    return !u.bad;
+}
+
+static void crash_ops(struct fat_volume *v)
+{
+    write_seeded(v, "/Dir/A new big file.bin", 30000, 21, false);
+    write_seeded(v, "/old two.txt", 5000, 22, false);
+    fat_unmount(v);
+}
+
+static void crash_sweep(enum fat_type t, uint32_t total)
+{
+    static struct memdisk d;
+    static struct fat_volume v;
+    uint8_t *saved;
+    uint32_t writes;
+
+    fresh(&d, &v, t, total, 1);
+    CHECK_EQ(fat_mkdir(&v, "/Dir"), 0);
+    CHECK_EQ(write_seeded(&v, "/old one.bin", 9000, 11, false), 0);
+    CHECK_EQ(write_seeded(&v, "/old two.txt", 3000, 12, false), 0);
+    CHECK_EQ(write_seeded(&v, "/Dir/old three", 700, 13, false), 0);
+    CHECK_EQ(fat_unmount(&v), 0);
+    saved = malloc(total * 512);
+    memcpy(saved, d.data, total * 512);
+    d.writes = 0;
+    CHECK_EQ(fat_mount(&v, &d.bd), 0);
+    crash_ops(&v);
+    writes = d.writes;
+    CHECK(writes > 60);
+    for (uint32_t k = 0; k <= writes; k++) {
+        memcpy(d.data, saved, total * 512);
+        d.budget = k;
+        CHECK_EQ(fat_mount(&v, &d.bd), 0);
+        crash_ops(&v);
+        d.budget = -1;
+        CHECK_EQ(fat_mount(&v, &d.bd), 0);          /* after the crash: what is there? */
+        CHECK(file_is(&v, "/old one.bin", 9000, 11));
+        CHECK(file_is(&v, "/Dir/old three", 700, 13));
+        CHECK(file_is(&v, "/old two.txt", 3000, 12) || file_is(&v, "/old two.txt", 5000, 22));
+        struct fat_node n;
+        if (fat_lookup(&v, "/Dir/A new big file.bin", &n) == 0)
+            CHECK(file_is(&v, "/Dir/A new big file.bin", 30000, 21));
+        CHECK(consistent(&v));
+        if (host_current_failed) {
+            printf("  crash after %u of %u writes\n", k, writes);
+            break;
+        }
+    }
+    free(saved);
+    memdisk_free(&d);
+}
+
+TEST(crash_fat12) { crash_sweep(FAT_TYPE_12, 4000); }
+TEST(crash_fat32) { crash_sweep(FAT_TYPE_32, 70000); }
+
+/* ---- corrupted volumes: random bytes in the FAT and directories --------------- */
+
+static bool visit_all(void *arg, const struct fat_node *n)
+{
+    struct fat_volume *v = arg;
+    static uint8_t buf[4096];
+
+    if (fat_node_is_dir(n))
+        fat_dir_list(v, n->cluster, visit_all, v);
+    else
+        for (uint32_t off = 0; off < n->size && fat_read(v, n, off, buf, sizeof buf) > 0;)
+            off += sizeof buf;
+    return true;
+}
+
+TEST(fuzz_corrupted_volumes)
+{
+    static struct memdisk d;
+    static struct fat_volume v;
+    uint32_t x = 7, total = 4000, meta;
+    uint8_t *saved;
+
+    fresh(&d, &v, FAT_TYPE_12, total, 1);
+    CHECK_EQ(fat_mkdir(&v, "/Sub"), 0);
+    CHECK_EQ(write_seeded(&v, "/Sub/long named file.bin", 5000, 1, false), 0);
+    CHECK_EQ(write_seeded(&v, "/SHORT.TXT", 1500, 2, false), 0);
+    CHECK_EQ(fat_unmount(&v), 0);
+    meta = v.g.data_sector + 40;            /* the FATs, the root and the first clusters */
+    saved = malloc(total * 512);
+    memcpy(saved, d.data, total * 512);
+    for (int round = 0; round < 3000; round++) {
+        memcpy(d.data, saved, total * 512);
+        for (int k = 0; k < 1 + round % 8; k++) {
+            x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+            d.data[512 + x % ((meta - 1) * 512)] = (uint8_t)(x >> 24);
+        }
+        if (fat_mount(&v, &d.bd) != 0)
+            continue;
+        struct fat_node root = { .attr = FAT_ATTR_DIRECTORY };
+        visit_all(&v, &root);
+        write_seeded(&v, "/Sub/new.bin", 3000, 3, false);
+        fat_remove(&v, "/SHORT.TXT");
+        fat_unmount(&v);
+    }
+    free(saved);
+    memdisk_free(&d);
+}
+
 int main(void)
 {
     RUN(basic_fat12);
     RUN(basic_fat16);
     RUN(basic_fat32);
+    RUN(crash_fat12);
+    RUN(crash_fat32);
+    RUN(fuzz_corrupted_volumes);
     return host_summary("lab7 fs");
 }
