@@ -12,6 +12,7 @@
  *     truncate=PATH:SIZE       cut (or extend with zeros) to SIZE bytes
  *     mkdir=PATH  rm=PATH      make a directory; remove a file or an empty directory
  *     crash_after=K            stop the machine after the K-th sector write
+ *     bench                    throughput through the cache against lab 4's raw reads
  *
  * A path with spaces is quoted as on Linux: cat="/Sub Dir/a b.txt". The
  * pattern is xorshift32 (Marsaglia 2003) words from SEED ^ 0x9E3779B9, as in
@@ -21,8 +22,10 @@
 #include "cmdline.h"
 #include "crc32.h"
 #include "fat.h"
+#include "interrupts.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "x86.h"
 
 CMDLINE_OPTION(ls, "ls", "list a directory: ls=PATH");
 CMDLINE_OPTION(cat, "cat", "size and CRC-32 of a file: cat=PATH");
@@ -187,13 +190,104 @@ static void do_op(const char *key, const char *value)
         kprintf("ok\n");
 }
 
+/* ---- bench: cache against lab 4's raw IRQ reads ----------------------------- */
+#define BENCH_SECTORS 2048          /* 1 MiB */
+
+/* TSC cycles per second, measured against the PIT over a few ticks (as lab 4 does). */
+static uint64_t tsc_hz(void)
+{
+    uint64_t t0, c0, ticks = timer_hz() / 20 + 1;
+
+    t0 = timer_ticks();
+    while (timer_ticks() == t0)
+        hlt();
+    t0 = timer_ticks();
+    c0 = rdtsc();
+    while (timer_ticks() < t0 + ticks)
+        hlt();
+    return (rdtsc() - c0) * timer_hz() / ticks;
+}
+
+static void bench_rate(const char *what, uint64_t bytes, uint64_t cycles, uint64_t hz)
+{
+    uint64_t tenths = cycles ? bytes * 10 * hz / cycles / 1000000 : 0;
+    kprintf("bench: fat %s %llu.%llu MB/s\n", what, (unsigned long long)(tenths / 10),
+            (unsigned long long)(tenths % 10));
+}
+
+static bool count_entry(void *arg, const struct fat_node *n)
+{
+    if (fat_node_is_dir(n))
+        fat_dir_list(&vol, n->cluster, count_entry, arg);
+    (*(uint32_t *)arg)++;
+    return true;
+}
+
+/* On a blank disk (make bench's): raw reads, cached reads, cached writes with their
+   sync. On a FAT volume: a directory walk's hit rate and a 1 MiB file, written then removed. */
+static void bench(struct blockdev *bd, bool mounted)
+{
+    uint64_t hz = timer_hz() ? tsc_hz() : 0, c0, raw, cached, synced;
+    struct fat_cache_stats before;
+    uint32_t entries = 0;
+    struct pattern p = { .seed = 1 };
+
+    if (!bd || !hz || bd->sectors < 2 * BENCH_SECTORS) {
+        kprintf("bench: fat skipped (%s)\n", hz ? "no disk of 2 MiB" : "no timer");
+        return;
+    }
+    c0 = rdtsc();
+    for (uint64_t lba = 0; lba < BENCH_SECTORS; lba += sizeof chunk / FAT_SECTOR_SIZE)
+        if (bd->read(bd, lba, sizeof chunk / FAT_SECTOR_SIZE, chunk))
+            return;
+    raw = rdtsc() - c0;
+    bench_rate("raw irq read (8 sectors a command)", BENCH_SECTORS * 512ull, raw, hz);
+    if (!mounted)
+        fat_cache_init(&vol.cache, bd);
+    fat_cache_drop(&vol.cache);
+    c0 = rdtsc();
+    for (uint64_t lba = 0; lba < BENCH_SECTORS; lba++)
+        if (!fat_cache_get(&vol.cache, lba, false))
+            return;
+    cached = rdtsc() - c0;
+    bench_rate("cache read (cold, 1 sector a miss)", BENCH_SECTORS * 512ull, cached, hz);
+    before = vol.cache.stats;
+    c0 = rdtsc();
+    if (mounted) {
+        fat_dir_list(&vol, vol.g.type == FAT_TYPE_32 ? vol.g.root_cluster : 0, count_entry,
+                     &entries);
+        uint32_t hits = vol.cache.stats.hits - before.hits, misses = vol.cache.stats.misses -
+                        before.misses;
+        kprintf("bench: fat directory walk (%u entries) cache hits %u %%\n", entries,
+                hits + misses ? 100 * hits / (hits + misses) : 0);
+        c0 = rdtsc();
+        if (fat_write_file(&vol, "/BENCH.BIN", BENCH_SECTORS * 512, false, pattern_fill, &p) ||
+            fat_remove(&vol, "/BENCH.BIN"))
+            return;
+    } else {
+        for (uint64_t lba = BENCH_SECTORS; lba < 2 * BENCH_SECTORS; lba++) {
+            uint8_t *s = fat_cache_get(&vol.cache, lba, true);
+            if (!s)
+                return;
+            fat_cache_mark_dirty(&vol.cache, s);
+        }
+        if (fat_cache_sync(&vol.cache))
+            return;
+    }
+    synced = rdtsc() - c0;
+    bench_rate(mounted ? "file write + sync + remove" : "cache write + sync",
+               BENCH_SECTORS * 512ull, synced, hz);
+}
+
 /* ---- the volume ------------------------------------------------------------- */
-static bool mount_first(void)
+static bool mount_first(struct blockdev **first_disk)
 {
     for (int i = 0; i < 2 * ATA_MAX_CHANNELS; i++) {
         struct blockdev *bd = fat_ata_open(i / 2, i % 2);
         if (!bd)
             continue;
+        if (!*first_disk)
+            *first_disk = bd;
         kprintf("fat: ata%d %s: ", i / 2, ata_unit_name(i % 2));
         int err = fat_mount(&vol, bd);
         if (err) {
@@ -217,10 +311,14 @@ void program_main(void)
     static char text[512];
     static struct cmdline cl;
     long crash = cmdline_int("crash_after", 0);
+    struct blockdev *first_disk = NULL;
     int err;
 
-    if (!mount_first())
+    if (!mount_first(&first_disk)) {
+        if (cmdline_flag("bench"))
+            bench(first_disk, false);
         return;
+    }
     if (crash > 0)
         fat_ata_crash_after((uint32_t)crash);
     /* The options again, in their order (cmdline_str only gives the last of each). */
@@ -236,6 +334,8 @@ void program_main(void)
                  !strcmp(k, "mkdir") || !strcmp(k, "rm"))
             do_op(k, val);
     }
+    if (cmdline_flag("bench"))
+        bench(vol.cache.bd, true);
     err = fat_unmount(&vol);
     kprintf("fat: sync: %s; %u sector writes; cache %u hits, %u misses, %u write-backs, "
             "%u flushes\n", err ? fat_strerror(err) : "ok", fat_ata_sector_writes(),
