@@ -12,20 +12,21 @@
  *     truncate=PATH:SIZE       cut (or extend with zeros) to SIZE bytes
  *     mkdir=PATH  rm=PATH      make a directory; remove a file or an empty directory
  *     crash_after=K            stop the machine after the K-th sector write
- *     bench                    throughput through the cache against lab 4's raw reads
+ *     bench                    the cache against lab 4's raw reads (user/lab7_bench.c)
  *
- * A path with spaces is quoted as on Linux: cat="/Sub Dir/a b.txt". The
+ * Every operation is checked before the first one runs: a malformed one stops
+ * the boot. A path with spaces is quoted as on Linux: cat="/Sub Dir/a b.txt". The
  * pattern is xorshift32 (Marsaglia 2003) words from SEED ^ 0x9E3779B9, as in
  * lab 4, little-endian, cut to SIZE bytes (handouts/lab7.md).
  */
 #include "ata.h"
+#include "bench.h"
 #include "cmdline.h"
 #include "crc32.h"
 #include "fat.h"
-#include "interrupts.h"
 #include "kprintf.h"
 #include "kstring.h"
-#include "x86.h"
+#include "parse.h"
 
 CMDLINE_OPTION(ls, "ls", "list a directory: ls=PATH");
 CMDLINE_OPTION(cat, "cat", "size and CRC-32 of a file: cat=PATH");
@@ -67,40 +68,72 @@ static void pattern_fill(void *arg, uint32_t offset, uint8_t *buf, uint32_t len)
         buf[i] = pattern_byte(arg, offset + i);
 }
 
-/* ---- parsing PATH:N[:N] (the path may hold ':' only before the numbers) ---- */
-static bool parse_u32(const char *s, uint32_t *out)
+/* ---- the operations, all checked before the first one runs ---------------- */
+#define MAX_OPS CMDLINE_MAX_WORDS
+
+enum op_kind { OP_LS, OP_CAT, OP_WRITE, OP_APPEND, OP_TRUNCATE, OP_MKDIR, OP_RM };
+
+static const struct {
+    const char *key;
+    int numbers;                    /* after the path: SIZE, or SIZE:SEED */
+    const char *expected;
+} op_table[] = {
+    [OP_LS] = { "ls", 0, "a path" },
+    [OP_CAT] = { "cat", 0, "a path" },
+    [OP_WRITE] = { "write", 2, "PATH:SIZE:SEED, numbers below 2^32" },
+    [OP_APPEND] = { "append", 2, "PATH:SIZE:SEED, numbers below 2^32" },
+    [OP_TRUNCATE] = { "truncate", 1, "PATH:SIZE, a number below 2^32" },
+    [OP_MKDIR] = { "mkdir", 0, "a path" },
+    [OP_RM] = { "rm", 0, "a path" },
+};
+
+struct op {
+    enum op_kind kind;
+    char path[FAT_PATH_MAX];
+    uint32_t num[2];
+};
+
+static struct op ops[MAX_OPS];
+static int nops;
+
+/* "PATH:A[:B]", split from the right (a FAT name cannot hold ':'); refuses the boot if bad. */
+static void parse_op(enum op_kind kind, const char *value, struct op *op)
 {
-    uint64_t v = 0;
+    int len = (int)strlcpy(op->path, value, sizeof op->path);
+    uint64_t v;
+    enum parse_status st;
 
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || (v = v * 10 + (uint64_t)(*s - '0')) > 0xFFFFFFFFu)
-            return false;
-    }
-    *out = (uint32_t)v;
-    return true;
-}
-
-/* Splits "PATH:A[:B]" from the right into path, a, b; false when malformed. */
-static bool split_numbers(const char *value, char *path, int nnum, uint32_t *num)
-{
-    char buf[FAT_PATH_MAX];
-    int len = (int)strlcpy(buf, value, sizeof buf);
-
-    if (len >= (int)sizeof buf)
-        return false;
-    for (int k = nnum - 1; k >= 0; k--) {
+    op->kind = kind;
+    if (len >= (int)sizeof op->path)
+        cmdline_refuse(op_table[kind].key, "too long", op_table[kind].expected);
+    for (int k = op_table[kind].numbers - 1; k >= 0; k--) {
         int i = len;
-        while (i > 0 && buf[i - 1] != ':')
+        while (i > 0 && op->path[i - 1] != ':')
             i--;
-        if (i == 0 || !parse_u32(buf + i, &num[k]))
-            return false;
-        buf[i - 1] = '\0';
+        if (i == 0)
+            cmdline_refuse(op_table[kind].key, "missing ':'", op_table[kind].expected);
+        if ((st = parse_uint(op->path + i, 0, UINT32_MAX, &v)) != PARSE_OK)
+            cmdline_refuse(op_table[kind].key, parse_status_text(st), op_table[kind].expected);
+        op->num[k] = (uint32_t)v;
+        op->path[i - 1] = '\0';
         len = i - 1;
     }
-    strlcpy(path, buf, FAT_PATH_MAX);
-    return len > 0;
+    if (len == 0)
+        cmdline_refuse(op_table[kind].key, "no path", op_table[kind].expected);
+}
+
+/* The options again, in their order (cmdline_str gives only the last of each). */
+static void parse_ops(void)
+{
+    static char text[CMDLINE_MAX_LENGTH];
+    static struct cmdline cl;
+
+    strlcpy(text, cmdline_args(), sizeof text);     /* it fit in the kernel's copy */
+    cmdline_parse(&cl, text);
+    for (int i = 0; i < cl.nwords; i++)
+        for (int k = 0; k < (int)(sizeof op_table / sizeof op_table[0]); k++)
+            if (strcmp(cl.key[i], op_table[k].key) == 0)
+                parse_op((enum op_kind)k, cl.value[i] ? cl.value[i] : "", &ops[nops++]);
 }
 
 /* ---- operations ------------------------------------------------------------- */
@@ -161,122 +194,37 @@ static void do_cat(const char *path)
         kprintf("%u bytes crc32 0x%08x\n", n.size, crc);
 }
 
-static void do_op(const char *key, const char *value)
+static void run_op(const struct op *op)
 {
-    char path[FAT_PATH_MAX];
-    uint32_t num[2];
-    bool is_write = strcmp(key, "write") == 0, is_append = strcmp(key, "append") == 0;
-    int nnum = is_write || is_append ? 2 : strcmp(key, "truncate") == 0 ? 1 : 0;
+    struct pattern p = { .seed = op->num[1] };
     int err;
 
-    if (nnum && !split_numbers(value, path, nnum, num)) {
-        kprintf("%s: bad value \"%s\" (want PATH:SIZE%s)\n", key, value, nnum == 2 ? ":SEED" : "");
+    switch (op->kind) {
+    case OP_LS:
+        do_ls(op->path);
         return;
-    }
-    if (nnum == 2) {
-        struct pattern p = { .seed = num[1] };
-        kprintf("%s %s: %u bytes seed %u: ", key, path, num[0], num[1]);
-        err = fat_write_file(&vol, path, num[0], is_append, pattern_fill, &p);
-    } else if (nnum == 1) {
-        kprintf("truncate %s: %u bytes: ", path, num[0]);
-        err = fat_truncate(&vol, path, num[0]);
-    } else {
-        kprintf("%s %s: ", key, value);
-        err = strcmp(key, "mkdir") == 0 ? fat_mkdir(&vol, value) : fat_remove(&vol, value);
+    case OP_CAT:
+        do_cat(op->path);
+        return;
+    case OP_WRITE:
+    case OP_APPEND:
+        kprintf("%s %s: %u bytes seed %u: ", op_table[op->kind].key, op->path, op->num[0],
+                op->num[1]);
+        err = fat_write_file(&vol, op->path, op->num[0], op->kind == OP_APPEND, pattern_fill, &p);
+        break;
+    case OP_TRUNCATE:
+        kprintf("truncate %s: %u bytes: ", op->path, op->num[0]);
+        err = fat_truncate(&vol, op->path, op->num[0]);
+        break;
+    default:
+        kprintf("%s %s: ", op_table[op->kind].key, op->path);
+        err = op->kind == OP_MKDIR ? fat_mkdir(&vol, op->path) : fat_remove(&vol, op->path);
+        break;
     }
     if (err)
         say_error(err);
     else
         kprintf("ok\n");
-}
-
-/* ---- bench: cache against lab 4's raw IRQ reads ----------------------------- */
-#define BENCH_SECTORS 2048          /* 1 MiB */
-
-/* TSC cycles per second, measured against the PIT over a few ticks (as lab 4 does). */
-static uint64_t tsc_hz(void)
-{
-    uint64_t t0, c0, ticks = timer_hz() / 20 + 1;
-
-    t0 = timer_ticks();
-    while (timer_ticks() == t0)
-        hlt();
-    t0 = timer_ticks();
-    c0 = rdtsc();
-    while (timer_ticks() < t0 + ticks)
-        hlt();
-    return (rdtsc() - c0) * timer_hz() / ticks;
-}
-
-static void bench_rate(const char *what, uint64_t bytes, uint64_t cycles, uint64_t hz)
-{
-    uint64_t tenths = cycles ? bytes * 10 * hz / cycles / 1000000 : 0;
-    kprintf("bench: fat %s %llu.%llu MB/s\n", what, (unsigned long long)(tenths / 10),
-            (unsigned long long)(tenths % 10));
-}
-
-static bool count_entry(void *arg, const struct fat_node *n)
-{
-    if (fat_node_is_dir(n))
-        fat_dir_list(&vol, n->cluster, count_entry, arg);
-    (*(uint32_t *)arg)++;
-    return true;
-}
-
-/* On a blank disk (make bench's): raw reads, cached reads, cached writes with their
-   sync. On a FAT volume: a directory walk's hit rate and a 1 MiB file, written then removed. */
-static void bench(struct blockdev *bd, bool mounted)
-{
-    uint64_t hz = timer_hz() ? tsc_hz() : 0, c0, raw, cached, synced;
-    struct fat_cache_stats before;
-    uint32_t entries = 0;
-    struct pattern p = { .seed = 1 };
-
-    if (!bd || !hz || bd->sectors < 2 * BENCH_SECTORS) {
-        kprintf("bench: fat skipped (%s)\n", hz ? "no disk of 2 MiB" : "no timer");
-        return;
-    }
-    c0 = rdtsc();
-    for (uint64_t lba = 0; lba < BENCH_SECTORS; lba += sizeof chunk / FAT_SECTOR_SIZE)
-        if (bd->read(bd, lba, sizeof chunk / FAT_SECTOR_SIZE, chunk))
-            return;
-    raw = rdtsc() - c0;
-    bench_rate("raw irq read (8 sectors a command)", BENCH_SECTORS * 512ull, raw, hz);
-    if (!mounted)
-        fat_cache_init(&vol.cache, bd);
-    fat_cache_drop(&vol.cache);
-    c0 = rdtsc();
-    for (uint64_t lba = 0; lba < BENCH_SECTORS; lba++)
-        if (!fat_cache_get(&vol.cache, lba, false))
-            return;
-    cached = rdtsc() - c0;
-    bench_rate("cache read (cold, 1 sector a miss)", BENCH_SECTORS * 512ull, cached, hz);
-    before = vol.cache.stats;
-    c0 = rdtsc();
-    if (mounted) {
-        fat_dir_list(&vol, vol.g.type == FAT_TYPE_32 ? vol.g.root_cluster : 0, count_entry,
-                     &entries);
-        uint32_t hits = vol.cache.stats.hits - before.hits, misses = vol.cache.stats.misses -
-                        before.misses;
-        kprintf("bench: fat directory walk (%u entries) cache hits %u %%\n", entries,
-                hits + misses ? 100 * hits / (hits + misses) : 0);
-        c0 = rdtsc();
-        if (fat_write_file(&vol, "/BENCH.BIN", BENCH_SECTORS * 512, false, pattern_fill, &p) ||
-            fat_remove(&vol, "/BENCH.BIN"))
-            return;
-    } else {
-        for (uint64_t lba = BENCH_SECTORS; lba < 2 * BENCH_SECTORS; lba++) {
-            uint8_t *s = fat_cache_get(&vol.cache, lba, true);
-            if (!s)
-                return;
-            fat_cache_mark_dirty(&vol.cache, s);
-        }
-        if (fat_cache_sync(&vol.cache))
-            return;
-    }
-    synced = rdtsc() - c0;
-    bench_rate(mounted ? "file write + sync + remove" : "cache write + sync",
-               BENCH_SECTORS * 512ull, synced, hz);
 }
 
 /* ---- the volume ------------------------------------------------------------- */
@@ -308,34 +256,22 @@ static bool mount_first(struct blockdev **first_disk)
 
 void program_main(void)
 {
-    static char text[512];
-    static struct cmdline cl;
-    long crash = cmdline_int("crash_after", 0);
+    uint32_t crash = (uint32_t)cmdline_uint("crash_after", 0, 1, UINT32_MAX);
     struct blockdev *first_disk = NULL;
     int err;
 
+    parse_ops();
     if (!mount_first(&first_disk)) {
         if (cmdline_flag("bench"))
-            bench(first_disk, false);
+            lab7_bench(&vol, first_disk, false);
         return;
     }
-    if (crash > 0)
-        fat_ata_crash_after((uint32_t)crash);
-    /* The options again, in their order (cmdline_str only gives the last of each). */
-    ksnprintf(text, sizeof text, "lab7 %s", cmdline_args());
-    cmdline_parse(&cl, text);
-    for (int i = 0; i < cl.nwords; i++) {
-        const char *k = cl.key[i], *val = cl.value[i] ? cl.value[i] : "";
-        if (strcmp(k, "ls") == 0)
-            do_ls(val);
-        else if (strcmp(k, "cat") == 0)
-            do_cat(val);
-        else if (!strcmp(k, "write") || !strcmp(k, "append") || !strcmp(k, "truncate") ||
-                 !strcmp(k, "mkdir") || !strcmp(k, "rm"))
-            do_op(k, val);
-    }
+    if (crash)
+        fat_ata_crash_after(crash);
+    for (int i = 0; i < nops; i++)
+        run_op(&ops[i]);
     if (cmdline_flag("bench"))
-        bench(vol.cache.bd, true);
+        lab7_bench(&vol, vol.cache.bd, true);
     err = fat_unmount(&vol);
     kprintf("fat: sync: %s; %u sector writes; cache %u hits, %u misses, %u write-backs, "
             "%u flushes\n", err ? fat_strerror(err) : "ok", fat_ata_sector_writes(),

@@ -2,10 +2,13 @@
  * ataio.c - lab 7's disks: lab 4's IRQ-driven transfers behind a struct
  * blockdev, and the pulled plug for the crash tests. Kernel only.
  *
- * Reads and writes are ata_io futures run to completion with block_on(): the
- * CPU sleeps in lab 3's executor (hlt) until IRQ 14/15 wakes the future, it
- * never spins on the status register. FLUSH CACHE has no future in lab 4, so
- * it is the polled ata_flush(); it comes once per barrier.
+ * Reads and writes are ata_io futures run to completion, and the caller sleeps
+ * until IRQ 14/15 has woken the future: it never spins on the status register.
+ * From stage 6 on, lab 3's executor is a thread of its own (lab 6's bridge),
+ * so the program's thread hands the future over with thread_await() and
+ * blocks; without lab 6, block_on() runs the executor right here (hlt while
+ * nothing is ready). FLUSH CACHE has no future in lab 4, so it is the polled
+ * ata_flush(); it comes once per barrier.
  *
  * crash_after=K: after the K-th sector write has reached the disk the machine
  * stops at once (no sync, no flush), as if the power went. A write command
@@ -16,6 +19,12 @@
 #include "fat.h"
 #include "kprintf.h"
 #include "machine.h"
+#if __has_include("thread.h")
+#include "thread.h"
+#define WAIT_FOR(f) thread_await(f)     /* lab 6: the executor runs in its own thread */
+#else
+#define WAIT_FOR(f) block_on(f)         /* this thread runs the executor until f is done */
+#endif
 
 struct ata_disk {
     struct blockdev bd;
@@ -28,7 +37,7 @@ static uint32_t sector_writes, crash_after;
 
 static int wait_io(struct ata_disk *d)
 {
-    block_on(&d->io.base);
+    WAIT_FOR(&d->io.base);
     if (d->io.result)
         kprintf("fat: %s: %s\n", d->drive->name, d->io.error);
     return d->io.result;
