@@ -54,6 +54,12 @@ def load_labs() -> None:
     for f in sorted((ROOT / "grade" / "labs").glob("lab*.py")):
         importlib.import_module(f"grade.labs.{f.stem}")
     hosttests.register()
+    # Hidden tests (not in the student handout): every test registered there is hidden.
+    for f in sorted((ROOT / "grade" / "hidden").glob("lab*.py")):
+        before = len(core.REGISTRY)
+        importlib.import_module(f"grade.hidden.{f.stem}")
+        for t in core.REGISTRY[before:]:
+            t.hidden = True
 
 
 def build_stage(lab: int) -> str:
@@ -185,7 +191,7 @@ def gradescope(outcomes: list[Outcome], seconds: float, dest: Path) -> None:
         "max_score": o.test.points,
         "status": "passed" if o.passed else "failed",
         "output": o.verdict if o.passed else f"{o.verdict}\n{o.details}",
-        "visibility": "visible",
+        "visibility": "after_published" if o.test.hidden else "visible",
     } for o in outcomes]
     doc = {
         "score": sum(t["score"] for t in tests),
@@ -214,6 +220,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--list", action="store_true", help="list the tests and exit")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every test's details and where its files are")
+    course = p.add_argument_group("grading submissions on a pristine tree (handouts/instructors.md)")
+    course.add_argument("--submission", type=Path, metavar="PATH",
+                        help="grade a student's repository, tarball or labs/ folder")
+    course.add_argument("--class", dest="klass", type=Path, metavar="DIR",
+                        help="grade every submission in DIR into build/class/grades.csv")
+    course.add_argument("--reference-missing", action="store_true",
+                        help="a lab not submitted or not building is linked from the reference")
+    course.add_argument("--out", type=Path, metavar="DIR", help="where --submission/--class write")
     args = p.parse_args(argv)
     if args.kernel and (not args.lab or len(args.lab) != 1):
         p.error("--kernel needs exactly one --lab")
@@ -222,6 +236,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.submission or args.klass:
+        from grade import classroom
+        return classroom.main(args)
     load_labs()
     labs = sorted(set(args.lab)) if args.lab else sorted({t.lab for t in core.REGISTRY})
     unknown = [n for n in labs if not any(t.lab == n for t in core.REGISTRY)]
@@ -232,7 +249,7 @@ def main(argv: list[str]) -> int:
     plan = [(t, p) for t in core.REGISTRY if t.lab in labs for p in paths if p in t.paths]
     if args.list:
         for t, p in plan:
-            print(f"lab{t.lab} {t.name} [{p}] ({t.points} points)")
+            print(f"lab{t.lab} {t.name} [{p}] ({t.points} points)" + (" hidden" if t.hidden else ""))
         return 0
 
     seed = args.seed if args.seed is not None else random.randrange(1, 1 << 31)

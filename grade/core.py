@@ -125,16 +125,18 @@ class Test:
     fn: Callable[["Ctx"], None]
     paths: Sequence[str] = ALL_PATHS
     timeout: float = 10.0
+    hidden: bool = False        # run, but shown to students only once grades are published
 
 
 REGISTRY: list[Test] = []
 
 
 def test(lab: int, name: str, points: int = 1, paths: Sequence[str] = ALL_PATHS,
-         timeout: float = 10.0) -> Callable[[Callable[["Ctx"], None]], Callable[["Ctx"], None]]:
+         timeout: float = 10.0, hidden: bool = False
+         ) -> Callable[[Callable[["Ctx"], None]], Callable[["Ctx"], None]]:
     """Register a grader test (see grade/API.md)."""
     def register(fn: Callable[["Ctx"], None]) -> Callable[["Ctx"], None]:
-        REGISTRY.append(Test(lab, name, points, fn, tuple(paths), timeout))
+        REGISTRY.append(Test(lab, name, points, fn, tuple(paths), timeout, hidden))
         return fn
     return register
 

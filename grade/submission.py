@@ -1,0 +1,207 @@
+"""submission.py - what the grader takes from an untrusted submission: its lab sources.
+
+A submission is a student's repository, a tarball or zip of it, or just its
+labs/ folder. Only the .c, .h and .S files directly inside each labs/labN-*/
+directory (and ANSWERS.md, kept for the report) are read; everything else the
+student sent (Makefile, lab.mk, grade/, tools/, results.json, symlinks, build
+outputs) is ignored and listed. Each source is checked before anything is
+built: an #include by an absolute path, or by a relative one that leaves its
+lab directory, a computed #include, and the assembler's .incbin/.include are
+refused with a message naming the file and line (the compiler would otherwise
+read any file of the grading machine into the kernel, and the kernel can print
+it).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+LAB_DIR = re.compile(r"^lab(\d+)-[A-Za-z0-9_.-]+$")
+SOURCE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(c|h|S)$")
+ANSWERS = "ANSWERS.md"
+MAX_FILE_BYTES = 1 << 20        # one source file
+MAX_TOTAL_BYTES = 16 << 20      # every source file of a submission
+MAX_FILES = 400
+# A preprocessing directive that reads a file: #include, #include_next, #import,
+# #embed (also spelt with the %: digraph); its operand is checked.
+DIRECTIVE = re.compile(r"^[ \t]*(?:#|%:)[ \t]*(include_next|include|import|embed)\b[ \t]*(.*)$", re.M)
+# The assembler reads files too; in .S or in inline asm strings (even split
+# across literals or pasted by macros), so these are looked for in the text
+# with everything but letters removed.
+ASM_READS = ("incbin", "include")
+
+
+@dataclass
+class Submission:
+    labs: dict[int, dict[str, bytes]] = field(default_factory=dict)    # lab -> file -> text
+    answers: dict[int, bytes] = field(default_factory=dict)
+    dir_names: dict[int, str] = field(default_factory=dict)            # lab -> the student's dir
+    refused: dict[int, list[str]] = field(default_factory=dict)        # lab -> why (per file)
+    notes: list[str] = field(default_factory=list)                     # what was ignored, and why
+
+
+class SubmissionError(Exception):
+    """The submission cannot be read at all (not found, not an archive)."""
+
+
+# ---- walking a directory, a tarball or a zip the same way ----------------------
+
+Entry = tuple[tuple[str, ...], int, Callable[[], bytes], str]    # parts, size, read, kind
+
+
+def dir_entries(root: Path) -> Iterator[Entry]:
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).parts
+        if any(p in (".git", "build") for p in rel[:-1]):
+            continue
+        kind = "symlink" if path.is_symlink() else "file" if path.is_file() else "other"
+        size = path.lstat().st_size
+        yield rel, size, (lambda p=path: p.read_bytes()), kind
+
+
+def tar_entries(path: Path) -> Iterator[Entry]:
+    with tarfile.open(path) as tar:
+        for m in tar:
+            kind = "file" if m.isreg() else "symlink" if m.issym() or m.islnk() else "other"
+            yield (tuple(m.name.split("/")), m.size,
+                   (lambda m=m: tar.extractfile(m).read()), kind)     # type: ignore[union-attr]
+
+
+def zip_entries(path: Path) -> Iterator[Entry]:
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            kind = "other" if info.is_dir() else "file"
+            yield tuple(info.filename.split("/")), info.file_size, (lambda i=info: z.read(i)), kind
+
+
+def entries_of(path: Path) -> Iterator[Entry]:
+    if path.is_dir():
+        return dir_entries(path)
+    if not path.is_file():
+        raise SubmissionError(f"{path}: no such file or directory")
+    if tarfile.is_tarfile(path):
+        return tar_entries(path)
+    if zipfile.is_zipfile(path):
+        return zip_entries(path)
+    raise SubmissionError(f"{path}: not a directory, a tarball or a zip")
+
+
+def safe_parts(parts: tuple[str, ...]) -> bool:
+    return all(p not in ("", ".", "..") for p in parts) and not parts[0].startswith("/")
+
+
+# ---- reading ---------------------------------------------------------------------
+
+def read(path: Path) -> Submission:
+    """The lab sources of a submission, checked. Raises SubmissionError only when
+    the path is not a submission at all; a bad file is refused and noted."""
+    sub = Submission()
+    found: list[tuple[tuple[str, ...], int, Callable[[], bytes], str]] = []
+    ignored = 0
+    for parts, size, reader, kind in entries_of(path):
+        parts = tuple(p for p in parts if p not in ("", "."))
+        if not parts:
+            continue
+        if len(parts) >= 2 and LAB_DIR.match(parts[-2]) and safe_parts(parts):
+            found.append((parts, size, reader, kind))
+        elif kind == "file":
+            ignored += 1
+    if not found:
+        raise SubmissionError(f"{path}: no labs/labN-*/ directory with sources in it")
+    # The labs/ folder nearest the top: a copy inside (build/handout/...) is not it.
+    depth = min(len(p) for p, *_ in found)
+    total = 0
+    for parts, size, reader, kind in found:
+        if len(parts) != depth:
+            ignored += 1
+            continue
+        lab, name = int(LAB_DIR.match(parts[-2]).group(1)), parts[-1]   # type: ignore[union-attr]
+        where = "/".join(parts[-2:])
+        other = sub.dir_names.setdefault(lab, parts[-2])
+        if other != parts[-2]:
+            sub.notes.append(f"{where}: ignored: lab {lab} is already {other}/")
+            continue
+        if kind != "file":
+            sub.notes.append(f"{where}: ignored: a {kind}, not a regular file")
+            continue
+        if name == ANSWERS:
+            if size <= MAX_FILE_BYTES:
+                sub.answers[lab] = reader()
+            continue
+        if not SOURCE_NAME.match(name):
+            ignored += 1
+            continue
+        total += size
+        if size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES or sum(map(len, sub.labs.values())) >= MAX_FILES:
+            sub.refused.setdefault(lab, []).append(f"{where}: too large (limits: {MAX_FILE_BYTES} bytes "
+                                                   f"a file, {MAX_TOTAL_BYTES} in all, {MAX_FILES} files)")
+            continue
+        data = reader()
+        problems = include_problems(parts[-2], name, data.decode("utf-8", "replace"))
+        if problems:
+            sub.refused.setdefault(lab, []).extend(problems)
+        sub.labs.setdefault(lab, {})[name] = data
+    if ignored:
+        sub.notes.append(f"{ignored} other files ignored (only labs/labN-*/*.c, *.h, *.S are graded)")
+    return sub
+
+
+# ---- checking what a source reads --------------------------------------------------
+
+def join_continuations(text: str) -> str:
+    """Backslash-newline removed, as the preprocessor's phase 2 does; line numbers
+    are kept by adding the newlines back at the end of the joined line."""
+    out, pending = [], 0
+    for line in text.split("\n"):
+        if line.endswith("\\"):
+            out.append(line[:-1])
+            pending += 1
+            continue
+        out.append(line + "\n" * (pending + 1))
+        pending = 0
+    return "".join(out)
+
+
+def without_comments(text: str) -> str:
+    """Comments replaced by a space (newlines kept); string and char literals kept."""
+    pattern = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        return s if s[0] in "\"'" else " " + "\n" * s.count("\n")
+    return pattern.sub(repl, text)
+
+
+def operand_problem(lab_dir: str, operand: str) -> str:
+    """Why an #include operand is refused, or ''."""
+    m = re.match(r'"([^"]*)"|<([^>]*)>', operand)
+    if not m:
+        return f"a computed #include ({operand.strip()[:60]!r}): name the file in quotes"
+    name = m.group(1) if m.group(1) is not None else m.group(2)
+    if name.startswith("/"):
+        return f'#include of an absolute path ("{name}")'
+    if not posixpath.normpath(posixpath.join(lab_dir, name)).startswith(lab_dir + "/"):
+        return f'#include "{name}" leaves the lab directory {lab_dir}/'
+    return ""
+
+
+def include_problems(lab_dir: str, name: str, text: str) -> list[str]:
+    """Every reason to refuse this source (empty: fine)."""
+    clean = without_comments(join_continuations(text))
+    out = []
+    for m in DIRECTIVE.finditer(clean):
+        why = operand_problem(lab_dir, m.group(2))
+        if why:
+            line = clean.count("\n", 0, m.start()) + 1
+            out.append(f"{lab_dir}/{name}:{line}: {why}; the build refuses it")
+    letters = re.sub(r"[^a-z.]", "", clean.lower())
+    for word in ASM_READS:
+        if "." + word in letters.replace("#", ""):
+            out.append(f"{lab_dir}/{name}: the assembler directive .{word} reads a file of the "
+                       "grading machine; the build refuses it")
+    return out
