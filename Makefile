@@ -55,7 +55,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 
-.PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench soak handout handout-check clean \
+.PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench soak handout handout-check clean autograder \
         compile_commands.json all
 
 help:
@@ -90,6 +90,7 @@ help:
 	@echo "                       USE_REFERENCE=... on one command overrides it for that command"
 	@echo "  make handout-stats   the lab-size table in handouts/instructors.md"
 	@echo "  make all             build every stage"
+	@echo "  make autograder      Gradescope's build/autograder.zip (LAB=N: one lab; REFERENCE_MISSING=1)"
 	@echo "  make compile_commands.json   for clangd"
 	@echo "  make clean"
 
@@ -192,6 +193,11 @@ handout-stats:
 handout-check:
 	$(MAKE) -s handout REFERENCE_OBJECTS=1
 	$(PYTHON) tools/handout.py --check $(BUILD)/handout
+
+# Gradescope: one assignment per lab (LAB=N) or every lab; handouts/instructors.md.
+autograder:
+	$(PYTHON) tools/autograder/build.py --out $(BUILD)/autograder.zip $(if $(LAB),--lab $(LAB)) \
+	    $(if $(REFERENCE_MISSING),--reference-missing)
 
 compile_commands.json:
 	$(PYTHON) tools/compile_commands.py $(STAGES) > $@

@@ -14,6 +14,7 @@ come from the instructor's build, so a submission compiles only its labs.
 """
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import resource
@@ -87,12 +88,17 @@ def prepare(upto: int) -> dict[int, list[Path]]:
     from), once before any submission; returns each lab's reference objects."""
     listing = BUILD / "reference-objects.txt"
     build = os.path.relpath(BUILD, ROOT)
-    proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"BUILD={build}", f"{build}/lab{upto}/kernel.elf",
-                           f"{build}/reference-objects.txt"], capture_output=True, text=True)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / ".prepare.lock", "w") as lock:      # two graders at once: one make
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"BUILD={build}",
+                               f"{build}/lab{upto}/kernel.elf", f"{build}/reference-objects.txt"],
+                              capture_output=True, text=True)
+        listing_text = listing.read_text() if listing.exists() else ""
     if proc.returncode != 0:
         raise RuntimeError(f"the instructor's tree does not build:\n{proc.stdout}{proc.stderr}")
     out: dict[int, list[Path]] = {}
-    for line in listing.read_text().splitlines():
+    for line in listing_text.splitlines():
         if line.strip():
             lab, obj = line.split()
             out.setdefault(int(lab), []).append(ROOT / obj)

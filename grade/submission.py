@@ -64,19 +64,32 @@ def dir_entries(root: Path) -> Iterator[Entry]:
         yield rel, size, (lambda p=path: p.read_bytes()), kind
 
 
+def wanted(parts: tuple[str, ...], size: int) -> bool:
+    """Worth reading out of an archive: a lab directory's file of a sane size."""
+    return len(parts) >= 2 and bool(LAB_DIR.match(parts[-2])) and size <= MAX_FILE_BYTES
+
+
+def archived(parts: tuple[str, ...], size: int, read: Callable[[], bytes]) -> Callable[[], bytes]:
+    """An archive closes when its walk ends: what will be read is read now."""
+    data = read() if wanted(parts, size) else b""
+    return lambda: data
+
+
 def tar_entries(path: Path) -> Iterator[Entry]:
     with tarfile.open(path) as tar:
         for m in tar:
+            parts = tuple(m.name.split("/"))
             kind = "file" if m.isreg() else "symlink" if m.issym() or m.islnk() else "other"
-            yield (tuple(m.name.split("/")), m.size,
-                   (lambda m=m: tar.extractfile(m).read()), kind)     # type: ignore[union-attr]
+            read = (lambda m=m: tar.extractfile(m).read()) if kind == "file" else (lambda: b"")  # type: ignore[union-attr]
+            yield parts, m.size, archived(parts, m.size, read), kind
 
 
 def zip_entries(path: Path) -> Iterator[Entry]:
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
+            parts = tuple(info.filename.split("/"))
             kind = "other" if info.is_dir() else "file"
-            yield tuple(info.filename.split("/")), info.file_size, (lambda i=info: z.read(i)), kind
+            yield parts, info.file_size, archived(parts, info.file_size, lambda i=info: z.read(i)), kind
 
 
 def entries_of(path: Path) -> Iterator[Entry]:

@@ -57,7 +57,13 @@ EXCLUDED = [
     ".use-reference",               # a choice of this checkout, not of the handout
     "handouts/instructors.md",
     "grade/tests/",
+    "grade/hidden/",            # hidden tests: graded, never shown (grade/hidden/__init__.py)
+    "tools/autograder/",
+    "tests/submissions/",
 ]
+# Instructor files shipped under another name.
+SHIPPED_AS = {"tools/autograder/github-grade.yml": ".github/workflows/grade.yml"}
+HIDDEN_FLAG = re.compile(r"\bhidden\s*=\s*True\b")
 STUDENT_README = "handouts/README.student.md"
 
 BEGIN = re.compile(r"^\s*(?:/\*|#)\s*LAB (\d+): BEGIN SOLUTION\s*(?:\*/)?\s*$")
@@ -162,10 +168,17 @@ def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
             for lab in seen:
                 if labs is None or lab in labs:
                     counts[lab] = counts.get(lab, 0) + text.count(f"LAB {lab}: BEGIN SOLUTION")
+            if rel.startswith("grade/labs/") and HIDDEN_FLAG.search(stripped):
+                raise MarkerError(f"{rel}: a hidden=True test would ship to students; "
+                                  "move it to grade/hidden/")
             dst.write_text(stripped)
             shutil.copymode(src, dst)
         else:
             shutil.copy2(src, dst)
+    for src_rel, dst_rel in SHIPPED_AS.items():
+        if (ROOT / src_rel).is_file():
+            (out / dst_rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / src_rel, out / dst_rel)
     readme = ROOT / STUDENT_README
     if readme.exists():
         shutil.copy(readme, out / "README.md")

@@ -42,6 +42,8 @@ STEPS = [
     Step("every stage builds with -Werror", ["make", "-s", "-j", JOBS, "all"], "single"),
     Step("grader self-tests (bad kernels)", ["make", "-s", "grader-tests"], "unittest"),
     Step("grade every lab (qemu -kernel)", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS]),
+    Step("graded submissions: pristine tree, Gradescope, --class, GitHub workflow",
+         [sys.executable, "tests/submissions/check.py"], needs="tests/submissions/check.py"),
     Step("GRUB ISO and floppy boots (QEMU)",
          [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS, "--boot", "iso", "--boot", "floppy"]),
     Step("GRUB floppy boots in Bochs", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS,

@@ -1,0 +1,18 @@
+"""Hidden lab 3 test: the most timers the stage takes (6), one of them due
+every tick, so that every tick has ties and the timer queue is never empty."""
+from __future__ import annotations
+
+from grade.core import Ctx, test
+from grade.labs.lab3 import expect_filtered, timer_lines
+
+
+@test(lab=3, name="six-timers", points=5, hidden=True)
+def six_timers(ctx: Ctx) -> None:
+    periods = [1] + [ctx.rng.randint(2, 9) for _ in range(5)]
+    ctx.rng.shuffle(periods)
+    horizon = ctx.rng.randint(12, 20)
+    r = ctx.boot(args=["hz=100", "periods=" + ",".join(map(str, periods)),
+                       f"horizon={horizon}", "children=0", "idle=1"])
+    ctx.expect_lines(r, "timers", ntimers=len(periods), horizon=horizon)
+    expect_filtered(ctx, r, "timer ", timer_lines(periods, horizon))
+    ctx.expect(r, "run", hz=100)

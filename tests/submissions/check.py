@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""check.py - make test's proof that grading trusts nothing but a submission's lab sources.
+
+1. Gradescope: `make autograder` zips (LAB=1, and LAB=2 REFERENCE_MISSING=1) are
+   extracted into a temporary AUTOGRADER_ROOT, their reference build seeded from
+   this tree's (setup.sh builds it on Gradescope), and the real run_autograder
+   grades each test submission (tests/submissions/make.py). Every results.json is
+   checked field by field against Gradescope's specification
+   (https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output
+   format") and for the score its real code deserves.
+2. `python3 -m grade --class` over a tarball, a folder and a broken archive.
+3. GitHub Actions: the handout's .github/workflows/grade.yml parsed with PyYAML
+   (Debian's python3-yaml), its structure checked, its run: commands run in a
+   copy of the handout (all but the package install), the job summary checked.
+
+Prints one line per check and ends with "N passed, N failed".
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grade import core  # noqa: E402
+from grade.cli import load_labs  # noqa: E402
+import make as submissions  # noqa: E402
+
+BUILD = ROOT / "build"
+ENV = {k: v for k, v in os.environ.items() if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+# Gradescope's results.json keys (the specification's "Output format").
+TOP_KEYS = {"score", "execution_time", "output", "output_format", "test_output_format",
+            "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "output",
+             "output_format", "tags", "visibility", "extra_data"}
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+STATUS = {"passed", "failed"}
+Expect = Callable[[dict], list[str]]
+
+
+def number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def spec_problems(doc: dict, labs: list[int]) -> list[str]:
+    """Everything in a results.json that Gradescope's specification does not allow,
+    or that does not add up; and tests missing or with the wrong visibility."""
+    out = [f"unknown top-level key {k!r}" for k in doc if k not in TOP_KEYS]
+    for key, ok in (("score", number), ("execution_time", number), ("output", lambda v: isinstance(v, str)),
+                    ("tests", lambda v: isinstance(v, list))):
+        if not ok(doc.get(key)):
+            out.append(f"top-level {key!r} missing or of the wrong type: {doc.get(key)!r}")
+    if doc.get("visibility", "visible") not in VISIBILITY:
+        out.append(f"top-level visibility {doc['visibility']!r}")
+    tests = doc.get("tests") or []
+    for t in tests:
+        name = t.get("name")
+        out += [f"{name}: unknown key {k!r}" for k in t if k not in TEST_KEYS]
+        if not isinstance(name, str) or not name:
+            out.append(f"a test without a name: {t}")
+        if not (number(t.get("score")) and number(t.get("max_score")) and 0 <= t["score"] <= t["max_score"]):
+            out.append(f"{name}: score {t.get('score')!r} of max_score {t.get('max_score')!r}")
+        if t.get("status") not in STATUS:
+            out.append(f"{name}: status {t.get('status')!r}")
+        elif (t["status"] == "passed") != (t.get("score") == t.get("max_score")):
+            out.append(f"{name}: status {t['status']} with {t.get('score')}/{t.get('max_score')}")
+        if not isinstance(t.get("output"), str):
+            out.append(f"{name}: output {t.get('output')!r}")
+        if t.get("visibility") not in VISIBILITY:
+            out.append(f"{name}: visibility {t.get('visibility')!r}")
+    if tests and number(doc.get("score")) and abs(doc["score"] - sum(t.get("score", 0) for t in tests)) > 1e-9:
+        out.append(f"score {doc['score']} is not the sum of the tests' scores")
+    want = {f"lab{t.lab} {t.name}": t for t in core.REGISTRY if t.lab in labs and "kernel" in t.paths}
+    got = {t.get("name"): t for t in tests}
+    out += [f"test {n!r} missing" for n in want if n not in got]
+    out += [f"test {n!r} not expected" for n in got if n not in want]
+    for n, t in want.items():
+        vis = "after_published" if t.hidden else "visible"
+        if n in got and got[n].get("visibility") != vis:
+            out.append(f"{n}: visibility {got[n].get('visibility')!r}, expected {vis!r}")
+    return out
+
+
+def verdict(t: dict) -> str:
+    return t["output"].splitlines()[0] if t["output"] else ""
+
+
+def verdicts(expected: dict[str, str], others: str = "OK", mentions: tuple[str, ...] = ()) -> Expect:
+    """Each test's first output line: `expected` by test name, `others` for the rest;
+    and texts the top-level output must mention."""
+    def check(doc: dict) -> list[str]:
+        out = []
+        for t in doc["tests"]:
+            want = expected.get(t["name"].split(" ", 1)[1], others)
+            if verdict(t) != want:
+                out.append(f"{t['name']}: {verdict(t)!r}, expected {want!r}")
+        out += [f"output does not mention {m!r}: {doc['output']!r}" for m in mentions
+                if m not in doc["output"] and not any(m in t["output"] for t in doc["tests"])]
+        return out
+    return check
+
+
+@dataclass
+class Case:
+    submission: str
+    assignment: str             # a zip from ZIPS
+    expect: Expect
+
+
+ZIPS = {"lab1": ([1], ["LAB=1"]), "lab2-ref": ([2], ["LAB=2", "REFERENCE_MISSING=1"])}
+FAULTS = {"fault-de": "FLOOD", "fault-ud": "HANG", "fault-gp": "TRIPLE FAULT"}
+CASES = [
+    Case("reference", "lab1", verdicts({})),
+    Case("tampered", "lab1", verdicts({}, "NOT IMPLEMENTED")),
+    Case("include-absolute", "lab1", verdicts({}, "BUILD FAILED", ("absolute path", "/etc/hostname"))),
+    Case("bad-kernel", "lab1", verdicts(FAULTS)),
+    Case("include-parent", "lab2-ref", verdicts({}, "OK", ("leaves the lab directory", "reference objects"))),
+    Case("missing-lab1", "lab2-ref", verdicts({}, "OK", ("lab 1: not submitted",))),
+]
+
+
+def extract(zip_path: Path, dest: Path) -> None:
+    """As Gradescope does, into dest (= /autograder/source), keeping modes and
+    times; then the reference build setup.sh would make, from this tree's."""
+    with zipfile.ZipFile(zip_path) as z:
+        for info in z.infolist():
+            path = Path(z.extract(info, dest))
+            if info.external_attr >> 16:
+                os.chmod(path, (info.external_attr >> 16) & 0o777)
+            stamp = time.mktime(info.date_time + (0, 0, -1))
+            os.utime(path, (stamp, stamp))
+    seed = dest / "cairn" / "build"
+    for part in [BUILD / "obj", BUILD / "gen", *BUILD.glob("lab[0-9]")]:
+        if part.is_dir():
+            shutil.copytree(part, seed / part.name)
+    shutil.copy2(BUILD / ".deps-ok", seed / ".deps-ok")
+
+
+def run_autograder(source: Path, repo: Path, root: Path) -> tuple[dict | None, str]:
+    (root / "results").mkdir(parents=True)
+    os.symlink(source, root / "source")
+    shutil.copytree(repo, root / "submission", symlinks=True)
+    proc = subprocess.run([str(source / "run_autograder")], env={**ENV, "AUTOGRADER_ROOT": str(root)},
+                          capture_output=True, text=True)
+    results = root / "results" / "results.json"
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0 or not results.exists():
+        return None, f"run_autograder exited {proc.returncode}:\n{log[-3000:]}"
+    return json.loads(results.read_text()), log
+
+
+def check_case(case: Case, sources: dict[str, Path], repos: Path, tmp: Path) -> list[str]:
+    doc, log = run_autograder(sources[case.assignment], repos / case.submission,
+                              tmp / f"root-{case.submission}")
+    if doc is None:
+        return [log]
+    problems = spec_problems(doc, ZIPS[case.assignment][0]) + case.expect(doc)
+    if problems and os.environ.get("V"):
+        problems.append(log)
+    return problems
+
+
+def check_class(repos: Path, tmp: Path) -> list[str]:
+    """--class: a tarball, a folder and a broken archive; grades.csv and reports."""
+    folder = tmp / "class-in"
+    folder.mkdir()
+    with tarfile.open(folder / "alice.tar.gz", "w:gz") as tar:
+        tar.add(repos / "reference", arcname="cairn")
+    shutil.copytree(repos / "handout", folder / "bob")
+    (folder / "carol.tar.gz").write_bytes(b"not a tarball at all\n")
+    out = tmp / "class-out"
+    proc = subprocess.run([sys.executable, "-m", "grade", "--class", str(folder), "--lab", "1",
+                           "--jobs", "2", "--out", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    problems = [] if proc.returncode == 0 else [f"--class exited {proc.returncode}: {proc.stderr[-2000:]}"]
+    if "3/3 done" not in proc.stdout or "ETA" not in proc.stdout:
+        problems.append(f"no progress line with 3/3 done and an ETA:\n{proc.stdout[-1500:]}")
+    if not (out / "grades.csv").exists():
+        return problems + ["no grades.csv"]
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv"))}
+    most = sum(t.points for t in core.REGISTRY if t.lab == 1)
+    n = sum(1 for t in core.REGISTRY if t.lab == 1)
+    want = {"alice": (str(most), "OK", n), "bob": ("0", "NOT IMPLEMENTED", n), "carol": ("0", "BUILD FAILED", n)}
+    for student, (points, column, count) in want.items():
+        r = rows.get(student)
+        if r is None or r["lab1"] != points or r[column] != str(count) or r["total"] != points:
+            problems.append(f"grades.csv row for {student}: {r}, expected lab1={points}, {column}={count}")
+    if rows.get("carol", {}).get("error", "") == "":
+        problems.append("the broken archive's row does not say what was wrong")
+    for student in want:
+        for f in ("results.json", "report.txt"):
+            if not (out / student / f).exists():
+                problems.append(f"no {student}/{f}")
+    return problems
+
+
+def check_workflow(handout: Path, tmp: Path) -> list[str]:
+    """The workflow's structure, then its commands in a copy of the handout."""
+    import yaml                 # python3-yaml (tools/deps.sh)
+    wf = handout / ".github" / "workflows" / "grade.yml"
+    if not wf.exists():
+        return [f"the handout has no {wf.relative_to(handout)}"]
+    doc = yaml.safe_load(wf.read_text())
+    on = doc.get(True, doc.get("on"))           # YAML 1.1 reads the key `on` as True
+    problems = []
+    if not isinstance(on, dict) or "push" not in on:
+        problems.append(f"the workflow does not run on push: on={on!r}")
+    jobs = doc.get("jobs") or {}
+    if len(jobs) != 1:
+        return problems + [f"expected one job, got {list(jobs)}"]
+    job = next(iter(jobs.values()))
+    if job.get("runs-on") != "ubuntu-latest":
+        problems.append(f"runs-on {job.get('runs-on')!r}")
+    steps = job.get("steps") or []
+    if not any(str(s.get("uses", "")).startswith("actions/checkout@") for s in steps):
+        problems.append("no actions/checkout step")
+    runs = [s for s in steps if "run" in s]
+    if not any("make grade" in s["run"] for s in runs):
+        problems.append("no step runs make grade")
+    summary = [s for s in runs if "GITHUB_STEP_SUMMARY" in s["run"]]
+    if not summary or summary[0].get("if") != "always()":
+        problems.append("no step writes $GITHUB_STEP_SUMMARY with if: always()")
+    # The commands themselves, in a copy of the handout with this tree's core objects.
+    work = tmp / "workflow"
+    shutil.copytree(handout, work)
+    for part in ("obj/kernel", "obj/boot", "gen", "obj/build"):
+        if (BUILD / part).is_dir():
+            shutil.copytree(BUILD / part, work / "build" / part)
+    now = time.time()
+    for f in (work / "build").rglob("*"):
+        os.utime(f, (now, now))                 # newer than the handout's fresh sources
+    step_summary = tmp / "step-summary.md"
+    env = {**ENV, "GITHUB_STEP_SUMMARY": str(step_summary)}
+    for s in runs:
+        if "apt-get" in s["run"]:
+            (work / "build").mkdir(exist_ok=True)
+            (work / "build" / ".deps-ok").touch()     # what the install step ends with
+            continue
+        proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", s["run"]], cwd=work, env=env,
+                              capture_output=True, text=True)
+        grading = "make grade" in s["run"]
+        if grading and proc.returncode == 0:
+            problems.append("make grade passed on the stripped handout")
+        if not grading and proc.returncode != 0:
+            problems.append(f"step {s.get('name')!r} failed: {proc.stderr[-1500:]}")
+    text = step_summary.read_text() if step_summary.exists() else ""
+    if "| test | result | points |" not in text:
+        return problems + [f"no Markdown table in the job summary: {text[:500]!r}"]
+    for t in core.REGISTRY:
+        if "kernel" in t.paths and not t.hidden:
+            want = "OK" if t.lab == 0 else "NOT IMPLEMENTED"
+            if not any(l.startswith(f"| lab{t.lab} {t.name} |") and want in l for l in text.splitlines()):
+                problems.append(f"the job summary has no row 'lab{t.lab} {t.name}' with {want}")
+    if any(t.hidden and f"lab{t.lab} {t.name} |" in text for t in core.REGISTRY):
+        problems.append("a hidden test is in the handout's job summary")
+    return problems
+
+
+def main() -> int:
+    load_labs()
+    tmp = Path(tempfile.mkdtemp(prefix="cairn-submissions-"))
+    start = time.monotonic()
+    try:
+        handout = tmp / "handout-tree"
+        subprocess.run([sys.executable, str(ROOT / "tools" / "handout.py"), "--out", str(handout)],
+                       check=True, capture_output=True, env=ENV)
+        repos = tmp / "repos"
+        for name in submissions.SUBMISSIONS:
+            submissions.make(handout, name, repos)
+        sources = {}
+        for name, (_, flags) in ZIPS.items():
+            zpath = tmp / f"{name}.zip"
+            subprocess.run(["make", "-s", "-C", str(ROOT), "autograder", *flags, f"BUILD={tmp}"],
+                           check=True, capture_output=True, env=ENV)
+            (tmp / "autograder.zip").rename(zpath)
+            extract(zpath, tmp / f"source-{name}")
+            sources[name] = tmp / f"source-{name}"
+        jobs: dict[str, Callable[[], list[str]]] = {
+            f"autograder {c.assignment}: {c.submission}": (lambda c=c: check_case(c, sources, repos, tmp))
+            for c in CASES}
+        jobs["--class: tarball, folder, broken archive"] = lambda: check_class(repos, tmp)
+        jobs["GitHub workflow: structure, commands, job summary"] = lambda: check_workflow(handout, tmp)
+        failed = 0
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(fn) for name, fn in jobs.items()}
+            for name, fut in futures.items():
+                try:
+                    problems = fut.result()
+                except Exception as e:              # a broken check is a failed check
+                    problems = [f"{type(e).__name__}: {e}"]
+                print(f"{'ok  ' if not problems else 'FAIL'} {name}")
+                for p in problems:
+                    print("    " + p.replace("\n", "\n    "))
+                failed += bool(problems)
+                sys.stdout.flush()
+        print(f"submissions: {time.monotonic() - start:.1f}s")
+        print(f"{len(jobs) - failed} passed, {failed} failed")
+        return 1 if failed else 0
+    finally:
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
