@@ -79,25 +79,30 @@ def entry(t: core.Test, verdict: str, details: str) -> dict:
 def run_grader(tree: Path, labs: list[int], seed: int, jobs: int, log: Path) -> dict[str, dict]:
     """The instructor's grader on the tree's kernels: its results by test name."""
     results = tree / "build" / "grader-results.json"
-    cmd = [sys.executable, "-m", "grade", "--no-build", "--seed", str(seed), "--jobs", str(jobs),
+    cmd = [pristine.python(), "-m", "grade", "--no-build", "--seed", str(seed), "--jobs", str(jobs),
            "--gradescope", str(results)] + [a for n in labs for a in ("--lab", str(n))]
-    env = {**os.environ, "BUILD": str(tree / "build")}
+    env = {**pristine.CHILD_ENV, "HOME": str(tree)}
     bound = 60 + 2 * sum(t.timeout for t in planned(labs))
+    pristine.hand_over(tree)
     with open(log, "ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        # The tree's grader (the instructor's copy) in the tree: its host tests
+        # build and run the submission's code, so the child is untrusted.
+        proc = subprocess.Popen(cmd, cwd=tree, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=pristine.untrusted)
         try:
             proc.wait(timeout=bound)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait()
-    if not results.exists():
-        return {}
-    return {t["name"]: t for t in json.loads(results.read_text())["tests"]}
+    try:
+        return {t["name"]: t for t in json.loads(results.read_text())["tests"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}           # the tests it did not report are NOT RUN
 
 
 def grade_one(path: Path, labs: list[int], seed: int, jobs: int,
-              refs: dict[int, list[Path]] | None, out: Path, keep: bool = False) -> Graded:
+              refs: pristine.Refs | None, out: Path, keep: bool = False) -> Graded:
     """Grade one submission into `out` (results.json, report.txt, logs/)."""
     start = time.monotonic()
     g = Graded(path.name.split(".")[0], seed)
@@ -106,6 +111,7 @@ def grade_one(path: Path, labs: list[int], seed: int, jobs: int,
     report.write_text(f"submission {path}\nseed {seed}\nlabs {' '.join(map(str, labs))}\n")
     notes: list[str] = []
     tree = Path(tempfile.mkdtemp(prefix="cairn-submission-"))
+    os.chmod(tree, 0o711)       # the unprivileged builder may pass (pristine.untrusted)
     try:
         try:
             sub = submission.read(path)
@@ -178,7 +184,7 @@ def write_csv(rows: list[Graded], labs: list[int], dest: Path) -> None:
 
 
 def grade_class(folder: Path, labs: list[int], args: argparse.Namespace,
-                refs: dict[int, list[Path]] | None) -> int:
+                refs: pristine.Refs | None) -> int:
     subs = submissions_in(folder)
     if not subs:
         print(f"grade: {folder}: no submissions (folders or tarballs) in it", file=sys.stderr)
@@ -226,7 +232,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"grade: no lab {bad[0]} to grade (labs: {known})", file=sys.stderr)
         return 2
     try:
-        refs = pristine.prepare(max(labs))
+        refs = pristine.prepare(max(labs), args.reference_missing)
     except RuntimeError as e:
         print(f"grade: {e}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import importlib.util
 import os
+import pwd
 import resource
 import shutil
 import signal
@@ -30,7 +31,7 @@ from types import ModuleType
 from grade.cli import BUILD, ROOT
 from grade.submission import Submission
 
-TREE_INPUTS = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools")
+TREE_INPUTS = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools", "grade", "tests")
 # From the instructor's build: the core's objects and generated sources, which
 # no student file feeds (their .d files say what would make them stale).
 SEEDED_BUILD = (".deps-ok", "obj/boot", "obj/kernel", "obj/build", "gen")
@@ -38,6 +39,8 @@ BUILD_SECONDS = 180.0           # every stage of one submission together
 BUILD_FILE_BYTES = 64 << 20     # any one file the build writes (RLIMIT_FSIZE)
 BUILD_TREE_BYTES = 256 << 20    # everything the build wrote
 BUILD_LOG_BYTES = 64 << 10      # compiler output kept for the report
+UNPRIVILEGED = "nobody"         # runs the submission's build and tests when we are root
+REFERENCE_FILE = ".use-reference"   # GNUmakefile.labs: the labs linked from reference objects
 CHILD_ENV = {k: v for k, v in os.environ.items()
              if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE")}
 
@@ -66,8 +69,8 @@ def copy_tree(dest: Path) -> None:
         src = ROOT / name
         if src.is_file():
             shutil.copy2(src, dest / name)
-            continue
-        shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "submissions"))
     for f in (dest / "labs").rglob("*"):
         if f.suffix in (".c", ".h", ".S"):
             f.write_text(handout.strip_text(f.read_text(), str(f), None)[0])
@@ -83,9 +86,13 @@ def copy_tree(dest: Path) -> None:
         shutil.copy2(stage, dest / "build" / stage.parent.name / stage.name)
 
 
-def prepare(upto: int) -> dict[int, list[Path]]:
+Refs = dict[int, list[tuple[Path, bool]]]      # lab -> (object, built for the host tests)
+
+
+def prepare(upto: int, reference: bool) -> Refs:
     """Build the instructor's stages 1..upto (the core objects every tree starts
-    from), once before any submission; returns each lab's reference objects."""
+    from), once before any submission; with `reference`, also the labs' objects
+    built for the host tests. Returns each lab's reference objects."""
     listing = BUILD / "reference-objects.txt"
     build = os.path.relpath(BUILD, ROOT)
     BUILD.mkdir(parents=True, exist_ok=True)
@@ -95,36 +102,63 @@ def prepare(upto: int) -> dict[int, list[Path]]:
                                f"{build}/lab{upto}/kernel.elf", f"{build}/reference-objects.txt"],
                               capture_output=True, text=True)
         listing_text = listing.read_text() if listing.exists() else ""
+        lines = [l.split() for l in listing_text.splitlines() if l.strip()]
+        host = [l[1] for l in lines if len(l) > 2]
+        if proc.returncode == 0 and reference and host:
+            proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"BUILD={build}", *host],
+                                  capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"the instructor's tree does not build:\n{proc.stdout}{proc.stderr}")
-    out: dict[int, list[Path]] = {}
-    for line in listing_text.splitlines():
-        if line.strip():
-            lab, obj = line.split()
-            out.setdefault(int(lab), []).append(ROOT / obj)
+    out: Refs = {}
+    for lab, obj, *is_host in lines:
+        out.setdefault(int(lab), []).append((ROOT / obj, bool(is_host)))
     return out
 
 
-def build_limits() -> None:
+def untrusted() -> None:
+    """In the child that builds or runs a submission's code (the host tests run
+    it natively): bounded files, no core dumps, and, when the grader runs as root
+    (Gradescope's container), the unprivileged user, so that the student's code
+    can change neither the grader nor /autograder/results."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (BUILD_FILE_BYTES, BUILD_FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if os.geteuid() == 0:
+        who = pwd.getpwnam(UNPRIVILEGED)
+        os.setgroups([])
+        os.setgid(who.pw_gid)
+        os.setuid(who.pw_uid)
+
+
+def python() -> str:
+    """The Python the untrusted child can run: ours may live in root's home."""
+    if os.geteuid() != 0:
+        return sys.executable
+    return shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or sys.executable
+
+
+def hand_over(path: Path) -> None:
+    """Give the tree to the user untrusted() runs as (nothing to do unless root)."""
+    if os.geteuid() != 0:
+        return
+    who = pwd.getpwnam(UNPRIVILEGED)
+    for p in [path, *path.rglob("*")]:
+        os.lchown(p, who.pw_uid, who.pw_gid)
 
 
 def tree_bytes(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def run_make(tree: Path, target: str, use_reference: set[int], seconds: float,
-             jobs: int) -> tuple[bool, str]:
+def run_make(tree: Path, target: str, seconds: float, jobs: int) -> tuple[bool, str]:
     """(built, what went wrong) for one make in the tree, bounded."""
     log = tree / "build" / "make.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["make", "-s", "-j", str(jobs), "-C", str(tree), target]
-    if use_reference:
-        cmd.append("USE_REFERENCE=" + ",".join(f"lab{n}" for n in sorted(use_reference)))
+    hand_over(tree)
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                env=CHILD_ENV, start_new_session=True, preexec_fn=build_limits)
+                                env={**CHILD_ENV, "HOME": str(tree)}, start_new_session=True,
+                                preexec_fn=untrusted)
         try:
             status = proc.wait(timeout=max(1.0, seconds))
         except subprocess.TimeoutExpired:
@@ -153,8 +187,7 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-def build(sub: Submission, tree: Path, upto: int, refs: dict[int, list[Path]] | None,
-          jobs: int) -> Built:
+def build(sub: Submission, tree: Path, upto: int, refs: Refs | None, jobs: int) -> Built:
     """Stages 1..upto of the submission in a fresh tree at `tree`; with `refs`
     (prepare()'s), a lab missing or not building is taken from the reference."""
     tree.mkdir(parents=True)
@@ -165,11 +198,12 @@ def build(sub: Submission, tree: Path, upto: int, refs: dict[int, list[Path]] | 
     deadline = time.monotonic() + BUILD_SECONDS
 
     def use_reference(lab: int, why: str) -> None:
-        dest = tree / "reference" / f"lab{lab}"
-        dest.mkdir(parents=True, exist_ok=True)
-        for obj in (refs or {}).get(lab, []):
+        for obj, host in (refs or {}).get(lab, []):
+            dest = tree / "reference" / f"lab{lab}" / ("host" if host else "")
+            dest.mkdir(parents=True, exist_ok=True)
             shutil.copy(obj, dest / obj.name)
         b.reference.add(lab)
+        (tree / REFERENCE_FILE).write_text(",".join(f"lab{n}" for n in sorted(b.reference)) + "\n")
         b.notes.append(f"lab {lab}: {why}: graded with the reference objects (--reference-missing)")
 
     for lab in range(1, upto + 1):
@@ -187,12 +221,10 @@ def build(sub: Submission, tree: Path, upto: int, refs: dict[int, list[Path]] | 
         else:
             for name, data in sub.labs[lab].items():
                 (tree / "labs" / dirs[lab] / name).write_bytes(data)
-        ok, why = run_make(tree, f"build/lab{lab}/kernel.elf", b.reference,
-                           deadline - time.monotonic(), jobs)
+        ok, why = run_make(tree, f"build/lab{lab}/kernel.elf", deadline - time.monotonic(), jobs)
         if not ok and reference_missing and lab not in b.reference and "longer than" not in why:
             use_reference(lab, "does not build (" + why.splitlines()[0] + ")")
-            ok, why = run_make(tree, f"build/lab{lab}/kernel.elf", b.reference,
-                               deadline - time.monotonic(), jobs)
+            ok, why = run_make(tree, f"build/lab{lab}/kernel.elf", deadline - time.monotonic(), jobs)
         if not ok:
             b.errors[lab] = why
             break

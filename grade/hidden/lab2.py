@@ -4,9 +4,8 @@ line of shifted punctuation typed with Caps Lock on (Caps Lock must not
 shift symbols)."""
 from __future__ import annotations
 
-from grade.core import QEMU_ONLY, Ctx, test
-from grade.labs.lab2 import (ICOUNT, PUNCTUATION, READY, SHIFTS, Typing, finish,
-                             random_key, typed_values)
+from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test
+from grade.labs.lab2 import PUNCTUATION, READY, SHIFTS, Typing, finish, random_key, typed_values
 
 
 @test(lab=2, name="edge-lines", points=5, paths=QEMU_ONLY, hidden=True)
@@ -27,5 +26,5 @@ def edge_lines(ctx: Ctx) -> None:
     t.press("caps_lock")
     t.press("ret")
     finish(t)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=ICOUNT)
+    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "typing", received=t.scancode_bytes, **typed_values(t))

@@ -2,7 +2,7 @@
 every tick, so that every tick has ties and the timer queue is never empty."""
 from __future__ import annotations
 
-from grade.core import Ctx, test
+from grade.core import VIRTUAL_TIME, Ctx, test
 from grade.labs.lab3 import expect_filtered, timer_lines
 
 
@@ -12,7 +12,7 @@ def six_timers(ctx: Ctx) -> None:
     ctx.rng.shuffle(periods)
     horizon = ctx.rng.randint(12, 20)
     r = ctx.boot(args=["hz=100", "periods=" + ",".join(map(str, periods)),
-                       f"horizon={horizon}", "children=0", "idle=1"])
+                       f"horizon={horizon}", "children=0", "idle=1"], qemu_args=VIRTUAL_TIME)
     ctx.expect_lines(r, "timers", ntimers=len(periods), horizon=horizon)
     expect_filtered(ctx, r, "timer ", timer_lines(periods, horizon))
     ctx.expect(r, "run", hz=100)

@@ -260,9 +260,10 @@ def check_workflow(handout: Path, tmp: Path) -> list[str]:
         return problems + [f"no Markdown table in the job summary: {text[:500]!r}"]
     for t in core.REGISTRY:
         if "kernel" in t.paths and not t.hidden:
-            want = "OK" if t.lab == 0 else "NOT IMPLEMENTED"
+            # A host test of a pure module with nothing stripped may pass in the handout.
+            want = "OK" if t.lab == 0 else "" if t.name.startswith("host-") else "NOT IMPLEMENTED"
             if not any(l.startswith(f"| lab{t.lab} {t.name} |") and want in l for l in text.splitlines()):
-                problems.append(f"the job summary has no row 'lab{t.lab} {t.name}' with {want}")
+                problems.append(f"the job summary has no row 'lab{t.lab} {t.name}' with {want or 'a verdict'}")
     if any(t.hidden and f"lab{t.lab} {t.name} |" in text for t in core.REGISTRY):
         problems.append("a hidden test is in the handout's job summary")
     return problems

@@ -7,7 +7,7 @@ The layout is Gradescope's (gradescope-autograders.readthedocs.io/en/latest/spec
 setup.sh and run_autograder at the root of the zip, which Gradescope extracts
 into /autograder/source. Next to them: autograder.conf (what run_autograder
 grades) and cairn/, the instructor's tree as grading needs it (build inputs
-and the grader, hidden tests included; no handouts, no host tests, no build
+and the grader, hidden tests and host tests included; no handouts, no build
 outputs: setup.sh builds the reference in the image).
 """
 from __future__ import annotations
@@ -21,8 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HERE = Path(__file__).resolve().parent
-SHIPPED = ("Makefile", "GNUmakefile.labs", "boot/", "kernel/", "labs/", "user/", "tools/", "grade/")
-LEFT_OUT = ("grade/tests/", "tools/autograder/")
+SHIPPED = ("Makefile", "GNUmakefile.labs", "boot/", "kernel/", "labs/", "user/", "tools/", "grade/",
+           "tests/")       # tests/: the host tests, graded tests of their labs (grade/hosttests.py)
+LEFT_OUT = ("grade/tests/", "tools/autograder/", "tests/submissions/", "tests/bochs/")
 
 
 def tree_files() -> list[str]:
