@@ -9,11 +9,14 @@ build/bench.json. Never pass/fail: these machines are noisy. Figures:
   grade      wall time of the whole grade with --jobs 1 and --jobs 2
   idle       host CPU of QEMU while stage 3 waits for keys
   guest      the `bench:` lines each stage prints when booted with `bench`
+  course     a class of reference submissions graded with --class (per minute),
+             and the Gradescope zip (make autograder): its size and build time
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -226,6 +229,28 @@ def idle() -> None:
             [cpu_share(lab3, IDLE_READY_MARKER)], "%")
 
 
+def course(students: int = 4, lab: int = 1) -> None:
+    """Submissions per minute of `grade --class --jobs 2` on one lab, each
+    submission the reference's labs/ (built and graded on a pristine tree);
+    then the autograder zip. The image's build is a clean build of every stage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "class"
+        for i in range(students):
+            shutil.copytree(ROOT / "labs", folder / f"student{i}" / "labs")
+        t0 = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "grade", "--class", str(folder), "--lab", str(lab),
+                               "--jobs", "2", "--out", str(Path(tmp) / "out")], capture_output=True, text=True)
+        minutes = (time.monotonic() - t0) / 60
+        note = "" if proc.returncode == 0 else f"(--class failed: {proc.stderr.strip()[-80:]})"
+        row("course", f"--class --lab {lab} --jobs 2 ({students} submissions)", [students / minutes],
+            "/min", note)
+        t0 = time.monotonic()
+        subprocess.run(["make", "-s", "-C", str(ROOT), "autograder", f"BUILD={tmp}"], capture_output=True)
+        zipped = Path(tmp) / "autograder.zip"
+        size = f"{zipped.stat().st_size // 1024} KiB" if zipped.exists() else "not built"
+        row("course", "make autograder (build/autograder.zip)", [time.monotonic() - t0], "s", size)
+
+
 def main() -> int:
     # -k: a stage that does not build is left out of the table, not the end of it.
     subprocess.run(["make", "-s", "-k", "-C", str(ROOT), "all", "selftest-kernels"])
@@ -236,6 +261,7 @@ def main() -> int:
     grading(base)
     guest_figures()
     build_times()
+    course()
     out = BUILD / "bench.json"
     out.write_text(json.dumps([{"group": r.group, "name": r.name, "unit": r.unit, "samples": r.samples,
                                 "median": statistics.median(r.samples) if r.samples else None,

@@ -174,11 +174,12 @@ def check_case(case: Case, sources: dict[str, Path], repos: Path, tmp: Path) -> 
 
 
 def check_class(repos: Path, tmp: Path) -> list[str]:
-    """--class: a tarball, a folder and a broken archive; grades.csv and reports."""
+    """--class: a tarball (refused at once: cheap), a folder and a broken archive;
+    grades.csv and reports. The autograder cases grade the reference."""
     folder = tmp / "class-in"
     folder.mkdir()
     with tarfile.open(folder / "alice.tar.gz", "w:gz") as tar:
-        tar.add(repos / "reference", arcname="cairn")
+        tar.add(repos / "include-absolute", arcname="cairn")
     shutil.copytree(repos / "handout", folder / "bob")
     (folder / "carol.tar.gz").write_bytes(b"not a tarball at all\n")
     out = tmp / "class-out"
@@ -190,15 +191,17 @@ def check_class(repos: Path, tmp: Path) -> list[str]:
     if not (out / "grades.csv").exists():
         return problems + ["no grades.csv"]
     rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv"))}
-    most = sum(t.points for t in core.REGISTRY if t.lab == 1)
     n = sum(1 for t in core.REGISTRY if t.lab == 1)
-    want = {"alice": (str(most), "OK", n), "bob": ("0", "NOT IMPLEMENTED", n), "carol": ("0", "BUILD FAILED", n)}
+    want = {"alice": ("0", "BUILD FAILED", n), "bob": ("0", "NOT IMPLEMENTED", n), "carol": ("0", "BUILD FAILED", n)}
     for student, (points, column, count) in want.items():
         r = rows.get(student)
         if r is None or r["lab1"] != points or r[column] != str(count) or r["total"] != points:
             problems.append(f"grades.csv row for {student}: {r}, expected lab1={points}, {column}={count}")
     if rows.get("carol", {}).get("error", "") == "":
         problems.append("the broken archive's row does not say what was wrong")
+    report = out / "alice" / "report.txt"
+    if report.exists() and "absolute path" not in report.read_text():
+        problems.append("alice's report does not say why her lab 1 was refused")
     for student in want:
         for f in ("results.json", "report.txt"):
             if not (out / student / f).exists():
