@@ -11,7 +11,8 @@
 2. `python3 -m grade --class` over a tarball, a folder and a broken archive.
 3. GitHub Actions: the handout's .github/workflows/grade.yml parsed with PyYAML
    (Debian's python3-yaml), its structure checked, its run: commands run in a
-   copy of the handout (all but the package install), the job summary checked.
+   copy of the handout (all but the package install), the job summary checked;
+   the handout's --list has every visible test and no hidden one.
 
 Prints one line per check and ends with "N passed, N failed".
 """
@@ -267,8 +268,13 @@ def check_workflow(handout: Path, tmp: Path) -> list[str]:
             want = "OK" if t.lab == 0 else "" if t.name.startswith("host-") else "NOT IMPLEMENTED"
             if not any(l.startswith(f"| lab{t.lab} {t.name} |") and want in l for l in text.splitlines()):
                 problems.append(f"the job summary has no row 'lab{t.lab} {t.name}' with {want or 'a verdict'}")
-    if any(t.hidden and f"lab{t.lab} {t.name} |" in text for t in core.REGISTRY):
-        problems.append("a hidden test is in the handout's job summary")
+    listed = subprocess.run([sys.executable, "-m", "grade", "--list"], cwd=handout, env=ENV,
+                            capture_output=True, text=True).stdout
+    for t in core.REGISTRY:
+        if t.hidden and (f"lab{t.lab} {t.name} |" in text or f"lab{t.lab} {t.name} [" in listed):
+            problems.append(f"hidden test lab{t.lab} {t.name} shows in the handout")
+        if not t.hidden and "kernel" in t.paths and f"lab{t.lab} {t.name} [" not in listed:
+            problems.append(f"the handout's --list lacks lab{t.lab} {t.name}")
     return problems
 
 
