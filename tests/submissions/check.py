@@ -245,7 +245,7 @@ def check_workflow(handout: Path, tmp: Path) -> list[str]:
     now = time.time()
     for f in (work / "build").rglob("*"):
         os.utime(f, (now, now))                 # newer than the handout's fresh sources
-    step_summary = tmp / "step-summary.md"
+    step_summary = tmp / "step-summary"
     env = {**ENV, "GITHUB_STEP_SUMMARY": str(step_summary)}
     for s in runs:
         if "apt-get" in s["run"]:
