@@ -75,6 +75,53 @@ TEST(pit_rejects_rates_out_of_range)
     CHECK_EQ(pit_divisor(0xFFFFFFFF), 0);
 }
 
+/* The tickless idle's one-shot (given code): it ends on a tick boundary, within 16 bits. */
+TEST(pit_oneshot_ends_on_a_tick_boundary_within_16_bits)
+{
+    struct pit_oneshot p = pit_oneshot_plan(1193, 1193, 30);
+    CHECK_EQ(p.ticks, 30);
+    CHECK_EQ(p.count, 30 * 1193);
+    p = pit_oneshot_plan(200, 1193, 30);          /* 200 clocks were left of this tick */
+    CHECK_EQ(p.count, 200 + 29 * 1193);
+    p = pit_oneshot_plan(1193, 1193, UINT64_MAX); /* the cap: 54 whole ticks, 54.9 ms */
+    CHECK_EQ(p.ticks, 54);
+    CHECK_EQ(p.count, 54 * 1193);
+    p = pit_oneshot_plan(1, 1193, UINT64_MAX);    /* a tick just ending leaves room for 55 */
+    CHECK_EQ(p.ticks, 55);
+    CHECK(p.count <= PIT_MAX_COUNT);
+    p = pit_oneshot_plan(62799, 62799, 5);        /* 19 Hz: one tick is all that fits */
+    CHECK_EQ(p.ticks, 1);
+    for (uint32_t lead = 1; lead <= 1193; lead += 7) {
+        p = pit_oneshot_plan(lead, 1193, 1000);
+        CHECK(p.count <= PIT_MAX_COUNT && p.count + 1193 > PIT_MAX_COUNT);   /* no room for one more */
+        CHECK_EQ((p.count - lead) % 1193, 0);
+    }
+}
+
+TEST(pit_ticks_passed_is_exact_and_carries_the_slip)
+{
+    uint32_t lag = 0;
+    CHECK_EQ(pit_ticks_passed(200, 1193, 200 + 29 * 1193, &lag), 30);   /* the one-shot's end */
+    CHECK_EQ(lag, 0);
+    CHECK_EQ(pit_ticks_passed(200, 1193, 199, &lag), 0);                /* woken before a tick */
+    CHECK_EQ(lag, 1193 - 1);                    /* the tick restarts late by all it had run */
+    CHECK_EQ(pit_ticks_passed(200, 1193, 200 + 5, &lag), 2);            /* 1, and the slip's */
+    CHECK_EQ(lag, 4);
+    /* Many wake-ups at odd moments: ticks counted + slip = real time, to the clock. */
+    uint64_t total = 0, clocks = 0;
+    lag = 0;
+    uint32_t lead = 1193;
+    for (uint32_t i = 0; i < 5000; i++) {
+        uint32_t elapsed = (i * 7919u) % 65000u;
+        total += pit_ticks_passed(lead, 1193, elapsed, &lag);
+        clocks += elapsed + (1193 - lead);      /* what ran of the tick before the stop, too */
+        lead = 1193;                            /* a stop right after a restart */
+        CHECK_EQ(total * 1193 + lag, clocks);
+        if (host_current_failed)
+            break;
+    }
+}
+
 int main(void)
 {
     RUN(master_irqs_eoi_master_only);
@@ -84,5 +131,7 @@ int main(void)
     RUN(isr_matters_only_for_irq_7_and_15);
     RUN(pit_divisors);
     RUN(pit_rejects_rates_out_of_range);
+    RUN(pit_oneshot_ends_on_a_tick_boundary_within_16_bits);
+    RUN(pit_ticks_passed_is_exact_and_carries_the_slip);
     return host_summary("lab1 pic+pit");
 }

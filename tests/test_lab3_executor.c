@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "host.h"
 #include "lab3_fake.h"
+#include "tickless.h"
 
 /* --- a scriptable future: pending until `ready`, counting its polls ---- */
 struct probe {
@@ -365,7 +366,7 @@ TEST(asleep_forever_outside_fake_run_says_so_and_fails)
 
 /* --- timers ------------------------------------------------------------- */
 static char fired[64];
-static int nfired;
+static int nfired, nlate;                   /* nlate: woken on another tick than its deadline */
 
 struct ticker {
     struct future base;
@@ -382,6 +383,8 @@ static enum poll ticker_poll(struct future *self, struct context *cx)
     for (fr->next = fr->period; fr->next <= fr->until; fr->next += fr->period) {
         sleep_until_init(&fr->s, fr->next);
         AWAIT(fr, &fr->s);
+        if (now_ticks() != fr->next)
+            nlate++;
         fired[nfired++] = fr->name;
     }
     ASYNC_END(fr);
@@ -424,6 +427,47 @@ TEST(idle_ticks_cost_no_polls)
     CHECK_EQ(fake_run(), 0);
     CHECK_EQ(executor_stats().polls, 2);
     CHECK_EQ(executor_stats().sleeps, 500); /* one hlt per tick, each a single check */
+}
+
+/* The kernel's idle (platform_x86.c): tickless unless tick=periodic. */
+static void tickless_wait(void)
+{
+    tickless_idle(timerq_next_deadline());
+}
+
+TEST(tickless_timers_fire_on_the_same_ticks)
+{
+    fake_reset();
+    fake_idle = tickless_wait;
+    nfired = nlate = 0;
+    struct ticker t[3];
+    ticker_init(&t[0], 'c', 3, 12);
+    ticker_init(&t[1], 'a', 2, 12);
+    ticker_init(&t[2], 'b', 6, 12);
+    for (int i = 0; i < 3; i++)
+        spawn(&t[i].base);
+    CHECK_EQ(fake_run(), 0);
+    fired[nfired] = 0;
+    CHECK_STR(fired, "acacabacacab");       /* as with the periodic tick */
+    CHECK_EQ(nlate, 0);
+    CHECK_EQ(fake_ticks, 12);
+    CHECK_EQ(executor_stats().polls, 15);
+    CHECK_EQ(fake_tick_stops, 4);           /* 0-2, 4-6, 6-8, 10-12: the gaps over a tick */
+}
+
+TEST(tickless_idle_wakes_once_per_one_shot)
+{
+    fake_reset();
+    fake_idle = tickless_wait;
+    struct ticker t;
+    ticker_init(&t, 'x', 500, 500);
+    nfired = nlate = 0;
+    spawn(&t.base);
+    CHECK_EQ(fake_run(), 0);
+    CHECK_EQ(nlate, 0);
+    CHECK_EQ(fake_ticks, 500);
+    CHECK_EQ(executor_stats().polls, 2);
+    CHECK_EQ(executor_stats().sleeps, 10);  /* 500 ticks in one-shots of 54: not 500 hlts */
 }
 
 /* One sleep until tick 1, polled at tick 0. */
@@ -619,6 +663,8 @@ int main(void)
     RUN(executor_with_nothing_to_wake_it_is_detected);
     RUN(timers_fire_in_deadline_then_id_order);
     RUN(idle_ticks_cost_no_polls);
+    RUN(tickless_timers_fire_on_the_same_ticks);
+    RUN(tickless_idle_wakes_once_per_one_shot);
     RUN(join_of_two_sleeps_keeps_the_earliest_deadline);
     RUN(tick_between_the_check_and_the_insert_is_not_lost);
     RUN(equal_deadlines_wake_in_id_order_not_insertion_order);

@@ -9,11 +9,16 @@
  * microseconds, so an idle kernel still leaves the host CPU almost idle.
  * 100 Hz would make every sleep round to 10 ms and every tick test ten times
  * slower.
+ *
+ * Tickless idle stops the tick: channel 0 then counts one mode 0 one-shot
+ * ("Mode 0: Interrupt on Terminal Count") to the tick boundary the idle CPU
+ * must wake at, and the ticks that passed are added when it wakes.
  */
 #include "cmdline.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "machine.h"
+#include "panic.h"
 #include "pit.h"
 #include "x86.h"
 
@@ -22,19 +27,39 @@ CMDLINE_OPTION(hz, "hz", "PIT tick rate in Hz, 19-10000 (default 1000)");
 static volatile uint64_t ticks;
 static uint32_t rate_hz;
 static void (*tick_hook)(uint64_t now);
+static uint32_t divisor;                /* the periodic reload value */
+
+static struct {                         /* the one-shot, while the tick is stopped */
+    bool armed;
+    bool irq_taken;                     /* its IRQ 0 came: it is not a tick */
+    uint32_t lead;                      /* periodic clocks that were left when it stopped */
+    uint32_t count;                     /* what it counts, input clocks */
+    uint32_t lag;                       /* the tick grid's slip from restarts, < divisor */
+} oneshot;
 
 static void pit_tick(int irq)
 {
     (void)irq;
+    if (oneshot.armed) {                /* the one-shot's end: timer_tick_restart counts */
+        oneshot.irq_taken = true;
+        return;
+    }
     ticks++;
     if (tick_hook)
         tick_hook(ticks);
 }
 
+static void pit_program(uint8_t mode, uint32_t count)
+{
+    outb(PIT_CMD, PIT_SEL_CH0 | PIT_ACCESS_LOHI | mode);
+    outb(PIT_CH0, count & 0xFF);
+    outb(PIT_CH0, (count >> 8) & 0xFF);        /* 0 is the full 65536 */
+}
+
 void pit_init(void)
 {
     uint64_t hz = cmdline_uint("hz", PIT_DEFAULT_HZ, 0, UINT64_MAX);   /* the range: below */
-    uint32_t divisor = hz > 0 && hz <= PIT_MAX_HZ ? pit_divisor((uint32_t)hz) : 0;
+    divisor = hz > 0 && hz <= PIT_MAX_HZ ? pit_divisor((uint32_t)hz) : 0;
 
     if (divisor == 0) {
         kprintf("pit: hz=%s is not a rate from %u to %u Hz\n", cmdline_str("hz", "?"),
@@ -42,9 +67,7 @@ void pit_init(void)
         machine_exit(EXIT_FAILURE_CODE);
     }
     rate_hz = (uint32_t)hz;
-    outb(PIT_CMD, PIT_SEL_CH0 | PIT_ACCESS_LOHI | PIT_MODE_RATE);
-    outb(PIT_CH0, divisor & 0xFF);
-    outb(PIT_CH0, divisor >> 8);
+    pit_program(PIT_MODE_RATE, divisor);
     irq_register(0, pit_tick);
 }
 
@@ -75,4 +98,61 @@ uint32_t pit_read_count(void)
     uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
     irq_restore(f);
     return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
+}
+
+uint32_t timer_tick_stop(uint64_t n)
+{
+    assert(!(read_eflags() & EFLAGS_IF));
+    assert(!oneshot.armed && n >= 1);
+    oneshot.lead = pit_read_count();
+    if (oneshot.lead > divisor)         /* not counted down from the divisor yet */
+        oneshot.lead = divisor;
+    struct pit_oneshot p = pit_oneshot_plan(oneshot.lead, divisor, n);
+    oneshot.count = p.count;
+    oneshot.irq_taken = false;
+    oneshot.armed = true;
+    pit_program(PIT_MODE_ONESHOT, p.count);
+    return p.ticks;
+}
+
+/* Input clocks since the one-shot was armed; mode 0 wraps past 0 to 0xFFFF and on. */
+static uint32_t oneshot_elapsed(bool *out)
+{
+    outb(PIT_CMD, PIT_READBACK_CH0);
+    uint8_t status = inb(PIT_CH0);
+    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    uint32_t now = hi << 8 | lo;
+    *out = (status & PIT_STATUS_OUT) != 0;
+    if (*out)
+        return oneshot.count + ((0x10000 - now) & 0xFFFF);
+    return now <= oneshot.count ? oneshot.count - now : 0;
+}
+
+/*
+ * A one-shot that ended after hlt returned leaves its IRQ pending at the PIC;
+ * taken after the restart, it would count as a tick. So let it in first
+ * (sti; nop; cli: the one instruction STI's shadow allows), a bounded number
+ * of times in case the emulator raises it late.
+ */
+static void oneshot_drain(void)
+{
+    for (int i = 0; i < 100000 && !oneshot.irq_taken; i++)
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+void timer_tick_restart(void)
+{
+    assert(!(read_eflags() & EFLAGS_IF));
+    if (!oneshot.armed)
+        return;
+    bool out;
+    uint32_t elapsed = oneshot_elapsed(&out);
+    if (out)
+        oneshot_drain();
+    pit_program(PIT_MODE_RATE, divisor);
+    oneshot.armed = false;
+    uint32_t passed = pit_ticks_passed(oneshot.lead, divisor, elapsed, &oneshot.lag);
+    ticks += passed;
+    if (passed && tick_hook)
+        tick_hook(ticks);
 }

@@ -13,6 +13,10 @@
 #define PIT_SEL_CH0     0x00
 #define PIT_ACCESS_LOHI 0x30            /* low byte, then high byte */
 #define PIT_MODE_RATE   0x04            /* mode 2: one pulse every `divisor` input clocks */
+#define PIT_MODE_ONESHOT 0x00           /* mode 0: OUT rises once, when the count reaches 0 */
+#define PIT_READBACK_CH0 0xC2           /* read-back: latch channel 0's status and count */
+#define PIT_STATUS_OUT  0x80            /* status byte: the OUT pin (mode 0: count reached 0) */
+#define PIT_MAX_COUNT   65535u          /* the largest one-shot: 65535 / 1193182 Hz = 54.9 ms */
 #define PIT_LATCH_CH0   0x00            /* counter latch command for channel 0 */
 #define PIT_DEFAULT_HZ  1000
 #define PIT_MIN_HZ      19              /* the 16-bit divisor's limit: 1193182 / 65536 = 18.2 */
@@ -23,6 +27,28 @@
  * hz is outside PIT_MIN_HZ..PIT_MAX_HZ. Pure.
  */
 uint32_t pit_divisor(uint32_t hz);
+
+/*
+ * The one-shot that stands in for the periodic tick while the CPU idles
+ * (tickless idle, handouts/lab3.md). `lead` is what the periodic count had
+ * left (1..divisor) when it was stopped, so the one-shot ends exactly where
+ * tick number `ticks` would have been: lead + (ticks - 1) * divisor input
+ * clocks, with `ticks` cut down so the count fits PIT_MAX_COUNT. Pure.
+ */
+struct pit_oneshot {
+    uint32_t count;                     /* input clocks, 1..PIT_MAX_COUNT */
+    uint32_t ticks;                     /* tick boundaries it reaches, >= 1 */
+};
+struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint64_t ticks);
+
+/*
+ * The ticks that passed in `elapsed` input clocks of a one-shot planned with
+ * `lead`. Restarting the periodic count puts the next tick a whole divisor
+ * away, late by the part of a tick already run: *lag keeps that slip (always
+ * < divisor) and turns each whole divisor of it into one more tick, so the
+ * count never falls behind real time by a tick. Pure.
+ */
+uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uint32_t *lag);
 
 /* Hardware (pit.c). */
 void pit_init(void);

@@ -1,7 +1,8 @@
 /*
  * pitdiv.c - the PIT divisor for a rate (Intel 8254 datasheet, "Mode 2"):
  * channel 0 counts the 1.193182 MHz input down from the divisor and pulses
- * IRQ 0 when it reaches 1, so the rate is 1193182 / divisor.
+ * IRQ 0 when it reaches 1, so the rate is 1193182 / divisor. And the
+ * arithmetic of the one-shot that replaces the tick while idle ("Mode 0").
  */
 #include "panic.h"
 #include "pit.h"
@@ -16,4 +17,34 @@ uint32_t pit_divisor(uint32_t hz)
     /* LAB 1: STUB
     panic("lab1: pit_divisor() not implemented");
     LAB 1: END SOLUTION */
+}
+
+/* Given code (the tickless challenge, handouts/lab3.md). */
+struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint64_t ticks)
+{
+    assert(divisor > 0 && divisor <= PIT_MAX_COUNT);
+    assert(lead >= 1 && lead <= divisor);
+    assert(ticks >= 1);
+    uint64_t reach = 1 + (PIT_MAX_COUNT - lead) / divisor;   /* boundaries within 16 bits */
+    uint32_t n = (uint32_t)(ticks < reach ? ticks : reach);
+    return (struct pit_oneshot){ lead + (n - 1) * divisor, n };
+}
+
+uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uint32_t *lag)
+{
+    assert(divisor > 0 && lead >= 1 && lead <= divisor && *lag < divisor);
+    uint32_t passed, into;              /* into: clocks already run of the current tick */
+    if (elapsed < lead) {
+        passed = 0;
+        into = divisor - lead + elapsed;
+    } else {
+        passed = 1 + (elapsed - lead) / divisor;
+        into = (elapsed - lead) % divisor;
+    }
+    *lag += into;
+    if (*lag >= divisor) {
+        *lag -= divisor;
+        passed++;
+    }
+    return passed;
 }

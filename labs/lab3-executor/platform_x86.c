@@ -1,10 +1,12 @@
 /*
  * platform_x86.c - the executor's machine layer on i386 (platform.h): the
- * interrupt flag, the race-free sleep, lab 1's tick, and lab 6's idle hooks.
+ * interrupt flag, the race-free sleep (tickless unless tick=periodic), lab 1's
+ * tick, and lab 6's idle hooks.
  */
 #include "executor.h"
 #include "interrupts.h"
 #include "platform.h"
+#include "tickless.h"
 #include "x86.h"
 
 plat_irq_t plat_irq_save(void)
@@ -45,18 +47,33 @@ void plat_task_queued(void)
         idle_hooks->notify();
 }
 
-/*
- * One asm statement, so the compiler cannot put anything between the two:
- * STI's interrupt shadow covers exactly the following instruction, the HLT
- * (Intel SDM Vol. 2B, STI; Vol. 3A 6.8.3). Any IRQ pending now ends the hlt.
- */
 void plat_enable_and_wait(void)
 {
     if (idle_hooks) {
         idle_hooks->wait();             /* block the executor's thread (lab 6) */
         return;
     }
+    tickless_idle(timerq_next_deadline());
+}
+
+/*
+ * One asm statement, so the compiler cannot put anything between the two:
+ * STI's interrupt shadow covers exactly the following instruction, the HLT
+ * (Intel SDM Vol. 2B, STI; Vol. 3A 6.8.3). Any IRQ pending now ends the hlt.
+ */
+void plat_halt(void)
+{
     __asm__ volatile("sti; hlt" ::: "memory");
+}
+
+uint32_t plat_tick_stop(uint64_t ticks)
+{
+    return timer_tick_stop(ticks);
+}
+
+void plat_tick_restart(void)
+{
+    timer_tick_restart();
 }
 
 uint64_t plat_ticks(void)

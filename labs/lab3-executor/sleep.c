@@ -151,6 +151,12 @@ void sleep_ms_init(struct sleep_future *f, uint32_t ms)
     sleep_ticks_init(f, ((uint64_t)ms * hz + 999) / 1000);
 }
 
+/* For the idle (tickless.c): how long nothing is due. */
+uint64_t timerq_next_deadline(void)
+{
+    return next_deadline;
+}
+
 /* Test hook: the task at the head of the timer queue, or NULL. */
 struct task *timerq_head(void)
 {

@@ -39,6 +39,17 @@ void irq_set_exit_hook(void (*hook)(int irq));
 uint64_t timer_ticks(void);              /* PIT ticks since boot */
 uint32_t timer_hz(void);
 void timer_set_hook(void (*hook)(uint64_t now));  /* called from the IRQ0 handler (IF=0), for lab 3's timers */
+/*
+ * Tickless idle (handouts/lab3.md, "Challenge: tickless idle"); both with IF=0.
+ * timer_tick_stop: stop the periodic tick and arm a one-shot for the tick
+ * boundary `ticks` (>= 1) ahead, capped at what a 16-bit count reaches (54.9 ms
+ * at 1000 Hz); returns the ticks it will reach. timer_tick_restart: add the
+ * ticks that passed since (exact to the input clock, a tick's slip carried
+ * over), restart the periodic tick, and call the tick hook once if any passed.
+ * While the tick is stopped, timer_ticks() stands still.
+ */
+uint32_t timer_tick_stop(uint64_t ticks);
+void timer_tick_restart(void);
 
 /*
  * Read back from the chips, not from lab 1's own variables: for a program

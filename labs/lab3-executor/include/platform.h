@@ -33,6 +33,16 @@ bool plat_irqs_enabled(void);       /* IF */
  * Returns with interrupts enabled.
  */
 void plat_enable_and_wait(void);
+/* The bare "sti; hlt" of the above, for tickless.c: no idle policy of its own. */
+void plat_halt(void);
+/*
+ * Tickless idle (tickless.c), both with interrupts masked: stop the tick and
+ * arm a one-shot `ticks` (>= 1) ahead, returning how many it reaches (it is
+ * capped); then, after the hlt, add the ticks that passed, restart the tick
+ * and expire the timers due (lab 1's timer_tick_stop / timer_tick_restart).
+ */
+uint32_t plat_tick_stop(uint64_t ticks);
+void plat_tick_restart(void);
 
 /* A task was just queued (interrupts masked): lab 6 makes the executor's thread ready. */
 void plat_task_queued(void);

@@ -29,5 +29,6 @@ struct task;
 void timerq_reset(void);
 void timerq_cancel(struct task *t);
 struct task *timerq_head(void);
+uint64_t timerq_next_deadline(void);    /* the earliest deadline; UINT64_MAX: none */
 
 #endif

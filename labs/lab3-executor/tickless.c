@@ -1,0 +1,56 @@
+/*
+ * tickless.c - NO_HZ idle: when the executor has nothing to run, stop the
+ * periodic tick and sleep until the earliest timer deadline or any other
+ * interrupt (handouts/lab3.md, "Challenge: tickless idle"; lab 1's pit.c does
+ * the 8254's part, "Mode 0").
+ *
+ * The periodic tick exists so that sleepers are woken on time; an idle CPU
+ * with no sleeper due in the next tick has no use for it, and each tick still
+ * wakes the CPU (1000 times a second). So: one one-shot for the deadline
+ * (capped by lab 1 at a 16-bit count, ~55 ms: a longer sleep takes several),
+ * then, whatever ended the hlt, account the ticks that passed, restart the
+ * tick and expire what is due, exactly as the periodic tick would have.
+ *
+ * The race is lab 3's hlt race: the decision is made with interrupts masked,
+ * and they are enabled only by the "sti; hlt" pair, so an interrupt that came
+ * in between is pending and ends the hlt at once.
+ */
+#include "executor.h"
+#include "platform.h"
+#include "tickless.h"
+
+static bool periodic_only;
+static struct tickless_stats stats;
+
+void tickless_set_periodic(bool periodic)
+{
+    periodic_only = periodic;
+}
+
+struct tickless_stats tickless_stats(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    struct tickless_stats s = stats;
+    plat_irq_restore(fl);
+    return s;
+}
+
+void tickless_idle(uint64_t deadline)
+{
+    plat_assert_irqs_off();
+    uint64_t now = plat_ticks();
+    if (periodic_only || deadline <= now + 1) {     /* due within a tick: keep it */
+        stats.periodic_halts++;
+        plat_halt();
+        return;
+    }
+    uint64_t ahead = deadline == UINT64_MAX ? UINT64_MAX : deadline - now;
+    uint32_t armed = plat_tick_stop(ahead);
+    stats.stops++;
+    if (armed < ahead)
+        stats.capped++;                 /* the next idle loop arms the rest */
+    plat_halt();                        /* any interrupt, the one-shot's included */
+    plat_irq_disable();
+    plat_tick_restart();                /* the ticks that passed; the due timers */
+    plat_irq_enable();
+}
