@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -72,10 +73,16 @@ def one_grade(s: Setting, seed: int, boots: list[str], timeout: float) -> None:
         for b in boots:
             cmd += ["--boot", b]
         start = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-            text, rc = proc.stdout + proc.stderr, proc.returncode
-        except subprocess.TimeoutExpired:
+            text, rc = proc.communicate(timeout=timeout)[0], proc.returncode
+        except (subprocess.TimeoutExpired, KeyboardInterrupt) as e:
+            # SIGTERM: the grader stops its emulators itself (a SIGKILL would leave them).
+            proc.terminate()
+            proc.communicate()
+            if isinstance(e, KeyboardInterrupt):
+                raise
             text, rc = f"the grade took over {timeout:.0f} s", -1
         s.seconds.append(time.monotonic() - start)
         s.grades += 1
@@ -108,6 +115,13 @@ def table(settings: list[Setting]) -> str:
                     [b for s in settings for b in s.bad])
     rows.append(f"| all | {total.grades} | {total.tests} | {len(total.bad)} | | |")
     return "\n".join(rows)
+
+
+def save(settings: list[Setting], path: Path) -> None:
+    path.write_text(json.dumps([{"jobs": s.jobs, "hogs": s.hogs, "grades": s.grades,
+                                 "tests": s.tests, "not_ok": s.bad,
+                                 "seconds": [round(x, 2) for x in s.seconds]}
+                                for s in settings], indent=1) + "\n")
 
 
 def print_saved(files: list[Path]) -> int:
@@ -145,6 +159,10 @@ def main(argv: list[str]) -> int:
         p.error("--grades must be at least 1")
     settings = [Setting(j, h) for h in args.hogs for j in args.jobs]
     rng = random.Random()
+    # SIGTERM, and SIGINT even for a soak started in the background (which
+    # inherits it ignored), end the soak with its table so far.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(f"soak: {args.grades} grades over {len(settings)} settings", flush=True)
     hogs: list[subprocess.Popen[bytes]] = []
     current = -1
@@ -155,6 +173,7 @@ def main(argv: list[str]) -> int:
                 stop_hogs(hogs)
                 hogs, current = start_hogs(s.hogs), s.hogs
             one_grade(s, rng.randrange(1, 1 << 31), args.boot, args.timeout)
+            save(settings, args.json)   # after every grade: a stopped soak loses nothing
             if (i + 1) % len(settings) == 0:
                 print(f"soak: {i + 1} grades, "
                       f"{sum(len(x.bad) for x in settings)} not OK", flush=True)
@@ -164,10 +183,7 @@ def main(argv: list[str]) -> int:
         stop_hogs(hogs)
     print()
     print(table(settings))
-    args.json.write_text(json.dumps([{"jobs": s.jobs, "hogs": s.hogs, "grades": s.grades,
-                                      "tests": s.tests, "not_ok": s.bad,
-                                      "seconds": [round(x, 2) for x in s.seconds]}
-                                     for s in settings], indent=1) + "\n")
+    save(settings, args.json)
     bad = sum(len(s.bad) for s in settings)
     grades = sum(s.grades for s in settings)
     print(f"soak: {bad} not-OK verdicts in {grades} grades")
