@@ -203,6 +203,7 @@ bool plat_irqs_enabled(void) { return fake_if; }
 uint64_t plat_ticks(void) { return fake_ticks; }
 uint32_t plat_tick_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
+uint64_t cycles(void) { return (uint64_t)fake_steps; }
 
 static void fake_stop(const char *why)
 {

@@ -22,6 +22,7 @@ void lab2_bench(void);
 struct future *lab3_bench(size_t print_number_frame, size_t echo_frame);
 void lab4_bench(void);
 void lab5_bench(const struct pci_scan *boot);
+void lab6_bench(void);
 /* On the first disk; `mounted`: v holds its FAT volume (else v is only used for its cache). */
 void lab7_bench(struct fat_volume *v, struct blockdev *bd, bool mounted);
 

@@ -10,18 +10,24 @@
  *   donate=B,B,... a chain of mutexes, one thread per base priority (rising);
  *   sleep=MS,...   threads that sleep and check they woke on their tick;
  *   await=MS       a thread awaits a lab 3 sleep future; a task joins a thread;
+ *   kbd            lab 2's echo from a thread that awaits each key, beside 4 spinners;
  *   fault=stack|deadlock|relock   the reports the kernel gives for each.
  * The main thread runs at CONDUCTOR_PRIO, above every thread it starts, so it
  * wakes on time to stop them.
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "bench.h"
 #include "cmdline.h"
+#include "console.h"
 #include "executor.h"
+#include "keyboard.h"
+#include "keymap.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "machine.h"
 #include "panic.h"
+#include "scancodes.h"
 #include "sleep.h"
 #include "thread.h"
 #include "x86.h"
@@ -34,6 +40,7 @@ CMDLINE_OPTION(prio, "prio", "prio=P,P,...: threads of these priorities (0-63, a
 CMDLINE_OPTION(donate, "donate", "donate=B,B,...: a chain of mutexes, one link per base (1-59)");
 CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, at most 16)");
 CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
+CMDLINE_OPTION(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
 CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
 
 #define CONDUCTOR_PRIO 60
@@ -42,6 +49,9 @@ CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's r
 #define TOP_PRIO 60                     /* the donation chain's top: above every base */
 #define BUFFER_SLOTS 4
 #define MAX_SIDE 8
+#define KBD_SPINNERS 4
+#define ECHO_PRIO 40                    /* above the spinners: a key is answered at once */
+#define LINE_MAX 512
 
 /* The option's list of min_n to max_n numbers from lo to hi (the kernel's checked parser). */
 static int option_list(const char *name, uint64_t *out, int min_n, int max_n, uint64_t lo,
@@ -383,6 +393,75 @@ static void run_await(void)
     kprintf("await: done\n");
 }
 
+/* ---- kbd: lab 2's echo, from a thread that awaits each key, beside spinners ----- */
+struct echo_state {
+    struct keymap km;
+    struct key_event ev;
+    int len;
+    char line[LINE_MAX];
+};
+
+/* One decoded event; true when Escape (on its release: the last byte typed) ends it. */
+static bool echo_event(struct echo_state *e)
+{
+    if (e->ev.code == KEY_ESC) {
+        if (e->ev.pressed)
+            return false;
+        struct kbd_counters c = kbd_counters();
+        kprintf("keys: received %u, dropped %u\n", (unsigned)c.received, (unsigned)c.dropped);
+        return true;
+    }
+    char ch = key_event_char(&e->ev);
+    if (ch == '\n') {
+        e->line[e->len] = '\0';
+        kprintf("\nline: %s\n", e->line);
+        e->len = 0;
+    } else if (ch == '\b') {
+        if (e->len > 0) {
+            e->len--;
+            console_write("\b \b", 3);
+        }
+    } else if ((ch == '\t' || (ch >= ' ' && ch <= '~')) && e->len < LINE_MAX - 1) {
+        e->line[e->len++] = ch;
+        console_putc(ch);
+    }
+    return false;
+}
+
+static void echo_thread(void *unused)
+{
+    static struct echo_state e;
+    struct scancode_future next;
+
+    (void)unused;
+    keymap_init(&e.km);
+    kprintf("lab6: ready: type; Enter ends a line, Esc shows the counters and ends\n");
+    do {
+        scancodes_next(&next);
+        thread_await(&next.base);       /* the executor's thread polls it; we sleep */
+    } while (!keymap_feed(&e.km, next.scancode, &e.ev) || !echo_event(&e));
+}
+
+static void run_kbd(void)
+{
+    struct thread *spin[KBD_SPINNERS], *echo;
+    char name[THREAD_NAME_MAX];
+
+    spin_stop = false;
+    for (int i = 0; i < KBD_SPINNERS; i++) {
+        ksnprintf(name, sizeof name, "spin%d", i);
+        start(&spin[i], spinner, 0, name, THREAD_PRIO_DEFAULT);
+    }
+    start(&echo, echo_thread, 0, "echo", ECHO_PRIO);
+    thread_join(echo);
+    spin_stop = true;
+    thread_set_priority(THREAD_PRIO_MIN);
+    for (int i = 0; i < KBD_SPINNERS; i++)
+        thread_join(spin[i]);
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("kbd: the echo answered while %d spinners ran\n", KBD_SPINNERS);
+}
+
 /* ---- faults ------------------------------------------------------------------ */
 static volatile uint32_t recurse_limit = 0xFFFFFFFFu;     /* never reached: the canary trips */
 
@@ -452,6 +531,8 @@ void program_main(void)
     thread_set_priority(CONDUCTOR_PRIO);
     kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
             tick_hz());
+    if (cmdline_flag("bench"))
+        lab6_bench();
     if (option_given("fault"))
         run_fault(cmdline_str("fault", ""));
     if (option_given("spin"))
@@ -468,6 +549,8 @@ void program_main(void)
         run_sleep();
     if (option_given("await"))
         run_await();
+    if (cmdline_flag("kbd"))
+        run_kbd();
     struct thread_stats s = thread_stats();
     kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,
             s.preemptions, s.created, s.alive);

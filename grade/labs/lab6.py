@@ -12,8 +12,10 @@ time slice and a tick.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from grade.core import VIRTUAL_TIME, Ctx, test, verdict_for
+from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
+from grade.labs.lab2 import random_lines, typed_values
 from grade.labs.lab3 import expect_filtered
 from grade.runner import Result
 
@@ -21,10 +23,10 @@ HZ = 1000
 SPIN_RE = re.compile(r"^thread spin(\d+): (\d+) ticks on the CPU$")
 
 
-def boot(ctx: Ctx, args: list[str], expect_exit: str | None = "success") -> Result:
+def boot(ctx: Ctx, args: list[str], expect_exit: str | None = "success", **kw: Any) -> Result:
     """Every lab 6 boot runs on virtual time: a thread woken on a tick must still be
     running on that tick, and on a loaded host QEMU's catch-up ticks would say otherwise."""
-    return ctx.boot(args=args, qemu_args=VIRTUAL_TIME, expect_exit=expect_exit)
+    return ctx.boot(args=args, qemu_args=VIRTUAL_TIME, expect_exit=expect_exit, **kw)
 
 
 def slice_ticks(ms: int) -> int:
@@ -122,6 +124,15 @@ def await_(ctx: Ctx) -> None:
     ms = ctx.rng.randint(1, 50)
     r = boot(ctx, [f"await={ms}"])
     ctx.expect(r, "await", hz=HZ, ms=ms)
+
+
+@test(lab=6, name="typing", points=10, paths=QEMU_ONLY)
+def typing(ctx: Ctx) -> None:
+    """thread_await on keys: lab 2's echo, from a thread, still answers every key while four
+    spinners that never yield share the CPU."""
+    t = random_lines(ctx.rng)
+    r = boot(ctx, ["kbd"], ready="lab6: ready", keys=t.keys)
+    ctx.expect(r, "typing", hz=HZ, received=t.scancode_bytes, **typed_values(t))
 
 
 def boot_fault(ctx: Ctx, what: str) -> Result:

@@ -58,6 +58,11 @@ bool irqs_were_enabled(plat_irq_t f)
     return (f & EFLAGS_IF) != 0;
 }
 
+uint64_t cycles(void)
+{
+    return rdtsc();
+}
+
 uint32_t slice_ticks(void)
 {
     return slice;

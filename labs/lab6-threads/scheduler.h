@@ -62,5 +62,6 @@ void ctx_switch(struct thread *from, struct thread *to);
 void cpu_wait(void);                    /* IF=0 on entry: "sti; hlt" as one step */
 bool irqs_were_enabled(plat_irq_t f);   /* f from plat_irq_save: was IF set? */
 uint32_t slice_ticks(void);             /* the time slice, in ticks */
+uint64_t cycles(void);                  /* a cycle counter (rdtsc), for the statistics */
 
 #endif

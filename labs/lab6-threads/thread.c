@@ -295,6 +295,7 @@ static void tick(void)
  */
 void thread_irq_exit(int irq)
 {
+    stats.irq_exit_cycles = cycles();
     if (irq == 0)
         tick();
     /* LAB 6: BEGIN SOLUTION */

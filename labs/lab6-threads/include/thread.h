@@ -76,6 +76,7 @@ struct thread_stats {
     uint32_t preemptions;                       /* ...of which at the end of an IRQ */
     uint32_t created, alive;
     uint32_t idle_ticks;                        /* ticks charged to the idle thread */
+    uint64_t irq_exit_cycles;                   /* TSC as the last IRQ's exit hook began */
 };
 struct thread_stats thread_stats(void);
 
