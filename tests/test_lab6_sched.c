@@ -517,6 +517,167 @@ TEST(an_overwritten_canary_is_caught_at_the_next_switch)
     CHECK(strstr(fake_panic_msg, "thread smasher overflowed its stack") != NULL);
 }
 
+/* ---- condition variables ------------------------------------------------------ */
+#define CV_SLOTS 2
+static struct mutex cv_lock;
+static struct condvar not_full, not_empty;
+static int cv_buf[CV_SLOTS], cv_count, cv_head, cv_taken[3][50], cv_bad;
+
+static void cv_producer(void *arg)
+{
+    int p = (int)(intptr_t)arg;
+    for (int i = 0; i < 50; i++) {
+        mutex_lock(&cv_lock);
+        while (cv_count == CV_SLOTS)        /* Mesa: check again after every wake */
+            cond_wait(&not_full, &cv_lock);
+        cv_buf[(cv_head + cv_count++) % CV_SLOTS] = p * 100 + i;
+        cond_signal(&not_empty, &cv_lock);
+        mutex_unlock(&cv_lock);
+        if (i % 5 == 0)
+            thread_yield();
+    }
+}
+
+static void cv_consumer(void *arg)
+{
+    int n = (int)(intptr_t)arg;
+    int next[3] = { 0, 0, 0 };
+    for (int i = 0; i < n; i++) {
+        mutex_lock(&cv_lock);
+        while (cv_count == 0)
+            cond_wait(&not_empty, &cv_lock);
+        int item = cv_buf[cv_head];
+        cv_head = (cv_head + 1) % CV_SLOTS;
+        cv_count--;
+        cond_signal(&not_full, &cv_lock);
+        mutex_unlock(&cv_lock);
+        int p = item / 100, k = item % 100;
+        cv_taken[p][k]++;
+        (void)next;
+    }
+}
+
+static void condvar_main(void)
+{
+    struct thread *t[5];
+    mutex_init(&cv_lock, "cv");
+    cond_init(&not_full);
+    cond_init(&not_empty);
+    cv_count = cv_head = cv_bad = 0;
+    memset(cv_taken, 0, sizeof cv_taken);
+    for (int p = 0; p < 3; p++)
+        t[p] = spawn_thread(cv_producer, (void *)(intptr_t)p, "prod", THREAD_PRIO_DEFAULT);
+    t[3] = spawn_thread(cv_consumer, (void *)(intptr_t)75, "cons", THREAD_PRIO_DEFAULT);
+    t[4] = spawn_thread(cv_consumer, (void *)(intptr_t)75, "cons", THREAD_PRIO_DEFAULT);
+    for (int i = 0; i < 5; i++)
+        thread_join(t[i]);
+}
+
+TEST(condvar_bounded_buffer_delivers_every_item_once)
+{
+    CHECK_EQ(fake_run(condvar_main, false), 0);
+    int once = 0;
+    for (int p = 0; p < 3; p++)
+        for (int k = 0; k < 50; k++)
+            once += cv_taken[p][k] == 1;
+    CHECK_EQ(once, 150);
+}
+
+static void cv_waiter(void *arg)
+{
+    mutex_lock(&cv_lock);
+    cond_wait(&not_empty, &cv_lock);
+    record(*(const char *)arg);
+    mutex_unlock(&cv_lock);
+}
+
+static void signal_order_main(void)
+{
+    static const char names[] = "lhm";
+    static const int prio[] = { 10, 50, 30 };
+    struct thread *t[3];
+    mutex_init(&cv_lock, "cv");
+    cond_init(&not_empty);
+    sema_init(&go, 0);
+    thread_set_priority(THREAD_PRIO_MIN);   /* each waiter runs and waits as it is made */
+    for (int i = 0; i < 3; i++)
+        t[i] = spawn_thread(cv_waiter, (void *)&names[i], "w", prio[i]);
+    for (int i = 0; i < 3; i++) {       /* one at a time: each runs at our unlock */
+        mutex_lock(&cv_lock);
+        cond_signal(&not_empty, &cv_lock);
+        mutex_unlock(&cv_lock);
+    }
+    for (int i = 0; i < 3; i++)
+        thread_join(t[i]);
+}
+
+TEST(cond_signal_and_sema_up_wake_the_highest_priority_waiter_first)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(signal_order_main, false), 0);
+    CHECK_STR(order, "hml");                /* first come would be "lhm" */
+}
+
+/* ---- the bridge to lab 3 ---------------------------------------------------------- */
+static uint64_t awaited_at;
+
+static void await_main(void)
+{
+    struct sleep_future nap;
+    CHECK(executor_thread() != NULL);
+    CHECK_EQ(executor_thread()->state, THREAD_BLOCKED);    /* nothing to run: blocked, not halted */
+    sleep_ticks_init(&nap, 5);
+    thread_await(&nap.base);
+    awaited_at = plat_ticks();
+}
+
+TEST(thread_await_sleeps_on_a_lab3_timer_without_spinning)
+{
+    awaited_at = 0;
+    CHECK_EQ(fake_run(await_main, true), 0);
+    CHECK_EQ(awaited_at, 5);
+    CHECK(fake_waits >= 5);                 /* the idle thread halted: nobody polled in a loop */
+}
+
+struct joiner_task {
+    struct future base;
+    struct thread_join_future join;
+};
+
+static enum poll joiner_poll(struct future *self, struct context *cx)
+{
+    struct joiner_task *j = (struct joiner_task *)self;
+    if (future_poll(&j->join.base, cx) == POLL_PENDING)
+        return POLL_PENDING;
+    record('J');
+    return POLL_READY;
+}
+
+static void sleeps_then_ends(void *unused)
+{
+    (void)unused;
+    thread_sleep_ms(3);
+    record('E');
+}
+
+static void join_future_main(void)
+{
+    static struct joiner_task jt;
+    struct thread *t = spawn_thread(sleeps_then_ends, 0, "ender", THREAD_PRIO_DEFAULT);
+    jt.base.poll = joiner_poll;
+    thread_join_future_init(&jt.join, t);
+    CHECK(thread_spawn(&jt.base) > 0);
+    thread_sleep_ms(10);
+    record('m');
+}
+
+TEST(a_task_awaits_a_threads_end)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(join_future_main, true), 0);
+    CHECK_STR(order, "EJm");
+}
+
 int main(void)
 {
     RUN(readyq_pops_highest_priority_then_oldest);
@@ -535,5 +696,9 @@ int main(void)
     RUN(switching_while_holding_a_spinlock_panics);
     RUN(spinlock_restores_the_interrupt_flag_it_found);
     RUN(an_overwritten_canary_is_caught_at_the_next_switch);
+    RUN(condvar_bounded_buffer_delivers_every_item_once);
+    RUN(cond_signal_and_sema_up_wake_the_highest_priority_waiter_first);
+    RUN(thread_await_sleeps_on_a_lab3_timer_without_spinning);
+    RUN(a_task_awaits_a_threads_end);
     return host_summary("lab6 sched");
 }
