@@ -7,7 +7,9 @@ build/bench.json. Never pass/fail: these machines are noisy. Figures:
   build      clean build of every stage; rebuild after touching one lab file
   boot       boot-to-verdict of every grader test, per boot path
   grade      wall time of the whole grade with --jobs 1 and --jobs 2
-  idle       host CPU of QEMU while stage 3 waits for keys
+  idle       host CPU of QEMU while stage 3 waits for keys, tickless and with
+             tick=periodic, alternated with the cli;hlt floor in one loop so a
+             change in the host's load hits all three alike
   guest      the `bench:` lines each stage prints when booted with `bench`
   course     a class of reference submissions graded with --class (per minute),
              and the Gradescope zip (make autograder): its size and build time
@@ -87,16 +89,15 @@ def floors() -> dict[str, float]:
         row("floor", f"null kernel to exit, {path}", times)
         if times:
             base[path] = statistics.median(times)
-    row("floor", "idle host CPU, cli;hlt kernel (% of a core)", [cpu_share(BUILD / "selftest" / "hang.elf", "about to hang")],
-        "%")
     return base
 
 
-def cpu_share(kernel: Path, ready: str, window: float = 2.0) -> float:
-    """Host CPU of a QEMU running `kernel`, over `window` seconds from the moment
-    it prints `ready` (the kernel is then waiting: what we measure)."""
+def cpu_share(kernel: Path, ready: str, window: float = 2.0, append: str = "") -> float:
+    """Host CPU of a QEMU running `kernel` with options `append`, over `window`
+    seconds from the moment it prints `ready` (the kernel is then waiting: what
+    we measure)."""
     cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio", "-kernel", str(kernel),
-           "-append", ""]
+           "-append", append]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     try:
@@ -223,10 +224,27 @@ def keyboard(keys: int = 300) -> None:
 
 
 def idle() -> None:
+    """The idle kernel's host CPU: the floor, stage 3 tickless (its default) and
+    stage 3 with tick=periodic, one of each per round."""
+    hang = BUILD / "selftest" / "hang.elf"
     lab3 = BUILD / "lab3" / "kernel.elf"
+    floor: list[float] = []
+    tickless: list[float] = []
+    periodic: list[float] = []
+    for _ in range(RUNS):
+        floor.append(cpu_share(hang, "about to hang"))
+        if lab3.exists():
+            tickless.append(cpu_share(lab3, IDLE_READY_MARKER))
+            periodic.append(cpu_share(lab3, IDLE_READY_MARKER, append="tick=periodic"))
+    row("floor", "idle host CPU, cli;hlt kernel (% of a core)", floor, "%")
+    base = statistics.median(floor)
+
+    def ratio(samples: list[float]) -> str:
+        return f"x{statistics.median(samples) / base:.2f} floor" if samples and base > 0 else ""
     if lab3.exists():
-        row("idle", "host CPU, stage 3 waiting for keys (% of a core)",
-            [cpu_share(lab3, IDLE_READY_MARKER)], "%")
+        row("idle", "host CPU, stage 3 waiting for keys (% of a core)", tickless, "%",
+            ratio(tickless))
+        row("idle", "... the same with tick=periodic", periodic, "%", ratio(periodic))
 
 
 def course(students: int = 4, lab: int = 1) -> None:
