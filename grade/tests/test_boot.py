@@ -25,7 +25,10 @@ class BadMagicTest(unittest.TestCase):
             qemu = " ".join([runner.QEMU, *runner.MACHINE, "-serial", f"file:{serial}", "-S",
                              "-gdb", "stdio", "-kernel", str(kernel), "-append", "grade"])
             gdb = subprocess.run(
-                ["gdb", "-q", "-batch", "-nx", "-ex", f"target remote | exec {qemu}",
+                # remotetimeout: gdb's 2 s default for QEMU's answers is too short on a
+                # loaded host (the serial log then stayed empty).
+                ["gdb", "-q", "-batch", "-nx", "-ex", "set remotetimeout 60",
+                 "-ex", f"target remote | exec {qemu}",
                  "-ex", "break _start", "-ex", "continue",
                  "-ex", "set $eax = 0x12345678", "-ex", "continue", str(kernel)],
                 capture_output=True, text=True, timeout=30)
