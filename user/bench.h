@@ -7,9 +7,12 @@
 #ifndef CAIRN_USER_BENCH_H
 #define CAIRN_USER_BENCH_H
 
-#include <stddef.h>
-
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "interrupts.h"
+#include "x86.h"
 
 struct future;
 struct pci_scan;
@@ -25,5 +28,28 @@ void lab5_bench(const struct pci_scan *boot);
 void lab6_bench(void);
 /* On the first disk; `mounted`: v holds its FAT volume (else v is only used for its cache). */
 void lab7_bench(struct fat_volume *v, struct blockdev *bd, bool mounted);
+
+/*
+ * The TSC's rate in cycles per second, measured against lab 1's PIT over
+ * about 50 ms from a tick edge; 0 when the timer is not running. It waits
+ * with hlt, so it is for a program's own thread, never inside a task.
+ * (Lab 3's benchmark measures the same way, but as a future.)
+ */
+static inline uint64_t bench_tsc_hz(void)
+{
+    uint32_t hz = timer_hz();
+    uint64_t t0, c0, ticks = hz / 20 + 1;
+
+    if (!hz)
+        return 0;
+    t0 = timer_ticks();
+    while (timer_ticks() == t0)
+        hlt();
+    t0 = timer_ticks();
+    c0 = rdtsc();
+    while (timer_ticks() < t0 + ticks)
+        hlt();
+    return (rdtsc() - c0) * hz / ticks;
+}
 
 #endif

@@ -17,23 +17,6 @@
 static uint8_t bench_buf[BENCH_CHUNK * ATA_SECTOR_SIZE];
 static struct ata_io io;
 
-/* TSC cycles per second, measured against the PIT over a few ticks. */
-static uint64_t tsc_hz(void)
-{
-    uint32_t hz = timer_hz();
-    uint64_t t0, c0, ticks = hz / 20 + 1;
-
-    if (!hz)
-        return 0;
-    t0 = timer_ticks();
-    while (timer_ticks() == t0)
-        hlt();
-    t0 = timer_ticks();
-    c0 = rdtsc();
-    while (timer_ticks() < t0 + ticks)
-        hlt();
-    return (rdtsc() - c0) * hz / ticks;
-}
 
 static void bench_line(const char *what, uint64_t bytes, uint64_t cycles, uint64_t hz)
 {
@@ -45,7 +28,7 @@ static void bench_line(const char *what, uint64_t bytes, uint64_t cycles, uint64
 void lab4_bench(void)
 {
     struct ata_drive *d = NULL;
-    uint64_t hz = tsc_hz(), n, c0, polled, irq, bare;
+    uint64_t hz = bench_tsc_hz(), n, c0, polled, irq, bare;
     uint16_t cmd, ctl;
     int irqno, channel = 0;
 

@@ -20,23 +20,6 @@
 #define RAW_CHUNK     8             /* sectors per raw command: what one 4 KiB buffer holds */
 static uint8_t raw_buf[RAW_CHUNK * FAT_SECTOR_SIZE];
 
-/* TSC cycles per second, measured against the PIT over a few ticks (as lab 4's bench). */
-static uint64_t tsc_hz(void)
-{
-    uint32_t hz = timer_hz();
-    uint64_t t0, c0, ticks = hz / 20 + 1;
-
-    if (!hz)
-        return 0;
-    t0 = timer_ticks();
-    while (timer_ticks() == t0)
-        hlt();
-    t0 = timer_ticks();
-    c0 = rdtsc();
-    while (timer_ticks() < t0 + ticks)
-        hlt();
-    return (rdtsc() - c0) * hz / ticks;
-}
 
 static void rate(const char *what, uint64_t cycles, uint64_t hz)
 {
@@ -88,7 +71,7 @@ static int raw_writes(struct fat_volume *v)
 
 void lab7_bench(struct fat_volume *v, struct blockdev *bd, bool mounted)
 {
-    uint64_t hz = tsc_hz(), c0, cycles;
+    uint64_t hz = bench_tsc_hz(), c0, cycles;
 
     if (!bd || !hz || bd->sectors < 2 * BENCH_SECTORS) {
         kprintf("bench: fat skipped (%s)\n", hz ? "no disk of 2 MiB" : "no timer");
