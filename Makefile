@@ -152,8 +152,10 @@ $(BUILD)/hostobj/%.o: %.c | $(DEPS_STAMP)
 	$(call say,HOSTCC,$<)$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -c $< -o $@
 
 # -k: one test that does not build is counted as failed; the others still run.
+# The sanitized builds are most of the time (running them takes ~5 s): one per core.
+HOST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 host-tests: | $(DEPS_STAMP)
-	@$(MAKE) -s -k $(HOST_BINS); tools/run-host-tests.sh $(HOST_BINS)
+	@$(MAKE) -s -k -j$(HOST_JOBS) $(HOST_BINS); tools/run-host-tests.sh $(HOST_BINS)
 
 # The grader's own tests run it on purpose-built bad kernels (grade/tests/kernels).
 SELFTEST_KERNELS := $(patsubst grade/tests/kernels/%.c,$(BUILD)/selftest/%.elf,\
