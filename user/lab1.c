@@ -202,6 +202,10 @@ static void check_irq8(void)
  * measure: what the PIT was really programmed with. Channel 0 counts down
  * from its divisor to 1 and reloads, so the highest count read back over a
  * few rounds is (nearly) the divisor, and the rate is 1193182 / divisor.
+ * How near depends on how far the counter moves between two reads: a count
+ * or two under QEMU, tens of counts under Bochs, whose PIT advances in
+ * batches. The largest such step is printed too, so the grader can allow
+ * exactly the gap this emulator leaves and no more.
  * (Timing ticks against the RTC's periodic interrupt instead proved noisy:
  * under host load QEMU drops RTC periods, by a third and more.)
  */
@@ -209,16 +213,20 @@ static void check_irq8(void)
 static void measure_rate(void)
 {
     uint64_t start = timer_ticks();
-    uint32_t peak = 0;
+    uint32_t peak = 0, step = 0, last = 0;
 
     /* The read bound only matters if the tick has stopped: a few seconds of reads. */
     for (uint32_t reads = 0; timer_ticks() - start < MEASURE_TICKS && reads < 5000000; reads++) {
         uint32_t c = pit_read_count();
         if (c > peak)
             peak = c;
+        if (reads > 0 && c < last && last - c > step)
+            step = last - c;        /* a count down between two reads (not a reload) */
+        last = c;
     }
     kprintf("lab1: rate: PIT counter peaks at %u over %u ticks (about %u Hz)\n", peak,
             MEASURE_TICKS, peak ? (PIT_INPUT_HZ + peak / 2) / peak : 0);
+    kprintf("lab1: rate: largest step between two reads %u\n", step);
 }
 
 /* --- The tick ----------------------------------------------------------- */

@@ -59,10 +59,11 @@ def tick_rate(ctx: Ctx) -> None:
     must peak just under the divisor round(1193182 / N).
 
     The counter runs from the divisor down to 1 and reloads, so the peak is
-    never above the divisor and, sampled every few hundred nanoseconds of
-    guest time over 20 rounds, within a count or two below it. The guest's
+    never above the divisor and below it by at most the largest step the
+    counter took between two reads (the program prints it): a count or two
+    under QEMU, tens under Bochs, whose PIT advances in batches. The guest's
     time is instruction-counted (Bochs' too), so the host cannot stretch the
-    gap between two samples.
+    gap between two samples; the allowance is never below 2% of the divisor.
     """
     hz = ctx.rng.randint(19, 2000)
     n = ctx.rng.randint(2, 10)
@@ -72,9 +73,13 @@ def tick_rate(ctx: Ctx) -> None:
     m = re.search(r"^lab1: rate: PIT counter peaks at (\d+) over", r.log, re.M)
     ctx.check(m is not None, "no \"lab1: rate:\" line")
     assert m is not None
-    peak, divisor = int(m.group(1)), (1193182 + hz // 2) // hz
-    ctx.check(0.98 * divisor <= peak <= divisor,
-              f"hz={hz} needs divisor {divisor}, but the PIT counter peaked at {peak}: "
+    s = re.search(r"^lab1: rate: largest step between two reads (\d+)$", r.log, re.M)
+    ctx.check(s is not None, "no \"lab1: rate: largest step\" line")
+    assert s is not None
+    peak, divisor, step = int(m.group(1)), (1193182 + hz // 2) // hz, int(s.group(1))
+    ctx.check(divisor - max(step, 0.02 * divisor) <= peak <= divisor,
+              f"hz={hz} needs divisor {divisor}, but the PIT counter peaked at {peak} "
+              f"(reads {step} counts apart at most): "
               f"is the divisor 1193182 / hz (rounded), written low byte then high byte?")
 
 
