@@ -154,35 +154,6 @@ void waker_wake(struct waker w)
     LAB 3: END SOLUTION */
 }
 
-void atomic_waker_register(struct atomic_waker *aw, const struct context *cx)
-{
-    /* LAB 3: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
-    aw->waker = cx->waker;                  /* replaces (does not wake) an older waker */
-    aw->armed = true;
-    plat_irq_restore(fl);
-    /* LAB 3: STUB
-    (void)aw; (void)cx;
-    panic("lab3: atomic_waker_register not implemented");
-    LAB 3: END SOLUTION */
-}
-
-void atomic_waker_wake(struct atomic_waker *aw)
-{
-    /* LAB 3: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
-    bool armed = aw->armed;
-    struct waker w = aw->waker;
-    aw->armed = false;                      /* take-on-wake: the future registers again */
-    plat_irq_restore(fl);
-    if (armed)
-        waker_wake(w);
-    /* LAB 3: STUB
-    (void)aw;
-    panic("lab3: atomic_waker_wake not implemented");
-    LAB 3: END SOLUTION */
-}
-
 /* Take the oldest ready task off the queue, with its QUEUED bit already clear. */
 static struct task *ready_pop(void)
 {
