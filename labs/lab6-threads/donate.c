@@ -69,3 +69,22 @@ int deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int 
     }
     return 0;
 }
+
+void thread_set_priority(int prio)
+{
+    struct thread *cur = thread_current();
+
+    if (prio < THREAD_PRIO_MIN || prio > THREAD_PRIO_MAX)
+        panic("lab6: thread %s: priority %d is outside %d-%d", cur->name, prio,
+              THREAD_PRIO_MIN, THREAD_PRIO_MAX);
+    plat_irq_t fl = plat_irq_save();
+    cur->base_prio = prio;
+    donate_after_release(cur);          /* effective = max(base, donations) */
+    plat_irq_restore(fl);
+    sched_preempt_if_outranked();
+}
+
+int thread_get_priority(void)
+{
+    return thread_current()->prio;
+}

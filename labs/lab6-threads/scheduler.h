@@ -53,6 +53,9 @@ void donate_before_block(struct thread *t, struct mutex *m);  /* t is about to w
 void donate_after_release(struct thread *t);                  /* t released a mutex */
 int  deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int max);
 
+/* --- alarm.c ------------------------------------------------------------- */
+void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now */
+
 /* --- bridge.c ------------------------------------------------------------ */
 void bridge_init(void);                 /* the executor thread and lab 3's idle hooks */
 

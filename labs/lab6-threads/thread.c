@@ -23,7 +23,6 @@ static struct readyq ready;
 static struct thread *cur;
 static struct thread *idle;
 static struct thread *all;              /* every thread not yet reaped */
-static struct thread *sleepers;         /* by (wake_tick, sleep order) */
 static struct thread main_thread;       /* the boot context */
 static struct thread_stats stats;
 static uint32_t last_id;
@@ -235,42 +234,6 @@ struct thread *thread_current(void)
     return cur;
 }
 
-void thread_sleep_ms(uint32_t ms)
-{
-    uint64_t ticks = ((uint64_t)ms * plat_tick_hz() + 999) / 1000;
-    plat_irq_t fl = plat_irq_save();
-
-    if (ticks == 0) {
-        yield_locked();
-    } else {
-        cur->wake_tick = plat_ticks() + ticks;
-        struct thread **p = &sleepers;
-        while (*p && (*p)->wake_tick <= cur->wake_tick)
-            p = &(*p)->sleep_next;
-        cur->sleep_next = *p;
-        *p = cur;
-        sched_block();
-    }
-    plat_irq_restore(fl);
-}
-
-void thread_set_priority(int prio)
-{
-    if (prio < THREAD_PRIO_MIN || prio > THREAD_PRIO_MAX)
-        panic("lab6: thread %s: priority %d is outside %d-%d", cur->name, prio,
-              THREAD_PRIO_MIN, THREAD_PRIO_MAX);
-    plat_irq_t fl = plat_irq_save();
-    cur->base_prio = prio;
-    donate_after_release(cur);          /* effective = max(base, donations) */
-    plat_irq_restore(fl);
-    sched_preempt_if_outranked();
-}
-
-int thread_get_priority(void)
-{
-    return cur->prio;
-}
-
 /* The PIT tick: charge the running thread, wake the sleepers whose tick it is. */
 static void tick(void)
 {
@@ -281,11 +244,7 @@ static void tick(void)
         stats.idle_ticks++;
     if (cur->slice_left)
         cur->slice_left--;
-    while (sleepers && sleepers->wake_tick <= now) {
-        struct thread *t = sleepers;
-        sleepers = t->sleep_next;
-        sched_unblock(t);
-    }
+    alarm_wake_due(now);
 }
 
 /*
