@@ -115,7 +115,8 @@ def donate(ctx: Ctx) -> None:
 
 @test(lab=6, name="sleep", points=10, timeout=HANG_TIMEOUT)
 def sleep(ctx: Ctx) -> None:
-    """thread_sleep_ms: each sleeper is running on the tick its sleep ends, not before or after."""
+    """thread_sleep_ms: each sleeper is made ready on the tick its sleep ends, not before or
+    after, and sleepers run in the order they fall due."""
     ms = [ctx.rng.randint(1, 40) for _ in range(ctx.rng.randint(1, 16))]
     r = boot(ctx, ["sleep=" + ",".join(map(str, ms))])
     ctx.expect(r, "sleep", hz=HZ)

@@ -35,6 +35,7 @@ void alarm_wake_due(uint64_t now)
     while (sleepers && sleepers->wake_tick <= now) {
         struct thread *t = sleepers;
         sleepers = t->sleep_next;
+        t->alarm_tick = now;
         sched_unblock(t);
     }
 }

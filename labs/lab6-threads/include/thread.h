@@ -50,6 +50,7 @@ struct thread {
     struct mutex *waiting_on;           /* the mutex this thread is blocked on, or NULL */
     struct mutex *held;                 /* mutexes it holds (linked through mutex.held_next) */
     uint64_t wake_tick;                 /* thread_sleep_ms: the tick it wakes on */
+    uint64_t alarm_tick;                /* the tick the alarm clock made it ready on */
     struct thread *sleep_next;
     uint32_t ticks;                     /* PIT ticks charged while it ran */
     uint32_t slice_left;                /* ticks left in its time slice */
