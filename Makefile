@@ -54,6 +54,7 @@ endif
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
+include user/progs/progs.mk
 
 .PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench soak handout handout-check clean autograder \
         compile_commands.json all
@@ -78,6 +79,9 @@ help:
 	@echo "  make grade-labN      grade one lab (its boots and its host tests)"
 	@echo "  make host-tests      host unit tests (ASan/UBSan); LAB=N: only lab N's (0: the core's)"
 	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
+	@echo "  make progs           the user programs of stage 8 in build/progs/ (user/progs/README.md)"
+	@echo "  make progs-img       build/progs/progs.img: a FAT volume holding them (mtools)"
+	@echo "  make progs-test      run them on this host (under qemu-i386 if it has no IA-32 emulation)"
 	@echo "  make bench           timing table (build/bench.json)"
 	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json)"
 	@echo

@@ -14,6 +14,7 @@ PACKAGES=(
   gdb                                        # make labN-gdb
   pci.ids                                    # lab 5 device names
   dosfstools fdisk                           # lab 7: mkfs.fat, fsck.fat, sfdisk
+  qemu-user                                  # user/progs on a host without IA-32 emulation
 )
 
 missing=()

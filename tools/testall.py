@@ -40,6 +40,8 @@ STEPS = [
     Step("build rules: public headers only", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
          "unittest"),
     Step("every stage builds with -Werror", ["make", "-s", "-j", JOBS, "all"], "single"),
+    Step("user programs on the host (user/progs, tests/test_progs.py)", ["make", "-s", "progs-test"],
+         "unittest"),
     Step("grader self-tests (bad kernels)", ["make", "-s", "grader-tests"], "unittest"),
     Step("grade every lab (qemu -kernel)", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS]),
     Step("graded submissions: pristine tree, Gradescope, --class, GitHub workflow",

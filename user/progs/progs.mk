@@ -1,0 +1,69 @@
+# user/progs/progs.mk - the user programs of stage 8 (included by the top Makefile).
+#
+# Each program is an ordinary Linux i386 static ELF (ET_EXEC at gcc's default
+# 0x08048000), one per file here, linked with the tiny library in lib/ and, for
+# its string, printf, number and CRC routines, the kernel's own pure sources
+# compiled again for ring 3 (one home each). The kernel's KCFLAGS suit ring 3
+# too: freestanding, no SSE/x87 (no FPU state a context switch would have to
+# save), frame pointers for backtraces. README.md here lists every program's
+# arguments and output.
+#   make progs          build/progs/NAME for every program, and the malformed ELFs
+#   make progs-img      build/progs/progs.img: a FAT volume with every one at /NAME
+#   make progs-test     run them on this host (tests/test_progs.py)
+
+PROGS_DIR := user/progs
+PROGS_OUT := $(BUILD)/progs
+# The programs on the library, one NAME.c each.
+PROGS     := hello exit
+# Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c).
+PROGS_RAW := rawexit
+# Refused by a correct loader, made from hello by mkbad.py (its docstring says how).
+PROGS_BAD := badmachine badclass truncated shortphdr shortseg kernelseg
+
+ULIB_SRCS := $(wildcard $(PROGS_DIR)/lib/*.c $(PROGS_DIR)/lib/*.S) \
+             kernel/format.c kernel/parse.c kernel/string.c labs/lab4-ata/crc32.c
+ULIB_OBJS := $(patsubst %,$(PROGS_OUT)/obj/%.o,$(basename $(ULIB_SRCS)))
+UCFLAGS   := $(KCFLAGS) -I$(PROGS_DIR)/include -Ikernel/include -Ilabs/lab4-ata/include
+ULDFLAGS  := -m32 -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+             -Wl,--fatal-warnings
+PROGS_ELFS := $(addprefix $(PROGS_OUT)/,$(PROGS) $(PROGS_RAW) $(PROGS_BAD))
+PROGS_IMG  := $(PROGS_OUT)/progs.img
+# The volume: 16 cylinders of 16 heads x 63 sectors (Bochs wants whole cylinders), 8 MiB.
+PROGS_IMG_SECTORS := 16128
+
+.PHONY: progs progs-img progs-test
+progs: $(PROGS_ELFS)
+progs-img: $(PROGS_IMG)
+all: progs
+
+$(PROGS_OUT)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(PROGS_OUT)/obj/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(addprefix $(PROGS_OUT)/,$(PROGS)): $(PROGS_OUT)/%: $(PROGS_OUT)/obj/$(PROGS_DIR)/%.o $(ULIB_OBJS)
+	$(call say,LD,$@)$(CC) $(ULDFLAGS) -o $@ $^ -lgcc
+
+# Exactly the issue's command line: no flags of ours, no library.
+$(addprefix $(PROGS_OUT)/,$(PROGS_RAW)): $(PROGS_OUT)/%: $(PROGS_DIR)/raw/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -m32 -static -nostdlib -o $@ $<
+
+$(addprefix $(PROGS_OUT)/,$(PROGS_BAD)): $(PROGS_OUT)/%: $(PROGS_DIR)/mkbad.py $(PROGS_OUT)/hello
+	$(call say,GEN,$@)$(PYTHON) $(PROGS_DIR)/mkbad.py $* $(PROGS_OUT)/hello $@
+
+# mformat picks the FAT type for the size (FAT12 here); every program at /NAME,
+# and README.md at /readme.txt for `crc` to read.
+$(PROGS_IMG): $(PROGS_ELFS) $(PROGS_DIR)/README.md
+	$(call say,MTOOLS,$@)rm -f $@ && truncate -s $$(($(PROGS_IMG_SECTORS) * 512)) $@ && \
+	    MTOOLS_SKIP_CHECK=1 mformat -i $@ -T $(PROGS_IMG_SECTORS) -h 16 -s 63 -v PROGS -N CA1B0008 :: && \
+	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_ELFS) :: && \
+	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_DIR)/README.md ::/readme.txt
+
+progs-test: progs | $(DEPS_STAMP)
+	CAIRN_PROGS=$(PROGS_OUT) $(PYTHON) -m unittest $(if $(V),-v) tests/test_progs.py
+
+-include $(shell find $(PROGS_OUT)/obj -name '*.d' 2>/dev/null)
