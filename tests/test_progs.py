@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import shutil
+import signal
 import struct
 import subprocess
+import tempfile
+import time
 import unittest
+import zlib
 from pathlib import Path
+
+from grade.labs.lab7 import pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGS = Path(os.environ.get("CAIRN_PROGS", ROOT / "build" / "progs"))
@@ -48,10 +55,36 @@ def setUpModule() -> None:
     RUNNER[:] = find_runner()
 
 
+def command(name: str, *args: str) -> list[str]:
+    return [*RUNNER, str(PROGS / name), *args]
+
+
 def run(name: str, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
     """The program with an empty environment, as stage 8 starts it."""
-    return subprocess.run([*RUNNER, str(PROGS / name), *args], input=stdin.decode(),
-                          capture_output=True, text=True, env={}, timeout=HANG_BOUND)
+    r = subprocess.run(command(name, *args), input=stdin, capture_output=True, env={},
+                       timeout=HANG_BOUND)
+    return subprocess.CompletedProcess(r.args, r.returncode, r.stdout.decode(errors="replace"),
+                                       r.stderr.decode(errors="replace"))
+
+
+def xorshift(seed: int):
+    """ulib.h's generator: xorshift32 words from seed ^ 0x9E3779B9 (never 0)."""
+    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
+    while True:
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        yield x
+
+
+def symbol(name: str, sym: str) -> int:
+    """The address of a symbol of a program, as nm prints it."""
+    for line in subprocess.run(["nm", str(PROGS / name)], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        parts = line.split()
+        if parts[-1] == sym:
+            return int(parts[0], 16)
+    raise AssertionError(f"{name} has no symbol {sym}")
 
 
 class ProgTest(unittest.TestCase):
@@ -88,6 +121,148 @@ class TestExit(ProgTest):
     def test_raw_program(self) -> None:
         r = run("rawexit")
         self.check(r, 42, ["rawexit: built with nothing but gcc -m32 -static -nostdlib"])
+
+
+class TestMalloc(ProgTest):
+    def expected(self, seed: int, count: int, most: int) -> list[str]:
+        rng = xorshift(seed)
+        sizes = [1 + next(rng) % most for _ in range(count)]
+        first = sum(sizes)
+        odd = range(1, count, 2)
+        for i in odd:
+            sizes[i] = 1 + next(rng) % most
+        return [f"malloc: seed {seed}, {count} blocks of 1..{most} bytes",
+                f"malloc: allocated {count} blocks, {first} bytes",
+                f"malloc: freed {len(odd)} odd blocks and allocated them again: {sum(sizes)} bytes",
+                "malloc: all freed, and they merged again"]
+
+    def test_seeded(self) -> None:
+        seed = random.randrange(1 << 32)
+        for args in [(seed, 64, 4096), (seed, 1, 1), (seed, 200, 20000), (seed, 4096, 16)]:
+            with self.subTest(args=args):
+                self.check(run("malloc", *map(str, args)), 0, self.expected(*args))
+        self.check(run("malloc", "7"), 0, self.expected(7, 64, 4096))
+
+
+class TestCrc(ProgTest):
+    def test_files(self) -> None:
+        rng = random.Random()
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in [0, 1, 999, 1000, 1001, 4096, rng.randint(1, 100000)]:
+                data = rng.randbytes(size)
+                path = Path(tmp) / f"f{size}.bin"
+                path.write_bytes(data)
+                for chunk in ["1000", "4096", "0x200"] + (["1"] if size <= 5000 else []):
+                    with self.subTest(size=size, chunk=chunk):
+                        self.check(run("crc", str(path), chunk), 0,
+                                   [f"crc: {path}: {size} bytes crc32 0x{zlib.crc32(data):08x}"])
+
+    def test_errors(self) -> None:
+        self.check(run("crc", "/no such file"), 1, ["crc: open /no such file: -2"])
+        self.check(run("crc", "/", "0"), 2, ["crc: bad chunk '0': out of range (1..4096)"])
+        self.check(run("crc"), 2, ["crc: usage: crc PATH [CHUNK]"])
+
+
+class TestKeys(ProgTest):
+    def test_line(self) -> None:
+        self.check(run("keys", stdin=b"hello world\n"), 0,
+                   ["keys: ready for 256 bytes", 'keys: got 12 bytes "hello world\\n"'])
+
+    def test_count_and_escapes(self) -> None:
+        self.check(run("keys", "5", stdin=b"a\tb\"\\xyz"), 0,
+                   ["keys: ready for 5 bytes", 'keys: got 5 bytes "a\\tb\\"\\\\"'])
+        self.check(run("keys", "3", stdin=b"\x01\xff"), 0,
+                   ["keys: ready for 3 bytes", 'keys: got 2 bytes "\\x01\\xff"'])
+        self.check(run("keys", stdin=b""), 0, ["keys: ready for 256 bytes", 'keys: got 0 bytes ""'])
+
+
+class TestSleep(ProgTest):
+    def test_sleeps_at_least(self) -> None:
+        start = time.monotonic()
+        r = run("sleep", "40", "3")
+        elapsed = time.monotonic() - start
+        lines = []
+        for i in (1, 2, 3):
+            lines += [f"sleep: {i}: sleeping 40 ms", f"sleep: {i}: awake"]
+        self.check(r, 0, lines)
+        self.assertGreaterEqual(elapsed, 0.120, "three sleeps of 40 ms took less than 120 ms")
+
+    def test_zero(self) -> None:
+        self.check(run("sleep", "0"), 0, ["sleep: 1: sleeping 0 ms", "sleep: 1: awake"])
+
+
+class TestIsolate(unittest.TestCase):
+    def test_two_copies(self) -> None:
+        procs = [subprocess.Popen(command("isolate", str(i), "512", "32", "3"), env={},
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for i in (1, 2)]
+        heaps = []
+        for i, p in zip((1, 2), procs):
+            out, err = p.communicate(timeout=HANG_BOUND)
+            self.assertEqual(p.returncode, 0, err)
+            lines = out.splitlines()
+            head = rf"^isolate {i}: heap 512 KiB at (0x[0-9a-f]{{8}}), stack 32 KiB, data 16 KiB$"
+            self.assertRegex(lines[0], head)
+            heaps.append(lines[0].split()[6])
+            self.assertEqual(lines[1:], [f"isolate {i}: round {r} ok" for r in (1, 2, 3)])
+        self.assertEqual(heaps[0], heaps[1], "the copies' heaps are not at the same address")
+
+
+class TestFiles(ProgTest):
+    def test_mkfile(self) -> None:
+        seed = random.randrange(1 << 32)
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in [0, 3, 1000, 4097, 12345]:
+                path = Path(tmp) / "out.bin"
+                with self.subTest(size=size):
+                    data = pattern(seed, size)
+                    self.check(run("mkfile", str(path), str(size), str(seed)), 0,
+                               [f"mkfile: {path}: {size} bytes crc32 0x{zlib.crc32(data):08x}"])
+                    self.assertEqual(path.read_bytes(), data)
+
+    def test_badfd(self) -> None:
+        self.check(run("badfd", str(PROGS / "hello")), 0, [
+            "badfd: read(99, buf, 1) = -9", "badfd: write(99, buf, 1) = -9", "badfd: close(99) = -9",
+            "badfd: read(-1, buf, 1) = -9", 'badfd: open("/no such file", O_RDONLY) = -2',
+            "badfd: close(fd) = 0", "badfd: read(fd, buf, 1) after close = -9",
+            "badfd: close(fd) again = -9", "badfd: 0 of 8 calls returned something else"])
+
+
+class TestKills(ProgTest):
+    def killed(self, name: str, sig: int, line: str, *args: str) -> None:
+        r = run(name, *args)
+        self.assertEqual(r.stdout.splitlines(), [line], r.stderr)
+        self.assertEqual(r.returncode, -sig, r.stderr)
+
+    def test_kills(self) -> None:
+        self.killed("nullptr", signal.SIGSEGV, "nullptr: reading address 0x00000000")
+        self.killed("kaddr", signal.SIGSEGV, "kaddr: writing to 0x00100000")
+        self.killed("kaddr", signal.SIGSEGV, "kaddr: writing to 0xc0000000", "0xc0000000")
+        main = symbol("rotext", "main")
+        self.killed("rotext", signal.SIGSEGV, f"rotext: writing to my own text at 0x{main:08x}")
+        self.killed("divzero", signal.SIGFPE, "divzero: dividing 1 by zero")
+        self.killed("divzero", signal.SIGFPE, "divzero: dividing 77 by zero", "77")
+
+
+class TestErrors(ProgTest):
+    def test_efault(self) -> None:
+        calls = ["write(1, 0x00000000, 8)", "write(1, 0x00100000, 8)", "write(1, 0xc0000000, 8)",
+                 "write(1, 0xfffffff8, 16)", "read(0, 0x00100000, 8)", "read(0, 0xc0000000, 8)",
+                 "read(0, 0xfffffff8, 16)", "open(0x00000000, 0, 0)", "read(3, 0x00000000, 8)"]
+        r = run("efault", str(PROGS / "hello"), stdin=b"keys that must not be read\n")
+        self.check(r, 0, [f"efault: {c} = -14" for c in calls]
+                   + [f"efault: 0 of {len(calls)} calls did not return -14"])
+
+    def test_enosys(self) -> None:
+        self.check(run("enosys"), 0, [
+            "enosys: syscall 1000 (0x000003e8) = -38",
+            "enosys: syscall 2147483647 (0x7fffffff) = -38",
+            "enosys: syscall 4294967295 (0xffffffff) = -38",
+            "enosys: still running; 0 of 3 calls did not return -38"])
+        r = run("enosys", "20")                     # getpid exists: the program can fail
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stdout, r"^enosys: syscall 20 \(0x00000014\) = [1-9][0-9]*\n"
+                                   r"enosys: still running; 1 of 1 calls did not return -38\n$")
 
 
 class TestBadElf(unittest.TestCase):
