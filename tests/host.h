@@ -17,6 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The kernel's strlcpy (kstring.h, kernel/string.c), which glibc 2.36 lacks.
+ * Weak, so a test that builds kernel/string.c itself keeps the kernel's.
+ */
+__attribute__((weak, unused)) size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t len = strlen(src);
+    if (size) {
+        size_t n = len < size - 1 ? len : size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+    }
+    return len;
+}
+
 /* tests/host_panic.c: where panic() jumps when a test expects one (else exit 2). */
 extern jmp_buf *host_panic_catcher;
 

@@ -104,17 +104,6 @@ int kprintf(const char *fmt, ...)
     return n;
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t k = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, k);
-        dst[k] = 0;
-    }
-    return n;
-}
-
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;

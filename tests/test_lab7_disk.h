@@ -14,18 +14,6 @@
 #include <string.h>
 #include "fat.h"
 
-/* glibc 2.36 has no strlcpy; the kernel's kstring.h declares it (kernel/string.c). */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t len = strlen(src);
-    if (size) {
-        size_t n = len < size - 1 ? len : size - 1;
-        memcpy(dst, src, n);
-        dst[n] = '\0';
-    }
-    return len;
-}
-
 #define MEMDISK_LOG 4096
 
 struct memdisk {

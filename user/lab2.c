@@ -17,13 +17,11 @@
 #include <stdint.h>
 #include "bench.h"
 #include "cmdline.h"
-#include "console.h"
 #include "keyboard.h"
 #include "keymap.h"
 #include "kprintf.h"
+#include "line.h"
 #include "x86.h"
-
-#define LINE_MAX 512
 
 CMDLINE_OPTION(kbd_hold, "kbd_hold",
                "lab2: leave the queue alone until N bytes arrived (shows what a full queue drops)");
@@ -66,40 +64,6 @@ static void hold_until_received(uint32_t n)
     sti();
 }
 
-struct line {
-    char text[LINE_MAX];
-    int len;
-};
-
-static void line_type(struct line *l, char c)
-{
-    if (l->len < LINE_MAX - 1) {
-        l->text[l->len++] = c;
-        console_putc(c);
-    }
-}
-
-static void line_erase(struct line *l)
-{
-    if (l->len > 0) {
-        l->len--;
-        console_write("\b \b", 3);
-    }
-}
-
-static void line_finish(struct line *l)
-{
-    l->text[l->len] = '\0';
-    kprintf("\nline: %s\n", l->text);
-    l->len = 0;
-}
-
-static void show_counters(void)
-{
-    struct kbd_counters c = kbd_counters();
-    kprintf("keys: received %u, dropped %u\n", (unsigned)c.received, (unsigned)c.dropped);
-}
-
 void program_main(void)
 {
     static struct line line;
@@ -123,18 +87,12 @@ void program_main(void)
         if (ev.code == KEY_ESC) {
             /* On the release: it is the last byte typed, so the count is final. */
             if (!ev.pressed) {
-                show_counters();
+                line_show_counters();
                 if (grading)
                     return;
             }
             continue;
         }
-        char c = key_event_char(&ev);
-        if (c == '\n')
-            line_finish(&line);
-        else if (c == '\b')
-            line_erase(&line);
-        else if (c == '\t' || (c >= ' ' && c <= '~'))
-            line_type(&line, c);
+        line_edit(&line, key_event_char(&ev));
     }
 }

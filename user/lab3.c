@@ -26,11 +26,10 @@
 #include <stdint.h>
 #include "bench.h"
 #include "cmdline.h"
-#include "console.h"
 #include "executor.h"
-#include "keyboard.h"
 #include "keymap.h"
 #include "kprintf.h"
+#include "line.h"
 #include "machine.h"
 #include "panic.h"
 #include "scancodes.h"
@@ -278,8 +277,6 @@ static enum poll children_parent_poll(struct future *self, struct context *cx)
  * The keyboard echo task: lab 2's line editor, but waiting on the async
  * scancode stream instead of a hlt loop of its own, and decoding in the task.
  * ====================================================================== */
-#define LINE_MAX 512
-
 struct echo_task {
     struct future base;
     int lc;
@@ -287,8 +284,7 @@ struct echo_task {
     struct keymap km;
     struct key_event ev;
     struct scancode_future next;
-    int len;
-    char line[LINE_MAX];
+    struct line line;
 };
 
 /* One decoded event; true when Escape asks the task to end. */
@@ -297,25 +293,11 @@ static bool echo_event(struct echo_task *e)
     if (e->ev.code == KEY_ESC) {
         if (e->ev.pressed)              /* act on the release: the last byte typed */
             return false;
-        struct kbd_counters c = kbd_counters();
-        kprintf("keys: received %u, dropped %u\n", (unsigned)c.received, (unsigned)c.dropped);
+        line_show_counters();
         print_stats();
         return e->grading;
     }
-    char ch = key_event_char(&e->ev);
-    if (ch == '\n') {
-        e->line[e->len] = '\0';
-        kprintf("\nline: %s\n", e->line);
-        e->len = 0;
-    } else if (ch == '\b') {
-        if (e->len > 0) {
-            e->len--;
-            console_write("\b \b", 3);
-        }
-    } else if ((ch == '\t' || (ch >= ' ' && ch <= '~')) && e->len < LINE_MAX - 1) {
-        e->line[e->len++] = ch;
-        console_putc(ch);
-    }
+    line_edit(&e->line, key_event_char(&e->ev));
     return false;
 }
 

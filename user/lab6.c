@@ -19,11 +19,10 @@
 #include <stdint.h>
 #include "bench.h"
 #include "cmdline.h"
-#include "console.h"
 #include "executor.h"
-#include "keyboard.h"
 #include "keymap.h"
 #include "kprintf.h"
+#include "line.h"
 #include "kstring.h"
 #include "machine.h"
 #include "panic.h"
@@ -51,8 +50,6 @@ CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's r
 #define MAX_SIDE 8
 #define KBD_SPINNERS 4
 #define ECHO_PRIO 40                    /* above the spinners: a key is answered at once */
-#define LINE_MAX 512
-
 /* The option's list of min_n to max_n numbers from lo to hi (the kernel's checked parser). */
 static int option_list(const char *name, uint64_t *out, int min_n, int max_n, uint64_t lo,
                        uint64_t hi)
@@ -428,8 +425,7 @@ static void run_await(void)
 struct echo_state {
     struct keymap km;
     struct key_event ev;
-    int len;
-    char line[LINE_MAX];
+    struct line line;
 };
 
 /* One decoded event; true when Escape (on its release: the last byte typed) ends it. */
@@ -438,24 +434,10 @@ static bool echo_event(struct echo_state *e)
     if (e->ev.code == KEY_ESC) {
         if (e->ev.pressed)
             return false;
-        struct kbd_counters c = kbd_counters();
-        kprintf("keys: received %u, dropped %u\n", (unsigned)c.received, (unsigned)c.dropped);
+        line_show_counters();
         return true;
     }
-    char ch = key_event_char(&e->ev);
-    if (ch == '\n') {
-        e->line[e->len] = '\0';
-        kprintf("\nline: %s\n", e->line);
-        e->len = 0;
-    } else if (ch == '\b') {
-        if (e->len > 0) {
-            e->len--;
-            console_write("\b \b", 3);
-        }
-    } else if ((ch == '\t' || (ch >= ' ' && ch <= '~')) && e->len < LINE_MAX - 1) {
-        e->line[e->len++] = ch;
-        console_putc(ch);
-    }
+    line_edit(&e->line, key_event_char(&e->ev));
     return false;
 }
 
