@@ -90,6 +90,95 @@ static int64_t take_signed(va_list *ap, int longs)
     return va_arg(*ap, int);
 }
 
+/* Flags, width and length of the conversion at *fmt (just past its '%'); *fmt
+ * is left on the conversion character. */
+static struct spec parse_spec(const char **fmt, va_list *ap, int *longs)
+{
+    struct spec sp = { false, false, 0 };
+    const char *f = *fmt;
+
+    for (;; f++) {
+        if (*f == '-')
+            sp.left = true;
+        else if (*f == '0')
+            sp.zero = true;
+        else
+            break;
+    }
+    if (*f == '*') {
+        sp.width = va_arg(*ap, int);
+        if (sp.width < 0) {
+            sp.left = true;
+            sp.width = sp.width < -100000 ? 100000 : -sp.width;
+        }
+        f++;
+    }
+    while (*f >= '0' && *f <= '9') {
+        if (sp.width < 100000)          /* an absurd width must not overflow */
+            sp.width = sp.width * 10 + (*f - '0');
+        f++;
+    }
+    for (*longs = 0; *f == 'l'; f++)
+        ++*longs;
+    *fmt = f;
+    return sp;
+}
+
+static void put_string(struct out *o, const struct spec *sp, const char *s)
+{
+    int len = 0;
+
+    if (!s)
+        s = "(null)";
+    while (s[len])
+        len++;
+    put_field(o, sp, s, len);
+}
+
+/* One conversion, its character c (not '\0'). */
+static void convert(struct out *o, const struct spec *sp, int longs, char c, va_list *ap)
+{
+    switch (c) {
+    case 'c': {
+        char ch = (char)va_arg(*ap, int);
+        put_field(o, sp, &ch, 1);
+        break;
+    }
+    case 's':
+        put_string(o, sp, va_arg(*ap, const char *));
+        break;
+    case 'd':
+    case 'i': {
+        int64_t v = take_signed(ap, longs);
+        uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        put_number(o, sp, mag, 10, false, v < 0);
+        break;
+    }
+    case 'u':
+        put_number(o, sp, take_unsigned(ap, longs), 10, false, false);
+        break;
+    case 'x':
+    case 'X':
+        put_number(o, sp, take_unsigned(ap, longs), 16, c == 'X', false);
+        break;
+    case 'p': {
+        /* Always 0x and every hex digit of a pointer: addresses line up. */
+        struct spec psp = { false, true, (int)sizeof(void *) * 2 };
+        put(o, '0');
+        put(o, 'x');
+        put_number(o, &psp, (uintptr_t)va_arg(*ap, void *), 16, false, false);
+        break;
+    }
+    case '%':
+        put(o, '%');
+        break;
+    default:                            /* unknown conversion: show it as written */
+        put(o, '%');
+        put(o, c);
+        break;
+    }
+}
+
 int format(format_emit_fn emit, void *arg, const char *fmt, va_list ap_in)
 {
     struct out o = { emit, arg, 0 };
@@ -101,85 +190,14 @@ int format(format_emit_fn emit, void *arg, const char *fmt, va_list ap_in)
             put(&o, *fmt);
             continue;
         }
-        struct spec sp = { false, false, 0 };
         fmt++;
-        for (;; fmt++) {
-            if (*fmt == '-')
-                sp.left = true;
-            else if (*fmt == '0')
-                sp.zero = true;
-            else
-                break;
-        }
-        if (*fmt == '*') {
-            sp.width = va_arg(ap, int);
-            if (sp.width < 0) {
-                sp.left = true;
-                sp.width = sp.width < -100000 ? 100000 : -sp.width;
-            }
-            fmt++;
-        }
-        while (*fmt >= '0' && *fmt <= '9') {
-            if (sp.width < 100000)      /* an absurd width must not overflow */
-                sp.width = sp.width * 10 + (*fmt - '0');
-            fmt++;
-        }
-        int longs = 0;
-        while (*fmt == 'l') {
-            longs++;
-            fmt++;
-        }
-
-        switch (*fmt) {
-        case 'c': {
-            char c = (char)va_arg(ap, int);
-            put_field(&o, &sp, &c, 1);
-            break;
-        }
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
-            int len = 0;
-            while (s[len])
-                len++;
-            put_field(&o, &sp, s, len);
-            break;
-        }
-        case 'd':
-        case 'i': {
-            int64_t v = take_signed(&ap, longs);
-            uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-            put_number(&o, &sp, mag, 10, false, v < 0);
-            break;
-        }
-        case 'u':
-            put_number(&o, &sp, take_unsigned(&ap, longs), 10, false, false);
-            break;
-        case 'x':
-        case 'X':
-            put_number(&o, &sp, take_unsigned(&ap, longs), 16, *fmt == 'X', false);
-            break;
-        case 'p': {
-            /* Always 0x and every hex digit of a pointer: addresses line up. */
-            struct spec psp = { false, true, (int)sizeof(void *) * 2 };
-            put(&o, '0');
-            put(&o, 'x');
-            put_number(&o, &psp, (uintptr_t)va_arg(ap, void *), 16, false, false);
-            break;
-        }
-        case '%':
+        int longs;
+        struct spec sp = parse_spec(&fmt, &ap, &longs);
+        if (*fmt == '\0') {            /* a lone '%' at the end: print it, stop */
             put(&o, '%');
             break;
-        case '\0':              /* a lone '%' at the end: print it, stop */
-            put(&o, '%');
-            va_end(ap);
-            return o.count;
-        default:                /* unknown conversion: show it as written */
-            put(&o, '%');
-            put(&o, *fmt);
-            break;
         }
+        convert(&o, &sp, longs, *fmt, &ap);
     }
     va_end(ap);
     return o.count;
