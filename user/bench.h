@@ -52,4 +52,10 @@ static inline uint64_t bench_tsc_hz(void)
     return (rdtsc() - c0) * hz / ticks;
 }
 
+/* Cycles as nanoseconds at tsc_hz; 0 when the rate is unknown. */
+static inline uint32_t bench_cycles_to_ns(uint64_t cycles, uint64_t tsc_hz)
+{
+    return tsc_hz ? (uint32_t)(cycles * 1000000000ull / tsc_hz) : 0;
+}
+
 #endif

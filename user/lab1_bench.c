@@ -11,7 +11,6 @@
 
 #define BENCH_VECTOR 0x80       /* nothing else uses it */
 #define BENCH_TRAPS  100000
-#define BENCH_CALIBRATE_TICKS 50
 
 static void bench_handler(struct trapframe *tf)
 {
@@ -20,14 +19,7 @@ static void bench_handler(struct trapframe *tf)
 
 void lab1_bench(void)
 {
-    /* The TSC's rate, against the tick: from one tick edge to another. */
-    uint64_t t0 = timer_ticks();
-    while (timer_ticks() == t0)
-        hlt();
-    uint64_t c0 = rdtsc(), start = timer_ticks();
-    while (timer_ticks() - start < BENCH_CALIBRATE_TICKS)
-        hlt();
-    uint64_t tsc_hz = (rdtsc() - c0) * timer_hz() / BENCH_CALIBRATE_TICKS;
+    uint64_t tsc_hz = bench_tsc_hz();
 
     trap_register(BENCH_VECTOR, bench_handler);
     uint64_t c1 = rdtsc();
@@ -39,5 +31,5 @@ void lab1_bench(void)
     kprintf("bench: tsc %u MHz\n", (unsigned)(tsc_hz / 1000000));
     kprintf("bench: trap round trip %u cycles\n", (unsigned)per);
     if (tsc_hz)
-        kprintf("bench: trap round trip time %u ns\n", (unsigned)(per * 1000000000 / tsc_hz));
+        kprintf("bench: trap round trip time %u ns\n", bench_cycles_to_ns(per, tsc_hz));
 }

@@ -61,16 +61,12 @@ struct bench_task {
     size_t print_number_frame, echo_frame;      /* the program's, to print */
 };
 
-static uint32_t cycles_to_ns(uint64_t cycles, uint64_t tsc_hz)
-{
-    return tsc_hz ? (uint32_t)(cycles * 1000000000ull / tsc_hz) : 0;
-}
-
 static enum poll bench_poll(struct future *self, struct context *cx)
 {
     struct bench_task *fr = (struct bench_task *)self;
     ASYNC_BEGIN(fr);
-    /* the TSC rate, against the PIT: 100 ticks from the start of a tick */
+    /* The TSC rate against the PIT, as bench_tsc_hz measures it, but awaiting a
+     * sleep future: a task must not hlt. 100 ticks from the start of a tick. */
     sleep_ticks_init(&fr->sleep, 1);
     AWAIT(fr, &fr->sleep);
     fr->t0 = now_ticks();
@@ -94,7 +90,7 @@ static enum poll bench_poll(struct future *self, struct context *cx)
     {
         uint64_t per = (rdtsc() - fr->t0) / (2ull * PINGPONG_ROUNDS);
         kprintf("bench: wake->poll %u cycles\n", (unsigned)per);
-        kprintf("bench: wake->poll time %u ns\n", cycles_to_ns(per, fr->tsc_hz));
+        kprintf("bench: wake->poll time %u ns\n", bench_cycles_to_ns(per, fr->tsc_hz));
     }
 
     fr->t0 = rdtsc();
