@@ -2,13 +2,14 @@
  * lab6_fake.h - a fake one-CPU machine for lab 6's scheduler on the host.
  *
  * Threads are real: each gets a host stack, and ctx_switch is the same four
- * lines as switch.S for x86-64, so thread.c, sync.c and donate.c run unchanged. The machine
- * has an interrupt flag; an interrupt raised while it is clear stays pending
- * until it is set again (as on the 8259A). Delivering one calls the test's
- * handler and then lab 6's IRQ exit hook, which may switch threads, as lab 1's
- * dispatcher does. Time moves in three ways only: the idle thread's hlt (one
- * tick, unless an interrupt is pending), fake_spin() (a tick every
- * FAKE_STEPS_PER_TICK calls, for threads that never block), and fake_tick().
+ * lines as switch.S for x86-64, so sched.c, thread.c, sync.c and donate.c
+ * run unchanged. The machine has an interrupt flag; an interrupt raised while
+ * it is clear stays pending until it is set again (as on the 8259A).
+ * Delivering one calls the test's handler and then lab 6's IRQ exit hook,
+ * which may switch threads, as lab 1's dispatcher does. Time moves in three
+ * ways only: the idle thread's hlt (one tick, unless an interrupt is
+ * pending), fake_spin() (a tick every FAKE_STEPS_PER_TICK calls, for threads
+ * that never block), and fake_tick().
  * So every run is deterministic.
  *
  * A test can raise an interrupt at the worst moment: just before the Nth

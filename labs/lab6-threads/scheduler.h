@@ -1,6 +1,6 @@
 /*
  * scheduler.h - lab 6's inside: the queues, the scheduler's internal calls shared
- * by thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
+ * by sched.c, thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
  * (machine_x86.c on the kernel; tests/lab6_fake.h on the host, with real
  * stacks and the same switch for x86-64).
  *
@@ -19,6 +19,13 @@
 #define NPRIO (THREAD_PRIO_MAX + 1)
 #define STACK_CANARY 0x57ac4ca7u        /* "stack canary" */
 #define STACK_GUARD  1024               /* bytes under the canary: a frame (and the report) past it land here */
+#define IDLE_PRIO    (-1)               /* the idle thread's: below every real thread */
+
+/* The canary word at the top of the guard (NULL for the boot stack, which has none). */
+static inline uint32_t *stack_canary(struct thread *t)
+{
+    return t->stack ? (uint32_t *)(t->stack + STACK_GUARD) - 1 : 0;
+}
 
 /* --- queue.c: the ready queue (one FIFO per priority) and wait queues ------ */
 struct readyq {
@@ -36,16 +43,23 @@ void waitq_push(struct thread **q, struct thread *t);
 struct thread *waitq_pop(struct thread **q);
 int  waitq_top(struct thread *const *q);                    /* highest priority waiting, or -1 */
 
-/* --- thread.c ------------------------------------------------------------ */
+/* --- sched.c: the scheduler core ------------------------------------------ */
+void schedule(void);                    /* switch to the best ready thread; cur is placed already */
 void sched_block(void);                 /* the current thread blocks; returns once unblocked */
 void sched_unblock(struct thread *t);   /* make t ready; never switches */
+void sched_start(struct thread *t);     /* a new thread's first place on the ready queue */
 void sched_preempt_if_outranked(void);  /* switch now if a ready thread has a higher priority */
 void sched_set_prio(struct thread *t, int prio);  /* effective priority; requeues a ready t */
-void thread_reap(struct thread *t);     /* free a finished thread (its joiner does) */
+void sched_init(struct thread *boot);   /* boot runs; the idle thread */
+void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
 extern uint32_t spin_depth;             /* spinlocks held (one CPU: one count) */
+extern struct thread_stats thread_counts;   /* thread_stats() copies it */
+
+/* --- thread.c: a thread's life ------------------------------------------- */
+struct thread *thread_alloc(thread_fn fn, void *arg, const char *name, int prio);  /* not queued */
+void thread_reap(struct thread *t);     /* free a finished thread (its joiner does) */
 void thread_entry(void) __attribute__((noreturn));   /* a new thread's first C code */
 void threads_init(void);                /* the boot context becomes "main"; the idle thread */
-void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
 void threads_report(void);              /* one line per thread (panics and deadlocks) */
 
 /* --- donate.c ------------------------------------------------------------ */

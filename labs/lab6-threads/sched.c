@@ -1,0 +1,195 @@
+/*
+ * sched.c - the scheduler core: the ready queue, the running thread, the
+ * switch (schedule), yield, block and unblock, priority changes, the tick's
+ * charge and preemption from the end of every IRQ (lab 1's exit hook), and the
+ * idle thread. Threads are made and ended in thread.c.
+ *
+ * One CPU. The scheduler's state (the ready queue, `cur`, the sleepers) is
+ * touched only with interrupts masked; that alone makes each operation atomic
+ * against interrupt handlers and against preemption, which only ever happens
+ * at the end of an interrupt. A switch always runs with interrupts masked
+ * too, and the thread switched to restores its own IF when it returns from
+ * schedule() (irq_restore) or from the interrupt it was preempted in (iret).
+ *
+ * The idle thread runs when nothing else is ready. It has priority -1, below
+ * every real thread, and is never on the ready queue.
+ */
+#include "panic.h"
+#include "scheduler.h"
+
+uint32_t spin_depth;
+struct thread_stats thread_counts;
+static struct readyq ready;
+static struct thread *cur;
+static struct thread *idle;
+
+static void check_canary(struct thread *t)
+{
+    uint32_t *c = stack_canary(t);
+    if (c && *c != STACK_CANARY)
+        panic("lab6: thread %s overflowed its stack (canary at %p is 0x%08x)", t->name,
+              (void *)c, *c);
+}
+
+/*
+ * Switch to the best ready thread (or idle). The caller has masked interrupts
+ * and already put `cur` where it belongs: back on the ready queue (yield), on
+ * a wait queue (block) or nowhere (exit).
+ */
+void schedule(void)
+{
+    plat_assert_irqs_off();
+    if (spin_depth)
+        panic("lab6: thread %s switches while holding a spinlock", cur->name);
+    /* LAB 6: BEGIN SOLUTION */
+    struct thread *prev = cur;
+    struct thread *next = readyq_pop(&ready);
+
+    if (!next)
+        next = idle;
+    check_canary(prev);
+    next->state = THREAD_RUNNING;
+    if (next == prev)
+        return;
+    next->slice_left = slice_ticks();
+    next->switches_in++;
+    thread_counts.switches++;
+    cur = next;
+    ctx_switch(prev, next);
+    /* LAB 6: STUB
+    (void)check_canary;
+    panic("lab6: schedule not implemented");
+    LAB 6: END SOLUTION */
+}
+
+/* Put the running thread at the back of its priority's queue and switch. */
+static void yield_locked(void)
+{
+    if (cur != idle) {
+        cur->state = THREAD_READY;
+        readyq_push(&ready, cur);
+    }
+    schedule();
+}
+
+void thread_yield(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    yield_locked();
+    plat_irq_restore(fl);
+}
+
+struct thread *thread_current(void)
+{
+    return cur;
+}
+
+void sched_block(void)
+{
+    plat_assert_irqs_off();
+    assert(cur != idle);
+    cur->state = THREAD_BLOCKED;
+    schedule();
+}
+
+void sched_unblock(struct thread *t)
+{
+    plat_assert_irqs_off();
+    assert(t->state == THREAD_BLOCKED);
+    t->state = THREAD_READY;
+    readyq_push(&ready, t);
+}
+
+void sched_start(struct thread *t)
+{
+    plat_assert_irqs_off();
+    assert(t->state == THREAD_READY);
+    readyq_push(&ready, t);
+}
+
+/*
+ * Only where interrupts were enabled: with them masked the caller may be an
+ * interrupt handler (which must not switch before its EOI; the IRQ exit hook
+ * will preempt) or a thread inside a critical section.
+ */
+void sched_preempt_if_outranked(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    if (irqs_were_enabled(fl) && readyq_top(&ready) > cur->prio)
+        yield_locked();
+    plat_irq_restore(fl);
+}
+
+void sched_set_prio(struct thread *t, int prio)
+{
+    plat_assert_irqs_off();
+    if (t->prio == prio)
+        return;
+    if (t->state == THREAD_READY && t != idle) {
+        readyq_remove(&ready, t);
+        t->prio = prio;
+        readyq_push(&ready, t);
+    } else {
+        t->prio = prio;
+    }
+}
+
+/* The PIT tick: charge the running thread, wake the sleepers whose tick it is. */
+static void tick(void)
+{
+    uint64_t now = plat_ticks();
+
+    cur->ticks++;
+    if (cur == idle)
+        thread_counts.idle_ticks++;
+    if (cur->slice_left)
+        cur->slice_left--;
+    alarm_wake_due(now);
+}
+
+/*
+ * Lab 1 calls this at the end of every IRQ, after the EOI, with interrupts
+ * masked: a higher-priority thread that became ready runs now, and a thread
+ * whose slice is over yields to its equals.
+ */
+void thread_irq_exit(int irq)
+{
+    thread_counts.irq_exit_cycles = cycles();
+    if (irq == 0)
+        tick();
+    /* LAB 6: BEGIN SOLUTION */
+    int top = readyq_top(&ready);
+    if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
+        thread_counts.preemptions++;
+        yield_locked();
+    }
+    /* LAB 6: STUB
+    panic("lab6: preemption (thread_irq_exit) not implemented");
+    LAB 6: END SOLUTION */
+}
+
+/* Nothing ready: halt until an interrupt; its exit hook switches away if it woke someone. */
+static void idle_loop(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        plat_irq_disable();
+        if (readyq_top(&ready) >= 0) {
+            schedule();
+            plat_irq_enable();
+        } else {
+            cpu_wait();                 /* sti; hlt: no IRQ can fall between check and halt */
+        }
+    }
+}
+
+void sched_init(struct thread *boot)
+{
+    readyq_init(&ready);
+    boot->slice_left = slice_ticks();
+    cur = boot;
+    idle = thread_alloc(idle_loop, 0, "idle", THREAD_PRIO_MIN);
+    if (!idle)
+        panic("lab6: no memory for the idle thread");
+    idle->base_prio = idle->prio = IDLE_PRIO;
+}
