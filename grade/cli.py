@@ -275,6 +275,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         # The grade() above marks the tests it cut short; this is for a Ctrl-C
         # while the stages build or the run is set up.
+        runner.stop_all()
         print("\ngrade: interrupted", file=sys.stderr)
         return 130
     except (runner.ToolMissing, OSError) as e:
@@ -313,11 +314,13 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
     start = time.monotonic()
     outcomes: list[Outcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
-    futures: list[Future[Outcome]] = [
-        pool.submit(run_one, t, p, seed, kernels[t.lab], build_errors[t.lab], args.keep,
-                    run.path)
-        for t, p in plan]
+    futures: list[Future[Outcome]] = []
     try:
+        # Submitting is inside the try: the first test starts while the rest are
+        # still being submitted, and a Ctrl-C then must stop it too.
+        for t, p in plan:
+            futures.append(pool.submit(run_one, t, p, seed, kernels[t.lab],
+                                       build_errors[t.lab], args.keep, run.path))
         for f in futures:               # report in plan order, each as soon as it is done
             o = f.result()
             outcomes.append(o)

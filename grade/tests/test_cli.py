@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from pathlib import Path
+from typing import Any
 
-from grade import cli, core, runner
+from grade import cli, core, rundir, runner
 from grade.core import Ctx, Test
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,6 +104,46 @@ class RunDirTest(unittest.TestCase):
         for v in verdicts:
             self.assertNotIn("QEMU ERROR", v)
             self.assertNotIn("Broken pipe", v)
+
+
+class InterruptWhileSubmittingTest(unittest.TestCase):
+    """A Ctrl-C can land while grade() is still handing tests to its pool, after
+    the first one started: that one must be stopped and marked, not left to run
+    to its timeout. (Under load this window is wide; here it is forced.)"""
+
+    def test_the_tests_already_started_are_cut_short(self) -> None:
+        started = threading.Event()
+
+        def waits_for_stop(ctx: Ctx) -> None:
+            started.set()
+            if not runner.STOPPING.wait(30):
+                raise core.TestFailure("HANG", "never stopped")
+            raise core.TestFailure("FAILURE", "stopped")
+
+        class InterruptedPool(cli.ThreadPoolExecutor):
+            """Takes the first test, then is 'interrupted' once that one runs."""
+            submitted = 0
+
+            def submit(self, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
+                if self.submitted:
+                    started.wait(30)
+                    raise KeyboardInterrupt
+                self.submitted += 1
+                return super().submit(*a, **kw)
+
+        tests = [Test(0, f"waits{i}", 1, waits_for_stop, ("kernel",), 30.0) for i in range(3)]
+        args = cli.parse_args(["--lab", "0", "--no-build", "--jobs", "2"])
+        saved = cli.ThreadPoolExecutor
+        cli.ThreadPoolExecutor = InterruptedPool  # type: ignore[misc]
+        try:
+            with tempfile.TemporaryDirectory() as tmp, rundir.RunDir(Path(tmp)) as run:
+                rc = cli.grade(args, [(t, "kernel") for t in tests], [0], 1, "replay", run)
+                verdict = (run.path / "lab0-waits0" / "verdict.txt").read_text()
+        finally:
+            cli.ThreadPoolExecutor = saved  # type: ignore[misc]
+            runner.STOPPING.clear()
+        self.assertEqual(rc, 130)
+        self.assertTrue(verdict.startswith("INTERRUPTED\n"), verdict)
 
 
 class MissingToolsTest(unittest.TestCase):
