@@ -265,6 +265,16 @@ class TestErrors(ProgTest):
                                    r"enosys: still running; 1 of 1 calls did not return -38\n$")
 
 
+class TestBench(unittest.TestCase):
+    def test_lines(self) -> None:
+        """The figures are not checked (nothing here times): only their lines."""
+        r = run("ubench", "100", "8")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^bench: getpid round trip \d+ cycles\n"
+                                   r"bench: page fault \(fresh heap page\) \d+ cycles\n"
+                                   r"bench: ubench frames touched 8 pages\n$")
+
+
 class TestBadElf(unittest.TestCase):
     def test_refused(self) -> None:
         for name in ["badmachine", "badclass", "truncated", "shortphdr", "shortseg"]:
