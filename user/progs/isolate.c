@@ -5,7 +5,7 @@
  * both use the same virtual addresses.
  *     isolate ID [HEAP_KIB [STACK_KIB [ROUNDS]]]
  *         ID 0..255; HEAP_KIB 1..4096 (default 256) taken from brk;
- *         STACK_KIB 1..1024 (default 16) of stack below main's frame;
+ *         STACK_KIB 1..512 (default 16) of stack below main's frame;
  *         ROUNDS 1..100 (default 4); the 16 KiB data array always
  * Its lines start "isolate ID:", so two copies' lines can be told apart.
  */
@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     }
     uint32_t id = arg_u32("isolate", argc, argv, 1, "id", 0, 255, 0);
     uint32_t heap_kib = arg_u32("isolate", argc, argv, 2, "heap KiB", 1, 4096, 256);
-    uint32_t stack_kib = arg_u32("isolate", argc, argv, 3, "stack KiB", 1, 1024, 16);
+    uint32_t stack_kib = arg_u32("isolate", argc, argv, 3, "stack KiB", 1, 512, 16);
     uint32_t rounds = arg_u32("isolate", argc, argv, 4, "rounds", 1, 100, 4);
     uint32_t heap_words = heap_kib * 256, stack_words = stack_kib * 256;
     volatile uint32_t *heap = (volatile uint32_t *)((brk(NULL) + 3) & ~3L);

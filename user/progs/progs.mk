@@ -64,7 +64,7 @@ $(PROGS_IMG): $(PROGS_ELFS) $(PROGS_DIR)/README.md
 	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_ELFS) :: && \
 	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_DIR)/README.md ::/readme.txt
 
-progs-test: progs | $(DEPS_STAMP)
-	CAIRN_PROGS=$(PROGS_OUT) $(PYTHON) -m unittest $(if $(V),-v) tests/test_progs.py
+progs-test: progs $(PROGS_IMG) | $(DEPS_STAMP)
+	CAIRN_PROGS=$(PROGS_OUT) CAIRN_PROGS_FILES='$(notdir $(PROGS_ELFS))' $(PYTHON) -m unittest $(if $(V),-v) tests/test_progs.py
 
 -include $(shell find $(PROGS_OUT)/obj -name '*.d' 2>/dev/null)
