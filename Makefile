@@ -83,6 +83,8 @@ help:
 	@echo "  make progs-img       build/progs/progs.img: a FAT volume holding them (mtools)"
 	@echo "  make progs-test      run them on this host (under qemu-i386 if it has no IA-32 emulation)"
 	@echo "  make bench           timing table (build/bench.json)"
+	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"
+	@echo "  make lab6-pictures   regenerate the handout's handouts/img/lab6-*.svg"
 	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json)"
 	@echo
 	@echo "Kit:"
@@ -172,6 +174,34 @@ selftest-kernels: $(SELFTEST_KERNELS)
 
 grader-tests: lab0 $(SELFTEST_KERNELS) | $(DEPS_STAMP)
 	$(PYTHON) -W error -m unittest discover -s grade/tests -t . $(if $(V),-v)
+
+# --- lab 6's picture of a run (handouts/lab6.md, "A picture of it running") ---
+# Boot stage 6 with `trace` and ARGS on the grader's machine and virtual time
+# (tools/tracerun.py), then draw the trace (tools/tracesvg.py). KEYS=h,i,ret,esc
+# types those keys (QEMU qcodes) once `kbd` is ready; FROM=MS TO=MS zoom in.
+.PHONY: lab6-trace lab6-pictures
+lab6-trace: lab6
+	$(PYTHON) tools/tracerun.py --kernel $(BUILD)/lab6/kernel.elf --log $(BUILD)/lab6/trace.log \
+	    --keys '$(KEYS)' -- $(S6_ARGS)
+	$(PYTHON) tools/tracesvg.py $(BUILD)/lab6/trace.log -o $(BUILD)/lab6/trace.svg \
+	    --title 'make lab6-trace ARGS="$(S6_ARGS)"$(if $(KEYS), KEYS=$(KEYS))' \
+	    $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+# The handout's pictures (handouts/img/lab6-*.svg, committed), each titled with the
+# command that draws it: name, ARGS, KEYS, FROM, TO.
+define lab6_picture
+	$(PYTHON) tools/tracerun.py --kernel $(BUILD)/lab6/kernel.elf --log $(BUILD)/lab6/$(1).log \
+	    --keys '$(3)' -- $(2)
+	$(PYTHON) tools/tracesvg.py $(BUILD)/lab6/$(1).log -o handouts/img/lab6-$(1).svg \
+	    $(if $(4),--from $(4)) $(if $(5),--to $(5)) --title 'make lab6-trace \
+	    ARGS="$(2)"$(if $(3), KEYS=$(3))$(if $(4), FROM=$(4))$(if $(5), TO=$(5))'
+
+endef
+lab6-pictures: lab6
+	@mkdir -p handouts/img
+	$(call lab6_picture,spin,spin=3 slice=5 spin_ms=40)
+	$(call lab6_picture,donate,donate=10$(comma)20$(comma)30)
+	$(call lab6_picture,kbd,kbd,h$(comma)i$(comma)ret$(comma)esc,irq1,+1.2)
 
 # --- the whole check, as CI runs it -----------------------------------------
 test: | $(DEPS_STAMP)

@@ -71,6 +71,46 @@ TEST(duplicate_wakes_coalesce_into_one_poll)
     CHECK_EQ(p.polls, 2);
 }
 
+/* The poll hooks (lab 6's trace): before and after every poll, with the task and result. */
+static char hook_log[64];
+static int nhook_log;
+
+static void hook_before(uint32_t id)
+{
+    if (nhook_log < (int)sizeof hook_log - 2)
+        hook_log[nhook_log++] = (char)('0' + id);
+}
+
+static void hook_after(uint32_t id, enum poll r)
+{
+    if (nhook_log < (int)sizeof hook_log - 2)
+        hook_log[nhook_log++] = r == POLL_READY ? (char)('A' - 1 + id) : (char)('a' - 1 + id);
+}
+
+TEST(poll_hooks_see_every_poll_and_its_result)
+{
+    static const struct executor_poll_hooks hooks = { hook_before, hook_after };
+    fake_reset();
+    nhook_log = 0;
+    struct probe p, q;
+    probe_init(&p);
+    probe_init(&q);
+    q.ready = true;
+    executor_set_poll_hooks(&hooks);
+    spawn(&p.base);
+    spawn(&q.base);
+    executor_run_ready();
+    p.ready = true;
+    waker_wake(p.last);
+    executor_run_ready();
+    executor_set_poll_hooks(0);             /* off: polls go on, unreported */
+    spawn(&p.base);
+    executor_run_ready();
+    hook_log[nhook_log] = 0;
+    CHECK_STR(hook_log, "1a2B1A");          /* task 1 pending, 2 ready, 1 ready */
+    CHECK_EQ(executor_stats().polls, 4);
+}
+
 TEST(wake_during_poll_is_not_lost)
 {
     fake_reset();
@@ -651,6 +691,7 @@ int main(void)
 {
     RUN(spawned_task_runs_once_and_is_freed);
     RUN(duplicate_wakes_coalesce_into_one_poll);
+    RUN(poll_hooks_see_every_poll_and_its_result);
     RUN(wake_during_poll_is_not_lost);
     RUN(stale_waker_is_a_no_op_even_after_slot_reuse);
     RUN(task_woken_during_its_last_poll_leaves_the_queue);

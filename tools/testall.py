@@ -39,6 +39,8 @@ STEPS = [
          [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
     Step("build rules: public headers only", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
          "unittest"),
+    Step("lab 6's trace drawn as an SVG (tools/tracesvg.py); malformed traces refused",
+         [sys.executable, "-m", "unittest", "tests/test_tracesvg.py"], "unittest"),
     Step("every stage builds with -Werror", ["make", "-s", "-j", JOBS, "all"], "single"),
     Step("user programs on the host (user/progs, tests/test_progs.py)", ["make", "-s", "progs-test"],
          "unittest"),

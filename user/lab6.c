@@ -11,7 +11,9 @@
  *   sleep=MS,...   threads that sleep and check they woke on their tick;
  *   await=MS       a thread awaits a lab 3 sleep future; a task joins a thread;
  *   kbd            lab 2's echo from a thread that awaits each key, beside 4 spinners;
- *   fault=stack|deadlock|relock   the reports the kernel gives for each.
+ *   fault=stack|deadlock|relock   the reports the kernel gives for each;
+ *   trace          record the run's switches, IRQs, polls, wakes and blocks and
+ *                  print them at the end (make lab6-trace draws them).
  * The main thread runs at CONDUCTOR_PRIO, above every thread it starts, so it
  * wakes on time to stop them.
  */
@@ -41,6 +43,7 @@ CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, 
 CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
 CMDLINE_OPTION(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
 CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
+CMDLINE_OPTION(trace, "trace", "record switches, IRQs, polls, wakes, blocks; print them at the end");
 
 #define CONDUCTOR_PRIO 60
 #define MAX_THREADS 16
@@ -544,6 +547,9 @@ void program_main(void)
     thread_set_priority(CONDUCTOR_PRIO);
     kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
             tick_hz());
+    bool trace = cmdline_flag("trace");
+    if (trace)
+        thread_trace_start();
     if (cmdline_flag("bench"))
         lab6_bench();
     if (option_given("fault"))
@@ -567,4 +573,6 @@ void program_main(void)
     struct thread_stats s = thread_stats();
     kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,
             s.preemptions, s.created, s.alive);
+    if (trace)
+        thread_trace_print();
 }

@@ -10,6 +10,7 @@
 #include "machine.h"
 #include "panic.h"
 #include "scheduler.h"
+#include "trace.h"
 #include "x86.h"
 
 CMDLINE_OPTION(slice, "slice", "time slice of a thread in ms, 1-1000 (default 10)");
@@ -43,9 +44,24 @@ void ctx_init(struct thread *t)
     t->sp = (uintptr_t)sp;
 }
 
+/*
+ * The trace's switch hook lives on its own path: with the trace off, the
+ * switch is the test of trace_on and a jump to switch_stacks. (Recording
+ * first and then switching on one path made every switch save and restore
+ * two registers around the call it seldom makes: +10 instructions.)
+ */
+static void __attribute__((noinline)) traced_switch(struct thread *from, struct thread *to)
+{
+    trace_switch(from, to);
+    switch_stacks(&from->sp, to->sp);
+}
+
 void ctx_switch(struct thread *from, struct thread *to)
 {
-    switch_stacks(&from->sp, to->sp);
+    if (trace_on)
+        traced_switch(from, to);
+    else
+        switch_stacks(&from->sp, to->sp);
 }
 
 void cpu_wait(void)

@@ -16,6 +16,7 @@
  */
 #include "panic.h"
 #include "scheduler.h"
+#include "trace.h"
 
 uint32_t spin_depth;
 struct thread_stats thread_counts;
@@ -88,6 +89,7 @@ void sched_block(void)
 {
     plat_assert_irqs_off();
     assert(cur != idle);
+    trace_block(cur);
     cur->state = THREAD_BLOCKED;
     schedule();
 }
@@ -96,6 +98,7 @@ void sched_unblock(struct thread *t)
 {
     plat_assert_irqs_off();
     assert(t->state == THREAD_BLOCKED);
+    trace_wake(t);
     t->state = THREAD_READY;
     readyq_push(&ready, t);
 }
@@ -125,6 +128,7 @@ void sched_set_prio(struct thread *t, int prio)
     plat_assert_irqs_off();
     if (t->prio == prio)
         return;
+    trace_prio(t, prio);
     if (t->state == THREAD_READY && t != idle) {
         readyq_remove(&ready, t);
         t->prio = prio;
@@ -155,6 +159,7 @@ static void tick(void)
 void thread_irq_exit(int irq)
 {
     thread_counts.irq_exit_cycles = cycles();
+    trace_irq(irq);
     if (irq == 0)
         tick();
     /* LAB 6: BEGIN SOLUTION */

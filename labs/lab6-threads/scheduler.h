@@ -61,6 +61,7 @@ void thread_reap(struct thread *t);     /* free a finished thread (its joiner do
 void thread_entry(void) __attribute__((noreturn));   /* a new thread's first C code */
 void threads_init(void);                /* the boot context becomes "main"; the idle thread */
 void threads_report(void);              /* one line per thread (panics and deadlocks) */
+void threads_foreach(void (*fn)(struct thread *t));     /* every thread not yet reaped */
 
 /* --- donate.c ------------------------------------------------------------ */
 void donate_before_block(struct thread *t, struct mutex *m);  /* t is about to wait for m */

@@ -12,6 +12,7 @@
 #include "heap.h"
 #include "panic.h"
 #include "scheduler.h"
+#include "trace.h"
 
 static struct thread *all;              /* every thread not yet reaped */
 static struct thread main_thread;       /* the boot context */
@@ -42,6 +43,7 @@ struct thread *thread_alloc(thread_fn fn, void *arg, const char *name, int prio)
     t->id = ++last_id;
     t->all_next = all;
     all = t;
+    trace_new(t);
     plat_irq_restore(fl);
     return t;
 }
@@ -79,6 +81,7 @@ void thread_exit(void)
         panic("lab6: thread %s cannot exit", cur->name);
     if (cur->held)
         panic("lab6: thread %s exits holding mutex %s", cur->name, cur->held->name);
+    trace_exit(cur);
     cur->state = THREAD_DONE;
     thread_counts.alive--;
     if (cur->joiner)
@@ -138,6 +141,12 @@ static const char *state_name(enum thread_state s)
 {
     static const char *const names[] = { "running", "ready", "blocked", "done" };
     return s <= THREAD_DONE ? names[s] : "?";
+}
+
+void threads_foreach(void (*fn)(struct thread *t))
+{
+    for (struct thread *t = all; t; t = t->all_next)
+        fn(t);
 }
 
 void threads_report(void)

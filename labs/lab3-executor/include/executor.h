@@ -71,6 +71,17 @@ struct executor_idle_hooks {
 void executor_set_idle_hooks(const struct executor_idle_hooks *hooks);
 
 /*
+ * Called around every poll of a task's root future, with interrupts as the
+ * task has them: before(id) and after(id, result). Lab 6's trace records the
+ * polls through them. NULL (the default): nothing is called.
+ */
+struct executor_poll_hooks {
+    void (*before)(uint32_t task_id);
+    void (*after)(uint32_t task_id, enum poll result);
+};
+void executor_set_poll_hooks(const struct executor_poll_hooks *hooks);
+
+/*
  * Await another task's end. Initialise it right after spawn(), in the same
  * poll (the child cannot have finished before the parent yields). One joiner
  * per task: a second joiner replaces the first.

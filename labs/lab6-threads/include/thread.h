@@ -130,4 +130,14 @@ struct thread_join_future {
 void thread_join_future_init(struct thread_join_future *j, struct thread *t);
 struct thread *executor_thread(void);
 
+/*
+ * The trace (handouts/lab6.md, "A picture of it running"): from start to stop,
+ * every switch, IRQ, executor poll, wake, block, priority change and exit is
+ * recorded with its TSC into a fixed buffer (a full one drops and counts);
+ * print stops the trace and prints it, for tools/tracesvg.py to draw.
+ */
+void thread_trace_start(void);
+void thread_trace_stop(void);
+void thread_trace_print(void);
+
 #endif
