@@ -11,7 +11,12 @@ time slice and a tick.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
@@ -59,6 +64,68 @@ def spin(ctx: Ctx) -> None:
               f"{bound - 1} ticks, and one more allowed): {shares}")
     ctx.check(sum(ticks) <= ms + n + 1,
               f"the spinners got {sum(ticks)} ticks in a run of {ms} ms")
+
+
+def tracesvg() -> ModuleType:
+    """tools/tracesvg.py, the one reader of the trace's format (the script students run)."""
+    if "tracesvg" in sys.modules:
+        return sys.modules["tracesvg"]
+    path = Path(__file__).resolve().parents[2] / "tools" / "tracesvg.py"
+    spec = importlib.util.spec_from_file_location("tracesvg", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["tracesvg"] = module        # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def preempted_at_a_tick(trace: Any, spinners: set[int]) -> list[str]:
+    """Spinners never yield or block: each switch away from one that is not its
+    exit must come from the tick's exit hook, so the events just before it are an
+    IRQ 0 and the wakes of its sleepers, within a tenth of a tick (on virtual
+    time: a few hundred instructions take microseconds). The switches that do not."""
+    h = trace.header
+    near = h["cycles"] // max(1, h["ticks"]) // 10
+    bad, tick_at, exiting = [], None, set()
+    for e in trace.events:
+        if e.kind == "irq":
+            tick_at = e.cycles if e.args[0] == 0 else None
+            continue
+        if e.kind == "exit":
+            exiting.add(e.args[0])
+        if e.kind == "sw" and e.args[0] in spinners and e.args[0] not in exiting:
+            if tick_at is None or e.cycles - tick_at > near:
+                bad.append(f"{e.cycles} sw {e.args[0]} {e.args[1]}")
+        if e.kind != "wake":
+            tick_at = None
+    return bad
+
+
+@test(lab=6, name="trace", points=5, paths=QEMU_ONLY, timeout=HANG_TIMEOUT)
+def trace(ctx: Ctx) -> None:
+    """The trace option (handouts/lab6.md section 10): spinners' switches, each at a tick,
+    parsed and drawn by tools/tracesvg.py as a student would."""
+    n, slice_ms = ctx.rng.randint(2, 4), ctx.rng.randint(2, 5)
+    ms = 4 * n * slice_ms
+    r = boot(ctx, ["trace", f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"])
+    ctx.expect(r, "trace", hz=HZ, n=n, ms=ms)
+    ts = tracesvg()
+    try:
+        t = ts.parse(r.lines)
+        ET.fromstring(ts.svg(t, "grade"))
+    except ts.TraceError as e:
+        ctx.fail(f"tools/tracesvg.py cannot read the trace: {e}")
+    ctx.check(t.header["dropped"] == 0 and t.names_dropped == 0,
+              f"a short run filled the trace: {t.header['dropped']} events dropped")
+    ids = {th.id: th.name for th in t.threads.values()}
+    spinners = {i for i, name in ids.items() if re.fullmatch(r"spin\d+", name)}
+    ctx.check(len(spinners) == n, f"the trace's thread table lists spinners {sorted(spinners)}, "
+              f"expected {n}")
+    ins = {i: sum(1 for e in t.events if e.kind == "sw" and e.args[1] == i) for i in spinners}
+    ctx.check(min(ins.values()) >= 2, f"each spinner should be switched in at least twice over "
+              f"{ms} ms of {slice_ms} ms slices: {ins}")
+    bad = preempted_at_a_tick(t, spinners)
+    ctx.check(not bad, f"a spinner was switched out, not at the tick's exit hook: {bad[:5]}")
 
 
 @test(lab=6, name="counter", points=10, timeout=HANG_TIMEOUT)
