@@ -7,9 +7,10 @@ build/bench.json. Never pass/fail: these machines are noisy. Figures:
   build      clean build of every stage; rebuild after touching one lab file
   boot       boot-to-verdict of every grader test, per boot path
   grade      wall time of the whole grade with --jobs 1 and --jobs 2
-  idle       host CPU of QEMU while stage 3 waits for keys, tickless and with
-             tick=periodic, alternated with the cli;hlt floor in one loop so a
-             change in the host's load hits all three alike
+  idle       host CPU of QEMU while stage 3 waits for keys and while stage 6's
+             main thread sleeps alone (its idle thread halts), each tickless and
+             with tick=periodic, alternated with the cli;hlt floor in one loop so
+             a change in the host's load hits all five alike
   guest      the `bench:` lines each stage prints when booted with `bench`
   course     a class of reference submissions graded with --class (per minute),
              and the Gradescope zip (make autograder): its size and build time
@@ -36,6 +37,8 @@ BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 IDLE_READY_MARKER = "ready"     # stage 3 prints it when its tasks wait for keys
+LAB6_IDLE_MARKER = "alone"      # stage 6 with idle=MS prints it as main starts its sleep
+LAB6_IDLE_ARGS = "idle=10000"   # longer than any window: the idle thread halts throughout
 
 
 @dataclass
@@ -224,18 +227,25 @@ def keyboard(keys: int = 300) -> None:
 
 
 def idle() -> None:
-    """The idle kernel's host CPU: the floor, stage 3 tickless (its default) and
-    stage 3 with tick=periodic, one of each per round."""
+    """The idle kernel's host CPU: the floor, stages 3 and 6 tickless (their
+    default) and with tick=periodic, one of each per round."""
     hang = BUILD / "selftest" / "hang.elf"
     lab3 = BUILD / "lab3" / "kernel.elf"
+    lab6 = BUILD / "lab6" / "kernel.elf"
     floor: list[float] = []
     tickless: list[float] = []
     periodic: list[float] = []
+    tickless6: list[float] = []
+    periodic6: list[float] = []
     for _ in range(RUNS):
         floor.append(cpu_share(hang, "about to hang"))
         if lab3.exists():
             tickless.append(cpu_share(lab3, IDLE_READY_MARKER))
             periodic.append(cpu_share(lab3, IDLE_READY_MARKER, append="tick=periodic"))
+        if lab6.exists():
+            tickless6.append(cpu_share(lab6, LAB6_IDLE_MARKER, append=LAB6_IDLE_ARGS))
+            periodic6.append(cpu_share(lab6, LAB6_IDLE_MARKER,
+                                       append=f"{LAB6_IDLE_ARGS} tick=periodic"))
     row("floor", "idle host CPU, cli;hlt kernel (% of a core)", floor, "%")
     base = statistics.median(floor)
 
@@ -245,6 +255,10 @@ def idle() -> None:
         row("idle", "host CPU, stage 3 waiting for keys (% of a core)", tickless, "%",
             ratio(tickless))
         row("idle", "... the same with tick=periodic", periodic, "%", ratio(periodic))
+    if lab6.exists():
+        row("idle", "host CPU, stage 6 idle thread halted (% of a core)", tickless6, "%",
+            ratio(tickless6))
+        row("idle", "... the same with tick=periodic", periodic6, "%", ratio(periodic6))
 
 
 def course(students: int = 4, lab: int = 1) -> None:

@@ -12,6 +12,16 @@
  * that never block), and fake_tick().
  * So every run is deterministic.
  *
+ * Tickless idle (idle.c, with lab 3's tickless.c deciding): as in lab3_fake.h,
+ * real time (fake_clock) runs apart from the kernel's count (fake_ticks) only
+ * while the tick is stopped. A hlt then lasts until the one-shot (at most
+ * fake_oneshot_cap ticks, as lab 1's 16-bit count), whose IRQ 0 is delivered
+ * like any other but is no tick (lab 3's timers are not expired from it, as
+ * lab 1's pit_tick does not), or until IRQ 1 at fake_irq_at, whichever is
+ * first; plat_tick_restart adds what passed and expires lab 3's timers. The
+ * fake counts every IRQ 0 (fake_timer_irqs: the CPU's wake-ups for time).
+ * Runs are tickless unless fake_periodic (tick=periodic).
+ *
  * A test can raise an interrupt at the worst moment: just before the Nth
  * plat_irq_save (a lock that checked its condition before masking would then
  * sleep through it). A lost wakeup shows up as the idle thread halting more
@@ -32,6 +42,7 @@
 #include "kprintf.h"
 #include "platform.h"
 #include "scheduler.h"
+#include "tickless.h"
 
 #define FAKE_HOST_STACK (256 * 1024)    /* ASan's frames are large */
 #define FAKE_STEPS_PER_TICK 50
@@ -42,6 +53,13 @@ static bool fake_if = true;
 static int fake_pending[FAKE_MAX_PENDING], fake_npending;
 static void (*fake_handler)(int irq);
 static uint64_t fake_ticks;
+static uint64_t fake_clock;             /* real time, in ticks: ahead of fake_ticks only while stopped */
+static bool fake_tick_stopped, fake_periodic;
+static uint64_t fake_oneshot_at;        /* fake_clock when the one-shot ends */
+static uint32_t fake_oneshot_cap = 54;  /* 65535 input clocks at 1000 Hz */
+static uint64_t fake_irq_at;            /* IRQ 1 is raised at this fake_clock (0: never) */
+static int fake_timer_irqs, fake_tick_stops, fake_oneshots_fired;
+static void (*fake_on_tick_stop)(void);     /* right after the tick stops, IF=0 */
 static uint32_t fake_slice = 2;
 static int fake_waits, fake_idle_limit = 1000, fake_steps;
 static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save number N */
@@ -128,6 +146,8 @@ static void fake_deliver(void)
         memmove(fake_pending, fake_pending + 1, (size_t)--fake_npending * sizeof(int));
         fake_if = false;                        /* an interrupt gate */
         if (irq == 0)
+            fake_timer_irqs++;
+        if (irq == 0 && !fake_tick_stopped)
             timerq_expire(fake_ticks);          /* lab 1's tick hook: lab 3's timers */
         if (fake_handler)
             fake_handler(irq);
@@ -150,13 +170,16 @@ static void fake_stop(const char *why);
 
 static void fake_tick(void)
 {
-    if (++fake_ticks > FAKE_TICK_LIMIT)
+    if (fake_tick_stopped)
+        fake_stop("a tick came while the tick was stopped: a thread ran with it stopped");
+    fake_clock = ++fake_ticks;
+    if (fake_ticks > FAKE_TICK_LIMIT)
         fake_stop("time ran out: a thread spins forever (priority inversion?)");
     fake_raise(0);
 }
 
 /* A thread that never blocks calls this in its loop: time passes. */
-static void fake_spin(void)
+static __attribute__((unused)) void fake_spin(void)
 {
     if (++fake_steps % FAKE_STEPS_PER_TICK == 0)
         fake_tick();
@@ -204,7 +227,21 @@ static void fake_stop(const char *why)
     longjmp(fake_escape, 2);
 }
 
-/* hlt: a pending interrupt ends it at once; otherwise the next tick does. */
+/* IRQ 1 at fake_irq_at, if it falls by `at` (and not in the past). */
+static bool fake_irq_comes_by(uint64_t at)
+{
+    if (fake_irq_at == 0 || fake_irq_at > at || fake_irq_at < fake_clock)
+        return false;
+    fake_clock = fake_irq_at;
+    fake_irq_at = 0;
+    fake_raise(1);
+    return true;
+}
+
+/*
+ * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
+ * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
+ */
 void cpu_wait(void)
 {
     if (fake_if)
@@ -212,10 +249,46 @@ void cpu_wait(void)
     if (++fake_waits > fake_idle_limit)
         fake_stop("the CPU halted for good: a lost wakeup, or every thread blocked");
     fake_if = true;
-    if (fake_npending)
+    if (fake_npending) {
         fake_deliver();
-    else
-        fake_tick();
+    } else if (fake_tick_stopped) {
+        if (!fake_irq_comes_by(fake_oneshot_at)) {
+            fake_clock = fake_oneshot_at;
+            fake_oneshots_fired++;
+            fake_raise(0);                      /* the one-shot's IRQ 0: not a tick */
+        }
+    } else {
+        fake_tick();                            /* then IRQ 1, if it falls on this tick */
+        fake_irq_comes_by(fake_clock);
+    }
+}
+
+void plat_halt(void) { cpu_wait(); }    /* lab 3's tickless_idle: not lab 6's path */
+
+/* Lab 1's timer_tick_stop: arm the one-shot `ticks` (capped) ahead. */
+uint32_t plat_tick_stop(uint64_t ticks)
+{
+    if (fake_if || fake_tick_stopped || ticks == 0)
+        fake_stop("the tick stopped with interrupts on, twice, or for no tick");
+    uint32_t armed = ticks < fake_oneshot_cap ? (uint32_t)ticks : fake_oneshot_cap;
+    fake_tick_stops++;
+    fake_tick_stopped = true;
+    fake_oneshot_at = fake_clock + armed;
+    if (fake_on_tick_stop)
+        fake_on_tick_stop();
+    return armed;
+}
+
+/* Lab 1's timer_tick_restart: add the ticks that passed, expire lab 3's timers once. */
+void plat_tick_restart(void)
+{
+    if (fake_if || !fake_tick_stopped)
+        fake_stop("the tick restarted with interrupts on, or was not stopped");
+    fake_tick_stopped = false;
+    uint64_t passed = fake_clock - fake_ticks;
+    fake_ticks = fake_clock;
+    if (passed)
+        timerq_expire(fake_ticks);
 }
 
 /* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
@@ -327,7 +400,13 @@ static void fake_reset(void)
     fake_if = true;
     fake_npending = 0;
     fake_handler = 0;
-    fake_ticks = 0;
+    fake_ticks = fake_clock = 0;
+    fake_tick_stopped = false;
+    fake_oneshot_at = fake_irq_at = 0;
+    fake_oneshot_cap = 54;
+    fake_timer_irqs = fake_tick_stops = fake_oneshots_fired = 0;
+    fake_on_tick_stop = 0;
+    tickless_set_periodic(fake_periodic);
     fake_slice = 2;
     fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;
     fake_idle_limit = 1000;

@@ -78,23 +78,54 @@ TEST(pit_rejects_rates_out_of_range)
 /* The tickless idle's one-shot (given code): it ends on a tick boundary, within 16 bits. */
 TEST(pit_oneshot_ends_on_a_tick_boundary_within_16_bits)
 {
-    struct pit_oneshot p = pit_oneshot_plan(1193, 1193, 30);
+    struct pit_oneshot p = pit_oneshot_plan(1193, 1193, 0, 30);
     CHECK_EQ(p.ticks, 30);
     CHECK_EQ(p.count, 30 * 1193);
-    p = pit_oneshot_plan(200, 1193, 30);          /* 200 clocks were left of this tick */
+    p = pit_oneshot_plan(200, 1193, 0, 30);          /* 200 clocks were left of this tick */
     CHECK_EQ(p.count, 200 + 29 * 1193);
-    p = pit_oneshot_plan(1193, 1193, UINT64_MAX); /* the cap: 54 whole ticks, 54.9 ms */
+    p = pit_oneshot_plan(1193, 1193, 0, UINT64_MAX); /* the cap: 54 whole ticks, 54.9 ms */
     CHECK_EQ(p.ticks, 54);
     CHECK_EQ(p.count, 54 * 1193);
-    p = pit_oneshot_plan(1, 1193, UINT64_MAX);    /* a tick just ending leaves room for 55 */
+    p = pit_oneshot_plan(1, 1193, 0, UINT64_MAX);    /* a tick just ending leaves room for 55 */
     CHECK_EQ(p.ticks, 55);
     CHECK(p.count <= PIT_MAX_COUNT);
-    p = pit_oneshot_plan(62799, 62799, 5);        /* 19 Hz: one tick is all that fits */
+    p = pit_oneshot_plan(62799, 62799, 0, 5);        /* 19 Hz: one tick is all that fits */
     CHECK_EQ(p.ticks, 1);
     for (uint32_t lead = 1; lead <= 1193; lead += 7) {
-        p = pit_oneshot_plan(lead, 1193, 1000);
+        p = pit_oneshot_plan(lead, 1193, 0, 1000);
         CHECK(p.count <= PIT_MAX_COUNT && p.count + 1193 > PIT_MAX_COUNT);   /* no room for one more */
         CHECK_EQ((p.count - lead) % 1193, 0);
+    }
+}
+
+/* With a slip, the one-shot aims at the count's grid: it counts exactly its ticks, and the
+   slip it leaves is only what ran after its end (read late by `late` clocks). */
+TEST(pit_oneshot_on_the_counts_grid_counts_exactly_and_takes_up_the_slip)
+{
+    struct pit_oneshot p = pit_oneshot_plan(1193, 1193, 300, 30);
+    CHECK_EQ(p.count, 1193 - 300 + 29 * 1193);
+    CHECK_EQ(p.ticks, 30);
+    p = pit_oneshot_plan(200, 1193, 300, 30);     /* the count's boundary has passed */
+    CHECK_EQ(p.count, 200 + 1193 - 300 + 28 * 1193);
+    CHECK_EQ(p.ticks, 30);
+    p = pit_oneshot_plan(200, 1193, 300, 1);      /* and it is the one asked for */
+    CHECK_EQ(p.count, 1);
+    CHECK_EQ(p.ticks, 1);
+    p = pit_oneshot_plan(1193, 1193, 1192, UINT64_MAX);
+    CHECK(p.count <= PIT_MAX_COUNT && p.count + 1193 > PIT_MAX_COUNT);
+    for (uint32_t lead = 1; lead <= 1193; lead += 13) {
+        for (uint32_t lag = 0; lag < 1193; lag += 17) {
+            for (uint32_t late = 0; late < 1193; late += 397) {
+                for (uint64_t ticks = 2; ticks <= 60; ticks += 29) {
+                    p = pit_oneshot_plan(lead, 1193, lag, ticks);
+                    uint32_t slip = lag;
+                    CHECK_EQ(pit_ticks_passed(lead, 1193, p.count + late, &slip), p.ticks);
+                    CHECK_EQ(slip, late);
+                }
+            }
+            if (host_current_failed)
+                return;
+        }
     }
 }
 
@@ -132,6 +163,7 @@ int main(void)
     RUN(pit_divisors);
     RUN(pit_rejects_rates_out_of_range);
     RUN(pit_oneshot_ends_on_a_tick_boundary_within_16_bits);
+    RUN(pit_oneshot_on_the_counts_grid_counts_exactly_and_takes_up_the_slip);
     RUN(pit_ticks_passed_is_exact_and_carries_the_slip);
     return host_summary("lab1 pic+pit");
 }

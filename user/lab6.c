@@ -10,6 +10,7 @@
  *   donate=B,B,... a chain of mutexes, one thread per base priority (rising);
  *   sleep=MS,...   threads that sleep and check they woke on their tick;
  *   await=MS       a thread awaits a lab 3 sleep future; a task joins a thread;
+ *   idle=MS        main sleeps with nothing else to run: the timer interrupts it took;
  *   kbd            lab 2's echo from a thread that awaits each key, beside 4 spinners;
  *   fault=stack|deadlock|relock   the reports the kernel gives for each;
  *   trace          record the run's switches, IRQs, polls, wakes and blocks and
@@ -41,6 +42,7 @@ CMDLINE_OPTION(prio, "prio", "prio=P,P,...: threads of these priorities (0-63, a
 CMDLINE_OPTION(donate, "donate", "donate=B,B,...: a chain of mutexes, one link per base (1-59)");
 CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, at most 16)");
 CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
+CMDLINE_OPTION(idle, "idle", "idle=MS: main sleeps MS ms (1-10000) alone; count timer interrupts");
 CMDLINE_OPTION(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
 CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
 CMDLINE_OPTION(trace, "trace", "record switches, IRQs, polls, wakes, blocks; print them at the end");
@@ -424,6 +426,32 @@ static void run_await(void)
     kprintf("await: done\n");
 }
 
+/*
+ * ---- idle: with only the idle thread runnable, the tick stops (idle.c) ------
+ * main sleeps alone and counts the timer interrupts (IRQ 0: ticks and
+ * one-shots alike) it took, the ticks counted, and the ticks the TSC says
+ * passed (virtual time under -icount), which must agree with the count.
+ */
+static void run_idle(void)
+{
+    uint64_t ms = cmdline_uint("idle", 0, 1, 10000);
+    uint64_t tsc_hz = bench_tsc_hz();
+    uint32_t irq0 = irq_stats().count[0];
+    kprintf("idle: main sleeps %u ms alone\n", (unsigned)ms);     /* make bench's marker */
+    uint64_t c0 = rdtsc(), t0 = now_ticks();
+    thread_sleep_ms((uint32_t)ms);
+    uint64_t c1 = rdtsc(), t1 = now_ticks();
+    uint32_t irqs = irq_stats().count[0] - irq0;
+    struct thread *me = thread_current();
+    uint64_t by_tsc = tsc_hz ? ((c1 - c0) * tick_hz() + tsc_hz / 2) / tsc_hz : 0;
+
+    kprintf("idle: main slept %u ms: %s\n", (unsigned)ms,
+            me->alarm_tick == me->wake_tick && t1 == me->wake_tick ? "woke on its tick"
+                                                                    : "woke off its tick");
+    kprintf("idle: %u ticks counted, %u by the TSC, %u timer interrupts\n", (unsigned)(t1 - t0),
+            (unsigned)by_tsc, irqs);
+}
+
 /* ---- kbd: lab 2's echo, from a thread that awaits each key, beside spinners ----- */
 struct echo_state {
     struct keymap km;
@@ -568,6 +596,8 @@ void program_main(void)
         run_sleep();
     if (option_given("await"))
         run_await();
+    if (option_given("idle"))
+        run_idle();
     if (cmdline_flag("kbd"))
         run_kbd();
     struct thread_stats s = thread_stats();

@@ -31,6 +31,8 @@ HZ = 1000
 # runs. A real hang is still reported, later.
 HANG_TIMEOUT = 30.0
 SPIN_RE = re.compile(r"^thread spin(\d+): (\d+) ticks on the CPU$")
+IDLE_RE = re.compile(r"^idle: (\d+) ticks counted, (\d+) by the TSC, (\d+) timer interrupts$")
+ONESHOT_TICKS = 54      # the most whole ticks lab 1's 16-bit one-shot reaches at 1000 Hz
 
 
 def boot(ctx: Ctx, args: list[str], expect_exit: str | None = "success", **kw: Any) -> Result:
@@ -197,6 +199,39 @@ def await_(ctx: Ctx) -> None:
     ms = ctx.rng.randint(1, 50)
     r = boot(ctx, [f"await={ms}"])
     ctx.expect(r, "await", hz=HZ, ms=ms)
+
+
+def idle_counts(ctx: Ctx, r: Result) -> tuple[int, int, int]:
+    """The idle line's ticks counted, ticks by the TSC and timer interrupts."""
+    m = next((IDLE_RE.match(line) for line in r.lines if IDLE_RE.match(line)), None)
+    ctx.check(m is not None, "no 'idle: N ticks counted, ...' line")
+    assert m is not None
+    counted, by_tsc, irqs = (int(g) for g in m.groups())
+    return counted, by_tsc, irqs
+
+
+@test(lab=6, name="tickless", points=10, timeout=HANG_TIMEOUT)
+def tickless(ctx: Ctx) -> None:
+    """With only the idle thread runnable the tick stops: main's sleep of MS ms takes a
+    one-shot per 54 ms at most (the 16-bit PIT count), not a timer interrupt every ms, and
+    still ends on its tick, with the count exact (the TSC, virtual time, agrees). The same
+    sleep with tick=periodic takes an interrupt every tick, as before tickless idle."""
+    ms = ctx.rng.randint(200, 1000)
+    for periodic in (False, True):
+        r = boot(ctx, [f"idle={ms}"] + (["tick=periodic"] if periodic else []))
+        ctx.expect(r, "idle", hz=HZ, ms=ms, ticks=slice_ticks(ms))
+        counted, by_tsc, irqs = idle_counts(ctx, r)
+        ctx.check(abs(by_tsc - counted) <= 1 + counted // 2000,
+                  f"{counted} ticks counted over a sleep the TSC says took {by_tsc}: "
+                  f"the ticks that passed with the tick stopped are not counted right")
+        if periodic:
+            ctx.check(irqs >= counted, f"tick=periodic: {irqs} timer interrupts in {counted} "
+                                       f"ticks (the tick must run while idle)")
+        else:
+            most = counted // ONESHOT_TICKS + 3
+            ctx.check(irqs <= most, f"{irqs} timer interrupts while idle for {counted} ticks "
+                                    f"(at most {most}): the idle thread must stop the tick "
+                                    f"until the first sleeper's or timer's tick")
 
 
 @test(lab=6, name="typing", points=10, paths=QEMU_ONLY, timeout=HANG_TIMEOUT)

@@ -107,7 +107,7 @@ uint32_t timer_tick_stop(uint64_t n)
     oneshot.lead = pit_read_count();
     if (oneshot.lead > divisor)         /* not counted down from the divisor yet */
         oneshot.lead = divisor;
-    struct pit_oneshot p = pit_oneshot_plan(oneshot.lead, divisor, n);
+    struct pit_oneshot p = pit_oneshot_plan(oneshot.lead, divisor, oneshot.lag, n);
     oneshot.count = p.count;
     oneshot.irq_taken = false;
     oneshot.armed = true;

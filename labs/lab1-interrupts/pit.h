@@ -31,15 +31,21 @@ uint32_t pit_divisor(uint32_t hz);
 /*
  * The one-shot that stands in for the periodic tick while the CPU idles
  * (tickless idle, handouts/lab3.md). `lead` is what the periodic count had
- * left (1..divisor) when it was stopped, so the one-shot ends exactly where
- * tick number `ticks` would have been: lead + (ticks - 1) * divisor input
- * clocks, with `ticks` cut down so the count fits PIT_MAX_COUNT. Pure.
+ * left (1..divisor) when it was stopped, and `lag` how far the chip's tick
+ * grid runs late of the count's (pit_ticks_passed's slip). The one-shot ends
+ * exactly where the count's tick number `ticks` falls: lead - lag +
+ * (ticks - 1) * divisor input clocks (a divisor more when lead <= lag: the
+ * count is a tick behind then), with `ticks` cut down so the count fits
+ * PIT_MAX_COUNT. Aiming at the count's grid, not the chip's, is what keeps
+ * the count exact: after the one-shot's end, pit_ticks_passed counts exactly
+ * `ticks` and the slip is back to the few clocks the CPU took to read it. Pure.
  */
 struct pit_oneshot {
     uint32_t count;                     /* input clocks, 1..PIT_MAX_COUNT */
     uint32_t ticks;                     /* tick boundaries it reaches, >= 1 */
 };
-struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint64_t ticks);
+struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint32_t lag,
+                                    uint64_t ticks);
 
 /*
  * The ticks that passed in `elapsed` input clocks of a one-shot planned with

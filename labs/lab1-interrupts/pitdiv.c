@@ -20,14 +20,20 @@ uint32_t pit_divisor(uint32_t hz)
 }
 
 /* Given code (the tickless challenge, handouts/lab3.md). */
-struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint64_t ticks)
+struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint32_t lag, uint64_t ticks)
 {
     assert(divisor > 0 && divisor <= PIT_MAX_COUNT);
-    assert(lead >= 1 && lead <= divisor);
+    assert(lead >= 1 && lead <= divisor && lag < divisor);
     assert(ticks >= 1);
-    uint64_t reach = 1 + (PIT_MAX_COUNT - lead) / divisor;   /* boundaries within 16 bits */
-    uint32_t n = (uint32_t)(ticks < reach ? ticks : reach);
-    return (struct pit_oneshot){ lead + (n - 1) * divisor, n };
+    /* The count's next boundary is `lag` clocks before the chip's. When that has
+       passed already (lead <= lag), the count is a tick behind the clock. */
+    uint64_t first_tick = lead > lag ? 1 : 2;
+    uint32_t first = lead > lag ? lead - lag : lead + divisor - lag;   /* 1..divisor */
+    if (ticks < first_tick)
+        return (struct pit_oneshot){ 1, 1 };        /* due already: end at once */
+    uint64_t reach = first_tick + (PIT_MAX_COUNT - first) / divisor;  /* within 16 bits */
+    uint64_t n = ticks < reach ? ticks : reach;
+    return (struct pit_oneshot){ first + (uint32_t)(n - first_tick) * divisor, (uint32_t)n };
 }
 
 uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uint32_t *lag)

@@ -35,21 +35,28 @@ struct tickless_stats tickless_stats(void)
     return s;
 }
 
-void tickless_idle(uint64_t deadline)
+bool tickless_stop(uint64_t deadline)
 {
     plat_assert_irqs_off();
     uint64_t now = plat_ticks();
     if (periodic_only || deadline <= now + 1) {     /* due within a tick: keep it */
         stats.periodic_halts++;
-        plat_halt();
-        return;
+        return false;
     }
     uint64_t ahead = deadline == UINT64_MAX ? UINT64_MAX : deadline - now;
     uint32_t armed = plat_tick_stop(ahead);
     stats.stops++;
     if (armed < ahead)
         stats.capped++;                 /* the next idle loop arms the rest */
+    return true;
+}
+
+void tickless_idle(uint64_t deadline)
+{
+    bool stopped = tickless_stop(deadline);
     plat_halt();                        /* any interrupt, the one-shot's included */
+    if (!stopped)
+        return;
     plat_irq_disable();
     plat_tick_restart();                /* the ticks that passed; the due timers */
     plat_irq_enable();

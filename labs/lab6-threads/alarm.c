@@ -2,7 +2,8 @@
  * alarm.c - the alarm clock (Pintos' first threads exercise): a thread that
  * sleeps blocks on a list ordered by wake tick, and the PIT tick unblocks
  * the ones whose tick has come. Nothing spins. Runs with interrupts masked
- * wherever the list is touched.
+ * wherever the list is touched. The idle thread halts with the tick stopped
+ * until the first sleeper's tick (idle.c), so its head is a deadline too.
  */
 #include "scheduler.h"
 
@@ -38,4 +39,11 @@ void alarm_wake_due(uint64_t now)
         t->alarm_tick = now;
         sched_unblock(t);
     }
+}
+
+/* The first sleeper's wake tick; UINT64_MAX when none sleeps. Interrupts masked. */
+uint64_t alarm_next_tick(void)
+{
+    plat_assert_irqs_off();
+    return sleepers ? sleepers->wake_tick : UINT64_MAX;
 }

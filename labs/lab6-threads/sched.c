@@ -2,7 +2,8 @@
  * sched.c - the scheduler core: the ready queue, the running thread, the
  * switch (schedule), yield, block and unblock, priority changes, the tick's
  * charge and preemption from the end of every IRQ (lab 1's exit hook), and the
- * idle thread. Threads are made and ended in thread.c.
+ * idle thread's loop. Threads are made and ended in thread.c; the idle
+ * thread's halt, tickless, is idle.c.
  *
  * One CPU. The scheduler's state (the ready queue, `cur`, the sleepers) is
  * touched only with interrupts masked; that alone makes each operation atomic
@@ -138,17 +139,14 @@ void sched_set_prio(struct thread *t, int prio)
     }
 }
 
-/* The PIT tick: charge the running thread, wake the sleepers whose tick it is. */
-static void tick(void)
+void sched_tick(uint32_t n)
 {
-    uint64_t now = plat_ticks();
-
-    cur->ticks++;
+    plat_assert_irqs_off();
+    cur->ticks += n;
     if (cur == idle)
-        thread_counts.idle_ticks++;
-    if (cur->slice_left)
-        cur->slice_left--;
-    alarm_wake_due(now);
+        thread_counts.idle_ticks += n;
+    cur->slice_left = cur->slice_left > n ? cur->slice_left - n : 0;
+    alarm_wake_due(plat_ticks());
 }
 
 /*
@@ -160,8 +158,10 @@ void thread_irq_exit(int irq)
 {
     thread_counts.irq_exit_cycles = cycles();
     trace_irq(irq);
+    if (idle_tick_stopped())
+        return;     /* no tick runs: idle counts what passed, then switches (idle.c) */
     if (irq == 0)
-        tick();
+        sched_tick(1);
     /* LAB 6: BEGIN SOLUTION */
     int top = readyq_top(&ready);
     if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
@@ -173,7 +173,7 @@ void thread_irq_exit(int irq)
     LAB 6: END SOLUTION */
 }
 
-/* Nothing ready: halt until an interrupt; its exit hook switches away if it woke someone. */
+/* Nothing ready: halt until an interrupt (idle.c); switch to whatever it made ready. */
 static void idle_loop(void *unused)
 {
     (void)unused;
@@ -183,7 +183,7 @@ static void idle_loop(void *unused)
             schedule();
             plat_irq_enable();
         } else {
-            cpu_wait();                 /* sti; hlt: no IRQ can fall between check and halt */
+            idle_halt();                /* no IRQ can fall between the check and the halt */
         }
     }
 }

@@ -52,6 +52,7 @@ void sched_preempt_if_outranked(void);  /* switch now if a ready thread has a hi
 void sched_set_prio(struct thread *t, int prio);  /* effective priority; requeues a ready t */
 void sched_init(struct thread *boot);   /* boot runs; the idle thread */
 void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
+void sched_tick(uint32_t n);            /* n ticks passed: charge the running thread, wake sleepers */
 extern uint32_t spin_depth;             /* spinlocks held (one CPU: one count) */
 extern struct thread_stats thread_counts;   /* thread_stats() copies it */
 
@@ -70,6 +71,12 @@ int  deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int
 
 /* --- alarm.c ------------------------------------------------------------- */
 void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now */
+uint64_t alarm_next_tick(void);         /* the first sleeper's wake tick; UINT64_MAX: none */
+
+/* --- idle.c: the idle thread's halt, tickless -------------------------------- */
+void idle_halt(void);                   /* IF=0, nothing ready: halt; returns with IF=1 */
+bool idle_tick_stopped(void);           /* the idle thread is halted with the tick stopped */
+uint64_t idle_deadline(void);           /* the first tick anything waits for; UINT64_MAX: none */
 
 /* --- bridge.c ------------------------------------------------------------ */
 void bridge_init(void);                 /* the executor thread and lab 3's idle hooks */

@@ -125,7 +125,7 @@ void threads_init(void)
     main_thread = (struct thread){ .name = "main", .id = ++last_id, .state = THREAD_RUNNING,
                                    .base_prio = THREAD_PRIO_DEFAULT, .prio = THREAD_PRIO_DEFAULT };
     all = &main_thread;
-    thread_counts.created = thread_counts.alive = 1;
+    thread_counts = (struct thread_stats){ .created = 1, .alive = 1 };
     sched_init(&main_thread);
 }
 

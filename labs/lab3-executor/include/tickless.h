@@ -1,6 +1,7 @@
 /*
  * tickless.h - the executor's idle without the periodic tick (NO_HZ idle,
- * handouts/lab3.md "Challenge: tickless idle"). Given code.
+ * handouts/lab3.md "Challenge: tickless idle"); lab 6's idle thread uses its
+ * decision too. Given code.
  */
 #ifndef CAIRN_LAB3_TICKLESS_H
 #define CAIRN_LAB3_TICKLESS_H
@@ -15,6 +16,14 @@
  * ticks that passed counted and the timers due by then expired.
  */
 void tickless_idle(uint64_t deadline);
+
+/*
+ * Its decision, for an idle loop of another kind (lab 6's idle thread), with
+ * interrupts masked: stop the tick and arm the one-shot for `deadline` (true),
+ * or keep the tick (false: tick=periodic, or due within a tick). After a true,
+ * the caller halts, and then restarts the tick with plat_tick_restart.
+ */
+bool tickless_stop(uint64_t deadline);
 
 /* tick=periodic: keep the tick while idle (today's behaviour, to compare). */
 void tickless_set_periodic(bool periodic);
