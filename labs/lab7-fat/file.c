@@ -1,15 +1,30 @@
 /*
- * file.c - files and directories as a user sees them: read at any offset,
- * create, replace, append, truncate, mkdir and remove. Pure code, host-tested
- * (tests/test_lab7_fs.c).
+ * file.c - files as a user sees them: read at any offset, create, replace,
+ * append, truncate. Pure code, host-tested (tests/test_lab7_fs.c).
  *
- * The write order ([FAT] "FAT Data Structure" makes a cluster in use the
- * moment its FAT entry is not 0): (1) the new clusters are marked in the FAT
- * and filled, (2) barrier, (3) the directory entry points at them, (4)
- * barrier, (5) clusters nobody points at any more are freed. A crash between
- * any two sector writes leaves the old file whole (a replaced file keeps its
- * old clusters until step 5) and at worst clusters that are marked but not
- * in any file, which fsck.fat reclaims as lost clusters.
+ * The write order. [FAT] "FAT Data Structure": a cluster is in use the moment
+ * its FAT entry is not 0, and a file is its directory entry's first cluster,
+ * the chain from there to EOC, and its size (DIR_FileSize, "FAT Directory
+ * Structure"). The one write that changes a file is the sector holding its
+ * entry: first cluster and size in one 32-byte entry, so they change
+ * together. So every change is (1) a chain that no entry points at yet,
+ * marked in the FAT and filled; barrier; (2) the entry points at it; barrier;
+ * (3) what the entry pointed at before is freed; barrier. A crash in (1) or
+ * (3) leaves clusters marked in the FAT that no file owns: lost clusters,
+ * which fsck.fat reclaims ("Reclaimed N unused clusters"). A crash in (2)
+ * cannot happen halfway: it is one sector.
+ *
+ * What it costs: append and truncate change a chain's length, and the last
+ * cluster's FAT entry (a FAT sector) and the size (a directory sector) can
+ * not be written as one. Linking new clusters to the old last one and then
+ * writing the size leaves, after a crash between the two, a chain longer than
+ * the size, which fsck.fat reports and cuts. Cutting first leaves a size
+ * longer than the chain: worse. So when the count of clusters changes, the
+ * kept bytes are copied to a new chain (copy-on-write) and the entry switched
+ * to it; only an append that fits in the last cluster, or a truncate to the
+ * same count of clusters, writes in place (the size alone: one sector).
+ * FSInfo's free count is "unknown" (0xFFFFFFFF: "must be computed", [FAT]
+ * "FSInfo Sector Structure") from the first change to the unmount: volume.c.
  */
 #include "fat.h"
 #include "kstring.h"
@@ -76,6 +91,13 @@ int32_t fat_read(struct fat_volume *v, const struct fat_node *n, uint32_t offset
     LAB 7: END SOLUTION */
 }
 
+static void zero_fill(void *arg, uint32_t offset, uint8_t *buf, uint32_t len)
+{
+    (void)arg;
+    (void)offset;
+    memset(buf, 0, len);
+}
+
 /* Where the bytes come from: fill's offsets count from the first byte this call writes. */
 struct source {
     fat_fill_fn fill;
@@ -126,54 +148,124 @@ static int new_chain(struct fat_volume *v, uint32_t from, uint32_t to,
     return write_range(v, *first, from, from, to, src);
 }
 
+/* Bytes [0, bytes) of the chain at `from` into chain `to` (long enough), a sector at a time. */
+static int copy_prefix(struct fat_volume *v, uint32_t from, uint32_t to, uint32_t bytes)
+{
+    uint8_t sector[FAT_SECTOR_SIZE], *s;
+    uint32_t per = v->g.sectors_per_cluster;
+    int err;
+
+    for (uint32_t i = 0; i * FAT_SECTOR_SIZE < bytes; i++) {
+        if (i && i % per == 0 && ((err = fat_chain_walk(v, from, 1, &from)) ||
+                                  (err = fat_chain_walk(v, to, 1, &to))))
+            return err;
+        if (!(s = fat_cache_get(&v->cache, fat_cluster_lba(v, from) + i % per, false)))
+            return FAT_EIO;
+        memcpy(sector, s, sizeof sector);   /* the next get may reuse that buffer */
+        if (!(s = fat_cache_get(&v->cache, fat_cluster_lba(v, to) + i % per, true)))
+            return FAT_EIO;
+        memcpy(s, sector, sizeof sector);
+        fat_cache_mark_dirty(&v->cache, s);
+    }
+    return 0;
+}
+
+/* Steps (2) and (3): the entry says `first` and `size` (one sector), then the old chain
+   is freed unless it is still the file's. */
+static int commit(struct fat_volume *v, struct fat_node *n, uint32_t first, uint32_t size)
+{
+    uint32_t old = n->cluster;
+    int err;
+
+    if ((err = fat_barrier(v)))
+        return err;
+    n->cluster = first;
+    n->size = size;
+    if ((err = fat_dir_update(v, n)) || (err = fat_barrier(v)))
+        return err;
+    if (old && old != first && ((err = fat_free_chain(v, old)) || (err = fat_barrier(v))))
+        return err;
+    return 0;
+}
+
+/* A new chain of clusters_for(end) clusters: the file's first `keep` bytes, then [keep, end)
+   from src (if any). */
+static int copy_on_write(struct fat_volume *v, const struct fat_node *n, uint32_t keep,
+                         uint32_t end, const struct source *src, uint32_t *fresh)
+{
+    uint32_t cb = v->g.cluster_bytes, at;
+    int err;
+
+    if ((err = fat_alloc_chain(v, clusters_for(v, end), fresh)))
+        return err;
+    if (keep && (err = copy_prefix(v, n->cluster, *fresh, keep)))
+        return err;
+    if (!src || keep == end)
+        return 0;
+    if ((err = fat_chain_walk(v, *fresh, keep / cb, &at)))
+        return err;
+    return write_range(v, at, keep / cb * cb, keep, end, src);
+}
+
 static int append(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_fill_fn fill,
                   void *arg)
 {
-    uint32_t cb = v->g.cluster_bytes, have = clusters_for(v, n->size), fresh, last = 0;
-    uint32_t end = n->size + size;
+    uint32_t cb = v->g.cluster_bytes, have = clusters_for(v, n->size), end = n->size + size;
     struct source src = { fill, arg, n->size };
+    uint32_t last, fresh;
     int err;
 
     if (end < n->size)
         return FAT_ENOSPC;          /* past 4 GiB - 1, the most a FAT file can hold */
     if ((err = check_size(v, n)))
         return err;
-    if (have && (err = fat_chain_walk(v, n->cluster, have - 1, &last)))
+    if (clusters_for(v, end) == have) {
+        /* In place: bytes past the old size belong to no file until the size says so. */
+        if (have && ((err = fat_chain_walk(v, n->cluster, have - 1, &last)) ||
+                     (err = write_range(v, last, (have - 1) * cb, n->size, end, &src))))
+            return err;
+        return commit(v, n, n->cluster, end);
+    }
+    if ((err = copy_on_write(v, n, n->size, end, &src, &fresh)))
         return err;
-    /* The tail of the last cluster: bytes past the old size belong to no file yet. */
-    if (have && (err = write_range(v, last, (have - 1) * cb, n->size,
-                                   end < have * cb ? end : have * cb, &src)))
+    return commit(v, n, fresh, end);
+}
+
+int fat_truncate(struct fat_volume *v, const char *path, uint32_t size)
+{
+    struct fat_node n;
+    uint32_t keep, last, rest, fresh;
+    int err;
+
+    if ((err = fat_begin_write(v)) || (err = fat_lookup(v, path, &n)))
         return err;
-    if ((err = new_chain(v, have * cb, end > have * cb ? end : have * cb, &src, &fresh)) ||
-        (err = fat_barrier(v)))
+    if (fat_node_is_dir(&n))
+        return FAT_EISDIR;
+    if (size > n.size)              /* growing: zeros appended */
+        return fat_write_file(v, path, size - n.size, true, zero_fill, NULL);
+    if ((err = check_size(v, &n)))
         return err;
-    if (fresh && last)
-        err = fat_set(v, last, fresh);
-    else if (fresh)
-        n->cluster = fresh;
-    n->size = end;
-    if (err || (err = fat_dir_update(v, n)))
+    if ((keep = clusters_for(v, size)) == 0)
+        return commit(v, &n, 0, 0);
+    if ((err = fat_chain_walk(v, n.cluster, keep - 1, &last)) || (err = fat_get(v, last, &rest)))
         return err;
-    return fat_barrier(v);
+    if (fat_is_eoc(v, rest))        /* as many clusters as before: the size alone */
+        return commit(v, &n, n.cluster, size);
+    if ((err = copy_on_write(v, &n, size, size, NULL, &fresh)))
+        return err;
+    return commit(v, &n, fresh, size);
 }
 
 static int replace(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_fill_fn fill,
                    void *arg)
 {
-    uint32_t old = n->cluster, fresh;
     struct source src = { fill, arg, 0 };
+    uint32_t fresh;
     int err;
 
-    if ((err = check_size(v, n)) || (err = new_chain(v, 0, size, &src, &fresh)) ||
-        (err = fat_barrier(v)))
+    if ((err = check_size(v, n)) || (err = new_chain(v, 0, size, &src, &fresh)))
         return err;
-    n->cluster = fresh;
-    n->size = size;
-    if ((err = fat_dir_update(v, n)) || (err = fat_barrier(v)))
-        return err;
-    if (old && ((err = fat_free_chain(v, old)) || (err = fat_barrier(v))))
-        return err;
-    return 0;
+    return commit(v, n, fresh, size);
 }
 
 int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool append_to,

@@ -1,7 +1,7 @@
 /*
- * fileops.c - truncate, mkdir and remove, in the same write order as file.c:
- * what a directory entry will point at is on the disk first; what it stops
- * pointing at is freed last. Pure code, host-tested (tests/test_lab7_fs.c).
+ * fileops.c - mkdir and remove, in the same write order as file.c: what a
+ * directory entry will point at is on the disk first; what it stops pointing
+ * at is freed last. Pure code, host-tested (tests/test_lab7_fs.c).
  *
  * A new directory holds "." and ".." ([FAT] "FAT Directory Structure": ".."
  * of a directory in the root says cluster 0, even on FAT32).
@@ -12,53 +12,6 @@
 
 static const uint8_t dot_name[11] = { '.', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
 static const uint8_t dotdot_name[11] = { '.', '.', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
-
-static void zero_fill(void *arg, uint32_t offset, uint8_t *buf, uint32_t len)
-{
-    (void)arg;
-    (void)offset;
-    memset(buf, 0, len);
-}
-
-static int open_file(struct fat_volume *v, const char *path, struct fat_node *n)
-{
-    int err;
-
-    if ((err = fat_begin_write(v)) || (err = fat_lookup(v, path, n)))
-        return err;
-    return fat_node_is_dir(n) ? FAT_EISDIR : 0;
-}
-
-int fat_truncate(struct fat_volume *v, const char *path, uint32_t size)
-{
-    struct fat_node n;
-    uint32_t keep, last, rest = 0, old;
-    int err;
-
-    if ((err = open_file(v, path, &n)))
-        return err;
-    if (size > n.size)              /* growing: zeros appended */
-        return fat_write_file(v, path, size - n.size, true, zero_fill, NULL);
-    keep = (uint32_t)(((uint64_t)size + v->g.cluster_bytes - 1) / v->g.cluster_bytes);
-    old = n.cluster;
-    if (keep && (err = fat_chain_walk(v, n.cluster, keep - 1, &last)))
-        return err;
-    if (keep && (err = fat_get(v, last, &rest)))
-        return err;
-    n.size = size;
-    if (!keep)
-        n.cluster = 0;
-    /* The entry first: until the chain is cut, it is only longer than the size. */
-    if ((err = fat_dir_update(v, &n)) || (err = fat_barrier(v)))
-        return err;
-    if (keep && !fat_is_eoc(v, rest)) {
-        if ((err = fat_set(v, last, FAT_EOC)) || (err = fat_free_chain(v, rest)))
-            return err;
-    } else if (!keep && old && (err = fat_free_chain(v, old))) {
-        return err;
-    }
-    return fat_barrier(v);
-}
 
 /* A zeroed cluster holding "." and "..". */
 static int make_dir_cluster(struct fat_volume *v, const struct fat_node *parent, uint32_t *out)

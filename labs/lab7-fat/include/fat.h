@@ -8,7 +8,7 @@
  *   name.c    8.3 names, long-name entries, checksums, ~N aliases, path words
  *   dir.c     directories: walking entries, long-name assembly, lookup, slots
  *   dirwrite.c  adding, updating and removing directory entries
- *   file.c    reading and writing files; fileops.c truncate, mkdir, remove
+ *   file.c    reading and writing files, truncate; fileops.c mkdir, remove
  *   volume.c  mount, sync, the first-error-makes-it-read-only rule
  *   ataio.c   (kernel only) lab 4's IRQ-driven transfers and crash injection
  *
@@ -20,8 +20,8 @@
  * buffer, then FLUSH CACHE): new clusters are marked in the FAT and filled
  * before the directory entry that makes them part of a file is written, and
  * an entry stops pointing at clusters before they are freed. A crash leaves at
- * worst lost clusters. See handouts/lab7.md for the one window append and
- * truncate keep.
+ * worst lost clusters. Append and truncate that change a file's count of
+ * clusters copy it to a new chain for that (file.c; handouts/lab7.md).
  */
 #ifndef CAIRN_LAB7_FAT_H
 #define CAIRN_LAB7_FAT_H
