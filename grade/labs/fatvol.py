@@ -1,0 +1,316 @@
+"""fatvol.py - the FAT volumes lab 7's grader makes and inspects with the host's
+tools: mkfs.fat formats, mtools fills and reads back, sfdisk partitions,
+fsck.fat judges. A Volume keeps the model of what is on it (names in creation
+order, contents), and says what the kernel prints about it. Raw access to the
+FAT and the root directory is here too, for the corrupted volumes.
+
+[FAT] is Microsoft's FAT specification (fatgen103), as in labs/lab7-fat/.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grade.core import Ctx
+from grade.drives import CYLINDER_SECTORS as CYLINDER, SECTOR
+
+PARTITION_TYPES = {12: [0x01], 16: [0x04, 0x06, 0x0E], 32: [0x0B, 0x0C]}
+TOOL_ENV = {**os.environ, "MTOOLS_SKIP_CHECK": "1", "MTOOLS_LOWER_CASE": "0"}
+NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+
+def pattern(seed: int, n: int) -> bytes:
+    """user/lab7.c's write pattern: xorshift32 words from seed ^ 0x9E3779B9, little-endian."""
+    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
+    out = bytearray()
+    while len(out) < n:
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out += struct.pack("<I", x)
+    return bytes(out[:n])
+
+
+class ToolFailed(RuntimeError):
+    """A host tool refused. Making a volume, that is the grader's trouble; reading
+    one the kernel wrote, it is the kernel's (callers say so as a problem)."""
+
+
+def tool(*cmd: str, stdin: bytes | None = None) -> bytes:
+    r = subprocess.run(cmd, input=stdin, capture_output=True, env=TOOL_ENV)
+    if r.returncode != 0:
+        why = "; ".join(r.stderr.decode(errors="replace").strip().splitlines())
+        raise ToolFailed(f"{' '.join(cmd)} failed: {why}")
+    return r.stdout
+
+
+def mdir_paths(vol: Path) -> set[str]:
+    """Every path on the volume as mdir lists it: "::/a/b" for files, "::/a/" for directories."""
+    return {line.strip() for line in tool("mdir", "-/", "-b", "-i", str(vol), "::/")
+            .decode(errors="replace").splitlines() if line.strip()}
+
+
+def mtype(vol: Path, p: str) -> bytes:
+    return tool("mtype", "-i", str(vol), "::" + p)
+
+
+@dataclass
+class Geometry:
+    """What the BPB says, computed as [FAT] "FAT Type Determination" does."""
+    fat: int
+    reserved: int
+    nfats: int
+    fat_sectors: int
+    root_sectors: int
+    data_sector: int
+    spc: int
+    clusters: int
+    root_cluster: int
+
+    @staticmethod
+    def parse(boot: bytes) -> "Geometry":
+        spc, reserved, nfats, root_ent = boot[13], *struct.unpack_from("<HBH", boot, 14)
+        tot16, fat16 = struct.unpack_from("<H", boot, 19)[0], struct.unpack_from("<H", boot, 22)[0]
+        total = tot16 or struct.unpack_from("<I", boot, 32)[0]
+        fat_sectors = fat16 or struct.unpack_from("<I", boot, 36)[0]
+        root_sectors = root_ent * 32 // SECTOR
+        data = reserved + nfats * fat_sectors + root_sectors
+        clusters = (total - data) // spc
+        fat = 12 if clusters < 4085 else 16 if clusters < 65525 else 32
+        root_cluster = struct.unpack_from("<I", boot, 44)[0] if fat == 32 else 0
+        return Geometry(fat, reserved, nfats, fat_sectors, root_sectors, data, spc, clusters,
+                        root_cluster)
+
+
+@dataclass
+class Volume:
+    """A FAT volume on a disk image, and what is on it."""
+    ctx: Ctx
+    fat: int
+    vol: Path                       # the volume alone, for mtools and fsck.fat
+    sectors: int
+    geo: Geometry | None = None
+    partition: int = 0
+    start: int = 0
+    dirs: dict[str, list[str]] = field(default_factory=lambda: {"/": []})
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def path(self, parent: str, name: str) -> str:
+        return parent.rstrip("/") + "/" + name
+
+    def add_dir(self, parent: str, name: str) -> str:
+        p = self.path(parent, name)
+        tool("mmd", "-i", str(self.vol), "::" + p)
+        self.dirs[parent].append(name)
+        self.dirs[p] = []
+        return p
+
+    def add_file(self, parent: str, name: str, data: bytes) -> str:
+        p = self.path(parent, name)
+        src = self.ctx.workdir / "src.bin"
+        src.write_bytes(data)
+        tool("mcopy", "-i", str(self.vol), str(src), "::" + p)
+        self.dirs[parent].append(name)
+        self.files[p] = data
+        return p
+
+    def new_name(self, parent: str, kind: str | None = None) -> str:
+        """A name not yet in `parent` (case-insensitively): 8.3 in capitals, 8.3 in
+        small letters, or long with spaces and mixed case."""
+        rng = self.ctx.rng
+        taken = {n.lower() for n in self.dirs[parent]}
+        while True:
+            k = kind or rng.choice(["upper", "lower", "long"])
+            base = "".join(rng.choice(NAME_CHARS[:26]) for _ in range(rng.randint(1, 8)))
+            ext = "".join(rng.choice(NAME_CHARS[:26]) for _ in range(rng.randint(0, 3)))
+            if k == "upper":
+                name = base.upper() + ("." + ext.upper() if ext else "")
+            elif k == "lower":
+                name = base + ("." + ext if ext else "")
+            else:
+                words = ["".join(rng.choice(NAME_CHARS) for _ in range(rng.randint(1, 6)))
+                         for _ in range(rng.randint(2, 3))]
+                name = " ".join(words) + rng.choice(["", ".txt", ".bin", ".data"])
+            if name.lower() not in taken:
+                return name
+
+    def some_size(self) -> int:
+        rng, cb = self.ctx.rng, self.cluster_bytes
+        return rng.choice([0, rng.randint(1, 600), rng.randint(1, 4) * cb,
+                           rng.randint(cb + 1, 6 * cb), rng.randint(1, 20000)])
+
+    @property
+    def cluster_bytes(self) -> int:
+        assert self.geo is not None
+        return self.geo.spc * SECTOR
+
+    def populate(self) -> None:
+        """Files and directories two levels deep, names and sizes from the seed."""
+        rng = self.ctx.rng
+        for _ in range(rng.randint(2, 3)):
+            self.add_file("/", self.new_name("/"), rng.randbytes(self.some_size()))
+        for _ in range(rng.randint(1, 2)):
+            d = self.add_dir("/", self.new_name("/"))
+            for _ in range(rng.randint(1, 2)):
+                self.add_file(d, self.new_name(d), rng.randbytes(self.some_size()))
+            if rng.random() < 0.5:
+                sub = self.add_dir(d, self.new_name(d, "upper"))
+                self.add_file(sub, self.new_name(sub), rng.randbytes(self.some_size()))
+
+    # ---- what the kernel prints ----
+
+    def listing(self, d: str) -> list[str]:
+        out = [f"ls {d}"]
+        for name in self.dirs[d]:
+            p = self.path(d, name)
+            out.append(f"  dir {name}" if p in self.dirs else f"  file {len(self.files[p])} {name}")
+        n = len(self.dirs[d])
+        return out + [f"ls {d}: {n} entr{'y' if n == 1 else 'ies'}"]
+
+    def cat(self, p: str) -> str:
+        data = self.files[p]
+        return f"cat {p}: {len(data)} bytes crc32 0x{zlib.crc32(data):08x}"
+
+    def mount_line(self, pos: tuple[int, int]) -> str:
+        assert self.geo is not None
+        where = f"partition {self.partition} at LBA {self.start}" if self.partition else "whole disk"
+        return (f"fat: ata{pos[0]} {'slave' if pos[1] else 'master'}: FAT{self.fat}, {where}, "
+                f"{self.geo.clusters} clusters of {self.cluster_bytes} bytes")
+
+
+def make_volume(ctx: Ctx, fat: int, spc: int | None = None) -> Volume:
+    """A freshly formatted volume of the given FAT type, with a seeded cluster size
+    (spc sectors per cluster, if given)."""
+    rng = ctx.rng
+    if spc is None:
+        spc = rng.choice([1, 2, 4]) if fat != 32 else 1
+    if fat == 12:                   # whole cylinders, rounded down: under 4085 clusters
+        sectors = rng.randint(1, 4000 * spc // CYLINDER) * CYLINDER
+    else:                           # rounded up: at least 4085 (65525) clusters
+        clusters = rng.randint(4200, 20000) if fat == 16 else rng.randint(66500, 70000)
+        sectors = (clusters * spc + 600) // CYLINDER * CYLINDER + CYLINDER
+    vol = ctx.workdir / f"fat{fat}.vol"
+    vol.unlink(missing_ok=True)
+    with open(vol, "wb") as f:
+        f.truncate(sectors * SECTOR)
+    tool("mkfs.fat", "-F", str(fat), "-s", str(spc), "-S", str(SECTOR), "-n", "CAIRN",
+         "-i", f"{rng.randrange(1 << 32):08x}", str(vol))
+    v = Volume(ctx, fat, vol, sectors)
+    v.geo = Geometry.parse(vol.read_bytes()[:SECTOR])
+    assert v.geo.fat == fat, f"mkfs.fat made FAT{v.geo.fat}, not FAT{fat}"
+    return v
+
+
+def disk_image(v: Volume, partitioned: bool) -> Path:
+    """The disk the kernel gets: the volume alone, or behind an MBR (sfdisk)."""
+    disk = v.ctx.workdir / "disk.img"
+    if not partitioned:
+        shutil.copyfile(v.vol, disk)
+        return disk
+    v.start = v.ctx.rng.choice([63, 2048, CYLINDER])
+    total = v.start + v.sectors + CYLINDER
+    total -= total % CYLINDER
+    with open(disk, "wb") as f:
+        f.truncate(total * SECTOR)
+        f.seek(v.start * SECTOR)
+        f.write(v.vol.read_bytes())
+    v.partition = 1
+    ptype = v.ctx.rng.choice(PARTITION_TYPES[v.fat])
+    tool("sfdisk", "--no-reread", "--no-tell-kernel", "-q", str(disk),
+         stdin=f"label: dos\nstart={v.start}, size={v.sectors}, type={ptype:x}\n".encode())
+    return disk
+
+
+def take_volume_out(v: Volume, disk: Path) -> Path:
+    """After the run: the volume's bytes as a file of their own, for the host tools."""
+    out = v.ctx.workdir / "after.vol"
+    with open(disk, "rb") as f:
+        f.seek(v.start * SECTOR)
+        out.write_bytes(f.read(v.sectors * SECTOR))
+    return out
+
+
+def fsck_problems(vol: Path, allow_lost: bool) -> list[str]:
+    """fsck.fat -n's complaints; lost clusters (and FAT copies that differ only in
+    them, and FSInfo's count left "unknown") are allowed after a crash."""
+    r = subprocess.run(["fsck.fat", "-n", str(vol)], capture_output=True, text=True,
+                       env=TOOL_ENV)
+    ok = [r"fsck\.fat \d.*", r".*: \d+ files, \d+/\d+ clusters", r"\s*"]
+    if allow_lost:
+        ok += [r"Reclaimed \d+ unused clusters? \(\d+ bytes\)\.", r"Leaving filesystem unchanged\.",
+               r"FATs differ but appear to be intact\.", r"\s+Using first FAT\.",
+               # FSInfo's count is set to "unknown" until the final sync ([FAT] "FSInfo
+               # Sector Structure": 0xFFFFFFFF means compute it); fsck.fat says so
+               r"Free cluster summary uninitialized \(should be \d+\)"]
+    bad = [line for line in (r.stdout + r.stderr).splitlines()
+           if not any(re.fullmatch(p, line) for p in ok)]
+    if r.returncode != 0 and not allow_lost and not bad:
+        bad = [f"fsck.fat exited with {r.returncode}"]
+    return bad
+
+
+def tree_problems(v: Volume, vol: Path) -> list[str]:
+    """What mdir and mtype show that the model does not say."""
+    try:
+        listed = mdir_paths(vol)
+    except ToolFailed as e:
+        return [str(e)]
+    want = {f"::{d}/" for d in v.dirs if d != "/"} | {f"::{p}" for p in v.files}
+    bad = [f"mdir shows {p}, which should not be there" for p in sorted(listed - want)]
+    bad += [f"mdir does not show {p}" for p in sorted(want - listed)]
+    for p, data in v.files.items():
+        if f"::{p}" not in listed:
+            continue
+        try:
+            got = mtype(vol, p)
+        except ToolFailed as e:
+            bad.append(str(e))
+            continue
+        if got != data:
+            bad.append(f"mtype {p}: {len(got)} bytes crc32 0x{zlib.crc32(got):08x}, expected "
+                       f"{len(data)} bytes crc32 0x{zlib.crc32(data):08x}")
+    return bad
+
+
+def fat_offset(g: Geometry, c: int, copy: int) -> tuple[int, int]:
+    """Byte offset (in the volume) of cluster c's entry in FAT copy `copy`, and its width."""
+    base = (g.reserved + copy * g.fat_sectors) * SECTOR
+    return {12: (base + c + c // 2, 2), 16: (base + 2 * c, 2), 32: (base + 4 * c, 4)}[g.fat]
+
+
+def fat_get(img: bytearray, g: Geometry, c: int) -> int:
+    off, width = fat_offset(g, c, 0)
+    value = int.from_bytes(img[off:off + width], "little")
+    return {12: (value >> 4) if c & 1 else value & 0xFFF, 16: value, 32: value & 0x0FFFFFFF}[g.fat]
+
+
+def fat_set(img: bytearray, g: Geometry, c: int, value: int) -> None:
+    for copy in range(g.nfats):
+        off, width = fat_offset(g, c, copy)
+        old = int.from_bytes(img[off:off + width], "little")
+        if g.fat == 12:
+            value12 = (old & 0x000F) | (value << 4) if c & 1 else (old & 0xF000) | value
+            img[off:off + 2] = value12.to_bytes(2, "little")
+        else:
+            img[off:off + width] = value.to_bytes(width, "little")
+
+
+def root_entry(img: bytearray, g: Geometry, name: str) -> int:
+    """The byte offset of the root directory's 8.3 entry for NAME.EXT."""
+    base, _, ext = name.partition(".")
+    sfn = (base.ljust(8) + ext.ljust(3)).encode()
+    if g.fat == 32:
+        start, length = (g.data_sector + (g.root_cluster - 2) * g.spc) * SECTOR, g.spc * SECTOR
+    else:
+        start = (g.reserved + g.nfats * g.fat_sectors) * SECTOR
+        length = g.root_sectors * SECTOR
+    for off in range(start, start + length, 32):
+        if img[off:off + 11] == sfn:
+            return off
+    raise RuntimeError(f"no root entry {sfn!r}")
