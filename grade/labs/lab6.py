@@ -54,6 +54,12 @@ def spin(ctx: Ctx) -> None:
     ms = max(60, 3 * n * slice_ms + ctx.rng.randint(0, 40))
     r = boot(ctx, [f"spin={n}", f"slice={slice_ms}", f"spin_ms={ms}"])
     ctx.expect(r, "spin", hz=HZ, n=n, ms=ms)
+    check_shares(ctx, r, n, slice_ms, ms)
+
+
+def check_shares(ctx: Ctx, r: Result, n: int, slice_ms: int, ms: int) -> None:
+    """One line per spinner, every spinner ran, and round robin kept the shares within a
+    slice and a tick of each other over the spinners' ms ticks."""
     shares = {int(m.group(1)): int(m.group(2)) for m in map(SPIN_RE.match, r.lines) if m}
     ctx.check(sorted(shares) == list(range(n)),
               f"expected one line per spinner, spin0..spin{n - 1}; got {sorted(shares)}")
