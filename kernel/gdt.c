@@ -1,6 +1,7 @@
 /*
  * gdt.c - a flat 4 GiB code and data segment (Intel SDM Vol. 3A, 3.4.5
- * "Segment Descriptors"), plus two empty slots for task-state segments.
+ * "Segment Descriptors"), plus two empty slots for task-state segments and a
+ * flat code and data segment for ring 3 (DPL 3: only lab 8 enters that ring).
  * boot.S calls gdt_init before kmain: the loader's GDT may live in memory
  * we are about to reuse (Multiboot Spec 0.6.96, 3.2).
  */
@@ -24,8 +25,9 @@ struct gdt_ptr {
 #define GDT_ACCESS_CODE  0x9A   /* present, ring 0, code, readable */
 #define GDT_ACCESS_DATA  0x92   /* present, ring 0, data, writable */
 #define GDT_ACCESS_TSS   0x89   /* present, ring 0, 32-bit available TSS */
+#define GDT_ACCESS_DPL3  0x60   /* descriptor privilege level 3 */
 #define GDT_FLAGS_4K_32  0xC0   /* granularity 4 KiB, 32-bit default size */
-#define GDT_ENTRIES      5
+#define GDT_ENTRIES      7
 
 static struct gdt_entry gdt[GDT_ENTRIES];
 
@@ -50,6 +52,8 @@ void gdt_init(void)
 
     set_entry(GDT_KERNEL_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE, GDT_FLAGS_4K_32);
     set_entry(GDT_KERNEL_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA, GDT_FLAGS_4K_32);
+    set_entry(GDT_USER_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
+    set_entry(GDT_USER_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
     __asm__ volatile(
         "lgdt %0\n\t"
         "movw %w1, %%ds\n\t"

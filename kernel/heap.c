@@ -119,6 +119,35 @@ void *heap_alloc(struct heap *h, size_t n)
     return NULL;
 }
 
+/*
+ * Give the top of the heap away (lab 8's frame allocator takes it): the last
+ * block must be free; it keeps at least `keep` bytes, and the cut falls on an
+ * `align` boundary. Returns the bytes given (from *start to the old end), or 0.
+ */
+size_t heap_release_top(struct heap *h, size_t keep, size_t align, uintptr_t *start)
+{
+    if (h->end == h->start || align == 0 || align % HEAP_ALIGN)
+        return 0;
+    size_t tag = *(size_t *)(h->end - FTR_SIZE);
+    if (tag & TAG_USED)
+        return 0;
+    struct heap_block *b = (struct heap_block *)(h->end - tag);
+    keep = round_up(keep < MIN_BLOCK ? MIN_BLOCK : keep);
+    if (keep >= tag)
+        return 0;
+    uintptr_t cut = ((uintptr_t)b + keep + align - 1) & ~(uintptr_t)(align - 1);
+    if (cut >= h->end)
+        return 0;
+    size_t given = h->end - cut;
+    list_remove(h, b);
+    set_tag(b, cut - (uintptr_t)b, 0);
+    list_push(h, b);
+    h->end = cut;
+    h->bytes_free -= given;
+    *start = cut;
+    return given;
+}
+
 static int is_block(const struct heap *h, const struct heap_block *b)
 {
     uintptr_t a = (uintptr_t)b;

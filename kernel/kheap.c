@@ -62,3 +62,8 @@ const struct heap *kheap(void)
 {
     return &kernel_heap;
 }
+
+size_t kheap_release_top(size_t keep, uintptr_t *start)
+{
+    return heap_release_top(&kernel_heap, keep, 4096, start);
+}

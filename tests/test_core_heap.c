@@ -2,7 +2,8 @@
  * test_core_heap.c - kernel/heap.c, the first-fit boundary-tag heap, on
  * regions taken from the host's malloc (so ASan sees any write outside one):
  * alignment, splitting, coalescing with either and both neighbours,
- * exhaustion, bad frees, tiny and unaligned regions, and a long seeded random
+ * exhaustion, bad frees, tiny and unaligned regions, giving the top away
+ * (lab 8's frames), and a long seeded random
  * sequence checked step by step against a shadow model.
  */
 #include <signal.h>
@@ -324,6 +325,42 @@ TEST(unaligned_regions)
 }
 
 /* heap_check must notice damage, or the other tests prove little. */
+/* heap_release_top: only a free last block gives, it keeps `keep`, the cut is aligned. */
+TEST(release_top)
+{
+    char *mem = region_alloc(64 * 1024);
+    struct heap h;
+    uintptr_t start = 0;
+    heap_init(&h, mem, 64 * 1024);
+    char *p = heap_alloc(&h, 1000);
+    uintptr_t old_end = h.end;
+    size_t given = heap_release_top(&h, 8192, 4096, &start);
+    CHECK(given > 0);
+    CHECK_EQ(start % 4096, 0);
+    CHECK_EQ(start + given, old_end);
+    CHECK_EQ(h.end, start);
+    CHECK(accounting_ok(&h));
+    CHECK_EQ(heap_check(&h), 0);
+    CHECK(h.bytes_free >= 8192);
+    char *q = heap_alloc(&h, 8000);            /* what was kept is still there */
+    CHECK(q != NULL && (uintptr_t)q + 8000 <= h.end);
+    CHECK_EQ(heap_release_top(&h, 1 << 20, 4096, &start), 0);   /* wants more than it has */
+    CHECK_EQ(heap_release_top(&h, 0, 100, &start), 0);          /* not a HEAP_ALIGN multiple */
+    CHECK_EQ(heap_free(&h, q), 0);
+    CHECK_EQ(heap_free(&h, p), 0);
+    CHECK_EQ(heap_check(&h), 0);
+    /* A used last block gives nothing. */
+    heap_init(&h, mem, 4096);
+    char *all = heap_alloc(&h, h.bytes_free - SLACK);
+    char *rest = heap_alloc(&h, 8);
+    CHECK(all != NULL);
+    while (rest) {
+        rest = heap_alloc(&h, 8);
+    }
+    CHECK_EQ(heap_release_top(&h, 0, 16, &start), 0);
+    free(mem);
+}
+
 TEST(check_detects_corruption)
 {
     char *mem = region_alloc(4096);
@@ -476,6 +513,7 @@ int main(void)
     RUN(double_free_after_merge);
     RUN(tiny_regions);
     RUN(unaligned_regions);
+    RUN(release_top);
     RUN(check_detects_corruption);
     RUN(random_sequence_shadow_model);
     return host_summary("core-heap");

@@ -1,6 +1,7 @@
 /*
  * gdt.h - the flat segments every stage runs in (Intel SDM Vol. 3A, 3.4.5),
- * with spare slots a lab can use for task-state segments. Assembly includes
+ * with spare slots a lab can use for task-state segments, and the ring 3 pair that
+ * lab 8's user programs run in (no stage before it loads them). Assembly includes
  * it for the selectors (the C part is hidden from the assembler).
  */
 #ifndef CAIRN_GDT_H
@@ -10,6 +11,9 @@
 #define GDT_KERNEL_DATA 0x10
 #define GDT_TSS0        0x18    /* free for a lab's TSS */
 #define GDT_TSS1        0x20    /* free for a lab's TSS (e.g. the double fault task) */
+#define GDT_USER_CODE   0x28    /* ring 3 flat code: load it as GDT_USER_CODE | 3 */
+#define GDT_USER_DATA   0x30    /* ring 3 flat data: GDT_USER_DATA | 3 */
+#define GDT_RPL_USER    3       /* the requested privilege level of a ring 3 selector */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -22,6 +22,9 @@ void  heap_init(struct heap *h, void *base, size_t len);
 void *heap_alloc(struct heap *h, size_t n);
 /* 0 on success; -1 for a pointer the heap did not hand out or a double free. */
 int   heap_free(struct heap *h, void *p);
+/* Gives away the top of the heap (its last block must be free), keeping `keep`
+   bytes of that block; the cut is `align`-aligned. Returns the bytes given, or 0. */
+size_t heap_release_top(struct heap *h, size_t keep, size_t align, uintptr_t *start);
 /* Walks every block; returns 0 when the heap is consistent, -1 otherwise. */
 int   heap_check(const struct heap *h);
 
@@ -31,5 +34,7 @@ void *kmalloc(size_t n);
 void *kzalloc(size_t n);
 void  kfree(void *p);
 const struct heap *kheap(void);
+/* The kernel heap's top, given to lab 8's page frames (page-aligned; see heap_release_top). */
+size_t kheap_release_top(size_t keep, uintptr_t *start);
 
 #endif

@@ -50,6 +50,7 @@ _Static_assert(sizeof(struct tss) == 104, "a 32-bit TSS is 104 bytes");
 
 static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(8)));
 static trap_handler_fn handlers[IDT_ENTRIES];
+static trap_handler_fn user_fault_hook;  /* lab 8: an exception in ring 3 */
 
 static struct tss boot_tss;             /* where a task switch saves the interrupted state */
 static struct tss double_fault_tss;
@@ -103,6 +104,25 @@ void trap_register(uint8_t vector, trap_handler_fn fn)
     handlers[vector] = fn;
 }
 
+/* A gate ring 3 may raise with `int` (DPL 3): lab 8's system calls. */
+void trap_register_user(uint8_t vector, trap_handler_fn fn)
+{
+    handlers[vector] = fn;
+    idt[vector] = gate_make(trap_stubs[vector], GDT_KERNEL_CODE, GATE_INTR32, 3);
+}
+
+void trap_set_user_fault_hook(trap_handler_fn fn)
+{
+    user_fault_hook = fn;
+}
+
+/* The stack a trap from ring 3 switches to (SDM Vol. 3A, 6.12.1: SS0:ESP0 of the TSS). */
+void trap_set_kernel_stack(uint32_t esp0)
+{
+    boot_tss.ss0 = GDT_KERNEL_DATA;
+    boot_tss.esp0 = esp0;
+}
+
 /* --- Reports ------------------------------------------------------------ */
 
 /* What a report shows, from a trap frame or from a TSS. */
@@ -126,7 +146,10 @@ static void print_symbol(uint32_t addr)
 static void print_state(const struct cpu_state *s)
 {
     kprintf("  eip 0x%08x ", s->eip);
-    print_symbol(s->eip);
+    if ((s->cs & 3) == GDT_RPL_USER)
+        kprintf("<user>");              /* the kernel's symbols say nothing there */
+    else
+        print_symbol(s->eip);
     kprintf("  cs 0x%04x  eflags 0x%08x\n", s->cs & 0xFFFF, s->eflags);
     kprintf("  eax 0x%08x  ebx 0x%08x  ecx 0x%08x  edx 0x%08x\n", s->eax, s->ebx, s->ecx, s->edx);
     kprintf("  esi 0x%08x  edi 0x%08x  ebp 0x%08x  esp 0x%08x\n", s->esi, s->edi, s->ebp, s->esp);
@@ -174,10 +197,9 @@ static void print_heading(uint32_t vector, uint32_t error, uint32_t cr2)
 /* One report at a time: a fault inside a report ends the run at once. */
 static int reporting;
 
-static void report_and_exit(struct trapframe *tf)
+static void state_from_frame(const struct trapframe *tf, struct cpu_state *s)
 {
-    uint32_t cr2 = read_cr2();
-    struct cpu_state s = {
+    *s = (struct cpu_state){
         .eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags,
         /* Same-ring entry pushes no esp: the stack was just above eflags. */
         .esp = (uint32_t)(uintptr_t)(&tf->eflags + 1), .ss = read_ss(),
@@ -185,14 +207,32 @@ static void report_and_exit(struct trapframe *tf)
         .esi = tf->esi, .edi = tf->edi, .ebp = tf->ebp,
         .ds = tf->ds, .es = tf->es, .fs = tf->fs, .gs = tf->gs,
     };
+    if ((tf->cs & 3) == GDT_RPL_USER) {         /* from ring 3 the CPU pushed esp and ss too */
+        s->esp = (&tf->eflags)[1];
+        s->ss = (&tf->eflags)[2];
+    }
+}
+
+void trap_report(const struct trapframe *tf)
+{
+    struct cpu_state s;
+
+    state_from_frame(tf, &s);
+    print_heading(tf->vector, tf->error, read_cr2());
+    print_state(&s);
+}
+
+static void report_and_exit(struct trapframe *tf)
+{
+    struct cpu_state s;
 
     if (reporting++) {
         kprintf("exception: %s (vector %u) while reporting an exception\n",
                 exception_name(tf->vector), tf->vector);
         machine_exit(EXIT_EXCEPTION_CODE);
     }
-    print_heading(tf->vector, tf->error, cr2);
-    print_state(&s);
+    state_from_frame(tf, &s);
+    trap_report(tf);
     print_backtrace(s.ebp, s.esp);
     machine_exit(EXIT_EXCEPTION_CODE);
 }
@@ -213,6 +253,8 @@ void trap_dispatch(struct trapframe *tf)
         fn(tf);
     else if (tf->vector == EXC_BP)
         breakpoint(tf);
+    else if ((tf->cs & 3) == GDT_RPL_USER && user_fault_hook)
+        user_fault_hook(tf);    /* lab 8 kills the process, not the kernel */
     else
         report_and_exit(tf);    /* an exception, or an interrupt nobody registered */
 }

@@ -1,6 +1,6 @@
 /*
  * machine_x86.c - lab 6 on i386: a new thread's first stack frame, the call
- * into switch.S, the idle halt, the time slice option, and lab 6's boot hook
+ * into switch.S (after lab 8's switch hook, if any), the idle halt, the time slice option, and lab 6's boot hook
  * (which plugs into lab 1's IRQ exit hook and lab 3's idle hooks).
  */
 #include "cmdline.h"
@@ -18,6 +18,7 @@ CMDLINE_OPTION(slice, "slice", "time slice of a thread in ms, 1-1000 (default 10
 void switch_stacks(uintptr_t *save_sp, uintptr_t new_sp);       /* switch.S */
 
 static uint32_t slice;                  /* in ticks */
+static void (*switch_hook)(struct thread *next);
 
 /* switch.S's stub jumps here in the students' tree. */
 void switch_not_implemented(void)
@@ -45,23 +46,36 @@ void ctx_init(struct thread *t)
 }
 
 /*
- * The trace's switch hook lives on its own path: with the trace off, the
- * switch is the test of trace_on and a jump to switch_stacks. (Recording
- * first and then switching on one path made every switch save and restore
- * two registers around the call it seldom makes: +10 instructions.)
+ * The trace's and lab 8's switch hooks live on their own path: with neither
+ * on, the switch is two tests and a jump to switch_stacks. (Recording first
+ * and then switching on one path made every switch save and restore two
+ * registers around the call it seldom makes: +10 instructions.)
  */
-static void __attribute__((noinline)) traced_switch(struct thread *from, struct thread *to)
+static void __attribute__((noinline)) hooked_switch(struct thread *from, struct thread *to)
 {
-    trace_switch(from, to);
+    if (switch_hook)                    /* lab 8: the next thread's address space */
+        switch_hook(to);
+    if (trace_on)
+        trace_switch(from, to);
     switch_stacks(&from->sp, to->sp);
 }
 
 void ctx_switch(struct thread *from, struct thread *to)
 {
-    if (trace_on)
-        traced_switch(from, to);
+    if (trace_on || switch_hook)
+        hooked_switch(from, to);
     else
         switch_stacks(&from->sp, to->sp);
+}
+
+void thread_set_switch_hook(void (*hook)(struct thread *next))
+{
+    switch_hook = hook;
+}
+
+uintptr_t thread_stack_top(const struct thread *t)
+{
+    return t->stack ? (uintptr_t)(t->stack + THREAD_STACK_SIZE) : 0;
 }
 
 void cpu_wait(void)

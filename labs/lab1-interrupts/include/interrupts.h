@@ -23,6 +23,17 @@ typedef void (*trap_handler_fn)(struct trapframe *tf);
    IRQs: a trap handler on 0x20-0x2F replaces the dispatcher and its EOI; use irq_register. */
 void trap_register(uint8_t vector, trap_handler_fn fn);
 
+/*
+ * Ring 3 (lab 8): a gate user code may raise with `int` (DPL 3); the kernel stack
+ * a trap from ring 3 lands on (the TSS's SS0:ESP0); the hook an exception in ring
+ * 3 goes to instead of the report that stops the machine; and that report's
+ * heading and registers alone (the user's esp and ss when it came from ring 3).
+ */
+void trap_register_user(uint8_t vector, trap_handler_fn fn);
+void trap_set_kernel_stack(uint32_t esp0);
+void trap_set_user_fault_hook(trap_handler_fn fn);
+void trap_report(const struct trapframe *tf);
+
 #define IRQ_BASE 0x20                    /* PIC1 -> 0x20..0x27, PIC2 -> 0x28..0x2F */
 #define IRQ_VECTOR(irq) (IRQ_BASE + (irq))
 typedef void (*irq_handler_fn)(int irq);

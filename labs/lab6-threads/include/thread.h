@@ -60,6 +60,7 @@ struct thread {
     void *arg;
     struct thread *joiner;              /* thread_join waiting for it */
     struct atomic_waker on_exit;        /* a task's thread_join_future */
+    void *process;                      /* lab 8: the user process it runs, or NULL */
 };
 
 /* Threads. */
@@ -80,6 +81,10 @@ struct thread_stats {
     uint64_t irq_exit_cycles;                   /* TSC as the last IRQ's exit hook began */
 };
 struct thread_stats thread_stats(void);
+/* Called with interrupts masked just before every switch, with the thread about to
+   run: lab 8 loads its address space and kernel stack there. */
+void thread_set_switch_hook(void (*hook)(struct thread *next));
+uintptr_t thread_stack_top(const struct thread *t);     /* 0 for the boot thread */
 
 /* A spinlock on one CPU: masks interrupts while held, restores IF on release. */
 struct spinlock {

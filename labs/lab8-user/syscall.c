@@ -1,0 +1,107 @@
+/*
+ * syscall.c - `int 0x80` with Linux's i386 convention (arch/x86/entry/
+ * syscalls/syscall_32.tbl for the numbers; the i386 ABI: eax = number, ebx,
+ * ecx, edx, esi, edi = arguments, the result or -errno back in eax). The
+ * gate has DPL 3 so ring 3 may raise it; it is an interrupt gate, so the
+ * dispatcher turns interrupts back on: a call may wait for a key, a disk or
+ * a timer, and the others go on running meanwhile.
+ *
+ * Here: the dispatcher, exit, getpid and brk. The file and time calls are
+ * in sysfile.c; every user pointer goes through uaccess_ok (paging.c).
+ */
+#include "interrupts.h"
+#include "kprintf.h"
+#include "panic.h"
+#include "uvm.h"
+#include "x86.h"
+
+#define SYSCALL_VECTOR 0x80
+#define SYS_exit       1
+#define SYS_read       3
+#define SYS_write      4
+#define SYS_open       5
+#define SYS_close      6
+#define SYS_getpid     20
+#define SYS_brk        45
+#define SYS_nanosleep  162
+#define SYS_exit_group 252
+
+#define BRK_LIMIT (USER_STACK_BOTTOM - PAGE_SIZE)   /* a guard page below the stack */
+
+/*
+ * Linux's brk: 0 or an impossible break leaves it as it is; the answer is
+ * always the break now (a failed call returns the old one: glibc checks it).
+ * Pages come on first touch (uvm_fault_in); shrinking frees those above.
+ */
+static uint32_t sys_brk(uint32_t want)
+{
+    struct process *p = process_current();
+
+    if (want < p->heap_start || want > BRK_LIMIT)
+        return p->brk;
+    for (uint32_t va = PAGE_ROUND_UP(want); va < PAGE_ROUND_UP(p->brk); va += PAGE_SIZE) {
+        pte_t *pte = pgtable_walk(&frame_pool, p->pgdir, va, false, 0);
+        if (pte && (*pte & PTE_P)) {
+            cli();                      /* the pool is shared with every process */
+            frame_free(&frame_pool, PTE_ADDR(*pte));
+            *pte = 0;
+            tlb_invalidate(va);
+            p->frames--;
+            sti();
+        }
+    }
+    p->brk = want;
+    return p->brk;
+}
+
+/*
+ * Exercise 2b: run call `nr` with its arguments; an unknown number gets
+ * -ENOSYS. exit and exit_group end the process with the low 8 bits of their
+ * status (what a Linux parent sees).
+ */
+static int32_t syscall_dispatch(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+    /* LAB 8: BEGIN SOLUTION */
+    switch (nr) {
+    case SYS_exit:
+    case SYS_exit_group:
+        process_exit((int)(a1 & 0xFF));
+    case SYS_read:
+        return sys_read(a1, a2, a3);
+    case SYS_write:
+        return sys_write(a1, a2, a3);
+    case SYS_open:
+        return sys_open(a1, a2, a3);
+    case SYS_close:
+        return sys_close(a1);
+    case SYS_getpid:
+        return (int32_t)process_current()->pid;
+    case SYS_brk:
+        return (int32_t)sys_brk(a1);
+    case SYS_nanosleep:
+        return sys_nanosleep(a1, a2);
+    default:
+        return -ENOSYS;
+    }
+    /* LAB 8: STUB
+    (void)nr;
+    (void)a1;
+    (void)a2;
+    (void)a3;
+    (void)sys_brk;
+    panic("lab8: syscall_dispatch not implemented");
+    LAB 8: END SOLUTION */
+}
+
+static void syscall_trap(struct trapframe *tf)
+{
+    ustats.syscalls++;
+    sti();
+    tf->eax = (uint32_t)syscall_dispatch(tf->eax, tf->ebx, tf->ecx, tf->edx);
+    cli();                              /* alltraps returns with interrupts masked */
+}
+
+void syscall_init(void)
+{
+    trap_register_user(SYSCALL_VECTOR, syscall_trap);
+}

@@ -1,0 +1,246 @@
+/*
+ * sysfile.c - the file and time calls: read, write, open, close (Linux's
+ * semantics, man 2 of each) and nanosleep. Descriptors 0, 1 and 2 are the
+ * console: 0 reads lab 2's keyboard through a lab 3 future (one character a
+ * call), 1 and 2 write to COM1 and the VGA screen. The others are lab 7
+ * files. Lab 7 writes a file whole or appends to it, so a write goes at the
+ * end of the file: at any other offset it is -EINVAL (handouts/lab8.md).
+ */
+#include "console.h"
+#include "fat.h"
+#include "heap.h"
+#include "keymap.h"
+#include "kstring.h"
+#include "panic.h"
+#include "scancodes.h"
+#include "uvm.h"
+
+#define O_ACCMODE 0003
+#define O_RDONLY  0
+#define O_WRONLY  1
+#define O_CREAT   0100
+#define O_TRUNC   01000
+#define O_APPEND  02000
+#define CHUNK     512                   /* bytes copied per step */
+#define MAX_SLEEP_S 100000              /* keeps the milliseconds in 32 bits */
+
+enum file_kind { FILE_CONSOLE_IN, FILE_CONSOLE_OUT, FILE_DISK };
+
+struct file {
+    enum file_kind kind;
+    uint32_t flags, offset;
+    struct fat_volume *vol;
+    struct fat_node node;
+    char path[FAT_PATH_MAX];
+};
+
+static struct file console_in = { .kind = FILE_CONSOLE_IN };
+static struct file console_out = { .kind = FILE_CONSOLE_OUT, .flags = O_WRONLY };
+static struct mutex keyboard_mutex = { .name = "keyboard" };
+static struct keymap keyboard_map;      /* the keyboard's state: one reader at a time */
+
+void files_init(struct process *p)
+{
+    p->files[0] = &console_in;
+    p->files[1] = p->files[2] = &console_out;
+}
+
+static int errno_of(int fat_err)
+{
+    switch (fat_err) {
+    case FAT_ENOENT: return -ENOENT;
+    case FAT_EEXIST: return -EEXIST;
+    case FAT_ENOTDIR: return -ENOENT;
+    case FAT_EISDIR: return -EISDIR;
+    case FAT_ENOSPC: return -ENOSPC;
+    case FAT_EROFS: return -EROFS;
+    case FAT_EINVAL: return -EINVAL;
+    default: return -EIO;
+    }
+}
+
+static struct file *file_of(uint32_t fd)
+{
+    struct process *p = process_current();
+    return fd < PROC_MAX_FILES ? p->files[fd] : NULL;
+}
+
+/* One character typed: presses that make none (Shift, releases) are skipped. */
+static char read_key(void)
+{
+    struct scancode_future next;
+    struct key_event ev;
+    char c;
+
+    do {
+        scancodes_next(&next);
+        thread_await(&next.base);
+    } while (!keymap_feed(&keyboard_map, next.scancode, &ev) || !(c = key_event_char(&ev)));
+    return c;
+}
+
+int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len)
+{
+    struct file *f = file_of(fd);
+    struct process *p = process_current();
+    int32_t done = 0;
+
+    if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+        return -EBADF;
+    if (!uaccess_ok(p, buf, len, true))
+        return -EFAULT;
+    if (len == 0)
+        return 0;
+    if (f->kind == FILE_CONSOLE_IN) {
+        mutex_lock(&keyboard_mutex);
+        *(char *)(uintptr_t)buf = read_key();
+        mutex_unlock(&keyboard_mutex);
+        return 1;
+    }
+    static uint8_t chunk[CHUNK];        /* used under the vfs lock only */
+    vfs_lock();
+    while ((uint32_t)done < len && f->offset < f->node.size) {
+        uint32_t n = len - (uint32_t)done < CHUNK ? len - (uint32_t)done : CHUNK;
+        int32_t got = fat_read(f->vol, &f->node, f->offset, chunk, n);
+        if (got < 0) {
+            done = done ? done : errno_of(got);
+            break;
+        }
+        if (got == 0)
+            break;
+        memcpy((void *)(uintptr_t)(buf + (uint32_t)done), chunk, (uint32_t)got);
+        done += got;
+        f->offset += (uint32_t)got;
+    }
+    vfs_unlock();
+    return done;
+}
+
+static void fill_from_user(void *arg, uint32_t offset, uint8_t *buf, uint32_t len)
+{
+    memcpy(buf, (const uint8_t *)arg + offset, len);    /* checked by sys_write */
+}
+
+int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len)
+{
+    struct file *f = file_of(fd);
+    int err;
+
+    if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EBADF;
+    if (!uaccess_ok(process_current(), buf, len, false))
+        return -EFAULT;
+    if (len > INT32_MAX)
+        return -EINVAL;
+    if (f->kind == FILE_CONSOLE_OUT) {
+        console_write((const char *)(uintptr_t)buf, len);
+        return (int32_t)len;
+    }
+    vfs_lock();
+    if (!(f->flags & O_APPEND) && f->offset != f->node.size)
+        err = FAT_EINVAL;
+    else if (!(err = fat_write_file(f->vol, f->path, len, true, fill_from_user,
+                                    (void *)(uintptr_t)buf)))
+        err = fat_lookup(f->vol, f->path, &f->node);
+    if (!err)
+        f->offset = f->node.size;
+    vfs_unlock();
+    return err ? errno_of(err) : (int32_t)len;
+}
+
+/* The path from user memory, NUL-terminated within FAT_PATH_MAX: 0 or -errno. */
+static int path_from_user(uint32_t upath, char path[FAT_PATH_MAX])
+{
+    for (uint32_t i = 0; i < FAT_PATH_MAX; i++) {
+        if (!uaccess_ok(process_current(), upath + i, 1, false))
+            return -EFAULT;
+        if (!(path[i] = *(const char *)(uintptr_t)(upath + i)))
+            return 0;
+    }
+    return -ENAMETOOLONG;
+}
+
+static int open_on_disk(struct file *f, uint32_t flags)
+{
+    int err = vfs_lookup(f->path, &f->vol, &f->node);
+
+    if (err == FAT_ENOENT && (flags & O_CREAT))
+        err = vfs_create(f->path, &f->vol, &f->node);
+    if (!err && fat_node_is_dir(&f->node))
+        err = FAT_EISDIR;
+    if (!err && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && f->node.size) {
+        if (!(err = fat_truncate(f->vol, f->path, 0)))
+            err = fat_lookup(f->vol, f->path, &f->node);
+    }
+    return err;
+}
+
+int32_t sys_open(uint32_t upath, uint32_t flags, uint32_t mode)
+{
+    struct process *p = process_current();
+    int fd = 3, err;
+
+    (void)mode;                         /* FAT keeps no permissions */
+    while (fd < PROC_MAX_FILES && p->files[fd])
+        fd++;
+    if (fd == PROC_MAX_FILES)
+        return -EMFILE;
+    if ((flags & O_ACCMODE) == O_ACCMODE)
+        return -EINVAL;
+    struct file *f = kzalloc(sizeof *f);
+    if (!f)
+        return -ENOMEM;
+    if ((err = path_from_user(upath, f->path))) {
+        kfree(f);
+        return err;
+    }
+    f->kind = FILE_DISK;
+    f->flags = flags;
+    vfs_lock();
+    err = open_on_disk(f, flags);
+    vfs_unlock();
+    if (err) {
+        kfree(f);
+        return errno_of(err);
+    }
+    if (flags & O_APPEND)
+        f->offset = f->node.size;
+    p->files[fd] = f;
+    return fd;
+}
+
+int32_t sys_close(uint32_t fd)
+{
+    struct file *f = file_of(fd);
+
+    if (!f)
+        return -EBADF;
+    process_current()->files[fd] = NULL;
+    if (f->kind == FILE_DISK)
+        kfree(f);
+    return 0;
+}
+
+void files_close_all(struct process *p)
+{
+    for (uint32_t fd = 0; fd < PROC_MAX_FILES; fd++)
+        if (p->files[fd])
+            sys_close(fd);
+}
+
+/* struct timespec { long tv_sec; long tv_nsec; }: rounded up to milliseconds, then ticks. */
+int32_t sys_nanosleep(uint32_t ureq, uint32_t urem)
+{
+    struct process *p = process_current();
+    int32_t ts[2];
+
+    if (!uaccess_ok(p, ureq, sizeof ts, false) || (urem && !uaccess_ok(p, urem, sizeof ts, true)))
+        return -EFAULT;
+    memcpy(ts, (const void *)(uintptr_t)ureq, sizeof ts);
+    if (ts[0] < 0 || ts[1] < 0 || ts[1] > 999999999 || ts[0] > MAX_SLEEP_S)
+        return -EINVAL;
+    thread_sleep_ms((uint32_t)ts[0] * 1000 + ((uint32_t)ts[1] + 999999) / 1000000);
+    if (urem)
+        memset((void *)(uintptr_t)urem, 0, sizeof ts);  /* never interrupted: nothing left */
+    return 0;
+}

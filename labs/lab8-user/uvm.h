@@ -1,0 +1,141 @@
+/*
+ * uvm.h - lab 8's inside: the frame pool, page tables, ELF checks and the
+ * initial stack (pure code: the host tests run them), and what the kernel
+ * files share (paging.c, load.c, process.c, syscall.c, sysfile.c, vfs.c).
+ */
+#ifndef CAIRN_LAB8_UVM_H
+#define CAIRN_LAB8_UVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "process.h"
+
+/* ---- frames.c: a bitmap of the frames below USER_BASE ----------------------- */
+#define FRAME_LIMIT  USER_BASE          /* frames above are not identity-mapped */
+#define FRAME_COUNT  (FRAME_LIMIT / PAGE_SIZE)
+#define FRAME_WORDS  (FRAME_COUNT / 32)
+
+struct frame_pool {
+    uint32_t usable[FRAME_WORDS];       /* bit set: the frame belongs to the pool */
+    uint32_t free[FRAME_WORDS];         /* bit set: free */
+    uint32_t total, nfree, hint;        /* hint: the word the next search starts at */
+};
+void frames_init(struct frame_pool *p);
+/* Add the whole frames inside [base, end) (clipped to FRAME_LIMIT); take out those
+   that touch [base, end). Reserve after adding. */
+void frames_add(struct frame_pool *p, uint64_t base, uint64_t end);
+void frames_reserve(struct frame_pool *p, uint64_t base, uint64_t end);
+uint32_t frame_alloc(struct frame_pool *p);             /* a physical address, or 0 */
+void frame_free(struct frame_pool *p, uint32_t pa);     /* panics: foreign, unaligned, double */
+bool frame_is_free(const struct frame_pool *p, uint32_t pa);
+
+/* Where the kernel reaches a frame (paging.c: identity; the host tests: an array). */
+void *frame_kva(uint32_t pa);
+void tlb_invalidate(uint32_t va);       /* invlpg where a mapping changed */
+
+/* ---- pgtable.c: two-level i386 tables (SDM Vol. 3A, 4.3, Tables 4-5 and 4-6) ---- */
+typedef uint32_t pte_t;
+#define PTE_P    0x001                  /* present */
+#define PTE_W    0x002                  /* writable */
+#define PTE_U    0x004                  /* user */
+#define PTE_ADDR(e) ((e) & ~0xFFFu)
+#define PDX(va)  ((uint32_t)(va) >> 22)             /* directory index: bits 31-22 */
+#define PTX(va)  (((uint32_t)(va) >> 12) & 0x3FF)   /* table index: bits 21-12 */
+#define PGOFF(va) ((uint32_t)(va) & 0xFFF)
+#define PT_ENTRIES 1024
+#define PAGE_ROUND_DOWN(a) ((uint32_t)(a) & ~(PAGE_SIZE - 1))
+#define PAGE_ROUND_UP(a)   (((uint32_t)(a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* The entry for va; with `create`, a missing table is made (counted in *frames). */
+pte_t *pgtable_walk(struct frame_pool *fp, uint32_t pgdir, uint32_t va, bool create,
+                    uint32_t *frames);
+/* Map va to pa with flags (PTE_P added): 0, or -1 if no frame for a table. */
+int pgtable_map(struct frame_pool *fp, uint32_t pgdir, uint32_t va, uint32_t pa, uint32_t flags,
+                uint32_t *frames);
+/* Free every user page and table of [USER_BASE, USER_TOP), then the directory. */
+void pgtable_free_user(struct frame_pool *fp, uint32_t pgdir);
+/* A new directory whose kernel half is kernel_pgdir's (0: no frame). */
+uint32_t pgtable_new_dir(struct frame_pool *fp, uint32_t kernel_pgdir);
+
+/* ---- elf.c: ELF32 i386 executables (System V ABI, ELF spec 1.2, Book I ch. 1-2) ---- */
+#define ELF_MAX_SEGMENTS 8
+struct elf_segment {
+    uint32_t vaddr, memsz, offset, filesz;
+    bool writable;
+};
+struct elf_image {
+    uint32_t entry;
+    int nsegments;
+    struct elf_segment seg[ELF_MAX_SEGMENTS];
+    uint32_t end;                       /* the highest segment end: the heap starts above */
+};
+/* `head` is the file's first `len` bytes (len = min(size, its buffer)); `size` the
+   whole file's. 0, or -1 with the reason in why. */
+int elf_check(const uint8_t *head, uint32_t len, uint32_t size, struct elf_image *img,
+              char *why, size_t whylen);
+
+/* ---- ustack.c: the Linux i386 initial stack (System V i386 ABI, 3-31) ---- */
+#define AT_NULL   0
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+/* Build it in `page`, the stack's top page (its top is USER_TOP); *esp gets the
+   stack pointer to start with. -1 if the strings and vectors do not fit. */
+int ustack_build(uint8_t page[PAGE_SIZE], int argc, const char *const argv[], uint32_t entry,
+                 uint32_t *esp);
+
+/* ---- the kernel's part ---------------------------------------------------------- */
+extern struct frame_pool frame_pool;
+extern uint32_t kernel_pgdir;           /* physical; every directory's kernel half */
+void paging_init(void);                 /* frames from the memory map, tables, CR0.PG */
+void paging_switch(uint32_t pgdir);     /* load CR3 unless it is already loaded */
+/* A not-present fault at va in p's heap or stack gets a zero page: true if so. */
+bool uvm_fault_in(struct process *p, uint32_t va);
+/* Every page of [va, va+len) user-accessible (and writable if `write`) in p, paged in. */
+bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write);
+int load_program(struct process *p, const char *path, int argc, const char *const argv[]);
+void process_exit(int code) __attribute__((noreturn));
+struct process *process_current(void);
+void user_enter(uint32_t eip, uint32_t esp) __attribute__((noreturn));  /* userentry.S */
+void syscall_init(void);
+extern struct user_stats ustats;
+
+/* vfs.c: a lock around lab 7 (it is not reentrant), lookups across volumes. */
+struct fat_volume;
+struct fat_node;
+void vfs_lock(void);
+void vfs_unlock(void);
+/* The first volume that has path: 0 (with *vol and *node), or a FAT error. */
+int vfs_lookup(const char *path, struct fat_volume **vol, struct fat_node *node);
+/* An empty file at path on the first volume that has its directory (lock held). */
+int vfs_create(const char *path, struct fat_volume **vol, struct fat_node *node);
+
+/* sysfile.c */
+struct file;
+void files_init(struct process *p);     /* 0, 1, 2: the console */
+void files_close_all(struct process *p);
+struct trapframe;
+int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len);
+int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len);
+int32_t sys_open(uint32_t path, uint32_t flags, uint32_t mode);
+int32_t sys_close(uint32_t fd);
+int32_t sys_nanosleep(uint32_t req, uint32_t rem);
+
+/* Linux's errno values (asm-generic/errno-base.h): returned negated. */
+#define ENOENT  2
+#define EIO     5
+#define E2BIG   7
+#define ENOEXEC 8
+#define EBADF   9
+#define ENOMEM  12
+#define EFAULT  14
+#define EEXIST  17
+#define EISDIR  21
+#define EINVAL  22
+#define EMFILE  24
+#define ENOSPC  28
+#define EROFS   30
+#define ENAMETOOLONG 36
+#define ENOSYS  38
+
+#endif
