@@ -6,9 +6,12 @@
  * files. Lab 7 writes a file whole or appends to it, so a write goes at the
  * end of the file: at any other offset it is -EINVAL (handouts/lab8.md).
  */
+#include "cmdline.h"
 #include "console.h"
 #include "fat.h"
 #include "heap.h"
+#include "interrupts.h"
+#include "kprintf.h"
 #include "keymap.h"
 #include "kstring.h"
 #include "panic.h"
@@ -23,6 +26,9 @@
 #define O_APPEND  02000
 #define CHUNK     512                   /* bytes copied per step */
 #define MAX_SLEEP_S 100000              /* keeps the milliseconds in 32 bits */
+
+CMDLINE_OPTION(show_sleeps, "show_sleeps",
+               "print each nanosleep's ticks: asked for, and after how many it was made ready");
 
 enum file_kind { FILE_CONSOLE_IN, FILE_CONSOLE_OUT, FILE_DISK };
 
@@ -239,7 +245,15 @@ int32_t sys_nanosleep(uint32_t ureq, uint32_t urem)
     memcpy(ts, (const void *)(uintptr_t)ureq, sizeof ts);
     if (ts[0] < 0 || ts[1] < 0 || ts[1] > 999999999 || ts[0] > MAX_SLEEP_S)
         return -EINVAL;
-    thread_sleep_ms((uint32_t)ts[0] * 1000 + ((uint32_t)ts[1] + 999999) / 1000000);
+    uint32_t ms = (uint32_t)ts[0] * 1000 + ((uint32_t)ts[1] + 999999) / 1000000;
+    thread_sleep_ms(ms);
+    if (ms && cmdline_flag("show_sleeps")) {
+        /* lab 6's alarm: the deadline it set, and the tick it made the thread ready on */
+        struct thread *t = thread_current();
+        uint64_t asked = ((uint64_t)ms * timer_hz() + 999) / 1000;
+        kprintf("nanosleep: pid %u: %u ms = %u ticks; ready after %u\n", p->pid, ms,
+                (uint32_t)asked, (uint32_t)(t->alarm_tick - (t->wake_tick - asked)));
+    }
     if (urem)
         memset((void *)(uintptr_t)urem, 0, sizeof ts);  /* never interrupted: nothing left */
     return 0;
