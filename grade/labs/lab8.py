@@ -179,3 +179,240 @@ def bad_elf(ctx: Ctx) -> None:
     check_streams(ctx, r, disk, {"hello": hello_lines(["/hello"]),
                                  "rawexit": ["rawexit: built with nothing but gcc -m32 -static -nostdlib"]},
                   kernel)
+
+
+def xorshift(seed: int):  # type: ignore[no-untyped-def]
+    """user/progs' generator (lab 7's pattern): xorshift32 from seed ^ 0x9E3779B9."""
+    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
+    while True:
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        yield x
+
+
+def malloc_lines(seed: int, count: int, most: int) -> list[str]:
+    rng = xorshift(seed)
+    sizes = [1 + next(rng) % most for _ in range(count)]
+    first = sum(sizes)
+    odd = range(1, count, 2)
+    for i in odd:
+        sizes[i] = 1 + next(rng) % most
+    return [f"malloc: seed {seed}, {count} blocks of 1..{most} bytes",
+            f"malloc: allocated {count} blocks, {first} bytes",
+            f"malloc: freed {len(odd)} odd blocks and allocated them again: {sum(sizes)} bytes",
+            "malloc: all freed, and they merged again"]
+
+
+@test(lab=8, name="malloc", points=10, timeout=TIMEOUT)
+def malloc(ctx: Ctx) -> None:
+    """malloc on brk with seeded sizes, every byte checked (heap pages come on first
+    touch), and a second copy at once with other sizes; every frame comes back."""
+    runs = [(ctx.rng.randrange(1 << 32), ctx.rng.randint(16, 256), ctx.rng.choice([64, 4096, 32768]))
+            for _ in range(2)]
+    disk = progs_disk(ctx)
+    r = boot(ctx, [f"/malloc {s} {c} {m}" for s, c, m in runs], disk)
+    check_streams(ctx, r, disk, {"malloc": malloc_lines(*runs[0]) + malloc_lines(*runs[1])},
+                  ["exit /malloc: 0", "exit /malloc: 0"], unordered={"malloc"})
+
+
+def crc_line(path: str, data: bytes) -> str:
+    return f"crc: {path}: {len(data)} bytes crc32 0x{zlib.crc32(data):08x}"
+
+
+@test(lab=8, name="crc", points=10, timeout=TIMEOUT)
+def crc(ctx: Ctx) -> None:
+    """A file of seeded random bytes (seeded size and name) read through open/read/close
+    with a seeded chunk size, and its CRC-32; a missing file is -ENOENT."""
+    size = ctx.rng.choice([0, ctx.rng.randint(1, 600), ctx.rng.randint(4096, 60000)])
+    data = ctx.rng.randbytes(size)
+    name = "/" + word(ctx).replace(".", "") + ".bin"
+    chunk = ctx.rng.choice([1000, 4096, 512, ctx.rng.randint(1, 4096)])
+    disk = progs_disk(ctx, {name: data})
+    missing = name[:-4] + "x.bin"
+    r = boot(ctx, [f"/crc {name} {chunk}", f"/crc {missing}"], disk)
+    check_streams(ctx, r, disk, {"crc": [crc_line(name, data), f"crc: open {missing}: -2"]},
+                  [f"exit /crc: 0", "exit /crc: 1"], unordered={"crc"})
+
+
+def lab7_pattern(seed: int, n: int) -> bytes:
+    out = bytearray()
+    rng = xorshift(seed)
+    while len(out) < n:
+        out += next(rng).to_bytes(4, "little")
+    return bytes(out[:n])
+
+
+@test(lab=8, name="write-file", points=5, timeout=TIMEOUT)
+def write_file(ctx: Ctx) -> None:
+    """mkfile creates a file with O_CREAT|O_TRUNC and writes lab 7's seeded pattern 1000
+    bytes at a time, then reads it back; mtools must find the same bytes on the disk."""
+    size, seed = ctx.rng.randint(1, 40000), ctx.rng.randrange(1 << 32)
+    name = "/" + word(ctx).replace(".", "") + ".dat"
+    disk = progs_disk(ctx, {"/placeholder": b""})
+    disk.snapshot = False
+    data = lab7_pattern(seed, size)
+    r = boot(ctx, [f"/mkfile {name} {size} {seed}"], disk)
+    check_streams(ctx, r, disk, {"mkfile": [f"mkfile: {name}: {size} bytes crc32 "
+                                            f"0x{zlib.crc32(data):08x}"]}, ["exit /mkfile: 0"])
+    import os
+    import subprocess
+    got = subprocess.run(["mtype", "-i", str(disk.path), "::" + name], capture_output=True,
+                         env={**os.environ, "MTOOLS_SKIP_CHECK": "1"}).stdout
+    ctx.check(got == data, f"mtype {name}: {len(got)} bytes crc32 0x{zlib.crc32(got):08x}, "
+                           f"expected {size} bytes crc32 0x{zlib.crc32(data):08x}")
+
+
+KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@test(lab=8, name="keys", points=10, paths=("kernel",), timeout=TIMEOUT)
+def keys(ctx: Ctx) -> None:
+    """Seeded keys typed after the program says it is ready come back from read(0)
+    one character at a time, Enter ending the line; shifted keys give capitals."""
+    text = []
+    qcodes = []
+    for _ in range(ctx.rng.randint(1, 20)):
+        c = ctx.rng.choice(KEY_CHARS + " ")
+        if c == " ":
+            qcodes.append("spc")
+        elif c.isalpha() and ctx.rng.random() < 0.2:
+            qcodes.append("shift-" + c)
+            c = c.upper()
+        else:
+            qcodes.append(c)
+        text.append(c)
+    qcodes.append("ret")
+    disk = progs_disk(ctx)
+    r = boot(ctx, ["/keys 200"], disk, ready="keys: ready for 200 bytes", keys=qcodes)
+    got = "".join(text)
+    check_streams(ctx, r, disk, {"keys": ["keys: ready for 200 bytes",
+                                          f'keys: got {len(got) + 1} bytes "{got}\\n"']},
+                  ["exit /keys: 0"])
+
+
+@test(lab=8, name="nanosleep", points=10, timeout=TIMEOUT)
+def nanosleep(ctx: Ctx) -> None:
+    """Two programs sleep seeded times at once; lab 6's alarm makes each ready on exactly
+    the tick its nanosleep asked for (show_sleeps prints the ticks: 1 ms each)."""
+    runs = [(ctx.rng.randint(1, 60), ctx.rng.randint(1, 4)) for _ in range(2)]
+    disk = progs_disk(ctx)
+    r = boot(ctx, [f"/sleep {ms} {n}" for ms, n in runs], disk, args=["show_sleeps"])
+    sleeps = [f"sleep: {i}: {what}" for ms, n in runs for i in range(1, n + 1)
+              for what in (f"sleeping {ms} ms", "awake")]
+    kernel = [f"nanosleep: pid {pid}: {ms} ms = {ms} ticks; ready after {ms}"
+              for pid, (ms, n) in enumerate(runs, 1) for _ in range(n)]
+    check_streams(ctx, r, disk, {"sleep": sleeps, "nanosleep": kernel},
+                  ["exit /sleep: 0", "exit /sleep: 0"], unordered={"sleep", "nanosleep"})
+
+
+def initial_break(program: Path) -> int:
+    """The end of the highest PT_LOAD segment, rounded up to a page: where brk starts."""
+    import struct
+    data = program.read_bytes()
+    phoff, = struct.unpack_from("<I", data, 28)
+    phnum, = struct.unpack_from("<H", data, 44)
+    end = 0
+    for i in range(phnum):
+        ptype, _, vaddr, _, _, memsz = struct.unpack_from("<6I", data, phoff + 32 * i)
+        if ptype == 1:
+            end = max(end, vaddr + memsz)
+    return (end + 4095) & ~4095
+
+
+@test(lab=8, name="isolation", points=15, timeout=TIMEOUT)
+def isolation(ctx: Ctx) -> None:
+    """Two copies of isolate fill their heap, stack and data at the same addresses with
+    patterns of their own while they share the CPU, and find only their own; then hello
+    still runs (the kernel is untouched), and every frame comes back."""
+    ids = ctx.rng.sample(range(256), 2)
+    heap, stack, rounds = ctx.rng.randint(64, 1024), ctx.rng.randint(4, 128), ctx.rng.randint(2, 4)
+    brk = initial_break(PROGS_IMG.parent / "isolate")
+    disk = progs_disk(ctx)
+    r = boot(ctx, [f"/isolate {i} {heap} {stack} {rounds}" for i in ids] + ["/hello"], disk)
+    streams = {f"isolate {i}": [f"isolate {i}: heap {heap} KiB at 0x{brk:08x}, stack {stack} KiB, "
+                                f"data 16 KiB"] + [f"isolate {i}: round {k} ok"
+                                                   for k in range(1, rounds + 1)] for i in ids}
+    check_streams(ctx, r, disk, {**streams, "hello": hello_lines(["/hello"])},
+                  ["exit /isolate: 0", "exit /isolate: 0", "exit /hello: 0"])
+
+
+def symbol(program: Path, name: str) -> int:
+    import subprocess
+    out = subprocess.run(["nm", str(program)], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == name:
+            return int(parts[0], 16)
+    raise RuntimeError(f"{program} has no symbol {name}")
+
+
+@test(lab=8, name="kills", points=15, timeout=TIMEOUT)
+def kills(ctx: Ctx) -> None:
+    """A NULL read, a write to a seeded kernel address, a write to its own read-only
+    text and a divide by zero, all at once beside hello: each is killed with the
+    report a kernel fault gets plus its process, and the others run to their end."""
+    kaddr = ctx.rng.randrange(0x1000, 0x08000000) & ~3
+    n = ctx.rng.randint(0, 1000)
+    main = symbol(PROGS_IMG.parent / "rotext", "main")
+    disk = progs_disk(ctx)
+    programs = ["/nullptr", f"/kaddr 0x{kaddr:08x}", "/rotext", f"/divzero {n}", "/hello"]
+    ctx.rng.shuffle(programs)
+    r = boot(ctx, programs, disk)
+    said = {"nullptr": ["nullptr: reading address 0x00000000"],
+            "kaddr": [f"kaddr: writing to 0x{kaddr:08x}"],
+            "rotext": [f"rotext: writing to my own text at 0x{main:08x}"],
+            "divzero": [f"divzero: dividing {n} by zero"], "hello": hello_lines(["/hello"])}
+    reports = {
+        "/nullptr": "#PF page fault, error 0x0004 (not-present page, read, user, cr2 0x00000000)",
+        "/kaddr": f"#PF page fault, error 0x0007 (protection violation, write, user, "
+                  f"cr2 0x{kaddr:08x})",
+        "/rotext": f"#PF page fault, error 0x0007 (protection violation, write, user, "
+                   f"cr2 0x{main:08x})",
+        "/divzero": "#DE divide error"}
+    vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0}
+    ctx.expect(r, "run", mount=mount_line(disk))
+    got = r.lines
+    body = got[got.index(mount_line(disk)) + 1:got.index("lab8: frames leaked: 0")]
+    for key, want in said.items():
+        lines = [line for line in body if line.startswith(key + ":")]
+        ctx.check(lines == want, f"{key} printed {lines}, expected {want}")
+    rest = [line for line in body if line.split(":", 1)[0] not in said]
+    exits = [line for line in rest if line.startswith("exit /")]
+    want_exits = [f"exit {p.split()[0]}: " + (f"killed (vector {vectors[p.split()[0]]})"
+                                             if p.split()[0] in vectors else "0") for p in programs]
+    ctx.check(exits == want_exits, f"the exit lines are {exits}, expected {want_exits}")
+    for path, heading in reports.items():
+        block = Pattern(kill_lines(heading, path))
+        n_lines = len(block.lines)
+        found = any(block.match(rest[i:i + n_lines]) for i in range(len(rest)))
+        ctx.check(found, f"no kill report for {path} of this form:\n  " + "\n  ".join(block.lines))
+    reported = [line for line in rest if not line.startswith("exit /")]
+    ctx.check(len(reported) == 6 * len(reports),
+              f"the kernel printed {len(reported)} report lines, expected {6 * len(reports)}:\n  "
+              + "\n  ".join(reported))
+
+
+@test(lab=8, name="bad-calls", points=10, timeout=TIMEOUT)
+def bad_calls(ctx: Ctx) -> None:
+    """Bad pointers to write, read and open get -EFAULT (the reads from fd 0 before any key
+    is waited for), unknown system calls -ENOSYS, bad descriptors -EBADF; all three
+    programs run to their end at once."""
+    nrs = [ctx.rng.randint(253, 100000), 0x7FFFFFFF, ctx.rng.randint(1 << 31, (1 << 32) - 1)]
+    disk = progs_disk(ctx)
+    r = boot(ctx, ["/efault /readme.txt", "/enosys " + " ".join(str(n) for n in nrs),
+                   "/badfd /readme.txt"], disk)
+    efault = [f"efault: {call} = -14" for call in [
+        "write(1, 0x00000000, 8)", "write(1, 0x00100000, 8)", "write(1, 0xc0000000, 8)",
+        "write(1, 0xfffffff8, 16)", "read(0, 0x00100000, 8)", "read(0, 0xc0000000, 8)",
+        "read(0, 0xfffffff8, 16)", "open(0x00000000, 0, 0)", "read(3, 0x00000000, 8)"]]
+    efault.append("efault: 0 of 9 calls did not return -14")
+    enosys = [f"enosys: syscall {n} (0x{n:08x}) = -38" for n in nrs]
+    enosys.append("enosys: still running; 0 of 3 calls did not return -38")
+    badfd = ["badfd: read(99, buf, 1) = -9", "badfd: write(99, buf, 1) = -9",
+             "badfd: close(99) = -9", "badfd: read(-1, buf, 1) = -9",
+             'badfd: open("/no such file", O_RDONLY) = -2', "badfd: close(fd) = 0",
+             "badfd: read(fd, buf, 1) after close = -9", "badfd: close(fd) again = -9",
+             "badfd: 0 of 8 calls returned something else"]
+    check_streams(ctx, r, disk, {"efault": efault, "enosys": enosys, "badfd": badfd},
+                  ["exit /efault: 0", "exit /enosys: 0", "exit /badfd: 0"])
