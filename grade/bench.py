@@ -183,8 +183,10 @@ def guest_figures() -> None:
         disk = Path(tmp) / "bench.img"           # 8 MiB, sparse: for the ATA figures
         disk.write_bytes(b"")
         os.truncate(disk, 16 * CYLINDER_BYTES)
+        programs = BUILD / "progs" / "progs.img"    # stage 8 runs user/progs' programs
         for elf in sorted(BUILD.glob("lab[0-9]*/kernel.elf")):
-            guest_lines(elf, [Disk(disk, 0, 0)])
+            stage8 = elf.parent.name == "lab8" and programs.exists()
+            guest_lines(elf, [Disk(programs if stage8 else disk, 0, 0)])
 
 
 def guest_lines(elf: Path, disks: list[Disk]) -> None:

@@ -1,7 +1,10 @@
 /*
  * gdt.c - a flat 4 GiB code and data segment (Intel SDM Vol. 3A, 3.4.5
- * "Segment Descriptors"), plus two empty slots for task-state segments and a
- * flat code and data segment for ring 3 (DPL 3: only lab 8 enters that ring).
+ * "Segment Descriptors"), plus two empty slots for task-state segments. A
+ * flat code and data segment for ring 3 (DPL 3) follow, but only lab 8, the
+ * first to enter that ring, puts them in and widens the GDT's limit: until
+ * then the GDT is exactly what stages 0-7 always had (lab 1's fault=ss
+ * program adds its descriptor just past the limit, and prints its selector).
  * boot.S calls gdt_init before kmain: the loader's GDT may live in memory
  * we are about to reuse (Multiboot Spec 0.6.96, 3.2).
  */
@@ -27,7 +30,8 @@ struct gdt_ptr {
 #define GDT_ACCESS_TSS   0x89   /* present, ring 0, 32-bit available TSS */
 #define GDT_ACCESS_DPL3  0x60   /* descriptor privilege level 3 */
 #define GDT_FLAGS_4K_32  0xC0   /* granularity 4 KiB, 32-bit default size */
-#define GDT_ENTRIES      7
+#define GDT_BOOT_ENTRIES 5      /* null, kernel code, kernel data, two TSS slots */
+#define GDT_ENTRIES      7      /* ... and the ring 3 pair */
 
 static struct gdt_entry gdt[GDT_ENTRIES];
 
@@ -46,14 +50,21 @@ void gdt_set_tss(uint16_t selector, uintptr_t base, uint32_t limit)
     set_entry(selector >> 3, (uint32_t)base, limit, GDT_ACCESS_TSS, 0);
 }
 
-void gdt_init(void)
+void gdt_add_user_segments(void)
 {
     struct gdt_ptr ptr = { sizeof gdt - 1, (uint32_t)(uintptr_t)gdt };
 
-    set_entry(GDT_KERNEL_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE, GDT_FLAGS_4K_32);
-    set_entry(GDT_KERNEL_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA, GDT_FLAGS_4K_32);
     set_entry(GDT_USER_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
     set_entry(GDT_USER_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
+    __asm__ volatile("lgdt %0" : : "m"(ptr) : "memory");     /* the same table, a wider limit */
+}
+
+void gdt_init(void)
+{
+    struct gdt_ptr ptr = { GDT_BOOT_ENTRIES * sizeof gdt[0] - 1, (uint32_t)(uintptr_t)gdt };
+
+    set_entry(GDT_KERNEL_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE, GDT_FLAGS_4K_32);
+    set_entry(GDT_KERNEL_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA, GDT_FLAGS_4K_32);
     __asm__ volatile(
         "lgdt %0\n\t"
         "movw %w1, %%ds\n\t"

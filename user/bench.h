@@ -28,6 +28,7 @@ void lab5_bench(const struct pci_scan *boot);
 void lab6_bench(void);
 /* On the first disk; `mounted`: v holds its FAT volume (else v is only used for its cache). */
 void lab7_bench(struct fat_volume *v, struct blockdev *bd, bool mounted);
+void lab8_bench(void);          /* with the volumes mounted: programs from the disk */
 
 /*
  * The TSC's rate in cycles per second, measured against lab 1's PIT over

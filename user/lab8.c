@@ -3,7 +3,7 @@
  *
  *     run=PATH[,PATH...]   run the programs at once, each its own process
  *     run="PATH ARG..."    arguments after the path, separated by spaces
- *     bench                syscall and page-fault costs (user/lab8_bench.c)
+ *     bench                trap, load and page-fault figures (user/lab8_bench.c)
  *
  * Every FAT volume on the four ATA positions is mounted; a PATH is looked up
  * on each in order. The programs share the CPU under lab 6's scheduler; they
@@ -11,6 +11,7 @@
  * "exit PATH: CODE" or "exit PATH: killed (vector N)". Then the frames: every
  * one a process held must be back in the pool.
  */
+#include "bench.h"
 #include "cmdline.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -73,8 +74,6 @@ static int parse_run(const char *value)
     return n;
 }
 
-void lab8_bench(void);
-
 void program_main(void)
 {
     const char *run = cmdline_str("run", NULL);
@@ -82,12 +81,12 @@ void program_main(void)
     struct frame_counts before = frames_count();
 
     kprintf("lab8: %u frames free of %u\n", before.free, before.total);
-    if (cmdline_flag("bench"))
-        lab8_bench();
-    if (!n)
+    if (!n && !cmdline_flag("bench"))
         return;
     if (!volumes_mount())
         kprintf("lab8: no FAT volume on any disk\n");
+    if (cmdline_flag("bench"))
+        lab8_bench();
     for (int i = 0; i < n; i++)
         programs[i].proc = process_start(programs[i].argv[0], programs[i].argc, programs[i].argv);
     for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 /*
  * gdt.h - the flat segments every stage runs in (Intel SDM Vol. 3A, 3.4.5),
  * with spare slots a lab can use for task-state segments, and the ring 3 pair that
- * lab 8's user programs run in (no stage before it loads them). Assembly includes
+ * lab 8's user programs run in (gdt_add_user_segments: no stage before 8 has them). Assembly includes
  * it for the selectors (the C part is hidden from the assembler).
  */
 #ifndef CAIRN_GDT_H
@@ -19,6 +19,8 @@
 #include <stdint.h>
 
 void gdt_init(void);
+/* The ring 3 code and data segments, and the GDT's limit widened to hold them. */
+void gdt_add_user_segments(void);
 /* Installs a 32-bit available TSS descriptor (type 9) in a spare slot. */
 void gdt_set_tss(uint16_t selector, uintptr_t base, uint32_t limit);
 

@@ -109,7 +109,7 @@ struct frame_counts frames_count(void)
 }
 
 /* The heap below brk and the stack's megabyte get zero pages when first touched. */
-bool uvm_fault_in(struct process *p, uint32_t va)
+static bool fault_in_locked(struct process *p, uint32_t va)
 {
     uint32_t page = PAGE_ROUND_DOWN(va), pa;
     bool heap = va >= p->heap_start && va < p->brk;
@@ -133,6 +133,16 @@ bool uvm_fault_in(struct process *p, uint32_t va)
     p->page_faults++;
     ustats.page_faults++;
     return true;
+}
+
+/* From a fault (interrupts masked) or a system call (not): the pool is everyone's. */
+bool uvm_fault_in(struct process *p, uint32_t va)
+{
+    irq_flags_t fl = irq_save();
+    bool made = fault_in_locked(p, va);
+
+    irq_restore(fl);
+    return made;
 }
 
 /*

@@ -11,6 +11,7 @@
  * process, and ends that process only.
  */
 #include "format.h"
+#include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
 #include "kprintf.h"
@@ -63,12 +64,26 @@ static void process_main(void *arg)
     user_enter(p->entry, p->user_esp);  /* its iret turns interrupts on */
 }
 
+/* A process that never ran: its pages, its directory, itself. */
+static void free_address_space(struct process *p)
+{
+    irq_flags_t fl = irq_save();
+
+    pgtable_free_user(&frame_pool, p->pgdir);
+    irq_restore(fl);
+    kfree(p);
+}
+
 struct process *process_start(const char *path, int argc, const char *const argv[])
 {
     char tname[THREAD_NAME_MAX];
     struct process *p = kzalloc(sizeof *p);
+    irq_flags_t fl = irq_save();        /* the frame pool is everyone's */
 
-    if (!p || !(p->pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir))) {
+    if (p)
+        p->pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir);
+    irq_restore(fl);
+    if (!p || !p->pgdir) {
         kprintf("run %s: no memory for a process\n", path);
         kfree(p);
         return NULL;
@@ -77,16 +92,14 @@ struct process *process_start(const char *path, int argc, const char *const argv
     p->pid = ++last_pid;
     strlcpy(p->name, path, sizeof p->name);
     if (load_program(p, path, argc, argv) < 0) {
-        pgtable_free_user(&frame_pool, p->pgdir);
-        kfree(p);
+        free_address_space(p);
         return NULL;
     }
     files_init(p);
     ksnprintf(tname, sizeof tname, "pid%u", p->pid);
     if (!(p->thread = thread_create(process_main, p, tname, THREAD_PRIO_DEFAULT))) {
         kprintf("run %s: no memory for a thread\n", path);
-        pgtable_free_user(&frame_pool, p->pgdir);
-        kfree(p);
+        free_address_space(p);
         return NULL;
     }
     return p;
@@ -148,6 +161,7 @@ struct user_stats user_stats(void)
 
 static void lab8_init(void)
 {
+    gdt_add_user_segments();
     paging_init();
     thread_set_switch_hook(switch_hook);
     trap_set_user_fault_hook(user_fault);
