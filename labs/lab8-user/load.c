@@ -7,7 +7,6 @@
  * frees what was mapped.
  */
 #include "fat.h"
-#include "kprintf.h"
 #include "kstring.h"
 #include "panic.h"
 #include "uvm.h"
@@ -97,31 +96,31 @@ static int load_locked(struct process *p, const char *path, int argc, const char
     int err = vfs_lookup(path, &vol, &file);
 
     if (err) {
-        kprintf("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
+        proc_say("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
                                                         : fat_strerror(err));
         return -ENOENT;
     }
     if (fat_node_is_dir(&file)) {
-        kprintf("run %s: a directory\n", path);
+        proc_say("run %s: a directory\n", path);
         return -EISDIR;
     }
     int32_t got = fat_read(vol, &file, 0, head, file.size < PAGE_SIZE ? file.size : PAGE_SIZE);
     if (got < 0) {
-        kprintf("run %s: %s\n", path, fat_strerror(got));
+        proc_say("run %s: %s\n", path, fat_strerror(got));
         return -EIO;
     }
     if (elf_check(head, (uint32_t)got, file.size, &img, why, sizeof why)) {
-        kprintf("run %s: refused: %s\n", path, why);
+        proc_say("run %s: refused: %s\n", path, why);
         return -ENOEXEC;
     }
     for (int i = 0; i < img.nsegments; i++) {
         if ((err = load_segment(p, vol, &file, &img.seg[i]))) {
-            kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
+            proc_say("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
             return err;
         }
     }
     if ((err = load_stack(p, argc, argv, img.entry))) {
-        kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
+        proc_say("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
                                                      : "arguments longer than a page");
         return err;
     }

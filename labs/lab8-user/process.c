@@ -10,6 +10,8 @@
  * goes on; anything else prints the report a kernel fault gets, plus the
  * process, and ends that process only.
  */
+#include <stdarg.h>
+#include "console.h"
 #include "format.h"
 #include "gdt.h"
 #include "heap.h"
@@ -32,6 +34,24 @@ static uint32_t read_cr2(void)
     uint32_t v;
     __asm__ volatile("movl %%cr2, %0" : "=r"(v));
     return v;
+}
+
+void proc_say(const char *fmt, ...)
+{
+    char line[PROC_SAY_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    int n = kvsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof line) {        /* never cut silently: say so at the end */
+        n = sizeof line - 1;
+        memcpy(line + n - 5, "...\n", 4);
+        n--;
+    }
+    irq_flags_t fl = irq_save();
+    console_write(line, (size_t)n);
+    irq_restore(fl);
 }
 
 struct process *process_current(void)
@@ -84,7 +104,7 @@ struct process *process_start(const char *path, int argc, const char *const argv
         p->pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir);
     irq_restore(fl);
     if (!p || !p->pgdir) {
-        kprintf("run %s: no memory for a process\n", path);
+        proc_say("run %s: no memory for a process\n", path);
         kfree(p);
         return NULL;
     }
@@ -98,7 +118,7 @@ struct process *process_start(const char *path, int argc, const char *const argv
     files_init(p);
     ksnprintf(tname, sizeof tname, "pid%u", p->pid);
     if (!(p->thread = thread_create(process_main, p, tname, THREAD_PRIO_DEFAULT))) {
-        kprintf("run %s: no memory for a thread\n", path);
+        proc_say("run %s: no memory for a thread\n", path);
         free_address_space(p);
         return NULL;
     }
