@@ -24,7 +24,7 @@ import unittest
 import zlib
 from pathlib import Path
 
-from grade.labs.lab7 import pattern
+from grade.labs.fatvol import pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGS = Path(os.environ.get("CAIRN_PROGS", ROOT / "build" / "progs"))

@@ -91,7 +91,7 @@ uint32_t arg_u32(const char *name, int argc, char **argv, int i, const char *wha
                  uint32_t min, uint32_t max, uint32_t dflt);
 
 /* The pattern generator the grader mirrors: xorshift32 (Marsaglia 2003) from
- * seed ^ 0x9E3779B9 (never 0), as user/lab7.c and grade/labs/lab7.py use. */
+ * seed ^ 0x9E3779B9 (never 0), as user/lab7.c and grade/labs/fatvol.py use. */
 static inline uint32_t xorshift_seed(uint32_t seed)
 {
     uint32_t x = seed ^ 0x9E3779B9u;
