@@ -9,5 +9,5 @@ LAB8_DISK := $(BUILD)/progs/progs.img
 QEMU_ARGS := -drive if=none,id=d0,file=$(LAB8_DISK),format=raw,snapshot=on \
              -device ide-hd,drive=d0,bus=ide.0,unit=0
 BOCHS_ARGS := --disk 0:0:$(LAB8_DISK):Cairn-lab8-programs
-KERNEL_ARGS := run="/hello from the disk"
+KERNEL_ARGS := run=/hello
 lab8 lab8-qemu lab8-qemu-nox lab8-gdb lab8-qemu-grub lab8-bochs lab8-bochs-nox: $(LAB8_DISK)
