@@ -27,7 +27,9 @@ from grade.labs.fatvol import (ToolFailed, Volume, disk_image, fat_get, fat_set,
 
 POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM there
-CMDLINE_MAX = 400                   # the kernel keeps 512 characters, its own path included
+# What one boot's operations may take: far inside the kernel's 4096 characters
+# (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
+CMDLINE_MAX = 400
 # The bound on a hung boot. Stage 7 is stage 6 plus a disk: Bochs takes 6-9.5 s for one
 # write test's boot at load 12 (QEMU 1-1.5 s), so the default 10 s cut correct runs on a
 # loaded host (a write-fat12 HANG at seed 7). A real hang is still reported, later.
@@ -153,7 +155,7 @@ def write_volume(ctx: Ctx, fat: int) -> None:
     v.populate()
     disk = disk_image(v, rng.random() < 0.5)
     pos = position(ctx)
-    # The shorter paths: the command line holds 512 characters.
+    # The shorter paths, so that every operation fits in CMDLINE_MAX.
     old = rng.sample(sorted(v.files, key=lambda p: (len(p), p))[:5], min(4, len(v.files)))
     seeds = [rng.randrange(1 << 24) for _ in range(5)]
     d = v.path("/", v.new_name("/", "long"))
