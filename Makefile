@@ -182,7 +182,7 @@ grader-tests: lab0 $(SELFTEST_KERNELS) | $(DEPS_STAMP)
 .PHONY: lab6-trace lab6-pictures
 lab6-trace: lab6
 	$(PYTHON) tools/tracerun.py --kernel $(BUILD)/lab6/kernel.elf --log $(BUILD)/lab6/trace.log \
-	    --keys '$(KEYS)' -- $(S6_ARGS)
+	    --keys '$(KEYS)' -- $(S6_ARGS_WORD)
 	$(PYTHON) tools/tracesvg.py $(BUILD)/lab6/trace.log -o $(BUILD)/lab6/trace.svg \
 	    --title 'make lab6-trace ARGS="$(S6_ARGS)"$(if $(KEYS), KEYS=$(KEYS))' \
 	    $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
