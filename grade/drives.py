@@ -16,6 +16,10 @@ HEADS = 16                      # the geometry Bochs autodetects too
 SECTORS_PER_TRACK = 63
 CYLINDER_SECTORS = HEADS * SECTORS_PER_TRACK
 CYLINDER_BYTES = CYLINDER_SECTORS * SECTOR
+# The four ATA positions (channel, unit); the iso path boots from a CD-ROM at the
+# secondary slave, so a test booted that way puts no disk there.
+POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
+ISO_BOOT_CD = (1, 1)
 
 
 def random_text(rng: Random, alphabet: str, n: int, spaces: bool = False) -> str:

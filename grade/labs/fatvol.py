@@ -16,6 +16,7 @@ import subprocess
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from grade.core import Ctx
 from grade.drives import CYLINDER_SECTORS as CYLINDER, SECTOR
@@ -25,15 +26,23 @@ TOOL_ENV = {**os.environ, "MTOOLS_SKIP_CHECK": "1", "MTOOLS_LOWER_CASE": "0"}
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 
-def pattern(seed: int, n: int) -> bytes:
-    """user/lab7.c's write pattern: xorshift32 words from seed ^ 0x9E3779B9, little-endian."""
+def xorshift(seed: int) -> Iterator[int]:
+    """The kit's generator (user/lab7.c's pattern, user/progs' ulib.h): xorshift32
+    words from seed ^ 0x9E3779B9 (never 0)."""
     x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
-    out = bytearray()
-    while len(out) < n:
+    while True:
         x ^= (x << 13) & 0xFFFFFFFF
         x ^= x >> 17
         x ^= (x << 5) & 0xFFFFFFFF
-        out += struct.pack("<I", x)
+        yield x
+
+
+def pattern(seed: int, n: int) -> bytes:
+    """user/lab7.c's write pattern: the generator's words, little-endian."""
+    words = xorshift(seed)
+    out = bytearray()
+    while len(out) < n:
+        out += struct.pack("<I", next(words))
     return bytes(out[:n])
 
 

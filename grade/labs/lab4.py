@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Sequence
 
 from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
-from grade.drives import CYLINDER_SECTORS, SECTOR, drive_line, random_text
+from grade.drives import (CYLINDER_SECTORS, ISO_BOOT_CD, POSITIONS, SECTOR, drive_line,
+                          random_text)
 
 LBA28_LIMIT = 1 << 28
 NREADS = 6                          # the "run" section of lab4.log has six read lines
 MODEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
 SERIAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
-POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
-ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM at the secondary slave
 # QEMU's throttle for a slow disk: 512-byte reads at 400 bytes/s, so every read after the
 # first waits about 1.2 s; writes at 130 bytes/s, so the second write waits over a second.
 SLOW_DISK = "throttling.bps-read=400,throttling.bps-write=130"

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Callable
 
 from grade.core import Ctx, Disk, Result, test
+from grade.drives import ISO_BOOT_CD, POSITIONS
 from grade.labs.fatvol import (ToolFailed, Volume, disk_image, fat_get, fat_set, fsck_problems,
                                make_volume, mdir_paths, mtype, pattern, root_entry,
                                take_volume_out, tree_problems)
 
-POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
-ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM there
 # What one boot's operations may take: far inside the kernel's 4096 characters
 # (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
 CMDLINE_MAX = 400

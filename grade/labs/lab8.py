@@ -16,12 +16,12 @@ import zlib
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
+from grade.drives import ISO_BOOT_CD, POSITIONS
 from grade.expect import Pattern, render
+from grade.labs.fatvol import xorshift
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROGS_IMG = ROOT / "build" / "progs" / "progs.img"
-POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
-ISO_BOOT_CD = (1, 1)                # the iso path boots from a CD-ROM there
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-_."
 TIMEOUT = 30.0                      # Bochs boots stage 8 slowly on a loaded host
 
@@ -179,16 +179,6 @@ def bad_elf(ctx: Ctx) -> None:
     check_streams(ctx, r, disk, {"hello": hello_lines(["/hello"]),
                                  "rawexit": ["rawexit: built with nothing but gcc -m32 -static -nostdlib"]},
                   kernel)
-
-
-def xorshift(seed: int):  # type: ignore[no-untyped-def]
-    """user/progs' generator (lab 7's pattern): xorshift32 from seed ^ 0x9E3779B9."""
-    x = (seed ^ 0x9E3779B9) & 0xFFFFFFFF or 1
-    while True:
-        x ^= (x << 13) & 0xFFFFFFFF
-        x ^= x >> 17
-        x ^= (x << 5) & 0xFFFFFFFF
-        yield x
 
 
 def malloc_lines(seed: int, count: int, most: int) -> list[str]:
