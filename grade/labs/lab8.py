@@ -12,23 +12,19 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import subprocess
 import zlib
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
-from grade.drives import ISO_BOOT_CD, POSITIONS
 from grade.expect import Pattern, render
-from grade.labs.fatvol import xorshift
+from grade.labs.fatvol import TOOL_ENV, pattern, xorshift
+from grade.labs.lab7 import position
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROGS_IMG = ROOT / "build" / "progs" / "progs.img"
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-_."
 TIMEOUT = 30.0                      # Bochs boots stage 8 slowly on a loaded host
-
-
-def position(ctx: Ctx) -> tuple[int, int]:
-    free = [p for p in POSITIONS if not (ctx.path == "iso" and p == ISO_BOOT_CD)]
-    return ctx.rng.choice(free)
 
 
 def progs_disk(ctx: Ctx, extra: dict[str, bytes] | None = None) -> Disk:
@@ -48,10 +44,8 @@ def progs_disk(ctx: Ctx, extra: dict[str, bytes] | None = None) -> Disk:
 
 
 def tool_mcopy(image: Path, src: Path, name: str) -> None:
-    import os
-    import subprocess
     r = subprocess.run(["mcopy", "-i", str(image), str(src), "::" + name], capture_output=True,
-                       env={**os.environ, "MTOOLS_SKIP_CHECK": "1"})
+                       env=TOOL_ENV)
     if r.returncode != 0:
         raise RuntimeError(f"mcopy {name} failed: {r.stderr.decode(errors='replace')}")
 
@@ -225,14 +219,6 @@ def crc(ctx: Ctx) -> None:
                   [f"exit /crc: 0", "exit /crc: 1"], unordered={"crc"})
 
 
-def lab7_pattern(seed: int, n: int) -> bytes:
-    out = bytearray()
-    rng = xorshift(seed)
-    while len(out) < n:
-        out += next(rng).to_bytes(4, "little")
-    return bytes(out[:n])
-
-
 @test(lab=8, name="write-file", points=5, timeout=TIMEOUT)
 def write_file(ctx: Ctx) -> None:
     """mkfile creates a file with O_CREAT|O_TRUNC and writes lab 7's seeded pattern 1000
@@ -241,7 +227,7 @@ def write_file(ctx: Ctx) -> None:
     name = "/" + word(ctx).replace(".", "") + ".dat"
     disk = progs_disk(ctx, {"/placeholder": b""})
     disk.snapshot = False
-    data = lab7_pattern(seed, size)
+    data = pattern(seed, size)
     r = boot(ctx, [f"/mkfile {name} {size} {seed}"], disk)
     check_streams(ctx, r, disk, {"mkfile": [f"mkfile: {name}: {size} bytes crc32 "
                                             f"0x{zlib.crc32(data):08x}"]}, ["exit /mkfile: 0"])
