@@ -70,6 +70,33 @@ static inline uint32_t read_eflags(void)
     return f;
 }
 
+/* Control and segment registers (SDM Vol. 3A, 2.5 "Control Registers"). */
+static inline uint32_t read_cr2(void)       /* the last page-fault address */
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint32_t read_cr3(void)       /* the page directory in use */
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr3(uint32_t pgdir)  /* switch page directory; flushes the TLB */
+{
+    __asm__ volatile("movl %0, %%cr3" : : "r"(pgdir) : "memory");
+}
+
+static inline uint16_t read_ss(void)
+{
+    uint16_t v;
+    __asm__ volatile("movw %%ss, %0" : "=r"(v));
+    return v;
+}
+
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }

@@ -40,17 +40,10 @@ void tlb_invalidate(uint32_t va)
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-static uint32_t read_cr3(void)
-{
-    uint32_t v;
-    __asm__ volatile("movl %%cr3, %0" : "=r"(v));
-    return v;
-}
-
 void paging_switch(uint32_t pgdir)
 {
     if (read_cr3() != pgdir)
-        __asm__ volatile("movl %0, %%cr3" : : "r"(pgdir) : "memory");
+        write_cr3(pgdir);
 }
 
 static void pool_init(void)

@@ -29,13 +29,6 @@
 struct user_stats ustats;
 static uint32_t last_pid, peak_frames;
 
-static uint32_t read_cr2(void)
-{
-    uint32_t v;
-    __asm__ volatile("movl %%cr2, %0" : "=r"(v));
-    return v;
-}
-
 void proc_say(const char *fmt, ...)
 {
     char line[PROC_SAY_MAX];
