@@ -80,6 +80,14 @@ static void ready_unlink(struct task *t)
     }
 }
 
+struct task *task_find(int id)
+{
+    for (int i = 0; i < EXECUTOR_MAX_TASKS && id > 0; i++)
+        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id)
+            return &tasks[i];
+    return 0;
+}
+
 int spawn(struct future *f)
 {
     struct task *t = 0;
@@ -265,10 +273,7 @@ void block_on(struct future *f)
     int id = spawn(f);
     if (id < 0)
         panic("lab3: block_on: all %d task slots are taken", EXECUTOR_MAX_TASKS);
-    struct task *t = 0;
-    for (int i = 0; i < EXECUTOR_MAX_TASKS; i++)
-        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id)
-            t = &tasks[i];
+    struct task *t = task_find(id);
     struct waker w = { t, t->gen };
     run_until(waker_stale, &w);
 }
@@ -289,27 +294,4 @@ void executor_set_poll_hooks(const struct executor_poll_hooks *hooks)
 uint32_t task_current_id(void)
 {
     return current ? current->id : 0;
-}
-
-static enum poll task_join_poll(struct future *self, struct context *cx)
-{
-    struct task_join_future *j = (struct task_join_future *)self;
-
-    if (!j->task || j->task->gen != j->gen)
-        return POLL_READY;
-    atomic_waker_register(&j->task->on_exit, cx);
-    return j->task->gen != j->gen ? POLL_READY : POLL_PENDING;
-}
-
-void task_join_init(struct task_join_future *j, int id)
-{
-    j->base.poll = task_join_poll;
-    j->task = 0;
-    j->gen = 0;
-    for (int i = 0; i < EXECUTOR_MAX_TASKS && id > 0; i++) {
-        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id) {
-            j->task = &tasks[i];
-            j->gen = tasks[i].gen;
-        }
-    }
 }
