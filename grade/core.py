@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from grade import expect
 
@@ -228,7 +228,7 @@ class Ctx:
         if not cond:
             self.fail(message)
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         self.raise_pending()
         last = self.results[-1] if self.results else None
         raise TestFailure("WRONG OUTPUT", message, last)

@@ -16,7 +16,7 @@ import subprocess
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from grade.core import Ctx
 from grade.drives import CYLINDER_SECTORS as CYLINDER, SECTOR
@@ -67,6 +67,25 @@ def mdir_paths(vol: Path) -> set[str]:
 
 def mtype(vol: Path, p: str) -> bytes:
     return tool("mtype", "-i", str(vol), "::" + p)
+
+
+def describe(data: bytes) -> str:
+    """How a problem names a file's contents: its length and CRC-32."""
+    return f"{len(data)} bytes crc32 0x{zlib.crc32(data):08x}"
+
+
+def listed_contents(vol: Path, paths: Iterable[str],
+                    listed: set[str]) -> tuple[dict[str, bytes], list[str]]:
+    """mtype each of `paths` that mdir listed: their contents, and mtype's refusals."""
+    got: dict[str, bytes] = {}
+    refused: list[str] = []
+    for p in paths:
+        if f"::{p}" in listed:
+            try:
+                got[p] = mtype(vol, p)
+            except ToolFailed as e:
+                refused.append(str(e))
+    return got, refused
 
 
 @dataclass
@@ -273,17 +292,10 @@ def tree_problems(v: Volume, vol: Path) -> list[str]:
     want = {f"::{d}/" for d in v.dirs if d != "/"} | {f"::{p}" for p in v.files}
     bad = [f"mdir shows {p}, which should not be there" for p in sorted(listed - want)]
     bad += [f"mdir does not show {p}" for p in sorted(want - listed)]
-    for p, data in v.files.items():
-        if f"::{p}" not in listed:
-            continue
-        try:
-            got = mtype(vol, p)
-        except ToolFailed as e:
-            bad.append(str(e))
-            continue
-        if got != data:
-            bad.append(f"mtype {p}: {len(got)} bytes crc32 0x{zlib.crc32(got):08x}, expected "
-                       f"{len(data)} bytes crc32 0x{zlib.crc32(data):08x}")
+    got, refused = listed_contents(vol, v.files, listed)
+    bad += refused
+    bad += [f"mtype {p}: {describe(data)}, expected {describe(v.files[p])}"
+            for p, data in got.items() if data != v.files[p]]
     return bad
 
 

@@ -16,15 +16,14 @@ import hashlib
 import re
 import shutil
 import struct
-import zlib
 from pathlib import Path
 from typing import Callable
 
 from grade.core import Ctx, Disk, Result, test
 from grade.drives import ISO_BOOT_CD, POSITIONS
-from grade.labs.fatvol import (ToolFailed, Volume, disk_image, fat_get, fat_set, fsck_problems,
-                               make_volume, mdir_paths, mtype, pattern, root_entry,
-                               take_volume_out, tree_problems)
+from grade.labs.fatvol import (ToolFailed, Volume, describe, disk_image, fat_get, fat_set,
+                               fsck_problems, listed_contents, make_volume, mdir_paths, pattern,
+                               root_entry, take_volume_out, tree_problems)
 
 # What one boot's operations may take: far inside the kernel's 4096 characters
 # (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
@@ -270,21 +269,17 @@ def crash_problems(v: Volume, vol: Path, before: dict[str, bytes]) -> list[str]:
         listed = mdir_paths(vol)
     except ToolFailed as e:
         return bad + [str(e)]
-    for p in sorted(before.keys() | v.files.keys()):
+    paths = sorted(before.keys() | v.files.keys())
+    got, refused = listed_contents(vol, paths, listed)
+    bad += refused
+    for p in paths:
         old, new = before.get(p), v.files.get(p)
-        if f"::{p}" not in listed:
-            if old is not None and new is not None:
-                bad.append(f"{p} is gone")
-            continue
-        try:
-            got = mtype(vol, p)
-        except ToolFailed as e:
-            bad.append(str(e))
-            continue
-        if got not in (old, new):
+        if f"::{p}" not in listed and old is not None and new is not None:
+            bad.append(f"{p} is gone")
+        elif p in got and got[p] not in (old, new):
             what = ("its old contents nor its new ones" if old is not None and new is not None
                     else "whole" if old is None else "its old contents (it was being removed)")
-            bad.append(f"{p} is {len(got)} bytes crc32 0x{zlib.crc32(got):08x}: not {what}")
+            bad.append(f"{p} is {describe(got[p])}: not {what}")
     return bad
 
 

@@ -1,0 +1,65 @@
+"""Lab 7's judges of a volume the kernel wrote: tree_problems (what mdir and mtype show
+against the model) and crash_problems (what a crash may leave). Each is shown a volume
+that is right and volumes that are wrong in one way, made with the host's mtools."""
+from __future__ import annotations
+
+import random
+import tempfile
+import unittest
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from grade.labs.fatvol import Volume, make_volume, tool, tree_problems
+from grade.labs.lab7 import crash_problems
+
+
+class VolumeProblemsTest(unittest.TestCase):
+    def setUp(self) -> None:
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        ctx: Any = SimpleNamespace(rng=random.Random(7), workdir=Path(tmp.name))
+        self.v: Volume = make_volume(ctx, 12)
+        self.a = self.v.add_file("/", "A.TXT", b"old contents")
+        self.d = self.v.add_dir("/", "Sub Dir")
+        self.b = self.v.add_file(self.d, "b.bin", bytes(range(256)) * 9)
+
+    def replace(self, path: str, data: bytes) -> None:
+        """Change a file on the volume behind the model's back."""
+        src = self.v.ctx.workdir / "replace.bin"
+        src.write_bytes(data)
+        tool("mcopy", "-o", "-i", str(self.v.vol), str(src), "::" + path)
+
+    def test_a_volume_as_the_model_says_has_no_problems(self) -> None:
+        self.assertEqual(tree_problems(self.v, self.v.vol), [])
+
+    def test_tree_names_wrong_contents_missing_and_extra_files(self) -> None:
+        self.replace(self.a, b"other")
+        self.v.files["/MISSING.TXT"] = b"x"
+        del self.v.files[self.b]
+        bad = tree_problems(self.v, self.v.vol)
+        self.assertIn("mtype /A.TXT: 5 bytes crc32 0x", bad[-1])
+        self.assertIn("expected 12 bytes", bad[-1])
+        self.assertIn("mdir does not show ::/MISSING.TXT", bad)
+        self.assertIn(f"mdir shows ::{self.b}, which should not be there", bad)
+
+    def test_a_crash_may_leave_old_or_new_contents(self) -> None:
+        before = dict(self.v.files)
+        self.v.files[self.a] = b"new contents, longer"
+        self.assertEqual(crash_problems(self.v, self.v.vol, before), [])
+        self.replace(self.a, b"new contents, longer")
+        self.assertEqual(crash_problems(self.v, self.v.vol, before), [])
+
+    def test_a_crash_must_not_leave_a_mix_or_lose_a_file(self) -> None:
+        before = dict(self.v.files)
+        self.v.files[self.a] = b"new contents, longer"
+        self.replace(self.a, b"new contents")
+        tool("mdel", "-i", str(self.v.vol), "::" + self.b)
+        bad = crash_problems(self.v, self.v.vol, before)
+        self.assertIn(f"{self.b} is gone", bad)
+        self.assertTrue(any(p.startswith("/A.TXT is 12 bytes crc32 0x") and
+                            p.endswith("not its old contents nor its new ones") for p in bad), bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
