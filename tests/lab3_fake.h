@@ -9,13 +9,10 @@
  * and end the `sti; hlt`), and a tick right after a sleep reads the clock.
  * The preconditions (plat_assert_irqs_off) are checked against its IF.
  *
- * Tickless idle (tickless.c): the fake keeps real time (fake_clock, in ticks)
- * apart from the kernel's count (fake_ticks); they differ only while the tick
- * is stopped. A hlt then lasts until the one-shot (at most fake_oneshot_cap
- * ticks, as lab 1's 16-bit count) or the interrupt set for fake_irq_at,
- * whichever is first; plat_tick_restart adds what passed and runs the tick
- * hook once, as lab 1's timer_tick_restart does. fake_on_tick_stop can raise
- * an interrupt between the idle's decision and its hlt.
+ * Tickless idle (tickless.c): the stopped tick and the one-shot are
+ * fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
+ * lasts until the one-shot or the interrupt set for fake_irq_at, whichever is
+ * first.
  */
 #ifndef CAIRN_TESTS_LAB3_FAKE_H
 #define CAIRN_TESTS_LAB3_FAKE_H
@@ -37,20 +34,16 @@ static uint64_t fake_ticks;
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
 static int fake_tick_reads, fake_tick_after_read;   /* a tick lands right after read N (0: never) */
-static uint64_t fake_clock;                 /* real time, in ticks */
-static bool fake_tick_stopped;
-static uint64_t fake_oneshot_at;            /* fake_clock when the one-shot ends */
-static uint32_t fake_oneshot_cap;           /* ticks one one-shot reaches at most */
-static uint64_t fake_irq_at;                /* fake_irq is raised at this fake_clock (0: never) */
-static int fake_tick_stops, fake_tick_restarts, fake_oneshots_fired;
-static void (*fake_on_tick_stop)(void);     /* called right after the tick stops, IF=0 */
-static void (*fake_tick_hook)(uint64_t now);    /* lab 3's: timerq_expire */
 static void (*fake_idle)(void);             /* what plat_enable_and_wait does: fake_halt */
 static void fake_halt(void);
+static void fake_stop_because(const char *why);
+static void fake_raise_irq1(void);
 static jmp_buf fake_escape;
 static char fake_panic_msg[256];
 static bool fake_expect_stop;            /* the test wants a panic or a stop: say nothing */
 static bool fake_escape_set;                /* fake_escape is live (inside fake_run) */
+
+#include "fake_oneshot.h"
 
 static void fake_reset(void)
 {
@@ -65,14 +58,7 @@ static void fake_reset(void)
     fake_idle_limit = 100000;
     fake_tick_reads = fake_tick_after_read = 0;
     fake_panic_msg[0] = 0;
-    fake_clock = 0;
-    fake_tick_stopped = false;
-    fake_oneshot_at = 0;
-    fake_oneshot_cap = 54;                  /* 65535 input clocks at 1000 Hz */
-    fake_irq_at = 0;
-    fake_tick_stops = fake_tick_restarts = fake_oneshots_fired = 0;
-    fake_on_tick_stop = 0;
-    fake_tick_hook = timerq_expire;
+    fake_oneshot_reset(timerq_expire);
     fake_idle = fake_halt;
     executor_init();
 }
@@ -154,15 +140,15 @@ static void fake_stop(int why)
     longjmp(fake_escape, why);
 }
 
-/* Let real time run to `at`, raising fake_irq if its moment comes first. */
-static bool fake_irq_comes_by(uint64_t at)
+static void fake_stop_because(const char *why)
 {
-    if (fake_irq_at == 0 || fake_irq_at > at || fake_irq_at < fake_clock)
-        return false;
-    fake_clock = fake_irq_at;
-    fake_irq_at = 0;
+    snprintf(fake_panic_msg, sizeof fake_panic_msg, "%s", why);
+    fake_stop(2);
+}
+
+static void fake_raise_irq1(void)
+{
     fake_raise();
-    return true;
 }
 
 /* sti; hlt */
@@ -204,38 +190,6 @@ void plat_halt(void)
 void plat_enable_and_wait(void)
 {
     fake_idle();
-}
-
-uint32_t plat_tick_stop(uint64_t ticks)
-{
-    if (fake_if || fake_tick_stopped || ticks == 0) {
-        snprintf(fake_panic_msg, sizeof fake_panic_msg,
-                 "tick stopped with IF=%d, already stopped %d, for %llu ticks", fake_if,
-                 fake_tick_stopped, (unsigned long long)ticks);
-        fake_stop(2);
-    }
-    uint32_t armed = ticks < fake_oneshot_cap ? (uint32_t)ticks : fake_oneshot_cap;
-    fake_tick_stops++;
-    fake_tick_stopped = true;
-    fake_oneshot_at = fake_clock + armed;
-    if (fake_on_tick_stop)
-        fake_on_tick_stop();
-    return armed;
-}
-
-void plat_tick_restart(void)
-{
-    if (fake_if || !fake_tick_stopped) {
-        snprintf(fake_panic_msg, sizeof fake_panic_msg,
-                 "tick restarted with IF=%d, stopped %d", fake_if, fake_tick_stopped);
-        fake_stop(2);
-    }
-    fake_tick_restarts++;
-    fake_tick_stopped = false;
-    uint64_t passed = fake_clock - fake_ticks;
-    fake_ticks = fake_clock;
-    if (passed)
-        fake_tick_hook(fake_ticks);
 }
 
 /*

@@ -12,13 +12,11 @@
  * that never block), and fake_tick().
  * So every run is deterministic.
  *
- * Tickless idle (idle.c, with lab 3's tickless.c deciding): as in lab3_fake.h,
- * real time (fake_clock) runs apart from the kernel's count (fake_ticks) only
- * while the tick is stopped. A hlt then lasts until the one-shot (at most
- * fake_oneshot_cap ticks, as lab 1's 16-bit count), whose IRQ 0 is delivered
- * like any other but is no tick (lab 3's timers are not expired from it, as
- * lab 1's pit_tick does not), or until IRQ 1 at fake_irq_at, whichever is
- * first; plat_tick_restart adds what passed and expires lab 3's timers. The
+ * Tickless idle (idle.c, with lab 3's tickless.c deciding): the stopped tick
+ * and the one-shot are fake_oneshot.h's, shared with lab3_fake.h. A hlt with
+ * the tick stopped lasts until the one-shot, whose IRQ 0 is delivered like any
+ * other but is no tick (lab 3's timers are not expired from it, as lab 1's
+ * pit_tick does not), or until IRQ 1 at fake_irq_at, whichever is first. The
  * fake counts every IRQ 0 (fake_timer_irqs: the CPU's wake-ups for time).
  * Runs are tickless unless fake_periodic (tick=periodic).
  *
@@ -53,13 +51,8 @@ static bool fake_if = true;
 static int fake_pending[FAKE_MAX_PENDING], fake_npending;
 static void (*fake_handler)(int irq);
 static uint64_t fake_ticks;
-static uint64_t fake_clock;             /* real time, in ticks: ahead of fake_ticks only while stopped */
-static bool fake_tick_stopped, fake_periodic;
-static uint64_t fake_oneshot_at;        /* fake_clock when the one-shot ends */
-static uint32_t fake_oneshot_cap = 54;  /* 65535 input clocks at 1000 Hz */
-static uint64_t fake_irq_at;            /* IRQ 1 is raised at this fake_clock (0: never) */
-static int fake_timer_irqs, fake_tick_stops, fake_oneshots_fired;
-static void (*fake_on_tick_stop)(void);     /* right after the tick stops, IF=0 */
+static bool fake_periodic;              /* the next run is tick=periodic */
+static int fake_timer_irqs;
 static uint32_t fake_slice = 2;
 static int fake_waits, fake_idle_limit = 1000, fake_steps;
 static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save number N */
@@ -71,6 +64,13 @@ static const struct executor_idle_hooks *fake_exec_hooks;
    before the Nth plat_irq_save that main's fn makes (0: never). */
 static int fake_want_idle_limit = 1000, fake_want_raise_after;
 static bool fake_raise_masked, fake_want_raise_masked;     /* raise just after the mask instead */
+static void fake_stop(const char *why);
+static void fake_raise(int irq);
+
+static void fake_stop_because(const char *why) { fake_stop(why); }
+static void fake_raise_irq1(void) { fake_raise(1); }
+
+#include "fake_oneshot.h"
 
 /* --- allocations, freed at the end of each run (abandoned threads too) --- */
 struct fake_block {
@@ -166,8 +166,6 @@ static void fake_raise(int irq)
     fake_deliver();
 }
 
-static void fake_stop(const char *why);
-
 static void fake_tick(void)
 {
     if (fake_tick_stopped)
@@ -227,17 +225,6 @@ static void fake_stop(const char *why)
     longjmp(fake_escape, 2);
 }
 
-/* IRQ 1 at fake_irq_at, if it falls by `at` (and not in the past). */
-static bool fake_irq_comes_by(uint64_t at)
-{
-    if (fake_irq_at == 0 || fake_irq_at > at || fake_irq_at < fake_clock)
-        return false;
-    fake_clock = fake_irq_at;
-    fake_irq_at = 0;
-    fake_raise(1);
-    return true;
-}
-
 /*
  * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
  * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
@@ -264,32 +251,6 @@ void cpu_wait(void)
 }
 
 void plat_halt(void) { cpu_wait(); }    /* lab 3's tickless_idle: not lab 6's path */
-
-/* Lab 1's timer_tick_stop: arm the one-shot `ticks` (capped) ahead. */
-uint32_t plat_tick_stop(uint64_t ticks)
-{
-    if (fake_if || fake_tick_stopped || ticks == 0)
-        fake_stop("the tick stopped with interrupts on, twice, or for no tick");
-    uint32_t armed = ticks < fake_oneshot_cap ? (uint32_t)ticks : fake_oneshot_cap;
-    fake_tick_stops++;
-    fake_tick_stopped = true;
-    fake_oneshot_at = fake_clock + armed;
-    if (fake_on_tick_stop)
-        fake_on_tick_stop();
-    return armed;
-}
-
-/* Lab 1's timer_tick_restart: add the ticks that passed, expire lab 3's timers once. */
-void plat_tick_restart(void)
-{
-    if (fake_if || !fake_tick_stopped)
-        fake_stop("the tick restarted with interrupts on, or was not stopped");
-    fake_tick_stopped = false;
-    uint64_t passed = fake_clock - fake_ticks;
-    fake_ticks = fake_clock;
-    if (passed)
-        timerq_expire(fake_ticks);
-}
 
 /* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
 void executor_set_idle_hooks(const struct executor_idle_hooks *hooks) { fake_exec_hooks = hooks; }
@@ -395,17 +356,27 @@ static void fake_leave_to_main(void)
 }
 
 /* --- running a scenario ---------------------------------------------------- */
+
+/* thread_create, or the test binary fails: a scenario's threads are never optional. */
+static __attribute__((unused)) struct thread *spawn_thread(thread_fn fn, void *arg,
+                                                           const char *name, int prio)
+{
+    struct thread *t = thread_create(fn, arg, name, prio);
+    if (!t) {
+        printf("  no memory for %s\n", name);
+        abort();
+    }
+    return t;
+}
+
 static void fake_reset(void)
 {
     fake_if = true;
     fake_npending = 0;
     fake_handler = 0;
-    fake_ticks = fake_clock = 0;
-    fake_tick_stopped = false;
-    fake_oneshot_at = fake_irq_at = 0;
-    fake_oneshot_cap = 54;
-    fake_timer_irqs = fake_tick_stops = fake_oneshots_fired = 0;
-    fake_on_tick_stop = 0;
+    fake_ticks = 0;
+    fake_oneshot_reset(timerq_expire);
+    fake_timer_irqs = 0;
     tickless_set_periodic(fake_periodic);
     fake_slice = 2;
     fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;

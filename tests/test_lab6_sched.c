@@ -21,16 +21,6 @@ static void record(char c)
     order[norder] = 0;
 }
 
-static struct thread *spawn_thread(thread_fn fn, void *arg, const char *name, int prio)
-{
-    struct thread *t = thread_create(fn, arg, name, prio);
-    if (!t) {
-        printf("  no memory for %s\n", name);
-        abort();
-    }
-    return t;
-}
-
 /* ---- the ready queue alone ------------------------------------------------ */
 TEST(readyq_pops_highest_priority_then_oldest)
 {

@@ -15,16 +15,6 @@
 static uint64_t woke[4], due[4], ready_on[4];
 static bool stopped_when_run;
 
-static struct thread *spawn_thread(thread_fn fn, void *arg, const char *name, int prio)
-{
-    struct thread *t = thread_create(fn, arg, name, prio);
-    if (!t) {
-        printf("  no memory for %s\n", name);
-        abort();
-    }
-    return t;
-}
-
 /* Sleep, then note the tick it runs on, the tick it was due and the one it was made ready on. */
 static void note_sleep(int i, uint32_t ms)
 {

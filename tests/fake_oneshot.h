@@ -1,0 +1,93 @@
+/*
+ * fake_oneshot.h - lab 1's stopped tick and one-shot timer, for the host's fake
+ * machines (lab3_fake.h, lab6_fake.h): the part of tickless idle both share.
+ *
+ * Real time (fake_clock, in ticks) runs apart from the kernel's count
+ * (fake_ticks) only while the tick is stopped. plat_tick_stop arms the
+ * one-shot at most fake_oneshot_cap ticks ahead, as lab 1's 16-bit count
+ * allows; plat_tick_restart adds the ticks that passed and runs the tick hook
+ * once (lab 3's timerq_expire), as lab 1's timer_tick_restart does. The fake's
+ * hlt asks fake_irq_comes_by whether IRQ 1, set for fake_irq_at, ends the
+ * wait before the one-shot does. fake_on_tick_stop can raise an interrupt
+ * between the idle's decision and its hlt.
+ *
+ * The fake that includes this defines first: fake_if and fake_ticks, and
+ *   fake_stop_because(why)  the machine cannot go on: back to fake_run;
+ *   fake_raise_irq1()       raise the keyboard's interrupt.
+ */
+#ifndef CAIRN_TESTS_FAKE_ONESHOT_H
+#define CAIRN_TESTS_FAKE_ONESHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FAKE_ONESHOT_CAP 54             /* 65535 input clocks at 1000 Hz */
+
+static uint64_t fake_clock;             /* real time, in ticks */
+static bool fake_tick_stopped;
+static uint64_t fake_oneshot_at;        /* fake_clock when the one-shot ends */
+static uint32_t fake_oneshot_cap;       /* ticks one one-shot reaches at most */
+static uint64_t fake_irq_at;            /* IRQ 1 comes at this fake_clock (0: never) */
+static int fake_tick_stops, fake_tick_restarts, fake_oneshots_fired;
+static void (*fake_on_tick_stop)(void);     /* right after the tick stops, IF=0 */
+static void (*fake_tick_hook)(uint64_t now);    /* what a tick runs: timerq_expire */
+
+static void fake_oneshot_reset(void (*tick_hook)(uint64_t now))
+{
+    fake_clock = 0;
+    fake_tick_stopped = false;
+    fake_oneshot_at = fake_irq_at = 0;
+    fake_oneshot_cap = FAKE_ONESHOT_CAP;
+    fake_tick_stops = fake_tick_restarts = fake_oneshots_fired = 0;
+    fake_on_tick_stop = 0;
+    fake_tick_hook = tick_hook;
+}
+
+/* Let real time run to `at`, raising IRQ 1 if fake_irq_at comes first (not in the past). */
+static bool fake_irq_comes_by(uint64_t at)
+{
+    if (fake_irq_at == 0 || fake_irq_at > at || fake_irq_at < fake_clock)
+        return false;
+    fake_clock = fake_irq_at;
+    fake_irq_at = 0;
+    fake_raise_irq1();
+    return true;
+}
+
+/* Lab 1's timer_tick_stop: arm the one-shot `ticks` (capped) ahead. */
+uint32_t plat_tick_stop(uint64_t ticks)
+{
+    if (fake_if || fake_tick_stopped || ticks == 0) {
+        char why[128];
+        snprintf(why, sizeof why, "tick stopped with IF=%d, already stopped %d, for %llu ticks",
+                 fake_if, fake_tick_stopped, (unsigned long long)ticks);
+        fake_stop_because(why);
+    }
+    uint32_t armed = ticks < fake_oneshot_cap ? (uint32_t)ticks : fake_oneshot_cap;
+    fake_tick_stops++;
+    fake_tick_stopped = true;
+    fake_oneshot_at = fake_clock + armed;
+    if (fake_on_tick_stop)
+        fake_on_tick_stop();
+    return armed;
+}
+
+/* Lab 1's timer_tick_restart: add the ticks that passed, run the tick hook once. */
+void plat_tick_restart(void)
+{
+    if (fake_if || !fake_tick_stopped) {
+        char why[128];
+        snprintf(why, sizeof why, "tick restarted with IF=%d, stopped %d", fake_if,
+                 fake_tick_stopped);
+        fake_stop_because(why);
+    }
+    fake_tick_restarts++;
+    fake_tick_stopped = false;
+    uint64_t passed = fake_clock - fake_ticks;
+    fake_ticks = fake_clock;
+    if (passed)
+        fake_tick_hook(fake_ticks);
+}
+
+#endif
