@@ -123,6 +123,34 @@ static int record(const struct pci_device *d)
 }
 
 /* Reads one present function's header into a record; descends if it is a bridge. */
+/* The fields that depend on the header layout: subsystem ids, or a bridge's bus numbers. */
+static void read_layout(struct pci_device *d)
+{
+    /* LAB 5: BEGIN SOLUTION */
+    switch (d->header_type & PCI_HEADER_LAYOUT) {
+    case PCI_HEADER_NORMAL: {
+        uint32_t subsys = pci_read32(d->bdf, PCI_SUBSYSTEM_VENDOR_ID);
+        d->subsys_vendor = (uint16_t)subsys;
+        d->subsys_id = (uint16_t)(subsys >> 16);
+        d->nbars = PCI_NUM_BARS_NORMAL;
+        break;
+    }
+    case PCI_HEADER_BRIDGE: {
+        uint32_t buses = pci_read32(d->bdf, PCI_PRIMARY_BUS);
+        d->secondary_bus = (uint8_t)(buses >> 8);
+        d->subordinate_bus = (uint8_t)(buses >> 16);
+        d->nbars = PCI_NUM_BARS_BRIDGE;
+        break;
+    }
+    default:                    /* CardBus (type 2) or unknown: no BARs we size */
+        break;
+    }
+    /* LAB 5: STUB
+    (void)d;
+    panic("lab5: reading the header layout's fields not implemented");
+    LAB 5: END SOLUTION */
+}
+
 static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
 {
     /* LAB 5: BEGIN SOLUTION */
@@ -137,28 +165,10 @@ static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
         .irq_line = (uint8_t)irq, .irq_pin = (uint8_t)(irq >> 8),
         .parent = parent,
     };
-    int index;
 
-    switch (header & PCI_HEADER_LAYOUT) {
-    case PCI_HEADER_NORMAL: {
-        uint32_t subsys = pci_read32(bdf, PCI_SUBSYSTEM_VENDOR_ID);
-        d.subsys_vendor = (uint16_t)subsys;
-        d.subsys_id = (uint16_t)(subsys >> 16);
-        d.nbars = PCI_NUM_BARS_NORMAL;
-        break;
-    }
-    case PCI_HEADER_BRIDGE: {
-        uint32_t buses = pci_read32(bdf, PCI_PRIMARY_BUS);
-        d.secondary_bus = (uint8_t)(buses >> 8);
-        d.subordinate_bus = (uint8_t)(buses >> 16);
-        d.nbars = PCI_NUM_BARS_BRIDGE;
-        break;
-    }
-    default:                    /* CardBus (type 2) or unknown: no BARs we size */
-        break;
-    }
+    read_layout(&d);
     size_bars_timed(&d);
-    index = record(&d);
+    int index = record(&d);
 
     if (!pci_is_bridge(&d))
         return;
@@ -175,7 +185,8 @@ static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
     if (index >= 0)             /* not recorded: don't list its subtree as a root */
         scan_bus(d.secondary_bus, index);
     /* LAB 5: STUB
-    (void)bdf; (void)id; (void)header; (void)parent; (void)size_bars_timed; (void)record;
+    (void)bdf; (void)id; (void)header; (void)parent;
+    (void)read_layout; (void)size_bars_timed; (void)record;
     panic("lab5: reading a function's header not implemented");
     LAB 5: END SOLUTION */
 }
