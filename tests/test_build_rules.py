@@ -6,6 +6,9 @@ the include/ directories of labs 1..N (GNUmakefile.labs, inc_upto); a lab's
 other headers are private. Each check compiles a small probe with exactly the
 flags make gives the real file (asked from make by tools/compile_commands.py),
 so it tests the build's rules, not a copy of them.
+
+Sizes: no kernel or lab file over 300 lines, no function over 50 (xv6's scale:
+a file a student reads in one sitting, a function in one screen).
 """
 from __future__ import annotations
 
@@ -160,6 +163,54 @@ class BootOrder(unittest.TestCase):
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
         self.assertEqual(run.returncode, 33, run.stdout[-2000:])
         self.assertEqual(INITCALL.findall(run.stdout), documented)
+
+
+MAX_FILE_LINES = 300             # one device or mechanism per file, xv6's size
+MAX_FUNCTION_LINES = 50
+SIZED_TREES = ("kernel", "labs")  # the stage programs in user/ hold many scenarios
+C_TREES = ("kernel", "labs", "user", "boot")
+
+
+def long_functions(text: str, limit: int) -> list[tuple[str, int]]:
+    """Functions longer than `limit` lines, braces included, as the tree writes them:
+    the signature ends the line before a "{" in column 0, and the body ends at "}"."""
+    lines, found, start = text.splitlines(), [], -1
+    for i, line in enumerate(lines):
+        if line == "{" and i > 0:
+            start = i
+        elif line == "}" and start >= 0:
+            j = start - 1
+            while j > 0 and "(" not in lines[j]:
+                j -= 1
+            if i - start + 1 > limit:
+                found.append((lines[j].strip(), i - start + 1))
+            start = -1
+    return found
+
+
+class Sizes(unittest.TestCase):
+    """A student reads a file in one sitting and a function in one screen."""
+
+    def sources(self, trees: tuple[str, ...]) -> list[Path]:
+        return sorted(p for t in trees for p in (ROOT / t).rglob("*")
+                      if p.suffix in (".c", ".h", ".S") and p.is_file())
+
+    def test_no_kernel_or_lab_file_is_over_300_lines(self) -> None:
+        long = [f"{p.relative_to(ROOT)}: {n} lines" for p in self.sources(SIZED_TREES)
+                if (n := len(p.read_text().splitlines())) > MAX_FILE_LINES]
+        self.assertEqual(long, [])
+
+    def test_no_function_is_over_50_lines(self) -> None:
+        long = [f"{p.relative_to(ROOT)}: {sig} ({n} lines)"
+                for p in self.sources(C_TREES) if p.suffix == ".c"
+                for sig, n in long_functions(p.read_text(), MAX_FUNCTION_LINES)]
+        self.assertEqual(long, [])
+
+    def test_the_function_measure_finds_a_long_function(self) -> None:
+        body = "\n".join(["static int f(int a,", "             int b)", "{"]
+                         + ["    a++;"] * 49 + ["}"])
+        self.assertEqual(long_functions(body, 50), [("static int f(int a,", 51)])
+        self.assertEqual(long_functions(body, 51), [])
 
 
 if __name__ == "__main__":

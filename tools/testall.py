@@ -37,7 +37,7 @@ STEPS = [
          ["make", "-s", "handout-stats"], "single"),
     Step("handout markers; cited documents exist; handouts name real functions; lab sizes current",
          [sys.executable, "-m", "unittest", "tests/test_handout.py"], "unittest"),
-    Step("build rules: public headers only", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
+    Step("build rules: public headers only, sizes", [sys.executable, "-m", "unittest", "tests/test_build_rules.py"],
          "unittest"),
     Step("lab 6's trace drawn as an SVG (tools/tracesvg.py); malformed traces refused",
          [sys.executable, "-m", "unittest", "tests/test_tracesvg.py"], "unittest"),

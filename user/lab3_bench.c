@@ -61,6 +61,14 @@ struct bench_task {
     size_t print_number_frame, echo_frame;      /* the program's, to print */
 };
 
+static void report_spawns(uint64_t cycles_per_task, uint64_t tsc_hz)
+{
+    kprintf("bench: spawn+poll+exit %u cycles\n", (unsigned)cycles_per_task);
+    if (cycles_per_task)
+        kprintf("bench: tasks spawned per second %u k/s\n",
+                (unsigned)(tsc_hz / cycles_per_task / 1000));
+}
+
 static enum poll bench_poll(struct future *self, struct context *cx)
 {
     struct bench_task *fr = (struct bench_task *)self;
@@ -102,12 +110,7 @@ static enum poll bench_poll(struct future *self, struct context *cx)
         }
     }
     YIELD(fr);                          /* the last batch runs before us */
-    {
-        uint64_t per = (rdtsc() - fr->t0) / SPAWN_ROUNDS;
-        kprintf("bench: spawn+poll+exit %u cycles\n", (unsigned)per);
-        if (per)
-            kprintf("bench: tasks spawned per second %u k/s\n", (unsigned)(fr->tsc_hz / per / 1000));
-    }
+    report_spawns((rdtsc() - fr->t0) / SPAWN_ROUNDS, fr->tsc_hz);
     kprintf("bench: task header %u bytes\n", (unsigned)sizeof(struct task));
     kprintf("bench: print_number frame %u bytes\n", (unsigned)fr->print_number_frame);
     kprintf("bench: echo task frame %u bytes\n", (unsigned)fr->echo_frame);
