@@ -8,9 +8,13 @@ static void emit_console(char c, void *arg)
     console_putc(c);
 }
 
+/* One call, one print: a preempting thread's lines never land inside it. */
 int kvprintf(const char *fmt, va_list ap)
 {
-    return format(emit_console, NULL, fmt, ap);
+    console_lock();
+    int n = format(emit_console, NULL, fmt, ap);
+    console_unlock();
+    return n;
 }
 
 int kprintf(const char *fmt, ...)

@@ -139,6 +139,37 @@ TEST(spinners_share_the_cpu_by_slices)
     CHECK(sum >= 58 && sum <= 60);         /* main slept 60 ticks; they had the rest */
 }
 
+static void print_waiter(void *unused)
+{
+    (void)unused;
+    thread_sleep_ms(1);                     /* ready at the next tick, above main */
+    record('H');
+}
+
+/* main "prints" across three ticks; the thread that outranks it waits for the end. */
+static void print_main(void)
+{
+    struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
+    uint64_t start = plat_ticks();
+
+    fake_printing = true;
+    record('p');
+    while (plat_ticks() < start + 3)
+        fake_spin();
+    record('q');                            /* still main: its line is not cut */
+    fake_printing = false;
+    thread_print_done();                    /* the console's unlocked hook */
+    record('e');
+    thread_join(h);
+}
+
+TEST(a_preemption_waits_for_the_end_of_a_print)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(print_main, false), 0);
+    CHECK_STR(order, "pqHe");
+}
+
 static uint64_t woke_at[3];
 
 static void sleeper(void *arg)
@@ -678,6 +709,7 @@ static void run_all(void)
     RUN(waitq_wakes_highest_first_fifo_among_equals);
     RUN(highest_priority_runs_first_round_robin_among_equals);
     RUN(spinners_share_the_cpu_by_slices);
+    RUN(a_preemption_waits_for_the_end_of_a_print);
     RUN(sleepers_wake_on_their_tick_in_deadline_order);
     RUN(mutex_keeps_every_increment);
     RUN(donation_beats_priority_inversion_and_is_undone);

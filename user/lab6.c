@@ -12,6 +12,8 @@
  *   await=MS       a thread awaits a lab 3 sleep future; a task joins a thread;
  *   idle=MS        main sleeps with nothing else to run: the timer interrupts it took;
  *   kbd            lab 2's echo from a thread that awaits each key, beside 4 spinners;
+ *   print=N        a line of N letters in one kprintf, while a thread that outranks
+ *                  its printer wakes: the line goes out whole (console.h);
  *   fault=stack|deadlock|relock   the reports the kernel gives for each;
  *   trace          record the run's switches, IRQs, polls, wakes and blocks and
  *                  print them at the end (make lab6-trace draws them).
@@ -44,6 +46,7 @@ CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, 
 CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
 CMDLINE_OPTION(idle, "idle", "idle=MS: main sleeps MS ms (1-10000) alone; count timer interrupts");
 CMDLINE_OPTION(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
+CMDLINE_OPTION(print, "print", "print=N: a line of N letters (1-8192) in one kprintf, cut by none");
 CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
 CMDLINE_OPTION(trace, "trace", "record switches, IRQs, polls, wakes, blocks; print them at the end");
 
@@ -55,6 +58,9 @@ CMDLINE_OPTION(trace, "trace", "record switches, IRQs, polls, wakes, blocks; pri
 #define MAX_SIDE 8
 #define KBD_SPINNERS 4
 #define ECHO_PRIO 40                    /* above the spinners: a key is answered at once */
+#define PRINT_LINE_MAX 8192
+#define PRINTER_PRIO 20
+#define OUTRANKER_PRIO 50
 /* The option's list of min_n to max_n numbers from lo to hi (the kernel's checked parser). */
 static int option_list(const char *name, uint64_t *out, int min_n, int max_n, uint64_t lo,
                        uint64_t hi)
@@ -507,6 +513,39 @@ static void run_kbd(void)
 }
 
 /* ---- faults ------------------------------------------------------------------ */
+/* ---- print: a line is one print, even when a thread outranks its printer --------- */
+static char print_line[PRINT_LINE_MAX + 1];
+
+static void long_printer(void *unused)
+{
+    (void)unused;
+    kprintf("print: %s\n", print_line);  /* several ticks long: the outranker wakes inside */
+}
+
+static void outranker(void *unused)
+{
+    (void)unused;
+    thread_sleep_ms(1);
+    kprintf("print: %s runs\n", thread_current()->name);
+}
+
+static void run_print(void)
+{
+    uint64_t n = cmdline_uint("print", 0, 1, PRINT_LINE_MAX);
+    struct thread *printer, *high;
+
+    for (uint64_t i = 0; i < n; i++)
+        print_line[i] = (char)('a' + i % 26);
+    print_line[n] = 0;
+    start(&high, outranker, 0, "outranker", OUTRANKER_PRIO);
+    start(&printer, long_printer, 0, "printer", PRINTER_PRIO);
+    thread_set_priority(THREAD_PRIO_MIN);   /* the outranker goes to sleep, the printer prints */
+    thread_join(high);
+    thread_join(printer);
+    thread_set_priority(CONDUCTOR_PRIO);
+    kprintf("print: done\n");
+}
+
 static volatile uint32_t recurse_limit = 0xFFFFFFFFu;     /* never reached: the canary trips */
 
 static uint32_t recurse(uint32_t depth)
@@ -600,6 +639,8 @@ void program_main(void)
         run_idle();
     if (cmdline_flag("kbd"))
         run_kbd();
+    if (option_given("print"))
+        run_print();
     struct thread_stats s = thread_stats();
     kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,
             s.preemptions, s.created, s.alive);

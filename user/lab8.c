@@ -96,9 +96,9 @@ void program_main(void)
             continue;
         process_wait(programs[i].proc, &end, &code);
         if (end == PROC_KILLED)
-            proc_say("exit %s: killed (vector %d)\n", programs[i].argv[0], code);
+            kprintf("exit %s: killed (vector %d)\n", programs[i].argv[0], code);
         else
-            proc_say("exit %s: %d\n", programs[i].argv[0], code);
+            kprintf("exit %s: %d\n", programs[i].argv[0], code);
     }
     volumes_unmount();
     struct frame_counts after = frames_count();

@@ -2,10 +2,22 @@
 #ifndef CAIRN_CONSOLE_H
 #define CAIRN_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void console_init(void);
 void console_putc(char c);
-void console_write(const char *s, size_t n);
+void console_write(const char *s, size_t n);    /* one print: whole, as kprintf's */
+
+/*
+ * One print at a time, per thread (console.c says why a count is enough on
+ * one CPU). kprintf and console_write take it; lab 6 defers a preemption
+ * while it is held, and the hook, called as the last print ends (interrupts
+ * as the printer had them), lets the deferred switch happen.
+ */
+void console_lock(void);
+void console_unlock(void);
+bool console_locked(void);
+void console_set_unlocked_hook(void (*fn)(void));
 
 #endif

@@ -4,6 +4,7 @@
  * (which plugs into lab 1's IRQ exit hook and lab 3's idle hooks).
  */
 #include "cmdline.h"
+#include "console.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "labinit.h"
@@ -105,6 +106,7 @@ static void lab6_init(void)
     slice = ticks ? (uint32_t)ticks : 1;
     threads_init();
     irq_set_exit_hook(thread_irq_exit);
+    console_set_unlocked_hook(thread_print_done);
     bridge_init();
 }
 LAB_INIT(lab6_init);

@@ -15,6 +15,7 @@
  * The idle thread runs when nothing else is ready. It has priority -1, below
  * every real thread, and is never on the ready queue.
  */
+#include "console.h"
 #include "panic.h"
 #include "scheduler.h"
 #include "trace.h"
@@ -24,6 +25,7 @@ struct thread_stats thread_counts;
 static struct readyq ready;
 static struct thread *cur;
 static struct thread *idle;
+static bool preempt_deferred;           /* an IRQ's preemption waits for a print to end */
 
 static void check_canary(struct thread *t)
 {
@@ -150,9 +152,27 @@ void sched_tick(uint32_t n)
 }
 
 /*
+ * The preemption decision, interrupts masked: a higher-priority thread that
+ * became ready runs now, and a thread whose slice is over yields to its equals.
+ */
+static void preempt_if_due(void)
+{
+    plat_assert_irqs_off();
+    /* LAB 6: BEGIN SOLUTION */
+    int top = readyq_top(&ready);
+    if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
+        thread_counts.preemptions++;
+        yield_locked();
+    }
+    /* LAB 6: STUB
+    panic("lab6: preemption (preempt_if_due) not implemented");
+    LAB 6: END SOLUTION */
+}
+
+/*
  * Lab 1 calls this at the end of every IRQ, after the EOI, with interrupts
- * masked: a higher-priority thread that became ready runs now, and a thread
- * whose slice is over yields to its equals.
+ * masked. A thread in the middle of a print keeps the CPU until the print
+ * ends (console.h): its line goes out whole, then thread_print_done switches.
  */
 void thread_irq_exit(int irq)
 {
@@ -162,15 +182,20 @@ void thread_irq_exit(int irq)
         return;     /* no tick runs: idle counts what passed, then switches (idle.c) */
     if (irq == 0)
         sched_tick(1);
-    /* LAB 6: BEGIN SOLUTION */
-    int top = readyq_top(&ready);
-    if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
-        thread_counts.preemptions++;
-        yield_locked();
+    preempt_deferred = console_locked();
+    if (!preempt_deferred)
+        preempt_if_due();
+}
+
+/* The console's unlocked hook: the preemption a print held back, once IF is on. */
+void thread_print_done(void)
+{
+    plat_irq_t fl = plat_irq_save();
+    if (preempt_deferred && irqs_were_enabled(fl)) {
+        preempt_deferred = false;
+        preempt_if_due();
     }
-    /* LAB 6: STUB
-    panic("lab6: preemption (thread_irq_exit) not implemented");
-    LAB 6: END SOLUTION */
+    plat_irq_restore(fl);
 }
 
 /* Nothing ready: halt until an interrupt (idle.c); switch to whatever it made ready. */

@@ -7,6 +7,7 @@
  * frees what was mapped.
  */
 #include "fat.h"
+#include "kprintf.h"
 #include "kstring.h"
 #include "panic.h"
 #include "uvm.h"
@@ -96,31 +97,31 @@ static int load_locked(struct process *p, const char *path, int argc, const char
     int err = vfs_lookup(path, &vol, &file);
 
     if (err) {
-        proc_say("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
+        kprintf("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
                                                         : fat_strerror(err));
         return -ENOENT;
     }
     if (fat_node_is_dir(&file)) {
-        proc_say("run %s: a directory\n", path);
+        kprintf("run %s: a directory\n", path);
         return -EISDIR;
     }
     int32_t got = fat_read(vol, &file, 0, head, file.size < PAGE_SIZE ? file.size : PAGE_SIZE);
     if (got < 0) {
-        proc_say("run %s: %s\n", path, fat_strerror(got));
+        kprintf("run %s: %s\n", path, fat_strerror(got));
         return -EIO;
     }
     if (elf_check(head, (uint32_t)got, file.size, &img, why, sizeof why)) {
-        proc_say("run %s: refused: %s\n", path, why);
+        kprintf("run %s: refused: %s\n", path, why);
         return -ENOEXEC;
     }
     for (int i = 0; i < img.nsegments; i++) {
         if ((err = load_segment(p, vol, &file, &img.seg[i]))) {
-            proc_say("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
+            kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
             return err;
         }
     }
     if ((err = load_stack(p, argc, argv, img.entry))) {
-        proc_say("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
+        kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
                                                      : "arguments longer than a page");
         return err;
     }

@@ -10,9 +10,6 @@
  * goes on; anything else prints the report a kernel fault gets, plus the
  * process, and ends that process only.
  */
-#include <stdarg.h>
-#include "console.h"
-#include "format.h"
 #include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
@@ -28,24 +25,6 @@
 
 struct user_stats ustats;
 static uint32_t last_pid, peak_frames;
-
-void proc_say(const char *fmt, ...)
-{
-    char line[PROC_SAY_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    int n = kvsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof line) {        /* never cut silently: say so at the end */
-        n = sizeof line - 1;
-        memcpy(line + n - 5, "...\n", 4);
-        n--;
-    }
-    irq_flags_t fl = irq_save();
-    console_write(line, (size_t)n);
-    irq_restore(fl);
-}
 
 struct process *process_current(void)
 {
@@ -97,7 +76,7 @@ struct process *process_start(const char *path, int argc, const char *const argv
         p->pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir);
     irq_restore(fl);
     if (!p || !p->pgdir) {
-        proc_say("run %s: no memory for a process\n", path);
+        kprintf("run %s: no memory for a process\n", path);
         kfree(p);
         return NULL;
     }
@@ -111,7 +90,7 @@ struct process *process_start(const char *path, int argc, const char *const argv
     files_init(p);
     ksnprintf(tname, sizeof tname, "pid%u", p->pid);
     if (!(p->thread = thread_create(process_main, p, tname, THREAD_PRIO_DEFAULT))) {
-        proc_say("run %s: no memory for a thread\n", path);
+        kprintf("run %s: no memory for a thread\n", path);
         free_address_space(p);
         return NULL;
     }

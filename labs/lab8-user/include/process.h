@@ -60,15 +60,6 @@ struct process *process_start(const char *path, int argc, const char *const argv
 void process_wait(struct process *p, enum proc_end *end, int *code);
 uint32_t process_peak_frames(void);     /* the most frames any process held */
 
-/*
- * Print a line whole: it is formatted first (at most PROC_SAY_MAX bytes) and
- * goes out with interrupts masked, so no program's write and no other line
- * cuts into it. kprintf goes out a character at a time and may be preempted
- * in the middle: anything printed while programs run goes through here.
- */
-#define PROC_SAY_MAX 256
-void proc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* ---- volumes: the FAT volumes on lab 4's four ATA positions ---- */
 int volumes_mount(void);                /* mounts what it finds; returns how many */
 void volumes_unmount(void);             /* sync and forget them all */
