@@ -29,8 +29,10 @@ ULDFLAGS  := -m32 -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-z,noexecsta
              -Wl,--fatal-warnings
 PROGS_ELFS := $(addprefix $(PROGS_OUT)/,$(PROGS) $(PROGS_RAW) $(PROGS_BAD))
 PROGS_IMG  := $(PROGS_OUT)/progs.img
-# The volume: 16 cylinders of 16 heads x 63 sectors (Bochs wants whole cylinders), 8 MiB.
-PROGS_IMG_SECTORS := 16128
+# The volume: 16 whole cylinders (Bochs wants whole cylinders), 8 MiB, of the one
+# geometry every disk of the kit has (grade/drives.py); asked only when it is built.
+PROGS_IMG_CYLINDERS := 16
+PROGS_IMG_GEOMETRY = $(shell $(PYTHON) -c 'import grade.drives as d; n = $(PROGS_IMG_CYLINDERS) * d.CYLINDER_SECTORS; print(n, n * d.SECTOR, d.HEADS, d.SECTORS_PER_TRACK)')
 
 .PHONY: progs progs-img progs-test
 progs: $(PROGS_ELFS)
@@ -59,8 +61,8 @@ $(addprefix $(PROGS_OUT)/,$(PROGS_BAD)): $(PROGS_OUT)/%: $(PROGS_DIR)/mkbad.py $
 # mformat picks the FAT type for the size (FAT12 here); every program at /NAME,
 # and README.md at /readme.txt for `crc` to read.
 $(PROGS_IMG): $(PROGS_ELFS) $(PROGS_DIR)/README.md
-	$(call say,MTOOLS,$@)rm -f $@ && truncate -s $$(($(PROGS_IMG_SECTORS) * 512)) $@ && \
-	    MTOOLS_SKIP_CHECK=1 mformat -i $@ -T $(PROGS_IMG_SECTORS) -h 16 -s 63 -v PROGS -N CA1B0008 :: && \
+	$(call say,MTOOLS,$@)set -- $(PROGS_IMG_GEOMETRY) && rm -f $@ && truncate -s $$2 $@ && \
+	    MTOOLS_SKIP_CHECK=1 mformat -i $@ -T $$1 -h $$3 -s $$4 -v PROGS -N CA1B0008 :: && \
 	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_ELFS) :: && \
 	    MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(PROGS_DIR)/README.md ::/readme.txt
 
