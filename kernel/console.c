@@ -6,7 +6,7 @@
  * A whole kprintf or console_write is one print, held by console_lock. On
  * one CPU the lock is a count of prints under way, not a wait: nothing can
  * run inside a print but an interrupt handler, whose own print nests and ends
- * before the handler returns. What the count buys is whole lines once lab 6
+ * before the handler returns. What the count buys is whole prints once lab 6
  * preempts threads: lab 6 asks console_locked() before it switches at the end
  * of an interrupt, and holds the switch back until the print ends, when the
  * hook set here runs. A handler may still print between two characters of a

@@ -170,6 +170,42 @@ TEST(a_preemption_waits_for_the_end_of_a_print)
     CHECK_STR(order, "pqHe");
 }
 
+/* A handler's print ends inside the handler: the hook must not switch there (before
+   the IRQ's exit, the PIC's in-service bit still set), only the IRQ exit may. */
+static void handler_prints(int irq)
+{
+    if (irq != 1)
+        return;
+    record('h');
+    thread_print_done();                    /* its own print's end, IF=0 */
+}
+
+static void masked_print_main(void)
+{
+    struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
+    uint64_t start = plat_ticks();
+
+    fake_printing = true;
+    while (plat_ticks() < start + 3)
+        fake_spin();                        /* the high thread is due: held back */
+    plat_irq_t fl = plat_irq_save();
+    fake_printing = false;
+    thread_print_done();                    /* a print that ends masked: no switch yet */
+    record('a');
+    fake_handler = handler_prints;
+    fake_raise(1);                          /* pending until IF is set again */
+    plat_irq_restore(fl);                   /* handler, then the IRQ exit: the switch */
+    record('e');
+    thread_join(h);
+}
+
+TEST(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit)
+{
+    norder = 0;
+    CHECK_EQ(fake_run(masked_print_main, false), 0);
+    CHECK_STR(order, "ahHe");
+}
+
 static uint64_t woke_at[3];
 
 static void sleeper(void *arg)
@@ -710,6 +746,7 @@ static void run_all(void)
     RUN(highest_priority_runs_first_round_robin_among_equals);
     RUN(spinners_share_the_cpu_by_slices);
     RUN(a_preemption_waits_for_the_end_of_a_print);
+    RUN(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit);
     RUN(sleepers_wake_on_their_tick_in_deadline_order);
     RUN(mutex_keeps_every_increment);
     RUN(donation_beats_priority_inversion_and_is_undone);

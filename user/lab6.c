@@ -512,8 +512,7 @@ static void run_kbd(void)
     kprintf("kbd: the echo answered while %d spinners ran\n", KBD_SPINNERS);
 }
 
-/* ---- faults ------------------------------------------------------------------ */
-/* ---- print: a line is one print, even when a thread outranks its printer --------- */
+/* ---- print: a kprintf is one print, even when a thread outranks its printer ------- */
 static char print_line[PRINT_LINE_MAX + 1];
 
 static void long_printer(void *unused)
@@ -525,7 +524,7 @@ static void long_printer(void *unused)
 static void outranker(void *unused)
 {
     (void)unused;
-    thread_sleep_ms(1);
+    thread_sleep_ms(2);                     /* a whole tick after the printer began */
     kprintf("print: %s runs\n", thread_current()->name);
 }
 
@@ -546,6 +545,7 @@ static void run_print(void)
     kprintf("print: done\n");
 }
 
+/* ---- faults ------------------------------------------------------------------ */
 static volatile uint32_t recurse_limit = 0xFFFFFFFFu;     /* never reached: the canary trips */
 
 static uint32_t recurse(uint32_t depth)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
-import zlib
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
@@ -229,8 +228,8 @@ def write_file(ctx: Ctx) -> None:
     disk.snapshot = False
     data = pattern(seed, size)
     r = boot(ctx, [f"/mkfile {name} {size} {seed}"], disk)
-    check_streams(ctx, r, disk, {"mkfile": [f"mkfile: {name}: {size} bytes crc32 "
-                                            f"0x{zlib.crc32(data):08x}"]}, ["exit /mkfile: 0"])
+    check_streams(ctx, r, disk, {"mkfile": [f"mkfile: {name}: {describe(data)}"]},
+                  ["exit /mkfile: 0"])
     try:
         got = mtype(disk.path, name)
     except ToolFailed as e:

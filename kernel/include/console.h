@@ -10,10 +10,11 @@ void console_putc(char c);
 void console_write(const char *s, size_t n);    /* one print: whole, as kprintf's */
 
 /*
- * One print at a time, per thread (console.c says why a count is enough on
- * one CPU). kprintf and console_write take it; lab 6 defers a preemption
- * while it is held, and the hook, called as the last print ends (interrupts
- * as the printer had them), lets the deferred switch happen.
+ * The prints under way: each kprintf and console_write call is one print
+ * (console.c says why a count is enough on one CPU). Lab 6 defers a
+ * preemption while the count is above 0, and the hook, called as the last
+ * print ends (interrupts as the printer had them), lets the deferred switch
+ * happen. A line built from several calls can still be cut between them.
  */
 void console_lock(void);
 void console_unlock(void);

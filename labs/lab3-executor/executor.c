@@ -25,6 +25,7 @@
 #include "executor.h"
 #include "panic.h"
 #include "platform.h"
+#include "tasks.h"
 
 static struct task tasks[EXECUTOR_MAX_TASKS];
 static struct task *volatile ready_head;    /* interrupt handlers append here */
@@ -274,6 +275,7 @@ void block_on(struct future *f)
     if (id < 0)
         panic("lab3: block_on: all %d task slots are taken", EXECUTOR_MAX_TASKS);
     struct task *t = task_find(id);
+    assert(t);                          /* just spawned: it has not run yet */
     struct waker w = { t, t->gen };
     run_until(waker_stale, &w);
 }

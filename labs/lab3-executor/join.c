@@ -2,13 +2,14 @@
  * join.c - the future that awaits another task's end (task_join_init).
  *
  * A task's slot keeps a one-slot atomic waker, on_exit, that task_finish()
- * wakes after bumping the slot's gen. The joiner remembers the gen it saw at
- * spawn: once the slot's gen differs, the task it joined has finished, even if
+ * wakes after bumping the slot's gen. The joiner remembers the gen it saw in
+ * task_join_init (right after the spawn): once the slot's gen differs, the task it joined has finished, even if
  * the slot already holds a new task. Registering and then checking again
  * closes the race with a task that finishes between the first check and the
  * registration (the same check-register-check as every future in lab 3).
  */
 #include "executor.h"
+#include "tasks.h"
 
 static enum poll task_join_poll(struct future *self, struct context *cx)
 {

@@ -122,7 +122,6 @@ static int record(const struct pci_device *d)
     return ndevices++;
 }
 
-/* Reads one present function's header into a record; descends if it is a bridge. */
 /* The fields that depend on the header layout: subsystem ids, or a bridge's bus numbers. */
 static void read_layout(struct pci_device *d)
 {
@@ -151,6 +150,7 @@ static void read_layout(struct pci_device *d)
     LAB 5: END SOLUTION */
 }
 
+/* Reads one present function's header into a record; descends if it is a bridge. */
 static void scan_function(uint16_t bdf, uint32_t id, uint8_t header, int parent)
 {
     /* LAB 5: BEGIN SOLUTION */

@@ -8,7 +8,8 @@
  * One CPU. The scheduler's state (the ready queue, `cur`, the sleepers) is
  * touched only with interrupts masked; that alone makes each operation atomic
  * against interrupt handlers and against preemption, which only ever happens
- * at the end of an interrupt. A switch always runs with interrupts masked
+ * at the end of an interrupt (or, held back by a print, at the print's end:
+ * thread_print_done). A switch always runs with interrupts masked
  * too, and the thread switched to restores its own IF when it returns from
  * schedule() (irq_restore) or from the interrupt it was preempted in (iret).
  *
@@ -45,6 +46,7 @@ void schedule(void)
     plat_assert_irqs_off();
     if (spin_depth)
         panic("lab6: thread %s switches while holding a spinlock", cur->name);
+    assert(!console_locked());          /* a print never blocks: it would stop preemption */
     /* LAB 6: BEGIN SOLUTION */
     struct thread *prev = cur;
     struct thread *next = readyq_pop(&ready);

@@ -20,6 +20,7 @@
 #include "x86.h"
 
 #define O_ACCMODE 0003
+#define CONSOLE_PIECE 256               /* bytes of one write() that go out as one print */
 #define O_RDONLY  0
 #define O_WRONLY  1
 #define O_CREAT   0100
@@ -128,6 +129,24 @@ static void fill_from_user(void *arg, uint32_t offset, uint8_t *buf, uint32_t le
     memcpy(buf, (const uint8_t *)arg + offset, len);    /* checked by sys_write */
 }
 
+/*
+ * A line at a time, each one print (console.h), so the lines of programs
+ * running at once never mix, nor with the kernel's; at most CONSOLE_PIECE
+ * bytes a print, so one huge write cannot hold every other thread off for
+ * long. uaccess_ok made every page present: no fault inside a print.
+ */
+static void write_console(const char *s, uint32_t len)
+{
+    while (len > 0) {
+        uint32_t n = 0;
+        while (n < len && n < CONSOLE_PIECE && s[n++] != '\n')
+            ;
+        console_write(s, n);
+        s += n;
+        len -= n;
+    }
+}
+
 int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len)
 {
     struct file *f = file_of(fd);
@@ -140,9 +159,7 @@ int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len)
     if (len > INT32_MAX)
         return -EINVAL;
     if (f->kind == FILE_CONSOLE_OUT) {
-        /* one print (console.h): lines of programs running at once never mix,
-           nor with the kernel's; uaccess_ok made every page present, so no fault */
-        console_write((const char *)(uintptr_t)buf, len);
+        write_console((const char *)(uintptr_t)buf, len);
         return (int32_t)len;
     }
     vfs_lock();

@@ -57,7 +57,6 @@ void block_on(struct future *f);    /* spawn f; run until it (not the others) is
 bool executor_run_ready(void);      /* poll until no task is ready, never sleeping; false if none was */
 struct executor_stats executor_stats(void);
 uint32_t task_current_id(void);     /* the task being polled, 0 outside any poll */
-struct task *task_find(int id);     /* the live task with this id; NULL if none (or id < 1) */
 
 /*
  * Lab 6 runs the executor as one thread among others. With these hooks set,
