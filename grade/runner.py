@@ -36,7 +36,18 @@ def machine_args(path: Path = MACHINE_FILE) -> list[str]:
 
 MACHINE = [*machine_args(), "-display", "none"]
 LOG_CAP = 256 * 1024            # a flooding kernel is stopped here (COM1 moves ~130 KB/s)
-KEY_HOLD_MS = 1                 # hardware-notes.md §4: 2 ms/key, nothing lost
+# How long send-key holds each key (hardware-notes.md §4). On virtual time (-icount)
+# QEMU paces keys by instructions run, so 1 ms (2 ms a key) loses nothing however
+# loaded the host is. On host time it paces them by the wall clock while the vCPU
+# may wait for a host CPU: 8 keys in 16 ms could fill the 16-byte PS/2 queue during
+# one scheduling delay. 20 ms a hold needs a 320 ms delay to lose a key.
+KEY_HOLD_MS = 1
+KEY_HOLD_MS_HOST_TIME = 20
+
+
+def key_hold_ms(cmd: Sequence[str]) -> int:
+    """The hold time that loses no key for a boot with this QEMU command line."""
+    return KEY_HOLD_MS if "-icount" in cmd else KEY_HOLD_MS_HOST_TIME
 
 # isa-debug-exit: status = (value << 1) | 1 and the kernel writes 0x10 | code.
 STATUS_EXITS = {33: "success", 35: "failure", 37: "panic", 39: "exception"}
@@ -108,13 +119,13 @@ class Machine:
             raise QMPError("this boot has no QMP connection")
         return self._qmp.command(command, **arguments)
 
-    def send_keys(self, keys: Sequence[str]) -> None:
+    def send_keys(self, keys: Sequence[str], hold_ms: int = KEY_HOLD_MS) -> None:
         """Type keys: each is a qcode or a chord like "shift-a". QEMU queues the
         events and paces them by the hold time, so the guest's 16-byte PS/2
         buffer never overflows (handouts/hardware-notes.md §4)."""
         for key in keys:
             chord = [{"type": "qcode", "data": k} for k in key.split("-")]
-            self.qmp("send-key", keys=chord, **{"hold-time": KEY_HOLD_MS})
+            self.qmp("send-key", keys=chord, **{"hold-time": hold_ms})
 
 
 def _listen(workdir: Path) -> tuple[socket.socket, str]:
@@ -267,7 +278,7 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
                 machine = Machine(proc, qmp)
                 try:
                     if keys:
-                        machine.send_keys(keys)
+                        machine.send_keys(keys, key_hold_ms(cmd))
                     if on_ready:
                         on_ready(machine)
                 except (QMPError, OSError) as e:
