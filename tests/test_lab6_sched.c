@@ -146,8 +146,8 @@ static void print_waiter(void *unused)
     record('H');
 }
 
-/* main "prints" across three ticks; the thread that outranks it waits for the end. */
-static void print_main(void)
+/* Start a thread that outranks main, then "print" across three ticks: it falls due inside. */
+static struct thread *print_while_outranked(void)
 {
     struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
     uint64_t start = plat_ticks();
@@ -156,6 +156,14 @@ static void print_main(void)
     record('p');
     while (plat_ticks() < start + 3)
         fake_spin();
+    return h;
+}
+
+/* The thread that outranks main waits for the end of main's print. */
+static void print_main(void)
+{
+    struct thread *h = print_while_outranked();
+
     record('q');                            /* still main: its line is not cut */
     fake_printing = false;
     thread_print_done();                    /* the console's unlocked hook */
@@ -182,12 +190,7 @@ static void handler_prints(int irq)
 
 static void masked_print_main(void)
 {
-    struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
-    uint64_t start = plat_ticks();
-
-    fake_printing = true;
-    while (plat_ticks() < start + 3)
-        fake_spin();                        /* the high thread is due: held back */
+    struct thread *h = print_while_outranked();   /* the high thread is due: held back */
     plat_irq_t fl = plat_irq_save();
     fake_printing = false;
     thread_print_done();                    /* a print that ends masked: no switch yet */
@@ -203,7 +206,7 @@ TEST(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit)
 {
     norder = 0;
     CHECK_EQ(fake_run(masked_print_main, false), 0);
-    CHECK_STR(order, "ahHe");
+    CHECK_STR(order, "pahHe");
 }
 
 static uint64_t woke_at[3];
