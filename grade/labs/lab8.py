@@ -326,27 +326,29 @@ def symbol(program: Path, name: str) -> int:
 @test(lab=8, name="kills", points=15, timeout=TIMEOUT)
 def kills(ctx: Ctx) -> None:
     """A NULL read, a write to a seeded kernel address, a write to its own read-only
-    text and a divide by zero, all at once beside hello: each is killed with the
-    report a kernel fault gets plus its process, and the others run to their end."""
+    text, a divide by zero and an int3 (SIGTRAP on Linux: not the kernel's breakpoint),
+    all at once beside hello: each is killed with the report a kernel fault gets plus
+    its process, and the others run to their end."""
     kaddr = ctx.rng.randrange(0x1000, 0x08000000) & ~3
     n = ctx.rng.randint(0, 1000)
     main = symbol(PROGS_IMG.parent / "rotext", "main")
     disk = progs_disk(ctx)
-    programs = ["/nullptr", f"/kaddr 0x{kaddr:08x}", "/rotext", f"/divzero {n}", "/hello"]
+    programs = ["/nullptr", f"/kaddr 0x{kaddr:08x}", "/rotext", f"/divzero {n}", "/int3", "/hello"]
     ctx.rng.shuffle(programs)
     r = boot(ctx, programs, disk)
     said = {"nullptr": ["nullptr: reading address 0x00000000"],
             "kaddr": [f"kaddr: writing to 0x{kaddr:08x}"],
             "rotext": [f"rotext: writing to my own text at 0x{main:08x}"],
-            "divzero": [f"divzero: dividing {n} by zero"], "hello": hello_lines(["/hello"])}
+            "divzero": [f"divzero: dividing {n} by zero"], "int3": ["int3: executing int3"],
+            "hello": hello_lines(["/hello"])}
     reports = {
         "/nullptr": "#PF page fault, error 0x0004 (not-present page, read, user, cr2 0x00000000)",
         "/kaddr": f"#PF page fault, error 0x0007 (protection violation, write, user, "
                   f"cr2 0x{kaddr:08x})",
         "/rotext": f"#PF page fault, error 0x0007 (protection violation, write, user, "
                    f"cr2 0x{main:08x})",
-        "/divzero": "#DE divide error"}
-    vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0}
+        "/divzero": "#DE divide error", "/int3": "#BP breakpoint"}
+    vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0, "/int3": 3}
     ctx.expect(r, "run", mount=mount_line(disk))
     got = r.lines
     body = got[got.index(mount_line(disk)) + 1:got.index("lab8: frames leaked: 0")]

@@ -193,8 +193,8 @@ void trap_dispatch(struct trapframe *tf)
 
     if (fn)
         fn(tf);
-    else if (tf->vector == EXC_BP)
-        breakpoint(tf);
+    else if (tf->vector == EXC_BP && (tf->cs & 3) != GDT_RPL_USER)
+        breakpoint(tf);         /* a kernel probe; a user int3 is a fault (SIGTRAP) */
     else if ((tf->cs & 3) == GDT_RPL_USER && user_fault_hook)
         user_fault_hook(tf);    /* lab 8 kills the process, not the kernel */
     else
