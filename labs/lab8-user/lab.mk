@@ -2,7 +2,7 @@
 # elf.c ustack.c; the kernel's: paging.c process.c userentry.S load.c
 # syscall.c sysfile.c vfs.c.
 SRCS := frames.c pgtable.c elf.c ustack.c paging.c process.c userentry.S load.c \
-        syscall.c sysfile.c vfs.c
+        syscall.c sysnames.c sysfile.c vfs.c
 
 # `make lab8-qemu` gets user/progs' volume (make progs-img) at the primary master.
 LAB8_DISK := $(BUILD)/progs/progs.img

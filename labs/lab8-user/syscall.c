@@ -54,10 +54,51 @@ static uint32_t sys_brk(uint32_t want)
     return p->brk;
 }
 
+/* Has p used unknown call nr before? Remembers it if not. */
+static bool ni_seen(struct process *p, uint32_t nr)
+{
+    if (nr < PROC_NI_LOW) {
+        bool seen = p->ni_low[nr / 32] & (1u << nr % 32);
+        p->ni_low[nr / 32] |= 1u << nr % 32;
+        return seen;
+    }
+    for (uint32_t i = 0; i < p->ni_nhigh; i++)
+        if (p->ni_high[i] == nr)
+            return true;
+    if (p->ni_nhigh < PROC_NI_HIGH) {
+        p->ni_high[p->ni_nhigh++] = nr;
+        return false;
+    }
+    if (!p->ni_high_full)           /* said once, so that nothing is left out silently */
+        kprintf("%s: more than %u unknown system calls above %u: no more are reported\n",
+                p->name, PROC_NI_HIGH, PROC_NI_LOW - 1);
+    p->ni_high_full = true;
+    return true;
+}
+
 /*
- * Exercise 2b: run call `nr` with its arguments; an unknown number gets
- * -ENOSYS. exit and exit_group end the process with the low 8 bits of their
- * status (what a Linux parent sees).
+ * Linux's name for a call it does not have: -ENOSYS. The first use of each
+ * number in a process is reported with Linux's name for it, so a program
+ * ported from Linux says what it needs (glibc's start-up calls
+ * set_thread_area, 243), and a program that loops on one cannot flood the
+ * console.
+ */
+static int32_t sys_ni_syscall(uint32_t nr)
+{
+    struct process *p = process_current();
+
+    if (!ni_seen(p, nr)) {
+        const char *name = linux_syscall_name(nr);
+        kprintf("%s: system call %u (%s) not implemented\n", p->name, nr,
+                name ? name : "no such Linux i386 call");
+    }
+    return -ENOSYS;
+}
+
+/*
+ * Exercise 2b: run call `nr` with its arguments; an unknown number goes to
+ * sys_ni_syscall (it reports it and returns -ENOSYS). exit and exit_group end
+ * the process with the low 8 bits of their status (what a Linux parent sees).
  */
 static int32_t syscall_dispatch(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
@@ -81,7 +122,7 @@ static int32_t syscall_dispatch(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t 
     case SYS_nanosleep:
         return sys_nanosleep(a1, a2);
     default:
-        return -ENOSYS;
+        return sys_ni_syscall(nr);
     }
     /* LAB 8: STUB
     (void)nr;
@@ -89,6 +130,7 @@ static int32_t syscall_dispatch(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t 
     (void)a2;
     (void)a3;
     (void)sys_brk;
+    (void)sys_ni_syscall;
     panic("lab8: syscall_dispatch not implemented");
     LAB 8: END SOLUTION */
 }

@@ -98,6 +98,8 @@ void process_exit(int code) __attribute__((noreturn));
 struct process *process_current(void);
 void user_enter(uint32_t eip, uint32_t esp) __attribute__((noreturn));  /* userentry.S */
 void syscall_init(void);
+/* sysnames.c: Linux's name for i386 system call nr (syscall_32.tbl), or NULL if none. */
+const char *linux_syscall_name(uint32_t nr);
 extern struct user_stats ustats;
 
 /* vfs.c: a lock around lab 7 (it is not reentrant), lookups across volumes. */

@@ -26,6 +26,8 @@
 #define PROC_MAX_FILES  16              /* descriptors per process, 0-2 the console */
 #define PROC_NAME_MAX   256             /* a whole lab 7 path (FAT_PATH_MAX) */
 #define PROC_ARGS_MAX   16              /* argv words */
+#define PROC_NI_LOW     512             /* unknown system calls below: a bit each, reported once */
+#define PROC_NI_HIGH    8               /* unknown numbers above it a process remembers */
 
 /* ---- page frames (the multiboot map less the kernel, its heap, the BIOS) ---- */
 struct frame_counts {
@@ -48,6 +50,9 @@ struct process {
     enum proc_end end;
     int exit_code;                      /* exit's status, or the vector that killed it */
     struct file *files[PROC_MAX_FILES];
+    uint32_t ni_low[PROC_NI_LOW / 32];  /* unknown calls already reported (syscall.c) */
+    uint32_t ni_high[PROC_NI_HIGH], ni_nhigh;
+    bool ni_high_full;                  /* more than PROC_NI_HIGH: said once */
 };
 
 /*
