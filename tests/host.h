@@ -32,6 +32,18 @@ __attribute__((weak, unused)) size_t strlcpy(char *dst, const char *src, size_t 
     return len;
 }
 
+/*
+ * stdout unbuffered from before main. Piped (under make, run-host-tests.sh and
+ * the grader) it would be fully buffered, and ASan and UBSan end a program with
+ * _exit, never flushing stdio: the failed check's own line (its values, "crash
+ * after K of N writes") would die in the buffer and leave only the sanitizer's
+ * report. test_harness_crash.c shows the line survives.
+ */
+__attribute__((constructor, unused)) static void host_unbuffered(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+}
+
 /* tests/host_panic.c: where panic() jumps when a test expects one (else exit 2). */
 extern jmp_buf *host_panic_catcher;
 
