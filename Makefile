@@ -90,7 +90,8 @@ help:
 	@echo "Kit:"
 	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
 	@echo "  make handout         the student tree in build/handout/ (+ build/cairn-handout.tar.gz)"
-	@echo "                       REFERENCE_OBJECTS=1: also ship every lab's reference objects"
+	@echo "                       REFERENCE_OBJECTS=1: also ship every lab's reference objects;"
+	@echo "                       UPTO=N with it: labs 1..N-1's only (the handout of lab N's week)"
 	@echo "  make use-reference LABS=lab1,lab2   build those labs from reference objects from now on"
 	@echo "                       (a handout made with REFERENCE_OBJECTS=1); LABS= goes back to yours;"
 	@echo "                       USE_REFERENCE=... on one command overrides it for that command"
@@ -216,19 +217,32 @@ bench: all | $(DEPS_STAMP)
 soak: all | $(DEPS_STAMP)
 	$(PYTHON) -m grade.soak $(SOAKFLAGS)
 
-# REFERENCE_OBJECTS=1 also ships the reference labs as prebuilt objects (reference/labN/*.o).
+# The student tree, a git repository with one commit (tools/handout.py), and its tarball.
+# REFERENCE_OBJECTS=1 also ships the reference labs as prebuilt objects (reference/labN/*.o);
+# UPTO=N ships labs 1..N-1's only, and its workflow grades labs 0..N: the handout of
+# the week lab N is due. UPTO without REFERENCE_OBJECTS is an error (it would change nothing).
+HANDOUT_DIR ?= $(BUILD)/handout
+HANDOUT_TAR ?= $(BUILD)/cairn-handout.tar.gz
 handout: $(if $(REFERENCE_OBJECTS),all $(HOST_REF_OBJS) $(BUILD)/reference-objects.txt) | $(DEPS_STAMP)
-	$(PYTHON) tools/handout.py --out $(BUILD)/handout --tar $(BUILD)/cairn-handout.tar.gz \
-	    $(if $(REFERENCE_OBJECTS),--reference-objects $(BUILD)/reference-objects.txt)
+	$(if $(and $(UPTO),$(if $(REFERENCE_OBJECTS),,no)),$(error UPTO=$(UPTO) needs REFERENCE_OBJECTS=1: \
+	    it chooses which reference objects ship (those of the labs before lab $(UPTO)), and \
+	    without them every handout is the same; make handout REFERENCE_OBJECTS=1 UPTO=$(UPTO)))
+	$(PYTHON) tools/handout.py --out $(HANDOUT_DIR) $(if $(HANDOUT_TAR),--tar $(HANDOUT_TAR)) \
+	    $(if $(REFERENCE_OBJECTS),--reference-objects $(BUILD)/reference-objects.txt) \
+	    $(if $(UPTO),--upto $(UPTO))
 
-# The lab-size table in handouts/instructors.md (a test checks that it is current).
+# The generated tables: lab sizes in handouts/instructors.md, the labs in the
+# student README (tests/test_handout.py checks that both are current).
 handout-stats:
-	$(PYTHON) tools/handout.py --write-stats handouts/instructors.md
+	$(PYTHON) tools/handout.py --write-stats handouts/instructors.md --write-rooms handouts/README.student.md
 
-# The handout as students get it, and with every lab from the reference objects.
+# The handout as students get it, and with every lab from the reference objects;
+# then a week-3 handout (UPTO=3) as a student uses it: its repository, cloned,
+# labs 1-2 from the reference, lab 3 committed, graded by its workflow in a clone.
 handout-check:
 	$(MAKE) -s handout REFERENCE_OBJECTS=1
-	$(PYTHON) tools/handout.py --check $(BUILD)/handout
+	$(MAKE) -s handout REFERENCE_OBJECTS=1 UPTO=3 HANDOUT_DIR=$(BUILD)/handout-week3 HANDOUT_TAR=
+	$(PYTHON) tools/handout.py --check $(BUILD)/handout --check-week $(BUILD)/handout-week3
 
 # Gradescope: one assignment per lab (LAB=N) or every lab; handouts/instructors.md.
 autograder:

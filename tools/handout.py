@@ -10,6 +10,12 @@
     handout.py --out DIR --reference-objects LIST    also ship the reference labs' objects (LIST:
                                                      "N object" lines) in DIR/reference/labN/,
                                                      for make labN USE_REFERENCE=labK
+    handout.py ... --reference-objects LIST --upto N only labs 1..N-1's objects: the handout of
+                                                     the week lab N is due (make handout UPTO=N)
+    handout.py --write-rooms handouts/README.student.md   its table of labs, from labs/ and handouts/
+
+DIR becomes a git repository with one commit (a fixed author, the kit's
+HEAD date) holding the whole tree: the student README says "commit".
 
 The one syntax, in C, assembly (.S goes through cpp) and headers:
 
@@ -45,8 +51,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The handout builds and grades itself in its own build/: a BUILD or make flags
 # meant for this tree must not leak into it (they would overwrite our objects).
+# GIT_DIR and the like would point git at this tree's repository, not the handout's.
 CHILD_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE")}
+             if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE")
+             and not k.startswith("GIT_")}
 STRIPPED_SUFFIXES = {".c", ".h", ".S", ".py"}
 
 # Instructor-only: never shipped to students.
@@ -73,6 +81,10 @@ END = re.compile(r"^\s*(?:/\*|#)?\s*LAB (\d+): END SOLUTION\s*(?:\*/)?\s*$")
 
 class MarkerError(Exception):
     pass
+
+
+class HandoutError(MarkerError):
+    """A handout that cannot be made as asked (not a marker's fault): main() reports it the same way."""
 
 
 @dataclass
@@ -151,8 +163,9 @@ def excluded(path: str) -> bool:
     return any(path == e or (e.endswith("/") and path.startswith(e)) for e in EXCLUDED)
 
 
-def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
-    """Writes the tree; returns how many solution blocks each lab lost."""
+def write_handout(out: Path, labs: set[int] | None, upto: int | None = None) -> dict[int, int]:
+    """Writes the tree (upto: the lab its workflow grades up to); returns how
+    many solution blocks each lab lost."""
     if out.exists():
         shutil.rmtree(out)
     counts: dict[int, int] = {}
@@ -178,11 +191,27 @@ def write_handout(out: Path, labs: set[int] | None) -> dict[int, int]:
     for src_rel, dst_rel in SHIPPED_AS.items():
         if (ROOT / src_rel).is_file():
             (out / dst_rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / src_rel, out / dst_rel)
-    readme = ROOT / STUDENT_README
-    if readme.exists():
-        shutil.copy(readme, out / "README.md")
+            text = (ROOT / src_rel).read_text()
+            (out / dst_rel).write_text(workflow_for(text, upto) if dst_rel == WORKFLOW else text)
+    if (ROOT / STUDENT_README).exists():
+        (out / "README.md").write_text(student_readme())
     return counts
+
+
+WORKFLOW = ".github/workflows/grade.yml"
+GRADE_LABS = '      GRADE_LABS: ""'
+
+
+def workflow_for(text: str, upto: int | None) -> str:
+    """The shipped workflow. A week-N handout's grades labs 0..N only: later
+    labs are stubs not yet due, and would keep every student's job red."""
+    if upto is None:
+        return text
+    if GRADE_LABS not in text.splitlines():
+        raise HandoutError(f"tools/autograder/github-grade.yml has no line '{GRADE_LABS.strip()}' "
+                           "for make handout UPTO=N to fill in")
+    labs = " ".join(f"--lab {n}" for n in range(0, upto + 1))
+    return text.replace(GRADE_LABS, f'      GRADE_LABS: "{labs}"', 1)
 
 
 @dataclass
@@ -234,32 +263,141 @@ def stats_table() -> str:
     return "\n".join(rows) + "\n"
 
 
-def write_stats(doc: Path) -> bool:
-    """Puts the table between the markers in doc; True if it changed."""
+ROOMS_BEGIN = "<!-- handout.py --write-rooms: begin (generated from labs/ and handouts/; make handout-stats) -->"
+ROOMS_END = "<!-- handout.py --write-rooms: end -->"
+LAB_TITLE = re.compile(r"^# Lab (\d+) — (.+)$")
+
+
+def lab_dirs(tree: Path = ROOT) -> dict[int, Path]:
+    """Every lab of the tree by number: labs/labN-NAME/ with a lab.mk, as GNUmakefile.labs finds them."""
+    found: dict[int, Path] = {}
+    for mk in tree.glob("labs/lab*-*/lab.mk"):
+        m = re.fullmatch(r"lab(\d+)-.+", mk.parent.name)
+        if m:
+            found[int(m.group(1))] = mk.parent
+    return dict(sorted(found.items()))
+
+
+def lab_title(tree: Path, lab: int, folder: Path) -> str:
+    """The handout's title up to its first colon ("Interrupts", "ATA PIO"), else the directory's name."""
+    doc = tree / "handouts" / f"lab{lab}.md"
+    lines = doc.read_text().splitlines() if doc.is_file() else []
+    m = LAB_TITLE.match(lines[0]) if lines else None
+    return m.group(2).split(":")[0].strip() if m else folder.name.split("-", 1)[1]
+
+
+def rooms_table(tree: Path = ROOT) -> str:
+    """The student README's table of labs, from the labs that exist: it cannot go stale."""
+    rows = ["| lab | your directory | handout |", "|---|---|---|"]
+    for lab, folder in lab_dirs(tree).items():
+        doc = f"handouts/lab{lab}.md"
+        shown = f"`{doc}`" if (tree / doc).is_file() else "(none yet)"
+        rows.append(f"| {lab} {lab_title(tree, lab, folder)} | `labs/{folder.name}/` | {shown} |")
+    return "\n".join(rows) + "\n"
+
+
+def replace_block(doc: Path, text: str, begin: str, end: str, body: str) -> str:
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        raise MarkerError(f"{doc}: no '{begin}' ... '{end}' block for the table")
+    return text[:start] + begin + "\n" + body + text[stop:]
+
+
+def write_block(doc: Path, begin: str, end: str, body: str) -> bool:
+    """Puts body between the markers in doc; True if it changed."""
     text = doc.read_text()
-    start, end = text.find(STATS_BEGIN), text.find(STATS_END)
-    if start < 0 or end < start:
-        raise MarkerError(f"{doc}: no '{STATS_BEGIN}' ... '{STATS_END}' block for the table")
-    new = text[:start] + STATS_BEGIN + "\n" + stats_table() + text[end:]
+    new = replace_block(doc, text, begin, end, body)
     if new != text:
         doc.write_text(new)
     return new != text
 
 
-def copy_reference_objects(manifest: Path, out: Path) -> int:
+def write_stats(doc: Path) -> bool:
+    return write_block(doc, STATS_BEGIN, STATS_END, stats_table())
+
+
+def write_rooms(doc: Path) -> bool:
+    return write_block(doc, ROOMS_BEGIN, ROOMS_END, rooms_table())
+
+
+def student_readme() -> str:
+    """README.student.md as shipped: its table of labs made afresh, without the
+    markers (they name a make target of the kit, not of the handout)."""
+    doc = ROOT / STUDENT_README
+    text = replace_block(doc, doc.read_text(), ROOMS_BEGIN, ROOMS_END, rooms_table())
+    return "".join(l for l in text.splitlines(keepends=True) if l.strip() not in (ROOMS_BEGIN, ROOMS_END))
+
+
+def copy_reference_objects(manifest: Path, out: Path, upto: int | None = None) -> list[int]:
     """The reference build's objects of every lab, listed by the Makefile as
     "N path" lines, into out/reference/labN/; "N path host" lines (built for
-    the host tests) into out/reference/labN/host/."""
-    copied = 0
+    the host tests) into out/reference/labN/host/. With upto, labs 1..upto-1
+    only: a student in the week of lab N must not take lab N (or a later one)
+    from the reference. Returns the labs shipped."""
+    shipped: set[int] = set()
     for line in manifest.read_text().splitlines():
         if not line.strip():
             continue
         lab, obj, *host = line.split()
+        if upto is not None and int(lab) >= upto:
+            continue
         dest = out / "reference" / f"lab{lab}" / ("host" if host else "")
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / obj, dest / Path(obj).name)
-        copied += 1
-    return copied
+        shipped.add(int(lab))
+    return sorted(shipped)
+
+
+HANDOUT_AUTHOR = ("Cairn handout", "handout@cairn.invalid")
+
+
+def git_env() -> dict[str, str]:
+    """git for the handout's repository. None of the instructor's configuration:
+    a global ignore file that names *.o would leave reference/ out, a hook or
+    commit signing would change or stop the commit. A fixed author, and the
+    kit's HEAD date: the same tree always makes the same commit."""
+    head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cI"],
+                          capture_output=True, text=True, env=CHILD_ENV)
+    date = head.stdout.strip() or "2026-01-01T00:00:00+00:00"
+    name, email = HANDOUT_AUTHOR
+    return {**CHILD_ENV, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": date}
+
+
+def git(tree: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """git in tree; its output, or a HandoutError that says what failed."""
+    try:
+        proc = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True,
+                              env=env or git_env())
+    except FileNotFoundError:
+        raise HandoutError("git is not installed (apt-get install git): "
+                           "the handout is a git repository") from None
+    if proc.returncode != 0:
+        raise HandoutError(f"git {' '.join(args)} in {tree}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def make_repository(out: Path, message: str) -> str:
+    """out as a git repository whose one commit is the whole tree, reference/
+    and .github/ included; returns the commit's id."""
+    env = git_env()
+    git(out, "init", "-q", "-b", "main", env=env)
+    git(out, "add", "-A", env=env)
+    git(out, "commit", "-q", "--no-verify", "-m", message, env=env)
+    # Nothing left out: the handout's own .gitignore must not hide a shipped file.
+    left = git(out, "status", "--porcelain", "--ignored", env=env)
+    if left:
+        raise HandoutError(f"{out}: the first commit leaves files out:\n{left}")
+    return git(out, "rev-parse", "HEAD", env=env).strip()
+
+
+def commit_message(labs: set[int] | None, reference: list[int] | None) -> str:
+    stripped = "every lab" if labs is None else ", ".join(f"lab{n}" for n in sorted(labs))
+    ref = ("; reference objects of " + (", ".join(f"lab{n}" for n in reference) or "no lab")
+           if reference is not None else "")
+    return (f"Cairn handout: {stripped} stripped{ref}\n\n"
+            "Made by `make handout`. Your work goes in the commits after this one.\n")
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -393,10 +531,129 @@ def labs_on_reference(tree: Path, stripped: set[int] | None) -> list[int]:
             if n >= 2 and set(range(1, n)) <= have and (stripped is None or n in stripped)]
 
 
-def check_on_reference(tree: Path, stripped: set[int] | None) -> list[tuple[bool, str]]:
+def workflow_steps(tree: Path) -> tuple[dict[str, str], list[dict]]:
+    """The shipped workflow's job environment and steps (PyYAML: tools/deps.sh installs it)."""
+    import yaml
+    doc = yaml.safe_load((tree / WORKFLOW).read_text())
+    job = next(iter(doc["jobs"].values()))
+    return {k: str(v) for k, v in (job.get("env") or {}).items()}, job["steps"]
+
+
+def run_workflow(tree: Path, summary: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every run: step of tree's workflow, as GitHub runs it, by step name; the
+    package install is only its stamp, and --jobs 1 joins GRADE_LABS (the
+    machine that runs this check is shared)."""
+    job_env, steps = workflow_steps(tree)
+    env = {**CHILD_ENV, **job_env, "GITHUB_STEP_SUMMARY": str(summary)}
+    env["GRADE_LABS"] = (env.get("GRADE_LABS", "") + " --jobs 1").strip()
+    done: dict[str, subprocess.CompletedProcess[str]] = {}
+    for step in steps:
+        if "run" not in step:
+            continue
+        if "apt-get" in step["run"]:
+            (tree / "build").mkdir(exist_ok=True)
+            (tree / "build" / ".deps-ok").touch()   # what the install step ends with
+            continue
+        done[step.get("name", step["run"])] = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tree, env=env,
+            capture_output=True, text=True)
+    return done
+
+
+def student_commits_lab(week: Path, work: Path, lab: int) -> list[tuple[bool, str]]:
+    """A student clones the week's handout, asks for lab N from the reference
+    (refused), takes labs 1..N-1 from it, writes lab N (the kit's solution) and
+    commits; the CI's fresh clone of that commit is work/ci."""
+    names = [f"lab{n}" for n in range(1, lab)]
+    student = work / "student"
+    me = {**CHILD_ENV, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+          "GIT_AUTHOR_NAME": "Student", "GIT_AUTHOR_EMAIL": "student@cairn.invalid",
+          "GIT_COMMITTER_NAME": "Student", "GIT_COMMITTER_EMAIL": "student@cairn.invalid"}
+    git(work, "clone", "-q", str(week), "student", env=me)
+    refused = run(["make", "use-reference", f"LABS=lab{lab}"], student)
+    checks = [(refused.returncode != 0 and f"has none for lab{lab}" in refused.stderr,
+               f"week {lab}: make use-reference LABS=lab{lab} is refused and says why "
+               f"(got: {refused.stderr.strip()[-300:]})")]
+    use = run(["make", "use-reference", "LABS=" + ",".join(names)], student)
+    checks.append((use.returncode == 0, f"week {lab}: make use-reference LABS={','.join(names)}"
+                                        + ("" if use.returncode == 0 else ": " + use.stderr[-500:])))
+    solution = lab_dirs()[lab]
+    shutil.copytree(solution, student / "labs" / solution.name, dirs_exist_ok=True)
+    git(student, "add", "-A", env=me)
+    git(student, "commit", "-q", "-m", f"lab {lab}", env=me)
+    tracked = git(student, "ls-files", ".use-reference", env=me).strip()
+    checks.append((tracked == ".use-reference", f"week {lab}: .use-reference is committed"))
+    git(work, "clone", "-q", str(student), "ci", env=me)
+    return checks
+
+
+def check_week(week: Path) -> list[tuple[bool, str]]:
+    """The week-N handout (UPTO=N): the objects of labs 1..N-1 only, its
+    repository, and README.student.md's promise, for real: the workflow, in a
+    fresh clone of the student's commit, grades what the student tested."""
+    have = sorted(int(p.name[3:]) for p in (week / "reference").glob("lab*"))
+    lab = max(have, default=0) + 1
+    names = ", ".join(f"lab{n}" for n in range(1, lab))
+    checks = check_repository(week)
+    checks.append((have == list(range(1, lab)) and lab in lab_dirs(),
+                   f"week handout: reference objects of labs 1..N-1 only (got: {have})"))
+    wanted = " ".join(f"--lab {n}" for n in range(0, lab + 1))
+    checks.append((workflow_steps(week)[0].get("GRADE_LABS") == wanted,
+                   f"week {lab}: the workflow grades {wanted}"))
+    work = week.parent / (week.name + "-check")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        checks += student_commits_lab(week, work, lab)
+    except HandoutError as e:
+        return checks + [(False, f"week {lab}: the student's clone and commit: {e}")]
+    steps = run_workflow(work / "ci", work / "summary.md")
+    out = steps.get("grade")
+    stdout = out.stdout if out else ""
+    score = re.search(rf"^lab{lab}: (\d+)/(\d+) points$", stdout, re.M)
+    checks += [
+        (out is not None and out.returncode == 0 and bool(score) and score.group(1) == score.group(2),
+         f"week {lab}: the workflow's grade of the CI clone passes, lab {lab} in full "
+         f"(got: {score.group(0) if score else stdout[-800:] + (out.stderr[-800:] if out else '')})"),
+        (f"reference objects: {names}" in stdout,
+         f"week {lab}: the workflow's grade says 'reference objects: {names}'"),
+        (all(p.returncode == 0 for p in steps.values()), f"week {lab}: every workflow step succeeds"),
+    ]
+    summary = (work / "summary.md").read_text() if (work / "summary.md").exists() else ""
+    checks.append((f"Reference objects: {names.replace(' ', '')}" in summary,
+                   f"week {lab}: the job summary names the reference labs"))
+    shutil.rmtree(work, ignore_errors=True)
+    return checks
+
+
+def check_repository(tree: Path) -> list[tuple[bool, str]]:
+    """The handout is a git repository: one commit by the handout's author,
+    holding every file of the tree, and nothing changed or left out."""
+    env = {**CHILD_ENV, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    try:
+        log = git(tree, "log", "--format=%an <%ae>", env=env).splitlines()
+        status = git(tree, "status", "--porcelain", "--ignored", env=env)
+        tracked = set(git(tree, "ls-files", env=env).splitlines())
+    except HandoutError as e:
+        return [(False, f"{tree.name} is a git repository: {e}")]
+    on_disk = {str(f.relative_to(tree)) for f in tree.rglob("*")
+               if f.is_file() and ".git" not in f.relative_to(tree).parts[:1]}
+    author = f"{HANDOUT_AUTHOR[0]} <{HANDOUT_AUTHOR[1]}>"
+    return [(log == [author], f"{tree.name}: one commit, by {author} (got: {log})"),
+            (status == "", f"{tree.name}: git status is clean, nothing ignored (got: {status[:500]!r})"),
+            (tracked == on_disk, f"{tree.name}: the commit holds every file of the tree "
+                                 f"(not committed: {sorted(on_disk - tracked)[:5]})"),
+            (WORKFLOW in tracked and any(f.startswith("reference/") for f in tracked)
+             == (tree / "reference").is_dir(),
+             f"{tree.name}: the commit holds {WORKFLOW} and reference/ when it ships")]
+
+
+def check_on_reference(tree: Path, stripped: set[int] | None,
+                       week: Path | None = None) -> list[tuple[bool, str]]:
     """Every lab N >= 2 on reference labs 1..N-1, the mutations, and every lab
-    from reference objects; in parallel. The copies are taken first (with the
-    stubs' build), since the last check relinks the tree itself."""
+    from reference objects; in parallel, with the week handout's check. The
+    copies are taken first (with the stubs' build), since the last check
+    relinks the tree itself."""
     work = tree.parent / (tree.name + "-check")
     have = {int(p.name[3:]) for p in (tree / "reference").iterdir()}
     labs = labs_on_reference(tree, stripped)
@@ -406,7 +663,8 @@ def check_on_reference(tree: Path, stripped: set[int] | None) -> list[tuple[bool
         copy_tree(tree, copy)
     checks: list[tuple[bool, str]] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        jobs = [pool.submit(check_reference_objects, tree)]
+        jobs = [pool.submit(check_week, week)] if week else []   # the longest: it goes first
+        jobs += [pool.submit(check_reference_objects, tree)]
         jobs += [pool.submit(check_lab_on_reference, copies[n], n) for n in labs]
         jobs += [pool.submit(check_mutation, copies[-m[0]], m) for m in mutations]
         for job in jobs:
@@ -415,9 +673,10 @@ def check_on_reference(tree: Path, stripped: set[int] | None) -> list[tuple[bool
     return checks
 
 
-def check_handout(tree: Path, stripped: set[int] | None) -> int:
-    """Build every stage of the handout and grade it. Returns failed checks."""
-    checks: list[tuple[bool, str]] = []
+def check_handout(tree: Path, stripped: set[int] | None, week: Path | None = None) -> int:
+    """Build every stage of the handout and grade it; check week (a handout
+    made with --upto) as a student uses it. Returns failed checks."""
+    checks = check_repository(tree)             # before the checks build in it
     start = time.monotonic()
     build = run(["make", "-s", "all"], tree)
     checks.append((build.returncode == 0,
@@ -445,8 +704,11 @@ def check_handout(tree: Path, stripped: set[int] | None) -> int:
             checks.append((ok, f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
     print(f"handout: built and graded as handed out ({time.monotonic() - start:.0f}s)", flush=True)
     if (tree / "reference").is_dir():
-        checks += check_on_reference(tree, stripped)
-        print(f"handout: on reference objects ({time.monotonic() - start:.0f}s)", flush=True)
+        checks += check_on_reference(tree, stripped, week)
+        print(f"handout: on reference objects{' and the week handout' if week else ''} "
+              f"({time.monotonic() - start:.0f}s)", flush=True)
+    elif week:
+        checks += check_week(week)
     failed = 0
     for ok, what in checks:
         if not ok:
@@ -456,50 +718,79 @@ def check_handout(tree: Path, stripped: set[int] | None) -> int:
     return failed
 
 
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path)
     p.add_argument("--tar", type=Path)
     p.add_argument("--check", type=Path)
+    p.add_argument("--check-week", type=Path, metavar="DIR",
+                   help="with --check: also check DIR, a handout made with --upto")
     p.add_argument("--strip", type=Path)
     p.add_argument("--labs", help="comma-separated labs to strip (default: all)")
     p.add_argument("--reference-objects", type=Path, metavar="LIST",
                    help="copy the reference build's lab objects into the handout")
+    p.add_argument("--upto", type=int, metavar="N",
+                   help="with --reference-objects: only labs 1..N-1's (the week lab N is due)")
     p.add_argument("--stats", action="store_true",
                    help="print each lab's size: solution lines stripped, stubs, exercises")
     p.add_argument("--write-stats", type=Path, metavar="DOC",
                    help="put the --stats table into DOC between its stats markers")
+    p.add_argument("--write-rooms", type=Path, metavar="DOC",
+                   help="put the table of labs into DOC (the student README) between its markers")
     a = p.parse_args(argv)
+    if a.upto is not None and a.upto not in lab_dirs():
+        p.error(f"--upto {a.upto}: not a lab; labs: {', '.join(map(str, lab_dirs()))}")
+    if a.upto is not None and not a.reference_objects:
+        # Without reference objects every handout strips every lab: UPTO would change nothing.
+        p.error("--upto N (make handout UPTO=N) chooses which reference objects ship: "
+                "it needs --reference-objects (make handout REFERENCE_OBJECTS=1 UPTO=N)")
+    return a
+
+
+def make_handout(a: argparse.Namespace, labs: set[int] | None) -> None:
+    """--out: the tree, its reference objects, its repository, its tarball."""
+    counts = write_handout(a.out, labs, a.upto)
+    summary = ", ".join(f"lab{k}: {v}" for k, v in sorted(counts.items()))
+    print(f"handout: wrote {a.out} (solution blocks removed: {summary or 'none'})")
+    shipped = None
+    if a.reference_objects:
+        shipped = copy_reference_objects(a.reference_objects, a.out, a.upto)
+        names = ", ".join(f"lab{n}" for n in shipped) or "none"
+        print(f"handout: reference objects of {names} in {a.out / 'reference'}")
+    commit = make_repository(a.out, commit_message(labs, shipped))
+    print(f"handout: {a.out} is a git repository: one commit, {commit[:12]} "
+          f"({HANDOUT_AUTHOR[0]} <{HANDOUT_AUTHOR[1]}>)")
+    if a.tar:
+        with tarfile.open(a.tar, "w:gz") as tar:
+            tar.add(a.out, arcname="cairn")         # .git too: students unpack a repository
+        print(f"handout: wrote {a.tar}")
+
+
+def main(argv: list[str]) -> int:
+    a = parse_args(argv)
     labs = {int(x) for x in a.labs.split(",")} if a.labs else None
     try:
         if a.stats:
             sys.stdout.write(stats_table())
             return 0
-        if a.write_stats:
-            changed = write_stats(a.write_stats)
-            print(f"handout: {a.write_stats} {'updated' if changed else 'already current'}")
+        for doc, write in ((a.write_stats, write_stats), (a.write_rooms, write_rooms)):
+            if doc:
+                print(f"handout: {doc} {'updated' if write(doc) else 'already current'}")
+        if a.write_stats or a.write_rooms:
             return 0
         if a.strip:
             sys.stdout.write(strip_text(a.strip.read_text(), str(a.strip), labs)[0])
             return 0
         if a.out:
-            counts = write_handout(a.out, labs)
-            summary = ", ".join(f"lab{k}: {v}" for k, v in sorted(counts.items()))
-            print(f"handout: wrote {a.out} (solution blocks removed: {summary or 'none'})")
-            if a.reference_objects:
-                n = copy_reference_objects(a.reference_objects, a.out)
-                print(f"handout: {n} reference objects in {a.out / 'reference'}")
-            if a.tar:
-                with tarfile.open(a.tar, "w:gz") as tar:
-                    tar.add(a.out, arcname="cairn")
-                print(f"handout: wrote {a.tar}")
+            make_handout(a, labs)
         if a.check:
-            return 1 if check_handout(a.check.resolve(), labs) else 0
+            week = a.check_week.resolve() if a.check_week else None
+            return 1 if check_handout(a.check.resolve(), labs, week) else 0
     except MarkerError as e:
         print(f"handout: {e}", file=sys.stderr)
         return 1
     if not (a.strip or a.out or a.check):
-        p.print_help()
+        print(__doc__)
         return 2
     return 0
 
