@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grade import core, hosttests, rundir, runner
+from grade import core, hosttests, rundir, runner, sandbox
 from grade.core import Ctx, Test, TestFailure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,8 +225,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="grade a student's repository, tarball or labs/ folder")
     course.add_argument("--class", dest="klass", type=Path, metavar="DIR",
                         help="grade every submission in DIR into build/class/grades.csv")
+    course.add_argument("--reference-labs", choices=("allowed", "none"), default="allowed",
+                        help="allowed (default): a lab below the graded ones may come from the "
+                             "reference objects (as the submission's .use-reference asks); none: never")
     course.add_argument("--reference-missing", action="store_true",
-                        help="a lab not submitted or not building is linked from the reference")
+                        help="an ungraded lab below, not submitted or not building, is linked from the reference")
+    # Internal: the grader grading a submission's tree built in the sandbox (grade/classroom.py).
+    course.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
+    course.add_argument("--replay-as", help=argparse.SUPPRESS)
     course.add_argument("--out", type=Path, metavar="DIR", help="where --submission/--class write")
     args = p.parse_args(argv)
     if args.kernel and (not args.lab or len(args.lab) != 1):
@@ -239,6 +245,12 @@ def main(argv: list[str]) -> int:
     if args.submission or args.klass:
         from grade import classroom
         return classroom.main(args)
+    if args.tree:                       # its code runs only in the sandbox
+        try:
+            sandbox.CURRENT = sandbox.choose()
+        except sandbox.SandboxUnavailable as e:
+            print(f"grade: {e}", file=sys.stderr)
+            return 2
     load_labs()
     labs = sorted(set(args.lab)) if args.lab else sorted({t.lab for t in core.REGISTRY})
     unknown = [n for n in labs if not any(t.lab == n for t in core.REGISTRY)]
@@ -262,7 +274,8 @@ def main(argv: list[str]) -> int:
     replay = replay_command(args, seed)
     print(f"seed {seed} (replay: {replay})", flush=True)
     try:
-        args.reference = ", ".join(hosttests.reference_labs())
+        # A submission's reference labs are named by its own report (grade/classroom.py).
+        args.reference = "" if args.tree else ", ".join(hosttests.reference_labs())
     except RuntimeError as e:
         print(f"grade: {e}", file=sys.stderr)
         return 2
@@ -286,6 +299,8 @@ def main(argv: list[str]) -> int:
 def replay_command(args: argparse.Namespace, seed: int) -> str:
     """The command that runs exactly this grade again: the same labs, boot paths,
     kernel, jobs and seed, and the reference-labs setting this run was given."""
+    if args.replay_as:                  # a submission's grade: replayed by --submission
+        return args.replay_as
     words = ["python3", "-m", "grade"]
     for n in sorted(set(args.lab or [])):
         words += ["--lab", str(n)]

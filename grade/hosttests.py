@@ -7,6 +7,10 @@ host tests see what no boot shows, e.g. the executor's hlt race on the fake
 machine of tests/lab3_fake.h, so a failing check costs the lab points, with
 the check's own message. The binary's last line is "SUITE: N passed, N failed"
 (tests/host.h); no summary, or a bad exit status, is a failure too.
+
+Grading a submission (grade/classroom.py), the binaries were built in the
+sandbox with the stages (grade/pristine.py), and each runs in the sandbox too,
+with the tree read-only: it links the student's code.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from grade import sandbox
 from grade.core import QEMU_ONLY, Ctx, TestFailure, test
 from grade.rundir import tree_lock
 
@@ -41,7 +46,7 @@ def reference_labs() -> list[str]:
 def failure_lines(out: str) -> str:
     """The lines that say what went wrong: failed checks, panics, sanitizer reports."""
     keep = [l for l in out.splitlines()
-            if re.search(r"FAIL|failed|panic|ERROR|runtime error|asleep|SUMMARY", l)]
+            if re.search(r"FAIL|failed|expected|crash after|panic|ERROR|runtime error|asleep|SUMMARY", l)]
     return "\n".join("    " + l.strip() for l in keep[:30])
 
 
@@ -65,25 +70,62 @@ def verdict(binary: str, out: str, status: int) -> TestFailure | None:
                        f"{binary} {what} without its summary line; the last lines were:\n{tail}")
 
 
-def run_host_test(ctx: Ctx, binary: str) -> None:
+def build_failure(lines: list[str]) -> TestFailure:
+    first = next((l for l in lines if "error" in l.lower()), lines[-1] if lines else "make failed")
+    return TestFailure("BUILD FAILED", first + "\n" + "\n".join("    " + l for l in lines[:20]))
+
+
+def build_here(binary: str) -> Path:
+    """Build the binary in this tree (the student's own grade); its path."""
     target = f"{BUILD}/tests/{binary}"
     with MAKE_LOCK, tree_lock(ROOT / BUILD / "grade"):  # and other graders' makes
         build = subprocess.run(["make", "-s", "-C", str(ROOT), target],
                                capture_output=True, text=True)
     if build.returncode != 0:
-        lines = (build.stdout + build.stderr).splitlines()
-        first = next((l for l in lines if "error" in l.lower()), lines[-1] if lines else "make failed")
-        raise TestFailure("BUILD FAILED", first + "\n" + "\n".join("    " + l for l in lines[:20]))
-    path = Path(target) if Path(target).is_absolute() else ROOT / target
+        raise build_failure((build.stdout + build.stderr).splitlines())
+    return Path(target) if Path(target).is_absolute() else ROOT / target
+
+
+def built_in_sandbox(binary: str) -> Path:
+    """A submission's binary, built with its stages (grade/pristine.py); its path."""
+    path = Path(BUILD) / "tests" / binary
+    if not path.exists():
+        log = Path(BUILD) / "host-tests.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        raise build_failure([l for l in text.splitlines() if binary in l or "error" in l][:20]
+                            or [f"{binary} was not built (the stages before it did not build?)"])
+    return path
+
+
+def run_binary(path: Path, timeout: float) -> tuple[str, int]:
+    """Its output and exit status; in the sandbox, with the tree read-only, when
+    it links a submission's code."""
+    box = sandbox.CURRENT
+    if box is None:
+        proc = subprocess.run([str(path)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        return proc.stdout + proc.stderr, proc.returncode
+    tree = Path(BUILD).parent
+    child = box.popen([str(path)], tree, readable=[tree], stdin=subprocess.DEVNULL,
+                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        proc = subprocess.run([str(path)], cwd=ROOT, capture_output=True, text=True,
-                              timeout=ctx.test.timeout)
+        out, _ = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        out, _ = child.communicate()
+        raise subprocess.TimeoutExpired([str(path)], timeout, output=out)
+    return out.decode("utf-8", "replace"), child.returncode
+
+
+def run_host_test(ctx: Ctx, binary: str) -> None:
+    path = built_in_sandbox(binary) if sandbox.CURRENT else build_here(binary)
+    try:
+        out, status = run_binary(path, ctx.test.timeout)
     except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        out = e.output.decode(errors="replace") if isinstance(e.output, bytes) else (e.output or "")
         raise TestFailure("HANG", f"{binary} still ran after {ctx.test.timeout:.0f}s; the last lines were:\n"
                           + "\n".join("    " + l for l in out.splitlines()[-15:]))
-    (ctx.workdir / "host-test.log").write_text(proc.stdout + proc.stderr)
-    failure = verdict(binary, proc.stdout + proc.stderr, proc.returncode)
+    (ctx.workdir / "host-test.log").write_text(out)
+    failure = verdict(binary, out, status)
     if failure:
         raise failure
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grade.core import Ctx, Disk, Result
+from grade import sandbox
 from grade.qmp import QMP, QMPError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,19 +150,36 @@ MAX_STRETCH = 6.0               # a starved emulator's bound grows to at most 6x
 CHECK_EVERY = 0.25              # seconds between two looks at the emulator's waiting time
 
 
+def descendants(pid: int) -> list[int]:
+    """pid and every process below it (a sandboxed QEMU is bubblewrap's grandchild)."""
+    out, todo = [], [pid]
+    while todo and len(out) < 64:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.scandir(f"/proc/{p}/task"):
+                with open(f"{task.path}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            pass
+    return out
+
+
 def run_delay(pid: int) -> float:
-    """Seconds the longest-waiting thread of a process spent runnable but not
-    running (Linux /proc/PID/task/TID/schedstat, second field: run-queue wait)."""
+    """Seconds the longest-waiting thread of a process (or of one below it) spent
+    runnable but not running (Linux /proc/PID/task/TID/schedstat, second field:
+    run-queue wait)."""
     longest = 0
-    try:
-        for task in os.scandir(f"/proc/{pid}/task"):
-            try:
-                with open(f"{task.path}/schedstat") as f:
-                    longest = max(longest, int(f.read().split()[1]))
-            except (OSError, IndexError, ValueError):
-                pass
-    except OSError:
-        pass
+    for p in descendants(pid):
+        try:
+            for task in os.scandir(f"/proc/{p}/task"):
+                try:
+                    with open(f"{task.path}/schedstat") as f:
+                        longest = max(longest, int(f.read().split()[1]))
+                except (OSError, IndexError, ValueError):
+                    pass
+        except OSError:
+            pass
     return longest / 1e9
 
 
@@ -218,9 +236,25 @@ def classify(status: int | None, log: str, timed_out: bool, flooded: bool,
     return "qemu-error"
 
 
+def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
+               readable: Sequence[Path]) -> subprocess.Popen[bytes]:
+    """QEMU, in the sandbox when the kernel is a submission's (grade/sandbox.py):
+    it sees the kernel, and writes only its test's directory and QMP socket."""
+    pipes: dict[str, Any] = dict(stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    box = sandbox.CURRENT
+    if box is None:
+        return subprocess.Popen(cmd, start_new_session=True, **pipes)
+    writable = [workdir] + ([Path(sock_path).parent] if sock_path else [])
+    for path in writable:
+        box.grant(path)
+    for path in readable:
+        box.show(path)
+    return box.popen(cmd, workdir, writable=writable, readable=readable, **pipes)
+
+
 def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
              on_ready: Callable[[Machine], None] | None, until: str | None,
-             timeout: float, want_qmp: bool, workdir: Path) -> Result:
+             timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = ()) -> Result:
     srv = sock_path = None
     if want_qmp:
         srv, sock_path = _listen(workdir)
@@ -233,8 +267,7 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
                 raise InterruptedError
             # Its own session: a Ctrl-C at the terminal reaches the grader, which
             # stops QEMU itself and says so, instead of QEMU dying of it first.
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+            proc = start_qemu(cmd, workdir, sock_path, readable)
         except (OSError, InterruptedError) as e:
             if srv is not None:
                 _unlisten(srv, sock_path)
@@ -363,7 +396,10 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
         cmd += ["-drive", f"if=floppy,index=0,format=raw,snapshot=on,"
                 f"file={grub_image(ctx.kernel, 'floppy', args, ctx.workdir)}", "-boot", "a"]
     want_qmp = bool(keys or on_ready)
-    result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir)
+    # What the sandbox shows QEMU besides its test's directory: the kernel, shared disk images.
+    shown = [ctx.kernel.parent] + [d.path.parent for d in disks if not d.path.is_relative_to(ctx.workdir)]
+    result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir,
+                      list(dict.fromkeys(shown)))
     result.path = ctx.path
     return result
 

@@ -1,15 +1,20 @@
 """submission.py - what the grader takes from an untrusted submission: its lab sources.
 
 A submission is a student's repository, a tarball or zip of it, or just its
-labs/ folder. Only the .c, .h and .S files directly inside each labs/labN-*/
-directory (and labs/labN-*/ANSWERS.md, kept for the report) are read; everything else the
-student sent (Makefile, lab.mk, grade/, tools/, results.json, symlinks, build
-outputs) is ignored and listed. Each source is checked before anything is
-built: an #include by an absolute path, or by a relative one that leaves its
-lab directory, a computed #include, and the assembler's .incbin/.include are
-refused with a message naming the file and line (the compiler would otherwise
-read any file of the grading machine into the kernel, and the kernel can print
-it).
+labs/ folder. Only the .c, .h and .S files of each labs/labN-*/ directory and
+of its include/ (the lab's public headers), labs/labN-*/ANSWERS.md (kept for
+the report) and the repository's .use-reference (which labs the student built
+from reference objects) are read; everything else the student sent (Makefile,
+lab.mk, grade/, tools/, results.json, symlinks, build outputs) is ignored and
+listed. When two folders claim one lab (labs/lab1-backup/ beside
+labs/lab1-interrupts/), the one the kit names is taken and the other listed.
+
+Each source is checked before anything is built: an #include by an absolute
+path, or by a relative one that leaves its lab directory, a computed #include,
+`#pragma GCC dependency`, `__has_include` and the assembler's .incbin/.include
+are refused with a message naming the file and line. This is the second wall:
+the first is that the build runs in a sandbox (grade/sandbox.py) that has no
+file of the grader or of the machine beyond /usr to read.
 """
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 LAB_DIR = re.compile(r"^lab(\d+)-[A-Za-z0-9_.-]+$")
+PUBLIC = "include"              # a lab's public headers: labs/labN-*/include/*.h
+REFERENCE_FILE = ".use-reference"
+REFERENCE_NAME = re.compile(r"lab(\d+)")
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(c|h|S)$")
 ANSWERS = "ANSWERS" + ".md"   # a lab's written answers (spelt so: not a document of this tree)
 MAX_FILE_BYTES = 1 << 20        # one source file
@@ -30,6 +38,10 @@ MAX_FILES = 400
 # A preprocessing directive that reads a file: #include, #include_next, #import,
 # #embed (also spelt with the %: digraph); its operand is checked.
 DIRECTIVE = re.compile(r"^[ \t]*(?:#|%:)[ \t]*(include_next|include|import|embed)\b[ \t]*(.*)$", re.M)
+# Other ways the preprocessor opens a file by name; their operands are checked as an
+# #include's (the kit itself asks __has_include("thread.h")).
+PROBES = (("__has_include", re.compile(r"__has_include(?:_next)?\s*\(\s*([^)\n]*)\)")),
+          ("#pragma GCC dependency", re.compile(r"GCC\W+dependency\s+(\S[^\n]*)")))
 # The assembler reads files too; in .S or in inline asm strings (even split
 # across literals or pasted by macros), so these are looked for in the text
 # with everything but letters removed.
@@ -42,6 +54,7 @@ class Submission:
     answers: dict[int, bytes] = field(default_factory=dict)
     dir_names: dict[int, str] = field(default_factory=dict)            # lab -> the student's dir
     refused: dict[int, list[str]] = field(default_factory=dict)        # lab -> why (per file)
+    use_reference: set[int] = field(default_factory=set)               # .use-reference's labs
     notes: list[str] = field(default_factory=list)                     # what was ignored, and why
 
 
@@ -110,35 +123,72 @@ def safe_parts(parts: tuple[str, ...]) -> bool:
 
 # ---- reading ---------------------------------------------------------------------
 
-def read(path: Path) -> Submission:
+def lab_index(parts: tuple[str, ...]) -> int:
+    """Where the labN-* folder is in a lab file's path (-1: not a lab file):
+    labs/labN-x/FILE or labs/labN-x/include/FILE."""
+    if len(parts) >= 2 and LAB_DIR.match(parts[-2]):
+        return len(parts) - 2
+    if len(parts) >= 3 and parts[-2] == PUBLIC and LAB_DIR.match(parts[-3]):
+        return len(parts) - 3
+    return -1
+
+
+def pick_dirs(found: list[tuple[tuple[str, ...], int, Callable[[], bytes], str, int]],
+              kit: dict[int, str], notes: list[str]) -> dict[int, str]:
+    """The one folder of each lab: the kit's own name when it is there, else the
+    only one; every other folder is listed as ignored."""
+    names: dict[int, set[str]] = {}
+    for parts, _, _, _, i in found:
+        names.setdefault(int(LAB_DIR.match(parts[i]).group(1)), set()).add(parts[i])  # type: ignore[union-attr]
+    out = {}
+    for lab, dirs in sorted(names.items()):
+        want = kit.get(lab)
+        chosen = want if want in dirs else next(iter(dirs)) if len(dirs) == 1 else None
+        if chosen is None:
+            notes.append(f"lab {lab}: ignored: {len(dirs)} folders ({', '.join(sorted(dirs))}) and "
+                         f"none is the kit's {want}/: keep one")
+            continue
+        out[lab] = chosen
+        notes += [f"labs/{d}/: ignored: lab {lab} is {chosen}/" for d in sorted(dirs - {chosen})]
+    return out
+
+
+def reference_labs(text: bytes) -> set[int]:
+    """The labs a .use-reference names (make use-reference LABS=lab1,lab2 writes it)."""
+    return {int(n) for n in REFERENCE_NAME.findall(text[:4096].decode("utf-8", "replace"))}
+
+
+def read(path: Path, kit: dict[int, str] | None = None) -> Submission:
     """The lab sources of a submission, checked. Raises SubmissionError only when
-    the path is not a submission at all; a bad file is refused and noted."""
+    the path is not a submission at all; a bad file is refused and noted.
+    `kit` names each lab's folder in the kit (lab -> labN-name)."""
     sub = Submission()
-    found: list[tuple[tuple[str, ...], int, Callable[[], bytes], str]] = []
-    ignored = 0
+    found, others, ignored = [], {}, 0
     for parts, size, reader, kind in entries_of(path):
         parts = tuple(p for p in parts if p not in ("", "."))
-        if not parts:
-            continue
-        if len(parts) >= 2 and LAB_DIR.match(parts[-2]) and safe_parts(parts):
-            found.append((parts, size, reader, kind))
-        elif kind == "file":
-            ignored += 1
+        i = lab_index(parts) if parts and safe_parts(parts) else -1
+        if i >= 0:
+            found.append((parts, size, reader, kind, i))
+        elif parts and kind == "file":
+            others[parts] = (size, reader)
+            ignored += parts[-1] != REFERENCE_FILE
     if not found:
         raise SubmissionError(f"{path}: no labs/labN-*/ directory with sources in it")
     # The labs/ folder nearest the top: a copy inside (build/handout/...) is not it.
-    depth = min(len(p) for p, *_ in found)
+    depth = min(i for *_, i in found)
+    ignored += sum(1 for *_, i in found if i != depth)
+    found = [f for f in found if f[4] == depth]
+    top = found[0][0][:max(0, depth - 1)]
+    if top + (REFERENCE_FILE,) in others:
+        size, reader = others[top + (REFERENCE_FILE,)]
+        sub.use_reference = reference_labs(reader() if size <= MAX_FILE_BYTES else b"")
+    sub.dir_names = pick_dirs(found, kit or {}, sub.notes)
     total = 0
-    for parts, size, reader, kind in found:
-        if len(parts) != depth:
-            ignored += 1
-            continue
-        lab, name = int(LAB_DIR.match(parts[-2]).group(1)), parts[-1]   # type: ignore[union-attr]
-        where = "/".join(parts[-2:])
-        other = sub.dir_names.setdefault(lab, parts[-2])
-        if other != parts[-2]:
-            sub.notes.append(f"{where}: ignored: lab {lab} is already {other}/")
-            continue
+    for parts, size, reader, kind, i in found:
+        lab = int(LAB_DIR.match(parts[i]).group(1))  # type: ignore[union-attr]
+        name, where = "/".join(parts[i + 1:]), "/".join(parts[i:])
+        if sub.dir_names.get(lab) != parts[i] or kind == "other":
+            continue                        # another folder of the lab (listed), or a directory
         if kind != "file":
             sub.notes.append(f"{where}: ignored: a {kind}, not a regular file")
             continue
@@ -146,7 +196,7 @@ def read(path: Path) -> Submission:
             if size <= MAX_FILE_BYTES:
                 sub.answers[lab] = reader()
             continue
-        if not SOURCE_NAME.match(name):
+        if not SOURCE_NAME.match(parts[-1]) or (len(parts) - i == 3 and not name.endswith(".h")):
             ignored += 1
             continue
         total += size
@@ -155,12 +205,13 @@ def read(path: Path) -> Submission:
                                                    f"a file, {MAX_TOTAL_BYTES} in all, {MAX_FILES} files)")
             continue
         data = reader()
-        problems = include_problems(parts[-2], name, data.decode("utf-8", "replace"))
+        problems = include_problems(parts[i], name, data.decode("utf-8", "replace"))
         if problems:
             sub.refused.setdefault(lab, []).extend(problems)
         sub.labs.setdefault(lab, {})[name] = data
     if ignored:
-        sub.notes.append(f"{ignored} other files ignored (only labs/labN-*/*.c, *.h, *.S are graded)")
+        sub.notes.append(f"{ignored} other files ignored (only labs/labN-*/*.c, *.h, *.S, "
+                         "include/*.h and .use-reference are read)")
     return sub
 
 
@@ -171,8 +222,9 @@ def join_continuations(text: str) -> str:
     are kept by adding the newlines back at the end of the joined line."""
     out, pending = [], 0
     for line in text.split("\n"):
-        if line.endswith("\\"):
-            out.append(line[:-1])
+        # GCC joins a backslash followed by spaces or a CR too (with a warning).
+        if line.rstrip(" \t\r\f\v").endswith("\\"):
+            out.append(line.rstrip(" \t\r\f\v")[:-1])
             pending += 1
             continue
         out.append(line + "\n" * (pending + 1))
@@ -181,24 +233,26 @@ def join_continuations(text: str) -> str:
 
 
 def without_comments(text: str) -> str:
-    """Comments replaced by a space (newlines kept); string and char literals kept."""
-    pattern = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+    """Comments replaced by a space (newlines kept); string and char literals kept,
+    raw strings (R"x(...)x", which GCC takes in C too) among them."""
+    pattern = re.compile(r'(?:u8|[uUL])?R"([^()\\\s"]{0,16})\(.*?\)\1"|'
+                         r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
     def repl(m: re.Match[str]) -> str:
         s = m.group(0)
-        return s if s[0] in "\"'" else " " + "\n" * s.count("\n")
+        return s if s[0] in "\"'uUL" or s[0] == "R" else " " + "\n" * s.count("\n")
     return pattern.sub(repl, text)
 
 
-def operand_problem(lab_dir: str, operand: str) -> str:
-    """Why an #include operand is refused, or ''."""
+def operand_problem(lab_dir: str, here: str, operand: str) -> str:
+    """Why an #include operand in a file of folder `here` (in lab_dir) is refused, or ''."""
     m = re.match(r'"([^"]*)"|<([^>]*)>', operand)
     if not m:
         return f"a computed #include ({operand.strip()[:60]!r}): name the file in quotes"
     name = m.group(1) if m.group(1) is not None else m.group(2)
     if name.startswith("/"):
         return f'#include of an absolute path ("{name}")'
-    if not posixpath.normpath(posixpath.join(lab_dir, name)).startswith(lab_dir + "/"):
+    if not posixpath.normpath(posixpath.join(here, name)).startswith(lab_dir + "/"):
         return f'#include "{name}" leaves the lab directory {lab_dir}/'
     return ""
 
@@ -208,11 +262,18 @@ def include_problems(lab_dir: str, name: str, text: str) -> list[str]:
     clean = without_comments(join_continuations(text))
     out = []
     for m in DIRECTIVE.finditer(clean):
-        why = operand_problem(lab_dir, m.group(2))
+        why = operand_problem(lab_dir, posixpath.dirname(f"{lab_dir}/{name}"), m.group(2))
         if why:
             line = clean.count("\n", 0, m.start()) + 1
             out.append(f"{lab_dir}/{name}:{line}: {why}; the build refuses it")
     letters = re.sub(r"[^a-z.]", "", clean.lower())
+    for what, probe in PROBES:
+        uses = len(re.findall(what.split()[-1].replace("#", ""), clean))
+        operands = [m.group(1) for m in probe.finditer(clean)]
+        whys = [operand_problem(lab_dir, posixpath.dirname(f"{lab_dir}/{name}"), o) for o in operands]
+        if uses > len(operands):
+            whys.append(f"{what} without a file name in quotes")
+        out += [f"{lab_dir}/{name}: {what}: {w}; the build refuses it" for w in whys if w]
     for word in ASM_READS:
         if "." + word in letters.replace("#", ""):
             out.append(f"{lab_dir}/{name}: the assembler directive .{word} reads a file of the "
