@@ -1,14 +1,25 @@
 """Tests of tools/handout.py's marker syntax, and of the tree it hands out:
 every document a file cites exists, every function a handout names is in the
-student's tree, the lab-size table is current (run by `make test`)."""
+student's tree, the lab-size table and the student README's table of labs are
+current; a handout is a git repository with one commit, and a week's handout
+(--upto N) ships labs 1..N-1's reference objects only (run by `make test`)."""
+import contextlib
+import io
+import os
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from handout import (ROOT, STATS_BEGIN, STATS_END, STRIPPED_SUFFIXES, MarkerError,  # noqa: E402
-                     excluded, stats_table, strip_text, tracked_files)
+from handout import (HANDOUT_AUTHOR, ROOMS_BEGIN, ROOMS_END, ROOT, STATS_BEGIN,  # noqa: E402
+                     STATS_END, STRIPPED_SUFFIXES, STUDENT_README, WORKFLOW, MarkerError,
+                     excluded, git, lab_dirs, main, rooms_table, stats_table, strip_text,
+                     student_readme, tracked_files)
 
 # A document cited by path ("handouts/lab3.md", "lab3.md"), maybe with a section ("§5").
 DOC_CITE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.md)\b(?:\s+§\s*(\d+))?")
@@ -178,6 +189,132 @@ class TreeTest(unittest.TestCase):
         self.assertTrue(0 <= start < end, "handouts/instructors.md has no lab-size table block")
         self.assertEqual(doc[start + len(STATS_BEGIN) + 1:end], stats_table(),
                          "handouts/instructors.md's lab sizes are stale: run `make handout-stats`")
+
+
+
+class RoomsTest(unittest.TestCase):
+    """The student README's table of labs is made from labs/ and handouts/."""
+
+    def test_the_table_lists_every_lab(self) -> None:
+        table = rooms_table()
+        labs = sorted(ROOT.glob("labs/lab*-*/lab.mk"))
+        self.assertEqual(len(labs), len(lab_dirs()))
+        for mk in labs:
+            n = int(re.match(r"lab(\d+)-", mk.parent.name).group(1))
+            row = next((l for l in table.splitlines() if f"`labs/{mk.parent.name}/`" in l), "")
+            self.assertTrue(row.startswith(f"| {n} "), f"no row for {mk.parent.name}:\n{table}")
+            if (ROOT / "handouts" / f"lab{n}.md").exists():
+                self.assertIn(f"`handouts/lab{n}.md`", row)
+
+    def test_the_student_readme_table_is_current(self) -> None:
+        doc = (ROOT / STUDENT_README).read_text()
+        start, end = doc.find(ROOMS_BEGIN), doc.find(ROOMS_END)
+        self.assertTrue(0 <= start < end, f"{STUDENT_README} has no table-of-labs block")
+        self.assertEqual(doc[start + len(ROOMS_BEGIN) + 1:end], rooms_table(),
+                         f"{STUDENT_README}'s table of labs is stale: run `make handout-stats`")
+
+    def test_the_shipped_readme_has_the_table_without_markers(self) -> None:
+        text = student_readme()
+        self.assertIn(rooms_table(), text)
+        self.assertNotIn("handout.py", text)        # the markers name a tool students lack
+
+
+def fake_manifest(tmp: Path) -> Path:
+    """A reference-objects list as the Makefile writes it, of empty files: two
+    kernel objects per lab and a host object for the first labs."""
+    lines = []
+    for n in lab_dirs():
+        for name in ("a.o", "b.o") + (("h.o",) if n <= 3 else ()):
+            obj = tmp / "objs" / f"lab{n}" / name
+            obj.parent.mkdir(parents=True, exist_ok=True)
+            obj.touch()
+            lines.append(f"{n} {obj}" + (" host" if name == "h.o" else ""))
+    manifest = tmp / "reference-objects.txt"
+    manifest.write_text("\n".join(lines) + "\n")
+    return manifest
+
+
+def quietly(argv: list[str]) -> int:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            return main(argv)
+        except SystemExit as e:
+            return int(e.code or 0)
+
+
+class WeekHandoutTest(unittest.TestCase):
+    """make handout REFERENCE_OBJECTS=1 UPTO=3, with stand-in objects: a git
+    repository that ships labs 1 and 2 from the reference, and not lab 3.
+    (make handout-check does it with the real objects and grades it.)"""
+    tmp: Path
+    tree: Path
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.tmp = Path(tempfile.mkdtemp(prefix="cairn-handout-test-"))
+        cls.tree = cls.tmp / "week3"
+        status = quietly(["--out", str(cls.tree), "--tar", str(cls.tmp / "week3.tar.gz"),
+                          "--reference-objects", str(fake_manifest(cls.tmp)), "--upto", "3"])
+        assert status == 0, f"handout.py --upto 3 exited {status}"
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def make(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "USE_REFERENCE")}
+        return subprocess.run(["make", "-s", *args], cwd=self.tree, capture_output=True, text=True, env=env)
+
+    def test_only_the_labs_before_the_week_ship(self) -> None:
+        shipped = sorted(str(p.relative_to(self.tree)) for p in (self.tree / "reference").rglob("*.o"))
+        self.assertEqual(shipped, ["reference/lab1/a.o", "reference/lab1/b.o", "reference/lab1/host/h.o",
+                                   "reference/lab2/a.o", "reference/lab2/b.o", "reference/lab2/host/h.o"])
+
+    def test_use_reference_of_the_week_lab_is_refused_with_why(self) -> None:
+        refused = self.make("use-reference", "LABS=lab1,lab3")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("'lab3' cannot come from reference objects: this handout has none for lab3", refused.stderr)
+        self.assertIn("valid names: lab1,lab2", refused.stderr)
+        self.assertFalse((self.tree / ".use-reference").exists())
+        try:
+            used = self.make("use-reference", "LABS=lab1,lab2")
+            self.assertEqual(used.returncode, 0, used.stderr)
+            # Not ignored: the student commits it with their work (README.student.md).
+            self.assertEqual(git(self.tree, "status", "--porcelain"), "?? .use-reference\n")
+        finally:
+            self.make("use-reference", "LABS=")
+
+    def test_the_handout_is_a_repository_of_one_commit(self) -> None:
+        log = git(self.tree, "log", "--format=%an <%ae>|%s").splitlines()
+        self.assertEqual(len(log), 1, log)
+        self.assertTrue(log[0].startswith(f"{HANDOUT_AUTHOR[0]} <{HANDOUT_AUTHOR[1]}>|Cairn handout"), log)
+        self.assertEqual(git(self.tree, "status", "--porcelain", "--ignored"), "")
+        on_disk = {str(f.relative_to(self.tree)) for f in self.tree.rglob("*")
+                   if f.is_file() and f.relative_to(self.tree).parts[0] != ".git"}
+        self.assertEqual(set(git(self.tree, "ls-files").splitlines()), on_disk)
+        self.assertIn("reference/lab2/host/h.o", on_disk)
+        self.assertIn(WORKFLOW, on_disk)
+
+    def test_the_tarball_is_the_repository(self) -> None:
+        with tarfile.open(self.tmp / "week3.tar.gz") as tar:
+            names = set(tar.getnames())
+        self.assertIn("cairn/.git/HEAD", names)
+        self.assertIn("cairn/reference/lab1/a.o", names)
+        self.assertNotIn("cairn/reference/lab3", names)
+
+    def test_the_workflow_grades_the_labs_up_to_the_week(self) -> None:
+        text = (self.tree / WORKFLOW).read_text()
+        self.assertIn('GRADE_LABS: "--lab 0 --lab 1 --lab 2 --lab 3"', text)
+        self.assertIn('GRADE_LABS: ""', (ROOT / "tools/autograder/github-grade.yml").read_text())
+
+    def test_upto_needs_reference_objects_and_a_lab(self) -> None:
+        out = str(self.tmp / "other")
+        self.assertEqual(quietly(["--out", out, "--upto", "3"]), 2)
+        self.assertEqual(quietly(["--out", out, "--upto", "99", "--reference-objects", "x"]), 2)
+        self.assertFalse(Path(out).exists())
+        made = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), "handout", "UPTO=3",
+                               f"BUILD={self.tmp / 'build'}"], capture_output=True, text=True)
+        self.assertIn("UPTO=3 needs REFERENCE_OBJECTS=1", made.stderr)
 
 
 if __name__ == "__main__":

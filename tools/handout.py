@@ -607,7 +607,7 @@ def check_week(week: Path) -> list[tuple[bool, str]]:
         checks += student_commits_lab(week, work, lab)
     except HandoutError as e:
         return checks + [(False, f"week {lab}: the student's clone and commit: {e}")]
-    steps = run_workflow(work / "ci", work / "summary.md")
+    steps = run_workflow(work / "ci", work / "step-summary")
     out = steps.get("grade")
     stdout = out.stdout if out else ""
     score = re.search(rf"^lab{lab}: (\d+)/(\d+) points$", stdout, re.M)
@@ -619,7 +619,7 @@ def check_week(week: Path) -> list[tuple[bool, str]]:
          f"week {lab}: the workflow's grade says 'reference objects: {names}'"),
         (all(p.returncode == 0 for p in steps.values()), f"week {lab}: every workflow step succeeds"),
     ]
-    summary = (work / "summary.md").read_text() if (work / "summary.md").exists() else ""
+    summary = (work / "step-summary").read_text() if (work / "step-summary").exists() else ""
     checks.append((f"Reference objects: {names.replace(' ', '')}" in summary,
                    f"week {lab}: the job summary names the reference labs"))
     shutil.rmtree(work, ignore_errors=True)
