@@ -36,11 +36,14 @@ bool cmdline_copy_options(char *dst, size_t size, const char *line)
 /*
  * Cuts the next word out of *p, NUL-terminating it; NULL at the end. Double
  * quotes group, as on Linux's command line: `cat="/a b/c d"` is one word,
- * key `cat`, value `/a b/c d` (the quotes themselves are dropped).
+ * key `cat`, value `/a b/c d` (the quotes themselves are dropped). Unlike
+ * Linux, a quote left open is an error, not a word that takes in the rest of
+ * the line; and so is `\"`, which looks like an escape but is none: the quote
+ * would open or close a group, and the words after it would vanish into one.
  */
-static char *next_word(char **p)
+static char *next_word(char **p, const char **error)
 {
-    char *s = *p, *out;
+    char *s = *p, *out, prev = 0;
     bool quoted = false;
 
     while (is_space(*s))
@@ -49,12 +52,16 @@ static char *next_word(char **p)
         return NULL;
     char *word = out = s;
     while (*s && (quoted || !is_space(*s))) {
+        if (*s == '"' && prev == '\\')
+            *error = "a backslash before a quote (nothing escapes a quote: quotes group words)";
         if (*s == '"')
             quoted = !quoted;
         else
             *out++ = *s;
-        s++;
+        prev = *s++;            /* read before any write: out never passes s */
     }
+    if (quoted && !*error)                  /* `a\\"b`: the backslash is what to fix */
+        *error = "a quote is not closed";
     if (*s)
         s++;
     *out = '\0';
@@ -64,13 +71,19 @@ static char *next_word(char **p)
 
 void cmdline_parse(struct cmdline *cl, char *text)
 {
-    char *word;
+    char *word, *start = text;
     cl->nwords = 0;
     cl->overflow = false;
-    while ((word = next_word(&text))) {
+    cl->error = NULL;
+    cl->error_at = 0;
+    while ((word = next_word(&text, &cl->error))) {
+        if (cl->error) {
+            cl->error_at = (size_t)(word - start);
+            return;
+        }
         if (cl->nwords == CMDLINE_MAX_WORDS) {
             cl->overflow = true;        /* the caller says so: never drop words silently */
-            return;
+            continue;                   /* the words past it are still checked for quotes */
         }
         char *eq = strchr(word, '=');
         if (eq)
@@ -109,4 +122,15 @@ const char *cmdline_first_unknown(const struct cmdline *cl,
             return cl->key[i];
     }
     return NULL;
+}
+
+/* Every word, not only the last of its key: `grade=no grade` is malformed too. */
+int cmdline_first_flag_with_value(const struct cmdline *cl,
+                                  const struct cmdline_option *known, size_t nknown)
+{
+    for (int i = 0; i < cl->nwords; i++)
+        for (size_t j = 0; cl->value[i] && j < nknown; j++)
+            if (known[j].flag && strcmp(cl->key[i], known[j].name) == 0)
+                return i;
+    return -1;
 }

@@ -12,9 +12,9 @@
 
 extern const struct cmdline_option __cmdopt_start[], __cmdopt_end[];
 
-CMDLINE_OPTION(grade, "grade", "exit the emulator when the program ends");
-CMDLINE_OPTION(bench, "bench", "run the stage's benchmarks");
-CMDLINE_OPTION(help, "help", "list the options this stage knows, then exit");
+CMDLINE_FLAG(grade, "grade", "exit the emulator when the program ends");
+CMDLINE_FLAG(bench, "bench", "run the stage's benchmarks");
+CMDLINE_FLAG(help, "help", "list the options this stage knows, then exit");
 
 static char args[CMDLINE_MAX_LENGTH + 1];       /* the options as given */
 static char text[CMDLINE_MAX_LENGTH + 1];       /* the same, cut into words */
@@ -26,9 +26,14 @@ static void list_options(void)
         kprintf("  %-10s %s\n", o->name, o->help);
 }
 
-static void reject_unknown(void)
+/* Whatever is wrong with the line as a whole, before any lab init runs. */
+static void reject_malformed(void)
 {
     size_t n = (size_t)(__cmdopt_end - __cmdopt_start);
+    if (cl.error) {
+        kprintf("cmdline: %s: %s\n", cl.error, args + cl.error_at);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
     if (cl.overflow) {
         kprintf("cmdline: more than %d words; this kernel reads no further\n", CMDLINE_MAX_WORDS);
         machine_exit(EXIT_FAILURE_CODE);
@@ -41,6 +46,18 @@ static void reject_unknown(void)
     machine_exit(EXIT_FAILURE_CODE);
 }
 
+/* "grade=no" stops the boot now, not when (or if) the code that reads the flag runs. */
+static void reject_flag_values(void)
+{
+    size_t n = (size_t)(__cmdopt_end - __cmdopt_start);
+    int i = cmdline_first_flag_with_value(&cl, __cmdopt_start, n);
+    if (i < 0)
+        return;
+    kprintf("cmdline: %s=\"%s\": a flag takes no value; expected the bare word\n", cl.key[i],
+            cl.value[i]);
+    machine_exit(EXIT_FAILURE_CODE);
+}
+
 void cmdline_init(const char *line)
 {
     if (!cmdline_copy_options(args, sizeof args, line)) {
@@ -50,9 +67,8 @@ void cmdline_init(const char *line)
     }
     memcpy(text, args, sizeof text);
     cmdline_parse(&cl, text);
-    reject_unknown();
-    cmdline_flag("grade");              /* "grade=no" stops the boot now, not at the end */
-    cmdline_flag("bench");
+    reject_malformed();
+    reject_flag_values();
     if (cmdline_flag("help")) {
         kprintf("cmdline: this stage knows:\n");
         list_options();

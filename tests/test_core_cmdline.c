@@ -93,12 +93,54 @@ TEST(empty_values_and_extra_equals)
 
 TEST(quotes_group_like_linux)
 {
-    parse("k cat=\"/Sub Dir/a b.txt\" \"w=x y\" q=\"\" tail=\"open ended");
-    CHECK_EQ(cl.nwords, 4);
+    parse("k cat=\"/Sub Dir/a b.txt\" \"w=x y\" q=\"\" m=a\"b c\"d p=C:\\dir\\");
+    CHECK(cl.error == NULL);
+    CHECK_EQ(cl.nwords, 5);
     CHECK_STR(cmdline_lookup(&cl, "cat"), "/Sub Dir/a b.txt");
     CHECK_STR(cmdline_lookup(&cl, "w"), "x y");     /* the whole word quoted */
     CHECK_STR(cmdline_lookup(&cl, "q"), "");        /* an empty quoted value */
-    CHECK_STR(cmdline_lookup(&cl, "tail"), "open ended");   /* unclosed: to the end */
+    CHECK_STR(cmdline_lookup(&cl, "m"), "ab cd");   /* quotes inside a word */
+    CHECK_STR(cmdline_lookup(&cl, "p"), "C:\\dir\\");   /* a backslash alone is a byte */
+}
+
+/* The issue's cases: the words after an open quote, or after `\"`, were taken
+ * into one value and never seen. Now the line is refused, naming the word. */
+TEST(an_open_quote_is_refused)
+{
+    parse("k a=1 tail=\"open ended grade");
+    CHECK_STR(cl.error, "a quote is not closed");
+    CHECK_EQ(cl.error_at, 4);                       /* "tail=..." in "a=1 tail=..." */
+    parse("k grade \"");
+    CHECK_STR(cl.error, "a quote is not closed");
+    CHECK_EQ(cl.error_at, 6);
+    parse("k a=\"x\" b=\"y\"\"");                  /* the third quote opens a group */
+    CHECK(cl.error != NULL);
+}
+
+TEST(a_backslash_before_a_quote_is_refused)
+{
+    parse("k grade tag=a\\\"b c=\\\"d bench");     /* tag=a\"b c=\"d: two quotes, "paired" */
+    CHECK(cl.error != NULL && strstr(cl.error, "backslash") != NULL);
+    CHECK_EQ(cl.error_at, 6);
+    parse("k tag=\\\"");                           /* also open: the backslash is named */
+    CHECK(cl.error != NULL && strstr(cl.error, "backslash") != NULL);
+    parse("k tag=\"a\\\"");                        /* inside a group as well */
+    CHECK(cl.error != NULL && strstr(cl.error, "backslash") != NULL);
+}
+
+/* Past the word limit, the words are not stored but still checked. */
+TEST(quotes_past_the_word_limit_are_checked)
+{
+    char line[1024];
+    size_t n = (size_t)snprintf(line, sizeof line, "kernel");
+    for (int i = 0; i < CMDLINE_MAX_WORDS + 3; i++)
+        n += (size_t)snprintf(line + n, sizeof line - n, " w%d", i);
+    snprintf(line + n, sizeof line - n, " late=\"open");
+    parse(line);
+    CHECK_STR(cl.error, "a quote is not closed");
+    parse("k a=\"open");
+    parse("k a=1");                                 /* parsing again clears it */
+    CHECK(cl.error == NULL);
 }
 
 TEST(last_occurrence_wins)
@@ -230,9 +272,9 @@ TEST(find_tells_flags_from_values)
 }
 
 static const struct cmdline_option known[] = {
-    { "grade", "exit when done" },
-    { "bench", "benchmarks" },
-    { "ticks", "how many" },
+    { "grade", "exit when done", true },
+    { "bench", "benchmarks", true },
+    { "ticks", "how many", false },
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
@@ -256,6 +298,22 @@ TEST(first_unknown)
     CHECK_STR(cmdline_first_unknown(&cl, known, 1), "bench");   /* only "grade" */
 }
 
+/* Every declared flag is checked at once, whoever reads it later. */
+TEST(flags_given_values)
+{
+    parse("k grade bench ticks=3");
+    CHECK_EQ(cmdline_first_flag_with_value(&cl, known, NKNOWN), -1);
+    parse("k ticks=3 bench=1");
+    CHECK_EQ(cmdline_first_flag_with_value(&cl, known, NKNOWN), 1);
+    parse("k grade= ticks");
+    CHECK_EQ(cmdline_first_flag_with_value(&cl, known, NKNOWN), 0);     /* even empty */
+    parse("k grade=no grade");                      /* not hidden by a later bare one */
+    CHECK_EQ(cmdline_first_flag_with_value(&cl, known, NKNOWN), 0);
+    CHECK_STR(cl.value[0], "no");
+    parse("k ticks=1 ticks");                       /* not a flag: its reader decides */
+    CHECK_EQ(cmdline_first_flag_with_value(&cl, known, NKNOWN), -1);
+}
+
 int main(void)
 {
     RUN(skips_the_kernel_path);
@@ -264,6 +322,10 @@ int main(void)
     RUN(flags_and_values);
     RUN(empty_values_and_extra_equals);
     RUN(quotes_group_like_linux);
+    RUN(an_open_quote_is_refused);
+    RUN(a_backslash_before_a_quote_is_refused);
+    RUN(quotes_past_the_word_limit_are_checked);
+    RUN(flags_given_values);
     RUN(last_occurrence_wins);
     RUN(spaces_tabs_and_newlines);
     RUN(words_point_into_text);

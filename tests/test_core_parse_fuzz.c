@@ -4,7 +4,8 @@
  * (user/lab4_args.c), each against a reference written here another way:
  * numbers with strtoull and errno (after checking every character, since
  * strtoull itself takes spaces, signs and a second "0x"), lists and addresses
- * by splitting at their separators first, words with a plain scan.
+ * by splitting at their separators first, words with a plain scan (quotes
+ * checked over the whole line first: an even count, no backslash before one).
  *
  * Boundary cases first (2^32, 2^64, signs, empty, separators, hex prefixes),
  * then seeded random inputs built from the same pieces: every input must
@@ -406,41 +407,80 @@ struct ref_word {
     bool has_value;
 };
 
-/* The options of `line` as words: split at whitespace after the first word. */
-static int ref_words(const char *line, struct ref_word *w, int max)
+/* The options of `line`: after its first whitespace-separated word. */
+static const char *ref_options(const char *line)
 {
-    int n = 0;
-    bool path = true;
-    const char *p = line;
+    const char *p = line + strspn(line, " \t\n\r");
+    p += strcspn(p, " \t\n\r");
+    return p + strspn(p, " \t\n\r");
+}
 
-    for (;;) {
-        while (*p && strchr(" \t\n\r", *p))
-            p++;
-        if (!*p)
-            return n;
-        size_t l = strcspn(p, " \t\n\r");
-        if (!path && n < max) {
-            const char *eq = memchr(p, '=', l);
-            size_t kl = eq ? (size_t)(eq - p) : l;
-            snprintf(w[n].key, sizeof w[n].key, "%.*s", (int)kl, p);
-            snprintf(w[n].value, sizeof w[n].value, "%.*s", eq ? (int)(l - kl - 1) : 0,
-                     eq ? eq + 1 : "");
-            w[n].has_value = eq != NULL;
+/* Well-formed options have an even number of quotes and no backslash before one. */
+static bool ref_well_formed(const char *opts)
+{
+    int quotes = 0;
+    for (const char *p = opts; *p; p++)
+        quotes += *p == '"';
+    return quotes % 2 == 0 && strstr(opts, "\\\"") == NULL;
+}
+
+/* The words of well-formed options: runs of characters split at whitespace
+ * outside quotes, the quotes dropped, then cut at the first '='. */
+static int ref_words(const char *opts, struct ref_word *w, int max)
+{
+    char word[400];
+    int n = 0;
+    size_t len = 0;
+    bool quoted = false, in_word = false;
+
+    for (const char *p = opts;; p++) {
+        bool end = *p == '\0' || (!quoted && strchr(" \t\n\r", *p));
+        if (end && in_word) {
+            word[len] = '\0';
+            if (n < max) {
+                char *eq = strchr(word, '=');
+                w[n].has_value = eq != NULL;
+                snprintf(w[n].value, sizeof w[n].value, "%s", eq ? eq + 1 : "");
+                snprintf(w[n].key, sizeof w[n].key, "%.*s", (int)(eq ? eq - word : (long)len), word);
+            }
+            n++;
+            len = 0;
+            in_word = false;
         }
-        n += !path;
-        path = false;
-        p += l;
+        if (*p == '\0')
+            return n;
+        if (end)
+            continue;
+        in_word = true;
+        if (*p == '"')
+            quoted = !quoted;
+        else
+            word[len++] = *p;
     }
 }
 
+/* Half the lines plain, a quarter with quotes, a quarter with quotes and backslashes. */
 static void random_line(char *buf, size_t size)
 {
-    static const char alphabet[] = "ab=  \t\n\r=x1/";
-    size_t len = host_rng() % (size - 1);
+    static const char alphabet[] = "ab=  \t\n\r=x1/\"\\";
+    size_t len = host_rng() % (size - 1), letters = sizeof alphabet - 3;
 
+    letters += host_rng() % 4 / 2;                  /* 0, 1: none; 2, 3: '"' */
+    letters += letters > sizeof alphabet - 3 && host_rng() % 2;    /* and '\\' */
     for (size_t i = 0; i < len; i++)
-        buf[i] = alphabet[host_rng() % (sizeof alphabet - 1)];
+        buf[i] = alphabet[host_rng() % letters];
     buf[len] = '\0';
+}
+
+static bool same_words(const struct cmdline *cl, const struct ref_word *want, int n)
+{
+    bool same = cl->nwords == (n < CMDLINE_MAX_WORDS ? n : CMDLINE_MAX_WORDS) &&
+                cl->overflow == (n > CMDLINE_MAX_WORDS);
+    for (int k = 0; same && k < cl->nwords; k++)
+        same = strcmp(cl->key[k], want[k].key) == 0 &&
+               (want[k].has_value ? cl->value[k] && strcmp(cl->value[k], want[k].value) == 0
+                                  : cl->value[k] == NULL);
+    return same;
 }
 
 TEST(command_lines)
@@ -448,26 +488,25 @@ TEST(command_lines)
     static char line[400], text[400], copy[64];
     static struct ref_word want[200];
     struct cmdline cl;
-    long mism = 0, overflows = 0, refused = 0;
+    long mism = 0, overflows = 0, refused = 0, malformed = 0, quoted = 0;
 
     for (int i = 0; i < ROUNDS / 4; i++) {
         random_line(line, sizeof line);
-        int n = ref_words(line, want, 200);
+        const char *options = ref_options(line);
+        bool ok = ref_well_formed(options);
+        int n = ok ? ref_words(options, want, 200) : 0;
         CHECK(cmdline_copy_options(text, sizeof text, line));
         cmdline_parse(&cl, text);
-        bool same = cl.nwords == (n < CMDLINE_MAX_WORDS ? n : CMDLINE_MAX_WORDS) &&
-                    cl.overflow == (n > CMDLINE_MAX_WORDS);
-        for (int k = 0; same && k < cl.nwords; k++)
-            same = strcmp(cl.key[k], want[k].key) == 0 &&
-                   (want[k].has_value ? cl.value[k] && strcmp(cl.value[k], want[k].value) == 0
-                                      : cl.value[k] == NULL);
+        bool same = ok ? cl.error == NULL && same_words(&cl, want, n) : cl.error != NULL;
         if (!same && mism++ < 10)
-            printf("  cmdline_parse(\"%s\"): %d words, reference %d\n", line, cl.nwords, n);
-        overflows += cl.overflow;
+            printf("  cmdline_parse(\"%s\"): %d words%s, reference %d%s\n", line, cl.nwords,
+                   cl.error ? " (malformed)" : "", n, ok ? "" : " (malformed)");
+        overflows += ok && cl.overflow;
+        malformed += !ok;
+        quoted += ok && strchr(options, '"');
 
         /* A buffer too small refuses the whole line and leaves the buffer alone. */
         size_t size = host_rng() % sizeof copy + 1;
-        const char *options = cmdline_skip_path(line);
         memset(copy, '#', sizeof copy);
         bool fits = cmdline_copy_options(copy, size, line);
         if (fits != (strlen(options) < size) || (fits && strcmp(copy, options) != 0) ||
@@ -475,10 +514,13 @@ TEST(command_lines)
             mism++;
         refused += !fits;
     }
-    printf("  command lines: %d, %ld over %d words, %ld refused by a small buffer\n",
-           ROUNDS / 4, overflows, CMDLINE_MAX_WORDS, refused);
+    printf("  command lines: %d, %ld over %d words, %ld with quotes, %ld malformed, "
+           "%ld refused by a small buffer\n", ROUNDS / 4, overflows, CMDLINE_MAX_WORDS, quoted,
+           malformed, refused);
     CHECK_EQ(mism, 0);
     CHECK(overflows > 0);
+    CHECK(quoted > ROUNDS / 40);                   /* quotes that group, */
+    CHECK(malformed > ROUNDS / 40 && malformed < ROUNDS / 8);   /* and quotes refused */
     CHECK(refused > 0);
 }
 
