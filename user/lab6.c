@@ -45,10 +45,10 @@ CMDLINE_OPTION(donate, "donate", "donate=B,B,...: a chain of mutexes, one link p
 CMDLINE_OPTION(sleep, "sleep", "sleep=MS,MS,...: threads that sleep (1-1000 ms, at most 16)");
 CMDLINE_OPTION(await, "await", "await=MS: a thread awaits a lab 3 sleep; a task joins a thread");
 CMDLINE_OPTION(idle, "idle", "idle=MS: main sleeps MS ms (1-10000) alone; count timer interrupts");
-CMDLINE_OPTION(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
+CMDLINE_FLAG(kbd, "kbd", "echo typed lines from a thread that awaits keys while 4 spinners run");
 CMDLINE_OPTION(print, "print", "print=N: a line of N letters (1-8192) in one kprintf, cut by none");
 CMDLINE_OPTION(fault, "fault", "fault=stack|deadlock|relock: show the kernel's report");
-CMDLINE_OPTION(trace, "trace", "record switches, IRQs, polls, wakes, blocks; print them at the end");
+CMDLINE_FLAG(trace, "trace", "record switches, IRQs, polls, wakes, blocks; print them at the end");
 
 #define CONDUCTOR_PRIO 60
 #define MAX_THREADS 16
@@ -83,6 +83,59 @@ static void start(struct thread **t, thread_fn fn, void *arg, const char *name, 
         panic("lab6: no memory for thread %s", name);
 }
 
+/*
+ * ---- the options, every one read and checked before any scenario runs ---------
+ * `spin=2 prio=64` must stop the boot before a spinner starts, not after the
+ * spin scenario ran: the scenarios only take their numbers from here. A number
+ * option left out is 0 (each one's minimum is 1), a list 0 items.
+ */
+static struct {
+    const char *fault;
+    uint64_t spin, spin_ms, await, idle, print;
+    uint64_t counter[2], buffer[3];             /* T,I and P,C,I */
+    uint64_t prio[MAX_THREADS], donate[MAX_LINKS], sleep[MAX_THREADS];
+    int nprio, ndonate, nsleep;
+    bool trace, kbd;
+} opt;
+
+static void read_lists(void)
+{
+    if (option_given("counter")) {
+        option_list("counter", opt.counter, 2, 2, 1, 100000);
+        if (opt.counter[0] > MAX_THREADS)
+            cmdline_refuse("counter", "too many threads", "at most 16 threads");
+    }
+    if (option_given("buffer")) {
+        option_list("buffer", opt.buffer, 3, 3, 1, 5000);
+        if (opt.buffer[0] > MAX_SIDE || opt.buffer[1] > MAX_SIDE)
+            cmdline_refuse("buffer", "too many threads", "at most 8 producers and 8 consumers");
+    }
+    if (option_given("prio"))
+        opt.nprio = option_list("prio", opt.prio, 1, MAX_THREADS, THREAD_PRIO_MIN, THREAD_PRIO_MAX);
+    if (option_given("donate"))
+        opt.ndonate = option_list("donate", opt.donate, 1, MAX_LINKS, 1, TOP_PRIO - 1);
+    if (option_given("sleep"))
+        opt.nsleep = option_list("sleep", opt.sleep, 1, MAX_THREADS, 1, 1000);
+}
+
+static void read_options(void)
+{
+    opt.fault = cmdline_str("fault", 0);
+    if (opt.fault && strcmp(opt.fault, "stack") != 0 && strcmp(opt.fault, "deadlock") != 0 &&
+        strcmp(opt.fault, "relock") != 0) {
+        kprintf("lab6: fault=%s: expected stack, deadlock or relock\n", opt.fault);
+        machine_exit(EXIT_FAILURE_CODE);
+    }
+    opt.spin = cmdline_uint("spin", 0, 1, MAX_THREADS);
+    opt.spin_ms = cmdline_uint("spin_ms", 200, 1, 10000);
+    opt.await = cmdline_uint("await", 0, 1, 1000);
+    opt.idle = cmdline_uint("idle", 0, 1, 10000);
+    opt.print = cmdline_uint("print", 0, 1, PRINT_LINE_MAX);
+    opt.trace = cmdline_flag("trace");
+    opt.kbd = cmdline_flag("kbd");
+    read_lists();
+}
+
 /* ---- spin: time slices --------------------------------------------------- */
 static volatile bool spin_stop;
 
@@ -95,8 +148,7 @@ static void spinner(void *unused)
 
 static void run_spin(void)
 {
-    uint64_t n = cmdline_uint("spin", 1, 1, MAX_THREADS);
-    uint64_t ms = cmdline_uint("spin_ms", 200, 1, 10000);
+    uint64_t n = opt.spin, ms = opt.spin_ms;
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
@@ -137,10 +189,7 @@ static void incrementer(void *unused)
 
 static void run_counter(void)
 {
-    uint64_t a[2];
-    option_list("counter", a, 2, 2, 1, 100000);
-    if (a[0] > MAX_THREADS)
-        cmdline_refuse("counter", "too many threads", "at most 16 threads");
+    const uint64_t *a = opt.counter;
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
@@ -200,10 +249,7 @@ static void consumer(void *arg)
 
 static void run_buffer(void)
 {
-    uint64_t v[3];
-    option_list("buffer", v, 3, 3, 1, 5000);
-    if (v[0] > MAX_SIDE || v[1] > MAX_SIDE)
-        cmdline_refuse("buffer", "too many threads", "at most 8 producers and 8 consumers");
+    const uint64_t *v = opt.buffer;
     long a[3] = { (long)v[0], (long)v[1], (long)v[2] };
     struct thread *t[2 * MAX_SIDE];
     char name[THREAD_NAME_MAX];
@@ -241,8 +287,8 @@ static void announce(void *arg)
 
 static void run_prio(void)
 {
-    uint64_t p[MAX_THREADS];
-    int n = option_list("prio", p, 1, MAX_THREADS, THREAD_PRIO_MIN, THREAD_PRIO_MAX);
+    const uint64_t *p = opt.prio;
+    int n = opt.nprio;
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
@@ -291,11 +337,11 @@ static void chain_top(void *unused)
 static void run_donate(void)
 {
     static char names[MAX_LINKS][8];
-    uint64_t base[MAX_LINKS];
+    const uint64_t *base = opt.donate;
     struct thread *t[MAX_LINKS], *top;
     char name[THREAD_NAME_MAX];
 
-    nlinks = option_list("donate", base, 1, MAX_LINKS, 1, TOP_PRIO - 1);
+    nlinks = opt.ndonate;
     sema_init(&chain_go, 0);
     thread_set_priority(THREAD_PRIO_MIN);   /* each link runs (and blocks) as it is made */
     for (int k = 0; k < nlinks; k++) {
@@ -370,8 +416,8 @@ static void report_sleeper(const struct sleeper *sl, int n, int i)
 static void run_sleep(void)
 {
     static struct sleeper sl[MAX_THREADS];
-    uint64_t ms[MAX_THREADS];
-    int n = option_list("sleep", ms, 1, MAX_THREADS, 1, 1000);
+    const uint64_t *ms = opt.sleep;
+    int n = opt.nsleep;
     struct thread *t[MAX_THREADS];
     char name[THREAD_NAME_MAX];
 
@@ -411,7 +457,7 @@ static void worker(void *unused)
 
 static void run_await(void)
 {
-    uint64_t ms = cmdline_uint("await", 0, 1, 1000);
+    uint64_t ms = opt.await;
     static struct sleep_future nap;
     static struct join_task jt;
     struct thread *w;
@@ -440,7 +486,7 @@ static void run_await(void)
  */
 static void run_idle(void)
 {
-    uint64_t ms = cmdline_uint("idle", 0, 1, 10000);
+    uint64_t ms = opt.idle;
     uint64_t tsc_hz = bench_tsc_hz();
     uint32_t irq0 = irq_stats().count[0];
     kprintf("idle: main sleeps %u ms alone\n", (unsigned)ms);     /* make bench's marker */
@@ -530,7 +576,7 @@ static void outranker(void *unused)
 
 static void run_print(void)
 {
-    uint64_t n = cmdline_uint("print", 0, 1, PRINT_LINE_MAX);
+    uint64_t n = opt.print;
     struct thread *printer, *high;
 
     for (uint64_t i = 0; i < n; i++)
@@ -602,48 +648,45 @@ static void run_fault(const char *what)
         mutex_init(&lock_a, "A");
         mutex_lock(&lock_a);
         mutex_lock(&lock_a);
-    } else {
-        kprintf("lab6: fault=%s: expected stack, deadlock or relock\n", what);
-        machine_exit(EXIT_FAILURE_CODE);
     }
     panic("lab6: fault=%s was not caught", what);
 }
 
 void program_main(void)
 {
+    read_options();                     /* a bad one stops the boot here, with nothing run */
     thread_set_priority(CONDUCTOR_PRIO);
     kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
             tick_hz());
-    bool trace = cmdline_flag("trace");
-    if (trace)
+    if (opt.trace)
         thread_trace_start();
     if (cmdline_flag("bench"))
         lab6_bench();
-    if (option_given("fault"))
-        run_fault(cmdline_str("fault", ""));
-    if (option_given("spin"))
+    if (opt.fault)
+        run_fault(opt.fault);
+    if (opt.spin)
         run_spin();
-    if (option_given("counter"))
+    if (opt.counter[0])
         run_counter();
-    if (option_given("buffer"))
+    if (opt.buffer[0])
         run_buffer();
-    if (option_given("prio"))
+    if (opt.nprio)
         run_prio();
-    if (option_given("donate"))
+    if (opt.ndonate)
         run_donate();
-    if (option_given("sleep"))
+    if (opt.nsleep)
         run_sleep();
-    if (option_given("await"))
+    if (opt.await)
         run_await();
-    if (option_given("idle"))
+    if (opt.idle)
         run_idle();
-    if (cmdline_flag("kbd"))
+    if (opt.kbd)
         run_kbd();
-    if (option_given("print"))
+    if (opt.print)
         run_print();
     struct thread_stats s = thread_stats();
     kprintf("lab6: done; switches=%u preemptions=%u created=%u alive=%u\n", s.switches,
             s.preemptions, s.created, s.alive);
-    if (trace)
+    if (opt.trace)
         thread_trace_print();
 }
