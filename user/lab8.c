@@ -69,8 +69,8 @@ static int parse_run(const char *value)
         n++;
         value += len + (comma ? 1 : 0);
     }
-    if (n == 0)
-        cmdline_refuse("run", "no path", "PATH[,PATH...]");
+    if (n == 0 || value[-1] == ',')     /* "run=/a,": an empty path, as in "run=/a,,/b" */
+        cmdline_refuse("run", n ? "an empty path" : "no path", "PATH[,PATH...]");
     return n;
 }
 
