@@ -335,3 +335,100 @@ def root_entry(img: bytearray, g: Geometry, name: str) -> int:
         if img[off:off + 11] == sfn:
             return off
     raise RuntimeError(f"no root entry {sfn!r}")
+
+
+# ---- the grader's side of the disk: every write counted, and the plug ----
+# A crash test must not take the kernel's word for what reached the disk. QEMU's
+# block layer counts instead: the dry run puts a blklogwrites node between the
+# drive and the image, which records every write the drive took (sector and
+# data, in order) and every flush, in dm-log-writes' format; a crashed run puts
+# a blkdebug node there, whose rules let K writes through and fail write K+1,
+# and the drive's werror=stop then pauses the guest before it runs another
+# instruction: the plug is pulled from outside. PIO (lab 4) writes one sector a
+# request (QEMU's WRITE SECTORS takes a sector per I/O), so a request is a sector.
+
+LOG_MAGIC = 0x6A736677736872           # dm-log-writes' superblock magic
+LOG_FLUSH, LOG_DISCARD = 1, 4           # its entry flags
+
+
+@dataclass
+class WriteLog:
+    """What the drive took, as QEMU saw it."""
+    writes: list[tuple[int, bytes]]     # each sector write in order: (LBA, its 512 bytes)
+    flushes: list[int]                  # each flush: the number of writes before it
+
+
+def read_write_log(log: Path) -> WriteLog:
+    """Parse blklogwrites' log. Its superblock counts the entries up to the last
+    flush only; the log file starts empty, so every entry to the end is read."""
+    data = log.read_bytes()
+    magic, _version, _entries, sector = struct.unpack_from("<QQQI", data)
+    if magic != LOG_MAGIC or sector != SECTOR:
+        raise RuntimeError(f"{log} is not a write log of {SECTOR}-byte sectors")
+    out = WriteLog([], [])
+    off = sector
+    while off + 32 <= len(data):
+        lba, count, flags, _ = struct.unpack_from("<QQQQ", data, off)
+        off += sector
+        if flags & LOG_FLUSH:
+            out.flushes.append(len(out.writes))
+        if flags & LOG_DISCARD:
+            continue
+        for i in range(count):
+            out.writes.append((lba + i, data[off:off + sector]))
+            off += sector
+    return out
+
+
+def qemu_escape(value: str) -> str:
+    """A value inside a QEMU option: commas doubled (as grade/runner.py's disks)."""
+    return value.replace(",", ",,")
+
+
+def ide_drive(pos: tuple[int, int], node: str, model: str, serial: str) -> str:
+    return (f"ide-hd,drive={node},bus=ide.{pos[0]},unit={pos[1]},model={qemu_escape(model)},"
+            f"serial={qemu_escape(serial)},ver=1.0")
+
+
+def logged_drive(disk: Path, log: Path, pos: tuple[int, int], model: str,
+                 serial: str) -> list[str]:
+    """QEMU options for a drive on `disk` whose writes go to `log` as well."""
+    log.write_bytes(b"")
+    return ["-blockdev", f"driver=file,node-name=img,filename={qemu_escape(str(disk))}",
+            "-blockdev", f"driver=file,node-name=wlog,filename={qemu_escape(str(log))}",
+            "-blockdev", "driver=blklogwrites,node-name=logged,file=img,log=wlog",
+            "-device", ide_drive(pos, "logged", model, serial)]
+
+
+def plugged_drive(disk: Path, rules: Path, k: int, pos: tuple[int, int], model: str,
+                  serial: str) -> list[str]:
+    """QEMU options for a drive on `disk` that takes k writes and pauses the guest at
+    the next. blkdebug's state counts write_aio events (the raw node above it sends
+    one per write): rule s moves state s to s+1, and in state k+1 every write fails
+    with EIO (5), which werror=stop turns into a pause (QMP's STOP event)."""
+    steps = "".join(f'[set-state]\nevent = "write_aio"\nstate = "{s}"\nnew_state = "{s + 1}"\n\n'
+                    for s in range(1, k + 1))
+    rules.write_text(steps + f'[inject-error]\nevent = "write_aio"\nstate = "{k + 1}"\n'
+                             'errno = "5"\nonce = "off"\n')
+    return ["-blockdev", f"driver=file,node-name=img,filename={qemu_escape(str(disk))}",
+            "-blockdev", f"driver=blkdebug,node-name=plug,config={qemu_escape(str(rules))},"
+                         "image=img",
+            "-blockdev", "driver=raw,node-name=plugged,file=plug",
+            "-device", ide_drive(pos, "plugged", model, serial) + ",werror=stop"]
+
+
+def volume_files(vol: Path, dest: Path) -> tuple[dict[str, bytes], list[str]]:
+    """Every file on the volume ("/dir/name": contents) as one `mcopy -s` reads it
+    (one process for the whole tree: a crash test reads many volumes), and what
+    mcopy refused."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    r = subprocess.run(["mcopy", "-s", "-n", "-i", str(vol), "::/", str(dest)],
+                       capture_output=True, env=TOOL_ENV)
+    refused = [f"mcopy -s: {line}" for line in r.stderr.decode(errors="replace").splitlines()
+               if line.strip()]
+    if r.returncode != 0 and not refused:
+        refused = [f"mcopy -s exited with {r.returncode}"]
+    files = {"/" + str(p.relative_to(dest)): p.read_bytes()
+             for p in sorted(dest.rglob("*")) if p.is_file()}
+    return files, refused

@@ -1,9 +1,11 @@
 """Stage 7: a FAT file system. Seeded volumes are made with the host's own tools
 (mkfs.fat formats, mtools fills, sfdisk partitions); the kernel must list and
 checksum them as the tools say, and what it writes must be what mdir/mtype read
-back, on a volume that `fsck.fat -n` calls clean. Crashes (crash_after=K) may
-leave lost clusters, nothing worse, and every file its old or its new contents;
-corrupted volumes get their named error and are never written.
+back, on a volume that `fsck.fat -n` calls clean. Crashes may leave lost
+clusters, nothing worse, every file its old or its new contents, and every
+operation the kernel said was done done; the grader counts the writes and pulls
+the plug itself, in QEMU's block layer (fatvol.py), never trusting the kernel's
+own crash_after=K. Corrupted volumes get their named error and are never written.
 
 Every expected line comes from the model of the volume kept here (names in
 creation order, contents) and from the BPB mkfs.fat wrote. Nothing is stored.
@@ -16,14 +18,16 @@ import hashlib
 import re
 import shutil
 import struct
+import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
-from grade.core import Ctx, Disk, Result, test
-from grade.drives import ISO_BOOT_CD, POSITIONS
-from grade.labs.fatvol import (ToolFailed, Volume, describe, disk_image, fat_get, fat_set,
-                               fsck_problems, listed_contents, make_volume, mdir_paths, pattern,
-                               root_entry, take_volume_out, tree_problems)
+from grade.core import Ctx, Disk, Result, tail, test, verdict_for
+from grade.drives import ISO_BOOT_CD, POSITIONS, SECTOR
+from grade.labs.fatvol import (Volume, WriteLog, describe, disk_image, fat_get, fat_set,
+                               fsck_problems, logged_drive, make_volume, pattern,
+                               plugged_drive, read_write_log, root_entry, take_volume_out,
+                               tree_problems, volume_files)
 
 # What one boot's operations may take: far inside the kernel's 4096 characters
 # (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
@@ -32,6 +36,13 @@ CMDLINE_MAX = 400
 # write test's boot at load 12 (QEMU 1-1.5 s), so the default 10 s cut correct runs on a
 # loaded host (a write-fat12 HANG at seed 7). A real hang is still reported, later.
 HANG_TIMEOUT = 30.0
+MODEL, SERIAL = "Cairn FAT disk", "CAIRN-FAT"      # the drive every test gives the kernel
+# An operation of a crash test: its argument, the line it prints, the path it changes.
+Op = tuple[str, str, str]
+# How often a plugged boot asks QEMU whether the guest is paused yet. The runner's
+# Machine offers QMP commands, not a wait on QMP's events, so the grader polls; the
+# pause itself is deterministic (blkdebug counts), the poll only sees it.
+PAUSE_POLL = 0.001
 
 
 # ---- the tests ----
@@ -74,9 +85,11 @@ def write_fat32(ctx: Ctx) -> None:
 
 @test(lab=7, name="crash", points=15, paths=("kernel", "floppy"))
 def crash(ctx: Ctx) -> None:
-    """A large new file and a replaced one, with the plug pulled after K sector writes
-    (K seeded, three times): every old file is intact (the replaced one old or new),
-    the new file is absent or whole, and fsck.fat finds at worst lost clusters."""
+    """A large new file and a replaced one. QEMU logs the run's sector writes; the crash
+    after each write around a flush and after eight seeded ones is replayed from the
+    log, and the plug is pulled for real after three seeded ones: every old file is
+    intact (the replaced one old or new), the new file absent or whole, fsck.fat finds
+    at worst lost clusters, and what the kernel said was done is there."""
     rng = ctx.rng
     v = make_volume(ctx, rng.choice([12, 16, 32]))
     v.populate()
@@ -87,19 +100,26 @@ def crash(ctx: Ctx) -> None:
     size, seed = rng.randint(30, 80) * 1024 + rng.randint(0, 1023), rng.randrange(1 << 32)
     rsize, rseed = rng.randint(1, 8000), rng.randrange(1 << 32)
     before = dict(v.files)
-    ops = [(arg("write", f"{big}:{size}:{seed}"), m_write(v, big, size, seed)),
-           (arg("write", f"{replaced}:{rsize}:{rseed}"), m_write(v, replaced, rsize, rseed))]
-    crashes(ctx, v, disk, pos, before, ops,
-            lambda writes: sorted(rng.sample(range(1, writes), min(3, writes - 1))))
+    ops = [(arg("write", f"{big}:{size}:{seed}"), m_write(v, big, size, seed), big),
+           (arg("write", f"{replaced}:{rsize}:{rseed}"), m_write(v, replaced, rsize, rseed),
+            replaced)]
+
+    def replays(log: WriteLog) -> list[int]:
+        around = {f + d for f in log.flushes for d in (-1, 0, 1)}
+        return sorted(around | set(seeded(rng, len(log.writes), 8)))
+
+    crashes(ctx, v, disk, pos, before, ops, replays, lambda n: seeded(rng, n, 3))
 
 
 @test(lab=7, name="crash-each-write", points=15, paths=("kernel",))
 def crash_each_write(ctx: Ctx) -> None:
     """An append that needs new clusters, a truncate to fewer clusters and the removal
-    of a long name, in a seeded order, with the plug pulled after each of their sector
-    writes in turn: every file is its old or its new self, never a mix, and fsck.fat
-    finds at worst lost clusters (a chain longer than its file's size is not lost).
-    QEMU only: about twenty boots, and the boot path changes nothing a crash leaves."""
+    of a long name, in a seeded order. The crash after each of the run's sector writes
+    (as QEMU logged them) is replayed, and the plug pulled for real at two seeded
+    ones: every file is its old or its new self, never a mix, once new never old
+    again, fsck.fat finds at worst lost clusters (a chain longer than its file's size
+    is not lost), and what the kernel said was done is there. QEMU only: the boot
+    path changes nothing a crash leaves."""
     rng = ctx.rng
     v = make_volume(ctx, rng.choice([12, 16, 32]), spc=1)    # small clusters: few writes
     v.populate()
@@ -116,11 +136,13 @@ def crash_each_write(ctx: Ctx) -> None:
     disk = disk_image(v, rng.random() < 0.5)
     pos = position(ctx)
     before = dict(v.files)
-    ops = [(arg("append", f"{grow}:{more}:{seed}"), m_write(v, grow, more, seed, append=True)),
-           (arg("truncate", f"{cut}:{keep}"), m_truncate(v, cut, keep)),
-           (arg("rm", gone), m_rm(v, gone))]
+    ops = [(arg("append", f"{grow}:{more}:{seed}"), m_write(v, grow, more, seed, append=True),
+            grow),
+           (arg("truncate", f"{cut}:{keep}"), m_truncate(v, cut, keep), cut),
+           (arg("rm", gone), m_rm(v, gone), gone)]
     rng.shuffle(ops)
-    crashes(ctx, v, disk, pos, before, ops, lambda writes: list(range(1, writes)))
+    crashes(ctx, v, disk, pos, before, ops, lambda log: list(range(1, len(log.writes))),
+            lambda n: seeded(rng, n, 2))
 
 
 @test(lab=7, name="corrupt", points=15)
@@ -244,43 +266,153 @@ def corrupt_case(ctx: Ctx, case: str) -> None:
 
 
 def crashes(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], before: dict[str, bytes],
-            ops: list[tuple[str, str]], points: Callable[[int], list[int]]) -> None:
-    """Run `ops` (argument, expected line) on `disk` once whole, counting its sector
-    writes, then once for each K of points(writes) with the plug pulled after write K.
-    The files were `before` on the disk; `v` holds them as the ops leave them."""
-    args = [a for a, _ in ops]
-    r = boot(ctx, disk, pos, args)                  # a dry run counts the sector writes
-    writes = int(check_run(ctx, r, v.mount_line(pos), [line for _, line in ops]))
+            ops: list[Op], replays: Callable[[WriteLog], list[int]],
+            plugs: Callable[[int], list[int]]) -> None:
+    """Run `ops` on `disk` once whole with QEMU logging its writes, and check what it
+    left; then the crash after each write K of replays(log) (replayed from the log)
+    and after each K of plugs(writes) (the plug pulled in QEMU). The files were
+    `before` on the disk; `v` holds them as the ops leave them."""
+    pristine = ctx.workdir / "before.img"
+    shutil.copyfile(disk, pristine)
+    log = dry_run(ctx, v, disk, pos, ops)
+    n = len(log.writes)
+    replay(ctx, v, pristine, log, before, [k for k in replays(log) if 0 < k < n])
+    for k in plugs(n):
+        pull_the_plug(ctx, v, pristine, pos, ops, before, k, n)
+
+
+def seeded(rng: Any, n: int, count: int) -> list[int]:
+    """`count` seeded crash points among the n - 1 between two writes."""
+    return sorted(rng.sample(range(1, n), min(count, n - 1))) if n > 1 else []
+
+
+def dry_run(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], ops: list[Op]) -> WriteLog:
+    """The whole run, its writes logged by QEMU: it must print the ops' lines and
+    leave the volume clean with every op done, all inside the volume."""
+    wlog = ctx.workdir / "writes.log"
+    r = boot(ctx, disk, pos, [a for a, _, _ in ops], drive=logged_drive(disk, wlog, pos, MODEL, SERIAL))
+    check_run(ctx, r, v.mount_line(pos), [line for _, line, _ in ops])
+    log = read_write_log(wlog)
+    outside = [f"sector write {i + 1} is to LBA {lba}, outside the volume"
+               for i, (lba, _) in enumerate(log.writes) if not v.start <= lba < v.start + v.sectors]
+    vol = take_volume_out(v, disk)
+    bad = outside[:5] + fsck_problems(vol, allow_lost=False) + tree_problems(v, vol)
+    ctx.check(not bad, f"after the whole run (no crash; QEMU counted {len(log.writes)} sector "
+                       "writes):\n  " + "\n  ".join(bad))
+    return log
+
+
+def replay(ctx: Ctx, v: Volume, pristine: Path, log: WriteLog, before: dict[str, bytes],
+           points: list[int]) -> None:
+    """The volume a crash after write K leaves is the one before the run plus the
+    log's first K writes: one copy, written forward from point to point. A file
+    once seen new must stay new (nothing done is undone by a later write)."""
+    vol = take_volume_out(v, pristine)
+    done, first_new = 0, {}
+    with open(vol, "r+b") as f:
+        for k in sorted(set(points)):
+            for lba, data in log.writes[done:k]:
+                f.seek((lba - v.start) * SECTOR)
+                f.write(data)
+            f.flush()
+            done = k
+            was_new = {p: f"it was its new self after sector write {j}"
+                       for p, j in first_new.items()}
+            bad, new = crash_check(v, vol, before, was_new)
+            ctx.check(not bad, f"after a crash at sector write {k} of {len(log.writes)} "
+                               "(replayed from the writes QEMU logged):\n  " + "\n  ".join(bad))
+            first_new.update({p: k for p in new if p not in first_new})
+
+
+def pull_the_plug(ctx: Ctx, v: Volume, pristine: Path, pos: tuple[int, int], ops: list[Op],
+                  before: dict[str, bytes], k: int, n: int) -> None:
+    """Run the ops again on the volume as it was, with QEMU pausing the guest at its
+    write k + 1: the volume must be as a crash may leave it, with every op the
+    kernel said was done before the pause done."""
     image = ctx.workdir / "crash.img"
-    for k in points(writes):
-        shutil.copyfile(disk, image)
-        r = boot(ctx, image, pos, args + [f"crash_after={k}"], snapshot=False)
-        ctx.expect(r, "crash", k=k)
-        bad = crash_problems(v, take_volume_out(v, image), before)
-        ctx.check(not bad, f"after a crash at sector write {k} of {writes} ({' '.join(args)}):"
-                           "\n  " + "\n  ".join(bad))
+    shutil.copyfile(pristine, image)
+    args = [a for a, _, _ in ops]
+    where = f"the plug pulled after sector write {k} of {n} ({' '.join(args)})"
+    watch = PauseWatch()
+    r = boot(ctx, image, pos, args, expect_exit=None, ready="Cairn stage", on_ready=watch,
+             drive=plugged_drive(image, ctx.workdir / "plug.rules", k, pos, MODEL, SERIAL))
+    if not watch.paused:
+        if r.exit == "success":
+            ctx.fail(f"{where}: the kernel ended without trying sector write {k + 1} (its dry "
+                     f"run made {n}); the last lines were:\n{tail(r.log)}")
+        failure = verdict_for(r)
+        failure.details = f"{where}: {failure.details}"
+        raise failure
+    done = reported_done(ctx, r, v.mount_line(pos), ops, where)
+    bad = crash_problems(v, take_volume_out(v, image), before, done)
+    ctx.check(not bad, f"{where}:\n  " + "\n  ".join(bad))
 
 
-def crash_problems(v: Volume, vol: Path, before: dict[str, bytes]) -> list[str]:
+class PauseWatch:
+    """on_ready of a plugged boot: wait until QEMU has paused the guest (blkdebug's
+    failed write under werror=stop), then end QEMU. The runner still reads the
+    serial log to its end, so the lines printed before the pause are kept."""
+
+    def __init__(self) -> None:
+        self.paused = False
+
+    def __call__(self, m: Any) -> None:
+        end = time.monotonic() + HANG_TIMEOUT
+        while time.monotonic() < end:
+            # Raises QMPError once QEMU has exited by itself: the runner notes it.
+            if m.qmp("query-status")["status"] == "io-error":
+                self.paused = True
+                m.proc.kill()
+                return
+            time.sleep(PAUSE_POLL)
+
+
+def reported_done(ctx: Ctx, r: Result, mount: str, ops: list[Op], where: str) -> dict[str, str]:
+    """The paths of the ops whose whole line the kernel printed before the pause. Up
+    to it the log is the dry run's: the ops' lines in order, the last maybe cut."""
+    got = r.lines
+    if mount not in got:
+        ctx.fail(f"{where}: the log before the pause has no mount line {mount!r}; it was:\n"
+                 + "\n".join(got[-15:]))
+    after = got[got.index(mount) + 1:]
+    done: dict[str, str] = {}
+    for i, printed in enumerate(after):
+        line = ops[i][1] if i < len(ops) else None
+        if printed == line:
+            done[ops[i][2]] = f"the kernel printed {line!r} before the plug"
+        elif not (line and i == len(after) - 1 and line.startswith(printed)):
+            ctx.fail(f"{where}: before the pause the kernel printed {printed!r} where the "
+                     f"run prints {line!r}")
+    return done
+
+
+def crash_problems(v: Volume, vol: Path, before: dict[str, bytes],
+                   committed: Mapping[str, str] = {}) -> list[str]:
     """What a crash must not leave: fsck.fat finding more than lost clusters, a file
-    that is neither its old nor its new self, a removed file half there."""
+    that is neither its old nor its new self, a removed file half there, or a file
+    in `committed` (path: why it must be new) not its new self."""
+    return crash_check(v, vol, before, committed)[0]
+
+
+def crash_check(v: Volume, vol: Path, before: dict[str, bytes],
+                committed: Mapping[str, str]) -> tuple[list[str], set[str]]:
+    """crash_problems, and the paths that are their new selves (a removed one: gone)."""
     bad = [f"fsck.fat: {line}" for line in fsck_problems(vol, allow_lost=True)]
-    try:
-        listed = mdir_paths(vol)
-    except ToolFailed as e:
-        return bad + [str(e)]
-    paths = sorted(before.keys() | v.files.keys())
-    got, refused = listed_contents(vol, paths, listed)
+    got, refused = volume_files(vol, v.ctx.workdir / "files")
     bad += refused
-    for p in paths:
-        old, new = before.get(p), v.files.get(p)
-        if f"::{p}" not in listed and old is not None and new is not None:
+    new: set[str] = set()
+    for p in sorted(before.keys() | v.files.keys()):
+        old, want, now = before.get(p), v.files.get(p), got.get(p)
+        if now == want:
+            new.add(p)
+        if now is None and old is not None and want is not None:
             bad.append(f"{p} is gone")
-        elif p in got and got[p] not in (old, new):
-            what = ("its old contents nor its new ones" if old is not None and new is not None
+        elif now is not None and now not in (old, want):
+            what = ("its old contents nor its new ones" if old is not None and want is not None
                     else "whole" if old is None else "its old contents (it was being removed)")
-            bad.append(f"{p} is {describe(got[p])}: not {what}")
-    return bad
+            bad.append(f"{p} is {describe(now)}: not {what}")
+    bad += [f"{p} is not its new self, yet {why}" for p, why in committed.items() if p not in new]
+    return bad, new
 
 
 def arg(key: str, value: str) -> str:
@@ -293,13 +425,14 @@ def position(ctx: Ctx) -> tuple[int, int]:
     return ctx.rng.choice(free)
 
 
-def boot(ctx: Ctx, disk: Path, pos: tuple[int, int], args: list[str],
-         snapshot: bool = True) -> Result:
+def boot(ctx: Ctx, disk: Path, pos: tuple[int, int], args: list[str], snapshot: bool = True,
+         drive: list[str] | None = None, **kwargs: Any) -> Result:
+    """Boot with `disk` at `pos`, or with the QEMU options `drive` (the crash tests'
+    drives: fatvol.logged_drive, plugged_drive) instead; kwargs go to ctx.boot."""
     length = sum(len(a) + 1 for a in args)
     assert length <= CMDLINE_MAX and len(args) < 30, f"command line too long: {args}"
-    return ctx.boot(args=args, disks=[Disk(disk, pos[0], pos[1], model="Cairn FAT disk",
-                                           serial="CAIRN-FAT", snapshot=snapshot)],
-                    timeout=HANG_TIMEOUT)
+    disks = [] if drive else [Disk(disk, pos[0], pos[1], MODEL, SERIAL, snapshot=snapshot)]
+    return ctx.boot(args=args, disks=disks, qemu_args=drive or [], timeout=HANG_TIMEOUT, **kwargs)
 
 
 def check_run(ctx: Ctx, r: Result, mount: str, lines: list[str]) -> str:
