@@ -45,6 +45,7 @@ HANG_BOUND = 60                 # seconds: only a hung program ever reaches it
 SEED = int(os.environ.get("CAIRN_SEED", random.randrange(1 << 32)))
 NO_NATIVE = "this host does not run i386 programs natively"
 ADDR_NO_RANDOMIZE = 0x0040000   # <sys/personality.h>
+LIBC = ctypes.CDLL(None, use_errno=True)    # loaded here: the child after fork only calls it
 BAD_ELFS = ["badmachine", "badclass", "truncated", "shortphdr", "shortseg"]
 
 
@@ -60,9 +61,8 @@ def no_randomization() -> None:
     """In the child, before exec: what `setarch -R` does. setarch itself would not
     do: it execvp()s, and glibc's execvp runs a file exec refuses with ENOEXEC as a
     shell script, so a malformed ELF would end in a shell's syntax error."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    persona = libc.personality(0xFFFFFFFF)          # 0xffffffff: only ask
-    if persona == -1 or libc.personality(persona | ADDR_NO_RANDOMIZE) == -1:
+    persona = LIBC.personality(0xFFFFFFFF)          # 0xffffffff: only ask
+    if persona == -1 or LIBC.personality(persona | ADDR_NO_RANDOMIZE) == -1:
         raise OSError(ctypes.get_errno(), "personality(ADDR_NO_RANDOMIZE)")
 
 
