@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
@@ -410,3 +411,39 @@ def bad_calls(ctx: Ctx) -> None:
                                  "badfd": badfd},
                   ["exit /efault: 0", "exit /enosys: 0", "exit /enosys: 0", "exit /badfd: 0"],
                   unordered={"enosys", "/enosys"})
+
+
+@test(lab=8, name="read-only", points=5, timeout=TIMEOUT)
+def read_only(ctx: Ctx) -> None:
+    """read() into the program's own text and read-only data: the pages are present and
+    the user's but not writable, so each read is -EFAULT and the bytes stay; the kernel
+    does not fault, and hello runs beside it."""
+    disk = progs_disk(ctx)
+    program = PROGS_IMG.parent / "rdtext"
+    r = boot(ctx, ["/rdtext /readme.txt", "/hello"], disk)
+    lines = [f"rdtext: read(3, 0x{symbol(program, name):08x}, 16) into {what} = -14"
+             for name, what in (("main", "my text"), ("readonly_words", "my read-only data"))]
+    check_streams(ctx, r, disk, {
+        "rdtext": lines + ["rdtext: 0 of 2 reads did not return -14 or changed memory"],
+        "hello": hello_lines(["/hello"])}, ["exit /rdtext: 0", "exit /hello: 0"])
+
+
+@test(lab=8, name="huge-buffers", points=5, timeout=TIMEOUT)
+def huge_buffers(ctx: Ctx) -> None:
+    """A heap of 2688 MiB from brk, never touched: a write from all of it and 4 MiB past
+    the break is -EFAULT, a read of a small file into all of it returns the file, bytes
+    never touched go to a file as zeros, and 256 fresh pages can still be had after it.
+    A check that paged the buffer in would have taken every frame of the machine."""
+    readme = (ROOT / "user" / "progs" / "README.md").read_bytes()
+    out = "/" + word(ctx).replace(".", "") + ".z"
+    disk = progs_disk(ctx)
+    heap = initial_break(PROGS_IMG.parent / "bigbuf")
+    r = boot(ctx, [f"/bigbuf /readme.txt {out}", "/hello"], disk)
+    check_streams(ctx, r, disk, {"bigbuf": [
+        f"bigbuf: heap of 2688 MiB at 0x{heap:08x}",
+        "bigbuf: write(1, heap, 2692 MiB), 4 MiB past the break = -14",
+        f"bigbuf: read(/readme.txt, heap, 2688 MiB) = {len(readme)}, "
+        f"crc32 0x{zlib.crc32(readme):08x}",
+        f"bigbuf: {out}: wrote 5000 untouched bytes, read back 5000, 5000 of them zero",
+        "bigbuf: touched 256 fresh pages; 0 calls went wrong"], "hello": hello_lines(["/hello"])},
+        ["exit /bigbuf: 0", "exit /hello: 0"])

@@ -2,7 +2,8 @@
  * paging.c - turning paging on in stage 8 (Intel SDM Vol. 3A, 4.3 "32-bit
  * paging", 2.5 for CR0.PG and CR0.WP): the frame pool from the multiboot
  * memory map, the kernel's identity map below USER_BASE (supervisor-only, in
- * every directory), CR3 switches, and user pages made on first touch.
+ * every directory), CR3 switches, and user pages made on first touch (the
+ * page itself in uaccess.c, with the pointer check and the copies).
  *
  * The pool is the map's available RAM below USER_BASE less: the first MiB
  * (the real-mode vectors, the BIOS data area, the EBDA, video memory and
@@ -101,70 +102,12 @@ struct frame_counts frames_count(void)
     return c;
 }
 
-/* The heap below brk and the stack's megabyte get zero pages when first touched. */
-static bool fault_in_locked(struct process *p, uint32_t va)
-{
-    uint32_t page = PAGE_ROUND_DOWN(va), pa;
-    bool heap = va >= p->heap_start && va < p->brk;
-    bool stack = va >= USER_STACK_BOTTOM && va < USER_TOP;
-    pte_t *pte;
-
-    if (!heap && !stack)
-        return false;
-    if ((pte = pgtable_walk(&frame_pool, p->pgdir, page, false, 0)) && (*pte & PTE_P))
-        return false;                   /* present already: a protection fault */
-    if (!(pa = frame_alloc(&frame_pool))) {
-        kprintf("lab8: process %u (%s): no free frame for 0x%08x\n", p->pid, p->name, va);
-        return false;
-    }
-    memset(frame_kva(pa), 0, PAGE_SIZE);
-    if (pgtable_map(&frame_pool, p->pgdir, page, pa, PTE_W | PTE_U, &p->frames)) {
-        frame_free(&frame_pool, pa);
-        return false;
-    }
-    p->frames++;
-    p->page_faults++;
-    ustats.page_faults++;
-    return true;
-}
-
-/* From a fault (interrupts masked) or a system call (not): the pool is everyone's. */
+/* From a fault (interrupts masked) or a copy_out (not): the pool is everyone's. */
 bool uvm_fault_in(struct process *p, uint32_t va)
 {
     irq_flags_t fl = irq_save();
-    bool made = fault_in_locked(p, va);
+    bool made = uvm_make_page(p, va);
 
     irq_restore(fl);
     return made;
-}
-
-/*
- * Exercise 2a: may the kernel touch [va, va+len) for the process? Inside the
- * user half without wrapping, every page present (or made so by
- * uvm_fault_in), user-accessible, and writable if `write`. Checking every
- * page first means a bad pointer costs an -EFAULT, never a kernel fault.
- */
-bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write)
-{
-    /* LAB 8: BEGIN SOLUTION */
-    if (len == 0)
-        return true;
-    if (va < USER_BASE || va > USER_TOP || len > USER_TOP - va)
-        return false;
-    for (uint32_t page = PAGE_ROUND_DOWN(va); page < va + len && page >= PAGE_ROUND_DOWN(va);
-         page += PAGE_SIZE) {
-        pte_t *pte = pgtable_walk(&frame_pool, p->pgdir, page, false, 0);
-        if ((!pte || !(*pte & PTE_P)) && uvm_fault_in(p, page))
-            pte = pgtable_walk(&frame_pool, p->pgdir, page, false, 0);
-        if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
-            return false;
-    }
-    return true;
-    /* LAB 8: STUB
-    (void)p;
-    (void)va;
-    (void)len;
-    (void)write;
-    panic("lab8: uaccess_ok not implemented");
-    LAB 8: END SOLUTION */
 }

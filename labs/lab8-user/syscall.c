@@ -7,7 +7,8 @@
  * a timer, and the others go on running meanwhile.
  *
  * Here: the dispatcher, exit, getpid and brk. The file and time calls are
- * in sysfile.c; every user pointer goes through uaccess_ok (paging.c).
+ * in sysfile.c; every user pointer goes through uaccess_ok and copy_in or
+ * copy_out (uaccess.c).
  */
 #include "interrupts.h"
 #include "kprintf.h"

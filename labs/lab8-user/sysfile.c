@@ -101,9 +101,9 @@ int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len)
         return 0;
     if (f->kind == FILE_CONSOLE_IN) {
         mutex_lock(&keyboard_mutex);
-        *(char *)(uintptr_t)buf = read_key();
+        char c = read_key();
         mutex_unlock(&keyboard_mutex);
-        return 1;
+        return copy_out(p, buf, &c, 1) ? -EFAULT : 1;
     }
     static uint8_t chunk[CHUNK];        /* used under the vfs lock only */
     vfs_lock();
@@ -116,7 +116,10 @@ int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len)
         }
         if (got == 0)
             break;
-        memcpy((void *)(uintptr_t)(buf + (uint32_t)done), chunk, (uint32_t)got);
+        if (copy_out(p, buf + (uint32_t)done, chunk, (uint32_t)got)) {
+            done = done ? done : -EFAULT;       /* no frame left for the next page */
+            break;
+        }
         done += got;
         f->offset += (uint32_t)got;
     }
@@ -126,23 +129,26 @@ int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len)
 
 static void fill_from_user(void *arg, uint32_t offset, uint8_t *buf, uint32_t len)
 {
-    memcpy(buf, (const uint8_t *)arg + offset, len);    /* checked by sys_write */
+    copy_in(process_current(), buf, (uint32_t)(uintptr_t)arg + offset, len);  /* checked */
 }
 
 /*
  * A line at a time, each one print (console.h), so the lines of programs
  * running at once never mix, nor with the kernel's; at most CONSOLE_PIECE
  * bytes a print, so one huge write cannot hold every other thread off for
- * long. uaccess_ok made every page present: no fault inside a print.
+ * long. The bytes are copied in first: nothing can fault inside a print.
  */
-static void write_console(const char *s, uint32_t len)
+static void write_console(uint32_t va, uint32_t len)
 {
+    char piece[CONSOLE_PIECE];
+
     while (len > 0) {
-        uint32_t n = 0;
-        while (n < len && n < CONSOLE_PIECE && s[n++] != '\n')
+        uint32_t n = 0, have = len < CONSOLE_PIECE ? len : CONSOLE_PIECE;
+        copy_in(process_current(), piece, va, have);
+        while (n < have && piece[n++] != '\n')
             ;
-        console_write(s, n);
-        s += n;
+        console_write(piece, n);
+        va += n;
         len -= n;
     }
 }
@@ -159,7 +165,7 @@ int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len)
     if (len > INT32_MAX)
         return -EINVAL;
     if (f->kind == FILE_CONSOLE_OUT) {
-        write_console((const char *)(uintptr_t)buf, len);
+        write_console(buf, len);
         return (int32_t)len;
     }
     vfs_lock();
@@ -180,7 +186,8 @@ static int path_from_user(uint32_t upath, char path[FAT_PATH_MAX])
     for (uint32_t i = 0; i < FAT_PATH_MAX; i++) {
         if (!uaccess_ok(process_current(), upath + i, 1, false))
             return -EFAULT;
-        if (!(path[i] = *(const char *)(uintptr_t)(upath + i)))
+        copy_in(process_current(), &path[i], upath + i, 1);
+        if (!path[i])
             return 0;
     }
     return -ENAMETOOLONG;
@@ -262,7 +269,7 @@ int32_t sys_nanosleep(uint32_t ureq, uint32_t urem)
 
     if (!uaccess_ok(p, ureq, sizeof ts, false) || (urem && !uaccess_ok(p, urem, sizeof ts, true)))
         return -EFAULT;
-    memcpy(ts, (const void *)(uintptr_t)ureq, sizeof ts);
+    copy_in(p, ts, ureq, sizeof ts);
     if (ts[0] < 0 || ts[1] < 0 || ts[1] > 999999999 || ts[0] > MAX_SLEEP_S)
         return -EINVAL;
     uint32_t ms = (uint32_t)ts[0] * 1000 + ((uint32_t)ts[1] + 999999) / 1000000;
@@ -274,7 +281,6 @@ int32_t sys_nanosleep(uint32_t ureq, uint32_t urem)
         kprintf("nanosleep: pid %u: %u ms = %u ticks; ready after %u\n", p->pid, ms,
                 (uint32_t)asked, (uint32_t)(t->alarm_tick - (t->wake_tick - asked)));
     }
-    if (urem)
-        memset((void *)(uintptr_t)urem, 0, sizeof ts);  /* never interrupted: nothing left */
-    return 0;
+    memset(ts, 0, sizeof ts);           /* never interrupted: nothing left */
+    return urem ? copy_out(p, urem, ts, sizeof ts) : 0;
 }

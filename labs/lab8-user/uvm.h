@@ -91,8 +91,18 @@ void paging_init(void);                 /* frames from the memory map, tables, C
 void paging_switch(uint32_t pgdir);     /* load CR3 unless it is already loaded */
 /* A not-present fault at va in p's heap or stack gets a zero page: true if so. */
 bool uvm_fault_in(struct process *p, uint32_t va);
-/* Every page of [va, va+len) user-accessible (and writable if `write`) in p, paged in. */
+
+/* uaccess.c (pure): p's memory as the kernel reaches it, through frame_kva. */
+/* The end of the heap or stack run holding va (pages made on first touch), or 0. */
+uint32_t uvm_demand_end(const struct process *p, uint32_t va);
+/* uvm_fault_in's work, interrupts masked by the caller: a zeroed page at va. */
+bool uvm_make_page(struct process *p, uint32_t va);
+/* May the kernel touch [va, va+len) for p (write it, if `write`)? Makes no page. */
 bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write);
+/* After uaccess_ok said yes: untouched pages read as zeros; written ones are made
+   (copy_out: 0, or -EFAULT when the pool is empty). */
+void copy_in(struct process *p, void *dst, uint32_t va, uint32_t len);
+int copy_out(struct process *p, uint32_t va, const void *src, uint32_t len);
 int load_program(struct process *p, const char *path, int argc, const char *const argv[]);
 void process_exit(int code) __attribute__((noreturn));
 struct process *process_current(void);

@@ -1,0 +1,77 @@
+/*
+ * bigbuf - system calls on a heap of 2688 MiB that the program never
+ * touched. Checking a pointer must make no page, and a read must make only
+ * the pages it writes: a kernel that pages in a whole buffer to check it
+ * hands one program every frame of the machine.
+ *     bigbuf PATH OUT    PATH: a file to read into the heap; OUT: a file to create
+ * Exit code 0 when every call returned what README.md says, else 1.
+ */
+#include "ulib.h"
+
+#define HEAP_MIB   2688u                /* the break ends near 0xB0000000 */
+#define MIB        (1u << 20)
+#define ZEROS      5000u                /* untouched heap bytes written to OUT */
+#define TOUCHES    256u                 /* fresh pages written after it all */
+
+static int failures;
+
+static void expect(long got, long want)
+{
+    if (got != want)
+        failures++;
+}
+
+/* Untouched heap bytes written to OUT read back as zeros. */
+static void untouched_to_file(const char *out, const uint8_t *untouched)
+{
+    uint8_t back[ZEROS];
+    long fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), wrote = -1, got = -1;
+    uint32_t zeros = 0;
+
+    if (fd >= 0) {
+        wrote = write((int)fd, untouched, ZEROS);
+        close((int)fd);
+        fd = open(out, O_RDONLY, 0);
+    }
+    if (fd >= 0) {
+        got = read((int)fd, back, sizeof back);
+        close((int)fd);
+    }
+    for (long i = 0; i < got; i++)
+        zeros += back[i] == 0;
+    printf("bigbuf: %s: wrote %ld untouched bytes, read back %ld, %u of them zero\n", out, wrote,
+           got, zeros);
+    expect(zeros, ZEROS);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        printf("bigbuf: usage: bigbuf PATH OUT\n");
+        return 2;
+    }
+    uint8_t *heap = (uint8_t *)(uintptr_t)brk(0);
+    if ((uint8_t *)(uintptr_t)brk(heap + HEAP_MIB * MIB) != heap + HEAP_MIB * MIB) {
+        printf("bigbuf: brk could not grow by %u MiB\n", HEAP_MIB);
+        return 1;
+    }
+    printf("bigbuf: heap of %u MiB at 0x%08x\n", HEAP_MIB, (uint32_t)(uintptr_t)heap);
+    long got = write(1, heap, (HEAP_MIB + 4) * MIB);
+    printf("bigbuf: write(1, heap, %u MiB), 4 MiB past the break = %ld\n", HEAP_MIB + 4, got);
+    expect(got, -EFAULT);
+    long fd = open(argv[1], O_RDONLY, 0);
+    got = fd < 0 ? fd : read((int)fd, heap, HEAP_MIB * MIB);
+    printf("bigbuf: read(%s, heap, %u MiB) = %ld, crc32 0x%08x\n", argv[1], HEAP_MIB, got,
+           got > 0 ? crc32(heap, (size_t)got) : 0);
+    if (fd >= 0)
+        close((int)fd);
+    untouched_to_file(argv[2], heap + HEAP_MIB / 2 * MIB);
+    for (uint32_t i = 0; i < TOUCHES; i++) {
+        volatile uint32_t *word = (volatile uint32_t *)(heap + (HEAP_MIB - 1) / TOUCHES * MIB * i
+                                                        + 64 * MIB);
+        *word = i;
+        expect(*word, i);
+    }
+    printf("bigbuf: touched %u fresh pages; %d calls went wrong\n", TOUCHES, failures);
+    return failures ? 1 : 0;
+}
