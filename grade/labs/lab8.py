@@ -18,7 +18,8 @@ from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
 from grade.expect import Pattern, render
-from grade.labs.fatvol import TOOL_ENV, ToolFailed, describe, mtype, pattern, xorshift
+from grade.labs.fatvol import (TOOL_ENV, ToolFailed, describe, fsck_problems, mtype, pattern,
+                               xorshift)
 from grade.labs.lab7 import position
 from grade.cli import BUILD
 
@@ -447,3 +448,47 @@ def huge_buffers(ctx: Ctx) -> None:
         f"bigbuf: {out}: wrote 5000 untouched bytes, read back 5000, 5000 of them zero",
         "bigbuf: touched 256 fresh pages; 0 calls went wrong"], "hello": hello_lines(["/hello"])},
         ["exit /bigbuf: 0", "exit /hello: 0"])
+
+
+def stale_lines(path: str, secret: str | None = None, size: int = 0) -> list[str]:
+    return ([f"stale: opened {path} twice, the second time with O_TRUNC"]
+            + ([f"stale: wrote {size} bytes to {secret}"] if secret else [])
+            + ["stale: the first descriptor reads 0 bytes", 'stale: write(second, "fresh", 5) = 5',
+               'stale: then the first reads 5 bytes "fresh"'])
+
+
+def stale_boot(ctx: Ctx, size: int, secret: str | None) -> None:
+    """One boot of stale on a file of `size` seeded bytes (creating `secret` too, if given),
+    beside hello; then the files as mtools sees them, and fsck.fat."""
+    name = "/" + word(ctx).replace(".", "") + ".bin"
+    disk = progs_disk(ctx, {name: ctx.rng.randbytes(size)})
+    disk.snapshot = False
+    r = boot(ctx, [f"/stale {name}" + (f" {secret} {size}" if secret else ""), "/hello"], disk)
+    check_streams(ctx, r, disk, {"stale": stale_lines(name, secret, size),
+                                 "hello": hello_lines(["/hello"])},
+                  ["exit /stale: 0", "exit /hello: 0"])
+    want = {name: b"fresh"}
+    if secret:
+        want[secret] = (b"SECRET!" * (size // 7 + 1))[:size]
+    for path, data in want.items():
+        try:
+            got = mtype(disk.path, path)
+        except ToolFailed as e:
+            ctx.fail(f"the kernel's disk: {e}")
+        ctx.check(got == data, f"mtype {path}: {describe(got)}, expected {describe(data)}")
+    problems = fsck_problems(disk.path, allow_lost=False)
+    ctx.check(not problems, "fsck.fat -n on the kernel's disk:\n  " + "\n  ".join(problems))
+
+
+@test(lab=8, name="shared-files", points=10, timeout=2 * TIMEOUT)
+def shared_files(ctx: Ctx) -> None:
+    """Two descriptors of one file see one file. A file of seeded bytes is opened, then
+    opened again with O_TRUNC (lab 7 frees its clusters); in the first boot a new file of
+    as many bytes is created, which gets those clusters. The first descriptor must read
+    nothing: not the new file's bytes (first boot), not a freed chain that lab 7 calls
+    corrupt, turning the volume read-only (second boot); then exactly what the second
+    wrote. After each boot, mtools finds every file as written and fsck.fat finds the
+    volume clean."""
+    size = ctx.rng.randint(100, 4000)
+    stale_boot(ctx, size, "/" + word(ctx).replace(".", "") + ".txt")
+    stale_boot(ctx, size, None)

@@ -37,9 +37,7 @@ enum file_kind { FILE_CONSOLE_IN, FILE_CONSOLE_OUT, FILE_DISK };
 struct file {
     enum file_kind kind;
     uint32_t flags, offset;
-    struct fat_volume *vol;
-    struct fat_node node;
-    char path[FAT_PATH_MAX];
+    struct inode *ip;                   /* a disk file: shared with its other descriptors */
 };
 
 static struct file console_in = { .kind = FILE_CONSOLE_IN };
@@ -107,9 +105,9 @@ int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t len)
     }
     static uint8_t chunk[CHUNK];        /* used under the vfs lock only */
     vfs_lock();
-    while ((uint32_t)done < len && f->offset < f->node.size) {
+    while ((uint32_t)done < len && f->offset < inode_node(f->ip)->size) {
         uint32_t n = len - (uint32_t)done < CHUNK ? len - (uint32_t)done : CHUNK;
-        int32_t got = fat_read(f->vol, &f->node, f->offset, chunk, n);
+        int32_t got = inode_read(f->ip, f->offset, chunk, n);
         if (got < 0) {
             done = done ? done : errno_of(got);
             break;
@@ -169,13 +167,12 @@ int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t len)
         return (int32_t)len;
     }
     vfs_lock();
-    if (!(f->flags & O_APPEND) && f->offset != f->node.size)
+    if (!(f->flags & O_APPEND) && f->offset != inode_node(f->ip)->size)
         err = FAT_EINVAL;
-    else if (!(err = fat_write_file(f->vol, f->path, len, true, fill_from_user,
-                                    (void *)(uintptr_t)buf)))
-        err = fat_lookup(f->vol, f->path, &f->node);
+    else
+        err = inode_append(f->ip, len, fill_from_user, (void *)(uintptr_t)buf);
     if (!err)
-        f->offset = f->node.size;
+        f->offset = inode_node(f->ip)->size;
     vfs_unlock();
     return err ? errno_of(err) : (int32_t)len;
 }
@@ -193,19 +190,27 @@ static int path_from_user(uint32_t upath, char path[FAT_PATH_MAX])
     return -ENAMETOOLONG;
 }
 
-static int open_on_disk(struct file *f, uint32_t flags)
+/* The inode of the file at path (made with O_CREAT, emptied with O_TRUNC): 0 or -errno. */
+static int open_on_disk(const char *path, uint32_t flags, struct inode **ip)
 {
-    int err = vfs_lookup(f->path, &f->vol, &f->node);
+    struct fat_volume *vol;
+    struct fat_node node;
+    int err = vfs_lookup(path, &vol, &node);
 
     if (err == FAT_ENOENT && (flags & O_CREAT))
-        err = vfs_create(f->path, &f->vol, &f->node);
-    if (!err && fat_node_is_dir(&f->node))
+        err = vfs_create(path, &vol, &node);
+    if (!err && fat_node_is_dir(&node))
         err = FAT_EISDIR;
-    if (!err && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && f->node.size) {
-        if (!(err = fat_truncate(f->vol, f->path, 0)))
-            err = fat_lookup(f->vol, f->path, &f->node);
+    if (err)
+        return errno_of(err);
+    if (!(*ip = inode_get(vol, &node, path)))
+        return -ENOMEM;
+    if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && inode_node(*ip)->size &&
+        (err = inode_truncate(*ip))) {
+        inode_put(*ip);
+        return errno_of(err);
     }
-    return err;
+    return 0;
 }
 
 int32_t sys_open(uint32_t upath, uint32_t flags, uint32_t mode)
@@ -220,24 +225,24 @@ int32_t sys_open(uint32_t upath, uint32_t flags, uint32_t mode)
         return -EMFILE;
     if ((flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
+    char path[FAT_PATH_MAX];
     struct file *f = kzalloc(sizeof *f);
     if (!f)
         return -ENOMEM;
-    if ((err = path_from_user(upath, f->path))) {
+    if ((err = path_from_user(upath, path))) {
         kfree(f);
         return err;
     }
     f->kind = FILE_DISK;
     f->flags = flags;
     vfs_lock();
-    err = open_on_disk(f, flags);
+    if (!(err = open_on_disk(path, flags, &f->ip)) && (flags & O_APPEND))
+        f->offset = inode_node(f->ip)->size;
     vfs_unlock();
     if (err) {
         kfree(f);
-        return errno_of(err);
+        return err;
     }
-    if (flags & O_APPEND)
-        f->offset = f->node.size;
     p->files[fd] = f;
     return fd;
 }
@@ -249,8 +254,12 @@ int32_t sys_close(uint32_t fd)
     if (!f)
         return -EBADF;
     process_current()->files[fd] = NULL;
-    if (f->kind == FILE_DISK)
+    if (f->kind == FILE_DISK) {
+        vfs_lock();
+        inode_put(f->ip);
+        vfs_unlock();
         kfree(f);
+    }
     return 0;
 }
 

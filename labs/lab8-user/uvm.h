@@ -122,6 +122,18 @@ int vfs_lookup(const char *path, struct fat_volume **vol, struct fat_node *node)
 /* An empty file at path on the first volume that has its directory (lock held). */
 int vfs_create(const char *path, struct fat_volume **vol, struct fat_node *node);
 
+/* inode.c: one object per open file, shared by its descriptors (vfs lock held). */
+struct inode;
+/* The inode of the file whose entry is node on vol (made if none is open): NULL if no memory. */
+struct inode *inode_get(struct fat_volume *vol, const struct fat_node *node, const char *path);
+void inode_put(struct inode *ip);
+const struct fat_node *inode_node(const struct inode *ip);     /* its entry now */
+int32_t inode_read(struct inode *ip, uint32_t offset, void *buf, uint32_t len);
+/* Lab 7's append and truncate to 0; the entry is read again after either. FAT errors. */
+int inode_append(struct inode *ip, uint32_t len, void (*fill)(void *arg, uint32_t offset,
+                 uint8_t *buf, uint32_t len), void *arg);
+int inode_truncate(struct inode *ip);
+
 /* sysfile.c */
 struct file;
 void files_init(struct process *p);     /* 0, 1, 2: the console */
