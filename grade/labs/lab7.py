@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import shutil
 import struct
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any, Callable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
 from grade.drives import ISO_BOOT_CD, POSITIONS, SECTOR
-from grade.labs.fatvol import (Volume, WriteLog, describe, disk_image, fat_get, fat_set,
+from grade.labs.fatvol import (Volume, WriteLog, copy_bytes, describe, disk_image, fat_get, fat_set,
                                fsck_problems, logged_drive, make_volume, pattern,
                                plugged_drive, read_write_log, root_entry, take_volume_out,
                                tree_problems, volume_files)
@@ -273,7 +272,7 @@ def crashes(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], before: dict[
     and after each K of plugs(writes) (the plug pulled in QEMU). The files were
     `before` on the disk; `v` holds them as the ops leave them."""
     pristine = ctx.workdir / "before.img"
-    shutil.copyfile(disk, pristine)
+    copy_bytes(disk, pristine)
     log = dry_run(ctx, v, disk, pos, ops)
     n = len(log.writes)
     replay(ctx, v, pristine, log, before, [k for k in replays(log) if 0 < k < n])
@@ -330,7 +329,7 @@ def pull_the_plug(ctx: Ctx, v: Volume, pristine: Path, pos: tuple[int, int], ops
     write k + 1: the volume must be as a crash may leave it, with every op the
     kernel said was done before the pause done."""
     image = ctx.workdir / "crash.img"
-    shutil.copyfile(pristine, image)
+    copy_bytes(pristine, image)
     args = [a for a, _, _ in ops]
     where = f"the plug pulled after sector write {k} of {n} ({' '.join(args)})"
     watch = PauseWatch()
