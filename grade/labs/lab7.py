@@ -23,10 +23,11 @@ from typing import Any, Callable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
 from grade.drives import ISO_BOOT_CD, POSITIONS, SECTOR
-from grade.labs.fatvol import (Volume, WriteLog, copy_bytes, describe, disk_image, fat_get, fat_set,
-                               fsck_problems, logged_drive, make_volume, pattern,
+from grade.labs.fatvol import (Volume, WriteLog, copy_bytes, describe, disk_image, fat_get,
+                               fat_set, fsck_problems, logged_drive, make_volume, pattern,
                                plugged_drive, read_write_log, root_entry, take_volume_out,
                                tree_problems, volume_files)
+from grade.runner import CHECK_EVERY, Deadline
 
 # What one boot's operations may take: far inside the kernel's 4096 characters
 # (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
@@ -289,7 +290,8 @@ def dry_run(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], ops: list[Op]
     """The whole run, its writes logged by QEMU: it must print the ops' lines and
     leave the volume clean with every op done, all inside the volume."""
     wlog = ctx.workdir / "writes.log"
-    r = boot(ctx, disk, pos, [a for a, _, _ in ops], drive=logged_drive(disk, wlog, pos, MODEL, SERIAL))
+    drive = logged_drive(disk, wlog, pos, MODEL, SERIAL)
+    r = boot(ctx, disk, pos, [a for a, _, _ in ops], drive=drive)
     check_run(ctx, r, v.mount_line(pos), [line for _, line, _ in ops])
     log = read_write_log(wlog)
     outside = [f"sector write {i + 1} is to LBA {lba}, outside the volume"
@@ -356,13 +358,18 @@ class PauseWatch:
         self.paused = False
 
     def __call__(self, m: Any) -> None:
-        end = time.monotonic() + HANG_TIMEOUT
-        while time.monotonic() < end:
+        # The runner's bound, which the host's load stretches, is ours while we wait.
+        bound, look = Deadline(m.pid, HANG_TIMEOUT), 0.0
+        while True:
             # Raises QMPError once QEMU has exited by itself: the runner notes it.
             if m.qmp("query-status")["status"] == "io-error":
                 self.paused = True
                 m.proc.kill()
                 return
+            if time.monotonic() >= look:            # /proc costs more than a poll
+                if bound.left() <= 0:
+                    return                          # the runner then calls it a hang
+                look = time.monotonic() + CHECK_EVERY
             time.sleep(PAUSE_POLL)
 
 

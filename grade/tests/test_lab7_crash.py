@@ -32,7 +32,8 @@ ATAIO = "labs/lab7-fat/ataio.c"
 SEED = 11
 
 # "Four lines that print the crash line and write nothing": counts, never writes.
-SILENT_WRITE = """static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
+SILENT_WRITE = """\
+static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
 {
     (void)bd; (void)lba; (void)buf;
     sector_writes += n;
@@ -74,7 +75,8 @@ static int irq_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
     return err;
 }
 """
-QUEUED_WRITE = """static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
+QUEUED_WRITE = """\
+static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *buf)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (queued == QMAX && drain())
