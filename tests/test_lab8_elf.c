@@ -6,6 +6,8 @@
  * file that passes must describe exactly its segments. The stack is read
  * back as a program's _start would read it.
  */
+#include <stdarg.h>
+#include "elfwhy.h"
 #include "host.h"
 #include "uvm.h"
 
@@ -50,12 +52,18 @@ static int check(void)
     return elf_check(file, FILE_SIZE, FILE_SIZE, &img, why, sizeof why);
 }
 
-/* The variant is refused, and its reason contains `words`. */
-static int refused_for(const char *words)
+/* The variant is refused with exactly this reason (an elfwhy.h format and its values). */
+static int __attribute__((format(printf, 1, 2))) refused_with(const char *fmt, ...)
 {
-    int bad = check() != 0 && strstr(why, words) != NULL;
+    char want[sizeof why];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    int bad = check() != 0 && strcmp(why, want) == 0;
     if (!bad)
-        printf("  expected a refusal for \"%s\", got \"%s\"\n", words, why);
+        printf("  expected the refusal \"%s\", got \"%s\"\n", want, why);
     return bad;
 }
 
@@ -75,34 +83,76 @@ TEST(a_good_executable)
 
 TEST(header_refusals)
 {
-    good(); file[1] = 'X';            CHECK(refused_for("no \\177ELF magic"));
-    good(); file[4] = 2;              CHECK(refused_for("not 32-bit"));
-    good(); file[5] = 2;              CHECK(refused_for("not little-endian"));
-    good(); eh()->type = 3;           CHECK(refused_for("ET_DYN"));
-    good(); eh()->type = 1;           CHECK(refused_for("not an executable"));
-    good(); eh()->machine = 62;       CHECK(refused_for("not i386"));
-    good(); eh()->phentsize = 56;     CHECK(refused_for("not 32"));
-    good(); eh()->phnum = 0;          CHECK(refused_for("no program headers"));
-    good(); eh()->phoff = FILE_SIZE - 40;  CHECK(refused_for("shorter than its program headers"));
-    good(); eh()->entry = 0x09000000; CHECK(refused_for("entry point"));
-    good(); ph(2)->type = 3;          CHECK(refused_for("PT_INTERP"));
+    good(); file[1] = 'X';            CHECK(refused_with(ELF_WHY_MAGIC));
+    good(); file[4] = 2;              CHECK(refused_with(ELF_WHY_CLASS, 2));
+    good(); file[5] = 2;              CHECK(refused_with(ELF_WHY_DATA, 2));
+    good(); eh()->type = 3;           CHECK(refused_with(ELF_WHY_DYN));
+    good(); eh()->type = 1;           CHECK(refused_with(ELF_WHY_TYPE, 1));
+    good(); eh()->machine = 62;       CHECK(refused_with(ELF_WHY_MACHINE, 62));
+    good(); eh()->version = 2;        CHECK(refused_with(ELF_WHY_VERSION, 2));
+    good(); eh()->phentsize = 56;     CHECK(refused_with(ELF_WHY_PHENTSIZE, 56));
+    good(); eh()->phnum = 0;          CHECK(refused_with(ELF_WHY_NO_PHDRS));
+    good(); eh()->phoff = FILE_SIZE - 40;
+    CHECK(refused_with(ELF_WHY_SHORT_PHDRS, FILE_SIZE, 3, FILE_SIZE - 40));
+    good(); eh()->entry = 0x09000000; CHECK(refused_with(ELF_WHY_ENTRY, 0x09000000));
+    good(); ph(2)->type = 3;          CHECK(refused_with(ELF_WHY_DYNAMIC, 2, "INTERP"));
+    good(); ph(0)->type = 2;          CHECK(refused_with(ELF_WHY_DYNAMIC, 0, "DYNAMIC"));
+    good(); ph(0)->type = ph(1)->type = 6;  CHECK(refused_with(ELF_WHY_NO_LOAD));
+    char want[sizeof why];
     good();
-    CHECK(elf_check(file, 30, 30, &img, why, sizeof why) != 0 && strstr(why, "ELF header"));
+    snprintf(want, sizeof want, ELF_WHY_SHORT_HEADER, 30);
+    CHECK(elf_check(file, 30, 30, &img, why, sizeof why) != 0 && strcmp(why, want) == 0);
+    snprintf(want, sizeof want, ELF_WHY_PHDRS_PAST_HEAD, 100);
+    CHECK(elf_check(file, 100, FILE_SIZE, &img, why, sizeof why) != 0 && strcmp(why, want) == 0);
 }
 
+/* check_segment (exercise 3a): each check's exact reason, in the order elfwhy.h lists them. */
 TEST(segment_refusals)
 {
-    good(); ph(1)->filesz = 0x6000;               CHECK(refused_for("more bytes in the file"));
-    good(); ph(1)->offset = FILE_SIZE - 0x10;
-    ph(1)->vaddr = 0x0804aff0;                    CHECK(refused_for("shorter than its segment"));
-    good(); ph(0)->vaddr = 0x00100000;
-    eh()->entry = 0x00100100;                     CHECK(refused_for("overlaps the kernel"));
-    good(); ph(1)->vaddr = USER_STACK_BOTTOM - 0x1000;
-    ph(1)->memsz = 0x2000;                        CHECK(refused_for("into the stack"));
-    good(); ph(1)->vaddr = 0xFFFFF000; ph(1)->memsz = 0x2000;
-    CHECK(check() != 0);                          /* wraps around: never loadable */
-    good(); ph(1)->vaddr = 0x0804a010;            CHECK(refused_for("not the same within a page"));
-    good(); ph(1)->vaddr = 0x08049000;            CHECK(refused_for("overlap"));
+    good(); ph(1)->filesz = 0x6000;
+    CHECK(refused_with(ELF_WHY_FILESZ, 0x0804a000, 0x6000, 0x5000));
+    good(); ph(1)->offset = FILE_SIZE - 0x10; ph(1)->vaddr = 0x0804aff0;
+    CHECK(refused_with(ELF_WHY_SHORT_SEGMENT, FILE_SIZE, FILE_SIZE - 0x10, 0x100));
+    good(); ph(0)->vaddr = 0x00100000; eh()->entry = 0x00100100;
+    CHECK(refused_with(ELF_WHY_KERNEL, 0x00100000, USER_BASE));
+    good(); ph(1)->vaddr = USER_STACK_BOTTOM - 0x1000; ph(1)->memsz = 0x2000;
+    CHECK(refused_with(ELF_WHY_STACK, USER_STACK_BOTTOM - 0x1000, 0x2000, USER_STACK_BOTTOM));
+    good(); ph(1)->vaddr = 0xFFFFF000; ph(1)->memsz = 0x2000;      /* wraps around */
+    CHECK(refused_with(ELF_WHY_STACK, 0xFFFFF000, 0x2000, USER_STACK_BOTTOM));
+    good(); ph(1)->vaddr = 0x0804a010;
+    CHECK(refused_with(ELF_WHY_PAGE_OFFSET, 0x0804a010, 0x2000));
+    good(); ph(1)->vaddr = 0x08049000;
+    CHECK(refused_with(ELF_WHY_OVERLAP, 0x08048000, 0x08049000));
+}
+
+/* handouts/lab8.md states every reason word for word: the same text as elfwhy.h. */
+TEST(handout_quotes_every_reason)
+{
+    static const char *const formats[] = {
+        ELF_WHY_SHORT_HEADER, ELF_WHY_MAGIC, ELF_WHY_CLASS, ELF_WHY_DATA, ELF_WHY_DYN,
+        ELF_WHY_TYPE, ELF_WHY_MACHINE, ELF_WHY_VERSION, ELF_WHY_PHENTSIZE, ELF_WHY_NO_PHDRS,
+        ELF_WHY_SHORT_PHDRS, ELF_WHY_PHDRS_PAST_HEAD, ELF_WHY_FILESZ, ELF_WHY_SHORT_SEGMENT,
+        ELF_WHY_KERNEL, ELF_WHY_STACK, ELF_WHY_PAGE_OFFSET, ELF_WHY_DYNAMIC, ELF_WHY_TOO_MANY,
+        ELF_WHY_OVERLAP, ELF_WHY_NO_LOAD, ELF_WHY_ENTRY,
+    };
+    static char doc[1 << 17];
+    FILE *f = fopen("handouts/lab8.md", "r");       /* host tests run at the top of the tree */
+
+    if (!f) {
+        printf("  handouts/lab8.md is not here: its quotes were not compared\n");
+        return;
+    }
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        char quoted[200];
+        snprintf(quoted, sizeof quoted, "`%s`", formats[i]);
+        if (!strstr(doc, quoted)) {
+            printf("  handouts/lab8.md does not quote %s\n", quoted);
+            CHECK(0);
+        }
+    }
 }
 
 TEST(stack_as_start_reads_it)
@@ -148,6 +198,7 @@ int main(void)
     RUN_GUARDED(a_good_executable);
     RUN_GUARDED(header_refusals);
     RUN_GUARDED(segment_refusals);
+    RUN_GUARDED(handout_quotes_every_reason);
     RUN_GUARDED(stack_as_start_reads_it);
     RUN_GUARDED(stack_refuses_what_does_not_fit);
     return host_summary("lab8-elf");

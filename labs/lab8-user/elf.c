@@ -9,6 +9,7 @@
 #include "format.h"
 #include "panic.h"
 #include "kstring.h"
+#include "elfwhy.h"
 #include "uvm.h"
 
 #define EI_NIDENT   16
@@ -45,28 +46,27 @@ static int check_header(const struct elf32_ehdr *h, uint32_t len, uint32_t size,
                         size_t whylen)
 {
     if (memcmp(h->ident, ELFMAG, 4) != 0)
-        REFUSE("not an ELF file (no \\177ELF magic)");
+        REFUSE(ELF_WHY_MAGIC);
     if (h->ident[4] != ELFCLASS32)
-        REFUSE("ELF class %u, not 32-bit (1)", h->ident[4]);
+        REFUSE(ELF_WHY_CLASS, h->ident[4]);
     if (h->ident[5] != ELFDATA2LSB)
-        REFUSE("ELF data encoding %u, not little-endian (1)", h->ident[5]);
+        REFUSE(ELF_WHY_DATA, h->ident[5]);
     if (h->type == ET_DYN)
-        REFUSE("a shared object or PIE (ET_DYN): link it with -static -no-pie");
+        REFUSE(ELF_WHY_DYN);
     if (h->type != ET_EXEC)
-        REFUSE("ELF type %u, not an executable (ET_EXEC, 2)", h->type);
+        REFUSE(ELF_WHY_TYPE, h->type);
     if (h->machine != EM_386)
-        REFUSE("machine %u, not i386 (EM_386, 3)", h->machine);
+        REFUSE(ELF_WHY_MACHINE, h->machine);
     if (h->version != EV_CURRENT)
-        REFUSE("ELF version %u, not 1", h->version);
+        REFUSE(ELF_WHY_VERSION, h->version);
     if (h->phentsize != sizeof(struct elf32_phdr))
-        REFUSE("program headers of %u bytes, not 32", h->phentsize);
+        REFUSE(ELF_WHY_PHENTSIZE, h->phentsize);
     if (h->phnum == 0)
-        REFUSE("no program headers");
+        REFUSE(ELF_WHY_NO_PHDRS);
     if ((uint64_t)h->phoff + (uint64_t)h->phnum * sizeof(struct elf32_phdr) > size)
-        REFUSE("the file (%u bytes) is shorter than its program headers (%u at offset %u)",
-               size, h->phnum, h->phoff);
+        REFUSE(ELF_WHY_SHORT_PHDRS, size, h->phnum, h->phoff);
     if ((uint64_t)h->phoff + (uint64_t)h->phnum * sizeof(struct elf32_phdr) > len)
-        REFUSE("program headers past the first %u bytes of the file", len);
+        REFUSE(ELF_WHY_PHDRS_PAST_HEAD, len);
     return 0;
 }
 
@@ -75,7 +75,9 @@ static int check_header(const struct elf32_ehdr *h, uint32_t len, uint32_t size,
  * the file, it must not be larger in the file than in memory, it must lie in
  * [USER_BASE, USER_STACK_BOTTOM) without wrapping (below is the kernel), and
  * its offset and address must agree modulo the page size (so one page of the
- * file lands in one page of memory). 0, or -1 with the reason in why.
+ * file lands in one page of memory). 0, or -1 with the reason in why: the
+ * ELF_WHY_ format of elfwhy.h for the first check that fails, in the order
+ * they are listed there (the tests compare them word for word).
  */
 static int check_segment(const struct elf32_phdr *ph, uint32_t size, char *why, size_t whylen)
 {
@@ -83,19 +85,15 @@ static int check_segment(const struct elf32_phdr *ph, uint32_t size, char *why, 
     uint64_t vend = (uint64_t)ph->vaddr + ph->memsz;
 
     if (ph->filesz > ph->memsz)
-        REFUSE("a segment at 0x%08x has more bytes in the file (%u) than in memory (%u)",
-               ph->vaddr, ph->filesz, ph->memsz);
+        REFUSE(ELF_WHY_FILESZ, ph->vaddr, ph->filesz, ph->memsz);
     if ((uint64_t)ph->offset + ph->filesz > size)
-        REFUSE("the file (%u bytes) is shorter than its segment at offset %u (%u bytes)",
-               size, ph->offset, ph->filesz);
+        REFUSE(ELF_WHY_SHORT_SEGMENT, size, ph->offset, ph->filesz);
     if (ph->vaddr < USER_BASE)
-        REFUSE("a segment at 0x%08x overlaps the kernel (below 0x%08x)", ph->vaddr, USER_BASE);
+        REFUSE(ELF_WHY_KERNEL, ph->vaddr, USER_BASE);
     if (vend > USER_STACK_BOTTOM)
-        REFUSE("a segment at 0x%08x (%u bytes) reaches into the stack (0x%08x and above)",
-               ph->vaddr, ph->memsz, USER_STACK_BOTTOM);
+        REFUSE(ELF_WHY_STACK, ph->vaddr, ph->memsz, USER_STACK_BOTTOM);
     if (PGOFF(ph->vaddr) != PGOFF(ph->offset))
-        REFUSE("a segment at 0x%08x has file offset 0x%x: not the same within a page",
-               ph->vaddr, ph->offset);
+        REFUSE(ELF_WHY_PAGE_OFFSET, ph->vaddr, ph->offset);
     return 0;
     /* LAB 8: STUB
     (void)ph;
@@ -128,33 +126,32 @@ int elf_check(const uint8_t *head, uint32_t len, uint32_t size, struct elf_image
 
     memset(img, 0, sizeof *img);
     if (len < sizeof h)
-        REFUSE("the file (%u bytes) is shorter than an ELF header (52)", size);
+        REFUSE(ELF_WHY_SHORT_HEADER, size);
     memcpy(&h, head, sizeof h);
     if (check_header(&h, len, size, why, whylen))
         return -1;
     for (uint32_t i = 0; i < h.phnum; i++) {
         memcpy(&ph, head + h.phoff + i * sizeof ph, sizeof ph);
         if (ph.type == PT_INTERP || ph.type == PT_DYNAMIC)
-            REFUSE("dynamically linked (program header %u is PT_%s): link it with -static", i,
-                   ph.type == PT_INTERP ? "INTERP" : "DYNAMIC");
+            REFUSE(ELF_WHY_DYNAMIC, i, ph.type == PT_INTERP ? "INTERP" : "DYNAMIC");
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         if (check_segment(&ph, size, why, whylen))
             return -1;
         if (img->nsegments == ELF_MAX_SEGMENTS)
-            REFUSE("more than %d loadable segments", ELF_MAX_SEGMENTS);
+            REFUSE(ELF_WHY_TOO_MANY, ELF_MAX_SEGMENTS);
         struct elf_segment s = { ph.vaddr, ph.memsz, ph.offset, ph.filesz, (ph.flags & PF_W) != 0 };
         for (int k = 0; k < img->nsegments; k++)
             if (overlaps(&s, &img->seg[k]))
-                REFUSE("segments at 0x%08x and 0x%08x overlap", img->seg[k].vaddr, s.vaddr);
+                REFUSE(ELF_WHY_OVERLAP, img->seg[k].vaddr, s.vaddr);
         img->seg[img->nsegments++] = s;
         if (s.vaddr + s.memsz > img->end)
             img->end = s.vaddr + s.memsz;
     }
     img->entry = h.entry;
     if (img->nsegments == 0)
-        REFUSE("no loadable segment");
+        REFUSE(ELF_WHY_NO_LOAD);
     if (!entry_inside(img))
-        REFUSE("the entry point 0x%08x is in no loadable segment", h.entry);
+        REFUSE(ELF_WHY_ENTRY, h.entry);
     return 0;
 }
