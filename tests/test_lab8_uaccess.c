@@ -90,6 +90,8 @@ TEST(write_needs_a_writable_page)
     CHECK(uaccess_ok(&proc, DATA - 8, 16, false));
     CHECK(!uaccess_ok(&proc, KPAGE, 4, false));
     CHECK(!uaccess_ok(&proc, KPAGE, 4, true));
+    CHECK(!uaccess_ok(&proc, KPAGE - 8, 16, false));    /* fine at first, the kernel's after */
+    CHECK(!uaccess_ok(&proc, DATA, 2 * PAGE_SIZE, true));
 }
 
 TEST(only_the_user_half)
