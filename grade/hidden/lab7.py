@@ -1,17 +1,19 @@
-"""Hidden lab 7 test: the edges of a file's size and a directory's depth. The
+"""Hidden lab 7 tests. Edges: the edges of a file's size and a directory's depth. The
 visible write tests start from populated two-level trees and random sizes; this
 one writes a file of exactly N clusters four directories deep, grows an empty
 file from no cluster at all (its first cluster is 0 until then), cuts a file to
 nothing (its chain must be freed and its first cluster become 0), and replaces a
 file with one of exactly one cluster. fsck.fat -n must find the volume clean and
-mtools must read what the kernel says it wrote."""
+mtools must read what the kernel says it wrote. crash-grow-dir: crashes while a
+full directory grows (handouts/lab7.md, section 2's details)."""
 from __future__ import annotations
 
 from grade.core import Ctx, test
-from grade.labs.fatvol import (disk_image, fsck_problems, make_volume, take_volume_out,
-                               tree_problems)
-from grade.labs.lab7 import (arg, boot, check_run, fit, m_mkdir, m_truncate, m_write,
-                             position)
+from grade.drives import SECTOR
+from grade.labs.fatvol import (Volume, disk_image, fat_get, fsck_problems, make_volume,
+                               take_volume_out, tree_problems)
+from grade.labs.lab7 import (arg, boot, check_run, crashes, fit, m_mkdir, m_truncate,
+                             m_write, position, seeded)
 
 
 @test(lab=7, name="edges", points=5, hidden=True)
@@ -49,3 +51,45 @@ def edges(ctx: Ctx) -> None:
     vol = take_volume_out(v, disk)
     bad = fsck_problems(vol, allow_lost=False) + tree_problems(v, vol)
     ctx.check(not bad, "after the writes, fsck.fat -n or mtools disagree:\n  " + "\n  ".join(bad))
+
+
+@test(lab=7, name="crash-grow-dir", points=5, hidden=True, paths=("kernel",))
+def crash_grow_dir(ctx: Ctx) -> None:
+    """A long name created in a directory whose one cluster has a single free slot
+    (the rest of its sector is marked free, then a zeroed cluster is linked on),
+    and a new directory: the crash after each of the run's sector writes, as QEMU
+    logged them, and the plug pulled for real at two seeded ones (lab7.crashes).
+    Every old file stays, the new one is absent or whole, fsck.fat finds at worst
+    lost clusters, and what the kernel said was done is there."""
+    rng = ctx.rng
+    v = make_volume(ctx, rng.choice([12, 16, 32]), spc=1)   # a directory cluster: 16 slots
+    v.populate()
+    scribble(v)
+    d = v.add_dir("/", v.new_name("/", "upper"))
+    for _ in range(13):                 # "." and ".." and 13 names of one slot each
+        v.add_file(d, v.new_name(d, "upper"), rng.randbytes(rng.randint(0, 600)))
+    name = v.new_name(d, "long")        # at least two slots: a long entry and its 8.3 one
+    new, size, seed = v.path(d, name), rng.randint(1, 3 * v.cluster_bytes), rng.randrange(1 << 32)
+    disk = disk_image(v, rng.random() < 0.5)
+    pos = position(ctx)
+    before = dict(v.files)
+    sub = v.path("/", v.new_name("/", "upper"))
+    ops = [(arg("write", f"{new}:{size}:{seed}"), m_write(v, new, size, seed), new),
+           (arg("mkdir", sub), m_mkdir(v, sub), sub)]
+    crashes(ctx, v, disk, pos, before, ops, lambda log: list(range(1, len(log.writes))),
+            lambda n: seeded(rng, n, 2))
+
+
+def scribble(v: Volume) -> None:
+    """Random bytes in every free cluster, as on a used disk (freeing a chain does not
+    clear it): a new directory cluster linked before its zeros are on the disk then
+    reads as entries of junk, not as an empty cluster."""
+    g = v.geo
+    assert g is not None
+    img = bytearray(v.vol.read_bytes())
+    size = g.spc * SECTOR
+    for c in range(2, g.clusters + 2):
+        if fat_get(img, g, c) == 0:
+            at = (g.data_sector + (c - 2) * g.spc) * SECTOR
+            img[at:at + size] = v.ctx.rng.randbytes(size)
+    v.vol.write_bytes(bytes(img))

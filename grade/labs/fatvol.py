@@ -433,10 +433,10 @@ def plugged_drive(disk: Path, rules: Path, k: int, pos: tuple[int, int], model: 
             "-device", ide_drive(pos, "plugged", model, serial) + ",werror=stop"]
 
 
-def volume_files(vol: Path, dest: Path) -> tuple[dict[str, bytes], list[str]]:
-    """Every file on the volume ("/dir/name": contents) as one `mcopy -s` reads it
-    (one process for the whole tree: a crash test reads many volumes), and what
-    mcopy refused."""
+def volume_files(vol: Path, dest: Path) -> tuple[dict[str, bytes], set[str], list[str]]:
+    """Every file on the volume ("/dir/name": contents) and every directory as one
+    `mcopy -s` reads them (one process for the whole tree: a crash test reads many
+    volumes), and what mcopy refused."""
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     r = subprocess.run(["mcopy", "-s", "-n", "-i", str(vol), "::/", str(dest)],
@@ -445,6 +445,7 @@ def volume_files(vol: Path, dest: Path) -> tuple[dict[str, bytes], list[str]]:
                if line.strip()]
     if r.returncode != 0 and not refused:
         refused = [f"mcopy -s exited with {r.returncode}"]
-    files = {"/" + str(p.relative_to(dest)): p.read_bytes()
-             for p in sorted(dest.rglob("*")) if p.is_file()}
-    return files, refused
+    found = sorted(dest.rglob("*"))
+    files = {"/" + str(p.relative_to(dest)): p.read_bytes() for p in found if p.is_file()}
+    dirs = {"/" + str(p.relative_to(dest)) for p in found if p.is_dir()}
+    return files, dirs, refused

@@ -19,7 +19,7 @@ import re
 import struct
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
 from grade.drives import ISO_BOOT_CD, POSITIONS, SECTOR
@@ -276,7 +276,8 @@ def crashes(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], before: dict[
     copy_bytes(disk, pristine)
     log = dry_run(ctx, v, disk, pos, ops)
     n = len(log.writes)
-    replay(ctx, v, pristine, log, before, [k for k in replays(log) if 0 < k < n])
+    replay(ctx, v, pristine, log, before, [k for k in replays(log) if 0 < k < n],
+           [p for _, _, p in ops])
     for k in plugs(n):
         pull_the_plug(ctx, v, pristine, pos, ops, before, k, n)
 
@@ -304,7 +305,7 @@ def dry_run(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], ops: list[Op]
 
 
 def replay(ctx: Ctx, v: Volume, pristine: Path, log: WriteLog, before: dict[str, bytes],
-           points: list[int]) -> None:
+           points: list[int], watch: list[str]) -> None:
     """The volume a crash after write K leaves is the one before the run plus the
     log's first K writes: one copy, written forward from point to point. A file
     once seen new must stay new (nothing done is undone by a later write)."""
@@ -319,7 +320,7 @@ def replay(ctx: Ctx, v: Volume, pristine: Path, log: WriteLog, before: dict[str,
             done = k
             was_new = {p: f"it was its new self after sector write {j}"
                        for p, j in first_new.items()}
-            bad, new = crash_check(v, vol, before, was_new)
+            bad, new = crash_check(v, vol, before, was_new, watch)
             ctx.check(not bad, f"after a crash at sector write {k} of {len(log.writes)} "
                                "(replayed from the writes QEMU logged):\n  " + "\n  ".join(bad))
             first_new.update({p: k for p in new if p not in first_new})
@@ -400,16 +401,21 @@ def crash_problems(v: Volume, vol: Path, before: dict[str, bytes],
     return crash_check(v, vol, before, committed)[0]
 
 
-def crash_check(v: Volume, vol: Path, before: dict[str, bytes],
-                committed: Mapping[str, str]) -> tuple[list[str], set[str]]:
-    """crash_problems, and the paths that are their new selves (a removed one: gone)."""
+def crash_check(v: Volume, vol: Path, before: dict[str, bytes], committed: Mapping[str, str],
+                watch: Iterable[str] = ()) -> tuple[list[str], set[str]]:
+    """crash_problems, and which of the files and of the paths in `committed` and
+    `watch` are their new selves (a directory: there; a removed path: gone)."""
     bad = [f"fsck.fat: {line}" for line in fsck_problems(vol, allow_lost=True)]
-    got, refused = volume_files(vol, v.ctx.workdir / "files")
+    got, dirs, refused = volume_files(vol, v.ctx.workdir / "files")
     bad += refused
     new: set[str] = set()
-    for p in sorted(before.keys() | v.files.keys()):
+    for p in sorted(before.keys() | v.files.keys() | committed.keys() | set(watch)):
         old, want, now = before.get(p), v.files.get(p), got.get(p)
-        if now == want:
+        if p in v.dirs:
+            is_new = p in dirs
+        else:                           # a file, or nothing (removed) and no directory
+            is_new = now == want and (want is not None or p not in dirs)
+        if is_new:
             new.add(p)
         if now is None and old is not None and want is not None:
             bad.append(f"{p} is gone")
