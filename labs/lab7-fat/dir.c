@@ -30,46 +30,102 @@ static uint32_t root_of(const struct fat_volume *v, uint32_t dir)
 int fat_dir_slot(struct fat_volume *v, uint32_t dir, uint32_t index, uint64_t *lba,
                  uint32_t *offset)
 {
-    uint32_t per_cluster = v->g.cluster_bytes / FAT_DIRENT_SIZE, cur, next;
+    struct fat_dir_pos pos;
+    uint32_t per_cluster = v->g.cluster_bytes / FAT_DIRENT_SIZE;
     int err;
 
-    dir = root_of(v, dir);
-    *offset = index % FAT_DIRENTS_PER_SECTOR * FAT_DIRENT_SIZE;
-    if (dir == 0) {
+    if (index >= FAT_DIR_MAX_ENTRIES)
+        return FAT_ENOSPC;
+    if (root_of(v, dir) == 0) {
         if (index >= v->g.root_entries)
             return FAT_ENOSPC;
         *lba = v->start + v->g.root_dir_sector + index / FAT_DIRENTS_PER_SECTOR;
+        *offset = index % FAT_DIRENTS_PER_SECTOR * FAT_DIRENT_SIZE;
         return 0;
     }
-    cur = dir;
-    for (uint32_t i = 0; i < index / per_cluster; i++) {
-        if (i >= v->g.clusters)
-            return fat_corrupt(v, "the directory at cluster %u loops", dir);
-        if ((err = fat_get(v, cur, &next)))
+    if ((err = fat_dir_start(v, dir, &pos)))
+        return err;
+    /* A random access: whole clusters are skipped, one FAT step each (bounded by the cursor). */
+    while (pos.index + per_cluster <= index) {
+        pos.index += per_cluster - 1;
+        if ((err = fat_dir_next(v, &pos)))
             return err;
-        if (fat_is_eoc(v, next))
-            return FAT_ENOSPC;
-        if (!fat_cluster_ok(v, next))
-            return fat_corrupt(v, "directory cluster %u links to %u", cur, next);
-        cur = next;
     }
-    *lba = fat_cluster_lba(v, cur) + index % per_cluster / FAT_DIRENTS_PER_SECTOR;
+    while (pos.index < index)
+        if ((err = fat_dir_next(v, &pos)))
+            return err;
+    *lba = pos.lba;
+    *offset = pos.offset;
     return 0;
 }
 
-/* A copy of entry `index`; FAT_ENOSPC past the end. */
-static int read_entry(struct fat_volume *v, uint32_t dir, uint32_t index, uint8_t ent[32])
+int fat_dir_start(struct fat_volume *v, uint32_t dir, struct fat_dir_pos *pos)
 {
-    uint64_t lba;
-    uint32_t off;
-    uint8_t *s;
-    int err = fat_dir_slot(v, dir, index, &lba, &off);
+    memset(pos, 0, sizeof *pos);
+    pos->dir = root_of(v, dir);
+    if (pos->dir == 0) {
+        pos->lba = v->start + v->g.root_dir_sector;
+        return v->g.root_entries ? 0 : FAT_ENOSPC;
+    }
+    if (!fat_cluster_ok(v, pos->dir))
+        return fat_corrupt(v, "a directory starts at cluster %u, outside the volume", pos->dir);
+    pos->cluster = pos->tortoise = pos->dir;
+    pos->power = 1;
+    pos->lba = fat_cluster_lba(v, pos->cluster);
+    return 0;
+}
 
-    if (err)
+/* The next cluster of a directory; Brent's cycle finding ("An improved Monte Carlo
+   factorization algorithm", 1980) says "loops" after at most twice the chain's length. */
+static int next_cluster(struct fat_volume *v, struct fat_dir_pos *pos)
+{
+    uint32_t next;
+    int err;
+
+    if ((err = fat_get(v, pos->cluster, &next)))
         return err;
-    if (!(s = fat_cache_get(&v->cache, lba, false)))
+    if (fat_is_eoc(v, next))
+        return FAT_ENOSPC;
+    if (!fat_cluster_ok(v, next))
+        return fat_corrupt(v, "directory cluster %u links to %u", pos->cluster, next);
+    if (next == pos->tortoise)
+        return fat_corrupt(v, "the directory at cluster %u loops", pos->dir);
+    if (++pos->steps == pos->power) {
+        pos->tortoise = next;
+        pos->power *= 2;
+        pos->steps = 0;
+    }
+    pos->cluster = next;
+    return 0;
+}
+
+int fat_dir_next(struct fat_volume *v, struct fat_dir_pos *pos)
+{
+    uint32_t per_cluster = v->g.cluster_bytes / FAT_DIRENT_SIZE, next = pos->index + 1;
+    int err;
+
+    if (next >= FAT_DIR_MAX_ENTRIES || (pos->dir == 0 && next >= v->g.root_entries))
+        return FAT_ENOSPC;      /* [FAT] "FAT Directory Structure": at most 65536 entries */
+    if (pos->dir && next % per_cluster == 0) {
+        if ((err = next_cluster(v, pos)))
+            return err;
+        pos->lba = fat_cluster_lba(v, pos->cluster);
+    } else if (next % FAT_DIRENTS_PER_SECTOR == 0) {
+        pos->lba++;
+    }
+    pos->index = next;
+    pos->offset = next % FAT_DIRENTS_PER_SECTOR * FAT_DIRENT_SIZE;
+    return 0;
+}
+
+/* A copy of the entry under the cursor. */
+static int read_entry(struct fat_volume *v, const struct fat_dir_pos *pos, uint8_t ent[32])
+{
+    uint8_t *s = fat_cache_get(&v->cache, pos->lba, false);
+
+    if (!s)
         return FAT_EIO;
-    memcpy(ent, s + off, FAT_DIRENT_SIZE);
+    memcpy(ent, s + pos->offset, FAT_DIRENT_SIZE);
     return 0;
 }
 
@@ -131,19 +187,19 @@ static void lfn_feed(struct lfn_state *st, const uint8_t *ent, uint32_t index)
     LAB 7: END SOLUTION */
 }
 
-typedef bool (*visit_fn)(void *arg, const struct fat_node *n, const uint8_t *ent);
-
-/* Every entry but free ones, long parts, labels and the dot entries. */
-static int walk(struct fat_volume *v, uint32_t dir, visit_fn fn, void *arg)
+/* Every entry but free ones, long parts, labels and the dot entries: one pass along the
+   chain, so a walk costs its directory's length. */
+int fat_dir_walk(struct fat_volume *v, uint32_t dir, fat_walk_fn fn, void *arg)
 {
     uint8_t ent[FAT_DIRENT_SIZE];
     struct lfn_state st = { .expect = 0 };
+    struct fat_dir_pos pos;
     struct fat_node n;
-    int err;
+    int err = fat_dir_start(v, dir, &pos);
 
-    for (uint32_t i = 0;; i++) {
-        if ((err = read_entry(v, dir, i, ent)))
-            return err == FAT_ENOSPC ? 0 : err;
+    for (; !err; err = fat_dir_next(v, &pos)) {
+        if ((err = read_entry(v, &pos, ent)))
+            return err;
         if (ent[0] == 0)
             return 0;
         if (ent[0] == FAT_DELETED) {
@@ -151,18 +207,20 @@ static int walk(struct fat_volume *v, uint32_t dir, visit_fn fn, void *arg)
             continue;
         }
         if ((ent[11] & 0x3F) == FAT_ATTR_LONG_NAME) {
-            lfn_feed(&st, ent, i);
+            lfn_feed(&st, ent, pos.index);
             continue;
         }
-        bool lfn_ok = st.expect == 1 && fat_lfn_checksum(ent) == st.checksum;
+        bool lfn_ok = st.expect == 1 && fat_lfn_checksum(ent) == st.checksum &&
+                      fat_name_readable(st.name);
         st.expect = 0;
         if ((ent[11] & FAT_ATTR_VOLUME_ID) || ent[0] == '.')
             continue;               /* labels and dot entries are never listed */
-        if ((err = make_node(v, ent, dir, i, lfn_ok ? st.name : NULL, st.first, &n)))
+        if ((err = make_node(v, ent, dir, pos.index, lfn_ok ? st.name : NULL, st.first, &n)))
             return err;
         if (!fn(arg, &n, ent))
             return 0;
     }
+    return err == FAT_ENOSPC ? 0 : err;
 }
 
 struct list_arg { fat_list_fn fn; void *arg; };
@@ -176,7 +234,7 @@ static bool list_visit(void *arg, const struct fat_node *n, const uint8_t *ent)
 int fat_dir_list(struct fat_volume *v, uint32_t dir, fat_list_fn fn, void *arg)
 {
     struct list_arg a = { fn, arg };
-    return walk(v, dir, list_visit, &a);
+    return fat_dir_walk(v, dir, list_visit, &a);
 }
 
 struct find_arg { const char *name; const uint8_t *sfn; struct fat_node *out; bool found; };
@@ -198,7 +256,7 @@ static bool find_visit(void *arg, const struct fat_node *n, const uint8_t *ent)
 int fat_dir_find(struct fat_volume *v, uint32_t dir, const char *name, struct fat_node *out)
 {
     struct find_arg a = { name, NULL, out, false };
-    int err = walk(v, dir, find_visit, &a);
+    int err = fat_dir_walk(v, dir, find_visit, &a);
     return err ? err : a.found ? 0 : FAT_ENOENT;
 }
 
@@ -206,55 +264,7 @@ int fat_dir_sfn_taken(struct fat_volume *v, uint32_t dir, const uint8_t sfn[11],
 {
     struct fat_node n;
     struct find_arg a = { "", sfn, &n, false };
-    int err = walk(v, dir, find_visit, &a);
+    int err = fat_dir_walk(v, dir, find_visit, &a);
     *taken = a.found;
     return err;
-}
-
-static void root_node(struct fat_volume *v, struct fat_node *n)
-{
-    memset(n, 0, sizeof *n);
-    strlcpy(n->name, "/", sizeof n->name);
-    n->attr = FAT_ATTR_DIRECTORY;
-    n->cluster = root_of(v, 0);
-}
-
-int fat_lookup_parent(struct fat_volume *v, const char *path, struct fat_node *parent,
-                      char last[FAT_NAME_MAX + 1])
-{
-    char next[FAT_NAME_MAX + 1];
-    const char *p = path, *q;
-    int err;
-
-    root_node(v, parent);
-    if (!fat_path_next(&p, last, &err))
-        return err ? err : FAT_EINVAL;      /* "/" has no parent */
-    for (;;) {
-        q = p;
-        if (!fat_path_next(&q, next, &err))
-            return err;
-        if ((err = fat_dir_find(v, parent->cluster, last, parent)))
-            return err;
-        if (!fat_node_is_dir(parent))
-            return FAT_ENOTDIR;
-        strlcpy(last, next, FAT_NAME_MAX + 1);
-        p = q;
-    }
-}
-
-int fat_lookup(struct fat_volume *v, const char *path, struct fat_node *out)
-{
-    char last[FAT_NAME_MAX + 1];
-    struct fat_node parent;
-    int err = fat_lookup_parent(v, path, &parent, last);
-
-    while (*path == '/')
-        path++;
-    if (err == FAT_EINVAL && *path == '\0') {
-        root_node(v, out);
-        return 0;
-    }
-    if (err)
-        return err;
-    return fat_dir_find(v, parent.cluster, last, out);
 }

@@ -25,6 +25,7 @@
 #define DATE_2026_01_01 ((2026 - 1980) << 9 | 1 << 5 | 1)     /* no clock yet: a fixed date */
 #define TIME_NOON       (12 << 11)
 #define MAX_TAIL        999999
+#define TAIL_WINDOW     4096        /* tails checked per walk: a 512-byte bitmap */
 
 static void put16(uint8_t *p, uint32_t x) { p[0] = (uint8_t)x; p[1] = (uint8_t)(x >> 8); }
 
@@ -46,43 +47,87 @@ void fat_dirent_init(uint8_t ent[FAT_DIRENT_SIZE], const uint8_t sfn[11], uint8_
 }
 
 /* LAB 7: BEGIN SOLUTION */
-/* The 8.3 name for `name`: itself if it is one (in capitals), else a free ~N alias. */
+/* Which aliases are taken: the basis itself, and "~N" for N in [lo, lo + TAIL_WINDOW). */
+struct taken {
+    const uint8_t *basis;
+    uint32_t lo;
+    bool basis_taken;
+    uint8_t tail[TAIL_WINDOW / 8];
+};
+
+/* The N of an 8.3 name that is basis~N, else 0. */
+static uint32_t tail_of(const uint8_t *basis, const uint8_t sfn[11])
+{
+    uint8_t again[11];
+    uint32_t n = 0;
+    int tilde = 7;
+
+    while (tilde >= 0 && sfn[tilde] != '~')
+        tilde--;
+    for (int i = tilde + 1; tilde >= 0 && i < 8 && sfn[i] >= '0' && sfn[i] <= '9'; i++)
+        n = n * 10 + (uint32_t)(sfn[i] - '0');
+    if (n == 0 || n > MAX_TAIL)
+        return 0;
+    fat_short_with_tail(basis, n, again);
+    return memcmp(again, sfn, 11) == 0 ? n : 0;
+}
+
+static bool taken_visit(void *arg, const struct fat_node *n, const uint8_t *ent)
+{
+    struct taken *t = arg;
+    uint32_t tail = tail_of(t->basis, ent);
+
+    (void)n;
+    t->basis_taken |= memcmp(ent, t->basis, 11) == 0;
+    if (tail >= t->lo && tail - t->lo < TAIL_WINDOW)
+        t->tail[(tail - t->lo) / 8] |= (uint8_t)(1u << (tail - t->lo) % 8);
+    return true;
+}
+
+/* The 8.3 name for `name`: itself if it is one (in capitals), else a free ~N alias. One
+   walk of the directory finds every taken tail of a window: a directory of E entries
+   needs at most E / TAIL_WINDOW + 1 walks, never one per tail tried. */
 static int choose_short(struct fat_volume *v, uint32_t dir, const char *name, uint8_t sfn[11],
                         bool *needs_lfn)
 {
     uint8_t basis[11], lower;
-    bool lossy, taken;
+    struct taken t;
+    bool lossy;
     int err;
 
     *needs_lfn = !fat_short_from_name(name, sfn, &lower) || lower != 0;
     fat_short_basis(name, basis, &lossy);
-    if (!lossy) {                   /* only the case differs: the basis itself, if free */
-        if ((err = fat_dir_sfn_taken(v, dir, basis, &taken)))
+    for (uint32_t lo = 1; lo <= MAX_TAIL; lo += TAIL_WINDOW) {
+        memset(&t, 0, sizeof t);
+        t.basis = basis;
+        t.lo = lo;
+        if ((err = fat_dir_walk(v, dir, taken_visit, &t)))
             return err;
-        if (!taken) {
-            memcpy(sfn, basis, 11);
-            return 0;
+        if (lo == 1 && !lossy) {    /* only the case differs: the basis itself, if free */
+            if (!t.basis_taken) {
+                memcpy(sfn, basis, 11);
+                return 0;
+            }
+            *needs_lfn = true;
         }
-        *needs_lfn = true;
-    }
-    for (uint32_t n = 1; n <= MAX_TAIL; n++) {
-        fat_short_with_tail(basis, n, sfn);
-        if ((err = fat_dir_sfn_taken(v, dir, sfn, &taken)))
-            return err;
-        if (!taken)
-            return 0;
+        for (uint32_t k = 0; k < TAIL_WINDOW && lo + k <= MAX_TAIL; k++) {
+            if (!(t.tail[k / 8] & (1u << k % 8))) {
+                fat_short_with_tail(basis, lo + k, sfn);
+                return 0;
+            }
+        }
     }
     return FAT_ENOSPC;
 }
 
-/* A zeroed cluster linked at the end of directory `dir`; slots from `index` are in it. */
-static int grow(struct fat_volume *v, uint32_t dir, uint32_t index)
+/* A zeroed cluster linked after `end`, the directory's last entry. */
+static int grow(struct fat_volume *v, const struct fat_dir_pos *end)
 {
-    uint32_t fresh, last;
+    uint32_t fresh;
     int err;
 
-    if (dir == 0 && v->g.type != FAT_TYPE_32)
-        return FAT_ENOSPC;          /* the FAT12/16 root has a fixed size */
+    if (end->dir == 0 || end->index + 1 >= FAT_DIR_MAX_ENTRIES)
+        return FAT_ENOSPC;          /* the FAT12/16 root has a fixed size; any other 65536 */
     if ((err = fat_alloc_chain(v, 1, &fresh)))
         return err;
     for (uint32_t i = 0; i < v->g.sectors_per_cluster; i++) {
@@ -94,48 +139,43 @@ static int grow(struct fat_volume *v, uint32_t dir, uint32_t index)
     /* The zeros reach the disk before the link makes them part of the directory. */
     if ((err = fat_barrier(v)))
         return err;
-    dir = dir ? dir : v->g.root_cluster;
-    if ((err = fat_chain_walk(v, dir, index / (v->g.cluster_bytes / FAT_DIRENT_SIZE) - 1, &last)))
-        return err;
-    return fat_set(v, last, fresh);
+    return fat_set(v, end->cluster, fresh);
 }
 
-/* The first index of `need` free slots inside one sector, growing the directory if needed. */
+/* The first index of `need` free slots inside one sector, growing the directory if needed.
+   One pass along the directory. */
 static int find_slots(struct fat_volume *v, uint32_t dir, int need, uint32_t *start)
 {
-    uint64_t lba;
-    uint32_t off, run = 0;
+    struct fat_dir_pos pos;
+    uint32_t run = 0;
+    uint8_t *s;
     int err;
 
-    for (uint32_t i = 0;; i++) {
-        if (i % FAT_DIRENTS_PER_SECTOR == 0)
+    for (err = fat_dir_start(v, dir, &pos); !err; err = fat_dir_next(v, &pos)) {
+        if (pos.offset == 0)
             run = 0;
-        err = fat_dir_slot(v, dir, i, &lba, &off);
-        if (err == FAT_ENOSPC) {
-            if ((err = grow(v, dir, i)))
-                return err;
-            *start = i;
-            return 0;
-        }
-        uint8_t *s = err ? NULL : fat_cache_get(&v->cache, lba, false);
-        if (!s)
-            return err ? err : FAT_EIO;
-        if (s[off] == 0 && off + ((uint32_t)need - run) * FAT_DIRENT_SIZE > FAT_SECTOR_SIZE) {
+        if (!(s = fat_cache_get(&v->cache, pos.lba, false)))
+            return FAT_EIO;
+        if (s[pos.offset] == 0 &&
+            pos.offset + ((uint32_t)need - run) * FAT_DIRENT_SIZE > FAT_SECTOR_SIZE) {
             /* Too little room before the sector ends: the end marker moves on. */
-            for (; off < FAT_SECTOR_SIZE; off += FAT_DIRENT_SIZE, i++)
+            for (uint32_t off = pos.offset; off < FAT_SECTOR_SIZE; off += FAT_DIRENT_SIZE)
                 s[off] = FAT_DELETED;
             fat_cache_mark_dirty(&v->cache, s);
             if ((err = fat_barrier(v)))
                 return err;
-            i--;
-            continue;
+            continue;               /* the rest of this sector cannot hold the run */
         }
-        run = s[off] == 0 || s[off] == FAT_DELETED ? run + 1 : 0;
+        run = s[pos.offset] == 0 || s[pos.offset] == FAT_DELETED ? run + 1 : 0;
         if (run == (uint32_t)need) {
-            *start = i + 1 - run;
+            *start = pos.index + 1 - run;
             return 0;
         }
     }
+    if (err != FAT_ENOSPC || (err = grow(v, &pos)))
+        return err;
+    *start = pos.index + 1;
+    return 0;
 }
 /* LAB 7: END SOLUTION */
 

@@ -76,8 +76,8 @@ int fat_remove(struct fat_volume *v, const char *path)
 
     if ((err = fat_begin_write(v)) || (err = fat_lookup(v, path, &n)))
         return err;
-    if (n.slot == 0 && n.first_slot == 0 && n.name[0] == '/')
-        return FAT_EINVAL;          /* the root */
+    if (strcmp(n.name, "/") == 0 || strcmp(n.name, ".") == 0 || strcmp(n.name, "..") == 0)
+        return FAT_EINVAL;          /* the root, or a directory named by "." or ".." */
     if (fat_node_is_dir(&n) && (err = fat_dir_list(v, n.cluster, any_entry, &has_entries)))
         return err;
     if (has_entries)

@@ -5,9 +5,11 @@
  *
  * [FAT] "FAT Long Directory Entries": a long name is stored as up to 20
  * entries of 13 UCS-2 characters, last part first, each marked with the
- * checksum of the 8.3 entry that follows them ("Checksum Generation"). This
- * code writes names of at most FAT_NAME_MAX ASCII characters (15 entries, so
- * a new name always fits in one sector); other characters read as '?'.
+ * checksum of the 8.3 entry that follows them ("Checksum Generation"). Names
+ * of up to 255 characters are read and looked up; this code creates names of
+ * at most FAT_CREATE_MAX ASCII characters (15 entries, so a new name always
+ * fits in one sector); other characters read as '?'. A long name with a
+ * character [FAT] forbids ("/", NUL first, ...) is ignored: its 8.3 name shows.
  * "Numeric-Tail Generation" gives the alias of a name that is not 8.3.
  */
 #include "fat.h"
@@ -40,16 +42,35 @@ bool fat_name_equal(const char *a, const char *b)
     return upper(*a) == upper(*b);
 }
 
-bool fat_name_valid(const char *name)
+/* [FAT] "FAT Long Directory Entries": control characters and \ / : * ? " < > | are
+   not allowed in a long name. */
+static bool forbidden_char(uint32_t c)
+{
+    return c < 0x20 || (c < 0x80 && strchr("\\/:*?\"<>|", (char)c));
+}
+
+bool fat_name_readable(const char *name)
 {
     size_t n = strlen(name);
 
     if (n == 0 || n > FAT_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return false;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] != '?' && forbidden_char((uint8_t)name[i]))
+            return false;       /* '?' is what a character other than ASCII reads as */
+    return true;
+}
+
+bool fat_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0 || n > FAT_CREATE_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return false;
     if (name[n - 1] == ' ' || name[n - 1] == '.')
         return false;       /* Windows drops them: the name would not come back the same */
     for (size_t i = 0; i < n; i++)
-        if (name[i] < 0x20 || name[i] > 0x7E || strchr("\\/:*?\"<>|", name[i]))
+        if ((uint8_t)name[i] > 0x7E || forbidden_char((uint8_t)name[i]))
             return false;
     return true;
 }
@@ -196,7 +217,9 @@ bool fat_lfn_unpack(const uint8_t ent[FAT_DIRENT_SIZE], char name[FAT_NAME_MAX +
             *at = '\0';
             return true;
         }
-        *at = c >= 0x20 && c < 0x7F ? (char)c : '?';
+        if (forbidden_char(c))
+            return false;
+        *at = c < 0x7F ? (char)c : '?';
     }
     return true;
     /* LAB 7: STUB

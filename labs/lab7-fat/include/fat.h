@@ -35,7 +35,8 @@
 #define FAT_DIRENT_SIZE   32
 #define FAT_DIRENTS_PER_SECTOR (FAT_SECTOR_SIZE / FAT_DIRENT_SIZE)
 #define FAT_CACHE_BUFFERS 32
-#define FAT_NAME_MAX      195       /* 15 long-name entries of 13 characters: fits one sector */
+#define FAT_NAME_MAX      255       /* [FAT] "FAT Long Directory Entries": the longest name */
+#define FAT_CREATE_MAX    195       /* 15 long entries + the 8.3 one fill one sector at most */
 #define FAT_PATH_MAX      256
 
 /* [FAT] "FAT Type Determination": the count of clusters alone decides. */
@@ -171,10 +172,12 @@ void fat_short_to_name(const uint8_t sfn[11], uint8_t ntres, char *out);  /* 13 
 void fat_short_basis(const char *name, uint8_t out[11], bool *lossy);
 void fat_short_with_tail(const uint8_t basis[11], uint32_t n, uint8_t out[11]);
 bool fat_name_valid(const char *name);      /* a long name this code may create */
+bool fat_name_readable(const char *name);   /* a long name found on a disk that [FAT] allows */
 int fat_lfn_entries(const char *name);      /* how many long entries a name needs */
 void fat_lfn_pack(uint8_t ent[FAT_DIRENT_SIZE], const char *name, int seq, bool last,
                   uint8_t checksum);
-/* Copies the entry's 13 characters into name at (seq-1)*13; false if not ASCII-clean. */
+/* Copies the entry's 13 characters into name at (seq-1)*13 (other than ASCII as '?');
+   false for a sequence number past 20 or a character [FAT] forbids in a name. */
 bool fat_lfn_unpack(const uint8_t ent[FAT_DIRENT_SIZE], char name[FAT_NAME_MAX + 14]);
 bool fat_name_equal(const char *a, const char *b);  /* ASCII, case-insensitive */
 /* The next '/'-separated word of *path (empty words skipped); false at the end. */
@@ -200,12 +203,28 @@ static inline bool fat_node_is_dir(const struct fat_node *n)
    false to stop. */
 typedef bool (*fat_list_fn)(void *arg, const struct fat_node *n);
 int fat_dir_list(struct fat_volume *v, uint32_t dir, fat_list_fn fn, void *arg);
+/* The same walk, with each 8.3 entry's 32 bytes too. */
+typedef bool (*fat_walk_fn)(void *arg, const struct fat_node *n, const uint8_t *ent);
+int fat_dir_walk(struct fat_volume *v, uint32_t dir, fat_walk_fn fn, void *arg);
 int fat_dir_find(struct fat_volume *v, uint32_t dir, const char *name, struct fat_node *out);
 int fat_lookup(struct fat_volume *v, const char *path, struct fat_node *out);
 /* The parent of `path` (a directory) and the last word of the path. */
 int fat_lookup_parent(struct fat_volume *v, const char *path, struct fat_node *parent,
                       char last[FAT_NAME_MAX + 1]);
 int fat_dir_sfn_taken(struct fat_volume *v, uint32_t dir, const uint8_t sfn[11], bool *taken);
+/* A cursor moving along a directory one entry at a time: its chain is followed once, and a
+   loop in it is found within twice the chain's length (Brent). */
+#define FAT_DIR_MAX_ENTRIES 65536   /* [FAT] "FAT Directory Structure": a directory's limit */
+struct fat_dir_pos {
+    uint32_t dir;                   /* first cluster; 0: the FAT12/16 root */
+    uint32_t index, cluster;        /* the entry under the cursor and its cluster */
+    uint64_t lba;
+    uint32_t offset;
+    uint32_t tortoise, power, steps;    /* Brent's cycle finding */
+};
+int fat_dir_start(struct fat_volume *v, uint32_t dir, struct fat_dir_pos *pos);
+/* The next entry; FAT_ENOSPC past the end (or entry 65535). */
+int fat_dir_next(struct fat_volume *v, struct fat_dir_pos *pos);
 /* Where directory entry `index` lives; FAT_ENOSPC past the end of the directory. */
 int fat_dir_slot(struct fat_volume *v, uint32_t dir, uint32_t index, uint64_t *lba,
                  uint32_t *offset);
