@@ -82,6 +82,7 @@ static int check_header(const struct elf32_ehdr *h, uint32_t len, uint32_t size,
 static int check_segment(const struct elf32_phdr *ph, uint32_t size, char *why, size_t whylen)
 {
     /* LAB 8: BEGIN SOLUTION */
+    /* In 64 bits: a segment that wraps past 4 GiB reaches into the stack too. */
     uint64_t vend = (uint64_t)ph->vaddr + ph->memsz;
 
     if (ph->filesz > ph->memsz)

@@ -76,7 +76,7 @@ bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write)
         return false;
     for (uint32_t page = PAGE_ROUND_DOWN(va); page < va + len;) {
         uint32_t run_end = uvm_demand_end(p, page);
-        if (run_end) {
+        if (run_end) {                  /* pages unmade or user-writable: none to look at */
             page = run_end;
             continue;
         }
