@@ -261,9 +261,12 @@ class WeekHandoutTest(unittest.TestCase):
     def tearDownClass(cls) -> None:
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def make(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "USE_REFERENCE")}
-        return subprocess.run(["make", "-s", *args], cwd=self.tree, capture_output=True, text=True, env=env)
+    def make(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        # Not make test's own make flags (its jobserver) nor its reference choice.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE", "BUILD")}
+        return subprocess.run(["make", "-s", *args], cwd=cwd or self.tree, capture_output=True,
+                              text=True, env=env)
 
     def test_only_the_labs_before_the_week_ship(self) -> None:
         shipped = sorted(str(p.relative_to(self.tree)) for p in (self.tree / "reference").rglob("*.o"))
@@ -312,8 +315,7 @@ class WeekHandoutTest(unittest.TestCase):
         self.assertEqual(quietly(["--out", out, "--upto", "3"]), 2)
         self.assertEqual(quietly(["--out", out, "--upto", "99", "--reference-objects", "x"]), 2)
         self.assertFalse(Path(out).exists())
-        made = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), "handout", "UPTO=3",
-                               f"BUILD={self.tmp / 'build'}"], capture_output=True, text=True)
+        made = self.make("-n", "handout", "UPTO=3", f"BUILD={self.tmp / 'build'}", cwd=ROOT)
         self.assertIn("UPTO=3 needs REFERENCE_OBJECTS=1", made.stderr)
 
 
