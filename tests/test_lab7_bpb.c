@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include "host.h"
+#include "bpbmsg.h"
 #include "test_lab7_disk.h"
 
 /* A FAT12/16-layout boot sector with exactly `clusters` data clusters. */
@@ -91,17 +92,77 @@ static void tiny_fat(uint8_t *s) { put16(s + 22, 1); }
 static void no_data(uint8_t *s) { put32(s + 32, 100); }
 static void odd_root(uint8_t *s) { put16(s + 17, 100); }
 
+static void no_fat16_size(uint8_t *s) { put16(s + 22, 0); put32(s + 36, 0x00298000); }
+
+/* The words a refusal of `what` with `value` must have: bpbmsg.h's, nothing else. */
+static const char *refusal(const char *what, unsigned value)
+{
+    static char out[FAT_ERROR_MAX];
+    snprintf(out, sizeof out, BPB_REFUSAL, what, value);
+    return out;
+}
+
 TEST(impossible_values_are_named)
 {
-    expect_rejected(no_signature, "no boot sector signature 0x55 0xAA (85)");
-    expect_rejected(bad_bytes, "impossible bytes per sector (300)");
-    expect_rejected(big_bytes, "bytes per sector other than 512 are not supported (4096)");
-    expect_rejected(spc_three, "sectors per cluster is not a power of two (3)");
-    expect_rejected(no_fats, "no FAT copies (0)");
-    expect_rejected(no_reserved, "no reserved sectors (0)");
-    expect_rejected(tiny_fat, "the FAT is too small for the cluster count (20312)");
-    expect_rejected(no_data, "reserved, FAT and root sectors fill the whole volume (100)");
-    expect_rejected(odd_root, "root entries do not fill whole sectors (100)");
+    expect_rejected(no_signature, refusal(BPB_NO_SIGNATURE, 85));
+    expect_rejected(bad_bytes, refusal(BPB_SECTOR_IMPOSSIBLE, 300));
+    expect_rejected(big_bytes, refusal(BPB_SECTOR_UNSUPPORTED, 4096));
+    expect_rejected(spc_three, refusal(BPB_SPC_NOT_POWER, 3));
+    expect_rejected(no_fats, refusal(BPB_NO_FATS, 0));
+    expect_rejected(no_reserved, refusal(BPB_NO_RESERVED, 0));
+    expect_rejected(tiny_fat, refusal(BPB_FAT_TOO_SMALL, 20312));
+    expect_rejected(no_data, refusal(BPB_NO_ROOM, 100));
+    expect_rejected(odd_root, refusal(BPB_ROOT_PARTIAL, 100));
+    /* Before: BPB_FATSz32's bytes (BS_DrvNum... on FAT16) were taken as the FAT size,
+       and the refusal named the regions instead. */
+    expect_rejected(no_fat16_size, refusal(BPB_FAT16_SIZE_ZERO, 512));
+    /* The grader (grade/labs/lab7.py) matches these three as they are. */
+    CHECK_STR(refusal(BPB_SPC_NOT_POWER, 3), "sectors per cluster is not a power of two (3)");
+    CHECK_STR(refusal(BPB_NO_FATS, 0), "no FAT copies (0)");
+    CHECK_STR(refusal(BPB_NO_RESERVED, 0), "no reserved sectors (0)");
+}
+
+/* Cluster 0x0FFFFFF6 and up are not clusters: 0x0FFFFFF4 clusters at most. */
+TEST(fat32_cluster_cap)
+{
+    uint8_t s[512];
+    struct fat_geometry g;
+    char why[FAT_ERROR_MAX];
+
+    CHECK_EQ(type_of(FAT32_MAX_CLUSTERS, true), 32);
+    sector_with_clusters(s, FAT32_MAX_CLUSTERS + 1, true);
+    CHECK_EQ(fat_parse_bpb(s, &g, why, sizeof why), FAT_ENOVOL);
+    CHECK_STR(why, refusal(BPB_TOO_MANY_CLUSTERS, FAT32_MAX_CLUSTERS + 1));
+}
+
+/* handouts/lab7.md states every refusal word for word (a student reads them there). */
+TEST(handout_states_every_refusal)
+{
+    static const char *const words[] = {
+        BPB_REFUSAL, BPB_NO_SIGNATURE, BPB_NO_JUMP, BPB_SECTOR_UNSUPPORTED,
+        BPB_SECTOR_IMPOSSIBLE, BPB_SPC_NOT_POWER, BPB_NO_RESERVED, BPB_NO_FATS,
+        BPB_ROOT_PARTIAL, BPB_NO_TOTAL, BPB_FAT16_SIZE_ZERO, BPB_FAT_EMPTY, BPB_NO_ROOM,
+        BPB_NO_CLUSTERS, BPB_CLUSTER_TOO_BIG, BPB_TOO_MANY_CLUSTERS, BPB_FAT_TOO_SMALL,
+        BPB_NO_ROOT, BPB_FAT32_LAYOUT, BPB_ROOT_OUTSIDE, BPB_LARGER_THAN_DISK,
+        BPB_PARTITION_OUTSIDE, BPB_NO_VOLUME,
+    };
+    static char text[200000];
+    FILE *f = fopen("handouts/lab7.md", "r");
+    size_t n;
+
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char quoted[FAT_ERROR_MAX];
+        snprintf(quoted, sizeof quoted, "`%s`", words[i]);
+        if (!strstr(text, quoted))
+            printf("  handouts/lab7.md does not state %s\n", quoted);
+        CHECK(strstr(text, quoted) != NULL);
+    }
 }
 
 TEST(finds_mbr_partitions)
@@ -124,7 +185,7 @@ TEST(finds_mbr_partitions)
     CHECK_EQ(count, 70000);
     CHECK_EQ(part, 3);
     CHECK_EQ(fat_find_volume(mbr, 60000, &start, &count, &part, why, sizeof why), FAT_ENOVOL);
-    CHECK_STR(why, "a FAT partition outside the disk (3)");
+    CHECK_STR(why, refusal(BPB_PARTITION_OUTSIDE, 3));
     sector_with_clusters(boot, 3000, false);
     CHECK_EQ(fat_find_volume(boot, 80000, &start, &count, &part, why, sizeof why), 0);
     CHECK_EQ(part, 0);
@@ -163,6 +224,8 @@ int main(void)
     RUN(type_from_cluster_count);
     RUN(label_string_is_ignored);
     RUN(impossible_values_are_named);
+    RUN(fat32_cluster_cap);
+    RUN(handout_states_every_refusal);
     RUN(finds_mbr_partitions);
     RUN(fuzz);
     return host_summary("lab7 bpb");

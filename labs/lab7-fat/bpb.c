@@ -6,8 +6,10 @@
  * sizes derived from them, and "FAT Type Determination" the rule that the
  * count of data clusters alone says FAT12, FAT16 or FAT32: never the
  * BS_FilSysType label, which is informational. A volume is either the whole
- * disk (sector 0 is a boot sector) or a primary partition of an MBR.
+ * disk (sector 0 is a boot sector) or a primary partition of an MBR. Every
+ * refusal names the value, in the words of bpbmsg.h.
  */
+#include "bpbmsg.h"
 #include "fat.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -45,7 +47,7 @@ const char *fat_type_name(enum fat_type t)
 
 static int reject(char *why, size_t whylen, const char *what, uint32_t value)
 {
-    ksnprintf(why, whylen, "%s (%u)", what, value);
+    ksnprintf(why, whylen, BPB_REFUSAL, what, value);
     return FAT_ENOVOL;
 }
 
@@ -62,34 +64,36 @@ static int parse_fields(const uint8_t *s, struct fat_geometry *g, uint32_t *fat1
     uint32_t bytes = le16(s + BPB_BYTS_PER_SEC);
 
     if (s[BOOT_SIGNATURE] != 0x55 || s[BOOT_SIGNATURE + 1] != 0xAA)
-        return reject(why, whylen, "no boot sector signature 0x55 0xAA", le16(s + BOOT_SIGNATURE));
+        return reject(why, whylen, BPB_NO_SIGNATURE, le16(s + BOOT_SIGNATURE));
     if (s[BS_JMP_BOOT] != 0xEB && s[BS_JMP_BOOT] != 0xE9)
-        return reject(why, whylen, "no jump instruction at the start of the boot sector",
+        return reject(why, whylen, BPB_NO_JUMP,
                       s[BS_JMP_BOOT]);
     if (bytes != FAT_SECTOR_SIZE)
         return reject(why, whylen, power_of_two(bytes) && bytes >= 512 && bytes <= 4096 ?
-                      "bytes per sector other than 512 are not supported" :
-                      "impossible bytes per sector", bytes);
+                      BPB_SECTOR_UNSUPPORTED :
+                      BPB_SECTOR_IMPOSSIBLE, bytes);
     g->sectors_per_cluster = s[BPB_SEC_PER_CLUS];
     if (!power_of_two(g->sectors_per_cluster))
-        return reject(why, whylen, "sectors per cluster is not a power of two",
+        return reject(why, whylen, BPB_SPC_NOT_POWER,
                       g->sectors_per_cluster);
     g->reserved_sectors = le16(s + BPB_RSVD_SEC_CNT);
     if (g->reserved_sectors == 0)
-        return reject(why, whylen, "no reserved sectors", 0);
+        return reject(why, whylen, BPB_NO_RESERVED, 0);
     g->nfats = s[BPB_NUM_FATS];
     if (g->nfats == 0)
-        return reject(why, whylen, "no FAT copies", 0);
+        return reject(why, whylen, BPB_NO_FATS, 0);
     g->root_entries = le16(s + BPB_ROOT_ENT_CNT);
     if (g->root_entries % FAT_DIRENTS_PER_SECTOR)
-        return reject(why, whylen, "root entries do not fill whole sectors", g->root_entries);
+        return reject(why, whylen, BPB_ROOT_PARTIAL, g->root_entries);
     g->total_sectors = le16(s + BPB_TOT_SEC16) ? le16(s + BPB_TOT_SEC16) : le32(s + BPB_TOT_SEC32);
     if (g->total_sectors == 0)
-        return reject(why, whylen, "no total sector count", 0);
+        return reject(why, whylen, BPB_NO_TOTAL, 0);
     *fat16_size = le16(s + BPB_FAT_SZ16);
+    if (*fat16_size == 0 && g->root_entries != 0)   /* BPB_FATSz32 is FAT32's field only */
+        return reject(why, whylen, BPB_FAT16_SIZE_ZERO, g->root_entries);
     g->fat_sectors = *fat16_size ? *fat16_size : le32(s + BPB_FAT_SZ32);
     if (g->fat_sectors == 0)
-        return reject(why, whylen, "a FAT of zero sectors", 0);
+        return reject(why, whylen, BPB_FAT_EMPTY, 0);
     return 0;
 }
 
@@ -102,34 +106,36 @@ static int derive(const uint8_t *s, struct fat_geometry *g, uint32_t fat16_size,
     g->root_dir_sectors = g->root_entries * FAT_DIRENT_SIZE / FAT_SECTOR_SIZE;
     meta = g->reserved_sectors + (uint64_t)g->nfats * g->fat_sectors + g->root_dir_sectors;
     if (meta >= g->total_sectors)
-        return reject(why, whylen, "reserved, FAT and root sectors fill the whole volume",
+        return reject(why, whylen, BPB_NO_ROOM,
                       g->total_sectors);
     g->root_dir_sector = g->reserved_sectors + g->nfats * g->fat_sectors;
     g->data_sector = (uint32_t)meta;
     g->clusters = (g->total_sectors - (uint32_t)meta) / g->sectors_per_cluster;
     g->cluster_bytes = g->sectors_per_cluster * FAT_SECTOR_SIZE;
     if (g->clusters == 0)
-        return reject(why, whylen, "no data clusters", 0);
+        return reject(why, whylen, BPB_NO_CLUSTERS, 0);
     if (g->cluster_bytes > 65536)
-        return reject(why, whylen, "clusters larger than 64 KiB", g->cluster_bytes);
+        return reject(why, whylen, BPB_CLUSTER_TOO_BIG, g->cluster_bytes);
+    if (g->clusters > FAT32_MAX_CLUSTERS)
+        return reject(why, whylen, BPB_TOO_MANY_CLUSTERS, g->clusters);
     g->type = g->clusters <= FAT12_MAX_CLUSTERS ? FAT_TYPE_12 :
               g->clusters <= FAT16_MAX_CLUSTERS ? FAT_TYPE_16 : FAT_TYPE_32;
     fat_entries = (uint64_t)g->fat_sectors * FAT_SECTOR_SIZE * 8 / g->type;
     if (fat_entries < (uint64_t)g->clusters + FAT_FIRST_CLUSTER)
-        return reject(why, whylen, "the FAT is too small for the cluster count", g->clusters);
+        return reject(why, whylen, BPB_FAT_TOO_SMALL, g->clusters);
     g->root_cluster = 0;
     g->fsinfo_sector = 0;
     if (g->type != FAT_TYPE_32) {
         if (g->root_entries == 0)
-            return reject(why, whylen, "a FAT12/16 cluster count with no root directory",
+            return reject(why, whylen, BPB_NO_ROOT,
                           g->clusters);
         return 0;
     }
     if (g->root_entries != 0 || fat16_size != 0)
-        return reject(why, whylen, "a FAT32 cluster count with a FAT12/16 layout", g->clusters);
+        return reject(why, whylen, BPB_FAT32_LAYOUT, g->clusters);
     g->root_cluster = le32(s + BPB_ROOT_CLUS);
     if (g->root_cluster < FAT_FIRST_CLUSTER || g->root_cluster >= g->clusters + FAT_FIRST_CLUSTER)
-        return reject(why, whylen, "the root cluster is outside the volume", g->root_cluster);
+        return reject(why, whylen, BPB_ROOT_OUTSIDE, g->root_cluster);
     g->fsinfo_sector = le16(s + BPB_FS_INFO);
     if (g->fsinfo_sector == 0 || g->fsinfo_sector >= g->reserved_sectors)
         g->fsinfo_sector = 0;       /* 0 or 0xFFFF: no FSInfo ([FAT] BPB_FSInfo) */
@@ -163,14 +169,14 @@ int fat_find_volume(const uint8_t s[FAT_SECTOR_SIZE], uint64_t disk_sectors, uin
                     uint64_t *count, int *partition, char *why, size_t whylen)
 {
     struct fat_geometry g;
-    char bpb_why[96];
+    char bpb_why[128];              /* the longest refusal and its value: 75 characters */
 
     if (fat_parse_bpb(s, &g, bpb_why, sizeof bpb_why) == 0) {
         *start = 0;
         *count = g.total_sectors;
         *partition = 0;
         if (g.total_sectors > disk_sectors)
-            return reject(why, whylen, "the volume is larger than the disk", g.total_sectors);
+            return reject(why, whylen, BPB_LARGER_THAN_DISK, g.total_sectors);
         return 0;
     }
     if (s[BOOT_SIGNATURE] == 0x55 && s[BOOT_SIGNATURE + 1] == 0xAA) {
@@ -180,14 +186,13 @@ int fat_find_volume(const uint8_t s[FAT_SECTOR_SIZE], uint64_t disk_sectors, uin
             if (!fat_partition_type(e[MBR_TYPE]))
                 continue;
             if (lba == 0 || n == 0 || (uint64_t)lba + n > disk_sectors)
-                return reject(why, whylen, "a FAT partition outside the disk", (uint32_t)i + 1);
+                return reject(why, whylen, BPB_PARTITION_OUTSIDE, (uint32_t)i + 1);
             *start = lba;
             *count = n;
             *partition = i + 1;
             return 0;
         }
     }
-    ksnprintf(why, whylen, "sector 0 is neither a FAT boot sector (%s) nor an MBR with a FAT "
-              "partition", bpb_why);
+    ksnprintf(why, whylen, BPB_NO_VOLUME, bpb_why);
     return FAT_ENOVOL;
 }

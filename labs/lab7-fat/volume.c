@@ -7,6 +7,7 @@
  * Sector") holds a free-cluster count that is only a hint. Before the first
  * change we set it to "unknown" (0xFFFFFFFF) and only write the real count
  * back at unmount, so a crash in between never leaves a wrong count behind.
+ * A count that was unknown at mount is never counted here (a whole-FAT pass).
  */
 #include <stdarg.h>
 #include "fat.h"
@@ -62,7 +63,9 @@ uint64_t fat_cluster_lba(const struct fat_volume *v, uint32_t cluster)
            (uint64_t)(cluster - FAT_FIRST_CLUSTER) * v->g.sectors_per_cluster;
 }
 
-/* FAT32: the free count and next-free hint, if FSInfo looks like one. */
+/* FAT32: the free count and next-free hint, if FSInfo looks like one. Both are hints
+   ([FAT] "FSInfo Sector Structure"): a count above the cluster count is unknown, a next
+   free that is not a data cluster (0x0FFFFFF7, 0xFFFFFFFF, 1) is no hint. */
 static int read_fsinfo(struct fat_volume *v)
 {
     uint8_t *s;
@@ -86,7 +89,7 @@ int fat_mount(struct fat_volume *v, struct blockdev *bd)
 {
     uint64_t count;
     uint8_t *s;
-    char why[120];
+    char why[FAT_ERROR_MAX];
     int err;
 
     memset(v, 0, sizeof *v);
@@ -141,30 +144,14 @@ int fat_begin_write(struct fat_volume *v)
     return err ? err : fat_barrier(v);
 }
 
-/* Counting free clusters is a whole pass over the FAT: only when FSInfo had no count. */
-static int count_free(struct fat_volume *v)
-{
-    uint32_t value, n = 0;
-    int err;
-
-    for (uint32_t c = FAT_FIRST_CLUSTER; c < v->g.clusters + FAT_FIRST_CLUSTER; c++) {
-        if ((err = fat_get(v, c, &value)))
-            return err;
-        n += value == 0;
-    }
-    v->free_count = n;
-    return 0;
-}
-
 int fat_unmount(struct fat_volume *v)
 {
     int err;
 
     if (v->read_only || !v->fsinfo_stale)
         return 0;
-    if (v->g.type == FAT_TYPE_32 && v->free_count == FAT_FREE_UNKNOWN &&
-        (err = count_free(v)))
-        return err;
+    /* A count that was unknown at mount stays unknown: counting it is a pass over the
+       whole FAT (up to 0x0FFFFFF4 entries, minutes), and [FAT] lets whoever needs it count. */
     if ((err = fat_write_fsinfo(v)))
         return err;
     v->fsinfo_stale = false;

@@ -38,10 +38,14 @@
 #define FAT_NAME_MAX      255       /* [FAT] "FAT Long Directory Entries": the longest name */
 #define FAT_CREATE_MAX    195       /* 15 long entries + the 8.3 one fill one sector at most */
 #define FAT_PATH_MAX      256
+#define FAT_ERROR_MAX     400       /* any message with a 255-character name in it, whole */
 
 /* [FAT] "FAT Type Determination": the count of clusters alone decides. */
 #define FAT12_MAX_CLUSTERS 4084
 #define FAT16_MAX_CLUSTERS 65524
+/* As FAT12/16 stop at cluster 0xFF5/0xFFF5, FAT32 stops at 0x0FFFFFF5: 0x0FFFFFF7 marks a
+   bad cluster, 0x0FFFFFF8 and up end a chain ([FAT] "FAT Data Structure"). */
+#define FAT32_MAX_CLUSTERS 0x0FFFFFF4u
 #define FAT_FIRST_CLUSTER  2
 
 enum fat_type { FAT_TYPE_12 = 12, FAT_TYPE_16 = 16, FAT_TYPE_32 = 32 };
@@ -121,7 +125,7 @@ struct fat_volume {
     uint32_t free_count;            /* FAT32 FSInfo's count; FAT_FREE_UNKNOWN */
     bool fsinfo_stale;              /* a write happened since FSInfo was written */
     bool read_only;
-    char error[160];                /* the first inconsistency, in words */
+    char error[FAT_ERROR_MAX];      /* the first inconsistency, in words */
 };
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
