@@ -19,6 +19,7 @@ import re
 import struct
 import time
 from pathlib import Path
+from random import Random
 from typing import Any, Callable, Iterable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
@@ -282,7 +283,7 @@ def crashes(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int], before: dict[
         pull_the_plug(ctx, v, pristine, pos, ops, before, k, n)
 
 
-def seeded(rng: Any, n: int, count: int) -> list[int]:
+def seeded(rng: Random, n: int, count: int) -> list[int]:
     """`count` seeded crash points among the n - 1 between two writes."""
     return sorted(rng.sample(range(1, n), min(count, n - 1))) if n > 1 else []
 
@@ -310,7 +311,7 @@ def replay(ctx: Ctx, v: Volume, pristine: Path, log: WriteLog, before: dict[str,
     log's first K writes: one copy, written forward from point to point. A file
     once seen new must stay new (nothing done is undone by a later write)."""
     vol = take_volume_out(v, pristine)
-    done, first_new = 0, {}
+    done, first_new = 0, dict[str, int]()
     with open(vol, "r+b") as f:
         for k in sorted(set(points)):
             for lba, data in log.writes[done:k]:
@@ -394,11 +395,11 @@ def reported_done(ctx: Ctx, r: Result, mount: str, ops: list[Op], where: str) ->
 
 
 def crash_problems(v: Volume, vol: Path, before: dict[str, bytes],
-                   committed: Mapping[str, str] = {}) -> list[str]:
+                   committed: Mapping[str, str] | None = None) -> list[str]:
     """What a crash must not leave: fsck.fat finding more than lost clusters, a file
     that is neither its old nor its new self, a removed file half there, or a file
     in `committed` (path: why it must be new) not its new self."""
-    return crash_check(v, vol, before, committed)[0]
+    return crash_check(v, vol, before, committed or {})[0]
 
 
 def crash_check(v: Volume, vol: Path, before: dict[str, bytes], committed: Mapping[str, str],
