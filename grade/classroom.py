@@ -153,7 +153,9 @@ def grade_tree(sub: submission.Submission, policy: pristine.Policy, seed: int, j
             tests.append(entry(t, "NOT RUN", "the grader stopped before this test (see the report)"))
     shutil.rmtree(out / "logs", ignore_errors=True)
     if logs.is_dir():
-        shutil.copytree(logs, out / "logs", symlinks=True, ignore=shutil.ignore_patterns("latest"))
+        # A failed test's serial log, command line and verdict; not its disk images.
+        shutil.copytree(logs, out / "logs", symlinks=True,
+                        ignore=shutil.ignore_patterns("latest", "*.img", "*.iso", "*.elf"))
     return tests, notes, built.reference
 
 

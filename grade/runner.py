@@ -249,7 +249,7 @@ def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
         box.grant(path)
     for path in readable:
         box.show(path)
-    return box.popen(cmd, workdir, writable=writable, readable=readable, **pipes)
+    return box.popen(cmd, workdir, writable=writable, readable=readable, file_bytes=None, **pipes)
 
 
 def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,

@@ -69,6 +69,7 @@ class Sandbox:
             return list(argv)
         cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+               "--tmpfs", "/var/tmp",      # QEMU's snapshot=on overlays
                "--hostname", "cairn-sandbox"]
         for name in TOP_LINKS:
             top = Path("/") / name
@@ -84,12 +85,14 @@ class Sandbox:
             cmd += ["--bind", str(path), str(path)]
         return cmd + ["--chdir", str(cwd), "--", *argv]
 
-    def preexec(self) -> Callable[[], None]:
-        """For Popen: bounded files and processes, no core dumps, and the code's own user."""
+    def preexec(self, file_bytes: int | None = FILE_BYTES) -> Callable[[], None]:
+        """For Popen: bounded files (None: QEMU, whose disks the grader sized) and
+        processes, no core dumps, and the code's own user."""
         uid, gid = self.uid, self.gid
 
         def enter() -> None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
+            if file_bytes is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if uid is not None and gid is not None:
                 resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
@@ -111,11 +114,12 @@ class Sandbox:
             os.chmod(path, path.stat().st_mode | 0o001)
 
     def popen(self, argv: Sequence[str], cwd: Path, writable: Sequence[Path] = (),
-              readable: Sequence[Path] = (), **kwargs: object) -> subprocess.Popen[bytes]:
+              readable: Sequence[Path] = (), file_bytes: int | None = FILE_BYTES,
+              **kwargs: object) -> subprocess.Popen[bytes]:
         """Start argv in the sandbox, in its own session, with a clean environment."""
         cmd = self.command(argv, cwd, writable, readable)
         return subprocess.Popen(cmd, cwd=cwd, env=dict(ENV), start_new_session=True,  # type: ignore[call-overload]
-                                preexec_fn=self.preexec(), **kwargs)
+                                preexec_fn=self.preexec(file_bytes), **kwargs)
 
 
 def probe(box: Sandbox) -> bool:
@@ -128,9 +132,11 @@ def probe(box: Sandbox) -> bool:
         return False
 
 
-def grader_readable_by(box: Sandbox) -> Path | None:
+SECRETS = (ROOT / "grade" / "hidden" / "__init__.py", ROOT / "grade" / "cli.py")
+
+
+def grader_readable_by(box: Sandbox, secrets: Sequence[Path] = SECRETS) -> Path | None:
     """A grader file the code's user could read (None: none of those that matter)."""
-    secrets = [ROOT / "grade" / "hidden" / "__init__.py", ROOT / "grade" / "cli.py"]
     for path in secrets:
         proc = subprocess.run(["test", "-r", str(path)], preexec_fn=box.preexec())
         if proc.returncode == 0:

@@ -78,8 +78,8 @@ def dir_entries(root: Path) -> Iterator[Entry]:
 
 
 def wanted(parts: tuple[str, ...], size: int) -> bool:
-    """Worth reading out of an archive: a lab directory's file of a sane size."""
-    return len(parts) >= 2 and bool(LAB_DIR.match(parts[-2])) and size <= MAX_FILE_BYTES
+    """Worth reading out of an archive: a lab's file or a .use-reference, of a sane size."""
+    return (lab_index(parts) >= 0 or parts[-1:] == (REFERENCE_FILE,)) and size <= MAX_FILE_BYTES
 
 
 def archived(parts: tuple[str, ...], size: int, read: Callable[[], bytes]) -> Callable[[], bytes]:
