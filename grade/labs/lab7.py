@@ -361,14 +361,16 @@ class PauseWatch:
 
     def __call__(self, m: Any) -> None:
         # The runner's bound, which the host's load stretches, is ours while we wait.
-        bound, look = Deadline(m.pid, HANG_TIMEOUT), 0.0
+        # It cannot have passed before HANG_TIMEOUT, so /proc is not read until then.
+        bound = Deadline(m.pid, HANG_TIMEOUT)
+        look = bound.start + HANG_TIMEOUT
         while True:
             # Raises QMPError once QEMU has exited by itself: the runner notes it.
             if m.qmp("query-status")["status"] == "io-error":
                 self.paused = True
                 m.proc.kill()
                 return
-            if time.monotonic() >= look:            # /proc costs more than a poll
+            if time.monotonic() >= look:
                 if bound.left() <= 0:
                     return                          # the runner then calls it a hang
                 look = time.monotonic() + CHECK_EVERY
