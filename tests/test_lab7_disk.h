@@ -4,7 +4,8 @@
  * Structure" describes (mkfs.fat itself is what the grader uses).
  *
  * The disk records every write's LBA and can stop taking writes after a
- * budget (a crash: later writes are dropped, as if the power went).
+ * budget (a crash: later writes are dropped, as if the power went), or fail
+ * one write (an I/O error: that write alone is refused; the next ones work).
  */
 #ifndef CAIRN_TEST_LAB7_DISK_H
 #define CAIRN_TEST_LAB7_DISK_H
@@ -21,6 +22,7 @@ struct memdisk {
     uint8_t *data;
     uint32_t reads, writes, flushes;
     long budget;                    /* writes still allowed; < 0: no limit */
+    uint32_t attempts, fail_at;     /* write number fail_at (from 1) fails, once; 0: none */
     uint64_t log[MEMDISK_LOG];      /* LBA of each write, in order */
 };
 
@@ -40,6 +42,8 @@ static inline int memdisk_write(struct blockdev *bd, uint64_t lba, uint32_t n, c
     if (lba + n > bd->sectors)
         return -2;
     for (uint32_t i = 0; i < n; i++) {
+        if (++d->attempts == d->fail_at)
+            return -5;              /* an I/O error: this write does not happen */
         if (d->budget == 0)
             return 0;               /* crashed: the write never reaches the platter */
         if (d->budget > 0)

@@ -123,7 +123,7 @@ static int choose_short(struct fat_volume *v, uint32_t dir, const char *name, ui
 /* A zeroed cluster linked after `end`, the directory's last entry. */
 static int grow(struct fat_volume *v, const struct fat_dir_pos *end)
 {
-    uint32_t fresh;
+    uint32_t fresh, old;
     int err;
 
     if (end->dir == 0 || end->index + 1 >= FAT_DIR_MAX_ENTRIES)
@@ -137,8 +137,9 @@ static int grow(struct fat_volume *v, const struct fat_dir_pos *end)
         fat_cache_mark_dirty(&v->cache, s);
     }
     /* The zeros reach the disk before the link makes them part of the directory. */
-    if ((err = fat_barrier(v)))
+    if ((err = fat_barrier(v)) || (err = fat_get(v, end->cluster, &old)))
         return err;
+    fat_undo_link(v, end->cluster, old);
     return fat_set(v, end->cluster, fresh);
 }
 
@@ -159,6 +160,7 @@ static int find_slots(struct fat_volume *v, uint32_t dir, int need, uint32_t *st
         if (s[pos.offset] == 0 &&
             pos.offset + ((uint32_t)need - run) * FAT_DIRENT_SIZE > FAT_SECTOR_SIZE) {
             /* Too little room before the sector ends: the end marker moves on. */
+            fat_undo_sector(v, pos.lba, s);
             for (uint32_t off = pos.offset; off < FAT_SECTOR_SIZE; off += FAT_DIRENT_SIZE)
                 s[off] = FAT_DELETED;
             fat_cache_mark_dirty(&v->cache, s);
@@ -199,6 +201,7 @@ int fat_dir_add(struct fat_volume *v, uint32_t dir, const char *name, uint8_t at
         return err;
     if (!(s = fat_cache_get(&v->cache, lba, false)))
         return FAT_EIO;
+    fat_undo_sector(v, lba, s);
     for (int k = 0; k < nlfn; k++)
         fat_lfn_pack(s + off + (uint32_t)k * FAT_DIRENT_SIZE, name, nlfn - k, k == 0,
                      fat_lfn_checksum(sfn));
@@ -215,7 +218,7 @@ int fat_dir_add(struct fat_volume *v, uint32_t dir, const char *name, uint8_t at
     LAB 7: END SOLUTION */
 }
 
-/* The cached sector holding entry `index`, and the entry's offset in it. */
+/* The cached sector holding entry `index`, about to change, and the entry's offset in it. */
 static uint8_t *entry_at(struct fat_volume *v, uint32_t dir, uint32_t index, uint32_t *off,
                          int *err)
 {
@@ -226,6 +229,8 @@ static uint8_t *entry_at(struct fat_volume *v, uint32_t dir, uint32_t index, uin
         return NULL;
     if (!(s = fat_cache_get(&v->cache, lba, false)))
         *err = FAT_EIO;
+    else
+        fat_undo_sector(v, lba, s);
     return s;
 }
 

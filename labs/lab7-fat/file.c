@@ -4,28 +4,18 @@
  *
  * The write order. [FAT] "FAT Data Structure": a cluster is in use the moment
  * its FAT entry is not 0, and a file is its directory entry's first cluster,
- * the chain from there to EOC, and its size (DIR_FileSize, "FAT Directory
- * Structure"). The one write that changes a file is the sector holding its
- * entry: first cluster and size in one 32-byte entry, so they change
- * together. So every change is (1) a chain that no entry points at yet,
- * marked in the FAT and filled; barrier; (2) the entry points at it; barrier;
- * (3) what the entry pointed at before is freed; barrier. A crash in (1) or
- * (3) leaves clusters marked in the FAT that no file owns: lost clusters,
- * which fsck.fat reclaims ("Reclaimed N unused clusters"). A crash in (2)
- * cannot happen halfway: it is one sector.
+ * the chain from there to EOC, and its size ("FAT Directory Structure"): one
+ * 32-byte entry, in one sector. So every change is (1) a chain no entry
+ * points at yet, marked in the FAT and filled; barrier; (2) the entry points
+ * at it; barrier; (3) what it pointed at before is freed; barrier. A crash in
+ * (1) or (3) leaves lost clusters (fsck.fat reclaims them); (2) is one sector.
+ * An error before (2) is on the disk puts everything back (undo.c).
  *
- * What it costs: append and truncate change a chain's length, and the last
- * cluster's FAT entry (a FAT sector) and the size (a directory sector) can
- * not be written as one. Linking new clusters to the old last one and then
- * writing the size leaves, after a crash between the two, a chain longer than
- * the size, which fsck.fat reports and cuts. Cutting first leaves a size
- * longer than the chain: worse. So when the count of clusters changes, the
- * kept bytes are copied to a new chain (copy-on-write) and the entry switched
- * to it; only an append that fits in the last cluster, or a truncate to the
- * same count of clusters, writes in place (the size alone: one sector).
- * FSInfo's free count is "unknown" (0xFFFFFFFF: "must be computed", [FAT]
- * "FSInfo Sector Structure") from the first change to the unmount: volume.c.
- */
+ * Append and truncate that change a file's count of clusters copy its kept
+ * bytes to a new chain and switch the entry to it: the old last cluster's FAT
+ * entry and the size are in two sectors, and no order of those two writes is
+ * crash-safe (handouts/lab7.md section 2). Only an append inside the last
+ * cluster, or a truncate to as many clusters, writes in place. */
 #include "fat.h"
 #include "kstring.h"
 #include "panic.h"
@@ -183,6 +173,7 @@ static int commit(struct fat_volume *v, struct fat_node *n, uint32_t first, uint
     n->size = size;
     if ((err = fat_dir_update(v, n)) || (err = fat_barrier(v)))
         return err;
+    fat_undo_commit(v);             /* the entry is on the disk: the change has happened */
     if (old && old != first && ((err = fat_free_chain(v, old)) || (err = fat_barrier(v))))
         return err;
     return 0;
@@ -231,7 +222,7 @@ static int append(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_f
     return commit(v, n, fresh, end);
 }
 
-int fat_truncate(struct fat_volume *v, const char *path, uint32_t size)
+static int truncate_file(struct fat_volume *v, const char *path, uint32_t size)
 {
     struct fat_node n;
     uint32_t keep, last, rest, fresh;
@@ -268,8 +259,8 @@ static int replace(struct fat_volume *v, struct fat_node *n, uint32_t size, fat_
     return commit(v, n, fresh, size);
 }
 
-int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool append_to,
-                   fat_fill_fn fill, void *arg)
+static int write_file(struct fat_volume *v, const char *path, uint32_t size, bool append_to,
+                      fat_fill_fn fill, void *arg)
 {
     char name[FAT_NAME_MAX + 1];
     struct fat_node parent, n;
@@ -289,7 +280,21 @@ int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool a
     if (!fat_name_valid(name))
         return FAT_EINVAL;
     if ((err = new_chain(v, 0, size, &src, &fresh)) || (err = fat_barrier(v)) ||
-        (err = fat_dir_add(v, parent.cluster, name, FAT_ATTR_ARCHIVE, fresh, size, &n)))
+        (err = fat_dir_add(v, parent.cluster, name, FAT_ATTR_ARCHIVE, fresh, size, &n)) ||
+        (err = fat_barrier(v)))
         return err;
-    return fat_barrier(v);
+    fat_undo_commit(v);
+    return 0;
+}
+
+/* Each operation ends in undo.c: an error before its commit write puts everything back. */
+int fat_write_file(struct fat_volume *v, const char *path, uint32_t size, bool append_to,
+                   fat_fill_fn fill, void *arg)
+{
+    return fat_undo_finish(v, write_file(v, path, size, append_to, fill, arg));
+}
+
+int fat_truncate(struct fat_volume *v, const char *path, uint32_t size)
+{
+    return fat_undo_finish(v, truncate_file(v, path, size));
 }

@@ -36,7 +36,7 @@ static int make_dir_cluster(struct fat_volume *v, const struct fat_node *parent,
     return 0;
 }
 
-int fat_mkdir(struct fat_volume *v, const char *path)
+static int make_directory(struct fat_volume *v, const char *path)
 {
     char name[FAT_NAME_MAX + 1];
     struct fat_node parent, n;
@@ -52,9 +52,11 @@ int fat_mkdir(struct fat_volume *v, const char *path)
         return FAT_EINVAL;
     /* LAB 7: BEGIN SOLUTION */
     if ((err = make_dir_cluster(v, &parent, &cluster)) || (err = fat_barrier(v)) ||
-        (err = fat_dir_add(v, parent.cluster, name, FAT_ATTR_DIRECTORY, cluster, 0, &n)))
+        (err = fat_dir_add(v, parent.cluster, name, FAT_ATTR_DIRECTORY, cluster, 0, &n)) ||
+        (err = fat_barrier(v)))
         return err;
-    return fat_barrier(v);
+    fat_undo_commit(v);
+    return 0;
     /* LAB 7: STUB
     (void)cluster; (void)make_dir_cluster;
     panic("lab7: fat_mkdir not implemented");
@@ -68,7 +70,7 @@ static bool any_entry(void *arg, const struct fat_node *n)
     return false;
 }
 
-int fat_remove(struct fat_volume *v, const char *path)
+static int remove_entry(struct fat_volume *v, const char *path)
 {
     struct fat_node n;
     bool has_entries = false;
@@ -85,10 +87,22 @@ int fat_remove(struct fat_volume *v, const char *path)
     /* LAB 7: BEGIN SOLUTION */
     if ((err = fat_dir_remove(v, &n)) || (err = fat_barrier(v)))
         return err;
+    fat_undo_commit(v);
     if (n.cluster && ((err = fat_free_chain(v, n.cluster)) || (err = fat_barrier(v))))
         return err;
     return 0;
     /* LAB 7: STUB
     panic("lab7: fat_remove not implemented");
     LAB 7: END SOLUTION */
+}
+
+/* Each ends in undo.c: an error before the commit write puts everything back. */
+int fat_mkdir(struct fat_volume *v, const char *path)
+{
+    return fat_undo_finish(v, make_directory(v, path));
+}
+
+int fat_remove(struct fat_volume *v, const char *path)
+{
+    return fat_undo_finish(v, remove_entry(v, path));
 }

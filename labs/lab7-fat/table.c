@@ -226,6 +226,8 @@ int fat_alloc_chain(struct fat_volume *v, uint32_t n, uint32_t *first)
     }
     if (err && prev)
         fat_free_chain(v, *first);      /* give back what we took; nothing points at it */
+    else if (!err)
+        fat_undo_chain(v, *first);      /* an error before the commit frees it (undo.c) */
     return err;
 }
 

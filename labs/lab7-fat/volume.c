@@ -132,6 +132,7 @@ int fat_begin_write(struct fat_volume *v)
 
     if (v->read_only)
         return v->error[0] ? FAT_ECORRUPT : FAT_EROFS;
+    fat_undo_begin(v);
     if (v->fsinfo_stale)
         return 0;
     v->fsinfo_stale = true;

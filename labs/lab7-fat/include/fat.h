@@ -115,6 +115,18 @@ void fat_cache_mark_dirty(struct fat_cache *c, const uint8_t *data);
 int fat_cache_sync(struct fat_cache *c);
 void fat_cache_drop(struct fat_cache *c);   /* forget everything, dirty or not */
 
+/* ---- undo.c: what an operation changed before its commit write ------------- */
+#define FAT_UNDO_CHAINS  2          /* a file's or directory's chain; a directory's growth */
+#define FAT_UNDO_SECTORS 4          /* a removed name's 21 entries span 3 sectors at most */
+struct fat_undo {
+    bool active;
+    int nchains, nsectors;
+    uint32_t chain[FAT_UNDO_CHAINS];        /* allocated: freed by an undo */
+    uint32_t link_from, link_old;           /* a FAT entry changed in a used cluster */
+    uint64_t lba[FAT_UNDO_SECTORS];
+    uint8_t old[FAT_UNDO_SECTORS][FAT_SECTOR_SIZE];     /* directory sectors as they were */
+};
+
 /* ---- the volume ------------------------------------------------------------ */
 struct fat_volume {
     struct fat_cache cache;
@@ -126,6 +138,7 @@ struct fat_volume {
     bool fsinfo_stale;              /* a write happened since FSInfo was written */
     bool read_only;
     char error[FAT_ERROR_MAX];      /* the first inconsistency, in words */
+    struct fat_undo undo;           /* the operation under way, until its commit write */
 };
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
@@ -138,6 +151,15 @@ int fat_unmount(struct fat_volume *v);      /* final FSInfo, sync */
 int fat_corrupt(struct fat_volume *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *fat_strerror(int err);
 uint64_t fat_cluster_lba(const struct fat_volume *v, uint32_t cluster);
+
+void fat_undo_begin(struct fat_volume *v);     /* (fat_begin_write) notes start */
+void fat_undo_chain(struct fat_volume *v, uint32_t first);      /* a new chain */
+void fat_undo_link(struct fat_volume *v, uint32_t cluster, uint32_t old);
+/* A directory sector about to change (its first image in this operation is kept). */
+void fat_undo_sector(struct fat_volume *v, uint64_t lba, const uint8_t *data);
+void fat_undo_commit(struct fat_volume *v);    /* the commit write is on the disk */
+/* The end of an operation: on an error before its commit, everything put back. */
+int fat_undo_finish(struct fat_volume *v, int err);
 
 /* ---- table.c: [FAT] "FAT Data Structure", "FSInfo Sector Structure" ------- */
 #define FAT_EOC 0x0FFFFFFFu         /* end of chain, as this code writes it */
