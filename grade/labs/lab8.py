@@ -463,8 +463,9 @@ def read_only(ctx: Ctx) -> None:
 def huge_buffers(ctx: Ctx) -> None:
     """A heap of 2688 MiB from brk, never touched: a write from all of it and 4 MiB past
     the break is -EFAULT, a read of a small file into all of it returns the file, bytes
-    never touched go to a file as zeros, and 256 fresh pages can still be had after it.
-    A check that paged the buffer in would have taken every frame of the machine."""
+    never touched go to a file as zeros, and 256 fresh pages can still be had after it;
+    brk down to the start frees them (one grown again reads 0). A check that paged the
+    buffer in would have taken every frame of the machine."""
     readme = (ROOT / "user" / "progs" / "README.md").read_bytes()
     out = "/" + word(ctx).replace(".", "") + ".z"
     disk = progs_disk(ctx)
@@ -476,7 +477,9 @@ def huge_buffers(ctx: Ctx) -> None:
         f"bigbuf: read(/readme.txt, heap, 2688 MiB) = {len(readme)}, "
         f"crc32 0x{zlib.crc32(readme):08x}",
         f"bigbuf: {out}: wrote 5000 untouched bytes, read back 5000, 5000 of them zero",
-        "bigbuf: touched 256 fresh pages; 0 calls went wrong"], "hello": hello_lines(["/hello"])},
+        "bigbuf: touched 256 fresh pages; 0 calls went wrong",
+        "bigbuf: brk down to the start and up by 128 MiB: the page that held 1 holds 0"],
+        "hello": hello_lines(["/hello"])},
         ["exit /bigbuf: 0", "exit /hello: 0"])
 
 

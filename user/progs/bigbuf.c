@@ -44,6 +44,26 @@ static void untouched_to_file(const char *out, const uint8_t *untouched)
     expect(zeros, ZEROS);
 }
 
+/* The word on page i of the TOUCHES, spread over the heap above what the read wrote. */
+static volatile uint32_t *touched(uint8_t *heap, uint32_t i)
+{
+    return (volatile uint32_t *)(heap + 64 * MIB + (HEAP_MIB - 1) / TOUCHES * MIB * i);
+}
+
+/* The whole heap to write() and read(): neither may take a frame to check it. */
+static void whole_heap_calls(uint8_t *heap, const char *path)
+{
+    long got = write(1, heap, (HEAP_MIB + 4) * MIB);
+    printf("bigbuf: write(1, heap, %u MiB), 4 MiB past the break = %ld\n", HEAP_MIB + 4, got);
+    expect(got, -EFAULT);
+    long fd = open(path, O_RDONLY, 0);
+    got = fd < 0 ? fd : read((int)fd, heap, HEAP_MIB * MIB);
+    printf("bigbuf: read(%s, heap, %u MiB) = %ld, crc32 0x%08x\n", path, HEAP_MIB, got,
+           got > 0 ? crc32(heap, (size_t)got) : 0);
+    if (fd >= 0)
+        close((int)fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -56,22 +76,19 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("bigbuf: heap of %u MiB at 0x%08x\n", HEAP_MIB, (uint32_t)(uintptr_t)heap);
-    long got = write(1, heap, (HEAP_MIB + 4) * MIB);
-    printf("bigbuf: write(1, heap, %u MiB), 4 MiB past the break = %ld\n", HEAP_MIB + 4, got);
-    expect(got, -EFAULT);
-    long fd = open(argv[1], O_RDONLY, 0);
-    got = fd < 0 ? fd : read((int)fd, heap, HEAP_MIB * MIB);
-    printf("bigbuf: read(%s, heap, %u MiB) = %ld, crc32 0x%08x\n", argv[1], HEAP_MIB, got,
-           got > 0 ? crc32(heap, (size_t)got) : 0);
-    if (fd >= 0)
-        close((int)fd);
+    whole_heap_calls(heap, argv[1]);
     untouched_to_file(argv[2], heap + HEAP_MIB / 2 * MIB);
     for (uint32_t i = 0; i < TOUCHES; i++) {
-        volatile uint32_t *word = (volatile uint32_t *)(heap + (HEAP_MIB - 1) / TOUCHES * MIB * i
-                                                        + 64 * MIB);
-        *word = i;
-        expect(*word, i);
+        *touched(heap, i) = i;
+        expect(*touched(heap, i), i);
     }
     printf("bigbuf: touched %u fresh pages; %d calls went wrong\n", TOUCHES, failures);
+    /* Shrunk to nothing and grown again, the page that held 1 must be a fresh one. */
+    long low = brk(heap), high = brk(heap + 128 * MIB);
+    uint32_t now = high == (long)(uintptr_t)(heap + 128 * MIB) ? *touched(heap, 1) : 0xFFFFFFFFu;
+    printf("bigbuf: brk down to the start and up by 128 MiB: the page that held 1 holds %u\n",
+           now);
+    expect(low, (long)(uintptr_t)heap);
+    expect(now, 0);
     return failures ? 1 : 0;
 }
