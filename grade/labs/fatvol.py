@@ -65,6 +65,12 @@ def mdir_paths(vol: Path) -> set[str]:
             .decode(errors="replace").splitlines() if line.strip()}
 
 
+def dir_names(vol: Path, d: str) -> list[str]:
+    """The names in directory d in the order of its entries (mdir reads them in order)."""
+    out = tool("mdir", "-b", "-i", str(vol), "::" + d).decode(errors="replace")
+    return [line.strip().rstrip("/").rsplit("/", 1)[1] for line in out.splitlines() if line.strip()]
+
+
 def mtype(vol: Path, p: str) -> bytes:
     return tool("mtype", "-i", str(vol), "::" + p)
 
