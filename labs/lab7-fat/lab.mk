@@ -1,7 +1,7 @@
 # Lab 7: a FAT12/16/32 file system with long names on lab 4's disks. Pure
-# layers (host-tested): bpb.c cache.c table.c name.c dir.c dirwrite.c file.c
-# fileops.c volume.c lookup.c undo.c; the kernel's disk glue: ataio.c.
-SRCS := bpb.c cache.c table.c name.c dir.c lookup.c dirwrite.c file.c fileops.c volume.c undo.c ataio.c
+# layers (host-tested): bpb.c cache.c table.c name.c dir.c lookup.c dirwrite.c
+# file.c fileops.c volume.c undo.c check.c; the kernel's disk glue: ataio.c.
+SRCS := bpb.c cache.c table.c name.c dir.c lookup.c dirwrite.c file.c fileops.c volume.c undo.c check.c ataio.c
 
 # `make lab7-qemu` gets a FAT16 disk made here with mtools (a file, a directory
 # with a long-named file) at the primary master.

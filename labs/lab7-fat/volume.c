@@ -132,6 +132,11 @@ int fat_begin_write(struct fat_volume *v)
 
     if (v->read_only)
         return v->error[0] ? FAT_ECORRUPT : FAT_EROFS;
+    if (!v->checked) {              /* no write to a cross-linked volume (check.c) */
+        v->checked = true;
+        if ((err = fat_check_volume(v)))
+            return err;
+    }
     fat_undo_begin(v);
     if (v->fsinfo_stale)
         return 0;

@@ -137,6 +137,7 @@ struct fat_volume {
     uint32_t free_count;            /* FAT32 FSInfo's count; FAT_FREE_UNKNOWN */
     bool fsinfo_stale;              /* a write happened since FSInfo was written */
     bool read_only;
+    bool checked;                   /* check.c found no cluster claimed twice */
     char error[FAT_ERROR_MAX];      /* the first inconsistency, in words */
     struct fat_undo undo;           /* the operation under way, until its commit write */
 };
@@ -147,6 +148,8 @@ int fat_barrier(struct fat_volume *v);      /* the write-order point: sync + flu
 /* Before any change: EROFS/ECORRUPT if read-only; FAT32's FSInfo count set unknown. */
 int fat_begin_write(struct fat_volume *v);
 int fat_unmount(struct fat_volume *v);      /* final FSInfo, sync */
+/* check.c: every chain every entry claims, each cluster once; else FAT_ECORRUPT. */
+int fat_check_volume(struct fat_volume *v);
 /* Record an inconsistency (printf-style): the volume becomes read-only. */
 int fat_corrupt(struct fat_volume *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *fat_strerror(int err);
