@@ -466,7 +466,7 @@ def huge_buffers(ctx: Ctx) -> None:
     never touched go to a file as zeros, and 256 fresh pages can still be had after it;
     brk down to the start frees them (one grown again reads 0). A check that paged the
     buffer in would have taken every frame of the machine."""
-    readme = (ROOT / "user" / "progs" / "README.md").read_bytes()
+    readme = mtype(PROGS_IMG, "/readme.txt")          # what the booted volume holds
     out = "/" + word(ctx).replace(".", "") + ".z"
     disk = progs_disk(ctx)
     heap = initial_break(PROGS_IMG.parent / "bigbuf")
