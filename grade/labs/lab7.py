@@ -8,7 +8,8 @@ the plug itself, in QEMU's block layer (fatvol.py), never trusting the kernel's
 own crash_after=K. Corrupted volumes get their named error and are never written.
 
 Every expected line comes from the model of the volume kept here (names in
-creation order, contents) and from the BPB mkfs.fat wrote. Nothing is stored.
+creation order, contents) and from the BPB mkfs.fat wrote; after the kernel's own
+writes, a listing's order is the volume's, as mdir reads it. Nothing is stored.
 The tests come first; grade/labs/fatvol.py makes and inspects the volumes.
 """
 from __future__ import annotations
