@@ -81,7 +81,7 @@ help:
 	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
 	@echo "  make progs           the user programs of stage 8 in build/progs/ (user/progs/README.md)"
 	@echo "  make progs-img       build/progs/progs.img: a FAT volume holding them (mtools)"
-	@echo "  make progs-test      run them on this host (under qemu-i386 if it has no IA-32 emulation)"
+	@echo "  make progs-test      run them on this host: under qemu-i386, and natively where the host can"
 	@echo "  make bench           timing table (build/bench.json)"
 	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"
 	@echo "  make lab6-pictures   regenerate the handout's handouts/img/lab6-*.svg"
@@ -97,7 +97,7 @@ help:
 	@echo "                       USE_REFERENCE=... on one command overrides it for that command"
 	@echo "  make handout-stats   the lab-size table in handouts/instructors.md"
 	@echo "  make all             build every stage"
-	@echo "  make autograder      Gradescope's build/autograder.zip (LAB=N: one lab; REFERENCE_MISSING=1)"
+	@echo "  make autograder      Gradescope's build/autograder.zip (LAB=N: one lab; REFERENCE_LABS=none; REFERENCE_MISSING=1)"
 	@echo "  make compile_commands.json   for clangd"
 	@echo "  make clean"
 
@@ -247,7 +247,7 @@ handout-check:
 # Gradescope: one assignment per lab (LAB=N) or every lab; handouts/instructors.md.
 autograder:
 	$(PYTHON) tools/autograder/build.py --out $(BUILD)/autograder.zip $(if $(LAB),--lab $(LAB)) \
-	    $(if $(REFERENCE_MISSING),--reference-missing)
+	    $(if $(REFERENCE_MISSING),--reference-missing) $(if $(REFERENCE_LABS),--reference-labs $(REFERENCE_LABS))
 
 compile_commands.json:
 	$(PYTHON) tools/compile_commands.py $(STAGES) > $@

