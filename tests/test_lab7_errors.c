@@ -236,11 +236,13 @@ static void starve_each_allocation(struct memdisk *d, const uint8_t *saved, int 
     static struct fat_volume v;
     struct outcome o = clean_run(d, saved, op);
 
-    for (uint32_t keep = 0; keep < 24 && !host_current_failed; keep++) {
+    int err = FAT_ENOSPC;
+
+    for (uint32_t keep = 0; err && keep < 24 && !host_current_failed; keep++) {
         hide_free(d, keep, true);
         CHECK_EQ(fat_mount(&v, &d->bd), 0);
         v.free_count = FAT_FREE_UNKNOWN;    /* FSInfo's count counted the hidden ones */
-        int err = run_op(&v, op);
+        err = run_op(&v, op);               /* once it fits, more free clusters change nothing */
         CHECK(err == 0 || err == FAT_ENOSPC);
         fat_unmount(&v);
         hide_free(d, 0, false);
