@@ -183,7 +183,7 @@ def report_line(o: Outcome, verbose: bool) -> str:
     return line
 
 
-def gradescope(outcomes: list[Outcome], seconds: float, dest: Path) -> None:
+def gradescope(outcomes: list[Outcome], seconds: float, dest: Path, reference: str = "") -> None:
     """Gradescope autograder results.json (its documented top-level and per-test fields)."""
     tests = [{
         "name": o.label,
@@ -196,7 +196,8 @@ def gradescope(outcomes: list[Outcome], seconds: float, dest: Path) -> None:
     doc = {
         "score": sum(t["score"] for t in tests),
         "execution_time": round(seconds, 2),
-        "output": f"{sum(o.passed for o in outcomes)} of {len(outcomes)} tests passed",
+        "output": f"{sum(o.passed for o in outcomes)} of {len(outcomes)} tests passed"
+                  + (f" (reference objects: {reference})" if reference else ""),
         "visibility": "visible",
         "stdout_visibility": "visible",
         "tests": tests,
@@ -320,6 +321,18 @@ def replay_command(args: argparse.Namespace, seed: int) -> str:
 REPLAY_ENV = ("USE_REFERENCE", "QEMU", "BUILD")
 
 
+def skipped_note(lab: int, paths: list[str]) -> str:
+    """What a boot path leaves out of a lab's score, said beside it (a Bochs run
+    that scores 75/75 has not run the tests that boot only with qemu -kernel)."""
+    out = []
+    for path in paths:
+        left = [t for t in core.REGISTRY if t.lab == lab and path not in t.paths]
+        if left:
+            out.append(f"{len(left)} tests ({sum(t.points for t in left)} points) do not run on "
+                       f"--boot {path}: {', '.join(t.name for t in left)}")
+    return f" ({'; '.join(out)})" if out else ""
+
+
 def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
           seed: int, replay: str, run: rundir.RunDir) -> int:
     with run.build_lock():              # one grader builds at a time; each boots its own copy
@@ -366,11 +379,11 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         got = sum(o.test.points for o in mine if o.passed)
         most = sum(o.test.points for o in mine)
         total, earned = total + most, earned + got
-        print(f"lab{n}: {got}/{most} points")
+        print(f"lab{n}: {got}/{most} points" + skipped_note(n, args.boot or ["kernel"]))
     print(f"score: {earned}/{total} points in {seconds:.1f}s"
           + (f" (reference objects: {args.reference})" if args.reference else ""))
     if args.gradescope:
-        gradescope(outcomes, seconds, args.gradescope)
+        gradescope(outcomes, seconds, args.gradescope, args.reference)
     if args.json:
         args.json.write_text(json.dumps({"seed": seed, "seconds": round(seconds, 3), "tests": [
             {"lab": o.test.lab, "name": o.test.name, "path": o.path, "verdict": o.verdict,
