@@ -45,6 +45,8 @@ STEPS = [
     Step("user programs on the host (user/progs, tests/test_progs.py)", ["make", "-s", "progs-test"],
          "unittest"),
     Step("grader self-tests (bad kernels)", ["make", "-s", "grader-tests"], "unittest"),
+    Step("malformed options stop the boot (tests/test_cmdline_boot.py)",
+         [sys.executable, "-m", "unittest", "tests/test_cmdline_boot.py"], "unittest"),
     Step("grade every lab (qemu -kernel)", [sys.executable, "-m", "grade", "--no-build", "--jobs", JOBS]),
     Step("graded submissions: pristine tree, Gradescope, --class, GitHub workflow",
          [sys.executable, "tests/submissions/check.py"], needs="tests/submissions/check.py"),
