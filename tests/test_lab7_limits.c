@@ -3,7 +3,8 @@
  * ("FSInfo Sector Structure": a free count above the cluster count and a
  * next free that is not a data cluster are no hints), the unmount of a volume
  * whose free count is unknown (no pass over the FAT), and mount errors kept
- * whole however long (before: cut at 119 or 159 characters).
+ * whole however long (before: cut at 119 or 159 characters); a looping
+ * file chain found in O(its length) (Brent), not O(the volume's clusters).
  */
 #include <stdio.h>
 #include "host.h"
@@ -125,11 +126,38 @@ TEST(corruption_messages_are_whole)
     memdisk_free(&d);
 }
 
+/* A file's chain looping back to its first cluster: found in O(chain), not after as many
+   steps as the volume has clusters (67000 FAT reads here before; 0x0FFFFFF4 at the cap). */
+TEST(file_loop_found_in_its_length)
+{
+    static struct memdisk d;
+    static struct fat_volume v;
+    static uint8_t buf[1024];
+    struct fat_node n;
+    uint32_t second;
+
+    memdisk_init(&d, 70000);
+    memdisk_format(&d, 0, FAT_TYPE_32, 70000, 1);
+    CHECK_EQ(fat_mount(&v, &d.bd), 0);
+    CHECK_EQ(fat_write_file(&v, "/loop.bin", 1024, false, zero_fill, NULL), 0);
+    CHECK_EQ(fat_lookup(&v, "/loop.bin", &n), 0);
+    CHECK_EQ(fat_chain_walk(&v, n.cluster, 1, &second), 0);
+    CHECK_EQ(fat_set(&v, second, n.cluster), 0);
+    CHECK_EQ(fat_barrier(&v), 0);
+    CHECK_EQ(fat_mount(&v, &d.bd), 0);
+    CHECK_EQ(fat_lookup(&v, "/loop.bin", &n), 0);
+    uint32_t before = gets(&v);
+    CHECK_EQ(fat_read(&v, &n, 0, buf, sizeof buf), FAT_ECORRUPT);
+    CHECK(gets(&v) - before < 100);
+    memdisk_free(&d);
+}
+
 int main(void)
 {
     RUN(fsinfo_hints_are_checked);
     RUN(unknown_free_count_is_not_counted);
     RUN(mount_errors_are_whole);
     RUN(corruption_messages_are_whole);
+    RUN(file_loop_found_in_its_length);
     return host_summary("lab7 limits");
 }

@@ -168,9 +168,11 @@ int fat_chain_walk(struct fat_volume *v, uint32_t first, uint32_t n, uint32_t *o
     return 0;
 }
 
+/* Brent's cycle finding ("An improved Monte Carlo factorization algorithm", 1980): a loop
+   is found within about twice the chain's length, however big the volume. */
 int fat_chain_length(struct fat_volume *v, uint32_t first, uint32_t *n)
 {
-    uint32_t cur = first, next, count = 1;
+    uint32_t cur = first, next, count = 1, tortoise = first, power = 1, steps = 0;
     int err;
 
     if (!fat_cluster_ok(v, first))
@@ -180,8 +182,13 @@ int fat_chain_length(struct fat_volume *v, uint32_t first, uint32_t *n)
             return err;
         if (fat_is_eoc(v, next))
             break;
-        if (++count > v->g.clusters)
+        if (next == tortoise || ++count > v->g.clusters)
             return fat_corrupt(v, "the chain from cluster %u loops", first);
+        if (++steps == power) {
+            tortoise = next;
+            power *= 2;
+            steps = 0;
+        }
         cur = next;
     }
     *n = count;

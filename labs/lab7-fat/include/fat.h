@@ -6,9 +6,12 @@
  *   cache.c   a block cache: fixed sector buffers, LRU, write-back, ordered sync
  *   table.c   FAT entries (12/16/32 bits, every copy), chains, allocation, FSInfo
  *   name.c    8.3 names, long-name entries, checksums, ~N aliases, path words
- *   dir.c     directories: walking entries, long-name assembly, lookup, slots
+ *   dir.c     directories: a cursor along the chain, long-name assembly, slots
+ *   lookup.c  paths word by word, "." and "..", no directory inside its parents
  *   dirwrite.c  adding, updating and removing directory entries
  *   file.c    reading and writing files, truncate; fileops.c mkdir, remove
+ *   undo.c    an error before an operation's commit write puts everything back
+ *   check.c   before a mount's first write: no cluster claimed by two entries
  *   volume.c  mount, sync, the first-error-makes-it-read-only rule
  *   ataio.c   (kernel only) lab 4's IRQ-driven transfers and crash injection
  *
