@@ -157,9 +157,10 @@ def descendants(pid: int) -> list[int]:
         p = todo.pop()
         out.append(p)
         try:
-            for task in os.scandir(f"/proc/{p}/task"):
-                with open(f"{task.path}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
+            with os.scandir(f"/proc/{p}/task") as tasks:
+                for task in tasks:
+                    with open(f"{task.path}/children") as f:
+                        todo += [int(c) for c in f.read().split()]
         except (OSError, ValueError):
             pass
     return out
@@ -172,12 +173,13 @@ def run_delay(pid: int) -> float:
     longest = 0
     for p in descendants(pid):
         try:
-            for task in os.scandir(f"/proc/{p}/task"):
-                try:
-                    with open(f"{task.path}/schedstat") as f:
-                        longest = max(longest, int(f.read().split()[1]))
-                except (OSError, IndexError, ValueError):
-                    pass
+            with os.scandir(f"/proc/{p}/task") as tasks:
+                for task in tasks:
+                    try:
+                        with open(f"{task.path}/schedstat") as f:
+                            longest = max(longest, int(f.read().split()[1]))
+                    except (OSError, IndexError, ValueError):
+                        pass
         except OSError:
             pass
     return longest / 1e9
