@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -254,15 +255,60 @@ def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
     return box.popen(cmd, workdir, writable=writable, readable=readable, file_bytes=None, **pipes)
 
 
+@dataclass
+class Watch:
+    """What one boot waits for in the serial log, and what it has seen so far."""
+    ready: str | None                           # the text that fires keys and on_ready
+    keys: list[str] | None
+    on_ready: Callable[[Machine], None] | None
+    until: str | None                           # the text that ends the boot early
+    hold_ms: int                                # send-key's hold (key_hold_ms)
+    log: bytearray = field(default_factory=bytearray)       # COM1
+    errors: bytearray = field(default_factory=bytearray)    # QEMU's stderr, QMP trouble
+    timed_out: bool = False
+    flooded: bool = False
+    until_seen: bool = False
+    fired: bool = False
+
+
 def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
              on_ready: Callable[[Machine], None] | None, until: str | None,
              timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = ()) -> Result:
+    """One QEMU run from start to verdict: launch it, read its log until it ends,
+    the awaited text comes or the bound passes, then reap it and classify."""
     srv = sock_path = None
     if want_qmp:
         srv, sock_path = _listen(workdir)
         cmd = cmd + ["-chardev", f"socket,id=qmp,path={sock_path}",
                      "-mon", "chardev=qmp,mode=control"]
     start = time.monotonic()
+    proc: subprocess.Popen[bytes] | Result | None = None
+    try:
+        proc = launch(cmd, workdir, sock_path, readable)
+    finally:
+        if srv is not None and not isinstance(proc, subprocess.Popen):
+            _unlisten(srv, sock_path)           # it never ran (or QEMU is not installed)
+    if isinstance(proc, Result):
+        return proc
+    assert proc is not None
+    bound = Deadline(proc.pid, timeout)
+    watch = Watch(ready, keys, on_ready, until, key_hold_ms(cmd))
+    qmp: QMP | None = None
+    try:
+        if srv is not None:
+            qmp = QMP(_accept(srv, proc, bound))
+        read_log(proc, qmp, bound, watch)
+    except (QMPError, OSError, socket.timeout) as e:
+        watch.errors.extend(f"\ngrader: QMP: {e}".encode())
+    finally:
+        status = reap(proc, qmp, srv, sock_path)
+    return finish(cmd, watch, status, time.monotonic() - start, bound.starved)
+
+
+def launch(cmd: list[str], workdir: Path, sock_path: str | None,
+           readable: Sequence[Path]) -> subprocess.Popen[bytes] | Result:
+    """QEMU started and counted as live (under the lock, so stop_all sees it), or the
+    Result of a run that could not start: interrupted, or the emulator refused."""
     with _live_lock:
         try:
             if STOPPING.is_set():
@@ -270,33 +316,30 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
             # Its own session: a Ctrl-C at the terminal reaches the grader, which
             # stops QEMU itself and says so, instead of QEMU dying of it first.
             proc = start_qemu(cmd, workdir, sock_path, readable)
-        except (OSError, InterruptedError) as e:
-            if srv is not None:
-                _unlisten(srv, sock_path)
-            if isinstance(e, InterruptedError):
-                return Result("", "interrupted", None, 0.0, "", cmd, "")
-            if isinstance(e, FileNotFoundError):
-                raise ToolMissing(cmd[0]) from None
+        except InterruptedError:
+            return Result("", "interrupted", None, 0.0, "", cmd, "")
+        except FileNotFoundError:
+            raise ToolMissing(cmd[0]) from None
+        except OSError as e:
             return Result("", "qemu-error", None, 0.0, "", cmd, f"{cmd[0]}: {e}")
         _live.add(proc)
-    bound = Deadline(proc.pid, timeout)
-    qmp: QMP | None = None
-    log = bytearray()
-    errors = bytearray()
-    timed_out = flooded = until_seen = fired = False
-    try:
-        if srv is not None:
-            qmp = QMP(_accept(srv, proc, bound))
-        sel = selectors.DefaultSelector()
-        assert proc.stdout and proc.stderr
-        sel.register(proc.stdout, selectors.EVENT_READ, log)
-        sel.register(proc.stderr, selectors.EVENT_READ, errors)
+    return proc
+
+
+def read_log(proc: subprocess.Popen[bytes], qmp: QMP | None, bound: Deadline,
+             watch: Watch) -> None:
+    """Read COM1 and stderr as they come until both close, the bound passes, the
+    log floods or the awaited text arrives; fire keys and on_ready once at `ready`."""
+    assert proc.stdout and proc.stderr
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ, watch.log)
+        sel.register(proc.stderr, selectors.EVENT_READ, watch.errors)
         open_streams = 2
         while open_streams:
             left = bound.left()
             if left <= 0:
-                timed_out = True
-                break
+                watch.timed_out = True
+                return
             for key, _ in sel.select(min(left, CHECK_EVERY)):
                 chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
                 if not chunk:
@@ -304,48 +347,64 @@ def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
                     open_streams -= 1
                     continue
                 key.data.extend(chunk)
-            text = log.decode("utf-8", "replace")
-            if len(log) > LOG_CAP:
-                flooded = True
-                break
-            if ready and not fired and ready in text:
-                fired = True
-                machine = Machine(proc, qmp)
-                try:
-                    if keys:
-                        machine.send_keys(keys, key_hold_ms(cmd))
-                    if on_ready:
-                        on_ready(machine)
-                except (QMPError, OSError) as e:
-                    # The kernel may end (a panic) while keys are typed: its
-                    # last lines are still in the pipe, so keep reading them.
-                    errors.extend(f"\ngrader: QMP: {e}".encode())
-            if until and until in text:
-                until_seen = True
-                break
-    except (QMPError, OSError, socket.timeout) as e:
-        errors.extend(f"\ngrader: QMP: {e}".encode())
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        status = proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
-        with _live_lock:
-            _live.discard(proc)
-        if qmp:
-            qmp.close()
-        if srv is not None:
-            _unlisten(srv, sock_path)
-    seconds = time.monotonic() - start
-    text = log[:LOG_CAP].decode("utf-8", "replace").replace("\r", "")
+            if seen_enough(proc, qmp, watch):
+                return
+
+
+def seen_enough(proc: subprocess.Popen[bytes], qmp: QMP | None, watch: Watch) -> bool:
+    """After each read: True when the run should end (a flood, the `until` text);
+    at the first sight of `ready`, types the keys and calls on_ready."""
+    text = watch.log.decode("utf-8", "replace")
+    if len(watch.log) > LOG_CAP:
+        watch.flooded = True
+        return True
+    if watch.ready and not watch.fired and watch.ready in text:
+        watch.fired = True
+        machine = Machine(proc, qmp)
+        try:
+            if watch.keys:
+                machine.send_keys(watch.keys, watch.hold_ms)
+            if watch.on_ready:
+                watch.on_ready(machine)
+        except (QMPError, OSError) as e:
+            # The kernel may end (a panic) while keys are typed: its
+            # last lines are still in the pipe, so keep reading them.
+            watch.errors.extend(f"\ngrader: QMP: {e}".encode())
+    if watch.until and watch.until in text:
+        watch.until_seen = True
+        return True
+    return False
+
+
+def reap(proc: subprocess.Popen[bytes], qmp: QMP | None, srv: socket.socket | None,
+         sock_path: str | None) -> int | None:
+    """End QEMU if it still runs, and close everything the run opened: its exit status."""
+    if proc.poll() is None:
+        proc.kill()
+    status = proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream:
+            stream.close()
+    with _live_lock:
+        _live.discard(proc)
+    if qmp:
+        qmp.close()
+    if srv is not None:
+        _unlisten(srv, sock_path)
+    return status
+
+
+def finish(cmd: list[str], watch: Watch, status: int | None, seconds: float,
+           starved: float) -> Result:
+    """The run's Result: its log (capped, without \\r) and how it ended."""
+    text = watch.log[:LOG_CAP].decode("utf-8", "replace").replace("\r", "")
     killed = status is not None and status < 0
-    exit_ = classify(None if killed else status, text, timed_out, flooded, until_seen)
+    exit_ = classify(None if killed else status, text, watch.timed_out, watch.flooded,
+                     watch.until_seen)
     if STOPPING.is_set() and exit_ not in STATUS_EXITS.values():
         exit_ = "interrupted"
-    return Result(text, exit_, status, seconds, "", cmd, errors.decode("utf-8", "replace"),
-                  starved=bound.starved)
+    return Result(text, exit_, status, seconds, "", cmd, watch.errors.decode("utf-8", "replace"),
+                  starved=starved)
 
 
 # What tools/grubimg.py runs for each kind of image.
