@@ -7,7 +7,7 @@ The layout is Gradescope's (gradescope-autograders.readthedocs.io/en/latest/spec
 setup.sh and run_autograder at the root of the zip, which Gradescope extracts
 into /autograder/source. Next to them: autograder.conf (what run_autograder
 grades) and cairn/, the instructor's tree as grading needs it (build inputs
-and the grader, hidden tests and host tests included; no handouts, no build
+and the grader, hidden tests, host tests and handouts included; no build
 outputs: setup.sh builds the reference in the image).
 """
 from __future__ import annotations
@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 HERE = Path(__file__).resolve().parent
 SHIPPED = ("Makefile", "GNUmakefile.labs", "boot/", "kernel/", "labs/", "user/", "tools/", "grade/",
-           "tests/")       # tests/: the host tests, graded tests of their labs (grade/hosttests.py)
+           "tests/",       # tests/: the host tests, graded tests of their labs (grade/hosttests.py)
+           "handouts/")    # a host test checks that lab 7's handout quotes its messages
 LEFT_OUT = ("grade/tests/", "tools/autograder/", "tests/submissions/", "tests/bochs/")
 
 
