@@ -127,7 +127,7 @@ def choose_display(nox: bool, stack: ExitStack) -> Display:
     return stack.enter_context(headless_display())
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stage", type=int, required=True)
@@ -144,8 +144,55 @@ def main() -> int:
                     help="an ATAPI CD-ROM drive; no PATH: an empty drive")
     ap.add_argument("--serial", type=Path, help="write COM1 to this file instead of the terminal")
     ap.add_argument("--symbols", type=Path, help="default build/labN/kernel.sym")
-    opts = ap.parse_args()
+    return ap.parse_args()
 
+
+def opening(opts: argparse.Namespace, breaks: list[str], symbols: dict[str, int],
+            sym_path: Path) -> tuple[list[str], str]:
+    """The debugger's first commands (the -rc file), and the banner's line saying
+    where the session stops first."""
+    start = ["# written by tools/bochs.py: the debugger runs this first, then reads the terminal"]
+    if breaks:
+        start += breakpoint_lines(breaks, symbols, sym_path) + ["c"]
+        where = f"Running to {', '.join(breaks)}. Useful commands:"
+    elif opts.script:
+        where = f"Running {opts.script} first. Useful commands:"
+    else:
+        where = "Stopped at the first instruction (the BIOS reset vector). Useful commands:"
+    if opts.script:
+        try:
+            start.append(opts.script.read_text())
+        except OSError as e:
+            sys.exit(f"bochs: --script: {e}")
+    return start, where
+
+
+def debug_session(cmd: list[str], env: dict[str, str] | None, fifo: Path | None) -> tuple[int, list[str]]:
+    """Bochs in this terminal until it exits: its status and its exit message.
+    With a fifo, COM1 comes through it to the terminal."""
+    console_thread = None
+    if fifo:
+        fifo.unlink(missing_ok=True)
+        os.mkfifo(fifo)
+        console_thread = threading.Thread(target=copy_console, args=(fifo,), daemon=True)
+        console_thread.start()
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
+    # Ctrl-C belongs to Bochs (it stops a `c` and returns to the prompt).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_message: list[str] = []
+    reader = threading.Thread(target=copy_stderr, args=(proc.stderr, exit_message))
+    reader.start()
+    status = proc.wait()
+    reader.join()
+    if fifo and console_thread:
+        release_fifo(fifo)
+        console_thread.join(timeout=5)
+        fifo.unlink(missing_ok=True)
+    return status, exit_message
+
+
+def main() -> int:
+    opts = parse_args()
     build = REPO / "build" / f"lab{opts.stage}"
     image = (opts.image or build / "cairn.img").resolve()
     sym_path = (opts.symbols or build / "kernel.sym").resolve()
@@ -161,20 +208,7 @@ def main() -> int:
     breaks = opts.breaks + os.environ.get("BREAK", "").replace(",", " ").split()
     drives = ([parse_drive(d, False) for d in opts.disk] +
               [parse_drive(d, True) for d in opts.cdrom])
-
-    start = ["# written by tools/bochs.py: the debugger runs this first, then reads the terminal"]
-    if breaks:
-        start += breakpoint_lines(breaks, symbols, sym_path) + ["c"]
-        where = f"Running to {', '.join(breaks)}. Useful commands:"
-    elif opts.script:
-        where = f"Running {opts.script} first. Useful commands:"
-    else:
-        where = "Stopped at the first instruction (the BIOS reset vector). Useful commands:"
-    if opts.script:
-        try:
-            start.append(opts.script.read_text())
-        except OSError as e:
-            sys.exit(f"bochs: --script: {e}")
+    start, where = opening(opts, breaks, symbols, sym_path)
     console = (f"goes to {opts.serial}" if opts.serial else "appears here")
 
     with ExitStack() as stack:
@@ -198,24 +232,7 @@ def main() -> int:
         cmd = [exe, "-f", os.path.relpath(rc_file), "-rc", os.path.relpath(start_file)]
         print(f"*** {' '.join(cmd)}   (Bochs' log: {os.path.relpath(build / 'bochs.log')})",
               file=sys.stderr)
-        console_thread = None
-        if not opts.serial:
-            fifo.unlink(missing_ok=True)
-            os.mkfifo(fifo)
-            console_thread = threading.Thread(target=copy_console, args=(fifo,), daemon=True)
-            console_thread.start()
-        proc = subprocess.Popen(cmd, env=display.env, stderr=subprocess.PIPE)
-        # Ctrl-C belongs to Bochs (it stops a `c` and returns to the prompt).
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        exit_message: list[str] = []
-        reader = threading.Thread(target=copy_stderr, args=(proc.stderr, exit_message))
-        reader.start()
-        status = proc.wait()
-        reader.join()
-        if console_thread:
-            release_fifo(fifo)
-            console_thread.join(timeout=5)
-            fifo.unlink(missing_ok=True)
+        status, exit_message = debug_session(cmd, display.env, None if opts.serial else fifo)
     # The kernel's Shutdown port ends Bochs with status 1; that is a clean end.
     if status == 1 and any("shutdown requested" in m for m in exit_message):
         return 0
