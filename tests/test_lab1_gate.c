@@ -1,10 +1,16 @@
-/* test_lab1_gate.c - the IDT gate encoder (labs/lab1-interrupts/gate.c) against SDM Figure 6-2. */
+/*
+ * test_lab1_gate.c - the IDT gate encoder and the table idt_init loads
+ * (labs/lab1-interrupts/gate.c) against Intel SDM Vol. 3A, Figure 6-2 and 6.12.1.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "exception.h"
 #include "gate.h"
+#include "gdt.h"
 #include "host.h"
 #include "panic.h"
+#include "trap.h"
 
 /* The 8 bytes as the CPU reads them, little-endian. */
 static uint64_t raw(struct idt_gate g)
@@ -68,6 +74,52 @@ TEST(zeroed_gate_is_not_present)
     CHECK(!gate_present(g));
 }
 
+/* The table idt_init loads, from fake stub addresses. */
+static struct idt_gate idt[IDT_ENTRIES];
+static uint32_t stubs[IDT_ENTRIES];
+
+static void fill(void)
+{
+    for (int v = 0; v < IDT_ENTRIES; v++)
+        stubs[v] = 0x00101000u + 16u * (uint32_t)v;
+    memset(idt, 0, sizeof idt);
+    idt_fill(idt, stubs);
+}
+
+TEST(idt_has_every_vector_behind_an_interrupt_gate)
+{
+    fill();
+    for (int v = 0; v < IDT_ENTRIES; v++) {
+        if (v == EXC_DF)
+            continue;
+        CHECK(gate_present(idt[v]));    /* an empty gate: #NP when an IRQ arrives there */
+        CHECK_EQ(gate_type(idt[v]), GATE_INTR32);   /* a trap gate leaves IF on */
+        CHECK_EQ(gate_offset(idt[v]), stubs[v]);
+        CHECK_EQ(idt[v].selector, GDT_KERNEL_CODE);
+        if (host_current_failed) {
+            printf("  (vector %d)\n", v);
+            return;
+        }
+    }
+}
+
+/* DPL 3 on any other vector lets ring 3 fake it with int N: a #PF frame one word short. */
+TEST(idt_only_breakpoint_is_reachable_from_ring_3)
+{
+    fill();
+    for (int v = 0; v < IDT_ENTRIES; v++)
+        CHECK_EQ(gate_dpl(idt[v]), v == EXC_BP ? 3 : 0);
+}
+
+TEST(idt_double_fault_is_a_task_gate_to_its_tss)
+{
+    fill();
+    CHECK(gate_present(idt[EXC_DF]));
+    CHECK_EQ(gate_type(idt[EXC_DF]), GATE_TASK);
+    CHECK_EQ(idt[EXC_DF].selector, GDT_TSS1);
+    CHECK_EQ(gate_offset(idt[EXC_DF]), 0);
+}
+
 int main(void)
 {
     RUN(interrupt_gate_bytes);
@@ -76,5 +128,8 @@ int main(void)
     RUN(round_trips_every_field);
     RUN(dpl_and_type_do_not_spill);
     RUN(zeroed_gate_is_not_present);
+    RUN(idt_has_every_vector_behind_an_interrupt_gate);
+    RUN(idt_only_breakpoint_is_reachable_from_ring_3);
+    RUN(idt_double_fault_is_a_task_gate_to_its_tss);
     return host_summary("lab1 gate");
 }

@@ -3,13 +3,14 @@
  * the port I/O so the host tests can check it (8259A datasheet, "End of
  * Interrupt" and "Cascading"; spurious IRQs: "Interrupt Sequence", step 4 -
  * when the request is gone by the second INTA pulse the 8259A answers with
- * its lowest-priority input, IRQ 7, without setting its ISR bit).
+ * its lowest-priority input, IRQ 7, without setting its ISR bit), and the
+ * order of an IRQ's work around it.
  */
 #include "interrupts.h"
 #include "panic.h"
 #include "pic.h"
 
-/* Exercise 4: the rule is spelled out in pic.h. */
+/* Exercise 9: the rule is spelled out in pic.h. */
 unsigned pic_eoi_plan(int irq, uint8_t isr)
 {
     /* LAB 1: BEGIN SOLUTION */
@@ -26,5 +27,40 @@ unsigned pic_eoi_plan(int irq, uint8_t isr)
     /* LAB 1: STUB
     (void)irq; (void)isr;
     panic("lab1: the EOI rule pic_eoi_plan() not implemented");
+    LAB 1: END SOLUTION */
+}
+
+/*
+ * Exercise 8: the handler runs before the EOI, so the PIC holds this IRQ
+ * (and every lower-priority one) back until the handler is done; the slave's
+ * EOI goes before the master's, which ends the cascade's turn; the exit hook
+ * runs last, when the PIC is no longer waiting for this thread.
+ */
+void irq_handle(struct irq_table *t, const struct pic_ops *pic, int irq)
+{
+    /* LAB 1: BEGIN SOLUTION */
+    /* Only IRQ 7 and 15 can be spurious; the ISR read costs two port accesses. */
+    uint8_t isr = irq == 7 || irq == 15 ? pic->read_isr(irq == 15) : 0;
+    unsigned plan = pic_eoi_plan(irq, isr);
+
+    if (plan & PIC_SPURIOUS) {
+        if (irq == 7)
+            t->stats.spurious7++;
+        else
+            t->stats.spurious15++;
+    } else {
+        t->stats.count[irq]++;
+        if (t->handler[irq])
+            t->handler[irq](irq);
+    }
+    if (plan & PIC_EOI_SLAVE)
+        pic->send_eoi(1);
+    if (plan & PIC_EOI_MASTER)
+        pic->send_eoi(0);
+    if (t->exit_hook)
+        t->exit_hook(irq);
+    /* LAB 1: STUB
+    (void)t; (void)pic; (void)irq;
+    panic("lab1: the IRQ dispatcher irq_handle() not implemented");
     LAB 1: END SOLUTION */
 }

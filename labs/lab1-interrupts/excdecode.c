@@ -93,7 +93,7 @@ static void describe_page_fault(uint32_t error, uint32_t cr2, char *buf, size_t 
 }
 /* LAB 1: END SOLUTION */
 
-/* Exercise 6: SDM 6.13 (selector error codes) and 4.7 (page faults); see exception.h. */
+/* Exercise 10: SDM 6.13 (selector error codes) and 4.7 (page faults); see exception.h. */
 char *exception_describe_error(uint32_t vector, uint32_t error, uint32_t cr2,
                                char *buf, size_t size)
 {

@@ -15,16 +15,19 @@
 #include "pic.h"
 #include "x86.h"
 
-static irq_handler_fn handlers[PIC_NIRQ];
-static struct irq_stats stats;
-static void (*exit_hook)(int irq);
+static struct irq_table irqs;
 /* Bit n set = IRQ n masked (OCW1). All but the cascade until someone registers. */
 static uint16_t masks = 0xFFFF & ~(1u << PIC_CASCADE_IRQ);
 
+/* Exercise 5: OCW1, after the ICWs: a write to a data port sets that chip's mask. */
 static void write_masks(void)
 {
+    /* LAB 1: BEGIN SOLUTION */
     outb(PIC1_DATA, masks & 0xFF);
     outb(PIC2_DATA, masks >> 8);
+    /* LAB 1: STUB
+    panic("lab1: write_masks() not implemented (OCW1 to both chips)");
+    LAB 1: END SOLUTION */
 }
 
 uint16_t pic_read_masks(void)
@@ -32,44 +35,36 @@ uint16_t pic_read_masks(void)
     return (uint16_t)(inb(PIC2_DATA) << 8 | inb(PIC1_DATA));   /* OCW1 reads back */
 }
 
+/* Exercise 8: OCW3 chooses what the next read of the command port returns. */
 uint8_t pic_read_isr(int slave)
 {
     uint16_t cmd = slave ? PIC2_CMD : PIC1_CMD;
 
+    /* LAB 1: BEGIN SOLUTION */
     outb(cmd, OCW3_READ_ISR);
     uint8_t isr = inb(cmd);
     outb(cmd, OCW3_READ_IRR);           /* back to the power-on default */
     return isr;
+    /* LAB 1: STUB
+    (void)cmd;
+    panic("lab1: pic_read_isr() not implemented (OCW3)");
+    LAB 1: END SOLUTION */
 }
 
+static void pic_send_eoi(int slave)
+{
+    outb(slave ? PIC2_CMD : PIC1_CMD, OCW2_EOI);
+}
+
+static const struct pic_ops pic_ports = { pic_read_isr, pic_send_eoi };
+
+/* Every IRQ vector's trap handler: the work itself is irq_handle's (eoi.c). */
 static void irq_dispatch(struct trapframe *tf)
 {
-    int irq = (int)tf->vector - IRQ_BASE;
-    /* Only IRQ 7 and 15 can be spurious; the ISR read costs two port accesses. */
-    uint8_t isr = irq == 7 || irq == 15 ? pic_read_isr(irq == 15) : 0;
-    unsigned plan = pic_eoi_plan(irq, isr);
-
-    if (plan & PIC_SPURIOUS) {
-        if (irq == 7)
-            stats.spurious7++;
-        else
-            stats.spurious15++;
-    } else {
-        stats.count[irq]++;
-        if (handlers[irq])
-            handlers[irq](irq);
-    }
-    if (plan & PIC_EOI_SLAVE)
-        outb(PIC2_CMD, OCW2_EOI);
-    if (plan & PIC_EOI_MASTER)
-        outb(PIC1_CMD, OCW2_EOI);
-    /* After the EOI: the hook may switch threads (lab 6), and the PIC must not
-       be left waiting for an EOI that only comes when this thread runs again. */
-    if (exit_hook)
-        exit_hook(irq);
+    irq_handle(&irqs, &pic_ports, (int)tf->vector - IRQ_BASE);
 }
 
-/* Exercise 3: ICW1-ICW4 to both chips; the masks and the handlers follow. */
+/* Exercise 5: ICW1-ICW4 to both chips; the masks and the handlers follow. */
 void pic_init(void)
 {
     /* LAB 1: BEGIN SOLUTION */
@@ -131,21 +126,21 @@ void irq_register(int irq, irq_handler_fn fn)
 {
     check_irq(irq);
     /* Two drivers on one line would silently steal it (the timer's, say): refuse. */
-    if (handlers[irq] && handlers[irq] != fn)
+    if (irqs.handler[irq] && irqs.handler[irq] != fn)
         panic("irq %d: already has a handler", irq);
-    handlers[irq] = fn;
+    irqs.handler[irq] = fn;
     irq_enable(irq);
 }
 
 void irq_set_exit_hook(void (*hook)(int irq))
 {
-    exit_hook = hook;
+    irqs.exit_hook = hook;
 }
 
 struct irq_stats irq_stats(void)
 {
     irq_flags_t f = irq_save();
-    struct irq_stats s = stats;
+    struct irq_stats s = irqs.stats;
     irq_restore(f);
     return s;
 }

@@ -7,6 +7,7 @@
 #define CAIRN_LAB1_PIC_H
 
 #include <stdint.h>
+#include "interrupts.h"
 
 #define PIC1_CMD    0x20        /* master: IRQ 0-7 */
 #define PIC1_DATA   0x21
@@ -38,6 +39,29 @@
  * spurious IRQ 15 only the master's (it did put IRQ 2 in service).
  */
 unsigned pic_eoi_plan(int irq, uint8_t isr);
+
+/*
+ * The dispatcher's state (pic.c keeps one) and its two chip operations,
+ * passed in so that irq_handle stays pure and the host tests can hand it a
+ * model of the 8259A pair instead of the ports.
+ */
+struct irq_table {
+    irq_handler_fn handler[PIC_NIRQ];    /* 0: none registered */
+    struct irq_stats stats;
+    void (*exit_hook)(int irq);          /* after the EOI (lab 6 preempts there) */
+};
+struct pic_ops {
+    uint8_t (*read_isr)(int slave);      /* OCW3: the in-service register */
+    void (*send_eoi)(int slave);         /* OCW2: a non-specific EOI */
+};
+
+/*
+ * All the work of one IRQ, `irq` 0-15, with IF = 0: the ISR read for IRQ 7
+ * and 15 only, the count (or the spurious count), the handler if any, the
+ * EOIs pic_eoi_plan asks for - slave first - after the handler, and last the
+ * exit hook. Pure.
+ */
+void irq_handle(struct irq_table *t, const struct pic_ops *pic, int irq);
 
 /* Hardware (pic.c). */
 void pic_init(void);                     /* remap to IRQ_BASE, mask all but the cascade */

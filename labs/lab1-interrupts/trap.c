@@ -7,6 +7,7 @@
  * through a task gate to the double-fault task (tss.c).
  */
 #include <stdint.h>
+#include "backtrace.h"
 #include "exception.h"
 #include "gate.h"
 #include "gdt.h"
@@ -28,21 +29,13 @@ static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(8)));
 static trap_handler_fn handlers[IDT_ENTRIES];
 static trap_handler_fn user_fault_hook;  /* lab 8: an exception in ring 3 */
 
-/*
- * Exercise 2: every vector gets its entry stub (trap_stubs[v]) through a 32-bit
- * interrupt gate in the kernel code segment; #BP may be raised from ring 3;
- * #DF is a task gate to GDT_TSS1 (double_fault_init fills that TSS). Then lidt.
- */
+/* Exercise 2: idt_fill (gate.c) builds the table; lidt makes it the CPU's. */
 void idt_init(void)
 {
     /* LAB 1: BEGIN SOLUTION */
-    struct idt_ptr ptr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
+    struct idt_ptr ptr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };   /* limit: last byte */
 
-    for (int v = 0; v < IDT_ENTRIES; v++)
-        idt[v] = gate_make(trap_stubs[v], GDT_KERNEL_CODE, GATE_INTR32, 0);
-    /* int3 from any ring may ask for #BP; and #DF runs as its own task. */
-    idt[EXC_BP] = gate_make(trap_stubs[EXC_BP], GDT_KERNEL_CODE, GATE_INTR32, 3);
-    idt[EXC_DF] = gate_make(0, GDT_TSS1, GATE_TASK, 0);
+    idt_fill(idt, trap_stubs);
     __asm__ volatile("lidt %0" : : "m"(ptr));
     /* LAB 1: STUB
     (void)idt;
@@ -94,24 +87,31 @@ void trap_print_state(const struct cpu_state *s)
             s->es & 0xFFFF, s->fs & 0xFFFF, s->gs & 0xFFFF, s->ss & 0xFFFF);
 }
 
+static uint32_t read_stack_word(uint32_t addr)
+{
+    return *(const uint32_t *)(uintptr_t)addr;
+}
+
+static bool is_kernel_code(uint32_t addr)
+{
+    return ksym_lookup(addr, 0) != 0;
+}
+
 /*
- * Follows the saved-ebp chain (the kernel is built with frame pointers) for
- * a few frames. Without paging every address reads; with it, an unmapped one
- * would fault inside the report, so stay near the faulting stack.
+ * A few frames of the saved-ebp chain (backtrace.c). Without paging every
+ * address reads; with it, an unmapped one would fault inside the report, so
+ * the walk stays near the faulting stack.
  */
 static void print_backtrace(uint32_t ebp, uint32_t esp)
 {
+    static const struct stack_reader kernel_stack = { read_stack_word, is_kernel_code };
+    uint32_t ret[BACKTRACE_MAX];
+    int n = backtrace_walk(ebp, esp, &kernel_stack, ret, BACKTRACE_MAX);
+
     kprintf("  backtrace:");
-    for (int depth = 0; depth < 8; depth++) {
-        if (ebp == 0 || ebp & 3 || ebp < esp || ebp - esp > 0x10000)
-            break;
-        uint32_t ret = ((uint32_t *)(uintptr_t)ebp)[1];
-        if (!ksym_lookup(ret, 0))
-            break;
+    for (int i = 0; i < n; i++) {
         kprintf(" ");
-        print_symbol(ret);
-        esp = ebp;
-        ebp = ((uint32_t *)(uintptr_t)ebp)[0];
+        print_symbol(ret[i]);
     }
     kprintf("\n");
 }
@@ -191,12 +191,17 @@ void trap_dispatch(struct trapframe *tf)
 {
     trap_handler_fn fn = handlers[tf->vector & 0xFF];
 
-    if (fn)
+    switch (trap_route(tf->vector, tf->cs, fn != 0, user_fault_hook != 0)) {
+    case TRAP_TO_HANDLER:
         fn(tf);
-    else if (tf->vector == EXC_BP && (tf->cs & 3) != GDT_RPL_USER)
-        breakpoint(tf);         /* a kernel probe; a user int3 is a fault (SIGTRAP) */
-    else if ((tf->cs & 3) == GDT_RPL_USER && user_fault_hook)
-        user_fault_hook(tf);    /* lab 8 kills the process, not the kernel */
-    else
+        break;
+    case TRAP_TO_BREAKPOINT:
+        breakpoint(tf);
+        break;
+    case TRAP_TO_USER_HOOK:
+        user_fault_hook(tf);
+        break;
+    default:
         report_and_exit(tf);    /* an exception, or an interrupt nobody registered */
+    }
 }

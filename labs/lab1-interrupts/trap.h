@@ -6,7 +6,9 @@
 #ifndef CAIRN_LAB1_TRAP_H
 #define CAIRN_LAB1_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "gate.h"
 #include "interrupts.h"
 
 #define IDT_ENTRIES 256
@@ -15,9 +17,26 @@
 extern const uint32_t trap_stubs[IDT_ENTRIES];
 void double_fault_entry(void);
 
-void idt_init(void);                    /* 256 interrupt gates, #DF by task gate; lidt */
+void idt_init(void);                    /* idt_fill, then lidt */
+/*
+ * The table idt_init loads (gate.c, pure): every vector's entry stub
+ * (stubs[v]) behind a 32-bit interrupt gate in GDT_KERNEL_CODE with DPL 0,
+ * except #BP, which ring 3 may raise with int3 (DPL 3), and #DF, a task gate
+ * to the double-fault task's TSS (GDT_TSS1).
+ */
+void idt_fill(struct idt_gate idt[IDT_ENTRIES], const uint32_t stubs[IDT_ENTRIES]);
 void double_fault_init(void);           /* the boot task's TSS (ltr) and the #DF task's */
 void trap_dispatch(struct trapframe *tf);
+
+/* Where trap_dispatch sends a trap (route.c, pure). */
+enum trap_route {
+    TRAP_TO_HANDLER,                    /* the function trap_register gave this vector */
+    TRAP_TO_BREAKPOINT,                 /* a kernel int3: say where, and continue */
+    TRAP_TO_USER_HOOK,                  /* a fault in ring 3: lab 8 kills the process */
+    TRAP_TO_REPORT,                     /* anything else: report and stop the machine */
+};
+/* cs: the code segment the CPU saved (its low 2 bits: the interrupted ring). */
+enum trap_route trap_route(uint32_t vector, uint32_t cs, bool has_handler, bool has_user_hook);
 void double_fault_report(uint32_t error) __attribute__((noreturn));
 
 /* What a report shows, from a trap frame or from a TSS. */

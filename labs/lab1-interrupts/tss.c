@@ -16,49 +16,36 @@
 #include "interrupts.h"
 #include "kprintf.h"
 #include "machine.h"
+#include "panic.h"
 #include "trap.h"
+#include "tss.h"
 #include "x86.h"
 
-/* A 32-bit task-state segment (SDM Vol. 3A, 7.2.1, Figure 7-2). */
-struct tss {
-    uint16_t link, reserved0;
-    uint32_t esp0;
-    uint16_t ss0, reserved1;
-    uint32_t esp1;
-    uint16_t ss1, reserved2;
-    uint32_t esp2;
-    uint16_t ss2, reserved3;
-    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-    uint16_t es, reserved4, cs, reserved5, ss, reserved6;
-    uint16_t ds, reserved7, fs, reserved8, gs, reserved9;
-    uint16_t ldt, reserved10;
-    uint16_t trap, iomap_base;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct tss) == 104, "a 32-bit TSS is 104 bytes");
-
 #define DF_STACK_SIZE 4096
-#define EFLAGS_RESERVED1 0x2            /* bit 1 always reads as 1 */
 
 static struct tss boot_tss;             /* where a task switch saves the interrupted state */
 static struct tss double_fault_tss;
 static uint8_t double_fault_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
 
+/*
+ * Exercise 4: the boot task first (where a switch saves the state it leaves),
+ * then the double-fault task that task gate 8 names (tss_init_task).
+ */
 void double_fault_init(void)
 {
+    /* LAB 1: BEGIN SOLUTION */
     boot_tss.iomap_base = sizeof boot_tss;      /* no I/O bitmap */
     gdt_set_tss(GDT_TSS0, (uintptr_t)&boot_tss, sizeof boot_tss - 1);
     __asm__ volatile("ltr %w0" : : "r"((uint16_t)GDT_TSS0));
 
-    struct tss *t = &double_fault_tss;
-    t->eip = (uint32_t)(uintptr_t)double_fault_entry;
-    t->esp = (uint32_t)(uintptr_t)(double_fault_stack + sizeof double_fault_stack);
-    t->eflags = EFLAGS_RESERVED1;               /* IF = 0 */
-    t->cs = GDT_KERNEL_CODE;
-    t->ss = t->ds = t->es = t->fs = t->gs = GDT_KERNEL_DATA;
-    t->cr3 = read_cr3();
-    t->iomap_base = sizeof *t;
-    gdt_set_tss(GDT_TSS1, (uintptr_t)t, sizeof *t - 1);
+    tss_init_task(&double_fault_tss, (uint32_t)(uintptr_t)double_fault_entry,
+                  (uint32_t)(uintptr_t)(double_fault_stack + sizeof double_fault_stack),
+                  read_cr3());
+    gdt_set_tss(GDT_TSS1, (uintptr_t)&double_fault_tss, sizeof double_fault_tss - 1);
+    /* LAB 1: STUB
+    (void)double_fault_stack;
+    panic("lab1: double_fault_init() not implemented (the boot TSS, ltr, the #DF task)");
+    LAB 1: END SOLUTION */
 }
 
 void double_fault_set_cr3(uint32_t cr3)
