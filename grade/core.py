@@ -224,6 +224,21 @@ class Ctx:
                               f"expected, in this order, a line matching:\n    {pattern.lines[missing]}\n"
                               f"the log was:\n{tail(result.log, 40)}", result)
 
+    def expect_same(self, got: list[str], want: list[str] | expect.Pattern, what: str) -> None:
+        """Lines the test picked out of a log (filtered by prefix, cut between two
+        lines, split into one program's stream) must be exactly `want`, or match it
+        when it is a Pattern; else WRONG OUTPUT naming `what`, with a diff."""
+        if isinstance(want, expect.Pattern):
+            if not want.match(got):
+                self.fail(f"{what} differ:\n{expect.diff(want, got)}")
+        elif got != want:
+            self.fail(f"{what} differ:\n{expect.lines_diff(want, got)}")
+
+    def expect_filtered(self, result: Result, prefix: str, want: list[str]) -> None:
+        """The log's lines that start with `prefix` must be exactly `want`, in order."""
+        self.expect_same([l for l in result.lines if l.startswith(prefix)], want,
+                         f"the lines starting with {prefix!r}")
+
     def check(self, cond: bool, message: str) -> None:
         if not cond:
             self.fail(message)

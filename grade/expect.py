@@ -15,6 +15,7 @@ log cut short never reached.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -256,3 +257,9 @@ def diff(pattern: Pattern, actual: list[str], max_lines: int = 60, context: int 
     if len(body) > max_lines:
         out.append(f"... ({len(body) - max_lines} more diff lines)")
     return "\n".join(out)
+
+
+def lines_diff(want: list[str], got: list[str]) -> str:
+    """Lines a test picked out of a log against the exact lines it wanted, as a
+    unified diff (no wildcards: for a pattern, use `diff`)."""
+    return "\n".join(difflib.unified_diff(want, got, "expected", "actual", lineterm=""))

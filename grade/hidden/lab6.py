@@ -17,7 +17,6 @@ virtual time."""
 from __future__ import annotations
 
 from grade.core import Ctx, test
-from grade.labs.lab3 import expect_filtered
 from grade.labs.lab6 import HANG_TIMEOUT, HZ, boot, check_shares
 
 
@@ -37,11 +36,11 @@ def edges(ctx: Ctx) -> None:
     r = boot(ctx, [f"spin={n}", "slice=1", f"spin_ms={spin_ms}",
                    "sleep=" + ",".join(map(str, sleeps))])
     ctx.expect(r, "sleep", hz=HZ)                       # the boot, anything, the clean end
-    expect_filtered(ctx, r, "spin: ", [f"spin: {n} threads for {spin_ms} ms", "spin: done"])
+    ctx.expect_filtered(r, "spin: ", [f"spin: {n} threads for {spin_ms} ms", "spin: done"])
     check_shares(ctx, r, n, 1, spin_ms)
-    expect_filtered(ctx, r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
-                                        for i, m in enumerate(sleeps)])
+    ctx.expect_filtered(r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
+                                       for i, m in enumerate(sleeps)])
     r = boot(ctx, ["prio=" + ",".join(map(str, prios))])
     ctx.expect(r, "prio", hz=HZ)
     order = sorted(range(len(prios)), key=lambda i: (-prios[i], i))
-    expect_filtered(ctx, r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])
+    ctx.expect_filtered(r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])

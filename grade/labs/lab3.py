@@ -11,7 +11,6 @@ without end).
 """
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from typing import Any
@@ -25,14 +24,6 @@ IDLE_RE = re.compile(r"^idle: ticks=(\d+) polls=(\d+) wakes=(\d+) sleeps=(\d+)$"
 STATS_RE = re.compile(r"^stats: polls=(\d+) ")
 IDLE_POLL_LIMIT = 100           # a correct executor: about 40 (the tasks' own polls and 2 keys)
 IDLE_WINDOW = 0.5               # seconds the kernel waits for a key
-
-
-def expect_filtered(ctx: Ctx, r: Result, prefix: str, want: list[str]) -> None:
-    """The log's lines that start with `prefix` must be exactly `want`, in order."""
-    got = [l for l in r.lines if l.startswith(prefix)]
-    if got != want:
-        diff = "\n".join(difflib.unified_diff(want, got, "expected", "actual", lineterm=""))
-        ctx.fail(f"the lines starting with {prefix!r} differ:\n{diff}")
 
 
 def timer_lines(periods: list[int], horizon: int) -> list[str]:
@@ -62,7 +53,7 @@ def timers(ctx: Ctx) -> None:
     r = ctx.boot(args=["hz=100", "periods=" + ",".join(map(str, periods)),
                        f"horizon={horizon}", "children=0", "idle=1"], qemu_args=VIRTUAL_TIME)
     ctx.expect_lines(r, "timers", ntimers=n, horizon=horizon)
-    expect_filtered(ctx, r, "timer ", timer_lines(periods, horizon))
+    ctx.expect_filtered(r, "timer ", timer_lines(periods, horizon))
     ctx.expect(r, "run", hz=100)
 
 
@@ -71,7 +62,7 @@ def children(ctx: Ctx) -> None:
     n = ctx.rng.randint(2, 16)
     r = ctx.boot(args=[f"children={n}", "idle=1"], qemu_args=VIRTUAL_TIME)
     ctx.expect_lines(r, "children", n=n)
-    expect_filtered(ctx, r, "child ", [f"child {i}: done after {i} yields" for i in range(n)])
+    ctx.expect_filtered(r, "child ", [f"child {i}: done after {i} yields" for i in range(n)])
     ctx.expect(r, "run", hz=1000)
 
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
 from grade.labs.lab2 import random_lines, typed_values
-from grade.labs.lab3 import expect_filtered
 from grade.runner import Result
 
 HZ = 1000
@@ -163,7 +162,7 @@ def prio(ctx: Ctx) -> None:
     r = boot(ctx, ["prio=" + ",".join(map(str, prios))])
     ctx.expect(r, "prio", hz=HZ)
     order = sorted(range(len(prios)), key=lambda i: (-prios[i], i))
-    expect_filtered(ctx, r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])
+    ctx.expect_filtered(r, "prio: p", [f"prio: p{i} (priority {prios[i]}) runs" for i in order])
 
 
 def donate_lines(bases: list[int], top: int = 60) -> list[str]:
@@ -185,7 +184,7 @@ def donate(ctx: Ctx) -> None:
     bases = [ctx.rng.randint(1, 59) for _ in range(ctx.rng.randint(8, 14))]
     r = boot(ctx, ["donate=" + ",".join(map(str, bases))])
     ctx.expect(r, "donate", hz=HZ)
-    expect_filtered(ctx, r, "donate: ", donate_lines(bases))
+    ctx.expect_filtered(r, "donate: ", donate_lines(bases))
 
 
 @test(lab=6, name="sleep", points=10, timeout=HANG_TIMEOUT)
@@ -195,8 +194,8 @@ def sleep(ctx: Ctx) -> None:
     ms = [ctx.rng.randint(1, 40) for _ in range(ctx.rng.randint(1, 16))]
     r = boot(ctx, ["sleep=" + ",".join(map(str, ms))])
     ctx.expect(r, "sleep", hz=HZ)
-    expect_filtered(ctx, r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
-                                        for i, m in enumerate(ms)])
+    ctx.expect_filtered(r, "sleep: ", [f"sleep: s{i} slept {m} ms: woke on its tick"
+                                       for i, m in enumerate(ms)])
 
 
 @test(lab=6, name="await", points=10, timeout=HANG_TIMEOUT)
