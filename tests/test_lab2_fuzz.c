@@ -2,13 +2,15 @@
  * test_lab2_fuzz.c - a seeded random fuzz of the set-1 decoder: a million
  * bytes (biased towards prefixes, modifiers and replies, where the state
  * machine has its corners) under ASan and UBSan. After every byte the decoder
- * state is sane and every event is well formed; after each burst of garbage a
+ * state is sane and every event is well formed (a repeat is exactly a make of
+ * a key the events say is held); after each burst of garbage a
  * short resynchronising sequence brings the decoder back to typing exactly.
  * The seed is fixed so a failure replays; CAIRN_FUZZ_SEED=N tries another.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "host.h"
 #include "keymap.h"
 #include "panic.h"
@@ -39,7 +41,14 @@ static uint8_t modifier_of(uint16_t code)
     }
 }
 
-static int bad_events, bad_states, bad_chars, bad_resyncs;
+static int bad_events, bad_states, bad_chars, bad_resyncs, bad_repeats;
+static bool model_down[KEY_CODE_LIMIT];     /* which keys the events say are held */
+
+static void start(struct keymap *km)
+{
+    keymap_init(km);
+    memset(model_down, 0, sizeof model_down);
+}
 
 static void check_event(const struct key_event *ev)
 {
@@ -49,8 +58,15 @@ static void check_event(const struct key_event *ev)
         bad_events++;
     if (bit && !!(ev->modifiers & bit) != ev->pressed)
         bad_events++;                       /* a modifier's own bit follows it */
-    if (ev->code == KEY_PAUSE && !ev->pressed)
+    if (ev->code == KEY_PAUSE && (!ev->pressed || ev->repeat))
         bad_events++;
+    if (ev->repeat && !ev->pressed)
+        bad_events++;                       /* a release is never a repeat */
+    if (ev->code < KEY_CODE_LIMIT) {        /* a repeat is exactly a make of a held key */
+        if (ev->repeat != (ev->pressed && model_down[ev->code]))
+            bad_repeats++;
+        model_down[ev->code] = ev->pressed && ev->code != KEY_PAUSE;
+    }
 
     char c = key_event_char(ev);
     unsigned char u = (unsigned char)c;
@@ -70,6 +86,15 @@ static void check_state(const struct keymap *km)
         bad_states++;
 }
 
+/* Every event goes through check_event, which keeps the model of held keys. */
+static bool feed_checked(struct keymap *km, uint8_t byte, struct key_event *ev)
+{
+    bool got = keymap_feed(km, byte, ev);
+    if (got)
+        check_event(ev);
+    return got;
+}
+
 /*
  * After any garbage: a reply byte cancels a pending prefix or Pause, the
  * releases of every modifier clear them, and then 'a' types 'a' or 'A' as the
@@ -86,14 +111,14 @@ static void resync(struct keymap *km)
     bool caps = km->modifiers & MOD_CAPSLOCK;
     if (km->modifiers != (caps ? MOD_CAPSLOCK : 0) || km->prefix || km->pause_left)
         bad_resyncs++;
-    if (!keymap_feed(km, 0x1E, &ev) || key_event_char(&ev) != (caps ? 'A' : 'a'))
+    if (!feed_checked(km, 0x1E, &ev) || key_event_char(&ev) != (caps ? 'A' : 'a'))
         bad_resyncs++;
-    keymap_feed(km, 0x2A, &ev);
-    if (!keymap_feed(km, 0x02, &ev) || key_event_char(&ev) != '!')
+    feed_checked(km, 0x2A, &ev);
+    if (!feed_checked(km, 0x02, &ev) || key_event_char(&ev) != '!')
         bad_resyncs++;
-    keymap_feed(km, 0x82, &ev);
-    keymap_feed(km, 0xAA, &ev);
-    keymap_feed(km, 0x9E, &ev);
+    feed_checked(km, 0x82, &ev);
+    feed_checked(km, 0xAA, &ev);
+    feed_checked(km, 0x9E, &ev);
 }
 
 TEST(a_million_random_bytes)
@@ -102,7 +127,7 @@ TEST(a_million_random_bytes)
     struct key_event ev;
     long events = 0;
 
-    keymap_init(&km);
+    start(&km);
     for (long i = 0; i < FUZZ_BYTES; i++) {
         ev.code = 0xDEAD;
         if (keymap_feed(&km, random_byte(), &ev)) {
@@ -121,6 +146,7 @@ TEST(a_million_random_bytes)
     CHECK_EQ(bad_states, 0);
     CHECK_EQ(bad_chars, 0);
     CHECK_EQ(bad_resyncs, 0);
+    CHECK_EQ(bad_repeats, 0);
 }
 
 /* Every two-byte sequence from every reachable prefix state, exhaustively. */
@@ -133,7 +159,7 @@ TEST(every_byte_pair)
     for (size_t l = 0; l < sizeof(lead); l++) {
         for (int a = 0; a < 256; a++) {
             for (int b = 0; b < 256; b++) {
-                keymap_init(&km);
+                start(&km);
                 if (keymap_feed(&km, lead[l], &ev))
                     check_event(&ev);
                 if (keymap_feed(&km, (uint8_t)a, &ev))
@@ -148,6 +174,7 @@ TEST(every_byte_pair)
     CHECK_EQ(bad_events, 0);
     CHECK_EQ(bad_states, 0);
     CHECK_EQ(bad_chars, 0);
+    CHECK_EQ(bad_repeats, 0);
 }
 
 int main(void)

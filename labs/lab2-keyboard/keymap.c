@@ -49,7 +49,8 @@ void keymap_init(struct keymap *km)
     km->prefix = 0;
     km->pause_left = 0;
     km->modifiers = 0;
-    km->caps_held = false;
+    for (size_t i = 0; i < sizeof km->down; i++)
+        km->down[i] = 0;
 }
 
 /* LAB 2: BEGIN SOLUTION */
@@ -75,7 +76,7 @@ static uint8_t modifier_bit(uint16_t code)
     }
 }
 
-static void track_modifiers(struct keymap *km, uint16_t code, bool pressed)
+static void track_modifiers(struct keymap *km, uint16_t code, bool pressed, bool repeat)
 {
     uint8_t bit = modifier_bit(code);
 
@@ -84,19 +85,35 @@ static void track_modifiers(struct keymap *km, uint16_t code, bool pressed)
             km->modifiers |= bit;
         else
             km->modifiers &= (uint8_t)~bit;
-    } else if (code == KEY_CAPSLOCK) {
-        /* Toggle on the first make only: holding the key repeats it. */
-        if (pressed && !km->caps_held)
-            km->modifiers ^= MOD_CAPSLOCK;
-        km->caps_held = pressed;
+    } else if (code == KEY_CAPSLOCK && pressed && !repeat) {
+        km->modifiers ^= MOD_CAPSLOCK;  /* the first make only: a held key repeats it */
     }
+}
+
+/* Which keys are down: a make of one of them is a repeat, not a new press. */
+static bool key_down(const struct keymap *km, uint16_t code)
+{
+    return km->down[code / 8] >> (code % 8) & 1;
+}
+
+static void set_key_down(struct keymap *km, uint16_t code, bool down)
+{
+    if (down)
+        km->down[code / 8] |= (uint8_t)(1u << (code % 8));
+    else
+        km->down[code / 8] &= (uint8_t)~(1u << (code % 8));
 }
 
 static bool emit(struct keymap *km, uint16_t code, bool pressed, struct key_event *out)
 {
-    track_modifiers(km, code, pressed);
+    bool repeat = pressed && key_down(km, code);
+
+    if (code != KEY_PAUSE)              /* no break ever comes to clear it */
+        set_key_down(km, code, pressed);
+    track_modifiers(km, code, pressed, repeat);
     out->code = code;
     out->pressed = pressed;
+    out->repeat = repeat;
     out->modifiers = km->modifiers;
     return true;
 }
@@ -165,8 +182,10 @@ static bool is_letter(uint16_t code)
     return c >= 'a' && c <= 'z';
 }
 
+/* Exercise 4 (handouts/lab2.md, section 5): the US layout's rules, from the two tables. */
 char key_event_char(const struct key_event *ev)
 {
+    /* LAB 2: BEGIN SOLUTION */
     uint16_t code = ev->code;
     uint8_t mods = ev->modifiers;
 
@@ -186,6 +205,12 @@ char key_event_char(const struct key_event *ev)
             shift = !shift;         /* Caps Lock inverts Shift, for letters only */
     }
     return shift ? us_shifted[code] : us_plain[code];
+    /* LAB 2: STUB
+    (void)ev;
+    (void)us_shifted;
+    (void)is_letter;
+    panic("lab2: key_event_char not implemented");
+    LAB 2: END SOLUTION */
 }
 
 /* Names of the keys whose character does not name them. */

@@ -91,6 +91,7 @@ enum key_code {
 struct key_event {
     uint16_t code;              /* enum key_code */
     bool pressed;               /* make (true) or break (false) */
+    bool repeat;                /* a make of a key already down: typematic repeat */
     uint8_t modifiers;          /* MOD_* */
 };
 
@@ -98,7 +99,7 @@ struct keymap {
     uint8_t prefix;             /* 0, or 0xE0 right after that prefix (0xE1 starts pause_left) */
     uint8_t pause_left;         /* bytes still to swallow of Pause's E1 sequence */
     uint8_t modifiers;          /* MOD_* now in effect */
-    bool caps_held;             /* Caps Lock is down: typematic repeats don't toggle */
+    uint8_t down[KEY_CODE_LIMIT / 8 + 1];   /* bit `code`: that key is held down */
 };
 
 void keymap_init(struct keymap *km);
@@ -107,6 +108,8 @@ void keymap_init(struct keymap *km);
  * Feed one byte. True when it completes an event, written to *out; false for
  * prefixes and for bytes that mean nothing (controller replies, fake shifts).
  * Any byte sequence is accepted: unknown codes give events with their code.
+ * A make of a key that is already down is a press with `repeat` set (the
+ * keyboard's typematic repeat); Pause, which has no break, never repeats.
  */
 bool keymap_feed(struct keymap *km, uint8_t scancode, struct key_event *out);
 
