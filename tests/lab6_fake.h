@@ -1,9 +1,9 @@
 /*
  * lab6_fake.h - a fake one-CPU machine for lab 6's scheduler on the host.
  *
- * Threads are real: each gets a host stack, and ctx_switch is the same four
- * lines as switch.S for x86-64, so sched.c, thread.c, sync.c and donate.c
- * run unchanged. The machine has an interrupt flag; an interrupt raised while
+ * Threads are real: each gets a host stack with its first frame laid out by
+ * lab 6's own ctx_first_frame, and ctx_switch is the same lines as switch.S
+ * for x86-64, so sched.c, thread.c, alarm.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
  * it is clear stays pending until it is set again (as on the 8259A).
  * Delivering one calls the test's handler and then lab 6's IRQ exit hook,
  * which may switch threads, as lab 1's dispatcher does. Time moves in three
@@ -22,7 +22,8 @@
  *
  * A test can raise an interrupt at the worst moment: just before the Nth
  * plat_irq_save (a lock that checked its condition before masking would then
- * sleep through it). A lost wakeup shows up as the idle thread halting more
+ * sleep through it), or a tick there (a sleep that read the clock before
+ * masking would then be due before it is on the list). A lost wakeup shows up as the idle thread halting more
  * than fake_idle_limit times: the run stops and says so.
  */
 #ifndef CAIRN_TESTS_LAB6_FAKE_H
@@ -64,6 +65,9 @@ static const struct executor_idle_hooks *fake_exec_hooks;
    before the Nth plat_irq_save that main's fn makes (0: never). */
 static int fake_want_idle_limit = 1000, fake_want_raise_after;
 static bool fake_raise_masked, fake_want_raise_masked;     /* raise just after the mask instead */
+/* Which interrupt that is: IRQ 1, or (fake_want_raise_tick) a tick, time moving on with it,
+   just before the mask only (the count moves in the handler, never while IF is clear). */
+static bool fake_raise_tick, fake_want_raise_tick;
 static void fake_stop(const char *why);
 static void fake_raise(int irq);
 
@@ -186,11 +190,15 @@ static __attribute__((unused)) void fake_spin(void)
 plat_irq_t plat_irq_save(void)
 {
     bool raise = ++fake_saves == fake_raise_at_save;
-    if (raise && !fake_raise_masked)
+    if (raise && fake_raise_tick) {
+        if (fake_if && !fake_tick_stopped)
+            fake_tick();                        /* a tick between a check and its mask */
+    } else if (raise && !fake_raise_masked) {
         fake_raise(1);                          /* just before masking: taken at once */
+    }
     plat_irq_t f = fake_if;
     fake_if = false;
-    if (raise && fake_raise_masked)
+    if (raise && fake_raise_masked && !fake_raise_tick)
         fake_raise(1);                          /* just after: pending until IF is set */
     return f;
 }
@@ -285,6 +293,7 @@ struct fake_ctx {
 static struct fake_ctx *fake_from;      /* the context being switched away from */
 static struct fake_ctx *fake_main_ctx;
 
+_Static_assert(SWITCH_SAVED_REGS == 6, "fake_switch_stacks pushes six registers");
 void fake_switch_stacks(uintptr_t *save_sp, uintptr_t new_sp);
 __asm__(".text\n"
         ".globl fake_switch_stacks\n"
@@ -324,17 +333,14 @@ static void fake_thread_start(void)
     thread_entry();
 }
 
+/* The student's ctx_first_frame (thread.c) lays out the frame, on a host stack big
+   enough for ASan: fake_switch_stacks pops SWITCH_SAVED_REGS (6) and returns into it. */
 void ctx_init(struct thread *t)
 {
     struct fake_ctx *c = kzalloc(sizeof *c);
     uint8_t *stack = kmalloc(FAKE_HOST_STACK);
-    uintptr_t *sp = (uintptr_t *)(stack + FAKE_HOST_STACK);
 
-    *--sp = 0;                                  /* fake_thread_start's return address */
-    *--sp = (uintptr_t)fake_thread_start;       /* where fake_switch_stacks returns */
-    for (int i = 0; i < 6; i++)
-        *--sp = 0;                              /* rbp rbx r12-r15 */
-    c->sp = (uintptr_t)sp;
+    c->sp = ctx_first_frame(stack + FAKE_HOST_STACK, fake_thread_start);
     c->bottom = stack;
     c->size = FAKE_HOST_STACK;
     t->sp = (uintptr_t)c;
@@ -415,6 +421,7 @@ static int fake_run(void (*fn)(void), bool bridge)
         if (fake_want_raise_after)
             fake_raise_at_save = fake_saves + fake_want_raise_after;
         fake_raise_masked = fake_want_raise_masked;
+        fake_raise_tick = fake_want_raise_tick;
         fn();
     }
     fake_escape_set = false;
@@ -423,6 +430,7 @@ static int fake_run(void (*fn)(void), bool bridge)
     fake_want_idle_limit = 1000;
     fake_want_raise_after = 0;
     fake_want_raise_masked = false;
+    fake_want_raise_tick = false;
     fake_expect_panic = false;
     return why;
 }

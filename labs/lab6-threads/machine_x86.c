@@ -1,5 +1,5 @@
 /*
- * machine_x86.c - lab 6 on i386: a new thread's first stack frame, the call
+ * machine_x86.c - lab 6 on i386: where a new thread's first frame goes, the call
  * into switch.S (after lab 8's switch hook, if any), the idle halt, the time slice option, and lab 6's boot hook
  * (which plugs into lab 1's IRQ exit hook and lab 3's idle hooks).
  */
@@ -28,22 +28,13 @@ void switch_not_implemented(void)
 }
 
 /*
- * The stack as switch_stacks leaves a thread it switched away from: the four
- * callee-saved registers, then the address it returns to. A new thread
- * "returns" into thread_entry, which never returns (the 0 above it stands
- * where thread_entry's own return address would be).
+ * A new thread's stack as switch_stacks leaves a thread it switched away
+ * from (ctx_first_frame, in thread.c: the same code builds the host tests'
+ * frames): its first switch "returns" into thread_entry.
  */
 void ctx_init(struct thread *t)
 {
-    uint32_t *sp = (uint32_t *)(t->stack + THREAD_STACK_SIZE);
-
-    *--sp = 0;                                  /* thread_entry's return address */
-    *--sp = (uint32_t)(uintptr_t)thread_entry;  /* where switch_stacks returns */
-    *--sp = 0;                                  /* ebp: the end of backtraces */
-    *--sp = 0;                                  /* ebx */
-    *--sp = 0;                                  /* esi */
-    *--sp = 0;                                  /* edi */
-    t->sp = (uintptr_t)sp;
+    t->sp = ctx_first_frame(t->stack + THREAD_STACK_SIZE, thread_entry);
 }
 
 /*

@@ -71,7 +71,7 @@ void donate_after_release(struct thread *t);                  /* t released a mu
 int  deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int max);
 
 /* --- alarm.c ------------------------------------------------------------- */
-void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now */
+void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now, in order */
 uint64_t alarm_next_tick(void);         /* the first sleeper's wake tick; UINT64_MAX: none */
 
 /* --- idle.c: the idle thread's halt, tickless -------------------------------- */
@@ -81,6 +81,15 @@ uint64_t idle_deadline(void);           /* the first tick anything waits for; UI
 
 /* --- bridge.c ------------------------------------------------------------ */
 void bridge_init(void);                 /* the executor thread and lab 3's idle hooks */
+
+/* --- thread.c: a new thread's first frame (handouts/lab6.md section 2) ----- */
+#if defined(__x86_64__)
+#define SWITCH_SAVED_REGS 6     /* the host tests' switch (tests/lab6_fake.h): rbp rbx r12-r15 */
+#else
+#define SWITCH_SAVED_REGS 4     /* switch.S: ebp ebx esi edi */
+#endif
+#define STACK_ALIGN 16          /* the psABIs: sp + one word is 16-aligned as a function begins */
+uintptr_t ctx_first_frame(uint8_t *top, void (*entry)(void));   /* the sp for switch_stacks */
 
 /* --- the machine layer ---------------------------------------------------- */
 void ctx_init(struct thread *t);        /* build t's stack so the first switch runs thread_entry */

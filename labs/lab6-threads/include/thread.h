@@ -49,7 +49,7 @@ struct thread {
     struct thread *all_next;            /* every thread not yet reaped */
     struct mutex *waiting_on;           /* the mutex this thread is blocked on, or NULL */
     struct mutex *held;                 /* mutexes it holds (linked through mutex.held_next) */
-    uint64_t wake_tick;                 /* thread_sleep_ms: the tick it wakes on */
+    uint64_t wake_tick;                 /* thread_sleep_ticks: the tick it wakes on */
     uint64_t alarm_tick;                /* the tick the alarm clock made it ready on */
     struct thread *sleep_next;
     uint32_t ticks;                     /* PIT ticks charged while it ran */
@@ -70,6 +70,7 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_join(struct thread *t);             /* wait for t's end, then free it (one joiner) */
 struct thread *thread_current(void);
 void thread_sleep_ms(uint32_t ms);              /* blocks on the timer: never spins */
+void thread_sleep_ticks(uint64_t ticks);        /* the same in ticks: ready on tick now + ticks */
 void thread_set_priority(int prio);             /* base priority of the current thread */
 int  thread_get_priority(void);                 /* effective (with donations) */
 
