@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from random import Random
 
-from grade.core import Disk, Result
+from grade.core import Ctx, Disk, Result
 
 SECTOR = 512
 HEADS = 16                      # the geometry Bochs autodetects too
@@ -20,6 +20,12 @@ CYLINDER_BYTES = CYLINDER_SECTORS * SECTOR
 # secondary slave, so a test booted that way puts no disk there.
 POSITIONS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 ISO_BOOT_CD = (1, 1)
+
+
+def position(ctx: Ctx) -> tuple[int, int]:
+    """A seeded ATA position for a test's one disk, never the iso path's boot CD's."""
+    free = [p for p in POSITIONS if not (ctx.path == "iso" and p == ISO_BOOT_CD)]
+    return ctx.rng.choice(free)
 
 
 def random_text(rng: Random, alphabet: str, n: int, spaces: bool = False) -> str:

@@ -5,7 +5,8 @@ shift symbols)."""
 from __future__ import annotations
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test
-from grade.labs.lab2 import PUNCTUATION, READY, SHIFTS, Typing, finish, random_key, typed_values
+from grade.keyboard import PUNCTUATION, SHIFTS, Typing, finish, random_key, typed_values
+from grade.labs.lab2 import READY
 
 
 @test(lab=2, name="edge-lines", points=5, paths=QEMU_ONLY, hidden=True)

@@ -9,11 +9,11 @@ full directory grows (handouts/lab7.md, section 2's details)."""
 from __future__ import annotations
 
 from grade.core import Ctx, test
-from grade.drives import SECTOR
+from grade.drives import SECTOR, position
 from grade.labs.fatvol import (Volume, disk_image, fat_get, fsck_problems, make_volume,
                                take_volume_out, tree_problems)
 from grade.labs.lab7 import (arg, boot, check_run, crashes, fit, m_mkdir, m_truncate,
-                             m_write, position, seeded)
+                             m_write, seeded)
 
 
 @test(lab=7, name="edges", points=5, hidden=True)

@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test
-from grade.labs.lab2 import random_lines, typed_values
+from grade.keyboard import random_lines, typed_values
 from grade.runner import Result
 
 READY = "lab3: ready"

@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, test, verdict_for
-from grade.labs.lab2 import random_lines, typed_values
+from grade.keyboard import random_lines, typed_values
 from grade.runner import Result
 
 HZ = 1000

@@ -23,7 +23,7 @@ from random import Random
 from typing import Any, Callable, Iterable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
-from grade.drives import ISO_BOOT_CD, POSITIONS, SECTOR
+from grade.drives import SECTOR, position
 from grade.labs.fatvol import (ToolFailed, Volume, WriteLog, copy_bytes, describe, dir_names,
                                disk_image, fat_get, fat_set, fsck_problems, logged_drive,
                                make_volume, pattern, plugged_drive, read_write_log, root_entry,
@@ -453,11 +453,6 @@ def crash_check(v: Volume, vol: Path, before: dict[str, bytes], committed: Mappi
 def arg(key: str, value: str) -> str:
     """key=value, quoted as Linux's command line quotes when the value has a space."""
     return f'{key}="{value}"' if " " in value else f"{key}={value}"
-
-
-def position(ctx: Ctx) -> tuple[int, int]:
-    free = [p for p in POSITIONS if not (ctx.path == "iso" and p == ISO_BOOT_CD)]
-    return ctx.rng.choice(free)
 
 
 def boot(ctx: Ctx, disk: Path, pos: tuple[int, int], args: list[str], snapshot: bool = True,

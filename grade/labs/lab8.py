@@ -18,10 +18,10 @@ import zlib
 from pathlib import Path
 
 from grade.core import Ctx, Disk, Result, test
+from grade.drives import position
 from grade.expect import Pattern, render
 from grade.labs.fatvol import (TOOL_ENV, ToolFailed, describe, fsck_problems, mtype, pattern,
                                xorshift)
-from grade.labs.lab7 import position
 from grade.cli import BUILD
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -349,6 +349,63 @@ def symbol(program: Path, name: str) -> int:
     raise RuntimeError(f"{program} has no symbol {name}")
 
 
+USER_BASE = 0x08000000                 # labs/lab8-user/include/process.h
+USER_TOP = 0xC0000000
+USER_STACK_BOTTOM = USER_TOP - (1 << 20)  # the stack may grow 1 MiB below USER_TOP
+PAGE = 4096
+EFLAGS_IF, EFLAGS_IOPL = 0x200, 0x3000
+REPORT_EIP = re.compile(r"^  eip 0x([0-9a-f]{8}) <user>  cs 0x([0-9a-f]{4})  eflags 0x([0-9a-f]{8})$")
+REPORT_ESP = re.compile(r"esp 0x([0-9a-f]{8})$")
+
+
+def run_body(ctx: Ctx, r: Result, disk: Disk) -> list[str]:
+    """The lines between the mount line and the frame count (the whole log must match "run")."""
+    ctx.expect(r, "run", mount=mount_line(disk))
+    got = r.lines
+    return got[got.index(mount_line(disk)) + 1:got.index("lab8: frames leaked: 0")]
+
+
+def find_kill(rest: list[str], heading: str, path: str) -> list[str] | None:
+    """The report of path's kill with this heading, as its lines, or None."""
+    block = Pattern(kill_lines(heading, path))
+    n = len(block.lines)
+    return next((rest[i:i + n] for i in range(len(rest)) if block.match(rest[i:i + n])), None)
+
+
+def check_kills(ctx: Ctx, rest: list[str], reports: dict[str, str]) -> list[list[str]]:
+    """Every path of reports was killed with its heading, and the kernel printed nothing
+    else but exit lines; the reports found."""
+    found = []
+    for path, heading in reports.items():
+        report = find_kill(rest, heading, path)
+        ctx.check(report is not None, f"no kill report for {path} of this form:\n  "
+                  + "\n  ".join(kill_lines(heading, path)))
+        found += [report] if report else []
+    reported = [line for line in rest if not line.startswith("exit /")]
+    ctx.check(len(reported) == 6 * len(reports),
+              f"the kernel printed {len(reported)} report lines, expected {6 * len(reports)}:\n  "
+              + "\n  ".join(reported))
+    return found
+
+
+def check_ring3_state(ctx: Ctx, report: list[str], path: str) -> None:
+    """What the CPU pushed when path faulted in ring 3: interrupts were on (the iret's
+    eflags had IF, or the timer could never preempt the program), IOPL 0, and its esp in
+    the stack. The pattern already holds cs 0x002b and ss 0x0033: RPL 3."""
+    eip = REPORT_EIP.match(report[1])
+    esp = REPORT_ESP.search(report[3])
+    if not eip or not esp:
+        ctx.fail(f"{path}'s report has no eip, eflags or esp where expected:\n  " + "\n  ".join(report))
+    eflags = int(eip.group(3), 16)
+    ctx.check(eflags & EFLAGS_IF != 0, f"{path} ran with interrupts off (eflags 0x{eflags:08x}, IF "
+              f"clear): the iret frame's eflags must have IF, or no timer tick preempts ring 3")
+    ctx.check(eflags & EFLAGS_IOPL == 0, f"{path} ran with IOPL {(eflags >> 12) & 3} (eflags "
+              f"0x{eflags:08x}): ring 3 could use in, out, cli and sti")
+    sp = int(esp.group(1), 16)
+    ctx.check(USER_STACK_BOTTOM <= sp < USER_TOP,
+              f"{path}'s esp 0x{sp:08x} is not in its stack [0x{USER_STACK_BOTTOM:08x}, 0x{USER_TOP:08x})")
+
+
 @test(lab=8, name="kills", points=15, timeout=TIMEOUT)
 def kills(ctx: Ctx) -> None:
     """A NULL read, a write to a seeded kernel address, a write to its own read-only
@@ -375,9 +432,7 @@ def kills(ctx: Ctx) -> None:
                    f"cr2 0x{main:08x})",
         "/divzero": "#DE divide error", "/int3": "#BP breakpoint"}
     vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0, "/int3": 3}
-    ctx.expect(r, "run", mount=mount_line(disk))
-    got = r.lines
-    body = got[got.index(mount_line(disk)) + 1:got.index("lab8: frames leaked: 0")]
+    body = run_body(ctx, r, disk)
     for key, want in said.items():
         lines = [line for line in body if line.startswith(key + ":")]
         ctx.check(lines == want, f"{key} printed {lines}, expected {want}")
@@ -386,14 +441,77 @@ def kills(ctx: Ctx) -> None:
     want_exits = [f"exit {p.split()[0]}: " + (f"killed (vector {vectors[p.split()[0]]})"
                                              if p.split()[0] in vectors else "0") for p in programs]
     ctx.check(exits == want_exits, f"the exit lines are {exits}, expected {want_exits}")
-    for path, heading in reports.items():
-        block = Pattern(kill_lines(heading, path))
-        n_lines = len(block.lines)
-        found = any(block.match(rest[i:i + n_lines]) for i in range(len(rest)))
-        ctx.check(found, f"no kill report for {path} of this form:\n  " + "\n  ".join(block.lines))
+    check_kills(ctx, rest, reports)
+
+
+@test(lab=8, name="ring3", points=10, timeout=TIMEOUT)
+def ring3(ctx: Ctx) -> None:
+    """The first iret enters ring 3 as Linux would: the fault report of a NULL read shows
+    what the CPU pushed, cs and ss with RPL 3, eflags with IF (the timer can preempt the
+    program) and IOPL 0, esp in the stack, eip in the program's text; hello runs beside it
+    with its arguments (the initial stack)."""
+    argv = ["/hello"] + [word(ctx) for _ in range(ctx.rng.randint(0, 3))]
+    programs = ["/nullptr", " ".join(argv)]
+    ctx.rng.shuffle(programs)
+    disk = progs_disk(ctx)
+    r = boot(ctx, programs, disk)
+    body = run_body(ctx, r, disk)
+    for key, want in (("nullptr", ["nullptr: reading address 0x00000000"]), ("hello", hello_lines(argv))):
+        lines = [line for line in body if line.startswith(key + ":")]
+        ctx.check(lines == want, f"{key} printed {lines}, expected {want}")
+    rest = [line for line in body if line.split(":", 1)[0] not in ("nullptr", "hello")]
+    exits = [line for line in rest if line.startswith("exit /")]
+    want_exits = ["exit /nullptr: killed (vector 14)" if p == "/nullptr" else "exit /hello: 0"
+                  for p in programs]
+    ctx.check(exits == want_exits, f"the exit lines are {exits}, expected {want_exits}")
+    heading = "#PF page fault, error 0x0004 (not-present page, read, user, cr2 0x00000000)"
+    for report in check_kills(ctx, rest, {"/nullptr": heading}):
+        check_ring3_state(ctx, report, "/nullptr")
+        eip = int(REPORT_EIP.match(report[1]).group(1), 16)  # type: ignore[union-attr]
+        end = initial_break(PROGS_IMG.parent / "nullptr")
+        ctx.check(USER_BASE <= eip < end, f"/nullptr faulted at eip 0x{eip:08x}, not in its "
+                  f"image [0x{USER_BASE:08x}, 0x{end:08x})")
+
+
+def pf_write(addr: int) -> str:
+    return f"#PF page fault, error 0x0006 (not-present page, write, user, cr2 0x{addr:08x})"
+
+
+@test(lab=8, name="fault-policy", points=10, timeout=TIMEOUT)
+def fault_policy(ctx: Ctx) -> None:
+    """The page-fault policy, with kaddr writing a word at seeded addresses at once: within
+    the stack's megabyte the stack grows and the program goes on (it says it was not
+    killed); just past the stack's limit, between the heap and the stack, and above the
+    user half (0xC0000000 and up) it is killed with a not-present write fault."""
+    grow = ctx.rng.randrange(USER_STACK_BOTTOM, USER_TOP - 2 * PAGE) & ~3
+    past = USER_STACK_BOTTOM - 4 * ctx.rng.randint(1, 4 * PAGE)
+    gap = ctx.rng.randrange(0x10000000, USER_STACK_BOTTOM - (1 << 20)) & ~3
+    above = ctx.rng.randrange(USER_TOP, 0xFFFFFFFC) & ~3
+    killed = [past, gap, above]
+    addrs = [grow] + killed
+    ctx.rng.shuffle(addrs)
+    disk = progs_disk(ctx)
+    r = boot(ctx, [f"/kaddr 0x{a:08x}" for a in addrs], disk)
+    body = run_body(ctx, r, disk)
+    said = sorted([f"kaddr: writing to 0x{a:08x}" for a in addrs]
+                  + [f"kaddr: wrote to 0x{grow:08x} and was not killed"])
+    lines = sorted(line for line in body if line.startswith("kaddr:"))
+    ctx.check(lines == said, "the lines of kaddr differ:\n" + "\n".join(difflib.unified_diff(
+        said, lines, "expected", "kernel", lineterm="")))
+    rest = [line for line in body if not line.startswith("kaddr:")]
+    exits = [line for line in rest if line.startswith("exit /")]
+    want_exits = ["exit /kaddr: 1" if a == grow else "exit /kaddr: killed (vector 14)" for a in addrs]
+    what = {past: "past the stack's limit", gap: "between the heap and the stack",
+            above: "above the user half", grow: "within the stack's limit"}
+    ctx.check(exits == want_exits, f"the exit lines are {exits}, expected {want_exits} (for "
+              + ", ".join(f"0x{a:08x} {what[a]}" for a in addrs) + ")")
+    reports = [find_kill(rest, pf_write(a), "/kaddr") for a in killed]
+    for a, report in zip(killed, reports):
+        ctx.check(report is not None, f"no kill report for the write at 0x{a:08x} ({what[a]}) "
+                  f"of this form:\n  " + "\n  ".join(kill_lines(pf_write(a), "/kaddr")))
     reported = [line for line in rest if not line.startswith("exit /")]
-    ctx.check(len(reported) == 6 * len(reports),
-              f"the kernel printed {len(reported)} report lines, expected {6 * len(reports)}:\n  "
+    ctx.check(len(reported) == 6 * len(killed),
+              f"the kernel printed {len(reported)} report lines, expected {6 * len(killed)}:\n  "
               + "\n  ".join(reported))
 
 
