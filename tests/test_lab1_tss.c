@@ -48,7 +48,7 @@ TEST(starts_at_the_entry_in_the_kernel_code_segment)
     prepare();
     CHECK_EQ(t.eip, ENTRY);
     CHECK_EQ(t.cs, GDT_KERNEL_CODE);
-    CHECK_EQ(t.cr3, CR3);               /* paging on: the switch loads CR3 (7.3, step 8) */
+    CHECK_EQ(t.cr3, CR3);               /* paging on: the switch loads CR3 (7.3) */
 }
 
 /* The stack grows down: esp at its base would push the error code below it. */

@@ -63,6 +63,12 @@ static void show_idt(void)
     }
     kprintf("lab1: IDT: %u gates, %u present: %u interrupt, %u task, %u other\n", n, present,
             intr, task, other);
+    /* Only int3 may come from ring 3: any other DPL 3 gate lets user code fake that vector. */
+    kprintf("lab1: IDT: gates ring 3 may raise with int N:");
+    for (unsigned v = 0; v < n; v++)
+        if (gate_present(idt[v]) && gate_dpl(idt[v]) == 3)
+            kprintf(" 0x%02x", v);
+    kprintf("\n");
     if (n > 8 && gate_present(idt[8]) && gate_type(idt[8]) == GATE_TASK)
         kprintf("lab1: #DF: task gate to TSS selector 0x%02x\n", idt[8].selector);
     else

@@ -1,6 +1,6 @@
 /*
  * task.c - a task-state segment the CPU can switch to (Intel SDM Vol. 3A,
- * 7.2.1 "Task-State Segment", Figure 7-2; 7.3 "Task Switching", step 8: what
+ * 7.2.1 "Task-State Segment", Figure 7-2; 7.3 "Task Switching": what
  * the CPU loads from the new TSS). The double-fault task (tss.c) is made here.
  * Pure: no port I/O, built on the host too.
  *
