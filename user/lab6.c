@@ -387,12 +387,16 @@ static void sleeper(void *arg)
     s->ready = thread_current()->alarm_tick;
 }
 
-/* A sleeper that ran before one due earlier than it, or -1. */
+/* A sleeper that ran before one due first, or -1. Due first: on an earlier tick, or on the
+   same tick and asleep first (sleepers sleep in index order: equals, started in turn). */
 static int overtaken(const struct sleeper *sl, int n, int i)
 {
-    for (int j = 0; j < n; j++)
-        if (sl[j].deadline < sl[i].deadline && sl[j].ran > sl[i].ran)
+    for (int j = 0; j < n; j++) {
+        bool first = sl[j].deadline < sl[i].deadline ||
+                     (sl[j].deadline == sl[i].deadline && j < i);
+        if (first && sl[j].ran > sl[i].ran)
             return j;
+    }
     return -1;
 }
 
@@ -408,7 +412,7 @@ static void report_sleeper(const struct sleeper *sl, int n, int i)
         kprintf("woke late (ready on tick %llu, due on %llu)\n",
                 (unsigned long long)sl[i].ready, (unsigned long long)sl[i].deadline);
     else if (j >= 0)
-        kprintf("ran before s%d, which was due earlier\n", j);
+        kprintf("ran before s%d, which was due first\n", j);
     else
         kprintf("woke on its tick\n");
 }
