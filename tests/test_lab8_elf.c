@@ -106,7 +106,7 @@ TEST(header_refusals)
     CHECK(elf_check(file, 100, FILE_SIZE, &img, why, sizeof why) != 0 && strcmp(why, want) == 0);
 }
 
-/* check_segment (exercise 3a): each check's exact reason, in the order elfwhy.h lists them. */
+/* check_segment (exercise 6a): each check's exact reason, in the order elfwhy.h lists them. */
 TEST(segment_refusals)
 {
     good(); ph(1)->filesz = 0x6000;

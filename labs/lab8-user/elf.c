@@ -71,7 +71,7 @@ static int check_header(const struct elf32_ehdr *h, uint32_t len, uint32_t size,
 }
 
 /*
- * Exercise 3a: may this PT_LOAD segment be loaded? Its file bytes must be in
+ * Exercise 6a: may this PT_LOAD segment be loaded? Its file bytes must be in
  * the file, it must not be larger in the file than in memory, it must lie in
  * [USER_BASE, USER_STACK_BOTTOM) without wrapping (below is the kernel), and
  * its offset and address must agree modulo the page size (so one page of the

@@ -23,7 +23,7 @@
     "the file (%u bytes) is shorter than its program headers (%u at offset %u)"
 #define ELF_WHY_PHDRS_PAST_HEAD "program headers past the first %u bytes of the file"
 
-/* One PT_LOAD segment (check_segment: exercise 3a), in the order they are checked. */
+/* One PT_LOAD segment (check_segment: exercise 6a), in the order they are checked. */
 #define ELF_WHY_FILESZ \
     "a segment at 0x%08x has more bytes in the file (%u) than in memory (%u)"
 #define ELF_WHY_SHORT_SEGMENT \

@@ -1,7 +1,7 @@
 # Lab 8: paging and user mode. Pure layers (host-tested): frames.c pgtable.c
-# elf.c ustack.c uaccess.c sysnames.c; the kernel's: paging.c process.c
-# userentry.S load.c syscall.c sysfile.c inode.c vfs.c.
-SRCS := frames.c pgtable.c elf.c ustack.c uaccess.c paging.c process.c userentry.S load.c \
+# elf.c ustack.c uaccess.c fault.c ring3.c sysnames.c; the kernel's: paging.c
+# process.c userentry.S load.c syscall.c sysfile.c inode.c vfs.c.
+SRCS := frames.c pgtable.c elf.c ustack.c uaccess.c fault.c ring3.c paging.c process.c userentry.S load.c \
         syscall.c sysnames.c sysfile.c inode.c vfs.c
 
 # `make lab8-qemu` gets user/progs' volume (make progs-img) at the primary master.

@@ -35,7 +35,7 @@ static uint32_t map_zero_page(struct process *p, uint32_t va, uint32_t flags)
 }
 
 /*
- * Exercise 3b: map the pages of segment s (user; writable if s->writable) and
+ * Exercise 6b: map the pages of segment s (user; writable if s->writable) and
  * copy its file bytes into them with fat_read, through the frames' kernel
  * addresses (frame_kva): the text is read-only for the program, not for us.
  * A page two segments share is mapped once, writable if either is. 0, -ENOMEM

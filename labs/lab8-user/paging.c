@@ -41,10 +41,20 @@ void tlb_invalidate(uint32_t va)
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/*
+ * Exercise 2e: make pgdir the CPU's page directory. Loading CR3 flushes the
+ * TLB of every page (SDM Vol. 3A, 4.10.4.1), so it costs each page's next
+ * touch a table walk: when pgdir is already loaded (a switch between two
+ * kernel threads, or back to the same process), leave it.
+ */
 void paging_switch(uint32_t pgdir)
 {
+    /* LAB 8: BEGIN SOLUTION */
     if (read_cr3() != pgdir)
         write_cr3(pgdir);
+    /* LAB 8: STUB
+    panic("lab8: paging_switch not implemented (to 0x%08x)", pgdir);
+    LAB 8: END SOLUTION */
 }
 
 static void pool_init(void)
@@ -65,9 +75,19 @@ static void pool_init(void)
         kprintf("lab8: the kernel heap gave no memory to the frame pool\n");
 }
 
-/* The kernel half: every page of [PAGE_SIZE, USER_BASE) mapped to itself, supervisor-only. */
+/*
+ * Exercise 2a: the kernel half, the same in every address space. Map every
+ * page of [PAGE_SIZE, USER_BASE) to itself (frame_kva is the identity), writable
+ * and supervisor-only (no PTE_U: ring 3 touching it is a protection fault),
+ * in a fresh zeroed directory, kernel_pgdir. Page 0 stays out, so that a NULL
+ * pointer faults in the kernel too. pgtable_new_dir copies this directory's
+ * entries for the kernel half into every process's: the tables made here are
+ * shared by all, so they must all exist before the first process does.
+ * Panic if a frame is missing: without its map the kernel cannot run at all.
+ */
 static void map_kernel(void)
 {
+    /* LAB 8: BEGIN SOLUTION */
     kernel_pgdir = frame_alloc(&frame_pool);
     if (!kernel_pgdir)
         panic("lab8: no frame for the kernel's page directory");
@@ -75,19 +95,33 @@ static void map_kernel(void)
     for (uint32_t va = PAGE_SIZE; va < USER_BASE; va += PAGE_SIZE)
         if (pgtable_map(&frame_pool, kernel_pgdir, va, va, PTE_W, 0))
             panic("lab8: no frame for the kernel's page tables");
+    /* LAB 8: STUB
+    panic("lab8: map_kernel not implemented");
+    LAB 8: END SOLUTION */
 }
 
+/*
+ * Exercise 2b: turn paging on. Lab 1's double-fault task must get the
+ * kernel's directory first (a task switch loads CR3 from its TSS). Then
+ * CR3, then CR0.PG and CR0.WP together (SDM Vol. 3A, 2.5): the next
+ * instruction is fetched through the map, which is why the kernel maps itself
+ * at its own addresses; WP makes the kernel too fault on a read-only page.
+ */
 void paging_init(void)
 {
     pool_init();
     map_kernel();
-    double_fault_set_cr3(kernel_pgdir);     /* lab 1's #DF task switches CR3 too */
+    /* LAB 8: BEGIN SOLUTION */
+    double_fault_set_cr3(kernel_pgdir);
     __asm__ volatile(
         "movl %0, %%cr3\n\t"
         "movl %%cr0, %%eax\n\t"
         "orl %1, %%eax\n\t"
         "movl %%eax, %%cr0"
         : : "r"(kernel_pgdir), "i"(CR0_PG | CR0_WP) : "eax", "memory");
+    /* LAB 8: STUB
+    panic("lab8: paging_init not implemented (turning paging on)");
+    LAB 8: END SOLUTION */
 }
 
 struct frame_counts frames_count(void)

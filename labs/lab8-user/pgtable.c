@@ -77,17 +77,37 @@ int pgtable_map(struct frame_pool *fp, uint32_t pgdir, uint32_t va, uint32_t pa,
     LAB 8: END SOLUTION */
 }
 
+/*
+ * Exercise 2c: a directory for a new process: a zeroed frame whose kernel half
+ * (the entries below PDX(USER_BASE)) names the very tables kernel_pgdir's
+ * does. Not copies of the tables: a kernel page mapped later is then everyone's,
+ * and whatever CR3 holds, the kernel finds its code, stack and heap. 0 if no
+ * frame is left.
+ */
 uint32_t pgtable_new_dir(struct frame_pool *fp, uint32_t kernel_pgdir)
 {
+    /* LAB 8: BEGIN SOLUTION */
     uint32_t pa = zeroed_frame(fp);
 
-    if (pa)     /* the kernel half: the same tables, so a kernel mapping is everyone's */
+    if (pa)
         memcpy(table_at(pa), table_at(kernel_pgdir), PDX(USER_BASE) * sizeof(pte_t));
     return pa;
+    /* LAB 8: STUB
+    (void)fp;
+    (void)kernel_pgdir;
+    panic("lab8: pgtable_new_dir not implemented");
+    LAB 8: END SOLUTION */
 }
 
+/*
+ * Exercise 2d: a process's end: free every page of its user half
+ * [USER_BASE, USER_TOP), every table that held them, and the directory
+ * itself. Never the kernel half's tables: every other directory shares them.
+ * Skip a directory entry that is not present whole (1024 pages at a time).
+ */
 void pgtable_free_user(struct frame_pool *fp, uint32_t pgdir)
 {
+    /* LAB 8: BEGIN SOLUTION */
     pte_t *dir = table_at(pgdir);
 
     for (uint32_t d = PDX(USER_BASE); d < PDX(USER_TOP); d++) {
@@ -101,4 +121,9 @@ void pgtable_free_user(struct frame_pool *fp, uint32_t pgdir)
         dir[d] = 0;
     }
     frame_free(fp, pgdir);
+    /* LAB 8: STUB
+    (void)fp;
+    (void)pgdir;
+    panic("lab8: pgtable_free_user not implemented");
+    LAB 8: END SOLUTION */
 }

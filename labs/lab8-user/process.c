@@ -3,12 +3,12 @@
  * from a program on the disk, enter ring 3, end it by exit or by a fault,
  * wait for it. The switch hook gives every thread its address space and, for
  * a process, the kernel stack a trap from ring 3 lands on (the TSS's esp0:
- * Intel SDM Vol. 3A, 7.7 and 6.12.1).
+ * Intel SDM Vol. 3A, 7.2.1 and 6.12.1; ring3.c does both).
  *
  * An exception in ring 3 comes here from lab 1's dispatcher (its user fault
  * hook): a not-present page in the heap or stack is made and the program
- * goes on; anything else prints the report a kernel fault gets, plus the
- * process, and ends that process only.
+ * goes on (fault.c decides); anything else prints the report a kernel fault
+ * gets, plus the process, and ends that process only.
  */
 #include "gdt.h"
 #include "heap.h"
@@ -21,7 +21,6 @@
 #include "x86.h"
 
 #define VEC_PAGE_FAULT  14              /* #PF (SDM Vol. 3A, Table 6-1) */
-#define PF_ERR_PRESENT  0x01            /* the page was present: a protection fault */
 
 struct user_stats ustats;
 static uint32_t last_pid, peak_frames;
@@ -35,25 +34,32 @@ struct process *process_current(void)
 /* Lab 6 calls this, interrupts masked, before every switch. */
 static void switch_hook(struct thread *next)
 {
-    struct process *p = next->process;
-
-    if (p) {
-        trap_set_kernel_stack((uint32_t)thread_stack_top(next));
-        paging_switch(p->pgdir);
-    } else {
-        paging_switch(kernel_pgdir);
-    }
+    uvm_switch(next->process, (uint32_t)thread_stack_top(next));
 }
 
+/*
+ * Exercise 3d: a process's thread starts here, in ring 0, on its own kernel
+ * stack. Mask interrupts (a switch now would find the thread half set up),
+ * mark the thread as p's so that the switch hook gives it p's address space
+ * from now on, take that space now (uvm_switch), and return to ring 3 at the
+ * program's entry with the stack load_program built (user_frame_init,
+ * user_iret): the iret turns interrupts back on.
+ */
 static void process_main(void *arg)
 {
     struct process *p = arg;
 
-    cli();                              /* the switch hook must see what we set */
+    /* LAB 8: BEGIN SOLUTION */
+    struct iret_frame frame;
+
+    cli();
     thread_current()->process = p;
-    trap_set_kernel_stack((uint32_t)thread_stack_top(thread_current()));
-    paging_switch(p->pgdir);
-    user_enter(p->entry, p->user_esp);  /* its iret turns interrupts on */
+    uvm_switch(p, (uint32_t)thread_stack_top(thread_current()));
+    user_frame_init(&frame, p->entry, p->user_esp);
+    user_iret(&frame);
+    /* LAB 8: STUB
+    panic("lab8: process_main not implemented (process %u)", p->pid);
+    LAB 8: END SOLUTION */
 }
 
 /* A process that never ran: its pages, its directory, itself. */
@@ -118,19 +124,34 @@ void process_exit(int code)
     process_end(process_current(), PROC_EXITED, code);
 }
 
-/* Lab 1's user fault hook: interrupts masked, on the process's kernel stack. */
+/*
+ * Exercise 4d: lab 1's user fault hook, for every exception in ring 3;
+ * interrupts masked, on the process's kernel stack. A page fault that
+ * fault_policy says to grow the stack or map a heap page for gets its page
+ * (uvm_fault_in) and returns: the iret runs the faulting instruction again,
+ * and this time it finds its page. Anything else, or a page the pool has no
+ * frame for, ends the process, not the kernel: the report a kernel fault
+ * gets (trap_report), then "  in process PID (NAME): killed", counted in
+ * ustats.kills, and process_end with the vector as its code.
+ */
 static void user_fault(struct trapframe *tf)
 {
     struct process *p = process_current();
 
     assert(p);
-    if (tf->vector == VEC_PAGE_FAULT && !(tf->error & PF_ERR_PRESENT) &&
-        uvm_fault_in(p, read_cr2()))
-        return;                         /* a fresh heap or stack page: go on */
+    /* LAB 8: BEGIN SOLUTION */
+    if (tf->vector == VEC_PAGE_FAULT) {
+        uint32_t va = read_cr2();
+        if (fault_policy(p, va, tf->error) != FAULT_KILL && uvm_fault_in(p, va))
+            return;                     /* a fresh heap or stack page: go on */
+    }
     trap_report(tf);
     kprintf("  in process %u (%s): killed\n", p->pid, p->name);
     ustats.kills++;
     process_end(p, PROC_KILLED, (int)tf->vector);
+    /* LAB 8: STUB
+    panic("lab8: user_fault not implemented (vector %u in process %u)", tf->vector, p->pid);
+    LAB 8: END SOLUTION */
 }
 
 void process_wait(struct process *p, enum proc_end *end, int *code)

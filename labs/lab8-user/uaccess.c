@@ -1,9 +1,9 @@
 /*
  * uaccess.c - the kernel's way into a process's memory (handouts/lab8.md
- * section 4; Intel SDM Vol. 3A, 4.6 for the U and W bits): the pointer check,
- * pages made on first touch, and copies in and out. Copies go through the
- * frames' kernel addresses (frame_kva), as xv6's copyin and copyout do, never
- * through the program's own addresses, so the kernel cannot fault on them.
+ * section 4; Intel SDM Vol. 3A, 4.6 for the U and W bits): the pointer check
+ * and the copies in and out. Copies go through the frames' kernel addresses
+ * (frame_kva), as xv6's copyin and copyout do, never through the program's
+ * own addresses, so the kernel cannot fault on them.
  *
  * Nothing here takes a frame for a check or for a read. A heap or stack page
  * the program never touched reads as zeros; a frame is made only when the
@@ -11,56 +11,16 @@
  * costs nothing it does not print, and read(fd, heap, 3 GiB) of a 10-byte
  * file takes one frame, not every frame in the pool.
  *
+ * Which pages may come on first touch (uvm_demand_end) and how one is made
+ * (uvm_make_page) are fault.c's: a page fault and a system call must agree.
  * Pure code: tests/test_lab8_uaccess.c runs it on a fake physical memory.
  */
-#include "kprintf.h"
 #include "kstring.h"
 #include "panic.h"
 #include "uvm.h"
 
 /*
- * The end of the run of pages around va that p may touch without a frame
- * yet (its heap up to the page holding brk, or the stack's megabyte), or 0
- * if va is in neither. Every page of such a run is either not made yet or
- * was made user-writable by uvm_make_page (or the loader, for the stack's
- * top page): nothing else is ever mapped there.
- */
-uint32_t uvm_demand_end(const struct process *p, uint32_t va)
-{
-    if (va >= p->heap_start && va < PAGE_ROUND_UP(p->brk))
-        return PAGE_ROUND_UP(p->brk);
-    if (va >= USER_STACK_BOTTOM && va < USER_TOP)
-        return USER_TOP;
-    return 0;
-}
-
-/* A zeroed frame at va's page in p (the caller masks interrupts: the pool is everyone's). */
-bool uvm_make_page(struct process *p, uint32_t va)
-{
-    uint32_t page = PAGE_ROUND_DOWN(va), pa;
-    pte_t *pte;
-
-    if (!uvm_demand_end(p, va))
-        return false;
-    if ((pte = pgtable_walk(&frame_pool, p->pgdir, page, false, 0)) && (*pte & PTE_P))
-        return false;                   /* present already: a protection fault */
-    if (!(pa = frame_alloc(&frame_pool))) {
-        kprintf("lab8: process %u (%s): no free frame for 0x%08x\n", p->pid, p->name, va);
-        return false;
-    }
-    memset(frame_kva(pa), 0, PAGE_SIZE);
-    if (pgtable_map(&frame_pool, p->pgdir, page, pa, PTE_W | PTE_U, &p->frames)) {
-        frame_free(&frame_pool, pa);
-        return false;
-    }
-    p->frames++;
-    p->page_faults++;
-    ustats.page_faults++;
-    return true;
-}
-
-/*
- * Exercise 2a: may the kernel read (or, with `write`, write) [va, va+len)
+ * Exercise 5a: may the kernel read (or, with `write`, write) [va, va+len)
  * for p? Inside the user half without wrapping, and each page either
  * present, user-accessible and (for `write`) writable, or in a run that
  * uvm_demand_end says p may touch: skip such a run whole, do not look at

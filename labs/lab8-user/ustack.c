@@ -11,19 +11,27 @@
  *             the argument strings, up to USER_TOP
  *
  * esp is 16-byte aligned, as gcc's code expects at _start. Everything fits in
- * the top page. Pure code: tests/test_lab8_ustack.c reads it back.
+ * the top page. Pure code: tests/test_lab8_elf.c reads it back.
  */
 #include "kstring.h"
+#include "panic.h"
 #include "uvm.h"
 
+/*
+ * Exercise 3a: lay out the stack above in `page`, the stack's top page (its
+ * byte PAGE_SIZE is USER_TOP), and set *esp to where argc is. The pointers
+ * are the program's addresses (page_va + offset), not the kernel's. -1 if the
+ * strings, the words and 16 bytes of alignment do not fit in the page.
+ */
 int ustack_build(uint8_t page[PAGE_SIZE], int argc, const char *const argv[], uint32_t entry,
                  uint32_t *esp)
 {
+    if (argc < 0 || argc > PROC_ARGS_MAX)
+        return -1;
+    /* LAB 8: BEGIN SOLUTION */
     uint32_t strings = 0, ptrs[PROC_ARGS_MAX];
     const uint32_t page_va = USER_TOP - PAGE_SIZE;
 
-    if (argc < 0 || argc > PROC_ARGS_MAX)
-        return -1;
     for (int i = 0; i < argc; i++)
         strings += (uint32_t)strlen(argv[i]) + 1;
     uint32_t words = 1 + (uint32_t)argc + 1 + 1 + 2 * 3;
@@ -52,4 +60,11 @@ int ustack_build(uint8_t page[PAGE_SIZE], int argc, const char *const argv[], ui
     *w++ = 0;
     *esp = page_va + sp;
     return 0;
+    /* LAB 8: STUB
+    (void)page;
+    (void)argv;
+    (void)entry;
+    (void)esp;
+    panic("lab8: ustack_build not implemented");
+    LAB 8: END SOLUTION */
 }

@@ -1,7 +1,8 @@
 /*
- * uvm.h - lab 8's inside: the frame pool, page tables, ELF checks and the
- * initial stack (pure code: the host tests run them), and what the kernel
- * files share (paging.c, load.c, process.c, syscall.c, sysfile.c, vfs.c).
+ * uvm.h - lab 8's inside: the frame pool, page tables, ELF checks, the
+ * initial stack, the ring 3 frame and switch, the page-fault policy (pure
+ * code: the host tests run them), and what the kernel files share
+ * (paging.c, load.c, process.c, syscall.c, sysfile.c, vfs.c).
  */
 #ifndef CAIRN_LAB8_UVM_H
 #define CAIRN_LAB8_UVM_H
@@ -92,11 +93,36 @@ void paging_switch(uint32_t pgdir);     /* load CR3 unless it is already loaded 
 /* A not-present fault at va in p's heap or stack gets a zero page: true if so. */
 bool uvm_fault_in(struct process *p, uint32_t va);
 
-/* uaccess.c (pure): p's memory as the kernel reaches it, through frame_kva. */
+/* ---- ring3.c (pure): entering ring 3, switching to a process ------------------- */
+/* What iret pops to return to ring 3, lowest address first (SDM Vol. 3A, Figure 6-4). */
+struct iret_frame {
+    uint32_t eip, cs, eflags, esp, ss;
+};
+#define EFLAGS_RESERVED1 0x00000002u    /* always 1; EFLAGS_IF is x86.h's */
+#define EFLAGS_IOPL      0x00003000u    /* the ring that may use in, out, cli, sti */
+/* The frame that starts a program at eip with its stack at esp, in ring 3. */
+void user_frame_init(struct iret_frame *f, uint32_t eip, uint32_t esp);
+void user_iret(const struct iret_frame *f) __attribute__((noreturn));  /* userentry.S */
+void user_iret_not_implemented(void);   /* the students' userentry.S stub */
+/* Interrupts masked: p's kernel stack in the TSS and its directory in CR3 (p NULL:
+   a kernel thread, the kernel's directory). */
+void uvm_switch(const struct process *p, uint32_t kernel_stack_top);
+
+/* ---- fault.c (pure): which missing pages a process gets on first touch ---------- */
+/* The page-fault error code (SDM Vol. 3A, 4.7, Figure 4-12). */
+#define PF_ERR_PRESENT  0x01            /* the page was present: a protection fault */
+#define PF_ERR_WRITE    0x02
+#define PF_ERR_USER     0x04            /* the access was made in ring 3 */
+#define PF_ERR_RESERVED 0x08            /* a reserved bit set in an entry */
+enum fault_action { FAULT_KILL, FAULT_GROW_STACK, FAULT_MAP_HEAP };
+/* What a fault in ring 3 at va (CR2) with this error code does to p. */
+enum fault_action fault_policy(const struct process *p, uint32_t va, uint32_t error);
 /* The end of the heap or stack run holding va (pages made on first touch), or 0. */
 uint32_t uvm_demand_end(const struct process *p, uint32_t va);
 /* uvm_fault_in's work, interrupts masked by the caller: a zeroed page at va. */
 bool uvm_make_page(struct process *p, uint32_t va);
+
+/* uaccess.c (pure): p's memory as the kernel reaches it, through frame_kva. */
 /* May the kernel touch [va, va+len) for p (write it, if `write`)? Makes no page. */
 bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write);
 /* After uaccess_ok said yes: untouched pages read as zeros; written ones are made
@@ -106,7 +132,6 @@ int copy_out(struct process *p, uint32_t va, const void *src, uint32_t len);
 int load_program(struct process *p, const char *path, int argc, const char *const argv[]);
 void process_exit(int code) __attribute__((noreturn));
 struct process *process_current(void);
-void user_enter(uint32_t eip, uint32_t esp) __attribute__((noreturn));  /* userentry.S */
 void syscall_init(void);
 /* sysnames.c: Linux's name for i386 system call nr (syscall_32.tbl), or NULL if none. */
 const char *linux_syscall_name(uint32_t nr);
