@@ -35,20 +35,15 @@ uint16_t pic_read_masks(void)
     return (uint16_t)(inb(PIC2_DATA) << 8 | inb(PIC1_DATA));   /* OCW1 reads back */
 }
 
-/* Exercise 8: OCW3 chooses what the next read of the command port returns. */
+/* OCW3 chooses what the next read of the command port returns. */
 uint8_t pic_read_isr(int slave)
 {
     uint16_t cmd = slave ? PIC2_CMD : PIC1_CMD;
 
-    /* LAB 1: BEGIN SOLUTION */
     outb(cmd, OCW3_READ_ISR);
     uint8_t isr = inb(cmd);
     outb(cmd, OCW3_READ_IRR);           /* back to the power-on default */
     return isr;
-    /* LAB 1: STUB
-    (void)cmd;
-    panic("lab1: pic_read_isr() not implemented (OCW3)");
-    LAB 1: END SOLUTION */
 }
 
 static void pic_send_eoi(int slave)
