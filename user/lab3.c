@@ -274,30 +274,30 @@ static enum poll children_parent_poll(struct future *self, struct context *cx)
 }
 
 /* ======================================================================
- * The keyboard echo task: lab 2's line editor, but waiting on the async
- * scancode stream instead of a hlt loop of its own, and decoding in the task.
+ * The keyboard echo task: lab 2's line editor, but waiting on the async key
+ * stream (scancodes decoded in the task, never in the handler) instead of a
+ * hlt loop of its own.
  * ====================================================================== */
 struct echo_task {
     struct future base;
     int lc;
     bool grading;
     struct keymap km;
-    struct key_event ev;
-    struct scancode_future next;
+    struct key_future key;
     struct line line;
 };
 
 /* One decoded event; true when Escape asks the task to end. */
-static bool echo_event(struct echo_task *e)
+static bool echo_event(struct echo_task *e, const struct key_event *ev)
 {
-    if (e->ev.code == KEY_ESC) {
-        if (e->ev.pressed)              /* act on the release: the last byte typed */
+    if (ev->code == KEY_ESC) {
+        if (ev->pressed)                /* act on the release: the last byte typed */
             return false;
         line_show_counters();
         print_stats();
         return e->grading;
     }
-    line_edit(&e->line, key_event_char(&e->ev));
+    line_edit(&e->line, key_event_char(ev));
     return false;
 }
 
@@ -309,9 +309,9 @@ static enum poll echo_poll(struct future *self, struct context *cx)
     kprintf("lab3: ready: type; Enter ends a line, Esc shows the statistics%s\n",
             fr->grading ? " and ends" : "");
     for (;;) {
-        scancodes_next(&fr->next);
-        AWAIT(fr, &fr->next);
-        if (keymap_feed(&fr->km, fr->next.scancode, &fr->ev) && echo_event(fr))
+        keys_next(&fr->key, &fr->km);
+        AWAIT(fr, &fr->key);
+        if (echo_event(fr, &fr->key.ev))
             break;
     }
     ASYNC_END(fr);

@@ -3,7 +3,11 @@
 Everything the stage prints follows from its command line and the keys typed,
 so each test computes what it expects: the timer tasks' order from the
 periods (by tick, ties by timer index, which is spawn order), the children's
-order from round-robin polling, the echo from lab 2's typing model. Two tests
+order from round-robin polling, the echo from lab 2's typing model. The extended-keys
+test types keys whose codes come after an 0xE0 prefix (arrows, Home, End...)
+in between: they type nothing, so the echo is the same, but a key stream that
+waits after a prefix byte hangs, and one that drops the prefix types keypad
+digits. Two tests
 look at costs instead of text, both counted by the executor itself (never a
 host time): the idle probe's counters (a task is polled only when woken) and
 the polls while the kernel waits for keys (a busy-polling executor polls
@@ -92,6 +96,22 @@ def typing(ctx: Ctx) -> None:
     # Virtual time paces the keys, so a busy host cannot overflow the PS/2 buffer (lab 2).
     r = ctx.boot(args=["kbd", "idle=1"], ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "typing", hz=1000, received=t.scancode_bytes, **typed_values(t))
+
+
+# 0xE0 keys that type no character: E0 make, E0 break, four bytes each.
+NAVIGATION_KEYS = ["up", "down", "left", "right", "home", "end", "pgup", "pgdn"]
+
+
+@test(lab=3, name="extended-keys", points=10, paths=QEMU_ONLY)
+def extended_keys(ctx: Ctx) -> None:
+    """Lab 3's key stream (scancodes.c, keys_next): a key event of several bytes."""
+    t = random_lines(ctx.rng)
+    plain_bytes = t.scancode_bytes
+    n = ctx.rng.randint(6, 14)
+    for _ in range(n):                  # anywhere before the final Escape
+        t.keys.insert(ctx.rng.randrange(len(t.keys)), ctx.rng.choice(NAVIGATION_KEYS))
+    r = ctx.boot(args=["kbd", "idle=1"], ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
+    ctx.expect(r, "typing", hz=1000, received=plain_bytes + 4 * n, **typed_values(t))
 
 
 @test(lab=3, name="idle-cpu", points=10, paths=QEMU_ONLY)

@@ -1,26 +1,15 @@
 /*
- * executor.c - tasks, wakers, the ready queue and the executor loop.
+ * executor.c - tasks, wakers, the ready queue and the executor loop
+ * (handouts/lab3.md §5; Embassy's raw executor keeps the same two state bits).
  *
  * One CPU, one stack, no allocation. Tasks live in a static table; a task is
  * on the ready queue at most once, marked by its TASK_QUEUED bit, and linked
  * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
- * fail and needs no capacity. (Embassy's raw executor keeps the same two
- * state bits; handouts/lab3.md §5.)
- *
- * Why this is safe without a lock: the only code that runs concurrently with a
- * task is an interrupt handler, and handlers run with IF=0 (interrupt gates),
- * so a handler's wake() is never interrupted by task code. Task-side code
- * touches the queue and the state bits only between plat_irq_save() and
- * plat_irq_restore(), so it is never interrupted half-way by a wake().
- * On SMP this argument fails; see handouts/lab3.md.
- *
- * The rules that keep wakes from being lost:
- *  - TASK_QUEUED is cleared before the task is polled: a wake that arrives
- *    during the poll queues it again, and it is polled once more.
- *  - The loop sleeps only after checking the queue with interrupts off, and
- *    re-enables them in the same instruction pair as the hlt (wait_for_work).
- *  - A finished task's slot gets a new gen: wakers made for it go stale, and
- *    waking a stale waker does nothing, even after the slot is reused.
+ * fail and needs no capacity. No lock: the only code that runs concurrently
+ * with a task is an interrupt handler, handlers run with IF=0 (interrupt
+ * gates), and task code touches the queue and the state bits only between
+ * plat_irq_save() and plat_irq_restore(). On SMP this argument fails.
+ * Where a wake could be lost, the comment at the spot says why it is not.
  */
 #include "executor.h"
 #include "panic.h"
@@ -53,12 +42,16 @@ void executor_init(void)
 static void ready_push(struct task *t)
 {
     plat_assert_irqs_off();
+    /* LAB 3: BEGIN SOLUTION */
     t->next = 0;
     if (ready_head)
         ready_tail->next = t;
     else
         ready_head = t;
     ready_tail = t;
+    /* LAB 3: STUB
+    (void)t; panic("lab3: ready_push not implemented");
+    LAB 3: END SOLUTION */
     plat_task_queued();
 }
 
@@ -66,6 +59,7 @@ static void ready_push(struct task *t)
 static void ready_unlink(struct task *t)
 {
     plat_assert_irqs_off();
+    /* LAB 3: BEGIN SOLUTION */
     struct task *prev = 0;
     for (struct task *p = ready_head; p; prev = p, p = p->next) {
         if (p != t)
@@ -74,11 +68,14 @@ static void ready_unlink(struct task *t)
             prev->next = t->next;
         else
             ready_head = t->next;
-        if (ready_tail == t)
+        if (ready_tail == t)            /* the tail moves back, or the next push links a freed slot */
             ready_tail = prev;
         t->next = 0;
         return;
     }
+    /* LAB 3: STUB
+    (void)t; panic("lab3: ready_unlink not implemented");
+    LAB 3: END SOLUTION */
 }
 
 struct task *task_find(int id)
@@ -114,9 +111,11 @@ int spawn(struct future *f)
     return (int)t->id;
 }
 
-/* The task's root future is done: free the slot, make its wakers stale, tell a joiner. */
+/* Done: free the slot, make its wakers stale, tell a joiner. A slot left on
+   either queue would be polled (or woken) as the slot's next task. */
 static void task_finish(struct task *t)
 {
+    /* LAB 3: BEGIN SOLUTION */
     timerq_cancel(t);
     plat_irq_t fl = plat_irq_save();
     if (t->state & TASK_QUEUED)             /* woken during its last poll */
@@ -126,7 +125,10 @@ static void task_finish(struct task *t)
     t->root = 0;
     stats.alive--;
     plat_irq_restore(fl);
-    atomic_waker_wake(&t->on_exit);
+    atomic_waker_wake(&t->on_exit);         /* after gen++: the joiner sees it finished */
+    /* LAB 3: STUB
+    (void)t; (void)ready_unlink; panic("lab3: task_finish not implemented");
+    LAB 3: END SOLUTION */
 }
 
 static void task_poll(struct task *t)
@@ -222,8 +224,7 @@ static bool poll_one(void)
     task_poll(t);
     return true;
     /* LAB 3: STUB
-    (void)task_poll;
-    (void)ready_pop;
+    (void)task_poll; (void)ready_pop;
     panic("lab3: executor loop (poll_one) not implemented");
     LAB 3: END SOLUTION */
 }

@@ -25,22 +25,39 @@ void timerq_reset(void)
     next_deadline = UINT64_MAX;
 }
 
-/* (deadline, id) order. */
+/*
+ * (deadline, id) order: the queue's one rule. Ties go by task id, never by
+ * who went to sleep first, so timers due on one tick wake in an order the
+ * grader can compute (user/lab3.c's timer tasks are spawned in index order).
+ */
 static bool timer_before(const struct task *a, const struct task *b)
 {
-    return a->deadline < b->deadline || (a->deadline == b->deadline && a->id < b->id);
+    /* LAB 3: BEGIN SOLUTION */
+    if (a->deadline != b->deadline)
+        return a->deadline < b->deadline;
+    return a->id < b->id;
+    /* LAB 3: STUB
+    (void)a; (void)b;
+    panic("lab3: timer_before not implemented");
+    LAB 3: END SOLUTION */
 }
 
+/* Take t off the queue, wherever it is, and clear TASK_TIMER. */
 static void timer_unlink(struct task *t)
 {
     plat_assert_irqs_off();
+    /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
     while (*pp && *pp != t)
         pp = &(*pp)->timer_next;
-    if (*pp)
+    if (*pp)                            /* a pointer to the link that names t: head or middle alike */
         *pp = t->timer_next;
     t->timer_next = 0;
     t->state &= ~TASK_TIMER;
+    /* LAB 3: STUB
+    (void)t;
+    panic("lab3: timer_unlink not implemented");
+    LAB 3: END SOLUTION */
 }
 
 /* Link t into the queue at its (deadline, id) place, and mark it TASK_TIMER. */
@@ -49,7 +66,7 @@ static void timer_insert(struct task *t)
     plat_assert_irqs_off();
     /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
-    while (*pp && !timer_before(t, *pp))
+    while (*pp && timer_before(*pp, t))  /* skip every task that is due first */
         pp = &(*pp)->timer_next;
     t->timer_next = *pp;
     *pp = t;
@@ -60,28 +77,48 @@ static void timer_insert(struct task *t)
     LAB 3: END SOLUTION */
 }
 
-/* Wake t at `deadline` (or earlier, if it already waits for an earlier one). */
+/*
+ * Wake t at `deadline`, or earlier if it already waits for an earlier one
+ * (one node per task: a join of two sleeps keeps the first deadline, and
+ * the later sleep schedules again when the task is polled). The tick reads
+ * next_deadline without a lock, so it must be the head's again before
+ * interrupts come back on.
+ */
 static void timerq_schedule(struct task *t, uint64_t deadline)
 {
     plat_irq_t fl = plat_irq_save();
-    if (!(t->state & TASK_TIMER) || deadline < t->deadline) {
-        if (t->state & TASK_TIMER)
-            timer_unlink(t);
+    /* LAB 3: BEGIN SOLUTION */
+    bool queued = t->state & TASK_TIMER;
+    if (!queued || deadline < t->deadline) {
+        if (queued)
+            timer_unlink(t);            /* it moves forward: take it out first */
         t->deadline = deadline;
         timer_insert(t);
         next_deadline = timer_head->deadline;
     }
+    /* LAB 3: STUB
+    (void)t; (void)deadline; (void)timer_unlink; (void)timer_insert;
+    panic("lab3: timerq_schedule not implemented");
+    LAB 3: END SOLUTION */
     plat_irq_restore(fl);
 }
 
-/* A finished task leaves the timer queue (executor.c). */
+/*
+ * A finished task leaves the timer queue (executor.c): its node is in its
+ * slot, and the slot may be given to a new task at once.
+ */
 void timerq_cancel(struct task *t)
 {
     plat_irq_t fl = plat_irq_save();
+    /* LAB 3: BEGIN SOLUTION */
     if (t->state & TASK_TIMER) {
         timer_unlink(t);
         next_deadline = timer_head ? timer_head->deadline : UINT64_MAX;
     }
+    /* LAB 3: STUB
+    (void)t;
+    panic("lab3: timerq_cancel not implemented");
+    LAB 3: END SOLUTION */
     plat_irq_restore(fl);
 }
 
@@ -94,7 +131,7 @@ void timerq_expire(uint64_t now)
     /* LAB 3: BEGIN SOLUTION */
     while (timer_head && timer_head->deadline <= now) {
         struct task *t = timer_head;
-        timer_unlink(t);
+        timer_unlink(t);                /* off first: the woken task may sleep again */
         waker_wake((struct waker){ t, t->gen });
     }
     next_deadline = timer_head ? timer_head->deadline : UINT64_MAX;
@@ -140,15 +177,34 @@ void sleep_until_init(struct sleep_future *f, uint64_t deadline)
     f->deadline = deadline;
 }
 
+/*
+ * `ticks` from now. The sum must not wrap: a deadline past UINT64_MAX would
+ * come out small, in the past, and the "long" sleep would end at once. It
+ * stops at UINT64_MAX instead, a tick that never comes: a sleep for ever.
+ */
 void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
 {
-    sleep_until_init(f, plat_ticks() + ticks);
+    uint64_t now = plat_ticks();
+    /* LAB 3: BEGIN SOLUTION */
+    uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+    sleep_until_init(f, deadline);
+    /* LAB 3: STUB
+    (void)f; (void)ticks; (void)now;
+    panic("lab3: sleep_ticks_init not implemented");
+    LAB 3: END SOLUTION */
 }
 
+/* Rounded up: a sleep may end late (at a tick), never before the time asked. */
 void sleep_ms_init(struct sleep_future *f, uint32_t ms)
 {
     uint64_t hz = plat_tick_hz();
-    sleep_ticks_init(f, ((uint64_t)ms * hz + 999) / 1000);
+    /* LAB 3: BEGIN SOLUTION */
+    uint64_t ticks = ((uint64_t)ms * hz + 999) / 1000;    /* 64 bits: ms * hz overflows 32 */
+    sleep_ticks_init(f, ticks);
+    /* LAB 3: STUB
+    (void)f; (void)ms; (void)hz;
+    panic("lab3: sleep_ms_init not implemented");
+    LAB 3: END SOLUTION */
 }
 
 /* For the idle (tickless.c): how long nothing is due. */
