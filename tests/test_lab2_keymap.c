@@ -2,7 +2,7 @@
  * test_lab2_keymap.c - the set-1 decoder (labs/lab2-keyboard/keymap.c), one
  * key class at a time: letters, digits and symbols with and without Shift,
  * Caps Lock, Ctrl and Alt, Enter/Backspace/Tab/Escape, the 0xE0 keys, F-keys,
- * Pause, fake shifts, controller replies and typematic repeat.
+ * Pause, fake shifts and controller replies (typematic repeat: test_lab2_repeat.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -274,76 +274,6 @@ TEST(replies_are_not_keys)
     CHECK_EQ(km.prefix, 0);
 }
 
-/* Holding a key repeats its make code with no break between (typematic repeat). */
-TEST(held_keys_repeat)
-{
-    struct key_event ev;
-    keymap_init(&km);
-    CHECK_EQ(FEED(&ev, 0x1E), 1);
-    CHECK(ev.pressed);
-    CHECK(!ev.repeat);                      /* the first make is a press */
-    for (int i = 0; i < 3; i++) {
-        CHECK_EQ(FEED(&ev, 0x1E), 1);
-        CHECK(ev.pressed);
-        CHECK(ev.repeat);
-        CHECK_EQ(key_event_char(&ev), 'a'); /* a held key types again, as on a terminal */
-    }
-    CHECK_EQ(FEED(&ev, 0x9E), 1);
-    CHECK(!ev.pressed);
-    CHECK(!ev.repeat);
-    CHECK_EQ(FEED(&ev, 0x1E), 1);           /* pressed again after its release: new */
-    CHECK(!ev.repeat);
-    FEED(&ev, 0x9E);
-}
-
-TEST(repeat_is_per_key)
-{
-    struct key_event ev;
-    keymap_init(&km);
-    FEED(&ev, 0x2A);                        /* Shift held ... */
-    CHECK_EQ(FEED(&ev, 0x1E), 1);           /* ... a pressed: not a repeat of Shift */
-    CHECK(!ev.repeat);
-    CHECK_EQ(FEED(&ev, 0x2A), 1);           /* Shift's own repeat */
-    CHECK(ev.repeat);
-    CHECK_EQ(ev.modifiers, MOD_LSHIFT);
-    CHECK_EQ(FEED(&ev, 0x1E), 1);           /* a's repeat, Shift still held */
-    CHECK(ev.repeat);
-    CHECK_EQ(key_event_char(&ev), 'A');
-    FEED(&ev, 0x9E);
-    FEED(&ev, 0xAA);
-    CHECK_EQ(km.modifiers, 0);
-    /* Up (E0 48) and keypad 8 (48) are different keys. */
-    CHECK_EQ(FEED(&ev, 0xE0, 0x48), 1);
-    CHECK(!ev.repeat);
-    CHECK_EQ(FEED(&ev, 0x48), 1);
-    CHECK(!ev.repeat);
-    CHECK_EQ(FEED(&ev, 0xE0, 0x48), 1);
-    CHECK(ev.repeat);
-    CHECK_EQ(FEED(&ev, 0xE0, 0xC8), 1);
-    CHECK(!ev.pressed);
-    CHECK_EQ(FEED(&ev, 0x48), 1);           /* keypad 8 still held */
-    CHECK(ev.repeat);
-}
-
-/* A release nobody saw pressed (the key was down at boot) must not make the next press a repeat. */
-TEST(stray_releases_and_pause_never_repeat)
-{
-    struct key_event ev;
-    keymap_init(&km);
-    CHECK_EQ(FEED(&ev, 0x9F), 1);
-    CHECK(!ev.pressed);
-    CHECK_EQ(FEED(&ev, 0x1F), 1);
-    CHECK(!ev.repeat);
-    for (int i = 0; i < 2; i++) {           /* Pause sends no break: every press is new */
-        CHECK_EQ(FEED(&ev, 0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5), 1);
-        CHECK_EQ(ev.code, KEY_PAUSE);
-        CHECK(!ev.repeat);
-    }
-    keymap_init(&km);                       /* a fresh decoder has no key down */
-    CHECK_EQ(FEED(&ev, 0x1F), 1);
-    CHECK(!ev.repeat);
-}
-
 TEST(names)
 {
     CHECK_STR(key_name(KEY_A), "a");
@@ -369,9 +299,6 @@ int main(void)
     RUN(fake_shifts_are_swallowed);
     RUN(pause);
     RUN(replies_are_not_keys);
-    RUN(held_keys_repeat);
-    RUN(repeat_is_per_key);
-    RUN(stray_releases_and_pause_never_repeat);
     RUN(names);
     return host_summary("lab2 keymap");
 }
