@@ -1,13 +1,13 @@
 /*
  * test_lab1_trap.c - where trap_dispatch sends a trap (trap_route,
  * labs/lab1-interrupts/route.c), and the report's walk up the saved-ebp chain
- * (backtrace_walk, backtrace.c) on a fake stack that checks every read.
+ * (backtrace_walk, stackwalk.c) on a fake stack that checks every read.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "backtrace.h"
+#include "stackwalk.h"
 #include "exception.h"
 #include "gdt.h"
 #include "host.h"

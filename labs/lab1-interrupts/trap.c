@@ -7,7 +7,7 @@
  * through a task gate to the double-fault task (tss.c).
  */
 #include <stdint.h>
-#include "backtrace.h"
+#include "stackwalk.h"
 #include "exception.h"
 #include "gate.h"
 #include "gdt.h"
@@ -98,7 +98,7 @@ static bool is_kernel_code(uint32_t addr)
 }
 
 /*
- * A few frames of the saved-ebp chain (backtrace.c). Without paging every
+ * A few frames of the saved-ebp chain (stackwalk.c). Without paging every
  * address reads; with it, an unmapped one would fault inside the report, so
  * the walk stays near the faulting stack.
  */

@@ -1,9 +1,9 @@
 /*
- * backtrace.h - walking the saved-ebp chain of a stopped kernel stack
- * (backtrace.c). Lab 1's inside; pure, built on the host too.
+ * stackwalk.h - walking the saved-ebp chain of a stopped kernel stack
+ * (stackwalk.c). Lab 1's inside; pure, built on the host too.
  */
-#ifndef CAIRN_LAB1_BACKTRACE_H
-#define CAIRN_LAB1_BACKTRACE_H
+#ifndef CAIRN_LAB1_STACKWALK_H
+#define CAIRN_LAB1_STACKWALK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * backtrace.c - the chain of frames above a faulting function. The kernel is
+ * stackwalk.c - the chain of frames above a faulting function. The kernel is
  * built with frame pointers (-fno-omit-frame-pointer): every function starts
  * with `push %ebp; mov %esp, %ebp`, so [ebp] holds the caller's ebp and
  * [ebp + 4] the return address into the caller (System V i386 ABI, 2.2.2
@@ -11,7 +11,7 @@
  * that points at itself or below would loop.
  * Pure: no port I/O, the stack read through a callback; built on the host too.
  */
-#include "backtrace.h"
+#include "stackwalk.h"
 #include "panic.h"
 
 /* Exercise 11. */
