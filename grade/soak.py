@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 HOG = "while True: pass"
+# Longer runs of the host fuzzers under soak than under make test (tests/test_lab7_fuzz.c).
+SOAK_ENV = {**os.environ, "CAIRN_LAB7_FUZZ_ROUNDS": os.environ.get("CAIRN_LAB7_FUZZ_ROUNDS", "5000")}
 
 
 @dataclass
@@ -73,7 +75,7 @@ def one_grade(s: Setting, seed: int, boots: list[str], timeout: float) -> None:
         for b in boots:
             cmd += ["--boot", b]
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, env=SOAK_ENV,
                                 stderr=subprocess.STDOUT, text=True)
         try:
             text, rc = proc.communicate(timeout=timeout)[0], proc.returncode
