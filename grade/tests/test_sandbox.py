@@ -149,5 +149,22 @@ class SeparateUser(Walls, unittest.TestCase):
         self.assertIsNone(sandbox.grader_readable_by(self.box, [self.private / "grade" / "cli.py"]))
 
 
+class Choice(unittest.TestCase):
+    def test_no_wall_means_no_grade(self) -> None:
+        """Neither bubblewrap nor root: grading a submission is refused, saying what to do."""
+        from unittest import mock
+        with mock.patch.object(sandbox.shutil, "which", return_value=None), \
+                mock.patch.object(sandbox.os, "geteuid", return_value=1000), \
+                mock.patch.dict(os.environ, {"CAIRN_SANDBOX": ""}):
+            with self.assertRaisesRegex(sandbox.SandboxUnavailable, "install bubblewrap"):
+                sandbox.choose()
+
+    def test_an_unknown_kind_is_refused(self) -> None:
+        from unittest import mock
+        with mock.patch.dict(os.environ, {"CAIRN_SANDBOX": "chroot"}):
+            with self.assertRaisesRegex(sandbox.SandboxUnavailable, "the kinds are"):
+                sandbox.choose()
+
+
 if __name__ == "__main__":
     unittest.main()
