@@ -11,6 +11,8 @@
  * A task that sleeps on two deadlines (a join of two sleeps) keeps the
  * earlier one; when it is woken, the later sleep finds it has not expired and
  * schedules again. Wakes that turn out early are only spurious polls.
+ * The tick count is 64 bits and never wraps; a deadline that would (now plus
+ * a huge sleep) stops at UINT64_MAX, a tick that never comes.
  */
 #include "executor.h"
 #include "panic.h"
