@@ -266,6 +266,10 @@ def grade_class(folder: Path, policy: pristine.Policy, args: argparse.Namespace,
         print(f"grade: {folder}: no submissions (folders or archives) in it", file=sys.stderr)
         return 2
     workers = max(1, args.jobs)
+    if not box.bubblewrap and workers > 1:
+        # One user runs every submission's code: two at once could touch each other's.
+        print("class: one submission at a time: without bubblewrap they would share a user", flush=True)
+        workers = 1
     print(f"class: {len(subs)} submissions, {workers} at a time, into {out}; sandbox: {box.describe()}",
           flush=True)
     start = time.monotonic()
