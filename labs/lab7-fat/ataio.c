@@ -4,11 +4,10 @@
  *
  * Reads and writes are ata_io futures run to completion, and the caller sleeps
  * until IRQ 14/15 has woken the future: it never spins on the status register.
- * From stage 6 on, lab 3's executor is a thread of its own (lab 6's bridge),
- * so the program's thread hands the future over with thread_await() and
- * blocks; without lab 6, block_on() runs the executor right here (hlt while
- * nothing is ready). FLUSH CACHE has no future in lab 4, so it is the polled
- * ata_flush(); it comes once per barrier.
+ * Stage 7 has lab 6, whose bridge runs lab 3's executor as a thread of its
+ * own, so the program's thread hands the future over with thread_await() and
+ * blocks until the executor has seen it done. FLUSH CACHE has no future in
+ * lab 4, so it is the polled ata_flush(); it comes once per barrier.
  *
  * crash_after=K: after the K-th sector write has reached the disk the machine
  * stops at once (no sync, no flush), as if the power went. A write command
@@ -19,12 +18,7 @@
 #include "fat.h"
 #include "kprintf.h"
 #include "machine.h"
-#if __has_include("thread.h")
 #include "thread.h"
-#define WAIT_FOR(f) thread_await(f)     /* lab 6: the executor runs in its own thread */
-#else
-#define WAIT_FOR(f) block_on(f)         /* this thread runs the executor until f is done */
-#endif
 
 struct ata_disk {
     struct blockdev bd;
@@ -37,7 +31,7 @@ static uint32_t sector_writes, crash_after;
 
 static int wait_io(struct ata_disk *d)
 {
-    WAIT_FOR(&d->io.base);
+    thread_await(&d->io.base);     /* lab 6: the executor runs in a thread of its own */
     if (d->io.result)
         kprintf("fat: %s: %s\n", d->drive->name, d->io.error);
     return d->io.result;
