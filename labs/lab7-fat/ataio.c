@@ -1,6 +1,7 @@
 /*
  * ataio.c - lab 7's disks: lab 4's IRQ-driven transfers behind a struct
- * blockdev, and the pulled plug for the crash tests. Kernel only.
+ * blockdev, and crash_after=, a pulled plug for trying the write order by
+ * hand (the grade pulls its own, outside the guest). Kernel only.
  *
  * Reads and writes are ata_io futures run to completion, and the caller sleeps
  * until IRQ 14/15 has woken the future: it never spins on the status register.
