@@ -3,7 +3,8 @@
 Every test types a scenario drawn from the seed and computes, from the keys
 alone, what the stage must print: the echo of each line (its characters, with
 "\\b \\b" for each backspace that erased one), "line: <text>", and the count of
-scancode bytes the handler received. Nothing expected is stored.
+scancode bytes the handler received. Nothing expected is stored. held-keys
+holds keys down through raw QMP key events, so that their make codes repeat.
 """
 from __future__ import annotations
 
@@ -68,3 +69,34 @@ def queue_full(ctx: Ctx) -> None:
     survived = "".join(k for i, k in enumerate(t.keys[:n]) if 2 * i not in lost)
     ctx.expect(r, "queue-full", dropped=dropped, echo=survived, line=survived,
                received=t.scancode_bytes)
+
+
+def hold_key(machine: Any, qcode: str, repeats: int) -> None:
+    """A key held down: its key-down event `repeats` more times, then one key-up,
+    in one QMP command. QEMU's PS/2 keyboard sends the make code for every
+    key-down (hw/input/ps2.c), so the guest sees typematic repeat: makes with no
+    break between. At most 6 bytes: well within the 16-byte PS/2 queue."""
+    def event(down: bool) -> dict[str, Any]:
+        return {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}
+    machine.qmp("input-send-event", events=[event(True)] * (repeats + 1) + [event(False)])
+
+
+@test(lab=2, name="held-keys", points=5, paths=QEMU_ONLY)
+def held_keys(ctx: Ctx) -> None:
+    """A held letter types once per make code, its repeats too; a held Caps Lock
+    toggles once, not once per repeat (its makes are even in number, so a decoder
+    that toggles on each leaves Caps Lock off and types lower case)."""
+    rng = ctx.rng
+    letter, letter_repeats = rng.choice(LETTERS), rng.randint(1, 4)
+    caps_repeats = rng.choice([1, 3])
+    after = [rng.choice(LETTERS) for _ in range(rng.randint(2, 6))]
+    text = letter * (letter_repeats + 1) + "".join(after).upper()
+
+    def on_ready(machine: Any) -> None:
+        hold_key(machine, letter, letter_repeats)
+        hold_key(machine, "caps_lock", caps_repeats)
+        machine.send_keys(after + ["caps_lock", "ret", "esc"])
+
+    received = (letter_repeats + 2) + (caps_repeats + 2) + 2 * (len(after) + 3)
+    r = ctx.boot(ready=READY, on_ready=on_ready, qemu_args=VIRTUAL_TIME)
+    ctx.expect(r, "burst", echo=text, line=text, received=received)
