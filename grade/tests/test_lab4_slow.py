@@ -1,0 +1,45 @@
+"""lab4 slow-disk makes the IRQ-driven read and write wait longer than a second: with every
+deadline of the reference driver capped at 1 s (ata_timeout=1000) both end in a timeout, so
+the test fails a driver that gives a slow drive a second or less. It was made faster by
+leaving fewer commands slow (grade/labs/lab4.py); this keeps a later speed-up from leaving
+out the ones it judges. (The polled reads are not in it: while the guest spins on the status
+port its timer ticks come late, so a polled deadline of 1 s outlasts the 1.2 s wait.)"""
+from __future__ import annotations
+
+import os
+import tempfile
+import unittest
+from pathlib import Path
+from typing import Any
+
+from grade import core, runner
+from grade.core import Ctx, TestFailure
+from grade.labs import lab4
+
+ROOT = Path(__file__).resolve().parents[2]
+KERNEL = Path(os.environ.get("BUILD", ROOT / "build")) / "lab4" / "kernel.elf"
+
+
+class SlowDisk(unittest.TestCase):
+    def test_a_one_second_deadline_times_out_the_irq_read_and_write(self) -> None:
+        if not KERNEL.exists():
+            self.skipTest(f"{KERNEL} is not built (make lab4)")
+        t = next(t for t in core.REGISTRY if t.lab == 4 and t.name == "slow-disk")
+        real = lab4.Scenario.boot_and_check
+
+        def capped(s: lab4.Scenario, *args: Any, **kwargs: Any) -> None:
+            real(s, *args, **{**kwargs, "args": [*kwargs.get("args", ()), "ata_timeout=1000"]})
+        lab4.Scenario.boot_and_check = capped  # type: ignore[method-assign]
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                with self.assertRaises(TestFailure) as caught:
+                    t.fn(Ctx(t, 1, Path(tmp), KERNEL, "kernel", runner.boot))
+        finally:
+            lab4.Scenario.boot_and_check = real  # type: ignore[method-assign]
+        added = [l for l in caught.exception.details.splitlines() if l.startswith("+")]
+        self.assertTrue(any(l.startswith("+irq read ") and "timeout" in l for l in added), added)
+        self.assertTrue(any(l.startswith("+irq write ") and "timeout" in l for l in added), added)
+
+
+if __name__ == "__main__":
+    unittest.main()
