@@ -178,11 +178,11 @@ def grade_runs(jobs: int, paths: list[str], runs: int, labs: list[int] | None = 
     return outs
 
 
-def fresh_grades(base: dict[str, float]) -> None:
+def fresh_grades(base: dict[str, float], boot: bool = True) -> None:
     """What a student waits for at --jobs 2: the first grade of labs 1-8 in a build
     directory of its own (every stage, host test and lab 8's volume built first), then
-    labs 1-5 and labs 1-8 again with everything built; the warm run's tests' times
-    are the boot rows."""
+    labs 1-5 and labs 1-8 again with everything built; with `boot`, the warm run's
+    tests' times are the boot rows (bench-full has its own, from more runs)."""
     with tempfile.TemporaryDirectory(prefix="cairn-bench-") as tmp:
         build = Path(tmp)
         subprocess.run(["make", "-s", "deps"], cwd=ROOT, env={**os.environ, "BUILD": tmp},
@@ -194,7 +194,8 @@ def fresh_grades(base: dict[str, float]) -> None:
         row("grade", "labs 1-5, warm, --jobs 2", seconds_of(warm5), note=verdicts(warm5))
         warm8 = grade_runs(2, [], 1, LABS_1_8, build)
         row("grade", "labs 1-8, warm, --jobs 2", seconds_of(warm8), note=verdicts(warm8))
-    boot_rows(warm8, base)
+    if boot:
+        boot_rows(warm8, base)
 
 
 def seconds_of(runs: list[dict]) -> list[float]:
@@ -347,7 +348,7 @@ def main() -> int:
         idle()
         keyboard()
         grading(base)
-        fresh_grades(base)
+        fresh_grades(base, boot=False)
         guest_figures()
         build_times()
         course()
