@@ -16,6 +16,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import handout  # noqa: E402
 from handout import (HANDOUT_AUTHOR, ROOMS_BEGIN, ROOMS_END, ROOT, STATS_BEGIN,  # noqa: E402
                      STATS_END, STRIPPED_SUFFIXES, STUDENT_README, WORKFLOW, MarkerError,
                      excluded, git, lab_dirs, main, rooms_table, stats_table, strip_text,
@@ -190,6 +191,22 @@ class TreeTest(unittest.TestCase):
         self.assertEqual(doc[start + len(STATS_BEGIN) + 1:end], stats_table(),
                          "handouts/instructors.md's lab sizes are stale: run `make handout-stats`")
 
+
+
+class HiddenNamesTest(unittest.TestCase):
+    """No file of the student's tree names a hidden test (benchmarks.md times them all)."""
+
+    def test_a_hidden_label_is_dropped_from_a_document(self) -> None:
+        label = handout.hidden_tests()[0]
+        text = f"| {label} [kernel] | 0.2 s |\n| lab1 setup [kernel] | 0.2 s |\n"
+        self.assertEqual(handout.without_hidden_names(text), "| lab1 setup [kernel] | 0.2 s |\n")
+
+    def test_a_name_left_in_a_file_is_found(self) -> None:
+        label = handout.hidden_tests()[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "notes.md").write_text(f"see the hidden `{label.split()[1]}`\n")
+            (Path(tmp) / "clean.md").write_text("nothing hidden here\n")
+            self.assertEqual(len(handout.hidden_name_leaks(Path(tmp))), 1)
 
 
 class RoomsTest(unittest.TestCase):

@@ -159,6 +159,34 @@ def tracked_files() -> list[str]:
     return sorted(set(out.stdout.split()))
 
 
+def hidden_tests() -> list[str]:
+    """Each hidden test's label, "labN NAME" (grade/hidden/labN.py registers them)."""
+    out = []
+    for f in sorted((ROOT / "grade" / "hidden").glob("lab*.py")):
+        lab = f.stem[3:]
+        out += [f"lab{lab} {name}" for name in re.findall(r'\bname="([^"]+)"', f.read_text())]
+    return out
+
+
+def without_hidden_names(text: str) -> str:
+    """A shipped document less its lines that name a hidden test (benchmarks.md
+    times every test): a student must not learn the hidden tests' names."""
+    labels = hidden_tests()
+    return "".join(l for l in text.splitlines(keepends=True) if not any(x in l for x in labels))
+
+
+def hidden_name_leaks(tree: Path) -> list[str]:
+    """Where a file of the student's tree names a hidden test, as its label or as
+    its name in backquotes."""
+    words = [w for label in hidden_tests() for w in (label, f"`{label.split(' ', 1)[1]}`")]
+    out = []
+    for f in sorted(tree.rglob("*")):
+        if f.is_file() and ".git" not in f.parts and f.suffix in (".md", ".c", ".h", ".py", ".S"):
+            text = f.read_text(errors="replace")
+            out += [f"{f.relative_to(tree)}: {w}" for w in words if w in text]
+    return out
+
+
 def excluded(path: str) -> bool:
     return any(path == e or (e.endswith("/") and path.startswith(e)) for e in EXCLUDED)
 
@@ -186,8 +214,14 @@ def write_handout(out: Path, labs: set[int] | None, upto: int | None = None) -> 
                                   "move it to grade/hidden/")
             dst.write_text(stripped)
             shutil.copymode(src, dst)
+        elif src.suffix == ".md":
+            dst.write_text(without_hidden_names(src.read_text()))
+            shutil.copymode(src, dst)
         else:
             shutil.copy2(src, dst)
+    leaks = hidden_name_leaks(out)
+    if leaks:
+        raise MarkerError("a hidden test is named in the student's tree: " + "; ".join(leaks[:5]))
     for src_rel, dst_rel in SHIPPED_AS.items():
         if (ROOT / src_rel).is_file():
             (out / dst_rel).parent.mkdir(parents=True, exist_ok=True)
