@@ -2,7 +2,8 @@
  * test_lab3_executor.c - lab 3's executor core on the host with a fake
  * machine (lab3_fake.h): the ready queue, wake coalescing, stale wakers, the
  * atomic waker, the executor loop's sleep (including an interrupt that races
- * it), the timer queue, joins and the coroutine macros.
+ * it), a task unlinked from the queue's tail, the timer queue, joins (a child
+ * polled once after its READY) and the coroutine macros.
  */
 #include <sys/wait.h>
 #include <unistd.h>
@@ -167,6 +168,68 @@ TEST(task_woken_during_its_last_poll_leaves_the_queue)
     executor_run_ready();
     CHECK_EQ(c.polls, 1);
     CHECK(!executor_run_ready());
+}
+
+/* A task that joins task `id` (task_join_init in its first poll). */
+struct joiner {
+    struct future base;
+    int id;
+    bool started, done;
+    struct task_join_future j;
+};
+
+static enum poll joiner_poll(struct future *self, struct context *cx)
+{
+    struct joiner *fr = (struct joiner *)self;
+    if (!fr->started) {
+        fr->started = true;
+        task_join_init(&fr->j, fr->id);
+    }
+    fr->done = future_poll(&fr->j.base, cx) == POLL_READY;
+    return fr->done ? POLL_READY : POLL_PENDING;
+}
+
+TEST(a_task_finishing_at_the_tail_keeps_the_queue_whole)
+{
+    fake_reset();
+    struct probe a, b;
+    probe_init(&a);
+    probe_init(&b);
+    spawn(&a.base);
+    spawn(&b.base);
+    executor_run_ready();
+    struct joiner j = { .base.poll = joiner_poll, .id = 1 };
+    spawn(&j.base);
+    executor_run_ready();                   /* j waits on a's on_exit */
+    a.ready = true;
+    a.wake_self_in_poll = true;             /* a re-queues itself behind b, then finishes */
+    waker_wake(a.last);
+    waker_wake(b.last);
+    executor_run_ready();
+    /* a was unlinked from the tail; the joiner it woke was pushed after b: a
+       tail left pointing at a's slot would have hung j off the freed slot */
+    CHECK(j.done);
+    CHECK_EQ(b.polls, 2);
+    CHECK_EQ(executor_stats().alive, 1);    /* b, still pending */
+    CHECK(!executor_run_ready());
+}
+
+TEST(a_finished_join_child_is_never_polled_again)
+{
+    fake_reset();
+    struct probe done_at_once;
+    probe_init(&done_at_once);
+    done_at_once.ready = true;
+    struct yield_future y;
+    yield_now_init(&y);
+    struct future *kids[2] = { &done_at_once.base, &y.base };
+    struct join_future all;
+    join_init(&all, kids, 2);
+    spawn(&all.base);
+    executor_run_ready();
+    CHECK_EQ(executor_stats().polls, 2);    /* the yield took a second poll */
+    CHECK_EQ(done_at_once.polls, 1);        /* READY once: its result must stay put */
+    CHECK_EQ(executor_stats().alive, 0);
 }
 
 TEST(ready_queue_is_fifo)
@@ -695,6 +758,8 @@ int main(void)
     RUN(wake_during_poll_is_not_lost);
     RUN(stale_waker_is_a_no_op_even_after_slot_reuse);
     RUN(task_woken_during_its_last_poll_leaves_the_queue);
+    RUN(a_task_finishing_at_the_tail_keeps_the_queue_whole);
+    RUN(a_finished_join_child_is_never_polled_again);
     RUN(ready_queue_is_fifo);
     RUN(yielding_tasks_take_turns);
     RUN(atomic_waker_takes_on_wake);

@@ -105,7 +105,8 @@ static const char *queue(void)
         CHECK(t->state & TASK_TIMER);
         struct task *u = t->timer_next;
         CHECK(!u || t->deadline < u->deadline || (t->deadline == u->deadline && t->id < u->id));
-        out[n++] = t->root->poll == sleeper_poll ? ((struct sleeper *)t->root)->name : '?';
+        bool ours = t->root && t->root->poll == sleeper_poll;   /* NULL: a freed slot */
+        out[n++] = ours ? ((struct sleeper *)t->root)->name : '?';
     }
     out[n] = 0;
     struct task *h = timerq_head();
