@@ -159,9 +159,10 @@ def slow_disk(ctx: Ctx) -> None:
     sector, the IRQ-driven read and the IRQ-driven write each wait about 1.2 s. Polled and
     IRQ-driven, every wait must last as long as the drive needs (the deadlines are 30 s),
     however many status reads that is. QEMU's throttle lets a request through an empty
-    bucket; the BIOS reads the disk's first sector at boot, which would make the first
-    polled read wait too (a fourth wait, judging nothing new): the grader empties the
-    buckets when the kernel starts, by setting the same limits again over QMP."""
+    bucket, but QEMU reads the disk's first sector itself as it creates the drive (it
+    guesses the geometry from a partition table: hw/block/hd-geometry.c), which would
+    make the first polled read wait too (a fourth wait, judging nothing new): the grader
+    empties the buckets when the kernel starts, by setting the same limits again (QMP)."""
     s = Scenario(ctx)
     pos = ctx.rng.choice(s.free_positions())
     d = s.add_disk(pos, s.random_disk_sectors())
@@ -174,9 +175,14 @@ def slow_disk(ctx: Ctx) -> None:
 
 
 def throttle(m: Machine, drive: str) -> None:
-    """The slow disk's limits set afresh (QMP block_set_io_throttle empties the buckets)."""
-    m.qmp("block_set_io_throttle", device=drive, bps=0, bps_rd=SLOW_READ_BPS,
-          bps_wr=SLOW_WRITE_BPS, iops=0, iops_rd=0, iops_wr=0)
+    """The slow disk's limits set afresh (QMP block_set_io_throttle empties the buckets),
+    unless the kernel has written already: a grader that late (a host so loaded that it
+    missed the first read's wait) would empty the write bucket that must make the IRQ
+    write wait, so that boot keeps QEMU's own read in the bucket and waits four times."""
+    stats = {s.get("device"): s["stats"] for s in m.qmp("query-blockstats")}
+    if stats.get(drive, {}).get("wr_operations", 0) == 0:
+        m.qmp("block_set_io_throttle", device=drive, bps=0, bps_rd=SLOW_READ_BPS,
+              bps_wr=SLOW_WRITE_BPS, iops=0, iops_rd=0, iops_wr=0)
 
 
 @test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY, timeout=30.0)
