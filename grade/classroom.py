@@ -39,9 +39,12 @@ from grade import core, pristine, sandbox, submission
 from grade.cli import BUILD, ROOT, load_labs
 
 OUTPUT_LINES = 30               # of each failed test's details in results.json
+# Every verdict a test can end with (grade/core.py's and the grader's own): a CSV column each.
 VERDICTS = ("OK", "WRONG OUTPUT", "NOT IMPLEMENTED", "PANIC", "EXCEPTION", "TRIPLE FAULT", "HANG",
-            "FLOOD", "QEMU ERROR", "BUILD FAILED", "GRADER ERROR", "NOT RUN")
+            "FLOOD", "FAILURE", "HOST TEST FAILED", "QEMU ERROR", "BUILD FAILED", "INTERRUPTED",
+            "GRADER ERROR", "NOT RUN")
 ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".zip")
+REFERENCE_ENV = "CAIRN_REFERENCE_LABS"  # the child's banner and score line name them (cli.py)
 
 
 @dataclass
@@ -83,7 +86,7 @@ def entry(t: core.Test, verdict: str, details: str) -> dict:
 
 
 def run_grader(tree: Path, labs: list[int], seed: int, jobs: int, log: Path,
-               box: sandbox.Sandbox, replay: str) -> dict[str, dict]:
+               box: sandbox.Sandbox, replay: str, reference: str) -> dict[str, dict]:
     """The instructor's grader on the tree's kernels: its results by test name.
     It runs from this tree as this user (it is trusted); it writes its results
     next to the tree, where no sandboxed program can reach."""
@@ -91,7 +94,7 @@ def run_grader(tree: Path, labs: list[int], seed: int, jobs: int, log: Path,
     cmd = [sys.executable, "-m", "grade", "--tree", str(tree), "--no-build", "--seed", str(seed),
            "--jobs", str(jobs), "--gradescope", str(results), "--replay-as", replay] + \
         [a for n in labs for a in ("--lab", str(n))]
-    env = {**pristine.CHILD_ENV, "BUILD": str(tree / "build"),
+    env = {**pristine.CHILD_ENV, "BUILD": str(tree / "build"), REFERENCE_ENV: reference,
            "CAIRN_SANDBOX": "bubblewrap" if box.bubblewrap else "user"}
     bound = 60 + 2 * sum(t.timeout for t in planned(labs))
     with open(log, "ab") as out:
@@ -141,7 +144,8 @@ def grade_tree(sub: submission.Submission, policy: pristine.Policy, seed: int, j
     ok = [n for n in labs if n not in built.errors]
     logs = built.tree / "build" / "grade"
     shutil.rmtree(logs, ignore_errors=True)     # the grader's own, not one the build left
-    results = run_grader(built.tree, ok, seed, jobs, out / "report.txt", box, replay) if ok else {}
+    reference = ", ".join(f"lab{n}" for n in sorted(built.reference))
+    results = run_grader(built.tree, ok, seed, jobs, out / "report.txt", box, replay, reference) if ok else {}
     tests = []
     for t in planned(labs):
         name = f"lab{t.lab} {t.name}"
@@ -152,6 +156,8 @@ def grade_tree(sub: submission.Submission, policy: pristine.Policy, seed: int, j
         else:
             tests.append(entry(t, "NOT RUN", "the grader stopped before this test (see the report)"))
     shutil.rmtree(out / "logs", ignore_errors=True)
+    report = out / "report.txt"         # its paths to logs: where they are kept, not the tree
+    report.write_text(report.read_text(errors="replace").replace(str(logs), str(out / "logs")))
     if logs.is_dir():
         # A failed test's serial log, command line and verdict; not its disk images.
         shutil.copytree(logs, out / "logs", symlinks=True,
@@ -191,12 +197,23 @@ def grade_one(path: Path, policy: pristine.Policy, seed: int, jobs: int, refs: p
     return g
 
 
+def visible_points(tests: list[dict], lab: int) -> str:
+    """A lab's points in the tests a student sees now: the output is visible at
+    once, and hidden points in it would tell a student a hidden test failed."""
+    mine = [t for t in tests if lab_of(t["name"]) == lab]
+    shown = [t for t in mine if t["visibility"] == "visible"]
+    line = f"lab{lab}: {sum(t['score'] for t in shown):g}/{sum(t['max_score'] for t in shown):g} points"
+    hidden = len(mine) - len(shown)
+    return line + (f" in the visible tests (and {hidden} hidden, shown when grades are published)"
+                   if hidden else "")
+
+
 def write_results(g: Graded, tests: list[dict], notes: list[str], out: Path, seconds: float,
                   box: sandbox.Sandbox) -> None:
     for n in sorted({lab_of(t["name"]) for t in tests}):
         mine = [t for t in tests if lab_of(t["name"]) == n]
         g.lab_points[n] = (sum(t["score"] for t in mine), sum(t["max_score"] for t in mine))
-    summary = [f"lab{n}: {got:g}/{most:g} points" for n, (got, most) in g.lab_points.items()]
+    summary = [visible_points(tests, n) for n in g.lab_points]
     if g.reference:
         summary.append("reference objects: " + ", ".join(f"lab{n}" for n in sorted(g.reference)))
     if g.error:
@@ -210,8 +227,10 @@ def write_results(g: Graded, tests: list[dict], notes: list[str], out: Path, sec
         "tests": tests,
     }
     (out / "results.json").write_text(json.dumps(g.doc, indent=2) + "\n")
-    with open(out / "report.txt", "a") as f:
-        f.write("\n" + g.doc["output"] + "\n")
+    with open(out / "report.txt", "a") as f:       # the instructor's: every point, hidden ones too
+        f.write("\n" + g.doc["output"] + "\n"
+                + "\n".join(f"lab{n}: {got:g}/{most:g} points, hidden tests included"
+                            for n, (got, most) in g.lab_points.items()) + "\n")
 
 
 def student_name(path: Path) -> str:
@@ -251,7 +270,7 @@ def write_csv(rows: list[Graded], labs: list[int], dest: Path) -> None:
             counts = g.verdicts()
             w.writerow([g.student, *(f"{p[0]:g}" for p in pts), f"{sum(p[0] for p in pts):g}",
                         f"{sum(p[1] for p in pts):g}", *(counts[v] for v in VERDICTS), g.seed,
-                        " ".join(f"lab{n}" for n in sorted(g.reference)), g.error])
+                        ", ".join(f"lab{n}" for n in sorted(g.reference)), g.error])
 
 
 def grade_class(folder: Path, policy: pristine.Policy, args: argparse.Namespace,
@@ -297,8 +316,8 @@ def grade_class(folder: Path, policy: pristine.Policy, args: argparse.Namespace,
     write_csv(rows, policy.graded, out / "grades.csv")
     minutes = (time.monotonic() - start) / 60
     print(f"class: wrote {out / 'grades.csv'}: {len(rows)} submissions in {minutes * 60:.0f}s "
-          f"({len(rows) / minutes:.1f} per minute)" + (f"; {len(skipped)} entries skipped "
-                                                        f"(skipped.txt)" if skipped else ""))
+          f"({len(rows) / minutes:.1f} per minute)" + (f"; skipped: {len(skipped)} (skipped.txt)"
+                                                        if skipped else ""))
     return 0
 
 
@@ -325,7 +344,7 @@ def main(args: argparse.Namespace) -> int:
     if args.gradescope:
         shutil.copy(out / "results.json", args.gradescope)
     print((out / "report.txt").read_text(), end="")
-    print(f"results in {out / 'results.json'}")
+    print(f"results in {args.gradescope or out / 'results.json'}")
     return 1 if g.error else 0
 
 

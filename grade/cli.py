@@ -263,6 +263,7 @@ def main(argv: list[str]) -> int:
     if args.list:
         for t, p in plan:
             print(f"lab{t.lab} {t.name} [{p}] ({t.points} points)" + (" hidden" if t.hidden else ""))
+        print(f"{len(plan)} tests, {sum(t.points for t, _ in plan)} points")
         return 0
 
     seed = args.seed if args.seed is not None else random.randrange(1, 1 << 31)
@@ -275,8 +276,9 @@ def main(argv: list[str]) -> int:
     replay = replay_command(args, seed)
     print(f"seed {seed} (replay: {replay})", flush=True)
     try:
-        # A submission's reference labs are named by its own report (grade/classroom.py).
-        args.reference = "" if args.tree else ", ".join(hosttests.reference_labs())
+        # A submission's reference labs: its grader's choice (grade/classroom.py), not the tree's file.
+        args.reference = os.environ.get("CAIRN_REFERENCE_LABS", "") if args.tree \
+            else ", ".join(hosttests.reference_labs())
     except RuntimeError as e:
         print(f"grade: {e}", file=sys.stderr)
         return 2

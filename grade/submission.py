@@ -210,8 +210,8 @@ def read(path: Path, kit: dict[int, str] | None = None) -> Submission:
             sub.refused.setdefault(lab, []).extend(problems)
         sub.labs.setdefault(lab, {})[name] = data
     if ignored:
-        sub.notes.append(f"{ignored} other files ignored (only labs/labN-*/*.c, *.h, *.S, "
-                         "include/*.h and .use-reference are read)")
+        sub.notes.append(f"other files ignored: {ignored} (only labs/labN-*/*.c, *.h, *.S, "
+                         f"include/*.h, {ANSWERS} and .use-reference are read)")
     return sub
 
 

@@ -204,8 +204,8 @@ class HiddenNamesTest(unittest.TestCase):
     def test_a_name_left_in_a_file_is_found(self) -> None:
         label = handout.hidden_tests()[0]
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "notes.md").write_text(f"see the hidden `{label.split()[1]}`\n")
-            (Path(tmp) / "clean.md").write_text("nothing hidden here\n")
+            (Path(tmp) / "notes.c").write_text(f"/* see the hidden `{label.split()[1]}` */\n")
+            (Path(tmp) / "clean.c").write_text("/* nothing hidden here */\n")
             self.assertEqual(len(handout.hidden_name_leaks(Path(tmp))), 1)
 
 
