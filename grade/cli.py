@@ -341,6 +341,8 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         build_errors = {n: "" if args.kernel or args.no_build else build_stage(n) for n in labs}
         kernels = {n: run.stage_kernel(n, args.kernel or BUILD / f"lab{n}" / "kernel.elf")
                    for n in labs}
+    if not args.kernel:                 # the host tests in one parallel make (it takes the lock)
+        hosttests.prebuild(sorted({(t.lab, t.name) for t, _ in plan}), args.jobs)
     start = time.monotonic()
     outcomes: list[Outcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
