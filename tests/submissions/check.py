@@ -15,11 +15,14 @@
    specification (https://gradescope-autograders.readthedocs.io/en/latest/specs/,
    "Output format") and for the score its real code deserves.
 2. `python3 -m grade --class` over one name thrice (folder, tarball, zip), the
-   handout, a broken archive and a stray file.
+   handout, a broken archive and a stray file; and --class --lab N over each
+   week-N student.
 3. GitHub Actions: the handout's .github/workflows/grade.yml parsed with PyYAML
    (Debian's python3-yaml), its structure checked, its run: commands run in a
    copy of the handout (all but the package install), the job summary checked;
-   the handout's --list has every visible test and no hidden one.
+   the handout's --list has every visible test and no hidden one. And for every
+   week N >= 2, its commands grade the week-N student in a handout with
+   reference objects: full marks, the reference labs named (weeks.py).
 
 Prints one line per check and ends with "N passed, N failed".
 """
@@ -46,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from grade import core  # noqa: E402
 from grade.cli import load_labs  # noqa: E402
 import make as submissions  # noqa: E402
+import weeks  # noqa: E402
 
 BUILD = ROOT / "build"
 ENV = {k: v for k, v in os.environ.items() if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
@@ -227,6 +231,24 @@ def check_case(case: Case, sources: dict[str, Path], repos: Path, tmp: Path) -> 
 CLASS_LAB = 4
 
 
+def check_class_week(repos: Path, tmp: Path, lab: int) -> list[str]:
+    """--class --lab N over the week-N student alone: full marks, the reference labs named."""
+    folder = tmp / f"class-week{lab}"
+    folder.mkdir()
+    shutil.copytree(repos / f"honest-lab{lab}", folder / "student")
+    out = tmp / f"class-week{lab}-out"
+    proc = subprocess.run([sys.executable, "-m", "grade", "--class", str(folder), "--lab", str(lab),
+                           "--jobs", "1", "--out", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if proc.returncode != 0 or not (out / "grades.csv").exists():
+        return [f"--class exited {proc.returncode}: {proc.stderr[-1500:]}"]
+    row = next(csv.DictReader(open(out / "grades.csv")))
+    full = str(sum(t.points for t in core.REGISTRY if t.lab == lab and "kernel" in t.paths))
+    refs = ", ".join(f"lab{k}" for k in range(1, lab))
+    if row[f"lab{lab}"] != full or row["reference labs"] != refs:
+        return [f"grades.csv: {row}, expected lab{lab}={full} and reference labs {refs!r}"]
+    return []
+
+
 def check_class(repos: Path, tmp: Path) -> list[str]:
     """--class --lab 4: three submissions of one name (a folder, a tarball, a zip:
     each its own row), the stripped handout, a broken archive and a stray file
@@ -255,7 +277,7 @@ def check_class(repos: Path, tmp: Path) -> list[str]:
     rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv"))}
     tests = [t for t in core.REGISTRY if t.lab == CLASS_LAB and "kernel" in t.paths]
     full, n = str(sum(t.points for t in tests)), len(tests)
-    refs = " ".join(f"lab{k}" for k in range(1, CLASS_LAB))
+    refs = ", ".join(f"lab{k}" for k in range(1, CLASS_LAB))
     want = {"alice": (full, "OK", refs), "alice.tar.gz": ("0", "BUILD FAILED", ""),
             "alice.v2": (full, "OK", refs), "carol": ("0", "BUILD FAILED", "")}
     lab = f"lab{CLASS_LAB}"
@@ -380,6 +402,13 @@ def main() -> int:
             for c in CASES}
         jobs["--class: one name thrice, the handout, a broken archive, a stray file"] = \
             lambda: check_class(repos, tmp)
+        for n in LABS:
+            jobs[f"--class lab{n}: honest-lab{n}"] = lambda n=n: check_class_week(repos, tmp, n)
+        if not os.environ.get("ONLY") or "workflow" in os.environ["ONLY"]:
+            reference_handout = weeks.reference_handout(tmp, ENV)
+            for n in LABS:
+                jobs[f"GitHub workflow week {n}: honest-lab{n}"] = \
+                    lambda n=n: weeks.check_week(reference_handout, tmp, n, ENV)
         jobs["GitHub workflow: structure, commands, job summary"] = lambda: check_workflow(handout, tmp)
         only = os.environ.get("ONLY", "")          # ONLY=lab7: the checks whose names have it
         jobs = {name: fn for name, fn in jobs.items() if only in name}
