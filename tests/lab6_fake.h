@@ -435,4 +435,17 @@ static int fake_run(void (*fn)(void), bool bridge)
     return why;
 }
 
+/* Every scenario with the idle thread tickless (the kernel's default), then
+   with tick=periodic: a test file's main() is this one call. */
+static inline int run_tickless_then_periodic(void (*run_all)(void), const char *suite)
+{
+    run_all();
+    int failed = host_failed;
+    fake_periodic = true;
+    run_all();
+    if (host_failed > failed)
+        printf("  (the failures since the last were with tick=periodic)\n");
+    return host_summary(suite);
+}
+
 #endif

@@ -176,11 +176,5 @@ static void run_all(void)
 
 int main(void)
 {
-    run_all();
-    int failed = host_failed;
-    fake_periodic = true;
-    run_all();
-    if (host_failed > failed)
-        printf("  (the failures since the last were with tick=periodic)\n");
-    return host_summary("lab6 alarm");
+    return run_tickless_then_periodic(run_all, "lab6 alarm");
 }

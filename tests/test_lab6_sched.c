@@ -767,14 +767,7 @@ static void run_all(void)
     RUN(a_task_awaits_a_threads_end);
 }
 
-/* Every scenario with the idle thread tickless (the kernel's default), then with tick=periodic. */
 int main(void)
 {
-    run_all();
-    int failed = host_failed;
-    fake_periodic = true;
-    run_all();
-    if (host_failed > failed)
-        printf("  (the failures since the last were with tick=periodic)\n");
-    return host_summary("lab6 sched");
+    return run_tickless_then_periodic(run_all, "lab6 sched");
 }
