@@ -12,23 +12,7 @@
 #include "keymap.h"
 #include "panic.h"
 
-static struct keymap km;
-
-/* Feed bytes; return how many events came out, the last one in *last. */
-static int feed(const uint8_t *bytes, int n, struct key_event *last)
-{
-    int events = 0;
-    struct key_event ev;
-    for (int i = 0; i < n; i++) {
-        if (keymap_feed(&km, bytes[i], &ev)) {
-            events++;
-            *last = ev;
-        }
-    }
-    return events;
-}
-#define FEED(last, ...) \
-    feed((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }), (last))
+#include "lab2_feed.h"
 
 /* Holding a key repeats its make code with no break between (typematic repeat). */
 TEST(held_keys_repeat)
