@@ -53,7 +53,7 @@ def check_week(handout: Path, tmp: Path, lab: int, env: dict[str, str]) -> list[
     shutil.copytree(handout, work, symlinks=True)
     submissions.honest(lab)(work)
     seed_build(work)
-    summary = tmp / f"week{lab}-summary.md"
+    summary = tmp / f"week{lab}-job-summary.txt"
     step_env = {**env, "GITHUB_STEP_SUMMARY": str(summary), "GRADE_LABS": f"--lab {lab} --jobs 1"}
     problems = []
     for s in workflow_runs(work):
