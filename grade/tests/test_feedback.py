@@ -8,25 +8,30 @@ import unittest
 from pathlib import Path
 
 from grade import classroom, core, pristine
-from grade.cli import load_labs, skipped_note
+from grade.cli import skipped_note
+
+
+def fake(name: str, points: int, paths: tuple[str, ...]) -> core.Test:
+    return core.Test(lab=5, name=name, points=points, fn=lambda ctx: None, paths=paths)
 
 
 class SkippedTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not core.REGISTRY:
-            load_labs()
+    """On a registry of its own: other grader tests fill the real one as they like."""
+
+    def setUp(self) -> None:
+        self.saved = core.REGISTRY[:]
+        core.REGISTRY[:] = [fake("pci", 10, core.ALL_PATHS), fake("bridges", 15, core.QEMU_ONLY),
+                            fake("host-pci", 5, core.QEMU_ONLY)]
+
+    def tearDown(self) -> None:
+        core.REGISTRY[:] = self.saved
 
     def test_bochs_names_the_tests_it_does_not_run(self) -> None:
-        left = [t for t in core.REGISTRY if t.lab == 5 and "bochs" not in t.paths]
-        self.assertTrue(left, "lab 5 has tests that boot only with qemu -kernel")
-        note = skipped_note(5, ["bochs"])
-        self.assertIn(f"{len(left)} tests ({sum(t.points for t in left)} points) do not run on --boot bochs",
-                      note)
-        self.assertTrue(all(t.name in note for t in left))
+        self.assertEqual(skipped_note(5, ["bochs"]),
+                         " (2 tests (20 points) do not run on --boot bochs: bridges, host-pci)")
 
     def test_the_kernel_path_leaves_nothing_out(self) -> None:
-        self.assertEqual(skipped_note(1, ["kernel"]), "")
+        self.assertEqual(skipped_note(5, ["kernel"]), "")
 
 
 class SubmissionReplay(unittest.TestCase):
