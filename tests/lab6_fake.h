@@ -435,6 +435,17 @@ static int fake_run(void (*fn)(void), bool bridge)
     return why;
 }
 
+/* The order threads ran in, a letter each, for a test to compare (CHECK_STR). */
+static char order[128] __attribute__((unused));
+static int norder __attribute__((unused));
+
+static void __attribute__((unused)) record(char c)
+{
+    if (norder < (int)sizeof order - 1)
+        order[norder++] = c;
+    order[norder] = 0;
+}
+
 /* Every scenario with the idle thread tickless (the kernel's default), then
    with tick=periodic: a test file's main() is this one call. */
 static inline int run_tickless_then_periodic(void (*run_all)(void), const char *suite)

@@ -11,16 +11,6 @@
 #include "host.h"
 #include "lab6_fake.h"
 
-static char order[32];
-static int norder;
-
-static void record(char c)
-{
-    if (norder < (int)sizeof order - 1)
-        order[norder++] = c;
-    order[norder] = 0;
-}
-
 struct nap {
     uint64_t ticks, start, woke, wake_tick, ready_on;
     char name;

@@ -11,16 +11,6 @@
 #include "lab6_fake.h"
 #include "sleep.h"
 
-static char order[128];
-static int norder;
-
-static void record(char c)
-{
-    if (norder < (int)sizeof order - 1)
-        order[norder++] = c;
-    order[norder] = 0;
-}
-
 /* ---- the ready queue alone ------------------------------------------------ */
 TEST(readyq_pops_highest_priority_then_oldest)
 {

@@ -52,16 +52,6 @@ struct seen {
     int runs;
 };
 static struct seen seen[4];
-static char order[32];
-static int norder;
-
-static void record(char c)
-{
-    if (norder < (int)sizeof order - 1)
-        order[norder++] = c;
-    order[norder] = 0;
-}
-
 /* A thread's first look at itself: IF, its arg, that it is current, its frame's alignment. */
 static void note_start(void *arg)
 {

@@ -13,32 +13,17 @@
 #include "host.h"
 #include "uvm.h"
 
-#define PHYS_BASE  0x00400000u          /* the fake RAM's first physical address */
 #define PHYS_PAGES 300                  /* the stack's 256 pages and their tables */
+#include "lab8_fake.h"
 #define HEAP       0x0804B000u
 #define BRK        (HEAP + 10000)       /* the page holding it is the heap's too */
 #define ERR_READ   PF_ERR_USER                      /* not present, read, user: 0x4 */
 #define ERR_WRITE  (PF_ERR_USER | PF_ERR_WRITE)     /* 0x6 */
 
-static uint8_t phys[PHYS_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
 struct frame_pool frame_pool;
 struct user_stats ustats;
 static struct process proc;
 static char said[256];                  /* the kernel's last line */
-
-void *frame_kva(uint32_t pa)
-{
-    if (pa < PHYS_BASE || pa >= PHYS_BASE + sizeof phys) {
-        printf("  frame_kva(0x%08x): outside the fake memory\n", pa);
-        abort();
-    }
-    return phys + (pa - PHYS_BASE);
-}
-
-void tlb_invalidate(uint32_t va)
-{
-    (void)va;
-}
 
 int kprintf(const char *fmt, ...)
 {

@@ -8,27 +8,10 @@
 #include "host.h"
 #include "uvm.h"
 
-#define PHYS_BASE  0x00400000u          /* the fake RAM's first physical address */
 #define PHYS_PAGES 64
+#include "lab8_fake.h"
 
-static uint8_t phys[PHYS_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
 static struct frame_pool pool;
-static uint32_t invalidated;
-
-void *frame_kva(uint32_t pa)
-{
-    if (pa < PHYS_BASE || pa >= PHYS_BASE + sizeof phys) {
-        printf("  frame_kva(0x%08x): outside the fake memory\n", pa);
-        abort();
-    }
-    return phys + (pa - PHYS_BASE);
-}
-
-void tlb_invalidate(uint32_t va)
-{
-    (void)va;
-    invalidated++;
-}
 
 static void fresh_pool(void)
 {

@@ -11,34 +11,17 @@
 #include "host.h"
 #include "uvm.h"
 
-#define PHYS_BASE  0x00400000u          /* the fake RAM's first physical address */
 #define PHYS_PAGES 64
+#include "lab8_fake.h"
 #define TEXT       0x08048000u          /* read-only, the user's */
 #define DATA       0x08049000u          /* writable, the user's */
 #define KPAGE      0x0804A000u          /* the kernel's: no PTE_U */
 #define HEAP       0x0804B000u
 #define HUGE_BRK   0xB0000000u          /* a 2.7 GiB heap, none of it touched */
 
-static uint8_t phys[PHYS_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
-static uint32_t kva_calls;              /* every table or page the code looked at */
 struct frame_pool frame_pool;
 struct user_stats ustats;
 static struct process proc;
-
-void *frame_kva(uint32_t pa)
-{
-    if (pa < PHYS_BASE || pa >= PHYS_BASE + sizeof phys) {
-        printf("  frame_kva(0x%08x): outside the fake memory\n", pa);
-        abort();
-    }
-    kva_calls++;
-    return phys + (pa - PHYS_BASE);
-}
-
-void tlb_invalidate(uint32_t va)
-{
-    (void)va;
-}
 
 int kprintf(const char *fmt, ...)
 {
