@@ -71,9 +71,7 @@ def build_stage(lab: int) -> str:
         raise runner.ToolMissing("make") from None
     if proc.returncode == 0:
         return ""
-    out = (proc.stdout + proc.stderr).splitlines()
-    first = next((l for l in out if "error" in l.lower()), out[-1] if out else "make failed")
-    return first + "\n" + "\n".join("    " + l for l in out[:20])
+    return core.make_failure(proc.stdout + proc.stderr)
 
 
 def versions(path: str) -> str:

@@ -93,6 +93,14 @@ ExitVerdicts = {
 INTERRUPTED_DETAILS = "the grader was interrupted (Ctrl-C or SIGTERM) while this test ran"
 
 
+def make_failure(output: str) -> str:
+    """A failed make's output as a verdict's details: its first error line, then
+    its first 20 lines (make -j's "Waiting for unfinished jobs" left out)."""
+    lines = [l for l in output.splitlines() if "Waiting for unfinished jobs" not in l]
+    first = next((l for l in lines if "error" in l.lower() or "***" in l), lines[-1] if lines else "make failed")
+    return first + "\n" + "\n".join("    " + l for l in lines[:20])
+
+
 def tail(log: str, n: int = 15) -> str:
     lines = log.splitlines()
     shown = "\n".join("    " + l for l in lines[-n:])

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from grade import sandbox
-from grade.core import QEMU_ONLY, Ctx, TestFailure, test
+from grade.core import QEMU_ONLY, Ctx, TestFailure, make_failure, test
 from grade.rundir import tree_lock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +71,7 @@ def verdict(binary: str, out: str, status: int) -> TestFailure | None:
 
 
 def build_failure(lines: list[str]) -> TestFailure:
-    first = next((l for l in lines if "error" in l.lower()), lines[-1] if lines else "make failed")
-    return TestFailure("BUILD FAILED", first + "\n" + "\n".join("    " + l for l in lines[:20]))
+    return TestFailure("BUILD FAILED", make_failure("\n".join(lines)))
 
 
 def build_here(binary: str) -> Path:

@@ -24,6 +24,7 @@ Every report names those labs.
 from __future__ import annotations
 
 import fcntl
+import functools
 import importlib.util
 import os
 import shutil
@@ -36,6 +37,7 @@ from pathlib import Path
 from types import ModuleType
 
 from grade.cli import BUILD, ROOT
+from grade.core import make_failure
 from grade.sandbox import FILE_BYTES, Sandbox
 from grade.submission import Submission
 
@@ -78,8 +80,10 @@ def lab_dirs() -> dict[int, str]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def stripped_lab(lab: int) -> dict[str, bytes]:
-    """Lab `lab`'s sources as the handout has them (relative name -> text)."""
+    """Lab `lab`'s sources as the handout has them (relative name -> text), made
+    once per grader (copy_tree and every plan_lab read them; never changed)."""
     handout = handout_module()
     base = ROOT / "labs" / lab_dirs()[lab]
     out = {}
@@ -149,12 +153,6 @@ def tree_bytes(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def first_error(text: str) -> str:
-    lines = [l for l in text.splitlines() if "Waiting for unfinished jobs" not in l]
-    first = next((l for l in lines if "error" in l.lower() or "***" in l), lines[-1] if lines else "make failed")
-    return first + "\n" + "\n".join("    " + l for l in lines[:20])
-
-
 def run_make(box: Sandbox, tree: Path, targets: list[str], seconds: float, jobs: int,
              keep_going: bool = False) -> tuple[bool, str]:
     """(built, what went wrong) for one make in the tree, in the sandbox, bounded."""
@@ -176,7 +174,7 @@ def run_make(box: Sandbox, tree: Path, targets: list[str], seconds: float, jobs:
         return False, f"the build wrote more than {BUILD_TREE_BYTES >> 20} MiB"
     if status in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ) or "File size limit" in text:
         return False, f"the build wrote a file larger than {FILE_BYTES >> 20} MiB"
-    return status == 0, "" if status == 0 else first_error(text)
+    return status == 0, "" if status == 0 else make_failure(text)
 
 
 @dataclass

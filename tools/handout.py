@@ -36,6 +36,7 @@ stripped lab fails its own tests and every later lab's.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -159,13 +160,14 @@ def tracked_files() -> list[str]:
     return sorted(set(out.stdout.split()))
 
 
-def hidden_tests() -> list[str]:
+@functools.lru_cache(maxsize=None)
+def hidden_tests() -> tuple[str, ...]:
     """Each hidden test's label, "labN NAME" (grade/hidden/labN.py registers them)."""
     out = []
     for f in sorted((ROOT / "grade" / "hidden").glob("lab*.py")):
         lab = f.stem[3:]
         out += [f"lab{lab} {name}" for name in re.findall(r'\bname="([^"]+)"', f.read_text())]
-    return out
+    return tuple(out)
 
 
 def without_hidden_names(text: str) -> str:
