@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grade import runner
-from grade.core import VIRTUAL_TIME, Ctx, Disk, Test
+from grade.core import VIRTUAL_TIME, Ctx, Disk, Test, key_feed
+from grade.keyboard import Typing
 from grade.drives import CYLINDER_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,15 +266,15 @@ def keyboard(keys: int = 300) -> None:
     for _ in range(3):
         sent: list[float] = []
 
-        def type_burst(m: runner.Machine) -> None:
-            sent.append(time.monotonic())
-            m.send_keys(["a"] * keys + ["esc"])
+        typing = Typing()
+        for key in ["a"] * keys + ["esc"]:
+            typing.press(key)
         with tempfile.TemporaryDirectory() as tmp:
             t = Test(2, "bench-keys", 0, lambda ctx: None, ("kernel",), 30.0)
             ctx = Ctx(t, 0, Path(tmp), lab2, "kernel", runner.boot)
             start = time.monotonic()
-            r = runner.boot(ctx, ["grade"], [], VIRTUAL_TIME, "lab2: ready",
-                            None, type_burst, None, 30.0)
+            r = runner.boot(ctx, ["grade"], [], VIRTUAL_TIME, "lab2: ready", key_feed(typing),
+                            lambda m: sent.append(time.monotonic()), None, 30.0)
         dropped = next((l for l in r.lines if "keys: received" in l), "")
         if sent and dropped.endswith("dropped 0"):
             rates.append(keys / (start + r.seconds - sent[0]))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from grade import expect
+from grade.keyboard import KeyFeed, Typing
 
 ALL_PATHS = ("kernel", "iso", "floppy", "bochs")
 QEMU_ONLY = ("kernel",)
@@ -149,6 +150,16 @@ def test(lab: int, name: str, points: int = 1, paths: Sequence[str] = ALL_PATHS,
     return register
 
 
+def key_feed(keys: Sequence[str] | Typing | None) -> KeyFeed | None:
+    """Keys to type, in steps QEMU can queue: a Typing knows what the guest prints
+    for each key, so it may be as long as it likes; a plain list must be short."""
+    if not keys:
+        return None
+    if isinstance(keys, Typing):
+        return KeyFeed(keys.keys, keys.printed)
+    return KeyFeed(list(keys))
+
+
 class Ctx:
     """What a running test sees: its seed, its directory, its stage."""
 
@@ -171,12 +182,12 @@ class Ctx:
 
     def boot(self, args: Sequence[str] = (), disks: Sequence[Disk] = (),
              qemu_args: Sequence[str] = (), ready: str | None = None,
-             keys: Sequence[str] | None = None, on_ready: Callable[[Any], None] | None = None,
+             keys: Sequence[str] | Typing | None = None, on_ready: Callable[[Any], None] | None = None,
              until: str | None = None, expect_exit: str | None = "success",
              timeout: float | None = None) -> Result:
         self.raise_pending()
         result = self._booter(self, ["grade", *args], list(disks), list(qemu_args), ready,
-                              list(keys) if keys else None, on_ready, until,
+                              key_feed(keys), on_ready, until,
                               timeout or self.test.timeout)
         self.results.append(result)
         if expect_exit is not None and result.exit != expect_exit and result.exit != "until":

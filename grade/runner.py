@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grade.core import Ctx, Disk, Result
+from grade.keyboard import KeyFeed
 from grade import sandbox
 from grade.qmp import QMP, QMPError
 
@@ -259,7 +260,7 @@ def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
 class Watch:
     """What one boot waits for in the serial log, and what it has seen so far."""
     ready: str | None                           # the text that fires keys and on_ready
-    keys: list[str] | None
+    keys: KeyFeed | None
     on_ready: Callable[[Machine], None] | None
     until: str | None                           # the text that ends the boot early
     hold_ms: int                                # send-key's hold (key_hold_ms)
@@ -268,10 +269,17 @@ class Watch:
     timed_out: bool = False
     flooded: bool = False
     until_seen: bool = False
-    fired: bool = False
+    machine: Machine | None = None              # once `ready` has been seen
+
+    def printed_since_ready(self) -> int:
+        """Bytes of COM1 after the line that holds `ready` (less any \\r)."""
+        assert self.ready is not None
+        at = self.log.find(self.ready.encode())
+        end = self.log.find(b"\n", at)
+        return 0 if at < 0 or end < 0 else len(self.log) - end - 1 - self.log.count(b"\r", end)
 
 
-def run_qemu(cmd: list[str], ready: str | None, keys: list[str] | None,
+def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
              on_ready: Callable[[Machine], None] | None, until: str | None,
              timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = ()) -> Result:
     """One QEMU run from start to verdict: launch it, read its log until it ends,
@@ -329,7 +337,7 @@ def launch(cmd: list[str], workdir: Path, sock_path: str | None,
 def read_log(proc: subprocess.Popen[bytes], qmp: QMP | None, bound: Deadline,
              watch: Watch) -> None:
     """Read COM1 and stderr as they come until both close, the bound passes, the
-    log floods or the awaited text arrives; fire keys and on_ready once at `ready`."""
+    log floods or the awaited text arrives; type keys and call on_ready from `ready`."""
     assert proc.stdout and proc.stderr
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stdout, selectors.EVENT_READ, watch.log)
@@ -352,28 +360,36 @@ def read_log(proc: subprocess.Popen[bytes], qmp: QMP | None, bound: Deadline,
 
 
 def seen_enough(proc: subprocess.Popen[bytes], qmp: QMP | None, watch: Watch) -> bool:
-    """After each read: True when the run should end (a flood, the `until` text);
-    at the first sight of `ready`, types the keys and calls on_ready."""
+    """After each read: True when the run should end (a flood, the `until` text).
+    From the first sight of `ready` it types the keys, a step at a time as the guest
+    prints (KeyFeed), once on_ready has been called."""
     text = watch.log.decode("utf-8", "replace")
     if len(watch.log) > LOG_CAP:
         watch.flooded = True
         return True
-    if watch.ready and not watch.fired and watch.ready in text:
-        watch.fired = True
-        machine = Machine(proc, qmp)
-        try:
-            if watch.keys:
-                machine.send_keys(watch.keys, watch.hold_ms)
-            if watch.on_ready:
-                watch.on_ready(machine)
-        except (QMPError, OSError) as e:
-            # The kernel may end (a panic) while keys are typed: its
-            # last lines are still in the pipe, so keep reading them.
-            watch.errors.extend(f"\ngrader: QMP: {e}".encode())
+    if watch.ready and watch.machine is None and watch.ready in text:
+        watch.machine = Machine(proc, qmp)
+        call(watch, watch.on_ready)
+    if watch.machine and watch.keys and not watch.keys.done:
+        keys = watch.keys.due(watch.printed_since_ready())
+        call(watch, lambda m: m.send_keys(keys, watch.hold_ms))
     if watch.until and watch.until in text:
         watch.until_seen = True
         return True
     return False
+
+
+def call(watch: Watch, action: Callable[[Machine], None] | None) -> None:
+    """An action on the machine; QMP trouble is kept for the report."""
+    if action is None or watch.machine is None:
+        return
+    try:
+        action(watch.machine)
+    except (QMPError, OSError) as e:
+        # The kernel may end (a panic) while keys are typed: its
+        # last lines are still in the pipe, so keep reading them.
+        watch.errors.extend(f"\ngrader: QMP: {e}".encode())
+        watch.keys = None                       # and type no more
 
 
 def reap(proc: subprocess.Popen[bytes], qmp: QMP | None, srv: socket.socket | None,
@@ -440,7 +456,7 @@ def grub_image(kernel: Path, path: str, args: Sequence[str], workdir: Path) -> P
 
 
 def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
-         ready: str | None, keys: list[str] | None,
+         ready: str | None, keys: KeyFeed | None,
          on_ready: Callable[[Machine], None] | None, until: str | None,
          timeout: float) -> Result:
     """Ctx.boot's engine: one boot of ctx.kernel on ctx.path."""

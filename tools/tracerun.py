@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from grade import runner                            # noqa: E402  (after the path)
-from grade.core import VIRTUAL_TIME                 # noqa: E402
+from grade.core import VIRTUAL_TIME, key_feed        # noqa: E402
 
 READY = "lab6: ready"
 TIMEOUT = 60.0                  # seconds the emulator may run (stretched on a loaded host)
@@ -44,7 +44,7 @@ def main() -> int:
     runner.install_signal_handlers()    # Ctrl-C: QEMU is stopped, not left behind
     try:
         with tempfile.TemporaryDirectory(prefix="cairn-trace-") as work:
-            r = runner.run_qemu(cmd, READY if keys else None, keys or None, None, None, TIMEOUT,
+            r = runner.run_qemu(cmd, READY if keys else None, key_feed(keys), None, None, TIMEOUT,
                                 bool(keys), Path(work))
     except KeyboardInterrupt:
         runner.kill_all()

@@ -27,5 +27,5 @@ def edge_lines(ctx: Ctx) -> None:
     t.press("caps_lock")
     t.press("ret")
     finish(t)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
+    r = ctx.boot(ready=READY, keys=t, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "typing", received=t.scancode_bytes, **typed_values(t))

@@ -9,6 +9,7 @@ holds keys down through raw QMP key events, so that their make codes repeat.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from grade.core import QEMU_ONLY, VIRTUAL_TIME, Ctx, tail, test
 from grade.keyboard import DIGITS, LETTERS, Typing, finish, random_lines, type_line, typed_values
@@ -25,7 +26,7 @@ QUEUE_BYTES = 128               # SCANCODE_QUEUE_SIZE in labs/lab2-keyboard/keyb
 @test(lab=2, name="typing", points=15, paths=QEMU_ONLY)
 def typing(ctx: Ctx) -> None:
     t = random_lines(ctx.rng)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
+    r = ctx.boot(ready=READY, keys=t, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "typing", received=t.scancode_bytes, **typed_values(t))
 
 
@@ -34,7 +35,7 @@ def burst(ctx: Ctx) -> None:
     t = Typing()
     type_line(t, ctx.rng, ctx.rng.randint(300, 400), editing=False)
     finish(t)
-    r = ctx.boot(ready=READY, keys=t.keys, qemu_args=VIRTUAL_TIME)
+    r = ctx.boot(ready=READY, keys=t, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "burst", echo=t.echoes[0], line=t.lines[0], received=t.scancode_bytes)
 
 

@@ -244,7 +244,7 @@ def typing(ctx: Ctx) -> None:
     """thread_await on keys: lab 2's echo, from a thread, still answers every key while four
     spinners that never yield share the CPU."""
     t = random_lines(ctx.rng)
-    r = boot(ctx, ["kbd"], ready="lab6: ready", keys=t.keys)
+    r = boot(ctx, ["kbd"], ready="lab6: ready", keys=t)
     ctx.expect(r, "typing", hz=HZ, received=t.scancode_bytes, **typed_values(t))
 
 
