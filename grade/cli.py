@@ -23,11 +23,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from grade.core import BUILD, ROOT, Ctx, Test, TestFailure
 from grade import core, hosttests, rundir, runner, sandbox
-from grade.core import Ctx, Test, TestFailure
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 DOTS = 44
 
 

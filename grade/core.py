@@ -6,6 +6,7 @@ TestFailure with a verdict when something is wrong.
 """
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,9 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from grade import expect
 from grade.keyboard import KeyFeed, Typing
+
+ROOT = Path(__file__).resolve().parent.parent             # the kit's tree
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))     # make's BUILD, as a path
 
 ALL_PATHS = ("kernel", "iso", "floppy", "bochs")
 QEMU_ONLY = ("kernel",)

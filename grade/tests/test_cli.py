@@ -13,11 +13,9 @@ import unittest
 from pathlib import Path
 from typing import Any
 
+from grade.core import BUILD, ROOT, Ctx, Test
 from grade import cli, core, rundir, runner
-from grade.core import Ctx, Test
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 LAB0 = BUILD / "lab0" / "kernel.elf"
 HANG = BUILD / "selftest" / "hang.elf"
 
