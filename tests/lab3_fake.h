@@ -58,7 +58,8 @@ static void fake_reset(void)
     fake_idle_limit = 100000;
     fake_tick_reads = fake_tick_after_read = 0;
     fake_panic_msg[0] = 0;
-    fake_oneshot_reset(timerq_expire);
+    fake_oneshot_reset();
+    timer_subscribe(timerq_expire);     /* as lab3_init does */
     fake_idle = fake_halt;
     executor_init();
 }
@@ -123,7 +124,7 @@ static void fake_tick(void)
     fake_if = false;
     fake_ticks++;
     fake_clock++;
-    fake_tick_hook(fake_ticks);
+    fake_notify_tick(fake_ticks);
     fake_if = was;
 }
 
@@ -197,7 +198,7 @@ void plat_enable_and_wait(void)
  * right after the Nth read (the worst moment for a sleep that has just looked
  * at the clock and is about to join the timer queue).
  */
-uint64_t plat_ticks(void)
+uint64_t timer_ticks(void)
 {
     uint64_t now = fake_ticks;
     if (++fake_tick_reads == fake_tick_after_read)
@@ -205,7 +206,7 @@ uint64_t plat_ticks(void)
     return now;
 }
 
-uint32_t plat_tick_hz(void)
+uint32_t timer_hz(void)
 {
     return 100;
 }

@@ -152,7 +152,7 @@ static void fake_deliver(void)
         if (irq == 0)
             fake_timer_irqs++;
         if (irq == 0 && !fake_tick_stopped)
-            timerq_expire(fake_ticks);          /* lab 1's tick hook: lab 3's timers */
+            fake_notify_tick(fake_ticks);       /* lab 1's pit_tick: lab 3's timers, lab 6's charge */
         if (fake_handler)
             fake_handler(irq);
         thread_irq_exit(irq);                   /* after the "EOI": may switch */
@@ -219,8 +219,8 @@ void plat_irq_enable(void)
 
 bool irqs_were_enabled(plat_irq_t f) { return f != 0; }
 bool plat_irqs_enabled(void) { return fake_if; }
-uint64_t plat_ticks(void) { return fake_ticks; }
-uint32_t plat_tick_hz(void) { return 1000; }
+uint64_t timer_ticks(void) { return fake_ticks; }
+uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
 uint64_t cycles(void) { return (uint64_t)fake_steps; }
 
@@ -241,7 +241,7 @@ static void fake_stop(const char *why)
  * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
  * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
  */
-void cpu_wait(void)
+void plat_halt(void)
 {
     if (fake_if)
         fake_stop("sti; hlt entered with interrupts on");
@@ -262,7 +262,6 @@ void cpu_wait(void)
     }
 }
 
-void plat_halt(void) { cpu_wait(); }    /* lab 3's tickless_idle: not lab 6's path */
 
 /* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
 void executor_set_idle_hooks(const struct executor_idle_hooks *hooks) { fake_exec_hooks = hooks; }
@@ -385,7 +384,9 @@ static void fake_reset(void)
     fake_npending = 0;
     fake_handler = 0;
     fake_ticks = 0;
-    fake_oneshot_reset(timerq_expire);
+    fake_oneshot_reset();
+    timer_subscribe(timerq_expire);     /* as lab3_init and lab6_init do, in boot order */
+    timer_subscribe(sched_tick);
     fake_timer_irqs = 0;
     tickless_set_periodic(fake_periodic);
     fake_slice = 2;

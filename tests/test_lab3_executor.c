@@ -486,7 +486,7 @@ static enum poll ticker_poll(struct future *self, struct context *cx)
     for (fr->next = fr->period; fr->next <= fr->until; fr->next += fr->period) {
         sleep_until_init(&fr->s, fr->next);
         AWAIT(fr, &fr->s);
-        if (now_ticks() != fr->next)
+        if (timer_ticks() != fr->next)
             nlate++;
         fired[nfired++] = fr->name;
     }

@@ -19,9 +19,9 @@ struct nap {
 /* Sleep n ticks; note when it began and ended, the deadline and the tick it was made ready on. */
 static void nap(struct nap *n)
 {
-    n->start = plat_ticks();
+    n->start = timer_ticks();
     thread_sleep_ticks(n->ticks);
-    n->woke = plat_ticks();
+    n->woke = timer_ticks();
     n->wake_tick = thread_current()->wake_tick;
     n->ready_on = thread_current()->alarm_tick;
     record(n->name);

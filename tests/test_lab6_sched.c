@@ -140,11 +140,11 @@ static void print_waiter(void *unused)
 static struct thread *print_while_outranked(void)
 {
     struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
-    uint64_t start = plat_ticks();
+    uint64_t start = timer_ticks();
 
     fake_printing = true;
     record('p');
-    while (plat_ticks() < start + 3)
+    while (timer_ticks() < start + 3)
         fake_spin();
     return h;
 }
@@ -205,7 +205,7 @@ static void sleeper(void *arg)
 {
     int ms = (int)(intptr_t)arg;
     thread_sleep_ms((uint32_t)ms);
-    woke_at[ms / 10 - 1] = plat_ticks();
+    woke_at[ms / 10 - 1] = timer_ticks();
     record((char)('0' + ms / 10));
 }
 
@@ -681,7 +681,7 @@ static void await_main(void)
     CHECK_EQ(executor_thread()->state, THREAD_BLOCKED);    /* nothing to run: blocked, not halted */
     sleep_ticks_init(&nap, 5);
     thread_await(&nap.base);
-    awaited_at = plat_ticks();
+    awaited_at = timer_ticks();
 }
 
 TEST(thread_await_sleeps_on_a_lab3_timer_without_spinning)

@@ -24,9 +24,10 @@
 
 CMDLINE_OPTION(hz, "hz", "PIT tick rate in Hz, 19-10000 (default 1000)");
 
-static volatile uint64_t ticks;
+static volatile uint64_t ticks;         /* timer_ticks(): the one tick count */
 static uint32_t rate_hz;
-static void (*tick_hook)(uint64_t now);
+static void (*subscribers[TIMER_SUBSCRIBERS_MAX])(uint64_t now);
+static int nsubscribers;
 static uint32_t divisor;                /* the periodic reload value */
 
 static struct {                         /* the one-shot, while the tick is stopped */
@@ -37,6 +38,13 @@ static struct {                         /* the one-shot, while the tick is stopp
     uint32_t lag;                       /* the tick grid's slip from restarts, < divisor */
 } oneshot;
 
+/* Every subscriber, in the order they subscribed (boot order: lab 3 before lab 6). */
+static void timer_notify(uint64_t now)
+{
+    for (int i = 0; i < nsubscribers; i++)
+        subscribers[i](now);
+}
+
 static void pit_tick(int irq)
 {
     (void)irq;
@@ -45,8 +53,7 @@ static void pit_tick(int irq)
         return;
     }
     ticks++;
-    if (tick_hook)
-        tick_hook(ticks);
+    timer_notify(ticks);
 }
 
 /*
@@ -94,9 +101,17 @@ uint32_t timer_hz(void)
     return rate_hz;
 }
 
-void timer_set_hook(void (*hook)(uint64_t now))
+/* A fixed table: a lab that subscribes one too many is a bug to see at boot, not a lost tick. */
+void timer_subscribe(void (*fn)(uint64_t now))
 {
-    tick_hook = hook;
+    if (nsubscribers == TIMER_SUBSCRIBERS_MAX)
+        panic("timer: more than %d tick subscribers", TIMER_SUBSCRIBERS_MAX);
+    subscribers[nsubscribers++] = fn;
+}
+
+bool timer_tick_stopped(void)
+{
+    return oneshot.armed;
 }
 
 /* Latch, then low and high byte; the tick must not read the chip in between. */
@@ -162,6 +177,6 @@ void timer_tick_restart(void)
     oneshot.armed = false;
     uint32_t passed = pit_ticks_passed(oneshot.lead, divisor, elapsed, &oneshot.lag);
     ticks += passed;
-    if (passed && tick_hook)
-        tick_hook(ticks);
+    if (passed)
+        timer_notify(ticks);
 }

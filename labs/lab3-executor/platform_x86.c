@@ -65,23 +65,3 @@ void plat_halt(void)
 {
     __asm__ volatile("sti; hlt" ::: "memory");
 }
-
-uint32_t plat_tick_stop(uint64_t ticks)
-{
-    return timer_tick_stop(ticks);
-}
-
-void plat_tick_restart(void)
-{
-    timer_tick_restart();
-}
-
-uint64_t plat_ticks(void)
-{
-    return timer_ticks();
-}
-
-uint32_t plat_tick_hz(void)
-{
-    return timer_hz();
-}

@@ -142,16 +142,6 @@ void timerq_expire(uint64_t now)
     LAB 3: END SOLUTION */
 }
 
-uint64_t now_ticks(void)
-{
-    return plat_ticks();
-}
-
-uint32_t tick_hz(void)
-{
-    return plat_tick_hz();
-}
-
 /*
  * Check | schedule | check again: the tick that makes us due may come between
  * the first check and the scheduling, and its interrupt would not have found
@@ -162,11 +152,11 @@ static enum poll sleep_poll(struct future *self, struct context *cx)
     /* LAB 3: BEGIN SOLUTION */
     struct sleep_future *s = (struct sleep_future *)self;
 
-    if (plat_ticks() >= s->deadline)
+    if (timer_ticks() >= s->deadline)
         return POLL_READY;
     if (cx->waker.task)
         timerq_schedule(cx->waker.task, s->deadline);
-    return plat_ticks() >= s->deadline ? POLL_READY : POLL_PENDING;
+    return timer_ticks() >= s->deadline ? POLL_READY : POLL_PENDING;
     /* LAB 3: STUB
     (void)self; (void)cx; (void)timerq_schedule;
     panic("lab3: sleep_poll not implemented");
@@ -186,7 +176,7 @@ void sleep_until_init(struct sleep_future *f, uint64_t deadline)
  */
 void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
 {
-    uint64_t now = plat_ticks();
+    uint64_t now = timer_ticks();
     /* LAB 3: BEGIN SOLUTION */
     uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
     sleep_until_init(f, deadline);
@@ -199,7 +189,7 @@ void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
 /* Rounded up: a sleep may end late (at a tick), never before the time asked. */
 void sleep_ms_init(struct sleep_future *f, uint32_t ms)
 {
-    uint64_t hz = plat_tick_hz();
+    uint64_t hz = timer_hz();
     /* LAB 3: BEGIN SOLUTION */
     uint64_t ticks = ((uint64_t)ms * hz + 999) / 1000;    /* 64 bits: ms * hz overflows 32 */
     sleep_ticks_init(f, ticks);

@@ -35,16 +35,17 @@ struct tickless_stats tickless_stats(void)
     return s;
 }
 
-bool tickless_stop(uint64_t deadline)
+/* Stop the tick and arm the one-shot for `deadline` (true), or keep it (false). */
+static bool tickless_stop(uint64_t deadline)
 {
     plat_assert_irqs_off();
-    uint64_t now = plat_ticks();
+    uint64_t now = timer_ticks();
     if (periodic_only || deadline <= now + 1) {     /* due within a tick: keep it */
         stats.periodic_halts++;
         return false;
     }
     uint64_t ahead = deadline == UINT64_MAX ? UINT64_MAX : deadline - now;
-    uint32_t armed = plat_tick_stop(ahead);
+    uint32_t armed = timer_tick_stop(ahead);
     stats.stops++;
     if (armed < ahead)
         stats.capped++;                 /* the next idle loop arms the rest */
@@ -58,6 +59,6 @@ void tickless_idle(uint64_t deadline)
     if (!stopped)
         return;
     plat_irq_disable();
-    plat_tick_restart();                /* the ticks that passed; the due timers */
+    timer_tick_restart();               /* the ticks that passed; the subscribers told */
     plat_irq_enable();
 }

@@ -18,7 +18,7 @@ static struct thread *sleepers;         /* by (wake_tick, sleep order) */
 
 void thread_sleep_ms(uint32_t ms)
 {
-    thread_sleep_ticks(((uint64_t)ms * plat_tick_hz() + 999) / 1000);   /* never short */
+    thread_sleep_ticks(((uint64_t)ms * timer_hz() + 999) / 1000);   /* never short */
 }
 
 /* Exercise 7: behind every sleeper due on or before t's tick (first come, first woken). */
@@ -48,7 +48,7 @@ void thread_sleep_ticks(uint64_t ticks)
     }
     /* LAB 6: BEGIN SOLUTION */
     plat_irq_t fl = plat_irq_save();    /* before reading the tick: it may come at any line */
-    cur->wake_tick = plat_ticks() + ticks;
+    cur->wake_tick = timer_ticks() + ticks;
     sleepers_insert(cur);
     sched_block();                      /* the tick that makes it due unblocks it */
     plat_irq_restore(fl);

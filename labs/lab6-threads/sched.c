@@ -27,6 +27,7 @@ static struct readyq ready;
 static struct thread *cur;
 static struct thread *idle;
 static bool preempt_deferred;           /* an IRQ's preemption waits for a print to end */
+static uint64_t charged_until;          /* the tick count sched_tick last charged up to */
 
 static void check_canary(struct thread *t)
 {
@@ -143,14 +144,22 @@ void sched_set_prio(struct thread *t, int prio)
     }
 }
 
-void sched_tick(uint32_t n)
+/*
+ * Lab 1's tick subscriber: every tick from the IRQ 0 handler, or once after a
+ * tickless halt with all the ticks that passed (then `now` is several on, and
+ * they go to the idle thread, which ran them). Never switches: the IRQ exit
+ * hook (or the idle loop) does.
+ */
+void sched_tick(uint64_t now)
 {
     plat_assert_irqs_off();
+    uint32_t n = (uint32_t)(now - charged_until);
+    charged_until = now;
     cur->ticks += n;
     if (cur == idle)
         thread_counts.idle_ticks += n;
     cur->slice_left = cur->slice_left > n ? cur->slice_left - n : 0;
-    alarm_wake_due(plat_ticks());
+    alarm_wake_due(now);
 }
 
 /*
@@ -173,17 +182,16 @@ static void preempt_if_due(void)
 
 /*
  * Lab 1 calls this at the end of every IRQ, after the EOI, with interrupts
- * masked. A thread in the middle of a print keeps the CPU until the print
- * ends (console.h): its line goes out whole, then thread_print_done switches.
+ * masked (the tick's charge came before, from sched_tick). A thread in the
+ * middle of a print keeps the CPU until the print ends (console.h): its line
+ * goes out whole, then thread_print_done switches.
  */
 void thread_irq_exit(int irq)
 {
     thread_counts.irq_exit_cycles = cycles();
     trace_irq(irq);
-    if (idle_tick_stopped())
-        return;     /* no tick runs: idle counts what passed, then switches (idle.c) */
-    if (irq == 0)
-        sched_tick(1);
+    if (timer_tick_stopped())
+        return;     /* idle halts tickless: it counts what passed, then switches */
     preempt_deferred = console_locked();
     if (!preempt_deferred)
         preempt_if_due();
@@ -220,6 +228,7 @@ void sched_init(struct thread *boot)
     readyq_init(&ready);
     boot->slice_left = slice_ticks();
     cur = boot;
+    charged_until = timer_ticks();
     idle = thread_alloc(idle_loop, 0, "idle", THREAD_PRIO_MIN);
     if (!idle)
         panic("lab6: no memory for the idle thread");

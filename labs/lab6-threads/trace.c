@@ -103,7 +103,7 @@ void thread_trace_start(void)
     nnames = 0;
     threads_foreach(remember_alive);
     start_running = thread_current()->id;
-    start_tick = plat_ticks();
+    start_tick = timer_ticks();
     start_cycles = cycles();
     executor_set_poll_hooks(&poll_hooks);
     trace_on = true;
@@ -116,7 +116,7 @@ void thread_trace_stop(void)
     if (trace_on) {
         trace_on = false;
         executor_set_poll_hooks(0);
-        stop_tick = plat_ticks();
+        stop_tick = timer_ticks();
         stop_cycles = cycles();
     }
     plat_irq_restore(fl);
@@ -148,7 +148,7 @@ void thread_trace_print(void)
 {
     thread_trace_stop();
     kprintf("trace: begin format=1 tick_hz=%u ticks=%llu cycles=%llu running=%u events=%u "
-            "dropped=%u capacity=%u\n", plat_tick_hz(),
+            "dropped=%u capacity=%u\n", timer_hz(),
             (unsigned long long)(stop_tick - start_tick),
             (unsigned long long)(stop_cycles - start_cycles), start_running, counts.events,
             counts.dropped, TRACE_EVENTS);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "interrupts.h"              /* lab 1's tick: timer_ticks, timer_tick_stop, ... */
 #include "panic.h"
 
 typedef uintptr_t plat_irq_t;
@@ -35,19 +36,7 @@ bool plat_irqs_enabled(void);       /* IF */
 void plat_enable_and_wait(void);
 /* The bare "sti; hlt" of the above, for tickless.c: no idle policy of its own. */
 void plat_halt(void);
-/*
- * Tickless idle (tickless.c), both with interrupts masked: stop the tick and
- * arm a one-shot `ticks` (>= 1) ahead, returning how many it reaches (it is
- * capped); then, after the hlt, add the ticks that passed, restart the tick
- * and expire the timers due (lab 1's timer_tick_stop / timer_tick_restart).
- */
-uint32_t plat_tick_stop(uint64_t ticks);
-void plat_tick_restart(void);
-
 /* A task was just queued (interrupts masked): lab 6 makes the executor's thread ready. */
 void plat_task_queued(void);
-
-uint64_t plat_ticks(void);          /* timer ticks since boot */
-uint32_t plat_tick_hz(void);
 
 #endif
