@@ -31,10 +31,10 @@ void console_init(void)
 
 void console_putc(char c)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     vga_putc(c);
     serial_putc(c);
-    irq_restore(f);
+    intr_restore(f);
 }
 
 void console_write(const char *s, size_t n)

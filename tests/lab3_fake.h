@@ -7,7 +7,7 @@
  * executor's `cli` (an executor that looked at its queue earlier, with
  * interrupts on, then sleeps through it), just after (it must stay pending
  * and end the `sti; hlt`), and a tick right after a sleep reads the clock.
- * The preconditions (plat_assert_irqs_off) are checked against its IF.
+ * The preconditions (assert(!intr_enabled())) are checked against its IF.
  *
  * Tickless idle (tickless.c): the stopped tick and the one-shot are
  * fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
@@ -28,8 +28,8 @@
 static bool fake_if = true;                 /* the interrupt flag */
 static int fake_pending;                    /* interrupts raised, not yet delivered */
 static void (*fake_irq)(void);              /* what an interrupt does */
-static void (*fake_before_cli)(void);       /* called right before a cli, IF still as it was */
-static void (*fake_on_cli)(void);           /* called right after the executor's cli */
+static void (*fake_before_cli)(void);       /* called right before a cli that finds IF on */
+static void (*fake_on_cli)(void);           /* called right after such a cli */
 static uint64_t fake_ticks;
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
@@ -82,37 +82,33 @@ static void fake_raise(void)
     fake_deliver();
 }
 
-plat_irq_t plat_irq_save(void)
-{
-    plat_irq_t f = fake_if;
-    fake_if = false;
-    return f;
-}
-
 void plat_task_queued(void) {}
 
-void plat_irq_restore(plat_irq_t f)
+void intr_restore(intr_state_t f)
 {
     fake_if = f != 0;
     fake_deliver();
 }
 
-void plat_irq_disable(void)
+/* x86.h's masking, on the fake: a cli that finds IF on calls the test's hooks around it. */
+intr_state_t intr_disable(void)
 {
-    if (fake_before_cli)
+    intr_state_t was = fake_if;
+    if (was && fake_before_cli)
         fake_before_cli();
     fake_if = false;
-    if (fake_on_cli)
+    if (was && fake_on_cli)
         fake_on_cli();
+    return was;
 }
 
-void plat_irq_enable(void)
+void intr_enable(void)
 {
     fake_if = true;
     fake_deliver();
 }
 
-bool plat_irqs_enabled(void)
+bool intr_enabled(void)
 {
     return fake_if;
 }
@@ -183,7 +179,7 @@ static void fake_halt(void)
     fake_irq_comes_by(fake_clock);
 }
 
-void plat_halt(void)
+void intr_enable_and_halt(void)
 {
     fake_halt();
 }

@@ -21,7 +21,7 @@
  * Runs are tickless unless fake_periodic (tick=periodic).
  *
  * A test can raise an interrupt at the worst moment: just before the Nth
- * plat_irq_save (a lock that checked its condition before masking would then
+ * intr_disable (a lock that checked its condition before masking would then
  * sleep through it), or a tick there (a sleep that read the clock before
  * masking would then be due before it is on the list). A lost wakeup shows up as the idle thread halting more
  * than fake_idle_limit times: the run stops and says so.
@@ -62,7 +62,7 @@ static char fake_panic_msg[512];
 static bool fake_expect_panic, fake_escape_set;
 static const struct executor_idle_hooks *fake_exec_hooks;
 /* What the next fake_run sets up, then forgets: its idle limit, and raising IRQ 1 just
-   before the Nth plat_irq_save that main's fn makes (0: never). */
+   before the Nth intr_disable that main's fn makes (0: never). */
 static int fake_want_idle_limit = 1000, fake_want_raise_after;
 static bool fake_raise_masked, fake_want_raise_masked;     /* raise just after the mask instead */
 /* Which interrupt that is: IRQ 1, or (fake_want_raise_tick) a tick, time moving on with it,
@@ -187,7 +187,8 @@ static __attribute__((unused)) void fake_spin(void)
         fake_tick();
 }
 
-plat_irq_t plat_irq_save(void)
+/* x86.h's masking, on the fake: the Nth mask main's fn makes may raise an interrupt. */
+intr_state_t intr_disable(void)
 {
     bool raise = ++fake_saves == fake_raise_at_save;
     if (raise && fake_raise_tick) {
@@ -196,29 +197,26 @@ plat_irq_t plat_irq_save(void)
     } else if (raise && !fake_raise_masked) {
         fake_raise(1);                          /* just before masking: taken at once */
     }
-    plat_irq_t f = fake_if;
+    intr_state_t f = fake_if;
     fake_if = false;
     if (raise && fake_raise_masked && !fake_raise_tick)
         fake_raise(1);                          /* just after: pending until IF is set */
     return f;
 }
 
-void plat_irq_restore(plat_irq_t f)
+void intr_restore(intr_state_t f)
 {
     fake_if = f != 0;
     fake_deliver();
 }
 
-void plat_irq_disable(void) { fake_if = false; }
-
-void plat_irq_enable(void)
+void intr_enable(void)
 {
     fake_if = true;
     fake_deliver();
 }
 
-bool irqs_were_enabled(plat_irq_t f) { return f != 0; }
-bool plat_irqs_enabled(void) { return fake_if; }
+bool intr_enabled(void) { return fake_if; }
 uint64_t timer_ticks(void) { return fake_ticks; }
 uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
@@ -241,7 +239,7 @@ static void fake_stop(const char *why)
  * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
  * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
  */
-void plat_halt(void)
+void intr_enable_and_halt(void)
 {
     if (fake_if)
         fake_stop("sti; hlt entered with interrupts on");

@@ -92,9 +92,9 @@ static uint64_t next_seen[4];
 
 static uint64_t next_tick_masked(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     uint64_t next = alarm_next_tick();
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return next;
 }
 
@@ -135,7 +135,7 @@ static void race_main(void)
     nap(&racer);
 }
 
-/* The tick just before main's k-th plat_irq_save: wherever the sleep masks, one k is
+/* The tick just before main's k-th intr_disable: wherever the sleep masks, one k is
    the moment between its check of the clock and its mask. */
 TEST(a_tick_between_reading_the_clock_and_blocking_is_never_lost)
 {

@@ -181,13 +181,13 @@ static void handler_prints(int irq)
 static void masked_print_main(void)
 {
     struct thread *h = print_while_outranked();   /* the high thread is due: held back */
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     fake_printing = false;
     thread_print_done();                    /* a print that ends masked: no switch yet */
     record('a');
     fake_handler = handler_prints;
     fake_raise(1);                          /* pending until IF is set again */
-    plat_irq_restore(fl);                   /* handler, then the IRQ exit: the switch */
+    intr_restore(fl);                   /* handler, then the IRQ exit: the switch */
     record('e');
     thread_join(h);
 }
@@ -534,11 +534,11 @@ static void spinlock_restores_if_main(void)
 {
     struct spinlock l;
     spin_init(&l, "s");
-    plat_irq_disable();
+    intr_disable();
     spin_lock(&l);
     spin_unlock(&l);
     CHECK(!fake_if);                        /* masked before: still masked */
-    plat_irq_enable();
+    intr_enable();
     spin_lock(&l);
     spin_unlock(&l);
     CHECK(fake_if);

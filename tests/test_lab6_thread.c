@@ -57,7 +57,7 @@ static void note_start(void *arg)
 {
     int i = (int)((uintptr_t)arg & 3);
     struct thread *self = thread_current();
-    seen[i].irqs_on = plat_irqs_enabled();
+    seen[i].irqs_on = intr_enabled();
     seen[i].arg = arg;
     static const char *const names[] = { "above", "below", "equal" };
     seen[i].right_thread = strcmp(self->name, names[i]) == 0 && self->arg == arg;

@@ -102,19 +102,19 @@ static void check_irq(int irq)
 void irq_enable(int irq)
 {
     check_irq(irq);
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     masks &= (uint16_t)~(1u << irq);
     write_masks();
-    irq_restore(f);
+    intr_restore(f);
 }
 
 void irq_disable(int irq)
 {
     check_irq(irq);
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     masks |= (uint16_t)(1u << irq);
     write_masks();
-    irq_restore(f);
+    intr_restore(f);
 }
 
 void irq_register(int irq, irq_handler_fn fn)
@@ -134,8 +134,8 @@ void irq_set_exit_hook(void (*hook)(int irq))
 
 struct irq_stats irq_stats(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     struct irq_stats s = irqs.stats;
-    irq_restore(f);
+    intr_restore(f);
     return s;
 }

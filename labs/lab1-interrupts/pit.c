@@ -90,9 +90,9 @@ void pit_init(void)
 /* 64 bits are two loads on i386: keep the tick from landing between them. */
 uint64_t timer_ticks(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     uint64_t t = ticks;
-    irq_restore(f);
+    intr_restore(f);
     return t;
 }
 
@@ -117,16 +117,16 @@ bool timer_tick_stopped(void)
 /* Latch, then low and high byte; the tick must not read the chip in between. */
 uint32_t pit_read_count(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     outb(PIT_CMD, PIT_LATCH_CH0);
     uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
-    irq_restore(f);
+    intr_restore(f);
     return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
 }
 
 uint32_t timer_tick_stop(uint64_t n)
 {
-    assert(!(read_eflags() & EFLAGS_IF));
+    assert(!intr_enabled());
     assert(!oneshot.armed && n >= 1);
     oneshot.lead = pit_read_count();
     if (oneshot.lead > divisor)         /* not counted down from the divisor yet */
@@ -154,19 +154,22 @@ static uint32_t oneshot_elapsed(bool *out)
 
 /*
  * A one-shot that ended after hlt returned leaves its IRQ pending at the PIC;
- * taken after the restart, it would count as a tick. So let it in first
- * (sti; nop; cli: the one instruction STI's shadow allows), a bounded number
- * of times in case the emulator raises it late.
+ * taken after the restart, it would count as a tick. So let it in first, a
+ * bounded number of times in case the emulator raises it late. The window is
+ * one instruction wide: STI's shadow covers the next one (intr_disable's
+ * pushfl), and the IRQ is taken right after it, before the cli.
  */
 static void oneshot_drain(void)
 {
-    for (int i = 0; i < 100000 && !oneshot.irq_taken; i++)
-        __asm__ volatile("sti; nop; cli" ::: "memory");
+    for (int i = 0; i < 100000 && !oneshot.irq_taken; i++) {
+        intr_enable();
+        intr_disable();
+    }
 }
 
 void timer_tick_restart(void)
 {
-    assert(!(read_eflags() & EFLAGS_IF));
+    assert(!intr_enabled());
     if (!oneshot.armed)
         return;
     bool out;

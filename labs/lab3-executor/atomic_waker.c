@@ -12,10 +12,10 @@
 void atomic_waker_register(struct atomic_waker *aw, const struct context *cx)
 {
     /* LAB 3: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     aw->waker = cx->waker;                  /* replaces (does not wake) an older waker */
     aw->armed = true;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     /* LAB 3: STUB
     (void)aw; (void)cx;
     panic("lab3: atomic_waker_register not implemented");
@@ -25,11 +25,11 @@ void atomic_waker_register(struct atomic_waker *aw, const struct context *cx)
 void atomic_waker_wake(struct atomic_waker *aw)
 {
     /* LAB 3: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     bool armed = aw->armed;
     struct waker w = aw->waker;
     aw->armed = false;                      /* take-on-wake: the future registers again */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     if (armed)
         waker_wake(w);
     /* LAB 3: STUB

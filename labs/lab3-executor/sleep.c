@@ -47,7 +47,7 @@ static bool timer_before(const struct task *a, const struct task *b)
 /* Take t off the queue, wherever it is, and clear TASK_TIMER. */
 static void timer_unlink(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
     while (*pp && *pp != t)
@@ -65,7 +65,7 @@ static void timer_unlink(struct task *t)
 /* Link t into the queue at its (deadline, id) place, and mark it TASK_TIMER. */
 static void timer_insert(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
     while (*pp && timer_before(*pp, t))  /* skip every task that is due first */
@@ -88,7 +88,7 @@ static void timer_insert(struct task *t)
  */
 static void timerq_schedule(struct task *t, uint64_t deadline)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     /* LAB 3: BEGIN SOLUTION */
     bool queued = t->state & TASK_TIMER;
     if (!queued || deadline < t->deadline) {
@@ -102,7 +102,7 @@ static void timerq_schedule(struct task *t, uint64_t deadline)
     (void)t; (void)deadline; (void)timer_unlink; (void)timer_insert;
     panic("lab3: timerq_schedule not implemented");
     LAB 3: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 /*
@@ -111,7 +111,7 @@ static void timerq_schedule(struct task *t, uint64_t deadline)
  */
 void timerq_cancel(struct task *t)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     /* LAB 3: BEGIN SOLUTION */
     if (t->state & TASK_TIMER) {
         timer_unlink(t);
@@ -121,13 +121,13 @@ void timerq_cancel(struct task *t)
     (void)t;
     panic("lab3: timerq_cancel not implemented");
     LAB 3: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 /* The timer interrupt's hook (IF=0, like every handler). */
 void timerq_expire(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (now < next_deadline)            /* the common tick: nothing due */
         return;
     /* LAB 3: BEGIN SOLUTION */

@@ -29,16 +29,16 @@ void tickless_set_periodic(bool periodic)
 
 struct tickless_stats tickless_stats(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct tickless_stats s = stats;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return s;
 }
 
 /* Stop the tick and arm the one-shot for `deadline` (true), or keep it (false). */
 static bool tickless_stop(uint64_t deadline)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     uint64_t now = timer_ticks();
     if (periodic_only || deadline <= now + 1) {     /* due within a tick: keep it */
         stats.periodic_halts++;
@@ -55,10 +55,10 @@ static bool tickless_stop(uint64_t deadline)
 void tickless_idle(uint64_t deadline)
 {
     bool stopped = tickless_stop(deadline);
-    plat_halt();                        /* any interrupt, the one-shot's included */
+    intr_enable_and_halt();                        /* any interrupt, the one-shot's included */
     if (!stopped)
         return;
-    plat_irq_disable();
+    intr_disable();
     timer_tick_restart();               /* the ticks that passed; the subscribers told */
-    plat_irq_enable();
+    intr_enable();
 }

@@ -24,7 +24,7 @@ void thread_sleep_ms(uint32_t ms)
 /* Exercise 7: behind every sleeper due on or before t's tick (first come, first woken). */
 static void sleepers_insert(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     struct thread **p = &sleepers;
     while (*p && (*p)->wake_tick <= t->wake_tick)
@@ -47,11 +47,11 @@ void thread_sleep_ticks(uint64_t ticks)
         return;
     }
     /* LAB 6: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();    /* before reading the tick: it may come at any line */
+    intr_state_t fl = intr_disable();    /* before reading the tick: it may come at any line */
     cur->wake_tick = timer_ticks() + ticks;
     sleepers_insert(cur);
     sched_block();                      /* the tick that makes it due unblocks it */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     /* LAB 6: STUB
     (void)cur; (void)sleepers_insert;
     panic("lab6: thread_sleep_ticks not implemented");
@@ -61,7 +61,7 @@ void thread_sleep_ticks(uint64_t ticks)
 /* Exercise 8. From the tick, interrupts masked: every sleeper due by `now` becomes ready. */
 void alarm_wake_due(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     while (sleepers && sleepers->wake_tick <= now) {    /* <=: restarts count several ticks */
         struct thread *t = sleepers;
@@ -79,7 +79,7 @@ void alarm_wake_due(uint64_t now)
 /* Exercise 8. The first sleeper's wake tick; UINT64_MAX when none sleeps. Interrupts masked. */
 uint64_t alarm_next_tick(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     return sleepers ? sleepers->wake_tick : UINT64_MAX;
     /* LAB 6: STUB

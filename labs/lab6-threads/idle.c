@@ -30,6 +30,6 @@ uint64_t idle_deadline(void)
 
 void idle_halt(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     tickless_idle(idle_deadline());     /* returns with IF=1, every tick that passed counted */
 }

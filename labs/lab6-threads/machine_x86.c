@@ -70,11 +70,6 @@ uintptr_t thread_stack_top(const struct thread *t)
     return t->stack ? (uintptr_t)(t->stack + THREAD_STACK_SIZE) : 0;
 }
 
-bool irqs_were_enabled(plat_irq_t f)
-{
-    return (f & EFLAGS_IF) != 0;
-}
-
 uint64_t cycles(void)
 {
     return rdtsc();

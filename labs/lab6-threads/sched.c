@@ -11,7 +11,7 @@
  * at the end of an interrupt (or, held back by a print, at the print's end:
  * thread_print_done). A switch always runs with interrupts masked
  * too, and the thread switched to restores its own IF when it returns from
- * schedule() (irq_restore) or from the interrupt it was preempted in (iret).
+ * schedule() (intr_restore) or from the interrupt it was preempted in (iret).
  *
  * The idle thread runs when nothing else is ready. It has priority -1, below
  * every real thread, and is never on the ready queue.
@@ -44,7 +44,7 @@ static void check_canary(struct thread *t)
  */
 void schedule(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (spin_depth)
         panic("lab6: thread %s switches while holding a spinlock", cur->name);
     assert(!console_locked());          /* a print never blocks: it would stop preemption */
@@ -81,9 +81,9 @@ static void yield_locked(void)
 
 void thread_yield(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     yield_locked();
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 struct thread *thread_current(void)
@@ -93,7 +93,7 @@ struct thread *thread_current(void)
 
 void sched_block(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     assert(cur != idle);
     trace_block(cur);
     cur->state = THREAD_BLOCKED;
@@ -102,7 +102,7 @@ void sched_block(void)
 
 void sched_unblock(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     assert(t->state == THREAD_BLOCKED);
     trace_wake(t);
     t->state = THREAD_READY;
@@ -111,7 +111,7 @@ void sched_unblock(struct thread *t)
 
 void sched_start(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     assert(t->state == THREAD_READY);
     readyq_push(&ready, t);
 }
@@ -123,15 +123,15 @@ void sched_start(struct thread *t)
  */
 void sched_preempt_if_outranked(void)
 {
-    plat_irq_t fl = plat_irq_save();
-    if (irqs_were_enabled(fl) && readyq_top(&ready) > cur->prio)
+    intr_state_t was_on = intr_disable();
+    if (was_on && readyq_top(&ready) > cur->prio)
         yield_locked();
-    plat_irq_restore(fl);
+    intr_restore(was_on);
 }
 
 void sched_set_prio(struct thread *t, int prio)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (t->prio == prio)
         return;
     trace_prio(t, prio);
@@ -152,7 +152,7 @@ void sched_set_prio(struct thread *t, int prio)
  */
 void sched_tick(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     uint32_t n = (uint32_t)(now - charged_until);
     charged_until = now;
     cur->ticks += n;
@@ -168,7 +168,7 @@ void sched_tick(uint64_t now)
  */
 static void preempt_if_due(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     int top = readyq_top(&ready);
     if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
@@ -200,12 +200,12 @@ void thread_irq_exit(int irq)
 /* The console's unlocked hook: the preemption a print held back, once IF is on. */
 void thread_print_done(void)
 {
-    plat_irq_t fl = plat_irq_save();
-    if (preempt_deferred && irqs_were_enabled(fl)) {
+    intr_state_t was_on = intr_disable();
+    if (preempt_deferred && was_on) {
         preempt_deferred = false;
         preempt_if_due();
     }
-    plat_irq_restore(fl);
+    intr_restore(was_on);
 }
 
 /* Nothing ready: halt until an interrupt (idle.c); switch to whatever it made ready. */
@@ -213,10 +213,10 @@ static void idle_loop(void *unused)
 {
     (void)unused;
     for (;;) {
-        plat_irq_disable();
+        intr_disable();
         if (readyq_top(&ready) >= 0) {
             schedule();
-            plat_irq_enable();
+            intr_enable();
         } else {
             idle_halt();                /* no IRQ can fall between the check and the halt */
         }

@@ -5,7 +5,7 @@
  * stacks and the same switch for x86-64).
  *
  * The rule for every function here: call it with interrupts masked
- * (plat_irq_save), because on one CPU that is what makes it atomic against
+ * (intr_disable), because on one CPU that is what makes it atomic against
  * both interrupt handlers and preemption.
  */
 #ifndef CAIRN_LAB6_SCHEDULER_H
@@ -93,7 +93,6 @@ uintptr_t ctx_first_frame(uint8_t *top, void (*entry)(void));   /* the sp for sw
 /* --- the machine layer ---------------------------------------------------- */
 void ctx_init(struct thread *t);        /* build t's stack so the first switch runs thread_entry */
 void ctx_switch(struct thread *from, struct thread *to);
-bool irqs_were_enabled(plat_irq_t f);   /* f from plat_irq_save: was IF set? */
 uint32_t slice_ticks(void);             /* the time slice, in ticks */
 uint64_t cycles(void);                  /* a cycle counter (rdtsc), for the statistics */
 
