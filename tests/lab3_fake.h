@@ -26,6 +26,7 @@
 #include "platform.h"
 
 static bool fake_if = true;                 /* the interrupt flag */
+static bool fake_in_handler;                /* an interrupt's handler runs: intr_context() */
 static int fake_pending;                    /* interrupts raised, not yet delivered */
 static void (*fake_irq)(void);              /* what an interrupt does */
 static void (*fake_before_cli)(void);       /* called right before a cli that finds IF on */
@@ -48,6 +49,7 @@ static bool fake_escape_set;                /* fake_escape is live (inside fake_
 static void fake_reset(void)
 {
     fake_if = true;
+    fake_in_handler = false;
     fake_pending = 0;
     fake_irq = 0;
     fake_before_cli = 0;
@@ -69,8 +71,10 @@ static void fake_deliver(void)
     while (fake_if && fake_pending > 0) {
         fake_pending--;
         fake_if = false;                    /* handlers run with IF=0 */
+        fake_in_handler = true;
         if (fake_irq)
             fake_irq();
+        fake_in_handler = false;
         fake_if = true;
     }
 }
@@ -113,6 +117,11 @@ bool intr_enabled(void)
     return fake_if;
 }
 
+bool intr_context(void)
+{
+    return fake_in_handler;
+}
+
 /* The timer interrupt: like every handler, it runs with IF=0. */
 static void fake_tick(void)
 {
@@ -120,7 +129,9 @@ static void fake_tick(void)
     fake_if = false;
     fake_ticks++;
     fake_clock++;
+    fake_in_handler = true;
     fake_notify_tick(fake_ticks);
+    fake_in_handler = false;
     fake_if = was;
 }
 

@@ -49,6 +49,7 @@
 #define FAKE_TICK_LIMIT 100000
 
 static bool fake_if = true;
+static bool fake_in_handler;            /* an IRQ's handler runs: intr_context() */
 static int fake_pending[FAKE_MAX_PENDING], fake_npending;
 static void (*fake_handler)(int irq);
 static uint64_t fake_ticks;
@@ -151,11 +152,13 @@ static void fake_deliver(void)
         fake_if = false;                        /* an interrupt gate */
         if (irq == 0)
             fake_timer_irqs++;
+        fake_in_handler = true;                 /* lab 1's irq_run: intr_context() */
         if (irq == 0 && !fake_tick_stopped)
             fake_notify_tick(fake_ticks);       /* lab 1's pit_tick: lab 3's timers, lab 6's charge */
         if (fake_handler)
             fake_handler(irq);
-        thread_irq_exit(irq);                   /* after the "EOI": may switch */
+        fake_in_handler = false;
+        thread_irq_exit(irq);                   /* after the "EOI", outside the handler: may switch */
         fake_if = true;                         /* iret */
     }
 }
@@ -217,6 +220,7 @@ void intr_enable(void)
 }
 
 bool intr_enabled(void) { return fake_if; }
+bool intr_context(void) { return fake_in_handler; }
 uint64_t timer_ticks(void) { return fake_ticks; }
 uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
@@ -425,6 +429,7 @@ static int fake_run(void (*fn)(void), bool bridge)
     }
     fake_escape_set = false;
     fake_if = true;
+    fake_in_handler = false;                /* a panic in a handler leaves it set */
     fake_free_all();
     fake_want_idle_limit = 1000;
     fake_want_raise_after = 0;

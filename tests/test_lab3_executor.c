@@ -769,6 +769,32 @@ TEST(block_on_inside_a_task_panics)
     CHECK(strstr(fake_panic_msg, "inside task") != NULL);
 }
 
+/* The executor sleeps: an interrupt handler that ran it would halt inside the interrupt. */
+static void irq_runs_the_executor(void)
+{
+    executor_run();
+}
+
+static enum poll raises_an_irq(struct future *self, struct context *cx)
+{
+    (void)self;
+    (void)cx;
+    fake_raise();                           /* IF=1: its handler runs now */
+    return POLL_READY;
+}
+
+TEST(the_executor_run_from_an_interrupt_handler_panics)
+{
+    fake_reset();
+    fake_irq = irq_runs_the_executor;
+    struct future f = { raises_an_irq };
+    spawn(&f);
+    fake_expect_stop = true;
+    CHECK_EQ(fake_run(), 1);
+    fake_expect_stop = false;
+    CHECK(strstr(fake_panic_msg, "!intr_context()") != NULL);
+}
+
 int main(void)
 {
     RUN(spawned_task_runs_once_and_is_freed);
@@ -797,5 +823,6 @@ int main(void)
     RUN(task_spawns_children_and_joins_them);
     RUN(spawn_fails_cleanly_when_full);
     RUN(block_on_inside_a_task_panics);
+    RUN(the_executor_run_from_an_interrupt_handler_panics);
     return host_summary("lab3 executor");
 }

@@ -53,10 +53,10 @@ static void pic_send_eoi(int slave)
 
 static const struct pic_ops pic_ports = { pic_read_isr, pic_send_eoi };
 
-/* Every IRQ vector's trap handler: the work itself is irq_handle's (eoi.c). */
+/* Every IRQ vector's trap handler: the work itself is irq_run's (eoi.c). */
 static void irq_dispatch(struct trapframe *tf)
 {
-    irq_handle(&irqs, &pic_ports, (int)tf->vector - IRQ_BASE);
+    irq_run(&irqs, &pic_ports, (int)tf->vector - IRQ_BASE);
 }
 
 /* Exercise 5: ICW1-ICW4 to both chips; the masks and the handlers follow. */

@@ -240,6 +240,7 @@ bool executor_run_ready(void)
 /* The executor loop: poll ready tasks until done(arg); sleep when none is ready. */
 static void run_until(bool (*done)(const void *), const void *arg)
 {
+    assert(!intr_context());            /* it sleeps: never from a handler (interrupts.h) */
     if (current)
         panic("lab3: executor_run/block_on called from inside task %u", current->id);
     while (!done(arg)) {

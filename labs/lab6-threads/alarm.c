@@ -42,6 +42,7 @@ void thread_sleep_ticks(uint64_t ticks)
 {
     struct thread *cur = thread_current();
 
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     if (ticks == 0) {
         thread_yield();                 /* give the CPU to an equal, nothing more */
         return;

@@ -81,6 +81,7 @@ static void yield_locked(void)
 
 void thread_yield(void)
 {
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     intr_state_t fl = intr_disable();
     yield_locked();
     intr_restore(fl);
@@ -94,6 +95,7 @@ struct thread *thread_current(void)
 void sched_block(void)
 {
     assert(!intr_enabled());
+    assert(!intr_context());
     assert(cur != idle);
     trace_block(cur);
     cur->state = THREAD_BLOCKED;

@@ -73,6 +73,7 @@ static void take(struct mutex *m, struct thread *t)
 void mutex_lock(struct mutex *m)
 {
     struct thread *self = thread_current();
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     intr_state_t fl = intr_disable();
 
     if (m->owner == self)
@@ -133,6 +134,7 @@ void sema_init(struct semaphore *s, uint32_t count)
 
 void sema_down(struct semaphore *s)
 {
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     intr_state_t fl = intr_disable();
     /* LAB 6: BEGIN SOLUTION */
     while (s->count == 0) {             /* Mesa: someone may have taken it before we ran */

@@ -165,6 +165,7 @@ void thread_reap(struct thread *t)
 
 void thread_join(struct thread *t)
 {
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     intr_state_t fl = intr_disable();
     struct thread *cur = thread_current();
     if (t == cur || t->joiner)

@@ -47,6 +47,13 @@ struct irq_stats { uint32_t count[16]; uint32_t spurious7, spurious15; };
 struct irq_stats irq_stats(void);
 /* Called at the end of every IRQ, after its EOI, still with IF=0: lab 6 preempts there. */
 void irq_set_exit_hook(void (*hook)(int irq));
+/*
+ * True while an IRQ's handler runs (lab 1's dispatcher sets it around the
+ * handler and the EOI; the exit hook runs outside it). Code that may block
+ * asserts !intr_context(), as Pintos does: a handler that blocked would sleep
+ * on the interrupted thread's stack with its IRQ still in service.
+ */
+bool intr_context(void);
 
 /*
  * The tick (pit.c). timer_ticks() is the one tick count every lab reads.
