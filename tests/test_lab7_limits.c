@@ -109,8 +109,8 @@ TEST(corruption_messages_are_whole)
     memdisk_init(&d, 4000);
     memdisk_format(&d, 0, FAT_TYPE_12, 4000, 1);
     CHECK_EQ(fat_mount(&v, &d.bd), 0);
-    memset(name, 'n', 195);
-    name[195] = '\0';
+    memset(name, 'n', 255);
+    name[255] = '\0';
     snprintf(path, sizeof path, "/%s", name);
     CHECK_EQ(fat_write_file(&v, path, 600, false, zero_fill, NULL), 0);
     CHECK_EQ(fat_lookup(&v, path, &n), 0);

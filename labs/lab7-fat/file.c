@@ -228,7 +228,8 @@ static int truncate_file(struct fat_volume *v, const char *path, uint32_t size)
     uint32_t keep, last, rest, fresh;
     int err;
 
-    if ((err = fat_begin_write(v)) || (err = fat_lookup(v, path, &n)))
+    if ((err = fat_path_check(path)) || (err = fat_begin_write(v)) ||
+        (err = fat_lookup(v, path, &n)))
         return err;
     if (fat_node_is_dir(&n))
         return FAT_EISDIR;
@@ -268,7 +269,9 @@ static int write_file(struct fat_volume *v, const char *path, uint32_t size, boo
     uint32_t fresh;
     int err;
 
-    if ((err = fat_begin_write(v)) || (err = fat_lookup_parent(v, path, &parent, name)))
+    /* A name too long is refused before fat_begin_write, which may write FSInfo. */
+    if ((err = fat_path_check(path)) || (err = fat_begin_write(v)) ||
+        (err = fat_lookup_parent(v, path, &parent, name)))
         return err;
     err = fat_dir_find(v, parent.cluster, name, &n);
     if (err == 0 && fat_node_is_dir(&n))

@@ -38,6 +38,7 @@ const char *fat_strerror(int err)
     case FAT_EINVAL:    return "invalid name";
     case FAT_ENOTEMPTY: return "directory not empty";
     case FAT_ENOVOL:    return "no FAT volume";
+    case FAT_ENAMETOOLONG: return "name longer than 255 characters";
     default:            return "unknown error";
     }
 }
