@@ -226,9 +226,6 @@ uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
 uint64_t cycles(void) { return (uint64_t)fake_steps; }
 
-/* The console's lock (kernel/console.c): a thread is in the middle of a print. */
-static bool fake_printing;
-bool console_locked(void) { return fake_printing; }
 
 static void fake_stop(const char *why)
 {
@@ -396,7 +393,6 @@ static void fake_reset(void)
     fake_idle_limit = 1000;
     fake_panic_msg[0] = 0;
     fake_exec_hooks = 0;
-    fake_printing = false;
     spin_depth = 0;
     executor_init();
 }

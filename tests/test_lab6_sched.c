@@ -136,27 +136,22 @@ static void print_waiter(void *unused)
     record('H');
 }
 
-/* Start a thread that outranks main, then "print" across three ticks: it falls due inside. */
-static struct thread *print_while_outranked(void)
+/*
+ * A print masks interrupts (kernel/console.c), and the thread that outranks
+ * main falls due three ticks into it: the ticks wait at the PIC, and it runs
+ * as the print ends, not inside it.
+ */
+static void print_main(void)
 {
     struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
     uint64_t start = timer_ticks();
 
-    fake_printing = true;
+    intr_state_t was = intr_disable();     /* kprintf's mask */
     record('p');
     while (timer_ticks() < start + 3)
         fake_spin();
-    return h;
-}
-
-/* The thread that outranks main waits for the end of main's print. */
-static void print_main(void)
-{
-    struct thread *h = print_while_outranked();
-
     record('q');                            /* still main: its line is not cut */
-    fake_printing = false;
-    thread_print_done();                    /* the console's unlocked hook */
+    intr_restore(was);                      /* the ticks come in: high runs now */
     record('e');
     thread_join(h);
 }
@@ -166,37 +161,6 @@ TEST(a_preemption_waits_for_the_end_of_a_print)
     norder = 0;
     CHECK_EQ(fake_run(print_main, false), 0);
     CHECK_STR(order, "pqHe");
-}
-
-/* A handler's print ends inside the handler: the hook must not switch there (before
-   the IRQ's exit, the PIC's in-service bit still set), only the IRQ exit may. */
-static void handler_prints(int irq)
-{
-    if (irq != 1)
-        return;
-    record('h');
-    thread_print_done();                    /* its own print's end, IF=0 */
-}
-
-static void masked_print_main(void)
-{
-    struct thread *h = print_while_outranked();   /* the high thread is due: held back */
-    intr_state_t fl = intr_disable();
-    fake_printing = false;
-    thread_print_done();                    /* a print that ends masked: no switch yet */
-    record('a');
-    fake_handler = handler_prints;
-    fake_raise(1);                          /* pending until IF is set again */
-    intr_restore(fl);                   /* handler, then the IRQ exit: the switch */
-    record('e');
-    thread_join(h);
-}
-
-TEST(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit)
-{
-    norder = 0;
-    CHECK_EQ(fake_run(masked_print_main, false), 0);
-    CHECK_STR(order, "pahHe");
 }
 
 static uint64_t woke_at[3];
@@ -739,7 +703,6 @@ static void run_all(void)
     RUN(highest_priority_runs_first_round_robin_among_equals);
     RUN(spinners_share_the_cpu_by_slices);
     RUN(a_preemption_waits_for_the_end_of_a_print);
-    RUN(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit);
     RUN(sleepers_wake_on_their_tick_in_deadline_order);
     RUN(mutex_keeps_every_increment);
     RUN(donation_beats_priority_inversion_and_is_undone);

@@ -4,7 +4,6 @@
  * (which subscribes to lab 1's tick and plugs into its IRQ exit hook and lab 3's idle hooks).
  */
 #include "cmdline.h"
-#include "console.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "labinit.h"
@@ -88,7 +87,6 @@ static void lab6_init(void)
     threads_init();
     timer_subscribe(sched_tick);
     irq_set_exit_hook(thread_irq_exit);
-    console_set_unlocked_hook(thread_print_done);
     bridge_init();
 }
 LAB_INIT(lab6_init);

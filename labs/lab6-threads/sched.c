@@ -1,22 +1,21 @@
 /*
  * sched.c - the scheduler core: the ready queue, the running thread, the
  * switch (schedule), yield, block and unblock, priority changes, the tick's
- * charge and preemption from the end of every IRQ (lab 1's exit hook), and the
- * idle thread's loop. Threads are made and ended in thread.c; the idle
+ * charge (lab 1's tick subscriber) and preemption from the end of every IRQ
+ * (lab 1's exit hook), and the idle thread's loop. Threads are made and ended in thread.c; the idle
  * thread's halt, tickless, is idle.c.
  *
  * One CPU. The scheduler's state (the ready queue, `cur`, the sleepers) is
  * touched only with interrupts masked; that alone makes each operation atomic
  * against interrupt handlers and against preemption, which only ever happens
- * at the end of an interrupt (or, held back by a print, at the print's end:
- * thread_print_done). A switch always runs with interrupts masked
+ * at the end of an interrupt, or when a thread makes a higher-priority one
+ * ready (sched_preempt_if_outranked). A switch always runs with interrupts masked
  * too, and the thread switched to restores its own IF when it returns from
  * schedule() (intr_restore) or from the interrupt it was preempted in (iret).
  *
  * The idle thread runs when nothing else is ready. It has priority -1, below
  * every real thread, and is never on the ready queue.
  */
-#include "console.h"
 #include "panic.h"
 #include "scheduler.h"
 #include "trace.h"
@@ -26,7 +25,6 @@ struct thread_stats thread_counts;
 static struct readyq ready;
 static struct thread *cur;
 static struct thread *idle;
-static bool preempt_deferred;           /* an IRQ's preemption waits for a print to end */
 static uint64_t charged_until;          /* the tick count sched_tick last charged up to */
 
 static void check_canary(struct thread *t)
@@ -47,7 +45,6 @@ void schedule(void)
     assert(!intr_enabled());
     if (spin_depth)
         panic("lab6: thread %s switches while holding a spinlock", cur->name);
-    assert(!console_locked());          /* a print never blocks: it would stop preemption */
     /* LAB 6: BEGIN SOLUTION */
     struct thread *prev = cur;
     struct thread *next = readyq_pop(&ready);
@@ -184,9 +181,9 @@ static void preempt_if_due(void)
 
 /*
  * Lab 1 calls this at the end of every IRQ, after the EOI, with interrupts
- * masked (the tick's charge came before, from sched_tick). A thread in the
- * middle of a print keeps the CPU until the print ends (console.h): its line
- * goes out whole, then thread_print_done switches.
+ * masked (the tick's charge came before, from sched_tick). An IRQ that came
+ * during a print was held at the PIC until the print ended (console.h), so a
+ * preemption here never cuts a line.
  */
 void thread_irq_exit(int irq)
 {
@@ -194,20 +191,7 @@ void thread_irq_exit(int irq)
     trace_irq(irq);
     if (timer_tick_stopped())
         return;     /* idle halts tickless: it counts what passed, then switches */
-    preempt_deferred = console_locked();
-    if (!preempt_deferred)
-        preempt_if_due();
-}
-
-/* The console's unlocked hook: the preemption a print held back, once IF is on. */
-void thread_print_done(void)
-{
-    intr_state_t was_on = intr_disable();
-    if (preempt_deferred && was_on) {
-        preempt_deferred = false;
-        preempt_if_due();
-    }
-    intr_restore(was_on);
+    preempt_if_due();
 }
 
 /* Nothing ready: halt until an interrupt (idle.c); switch to whatever it made ready. */
