@@ -8,8 +8,8 @@
  * fail and needs no capacity. No lock: the only code that runs concurrently
  * with a task is an interrupt handler, handlers run with IF=0 (interrupt
  * gates), and task code touches the queue and the state bits only between
- * intr_disable() and intr_restore(). On SMP this argument fails.
- * Where a wake could be lost, the comment at the spot says why it is not.
+ * intr_disable() and intr_restore() (on SMP this fails). Where a wake could
+ * be lost, the comment at the spot says why it is not.
  */
 #include "executor.h"
 #include "panic.h"
