@@ -7,9 +7,8 @@
  * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
  * fail and needs no capacity. No lock: the only code that runs concurrently
  * with a task is an interrupt handler, handlers run with IF=0 (interrupt
- * gates), and task code touches the queue and the state bits only between
- * intr_disable() and intr_restore() (on SMP this fails). Where a wake could
- * be lost, the comment at the spot says why it is not.
+ * gates), and task code touches the queue and the state bits only masked
+ * (intr_disable; on SMP this fails). Each spot where a wake could be lost says why not.
  */
 #include "executor.h"
 #include "panic.h"
