@@ -3,10 +3,11 @@
  * host: an interrupt flag, interrupts that stay pending while it is clear and
  * are delivered when it is set again, a tick counter, and a hlt that either
  * ends at once (an interrupt was pending) or advances time by one tick.
- * A test can raise an interrupt at the worst moments: just before the
- * executor's `cli` (an executor that looked at its queue earlier, with
- * interrupts on, then sleeps through it), just after (it must stay pending
- * and end the `sti; hlt`), and a tick right after a sleep reads the clock.
+ * A test can raise an interrupt at the worst moments: just before any `cli`
+ * (intr_disable finding IF on; an executor that looked at its queue earlier,
+ * with interrupts on, then sleeps through it), just after (it must stay
+ * pending and end the `sti; hlt`), and a tick right after a sleep reads the
+ * clock. Interrupt handlers and tick subscribers run with intr_context() true.
  * The preconditions (assert(!intr_enabled())) are checked against its IF.
  *
  * Tickless idle (tickless.c): the stopped tick and the one-shot are

@@ -5,8 +5,9 @@
  * lab 6's own ctx_first_frame, and ctx_switch is the same lines as switch.S
  * for x86-64, so sched.c, thread.c, alarm.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
  * it is clear stays pending until it is set again (as on the 8259A).
- * Delivering one calls the test's handler and then lab 6's IRQ exit hook,
- * which may switch threads, as lab 1's dispatcher does. Time moves in three
+ * Delivering one calls the tick's subscribers (IRQ 0) and the test's handler,
+ * with intr_context() true, and then lab 6's IRQ exit hook, which may switch
+ * threads, as lab 1's dispatcher does. Time moves in three
  * ways only: the idle thread's hlt (one tick, unless an interrupt is
  * pending), fake_spin() (a tick every FAKE_STEPS_PER_TICK calls, for threads
  * that never block), and fake_tick().

@@ -124,7 +124,7 @@ void timerq_cancel(struct task *t)
     intr_restore(fl);
 }
 
-/* The timer interrupt's hook (IF=0, like every handler). */
+/* Lab 1's tick subscriber (IF=0): every tick, or once after a tickless halt. */
 void timerq_expire(uint64_t now)
 {
     assert(!intr_enabled());

@@ -1,15 +1,17 @@
 /*
- * tickless.c - NO_HZ idle: when the executor has nothing to run, stop the
- * periodic tick and sleep until the earliest timer deadline or any other
- * interrupt (handouts/lab3.md, "Challenge: tickless idle"; lab 1's pit.c does
- * the 8254's part, "Mode 0").
+ * tickless.c - NO_HZ idle: when the CPU has nothing to run (lab 3's executor
+ * alone, or lab 6's idle thread), stop the periodic tick and sleep until the
+ * caller's deadline or any other interrupt (handouts/lab3.md, "Challenge:
+ * tickless idle"; lab 1's pit.c does the 8254's part, "Mode 0"). The one
+ * place the tick is stopped and restarted.
  *
  * The periodic tick exists so that sleepers are woken on time; an idle CPU
  * with no sleeper due in the next tick has no use for it, and each tick still
  * wakes the CPU (1000 times a second). So: one one-shot for the deadline
  * (capped by lab 1 at a 16-bit count, ~55 ms: a longer sleep takes several),
- * then, whatever ended the hlt, account the ticks that passed, restart the
- * tick and expire what is due, exactly as the periodic tick would have.
+ * then, whatever ended the hlt, restart the tick: lab 1 counts the ticks that
+ * passed and tells its subscribers (lab 3's timers, lab 6's sched_tick) once,
+ * so what is due fires exactly as the periodic tick would have made it.
  *
  * The race is lab 3's hlt race: the decision is made with interrupts masked,
  * and they are enabled only by the "sti; hlt" pair, so an interrupt that came

@@ -6,7 +6,7 @@
  * (idle.c), so the list's head is a deadline too (handouts/lab6.md
  * sections 3 and 13).
  *
- * The list is shared with the tick's exit hook, so it is touched only with
+ * The list is shared with the tick (sched_tick), so it is touched only with
  * interrupts masked; and "the deadline", "on the list" and "blocked" happen
  * in one masked stretch: a tick that fell between them would find the thread
  * due but still running (a wake lost, or sched_unblock on a running thread).

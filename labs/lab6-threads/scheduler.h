@@ -51,7 +51,7 @@ void sched_start(struct thread *t);     /* a new thread's first place on the rea
 void sched_preempt_if_outranked(void);  /* switch now if a ready thread has a higher priority */
 void sched_set_prio(struct thread *t, int prio);  /* effective priority; requeues a ready t */
 void sched_init(struct thread *boot);   /* boot runs; the idle thread */
-void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
+void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: preempt if due */
 void sched_tick(uint64_t now);          /* lab 1's tick subscriber: charge the running thread, wake sleepers */
 extern uint32_t spin_depth;             /* spinlocks held (one CPU: one count) */
 extern struct thread_stats thread_counts;   /* thread_stats() copies it */
