@@ -60,7 +60,7 @@ static void expect_mtype(const char *dir, int from, int to)
 }
 
 /* Names of 256 and 300 characters: FAT_ENAMETOOLONG, and not a byte of the volume changed
-   (FAT32's FSInfo included: the refusal comes before fat_begin_write). */
+   (FAT32's FSInfo included: fat_begin_write refuses before it writes). */
 static void refuse_too_long(struct memdisk *d, struct fat_volume *v, long bytes)
 {
     static const int lens[] = { 256, 300 };

@@ -52,8 +52,7 @@ static int make_directory(struct fat_volume *v, const char *path)
     uint32_t cluster;
     int err;
 
-    if ((err = fat_path_check(path)) || (err = fat_begin_write(v)) ||
-        (err = fat_lookup_parent(v, path, &parent, name)))
+    if ((err = fat_begin_write(v, path)) || (err = fat_lookup_parent(v, path, &parent, name)))
         return err;
     err = fat_dir_find(v, parent.cluster, name, &n);
     if (err != FAT_ENOENT)
@@ -86,8 +85,7 @@ static int remove_entry(struct fat_volume *v, const char *path)
     bool has_entries = false;
     int err;
 
-    if ((err = fat_path_check(path)) || (err = fat_begin_write(v)) ||
-        (err = fat_lookup(v, path, &n)))
+    if ((err = fat_begin_write(v, path)) || (err = fat_lookup(v, path, &n)))
         return err;
     if (strcmp(n.name, "/") == 0 || strcmp(n.name, ".") == 0 || strcmp(n.name, "..") == 0)
         return FAT_EINVAL;          /* the root, or a directory named by "." or ".." */

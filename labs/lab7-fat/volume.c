@@ -127,10 +127,12 @@ int fat_barrier(struct fat_volume *v)
     return fat_cache_sync(&v->cache);
 }
 
-int fat_begin_write(struct fat_volume *v)
+int fat_begin_write(struct fat_volume *v, const char *path)
 {
     int err;
 
+    if (path && (err = fat_path_check(path)))
+        return err;                 /* a name of 256+ changes nothing, FSInfo included */
     if (v->read_only)
         return v->error[0] ? FAT_ECORRUPT : FAT_EROFS;
     if (!v->checked) {              /* no write to a cross-linked volume (check.c) */
@@ -139,6 +141,7 @@ int fat_begin_write(struct fat_volume *v)
             return err;
     }
     fat_undo_begin(v);
+    v->read_pos.first = 0;          /* chains may change from here on */
     if (v->fsinfo_stale)
         return 0;
     v->fsinfo_stale = true;

@@ -143,13 +143,18 @@ struct fat_volume {
     bool checked;                   /* check.c found no cluster claimed twice */
     char error[FAT_ERROR_MAX];      /* the first inconsistency, in words */
     struct fat_undo undo;           /* the operation under way, until its commit write */
+    /* Where the last fat_read stopped: the chain's first cluster (0: nowhere), the index
+       of a cluster in it and that cluster. A read further on steps on from there instead
+       of walking the chain from its start again. Forgotten by every write. */
+    struct fat_read_pos { uint32_t first, index, cluster; } read_pos;
 };
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
 int fat_mount(struct fat_volume *v, struct blockdev *bd);
 int fat_barrier(struct fat_volume *v);      /* the write-order point: sync + flush */
-/* Before any change: EROFS/ECORRUPT if read-only; FAT32's FSInfo count set unknown. */
-int fat_begin_write(struct fat_volume *v);
+/* Before any change to `path` (NULL: none): FAT_ENAMETOOLONG for a word of it too long,
+   EROFS/ECORRUPT if read-only, all before a write; then FAT32's FSInfo count set unknown. */
+int fat_begin_write(struct fat_volume *v, const char *path);
 int fat_unmount(struct fat_volume *v);      /* final FSInfo, sync */
 /* check.c: every chain every entry claims, each cluster once; else FAT_ECORRUPT. */
 int fat_check_volume(struct fat_volume *v);
@@ -215,7 +220,7 @@ bool fat_name_equal(const char *a, const char *b);  /* ASCII, case-insensitive *
 /* The next '/'-separated word of *path (empty words skipped); false at the end, or
    with *err = FAT_ENAMETOOLONG at a word longer than FAT_NAME_MAX. */
 bool fat_path_next(const char **path, char word[FAT_NAME_MAX + 1], int *err);
-/* 0, or FAT_ENAMETOOLONG: every write checks its path before it changes anything. */
+/* 0, or FAT_ENAMETOOLONG: fat_begin_write checks a path before anything is written. */
 int fat_path_check(const char *path);
 
 /* ---- dir.c ------------------------------------------------------------------ */
