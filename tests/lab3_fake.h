@@ -1,5 +1,5 @@
 /*
- * lab3_fake.h - a fake machine for lab 3's executor core (platform.h) on the
+ * lab3_fake.h - a fake machine for lab 3's executor core (x86.h's masking, lab 1's tick) on the
  * host: an interrupt flag, interrupts that stay pending while it is clear and
  * are delivered when it is set again, a tick counter, and a hlt that either
  * ends at once (an interrupt was pending) or advances time by one tick.
@@ -24,7 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "executor.h"
-#include "platform.h"
+#include "interrupts.h"
+#include "x86.h"
 
 static bool fake_if = true;                 /* the interrupt flag */
 static bool fake_in_handler;                /* an interrupt's handler runs: intr_context() */
@@ -36,8 +37,12 @@ static uint64_t fake_ticks;
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
 static int fake_tick_reads, fake_tick_after_read;   /* a tick lands right after read N (0: never) */
-static void (*fake_idle)(void);             /* what plat_enable_and_wait does: fake_halt */
+static void (*fake_idle)(void);             /* the executor's idle (its wait hook): fake_halt */
 static void fake_halt(void);
+static void fake_idle_wait(void);
+static void fake_idle_notify(void);
+/* The executor's idle hooks (lab 6's place): its idle is fake_idle, and a queued task tells nobody. */
+static const struct executor_idle_hooks fake_idle_hooks = { fake_idle_wait, fake_idle_notify };
 static void fake_stop_because(const char *why);
 static void fake_raise_irq1(void);
 static jmp_buf fake_escape;
@@ -64,6 +69,7 @@ static void fake_reset(void)
     fake_oneshot_reset();
     timer_subscribe(timerq_expire);     /* as lab3_init does */
     fake_idle = fake_halt;
+    executor_set_idle_hooks(&fake_idle_hooks);
     executor_init();
 }
 
@@ -86,8 +92,6 @@ static void fake_raise(void)
     fake_pending++;
     fake_deliver();
 }
-
-void plat_task_queued(void) {}
 
 void intr_restore(intr_state_t f)
 {
@@ -196,10 +200,12 @@ void intr_enable_and_halt(void)
     fake_halt();
 }
 
-void plat_enable_and_wait(void)
+static void fake_idle_wait(void)
 {
     fake_idle();
 }
+
+static void fake_idle_notify(void) {}
 
 /*
  * Reading the clock; with fake_tick_after_read = N, the timer interrupt lands

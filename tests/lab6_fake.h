@@ -40,7 +40,6 @@
 #include "executor.h"
 #include "heap.h"
 #include "kprintf.h"
-#include "platform.h"
 #include "scheduler.h"
 #include "tickless.h"
 
@@ -62,7 +61,6 @@ static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save 
 static jmp_buf fake_escape;
 static char fake_panic_msg[512];
 static bool fake_expect_panic, fake_escape_set;
-static const struct executor_idle_hooks *fake_exec_hooks;
 /* What the next fake_run sets up, then forgets: its idle limit, and raising IRQ 1 just
    before the Nth intr_disable that main's fn makes (0: never). */
 static int fake_want_idle_limit = 1000, fake_want_raise_after;
@@ -263,21 +261,6 @@ void intr_enable_and_halt(void)
 }
 
 
-/* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
-void executor_set_idle_hooks(const struct executor_idle_hooks *hooks) { fake_exec_hooks = hooks; }
-
-void plat_task_queued(void)
-{
-    if (fake_exec_hooks)
-        fake_exec_hooks->notify();
-}
-
-void plat_enable_and_wait(void)
-{
-    if (!fake_exec_hooks)
-        fake_stop("the executor halted the CPU instead of blocking its thread");
-    fake_exec_hooks->wait();
-}
 
 /* --- contexts: our own switch, as switch.S does it, for x86-64 ----------------
  * The System V x86-64 ABI's callee-saved registers are rbx, rbp and r12-r15.
@@ -393,7 +376,7 @@ static void fake_reset(void)
     fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;
     fake_idle_limit = 1000;
     fake_panic_msg[0] = 0;
-    fake_exec_hooks = 0;
+    executor_set_idle_hooks(0);             /* lab 3's own idle until bridge_init */
     spin_depth = 0;
     executor_init();
 }

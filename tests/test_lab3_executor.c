@@ -551,7 +551,7 @@ TEST(idle_ticks_cost_no_polls)
     CHECK_EQ(executor_stats().sleeps, 500); /* one hlt per tick, each a single check */
 }
 
-/* The kernel's idle (platform_x86.c): tickless unless tick=periodic. */
+/* The kernel's own idle (tickless.c's executor_idle without hooks): tickless unless tick=periodic. */
 static void tickless_wait(void)
 {
     tickless_idle(timerq_next_deadline());

@@ -11,9 +11,10 @@
  * (intr_disable; on SMP this fails). Each spot where a wake could be lost says why not.
  */
 #include "executor.h"
+#include "interrupts.h"
 #include "panic.h"
-#include "platform.h"
 #include "tasks.h"
+#include "x86.h"
 
 static struct task tasks[EXECUTOR_MAX_TASKS];
 static struct task *volatile ready_head;    /* interrupt handlers append here */
@@ -51,7 +52,7 @@ static void ready_push(struct task *t)
     /* LAB 3: STUB
     (void)t; panic("lab3: ready_push not implemented");
     LAB 3: END SOLUTION */
-    plat_task_queued();
+    executor_task_queued();
 }
 
 /* Take t off the ready queue wherever it is (a task that finished while queued). */
@@ -190,13 +191,12 @@ static struct task *ready_pop(void)
 }
 
 /*
- * Sleep until an interrupt, unless a task is ready. The check and the sleep
- * must be one step as far as interrupts are concerned: with interrupts on, an
- * IRQ landing between "queue is empty" and hlt would queue a task and return,
- * and the CPU would then sleep with that task ready until some later IRQ (the
- * lost wakeup). So: mask interrupts, check, then "sti; hlt". STI delays
- * interrupts until after the next instruction, so an IRQ that became pending
- * during the check is taken only once hlt has started, and it ends the hlt.
+ * Sleep until an interrupt (executor_idle), unless a task is ready. With
+ * interrupts on, an IRQ landing between "queue is empty" and hlt would queue a
+ * task and return, and the CPU would sleep with that task ready until some
+ * later IRQ (the lost wakeup). So: mask interrupts, check, then "sti; hlt":
+ * STI delays interrupts until after the next instruction, so an IRQ pending
+ * since the check is taken only once hlt has started, and it ends the hlt.
  */
 static void wait_for_work(void)
 {
@@ -207,7 +207,7 @@ static void wait_for_work(void)
         return;
     }
     stats.sleeps++;
-    plat_enable_and_wait();
+    executor_idle();
     /* LAB 3: STUB
     panic("lab3: wait_for_work not implemented");
     LAB 3: END SOLUTION */

@@ -17,8 +17,8 @@
  */
 #include "keyboard.h"
 #include "panic.h"
-#include "platform.h"
 #include "scancodes.h"
+#include "x86.h"
 
 static struct atomic_waker kbd_waker;
 

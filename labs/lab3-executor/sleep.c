@@ -15,8 +15,9 @@
  * a huge sleep) stops at UINT64_MAX, a tick that never comes.
  */
 #include "executor.h"
+#include "interrupts.h"
 #include "panic.h"
-#include "platform.h"
+#include "x86.h"
 
 static struct task *timer_head;
 static volatile uint64_t next_deadline = UINT64_MAX;   /* timer_head's, cached for the tick */

@@ -1,9 +1,11 @@
 /*
- * tickless.c - NO_HZ idle: when the CPU has nothing to run (lab 3's executor
- * alone, or lab 6's idle thread), stop the periodic tick and sleep until the
- * caller's deadline or any other interrupt (handouts/lab3.md, "Challenge:
- * tickless idle"; lab 1's pit.c does the 8254's part, "Mode 0"). The one
- * place the tick is stopped and restarted.
+ * tickless.c - the idle: where the executor goes when nothing is ready (lab
+ * 6's hooks when it runs as a thread, else the CPU halts here), and NO_HZ idle,
+ * the one place the tick is stopped and restarted: when the CPU has nothing to
+ * run (lab 3's executor alone, or lab 6's idle thread), stop the periodic tick
+ * and sleep until the caller's deadline or any other interrupt
+ * (handouts/lab3.md, "Challenge: tickless idle"; lab 1's pit.c does the
+ * 8254's part, "Mode 0").
  *
  * The periodic tick exists so that sleepers are woken on time; an idle CPU
  * with no sleeper due in the next tick has no use for it, and each tick still
@@ -18,8 +20,12 @@
  * in between is pending and ends the hlt at once.
  */
 #include "executor.h"
-#include "platform.h"
+#include "interrupts.h"
+#include "panic.h"
+#include "sleep.h"
+#include "tasks.h"
 #include "tickless.h"
+#include "x86.h"
 
 static bool periodic_only;
 static struct tickless_stats stats;
@@ -63,4 +69,25 @@ void tickless_idle(uint64_t deadline)
     intr_disable();
     timer_tick_restart();               /* the ticks that passed; the subscribers told */
     intr_enable();
+}
+
+static const struct executor_idle_hooks *idle_hooks;   /* lab 6's, or NULL */
+
+void executor_set_idle_hooks(const struct executor_idle_hooks *hooks)
+{
+    idle_hooks = hooks;
+}
+
+void executor_task_queued(void)
+{
+    if (idle_hooks)
+        idle_hooks->notify();
+}
+
+void executor_idle(void)
+{
+    if (idle_hooks)
+        idle_hooks->wait();             /* block the executor's thread (lab 6) */
+    else
+        tickless_idle(timerq_next_deadline());
 }

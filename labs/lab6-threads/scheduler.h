@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "platform.h"
+#include "interrupts.h"
+#include "panic.h"
+#include "x86.h"
 #include "thread.h"
 
 #define NPRIO (THREAD_PRIO_MAX + 1)
