@@ -153,27 +153,46 @@ static int grow(struct fat_volume *v, const struct fat_dir_pos *end, uint32_t sl
     return fat_set(v, end->cluster, fresh);
 }
 
-/* The rest of the sector from `off` on, an end marker (0x00) and all, marked free (0xE5):
-   an entry written past an end marker would be hidden behind it. */
-static int move_end_marker(struct fat_volume *v, uint64_t lba, uint8_t *s, uint32_t off)
+/* Entries [from, to) (0x00: the end marker and what follows it) marked free (0xE5), then a
+   barrier: the entries written next must not be hidden behind an end marker. */
+static int move_end_marker(struct fat_volume *v, uint32_t dir, uint32_t from, uint32_t to)
 {
-    fat_undo_sector(v, lba, s);
-    for (; off < FAT_SECTOR_SIZE; off += FAT_DIRENT_SIZE)
-        s[off] = FAT_DELETED;
-    fat_cache_mark_dirty(&v->cache, s);
+    uint32_t off;
+    uint64_t lba;
+    uint8_t *s;
+    int err;
+
+    while (from < to) {
+        if ((err = fat_dir_slot(v, dir, from, &lba, &off)))
+            return err;
+        if (!(s = fat_cache_get(&v->cache, lba, false)))
+            return FAT_EIO;
+        fat_undo_sector(v, lba, s);
+        for (; from < to && off < FAT_SECTOR_SIZE; from++, off += FAT_DIRENT_SIZE)
+            s[off] = FAT_DELETED;
+        fat_cache_mark_dirty(&v->cache, s);
+    }
     return fat_barrier(v);
 }
 
-/* The first index of `need` free slots, growing the directory if needed; one pass along
-   it. Up to 16 slots stay inside one sector: one write makes the name appear. A longer
-   run (a name of 196-255 characters: 17-21 entries) starts a sector and ends in the
-   next (of the same cluster or the next one), holding no end marker. */
+static int after_end(struct fat_volume *v, const struct fat_dir_pos *pos)
+{
+    return fat_corrupt(v, "the directory at cluster %u has entries after its end marker",
+                       pos->dir);
+}
+
+/* The first index of `need` free slots, growing the directory if needed: one pass along
+   it, and no write before the run is found. Up to 16 slots stay inside one sector: one
+   write makes the name appear. A longer run (a name of 196-255 characters: 17-21 entries)
+   starts a sector and ends in the next (of this cluster or the next). Every entry past
+   the end marker must be 0x00 ([FAT] "FAT Directory Structure"), else a new name would
+   make one appear; the marker then moves to the run's last sector. */
 static int find_slots(struct fat_volume *v, uint32_t dir, uint32_t need, uint32_t *start)
 {
     bool spans = need > FAT_DIRENTS_PER_SECTOR;
+    uint32_t run = 0, end = FAT_DIR_MAX_ENTRIES, tail;
     struct fat_dir_pos pos;
-    uint32_t run = 0;
-    uint8_t *s;
+    uint8_t *s = NULL;
     int err;
 
     for (err = fat_dir_start(v, dir, &pos); !err; err = fat_dir_next(v, &pos)) {
@@ -181,24 +200,27 @@ static int find_slots(struct fat_volume *v, uint32_t dir, uint32_t need, uint32_
             run = 0;
         if (!(s = fat_cache_get(&v->cache, pos.lba, false)))
             return FAT_EIO;
-        /* Too little room before the sector ends: the end marker moves on. */
-        if (s[pos.offset] == 0 && pos.offset + (need - run) * FAT_DIRENT_SIZE > FAT_SECTOR_SIZE &&
-            (err = move_end_marker(v, pos.lba, s, pos.offset)))
-            return err;
+        if (s[pos.offset] != 0 && end < pos.index)
+            return after_end(v, &pos);
+        if (s[pos.offset] == 0 && end > pos.index)
+            end = pos.index;
         if (run == 0 && pos.offset != 0 && spans)
             continue;
         run = s[pos.offset] == 0 || s[pos.offset] == FAT_DELETED ? run + 1 : 0;
-        if (run == need) {
-            *start = pos.index + 1 - run;
-            return 0;
-        }
+        if (run == need)
+            break;
     }
-    if (!spans)
+    for (uint32_t off = pos.offset + FAT_DIRENT_SIZE; !err && off < FAT_SECTOR_SIZE;
+         off += FAT_DIRENT_SIZE)
+        if (end <= pos.index && s[off] != 0)
+            return after_end(v, &pos);      /* it would follow the new name's entries */
+    if (err && !spans)
         run = 0;                    /* a short run starts in the new cluster */
-    if (err != FAT_ENOSPC || (err = grow(v, &pos, need - run)))
+    if (err && (err != FAT_ENOSPC || (err = grow(v, &pos, need - run))))
         return err;
     *start = pos.index + 1 - run;
-    return 0;
+    tail = (*start + need - 1) / FAT_DIRENTS_PER_SECTOR * FAT_DIRENTS_PER_SECTOR;
+    return end < tail ? move_end_marker(v, dir, end, tail) : 0;
 }
 
 /* A new name's entries: k < nlfn are its long entries, last part first; k == nlfn is the
