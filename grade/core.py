@@ -253,9 +253,16 @@ class Ctx:
         when it is a Pattern; else WRONG OUTPUT naming `what`, with a diff."""
         if isinstance(want, expect.Pattern):
             if not want.match(got):
-                self.fail(f"{what} differ:\n{expect.diff(want, got)}")
+                self.fail(f"{what} differ:\n{expect.diff(want, got)}{self.why_short(got, want.lines)}")
         elif got != want:
-            self.fail(f"{what} differ:\n{expect.lines_diff(want, got)}")
+            self.fail(f"{what} differ:\n{expect.lines_diff(want, got)}{self.why_short(got, want)}")
+
+    def why_short(self, got: list[str], want: Sequence[object]) -> str:
+        """When lines are missing, what the log said last: a kill report, a panic,
+        the reason they never came is there, not in the lines picked out."""
+        if len(got) >= len(want) or not self.results:
+            return ""
+        return f"\nthe log's last lines:\n{tail(self.results[-1].log, 15)}"
 
     def expect_filtered(self, result: Result, prefix: str, want: list[str]) -> None:
         """The log's lines that start with `prefix` must be exactly `want`, in order."""
