@@ -15,7 +15,7 @@ PROGS_DIR := user/progs
 PROGS_OUT := $(BUILD)/progs
 # The programs on the library, one NAME.c each.
 PROGS     := hello exit malloc crc keys sleep isolate mkfile badfd nullptr kaddr rotext divzero \
-             efault enosys ubench int3 rdtext bigbuf stale
+             efault enosys ubench int3 rdtext bigbuf stale brkstale
 # Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c).
 PROGS_RAW := rawexit
 # Refused by a correct loader, made from hello by mkbad.py (its docstring says how).
