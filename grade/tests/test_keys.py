@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -101,8 +102,10 @@ class SlowGuest(unittest.TestCase):
 
     def test_all_at_once_loses_keys(self) -> None:
         """300 keys sent at once with 5 ms holds, to a guest that takes one every
-        10 ms: QEMU's queue holds about 170 of them, so unless sending took over a
-        second, keys are lost (Escape with them: the boot never ends)."""
+        10 ms: QEMU's queue holds about 170 of them, so if sending takes under a
+        second (100 keys taken meanwhile at most), keys are lost, Escape with them,
+        and the boot never ends. A host too loaded to send that fast proves nothing:
+        the test is skipped then, never failed."""
         t = Typing()
         for _ in range(300):
             t.press("a")
@@ -110,11 +113,21 @@ class SlowGuest(unittest.TestCase):
         t.press("esc")
         feed = KeyFeed(t.keys, t.printed)
         feed.steps = []
+        took: list[float] = []
+
+        def send_all(m: runner.Machine) -> None:
+            start = time.monotonic()
+            m.send_keys(t.keys, 5)
+            took.append(time.monotonic() - start)
+
         cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio", *SLOW_GUEST,
                "-kernel", str(LAB2), "-append", "grade"]
         with tempfile.TemporaryDirectory() as tmp:
-            r = runner.run_qemu(cmd, "lab2: ready", feed, lambda m: m.send_keys(t.keys, 5),
-                                None, 4.0, True, Path(tmp), [LAB2.parent])
+            r = runner.run_qemu(cmd, "lab2: ready", feed, send_all, None, 4.0, True, Path(tmp),
+                                [LAB2.parent])
+        if not took or took[0] > 1.0:
+            self.skipTest(f"sending 300 keys took {took[0] if took else 'forever'} s: too slow "
+                          "to overflow QEMU's queue for sure")
         self.assertEqual(r.exit, "hang")
         self.assertLess(r.log.count("a"), 300 - 50, r.log[-200:])
 
