@@ -200,6 +200,12 @@ void intr_enable_and_halt(void)
     fake_halt();
 }
 
+void hlt(void)
+{
+    fake_stop_because("hlt() on its own: an interrupt that comes between a separate sti and the hlt is "
+                      "slept through; use intr_enable_and_halt(), the one 'sti; hlt'");
+}
+
 static void fake_idle_wait(void)
 {
     fake_idle();

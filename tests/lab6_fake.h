@@ -235,6 +235,12 @@ static void fake_stop(const char *why)
     longjmp(fake_escape, 2);
 }
 
+void hlt(void)
+{
+    fake_stop("hlt() on its own: an interrupt that comes between a separate sti and the hlt "
+              "is slept through; use intr_enable_and_halt(), the one 'sti; hlt'");
+}
+
 /*
  * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
  * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
