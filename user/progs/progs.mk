@@ -16,11 +16,11 @@ PROGS_OUT := $(BUILD)/progs
 # The programs on the library, one NAME.c each.
 PROGS     := hello exit malloc crc keys sleep isolate mkfile badfd nullptr kaddr rotext divzero \
              efault enosys ubench int3 rdtext bigbuf stale \
-             sh
+             sh echo cat wc ls grep mkdir rm mv kill forktest argecho
 # Programs of several files: NAME.c, and every .c in the directory NAME/.
 PROGS_MULTI := sh
 # Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c).
-PROGS_RAW := rawexit
+PROGS_RAW := rawexit proctest
 # Refused by a correct loader, made from hello by mkbad.py (its docstring says how).
 PROGS_BAD := badmachine badclass truncated shortphdr shortseg kernelseg
 
@@ -57,7 +57,7 @@ $(foreach p,$(PROGS_MULTI),$(eval $(PROGS_OUT)/$(p): $(patsubst %.c,$(PROGS_OUT)
 $(foreach p,$(PROGS_MULTI),$(eval $(PROGS_OUT)/obj/$(PROGS_DIR)/$(p).o: UCFLAGS += -I$(PROGS_DIR)/$(p)))
 
 # Exactly the issue's command line: no flags of ours, no library.
-$(addprefix $(PROGS_OUT)/,$(PROGS_RAW)): $(PROGS_OUT)/%: $(PROGS_DIR)/raw/%.c | $(DEPS_STAMP)
+$(addprefix $(PROGS_OUT)/,$(PROGS_RAW)): $(PROGS_OUT)/%: $(PROGS_DIR)/raw/%.c $(PROGS_DIR)/raw/rawlib.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -m32 -static -nostdlib -o $@ $<
 
