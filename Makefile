@@ -55,6 +55,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 include user/progs/progs.mk
+include user/lab9progs/lab9progs.mk
 
 .PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench bench-full soak handout handout-check clean autograder \
         compile_commands.json all

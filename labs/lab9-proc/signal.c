@@ -1,0 +1,105 @@
+/*
+ * signal.c - the few signals stage 9 has (signal(7), kill(2)): no handlers,
+ * only default actions. SIGCHLD, SIGCONT, SIGURG and SIGWINCH are ignored;
+ * every other signal ends the process, its wait status the signal's number.
+ * SIGPIPE is never sent: a write to a pipe with no reader returns -EPIPE,
+ * which is what a program that ignores SIGPIPE sees (handouts/lab9.md).
+ *
+ * A signal is a bit in the target's pending set. It takes effect when the
+ * target is next on its way back to ring 3: after a system call (a sleeping
+ * one is woken and returns -EINTR), or, for a program running in ring 3, at
+ * its next instruction: the switch hook sets the trap flag in the frame it
+ * will iret through (EFLAGS.TF, Intel SDM Vol. 3A, 17.3.1.4 "Single-step
+ * exception condition"), and the debug trap after one instruction ends it.
+ * So even `for (;;);` dies of Ctrl-C.
+ */
+#include "interrupts.h"
+#include "kprintf.h"
+#include "panic.h"
+#include "kproc.h"
+#include "x86.h"
+
+#define EFLAGS_TF  0x100u
+#define SIGCONT    18
+#define SIGURG     23
+#define SIGWINCH   28
+#define IGNORED    ((1u << SIGCHLD) | (1u << SIGCONT) | (1u << SIGURG) | (1u << SIGWINCH))
+
+/* Under proc_mutex (p stays in the table meanwhile). */
+void signal_send(struct proc *p, int sig)
+{
+    if (p->state != PS_ALIVE || ((1u << sig) & IGNORED))
+        return;
+    p->pending |= 1u << sig;
+    proc_wake(p);                       /* a sleep returns -EINTR */
+}
+
+/* Ctrl-C: the job of the first process (the shell): every process below it; none: itself. */
+void signal_foreground(int sig)
+{
+    int sent = 0;
+
+    mutex_lock(&proc_mutex);
+    for (uint32_t i = 0; i < PROC_LIMIT; i++) {
+        struct proc *q = ptable.slot[i];
+        if (q && q->state == PS_ALIVE && first_proc && ptable_descends(q, first_proc)) {
+            signal_send(q, sig);
+            sent++;
+        }
+    }
+    if (!sent && first_proc)
+        signal_send(first_proc, sig);
+    mutex_unlock(&proc_mutex);
+}
+
+int32_t sys_kill(int pid, int sig)
+{
+    if (sig < 0 || sig > SIG_MAX)
+        return -EINVAL;
+    if (pid <= 0)
+        return -EINVAL;                 /* no process groups, and no kill(-1): say so */
+    mutex_lock(&proc_mutex);
+    struct proc *p = ptable_find(&ptable, (uint32_t)pid);
+    if (p && sig)
+        signal_send(p, sig);
+    mutex_unlock(&proc_mutex);
+    return p ? 0 : -ESRCH;
+}
+
+/* The signal that ends the current process, if one is pending: SIGKILL first. */
+void signal_check(void)
+{
+    uint32_t pending = proc_current()->pending;
+
+    if (!pending)
+        return;
+    int sig = pending & (1u << SIGKILL) ? SIGKILL : __builtin_ctz(pending);
+    proc_die(WSTATUS_SIGNALED(sig));
+}
+
+/* The switch hook, interrupts masked: next will iret to ring 3 with TF set. */
+void signal_arm(struct thread *next)
+{
+    struct proc *p = next->process;
+
+    if (!p || !p->in_user || !p->pending || p->tf_armed)
+        return;
+    struct user_regs *r = (struct user_regs *)(thread_stack_top(next) - sizeof *r);
+    if ((r->tf.cs & 3) != 3)
+        return;                         /* not a frame from ring 3: never arm */
+    r->tf.eflags |= EFLAGS_TF;
+    p->tf_armed = true;
+}
+
+/* The debug trap: ours if we armed it (TF off again, then the signal); else SIGTRAP. */
+bool signal_debug_trap(struct trapframe *tf)
+{
+    struct proc *p = proc_current();
+
+    if (!p->tf_armed)
+        return false;
+    p->tf_armed = false;
+    tf->eflags &= ~EFLAGS_TF;
+    signal_check();
+    return true;
+}
