@@ -16,7 +16,7 @@ PROGS_OUT := $(BUILD)/progs
 # The programs on the library, one NAME.c each.
 PROGS     := hello exit malloc crc keys sleep isolate mkfile badfd nullptr kaddr rotext divzero \
              efault enosys ubench int3 rdtext bigbuf stale \
-             sh echo cat wc ls grep mkdir rm mv kill forktest argecho
+             sh echo cat wc ls grep mkdir rm mv kill true false forktest argecho
 # Programs of several files: NAME.c, and every .c in the directory NAME/.
 PROGS_MULTI := sh
 # Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c).

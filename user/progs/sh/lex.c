@@ -103,8 +103,8 @@ static enum sh_result lex_word(const char **p, struct lexed *lx)
             else
                 *w++ = c;
         } else if (c == '\\' && quote == 0) {
-            if (*s == '\0')
-                return SH_INCOMPLETE;
+            if (*s == '\0' || (*s == '\n' && s[1] == '\0'))
+                return SH_INCOMPLETE;           /* the next line continues the word */
             if (*s != '\n')
                 *w++ = *s;
             s++;
@@ -142,6 +142,8 @@ enum sh_result lex(const char *text, struct lexed *lx)
     while (r == SH_OK) {
         while (is_blank(*p) || (p[0] == '\\' && p[1] == '\n'))
             p += is_blank(*p) ? 1 : 2;
+        if (p[0] == '\\' && p[1] == '\0')
+            return SH_INCOMPLETE;               /* joined with the next line */
         if (*p == '\0')
             break;
         if (*p == '#') {
