@@ -32,12 +32,19 @@ static int copy_string(struct exec_args *a, uint32_t ustr)
     }
 }
 
-/* A user vector of string pointers (NULL-terminated; a NULL vector is empty): how many. */
+/*
+ * Exercise 5a: argv or envp from the user: a vector of string pointers
+ * ending at a NULL one (a NULL vector is empty), 4 bytes each, every word
+ * checked (uaccess_ok) before copy_in, at most EXEC_MAX_STRINGS; each string
+ * appended to a->strings with copy_string. How many strings, or -EFAULT,
+ * -E2BIG.
+ */
 static int copy_vector(struct exec_args *a, uint32_t uvec)
 {
     struct process *p = process_current();
     int n = 0;
 
+    /* LAB 9: BEGIN SOLUTION */
     for (; uvec; uvec += 4, n++) {
         uint32_t ptr;
         if (!uaccess_ok(p, uvec, 4, false))
@@ -52,14 +59,31 @@ static int copy_vector(struct exec_args *a, uint32_t uvec)
             return err;
     }
     return 0;
+    /* LAB 9: STUB
+    (void)a;
+    (void)uvec;
+    (void)p;
+    (void)n;
+    (void)copy_string;
+    panic("lab9: copy_vector not implemented");
+    LAB 9: END SOLUTION */
 }
 
-/* The new image in img (its own directory): segments, then the stack. 0 or -errno. */
+/*
+ * Exercise 5b: the new image in img, whose directory is its own: the
+ * program's segments (lab 8's load_image, quietly: execve fails with -errno,
+ * it prints nothing), then a frame for the stack's top page filled by
+ * exec_stack_build and mapped user-writable at USER_TOP - PAGE_SIZE (counted
+ * in img->frames; the pool with interrupts masked). img->user_esp is where
+ * the program starts. 0, or -errno with anything not mapped given back (the
+ * caller frees the directory and what is mapped in it).
+ */
 static int build_image(struct process *img, const char *path, const struct exec_args *a)
 {
     uint32_t esp, pa;
     int err;
 
+    /* LAB 9: BEGIN SOLUTION */
     if ((err = load_image(img, path, false)))
         return err;
     irq_flags_t fl = irq_save();
@@ -77,10 +101,19 @@ static int build_image(struct process *img, const char *path, const struct exec_
     img->frames++;
     img->user_esp = esp;
     return 0;
+    /* LAB 9: STUB
+    (void)img;
+    (void)path;
+    (void)a;
+    (void)esp;
+    (void)pa;
+    (void)err;
+    panic("lab9: build_image not implemented (%s)", path);
+    LAB 9: END SOLUTION */
 }
 
 /*
- * Exercise 3: the point of no return. img holds the new program, built in a
+ * Exercise 5c: the point of no return. img holds the new program, built in a
  * directory of its own. Make it the process's: its directory in p->base and
  * in CR3 (paging_switch), then free the old user half (pgtable_free_user:
  * shared frames lose one reference), all with interrupts masked (the pool

@@ -11,6 +11,7 @@
 #include "panic.h"
 #include "kproc.h"
 
+/* The lowest free descriptor from min up names of (taking the caller's reference). */
 int fd_install(struct fdtable *t, struct ofile *of, uint32_t min, bool cloexec)
 {
     for (uint32_t fd = min; fd < PROC_MAX_FILES; fd++) {
@@ -39,12 +40,18 @@ struct ofile *fd_remove(struct fdtable *t, uint32_t fd)
     return of;
 }
 
-/* dup2: new names old's object (one more reference); what new named is handed back. */
+/*
+ * Exercise 7: dup2. new names old's object too (one more reference, no
+ * close-on-exec); what new named before is detached and handed back in
+ * *replaced for the caller to put. -EBADF if old is not open or new is out
+ * of range; old == new changes nothing (Linux's dup2).
+ */
 int fd_dup2(struct fdtable *t, uint32_t old, uint32_t new, struct ofile **replaced)
 {
     struct ofile *of = fd_get(t, old);
 
     *replaced = NULL;
+    /* LAB 9: BEGIN SOLUTION */
     if (!of || new >= PROC_MAX_FILES)
         return -EBADF;
     if (old == new)
@@ -53,6 +60,10 @@ int fd_dup2(struct fdtable *t, uint32_t old, uint32_t new, struct ofile **replac
     ofile_get(of);
     t->fd[new] = of;
     return (int)new;
+    /* LAB 9: STUB
+    (void)of;
+    panic("lab9: fd_dup2 not implemented (%u to %u)", old, new);
+    LAB 9: END SOLUTION */
 }
 
 void fd_copy(struct fdtable *to, const struct fdtable *from)

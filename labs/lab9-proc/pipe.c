@@ -64,7 +64,7 @@ int pipe_create(struct ofile **rd, struct ofile **wr)
 }
 
 /*
- * Exercise 5c: read up to len bytes into the user's ubuf (checked by the
+ * Exercise 6c: read up to len bytes into the user's ubuf (checked by the
  * caller). Under the pipe's lock: while the buffer is empty, return 0 if no
  * writer is left, else sleep on readers_q (proc_sleep; -EINTR if a signal
  * came). Then take what is there, up to len, CHUNK at a time through a
@@ -107,7 +107,7 @@ int32_t pipe_read(struct pipe *pp, uint32_t ubuf, uint32_t len)
 }
 
 /*
- * Exercise 5d: write all len bytes of the user's ubuf. Under the lock, a
+ * Exercise 6d: write all len bytes of the user's ubuf. Under the lock, a
  * CHUNK at a time (copy_in into a kernel buffer, pipebuf_put what fits, wake
  * the readers): with no reader left, stop with -EPIPE (or the count written
  * so far, if any); with no room, sleep on writers_q (a signal: what was
@@ -152,7 +152,7 @@ int32_t pipe_write(struct pipe *pp, uint32_t ubuf, uint32_t len)
 }
 
 /*
- * Exercise 5e: one end's last descriptor is gone. Count it off and wake the
+ * Exercise 6e: one end's last descriptor is gone. Count it off and wake the
  * other side (readers see EOF, writers -EPIPE); when both ends are gone,
  * free the pipe and its page.
  */

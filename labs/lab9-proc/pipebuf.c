@@ -8,7 +8,7 @@
 #include "kproc.h"
 
 /*
- * Exercise 5a: copy up to len bytes of src in after the last byte (wrapping
+ * Exercise 6a: copy up to len bytes of src in after the last byte (wrapping
  * at PIPE_SIZE), as many as there is room for; how many.
  */
 uint32_t pipebuf_put(struct pipebuf *b, const uint8_t *src, uint32_t len)
@@ -29,7 +29,7 @@ uint32_t pipebuf_put(struct pipebuf *b, const uint8_t *src, uint32_t len)
     LAB 9: END SOLUTION */
 }
 
-/* Exercise 5b: copy out up to len bytes from the first; how many. */
+/* Exercise 6b: copy out up to len bytes from the first; how many. */
 uint32_t pipebuf_get(struct pipebuf *b, uint8_t *dst, uint32_t len)
 {
     /* LAB 9: BEGIN SOLUTION */

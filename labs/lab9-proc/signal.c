@@ -66,40 +66,73 @@ int32_t sys_kill(int pid, int sig)
     return p ? 0 : -ESRCH;
 }
 
-/* The signal that ends the current process, if one is pending: SIGKILL first. */
+/*
+ * Exercise 8a: on the way back to ring 3. If a signal is pending, end the
+ * current process with it (proc_die with WSTATUS_SIGNALED): SIGKILL first,
+ * else the lowest-numbered one.
+ */
 void signal_check(void)
 {
     uint32_t pending = proc_current()->pending;
 
+    /* LAB 9: BEGIN SOLUTION */
     if (!pending)
         return;
     int sig = pending & (1u << SIGKILL) ? SIGKILL : __builtin_ctz(pending);
     proc_die(WSTATUS_SIGNALED(sig));
+    /* LAB 9: STUB
+    if (pending)
+        panic("lab9: signal_check not implemented (signals 0x%x)", pending);
+    LAB 9: END SOLUTION */
 }
 
-/* The switch hook, interrupts masked: next will iret to ring 3 with TF set. */
+/*
+ * Exercise 8b: the switch hook, interrupts masked, before next runs. A
+ * process that has been in ring 3 (in_user) with a signal pending and no
+ * trap armed yet: the frame it will iret through tops its kernel stack (a
+ * struct user_regs ending at thread_stack_top). If that frame is from ring 3
+ * (cs's RPL 3), set EFLAGS_TF in it and note tf_armed: after one instruction
+ * in ring 3 the CPU raises #DB, and signal_debug_trap ends the process.
+ */
 void signal_arm(struct thread *next)
 {
     struct proc *p = next->process;
 
     if (!p || !p->in_user || !p->pending || p->tf_armed)
         return;
+    /* LAB 9: BEGIN SOLUTION */
     struct user_regs *r = (struct user_regs *)(thread_stack_top(next) - sizeof *r);
     if ((r->tf.cs & 3) != 3)
         return;                         /* not a frame from ring 3: never arm */
     r->tf.eflags |= EFLAGS_TF;
     p->tf_armed = true;
+    /* LAB 9: STUB
+    panic("lab9: signal_arm not implemented (signals 0x%x for process %u)", p->pending,
+          p->base.pid);
+    LAB 9: END SOLUTION */
 }
 
-/* The debug trap: ours if we armed it (TF off again, then the signal); else SIGTRAP. */
+/*
+ * Exercise 8c: the debug trap from ring 3. Not armed by signal_arm: false
+ * (the program set TF itself: lab 8 kills it with SIGTRAP). Armed: disarm,
+ * clear TF in the frame (the program must not go on single-stepping), then
+ * signal_check; true.
+ */
 bool signal_debug_trap(struct trapframe *tf)
 {
     struct proc *p = proc_current();
 
+    /* LAB 9: BEGIN SOLUTION */
     if (!p->tf_armed)
         return false;
     p->tf_armed = false;
     tf->eflags &= ~EFLAGS_TF;
     signal_check();
     return true;
+    /* LAB 9: STUB
+    (void)tf;
+    if (p->tf_armed)
+        panic("lab9: signal_debug_trap not implemented (process %u)", p->base.pid);
+    return false;
+    LAB 9: END SOLUTION */
 }
