@@ -467,6 +467,8 @@ class TestShell(Lab9Test):
                     "grep: nothere: No such file or directory\n")
         self.expect(self.sh("-c", "grep x nothere 2>&1 | cat"), 0,
                     "grep: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "grep x nothere 2>&1 >f | cat -; cat f"), 0,   # in order
+                    "grep: nothere: No such file or directory\n")
         self.expect(self.sh("-c", "cat < nothere && echo ran"), 1, "",
                     "sh: nothere: No such file or directory\n")
         self.expect(self.sh("-c", "> empty; cat empty; echo x >out | cat; cat out"), 0, "x\n")

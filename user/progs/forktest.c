@@ -2,8 +2,8 @@
  * forktest - xv6's fork stress test, written anew for Cairn: fork until the
  * kernel refuses (or MAX children, so that a Linux host is never fork-bombed),
  * with each child ending at once with its own code; then reap every one with
- * wait4(2) and check who it was and how it ended; then one more wait4 must
- * say there is no child left (ECHILD). Children that have ended still hold
+ * waitpid(2) and check who it was and how it ended; then one wait4(2) more
+ * must say there is no child left (ECHILD). Children that have ended still hold
  * their process slot until reaped, so refusal comes when the table is full.
  *     forktest [MAX]          MAX 1..100000 (default 1000)
  * A child's code is 1 + its index % 200, or 255 when getppid() is not its
@@ -40,16 +40,16 @@ static int reap_all(uint32_t n)
 {
     for (uint32_t reaped = 0; reaped < n; reaped++) {
         int status = 0;
-        long pid = wait4(-1, &status, 0, NULL);
+        long pid = waitpid(-1, &status, 0);     /* wait4 has the last word, below */
         uint32_t i = 0;
         if (pid < 0) {
-            printf("forktest: wait4 returned %ld after %u of %u children\n", pid, reaped, n);
+            printf("forktest: waitpid returned %ld after %u of %u children\n", pid, reaped, n);
             return -1;
         }
         while (i < n && pids[i] != pid)
             i++;
         if (i == n) {
-            printf("forktest: wait4 gave pid %ld, which is no child of mine\n", pid);
+            printf("forktest: waitpid gave pid %ld, which is no child of mine\n", pid);
             return -1;
         }
         if (!WIFEXITED(status) || WEXITSTATUS(status) != CODE(i)) {

@@ -135,12 +135,13 @@ __attribute__((noreturn)) static void run_child(struct command *c, int in, int o
 }
 
 /* A wait status as $?: the exit code, or 128 + the signal, said aloud
- * (but for SIGPIPE, the quiet end of a writer whose reader is gone). */
+ * but for SIGPIPE (the quiet end of a writer whose reader is gone) and
+ * SIGINT (Ctrl-C: the user knows). */
 static int status_of(int wstatus, const char *name)
 {
     if (WIFEXITED(wstatus))
         return WEXITSTATUS(wstatus);
-    if (WTERMSIG(wstatus) != SIGPIPE) {
+    if (WTERMSIG(wstatus) != SIGPIPE && WTERMSIG(wstatus) != SIGINT) {
         const char *sig = signal_name(WTERMSIG(wstatus));
         sh_error("%s: killed by signal %d%s%s", name, WTERMSIG(wstatus), sig ? " SIG" : "",
                  sig ? sig : "");
