@@ -540,9 +540,11 @@ class TestShell(Lab9Test):
             "echo 'a quote\n"
             "over lines'\n"
             "echo con\\\n"
-            "tinued\n"
+            "tinued \\\n"
+            "  and on\n"
             "false\n")
-        self.expect(self.sh("script.sh"), 1, "one\ntwo\nthree\na quote\nover lines\ncontinued\n")
+        self.expect(self.sh("script.sh"), 1,
+                    "one\ntwo\nthree\na quote\nover lines\ncontinued and on\n")
         (self.tmp / "bad.sh").write_text("echo before\necho a ; ; b\necho after\n")
         self.expect(self.sh("bad.sh"), 2, "before\n", "sh: syntax error: unexpected ';'\n")
 

@@ -140,10 +140,12 @@ enum sh_result lex(const char *text, struct lexed *lx)
     lx->n = 0;
     lx->used = 0;
     while (r == SH_OK) {
-        while (is_blank(*p) || (p[0] == '\\' && p[1] == '\n'))
-            p += is_blank(*p) ? 1 : 2;
-        if (p[0] == '\\' && p[1] == '\0')
+        if (p[0] == '\\' && (p[1] == '\0' || (p[1] == '\n' && p[2] == '\0')))
             return SH_INCOMPLETE;               /* joined with the next line */
+        if (is_blank(*p) || (p[0] == '\\' && p[1] == '\n')) {
+            p += is_blank(*p) ? 1 : 2;
+            continue;
+        }
         if (*p == '\0')
             break;
         if (*p == '#') {
