@@ -528,6 +528,9 @@ class TestShell(Lab9Test):
         self.expect(self.sh("-c", "cd nothere; echo $?"), 0, "1\n",
                     "sh: cd: nothere: No such file or directory\n")
         self.expect(self.sh("-c", "pwd > where; cat where"), 0, f"{real}\n")  # and fd 1 comes back
+        self.expect(self.sh("-c", "cd nothere 2> err 5> five; cat err; argecho | grep fds"), 0,
+                    "sh: cd: nothere: No such file or directory\n"
+                    "argecho: open fds above 2: none\n")               # 2 back, 5 closed again
         self.expect(self.sh("-c", "exit 256"), 2, "", "sh: exit: bad number '256' (0..255)\n")
 
     def test_script_file(self) -> None:

@@ -10,21 +10,35 @@
  */
 #include "sh.h"
 
-/* A copy of fd at SH_FD_SLOTS or above; -1 when fd is not open. */
-static int dup_high(int fd)
+/* A copy of fd at SH_FD_SLOTS or above; -EBADF when fd is not open, or
+ * the -errno of a dup that failed (no free descriptor up there). At most
+ * SH_FD_SLOTS - 1 copies land below: fd itself holds one of those slots. */
+static long dup_high(int fd)
 {
     int low[SH_FD_SLOTS], nlow = 0;
     long copy;
 
-    while ((copy = dup(fd)) >= 0 && copy < SH_FD_SLOTS && nlow < SH_FD_SLOTS)
+    while ((copy = dup(fd)) >= 0 && copy < SH_FD_SLOTS)
         low[nlow++] = (int)copy;
     while (nlow > 0)
         close(low[--nlow]);
-    if (copy >= 0 && copy < SH_FD_SLOTS) {
-        close((int)copy);
+    return copy;
+}
+
+/* Keep descriptor fd's present self in saved[fd], once: 0, or -1 once reported. */
+static int save_fd(int saved[SH_FD_SLOTS], int fd)
+{
+    long copy;
+
+    if (saved[fd] != SH_NOT_SAVED)
+        return 0;
+    copy = dup_high(fd);
+    if (copy < 0 && copy != -EBADF) {
+        sh_error("cannot keep descriptor %d for after the command: %s", fd, errstr(copy));
         return -1;
     }
-    return copy < 0 ? -1 : (int)copy;
+    saved[fd] = copy < 0 ? SH_WAS_CLOSED : (int)copy;
+    return 0;
 }
 
 /* The descriptor a redirection's target opens (or names, for <& >&); -1 once reported. */
@@ -53,8 +67,8 @@ int apply_redirects(struct command *c, int saved[SH_FD_SLOTS])
         int fd;
         long err;
 
-        if (saved != NULL && saved[r->fd] == SH_NOT_SAVED)
-            saved[r->fd] = dup_high(r->fd);     /* before open takes a free slot */
+        if (saved != NULL && save_fd(saved, r->fd) < 0)
+            return -1;                          /* saved before open takes a free slot */
         if ((fd = open_target(r)) < 0)
             return -1;
         if (fd == r->fd)
@@ -75,7 +89,7 @@ void restore_fds(int saved[SH_FD_SLOTS])
     for (int fd = 0; fd < SH_FD_SLOTS; fd++) {
         if (saved[fd] == SH_NOT_SAVED)
             continue;
-        if (saved[fd] < 0) {
+        if (saved[fd] == SH_WAS_CLOSED) {
             close(fd);                  /* it was closed before the command */
         } else {
             dup2(saved[fd], fd);

@@ -86,7 +86,8 @@ int run_script(struct script *s, int status);
  * earlier self is kept first, for restore_fds to put back: a builtin runs
  * in the shell itself, whose descriptors must outlive the command. */
 #define SH_FD_SLOTS  10         /* redirections name descriptors 0..9 */
-#define SH_NOT_SAVED (-2)
+#define SH_NOT_SAVED  (-2)       /* saved[fd]: no redirection has changed fd */
+#define SH_WAS_CLOSED (-1)       /* saved[fd]: fd was not open before the command */
 int apply_redirects(struct command *c, int saved[SH_FD_SLOTS]);
 void restore_fds(int saved[SH_FD_SLOTS]);
 
