@@ -14,6 +14,10 @@ OSError here) where qemu-i386 exits non-zero; Linux's exec ignores EI_CLASS
 switches randomization off, as stage 8 has none. Nothing here measures time
 except that a sleep lasts at least what it asked for, which a correct host
 never breaks.
+
+Lab 9's programs (the shell, its tools, forktest, proctest) run each in a
+temporary directory of the test's own, and never fork without a bound: see
+the comment above Lab9Test.
 """
 from __future__ import annotations
 
