@@ -572,6 +572,13 @@ class TestShell(Lab9Test):
         self.expect(self.sh("-i", stdin=b"echo hi |\ncat\necho ( \necho b\n"), 0, "hi\nb\n",
                     "$ > $ sh: syntax error: '(' is not supported\n$ $ ")
 
+    def test_interactive_on_a_character_device(self) -> None:
+        """Without -i, fstat64 of fd 0 decides: /dev/null is a character device,
+        as the console is, so the shell prompts (and finds the input ended)."""
+        self.needs_exec()
+        r = self.run_in_tmp("sh", stdin=Path(os.devnull))
+        self.expect(r, 0, "", "$ ")
+
     def test_default_search_path(self) -> None:
         """Without PATH, / then /bin: this host's own /bin/true (any binary runs:
         the execve is the host's)."""
