@@ -24,7 +24,7 @@ LAB9_IMG = BUILD / "lab9progs" / "lab9.img"     # make lab9 builds it (user/lab9
 TIMEOUT = 30.0
 QEMU_ONLY = ("kernel",)
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
-PROC_LIMIT = 32                                 # labs/lab9-proc/include/proc.h
+PROC_LIMIT = 64                                 # labs/lab9-proc/include/proc.h
 
 
 def disk(ctx: Ctx) -> Disk:
@@ -265,3 +265,36 @@ def ctrl_c(ctx: Ctx) -> None:
     r, d = run9(ctx, "spin", ready="lab9t: spinning", on_ready=lambda m: m.serial_steps(steps))
     ctx.expect_same(body(ctx, r, d, first="/lab9t: killed by signal 2"),
                     ["lab9t: spinning", "^C"], "the console's lines")
+
+
+def shell_session(ctx: Ctx) -> tuple[list[tuple[str, bytes]], list[str], int]:
+    """Seeded commands for /sh, each typed at its prompt: the serial steps, the lines the
+    console must show (prompt and echo, then the output), and the code of the last."""
+    words = [word(ctx) for _ in range(ctx.rng.randint(2, 6))]
+    name, line, mark, code = f"/{word(ctx, 6)}.txt", " ".join(words), "ZQ" + word(ctx), ctx.rng.randint(0, 99)
+    pick = ctx.rng.choice(words)
+    session = [(f"echo {line} > {name}", []), (f"cat {name} | wc -w", [str(len(words))]),
+               (f"grep {pick} {name} && echo found || echo missing", [line, "found"]),
+               (f"grep QQ {name} || echo missing", ["missing"]),
+               (f"lab9t cat < {name}", ["lab9t: cat: ready", cat_shown(line + "\n"),
+                                        "lab9t: cat: read = 0"])]
+    steps = [("$ ", f"{cmd}\r".encode()) for cmd, _ in session]
+    shown = [l for cmd, out in session for l in [f"$ {cmd}", *out]]
+    steps += [("$ ", b"cat\r"), ("cat", f"{mark}\r".encode()), (mark, b""), (mark, b"\x03"),
+              ("$ ", b"echo $?\r"), ("$ ", f"exit {code}\r".encode())]
+    shown += ["$ cat", mark, mark, "^C", "$ echo $?", "130", f"$ exit {code}"]
+    return steps, shown, code
+
+
+def shell(ctx: Ctx) -> None:
+    """The shell of user/progs on the console, typed over COM1 at its prompts: a redirection
+    to a new file, pipelines, && and ||, a program reading a file on fd 0, and Ctrl-C ending
+    the foreground cat but not the shell ($? is 128 + SIGINT); exit's code reaches the kernel."""
+    steps, shown, code = shell_session(ctx)
+    d = disk(ctx)
+    r = ctx.boot(args=["run=/sh"], disks=[d], ready="lab9: ", on_ready=lambda m: m.serial_steps(steps))
+    ctx.expect_same(body(ctx, r, d, first=f"/sh: {code}"), shown, "the console's lines")
+
+
+if (Path(__file__).resolve().parents[2] / "user" / "progs" / "sh.c").exists():
+    test(lab=9, name="shell", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)(shell)

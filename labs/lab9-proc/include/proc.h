@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "process.h"
 
-#define PROC_LIMIT          32          /* processes at once, zombies too: fork past it -EAGAIN */
+#define PROC_LIMIT          64          /* processes at once, zombies too: fork past it -EAGAIN */
 #define PROC_FRAME_RESERVE  256         /* frames fork leaves free (1 MiB): below it -ENOMEM */
 
 /* Linux's wait status words (the W* macros of <sys/wait.h>). */
