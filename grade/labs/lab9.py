@@ -76,7 +76,7 @@ def tree_lines(seed: int, path: str, depth: int, maxd: int, width: int, out: lis
     return code
 
 
-@test(lab=9, name="fork-tree", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
+@test(lab=9, name="fork-tree", points=15, timeout=TIMEOUT)
 def fork_tree(ctx: Ctx) -> None:
     """A tree of forks of seeded depth and width: each process waits for its children by
     pid and exits with its own value plus theirs; every code reaches its parent through
@@ -108,7 +108,7 @@ def cow(ctx: Ctx) -> None:
         f"lab9t: cow parent wrote {v + 5}: child exited 0"], "the lines of lab9t")
 
 
-@test(lab=9, name="exec", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
+@test(lab=9, name="exec", points=15, timeout=TIMEOUT)
 def exec_(ctx: Ctx) -> None:
     """execve of a missing program returns -ENOENT and the caller goes on; execve of a
     relative path then replaces the program: argv and envp as given, the descriptor
@@ -164,7 +164,7 @@ def signals(ctx: Ctx) -> None:
               f"{6 * len(FAULTS)} (four reports):\n  " + "\n  ".join(rest))
 
 
-@test(lab=9, name="pipe", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
+@test(lab=9, name="pipe", points=15, timeout=TIMEOUT)
 def pipe(ctx: Ctx) -> None:
     """A seeded number of bytes (up to 10 pipe buffers) through a pipe to a child, the
     writer blocking on a full page and the reader on an empty one: every byte arrives in
