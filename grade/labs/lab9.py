@@ -136,6 +136,17 @@ def orphans(ctx: Ctx) -> None:
         "lab9t: wait with no child = -10"]), "the lines of lab9t")
 
 
+@test(lab=9, name="detached", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def detached(ctx: Ctx) -> None:
+    """The first process exits (6) while its child and grandchild live on: with no first
+    process to inherit them they are the kernel's (getppid 0), which reaps them; the
+    stage waits for them before it reports the first's end, and every frame is back."""
+    r, d = run9(ctx, "detach")
+    ctx.expect_same(sorted(mine(body(ctx, r, d, first="/lab9t: 6"))), sorted([
+        "lab9t: detach: pid 1 ends first", "lab9t: detach: the child's parent is now pid 0",
+        "lab9t: detach: the grandchild's parent is now pid 0"]), "the lines of lab9t")
+
+
 FAULTS = {"NULL read": (11, "#PF page fault, error 0x0004 (not-present page, read, user, cr2 0x00000000)"),
           "divide by zero": (8, "#DE divide error"), "ud2": (4, "#UD invalid opcode"),
           "int3": (5, "#BP breakpoint")}

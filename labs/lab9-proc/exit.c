@@ -32,7 +32,8 @@ static void close_all(struct proc *p)
  * base.exit_code, or (base.end PROC_KILLED: a fault) killed by the signal
  * of the vector in base.exit_code. Close its descriptors (a pipe's reader
  * sees EOF once the last writer goes). Then, under proc_mutex: its children
- * go to the first process (the kernel's when p is the first: NULL), which is
+ * go to the first process (the kernel's when p is the first, or the first
+ * has ended: NULL; first_proc is NULL from the first's end on), which is
  * woken if a zombie came with them; p becomes a zombie; its parent is woken
  * (child_wq), or, with no parent, the kernel's reaper (reaper_cv).
  */
@@ -49,6 +50,8 @@ void proc_end_hook(struct process *base)
     close_all(p);
     mutex_lock(&proc_mutex);
     struct proc *heir = p == first_proc ? NULL : first_proc;
+    if (p == first_proc)
+        first_proc = NULL;              /* from now on orphans are the kernel's */
     if (ptable_reparent(&ptable, p, heir) > 0) {
         if (heir)
             waitq_wake_all(&heir->child_wq);

@@ -25,6 +25,7 @@ static void child_regs(struct user_regs *r, const struct trapframe *tf)
     r->esp = above[0];
     r->ss = above[1];
     r->tf.eax = 0;
+    r->tf.eflags &= ~EFLAGS_TF;         /* a signal's trap armed in the parent is not the child's */
 }
 
 /* A child that will never run: its pages, its slot, itself. */

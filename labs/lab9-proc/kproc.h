@@ -29,6 +29,8 @@
 #define SIGCHLD  17
 #define SIG_MAX  31
 
+#define EFLAGS_TF 0x100u                /* single-step: a trap after the next instruction */
+
 /* open() flags (Linux i386, octal). */
 #define O_ACCMODE   0003
 #define O_RDONLY    0

@@ -21,6 +21,7 @@ struct condvar reaper_cv;
 struct proc *first_proc;
 struct proc_stats pstats;
 static int first_status;
+static uint32_t first_pid;
 
 struct proc *proc_current(void)
 {
@@ -187,6 +188,7 @@ int proc_start_first(int argc, const char *const argv[])
     mutex_lock(&proc_mutex);
     int pid = ptable_add(&ptable, p);
     first_proc = p;
+    first_pid = p->base.pid;
     pstats.peak_procs = ptable.count;
     mutex_unlock(&proc_mutex);
     if (pid < 0 || !proc_launch(p, &regs))
@@ -203,7 +205,7 @@ static bool reap_orphans(void)
     if (!z)
         return false;
     ptable_remove(&ptable, z);
-    if (z == first_proc)
+    if (z->base.pid == first_pid)
         first_status = z->wstatus;
     mutex_unlock(&proc_mutex);
     proc_free(z);

@@ -1,6 +1,7 @@
 /*
  * signal.c - the few signals stage 9 has (signal(7), kill(2)): no handlers,
- * only default actions. SIGCHLD, SIGCONT, SIGURG and SIGWINCH are ignored;
+ * only default actions. SIGCHLD, SIGCONT, SIGURG and SIGWINCH are ignored, and
+ * so are the stop signals (there is no job control to stop a process for);
  * every other signal ends the process, its wait status the signal's number.
  * SIGPIPE is never sent: a write to a pipe with no reader returns -EPIPE,
  * which is what a program that ignores SIGPIPE sees (handouts/lab9.md).
@@ -19,11 +20,16 @@
 #include "kproc.h"
 #include "x86.h"
 
-#define EFLAGS_TF  0x100u
 #define SIGCONT    18
+#define SIGSTOP    19
+#define SIGTSTP    20
+#define SIGTTIN    21
+#define SIGTTOU    22
 #define SIGURG     23
 #define SIGWINCH   28
-#define IGNORED    ((1u << SIGCHLD) | (1u << SIGCONT) | (1u << SIGURG) | (1u << SIGWINCH))
+/* Linux ignores these by default; with no job control, the stop signals are ignored too. */
+#define IGNORED    ((1u << SIGCHLD) | (1u << SIGCONT) | (1u << SIGURG) | (1u << SIGWINCH) | \
+                    (1u << SIGSTOP) | (1u << SIGTSTP) | (1u << SIGTTIN) | (1u << SIGTTOU))
 
 /* Under proc_mutex (p stays in the table meanwhile). */
 void signal_send(struct proc *p, int sig)

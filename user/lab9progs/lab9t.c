@@ -11,6 +11,8 @@
  *                           argv, envp and a close-on-exec descriptor
  *   orphan                  a grandchild outlives its parent and is reaped by pid 1;
  *                           a zombie keeps its status
+ *   detach                  pid 1 exits 6 first; its child and grandchild, the kernel's now,
+ *                           find no parent (getppid 0)
  *   signals                 children ended by kill(2) and by faults: their statuses
  *   pipe SIZE SEED, bomb, spin, cat, fds, fs NAME   (lab9t_io.c)
  */
@@ -148,6 +150,24 @@ static int orphan(void)
     return 0;
 }
 
+/* The first process ends before its child and grandchild: the kernel reaps them. */
+static int detach(void)
+{
+    if (sys9(T9_fork, 0, 0, 0) == 0) {
+        if (sys9(T9_fork, 0, 0, 0) == 0) {
+            t9_sleep_ms(40);
+            t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n",
+                      sys9(T9_getppid, 0, 0, 0));
+            t9_exit(9);
+        }
+        t9_sleep_ms(20);
+        t9_printf("lab9t: detach: the child's parent is now pid %ld\n", sys9(T9_getppid, 0, 0, 0));
+        t9_exit(3);
+    }
+    t9_printf("lab9t: detach: pid 1 ends first\n");
+    return 6;
+}
+
 static void child_does(int what)
 {
     volatile int zero = 0;
@@ -201,6 +221,8 @@ int main(int argc, char **argv)
         return args(argc, argv);
     if (!strcmp(cmd, "orphan"))
         return orphan();
+    if (!strcmp(cmd, "detach"))
+        return detach();
     if (!strcmp(cmd, "signals"))
         return signals();
     if (!strcmp(cmd, "pipe") && argc == 4)
@@ -215,6 +237,6 @@ int main(int argc, char **argv)
         return t9_fds(argc, argv);
     if (!strcmp(cmd, "fs") && argc == 3)
         return t9_fs(argc, argv);
-    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|signals|pipe|bomb|spin|cat|fds|fs\n");
+    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs\n");
     return 2;
 }
