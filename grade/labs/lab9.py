@@ -206,7 +206,8 @@ def fork_bomb(ctx: Ctx) -> None:
 @test(lab=9, name="descriptors", points=10, paths=QEMU_ONLY, timeout=TIMEOUT)
 def descriptors(ctx: Ctx) -> None:
     """One open file's offset is shared by a forked child, a dup and a dup2 (which outlives
-    the original's close); lseek and fstat agree on the size; a closed descriptor is
+    the original's close); lseek and fstat agree on the size, _llseek stores a 64-bit
+    offset; a closed descriptor is
     -EBADF and a pipe cannot seek (-ESPIPE)."""
     size = len(mtype(LAB9_IMG, "/readme.txt"))
     r, d = run9(ctx, "fds")
@@ -215,6 +216,7 @@ def descriptors(ctx: Ctx) -> None:
         "lab9t: fds: dup = 4; after 5 bytes through it the offset is 15",
         "lab9t: fds: dup2 = 9; read after closing the original = 5, offset 20",
         f"lab9t: fds: size by lseek {size}, by fstat {size}",
+        "lab9t: fds: _llseek(9, 3, SEEK_SET) = 0, offset 3",
         "lab9t: fds: read(9) after close = -9, lseek on a pipe = -29"], "the lines of lab9t")
 
 

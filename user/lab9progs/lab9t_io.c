@@ -139,6 +139,9 @@ int t9_fds(int argc, char **argv)
     long end = sys9(T9_lseek, 9, 0, 2);
     sys9(T9_fstat64, 9, (long)st, 0);
     t9_printf("lab9t: fds: size by lseek %ld, by fstat %u\n", end, *(uint32_t *)(st + 44));
+    int64_t at = -1;
+    long ll = sys9_5(T9__llseek, 9, 0, 3, (long)&at, 0);
+    t9_printf("lab9t: fds: _llseek(9, 3, SEEK_SET) = %ld, offset %ld\n", ll, (long)at);
     sys9(T9_close, 9, 0, 0);
     r = sys9(T9_read, 9, (long)buf, 1);
     sys9(T9_pipe, (long)st, 0, 0);
