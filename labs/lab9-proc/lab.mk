@@ -1,8 +1,8 @@
 # Lab 9: processes. Pure layers (host-tested): ptable.c cow.c fdtable.c pipebuf.c
-# ldisc.c execstack.c path.c; the kernel's: proc.c procentry.S fork.c exec.c exit.c
+# ldisc.c execstack.c path.c; the kernel's: proc.c procentry.S waitq.c fork.c exec.c exit.c
 # signal.c pipe.c tty.c sysfile9.c sysdir.c syscall9.c.
 SRCS := ptable.c cow.c fdtable.c pipebuf.c ldisc.c execstack.c path.c proc.c procentry.S \
-        fork.c exec.c exit.c signal.c pipe.c tty.c sysfile9.c sysdir.c syscall9.c
+        waitq.c fork.c exec.c exit.c signal.c pipe.c tty.c sysfile9.c sysdir.c syscall9.c
 
 # `make lab9-qemu` boots /sh on the console, from a volume of user/progs' programs and
 # lab 9's own test programs (user/lab9progs/lab9progs.mk).
