@@ -122,14 +122,25 @@ static int args(int argc, char **argv)
     return 0;
 }
 
+/* getppid once the parent of now has ended (a few ms a look, at most 5 s): no race. */
+static long parent_changed(void)
+{
+    long first = sys9(T9_getppid, 0, 0, 0), now = first;
+
+    for (int i = 0; i < 1000 && now == first; i++) {
+        t9_sleep_ms(5);
+        now = sys9(T9_getppid, 0, 0, 0);
+    }
+    return now;
+}
+
 static int orphan(void)
 {
     int st = 0, a = (int)sys9(T9_fork, 0, 0, 0);
 
     if (a == 0) {
         if (sys9(T9_fork, 0, 0, 0) == 0) {
-            t9_sleep_ms(30);            /* its parent is gone by now */
-            t9_printf("lab9t: orphan's parent is now pid %ld\n", sys9(T9_getppid, 0, 0, 0));
+            t9_printf("lab9t: orphan's parent is now pid %ld\n", parent_changed());
             t9_exit(9);
         }
         t9_exit(7);
@@ -155,13 +166,10 @@ static int detach(void)
 {
     if (sys9(T9_fork, 0, 0, 0) == 0) {
         if (sys9(T9_fork, 0, 0, 0) == 0) {
-            t9_sleep_ms(40);
-            t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n",
-                      sys9(T9_getppid, 0, 0, 0));
+            t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n", parent_changed());
             t9_exit(9);
         }
-        t9_sleep_ms(20);
-        t9_printf("lab9t: detach: the child's parent is now pid %ld\n", sys9(T9_getppid, 0, 0, 0));
+        t9_printf("lab9t: detach: the child's parent is now pid %ld\n", parent_changed());
         t9_exit(3);
     }
     t9_printf("lab9t: detach: pid 1 ends first\n");
