@@ -293,6 +293,9 @@ def shell_session(ctx: Ctx) -> tuple[list[tuple[str, bytes]], list[str], int]:
                                         "lab9t: cat: read = 0"])]
     steps = [("$ ", f"{cmd}\r".encode()) for cmd, _ in session]
     shown = [l for cmd, out in session for l in [f"$ {cmd}", *out]]
+    # Ctrl-C at the prompt throws the line away and the shell reads on: no new prompt.
+    steps = [("$ ", f"{mark}\x03".encode()), ("^C", steps[0][1])] + steps[1:]
+    shown = [f"$ {mark}^C", shown[0][2:]] + shown[1:]
     steps += [("$ ", b"cat\r"), ("cat", f"{mark}\r".encode()), (mark, b""), (mark, b"\x03"),
               ("$ ", b"echo $?\r"), ("$ ", f"exit {code}\r".encode())]
     shown += ["$ cat", mark, mark, "^C", "$ echo $?", "130", f"$ exit {code}"]
@@ -300,9 +303,10 @@ def shell_session(ctx: Ctx) -> tuple[list[tuple[str, bytes]], list[str], int]:
 
 
 def shell(ctx: Ctx) -> None:
-    """The shell of user/progs on the console, typed over COM1 at its prompts: a redirection
-    to a new file, pipelines, && and ||, a program reading a file on fd 0, and Ctrl-C ending
-    the foreground cat but not the shell ($? is 128 + SIGINT); exit's code reaches the kernel."""
+    """The shell of user/progs on the console, typed over COM1 at its prompts: Ctrl-C at the
+    prompt (the line thrown away, the shell alive), a redirection to a new file, pipelines,
+    && and ||, a program reading a file on fd 0, and Ctrl-C ending the foreground cat but not
+    the shell ($? is 128 + SIGINT); exit's code reaches the kernel."""
     steps, shown, code = shell_session(ctx)
     d = disk(ctx)
     r = ctx.boot(args=["run=/sh"], disks=[d], ready="lab9: ", on_ready=lambda m: m.serial_steps(steps))

@@ -40,7 +40,12 @@ void signal_send(struct proc *p, int sig)
     proc_wake(p);                       /* a sleep returns -EINTR */
 }
 
-/* Ctrl-C: the job of the first process (the shell): every process below it; none: itself. */
+/*
+ * Ctrl-C: the foreground job. With no process groups, that is every process
+ * below the first one (the shell); with none, the first process itself,
+ * unless it is waiting for a line at the console: then it is at its prompt,
+ * and Ctrl-C only throws the line away, as for a shell that ignores SIGINT.
+ */
 void signal_foreground(int sig)
 {
     int sent = 0;
@@ -53,7 +58,7 @@ void signal_foreground(int sig)
             sent++;
         }
     }
-    if (!sent && first_proc)
+    if (!sent && first_proc && !first_proc->at_prompt)
         signal_send(first_proc, sig);
     mutex_unlock(&proc_mutex);
 }
