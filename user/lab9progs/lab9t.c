@@ -15,6 +15,7 @@
  *                           find no parent (getppid 0)
  *   signals                 children ended by kill(2) and by faults: their statuses
  *   pipe SIZE SEED, bomb, spin, cat, fds, fs NAME   (lab9t_io.c)
+ *   bench [N]               what fork, a COW fault, exec and a pipe cost (lab9t_bench.c)
  */
 #include "lab9t.h"
 
@@ -245,6 +246,8 @@ int main(int argc, char **argv)
         return t9_fds(argc, argv);
     if (!strcmp(cmd, "fs") && argc == 3)
         return t9_fs(argc, argv);
-    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs\n");
+    if (!strcmp(cmd, "bench"))
+        return t9_bench(argc, argv);
+    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs|bench\n");
     return 2;
 }
