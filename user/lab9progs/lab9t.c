@@ -14,6 +14,7 @@
  *   detach                  pid 1 exits 6 first; its child and grandchild, the kernel's now,
  *                           find no parent (getppid 0)
  *   signals                 children ended by kill(2) and by faults: their statuses
+ *   blocked                 SIGTERM for children asleep in pipe writes, reads, wait4 (lab9t_kill.c)
  *   pipe SIZE SEED, bomb, spin, cat, fds, fs NAME   (lab9t_io.c)
  *   bench [N]               what fork, a COW fault, exec and a pipe cost (lab9t_bench.c)
  */
@@ -246,8 +247,10 @@ int main(int argc, char **argv)
         return t9_fds(argc, argv);
     if (!strcmp(cmd, "fs") && argc == 3)
         return t9_fs(argc, argv);
+    if (!strcmp(cmd, "blocked"))
+        return t9_blocked(argc, argv);
     if (!strcmp(cmd, "bench"))
         return t9_bench(argc, argv);
-    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs|bench\n");
+    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs|blocked|bench\n");
     return 2;
 }
