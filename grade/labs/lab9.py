@@ -15,14 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from grade.cli import BUILD
-from grade.core import Ctx, Disk, Result, test
+from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
 from grade.drives import position
 from grade.expect import Pattern, render
 from grade.labs.fatvol import mtype
 
 LAB9_IMG = BUILD / "lab9progs" / "lab9.img"     # make lab9 builds it (user/lab9progs/lab9progs.mk)
 TIMEOUT = 30.0
-QEMU_ONLY = ("kernel",)
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 PROC_LIMIT = 64                                 # labs/lab9-proc/include/proc.h
 
