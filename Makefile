@@ -55,6 +55,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 include GNUmakefile.labs
 include user/progs/progs.mk
+include user/lab9progs/lab9progs.mk
 
 .PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench bench-full soak handout handout-check clean autograder \
         compile_commands.json all
@@ -82,6 +83,7 @@ help:
 	@echo "  make progs           the user programs of stage 8 in build/progs/ (user/progs/README.md)"
 	@echo "  make progs-img       build/progs/progs.img: a FAT volume holding them (mtools)"
 	@echo "  make progs-test      run them on this host: under qemu-i386, and natively where the host can"
+	@echo "  make lab9-img        build/lab9progs/lab9.img: stage 9's volume (user/progs and lab9t)"
 	@echo "  make bench           timing table of the grades, first run and warm (build/bench.json)"
 	@echo "  make bench-full      every figure: boot paths, idle CPU, keys, guest, builds (~10 min)"
 	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"

@@ -53,8 +53,9 @@ NOT_COPIED = {"tests": ("__pycache__", "submissions", "bochs", "*.py")}
 # From the instructor's build: the core's objects and generated sources, which
 # no student file feeds (their .d files say what would make them stale).
 SEEDED_BUILD = (".deps-ok", "obj/boot", "obj/kernel", "obj/build", "gen")
-# What a stage's tests need besides its kernel: make targets (grade/labs/lab8.py boots progs.img).
-STAGE_ARTEFACTS = {8: ("progs-img",)}
+# What a stage's tests need besides its kernel: make targets (grade/labs/lab8.py boots progs.img,
+# grade/labs/lab9.py lab9.img).
+STAGE_ARTEFACTS = {8: ("progs-img",), 9: ("lab9-img",)}
 BUILD_SECONDS = 240.0           # every step of one submission together
 BUILD_TREE_BYTES = 512 << 20    # everything the build wrote
 BUILD_LOG_BYTES = 64 << 10      # compiler output kept for the report

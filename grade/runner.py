@@ -116,6 +116,8 @@ class Machine:
         self.proc = proc
         self.pid = proc.pid
         self._qmp = qmp
+        self._serial: list[tuple[str, bytes]] = []     # steps still to send (serial_steps)
+        self._serial_from = 0                          # where the next step's text may start
 
     def qmp(self, command: str, **arguments: Any) -> Any:
         if self._qmp is None:
@@ -129,6 +131,29 @@ class Machine:
         for key in keys:
             chord = [{"type": "qcode", "data": k} for k in key.split("-")]
             self.qmp("send-key", keys=chord, **{"hold-time": hold_ms})
+
+    def send_serial(self, data: bytes) -> None:
+        """Bytes into COM1's receiver now: QEMU's -serial stdio reads them from its stdin."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def serial_steps(self, steps: Sequence[tuple[str, bytes]]) -> None:
+        """Send each step's bytes once its text has appeared on COM1 after the previous
+        step's text: input paced by what the guest prints, so echo and output interleave
+        the same way in every run."""
+        self._serial = list(steps)
+
+    def pump_serial(self, log: bytearray) -> None:
+        """The runner calls this after each read of COM1: the steps now due go out."""
+        while self._serial:
+            text, data = self._serial[0]
+            at = log.find(text.encode(), self._serial_from)
+            if at < 0:
+                return
+            self._serial_from = at + len(text)
+            self._serial.pop(0)
+            self.send_serial(data)
 
 
 def _listen(workdir: Path) -> tuple[socket.socket, str]:
@@ -244,7 +269,8 @@ def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
                readable: Sequence[Path]) -> subprocess.Popen[bytes]:
     """QEMU, in the sandbox when the kernel is a submission's (grade/sandbox.py):
     it sees the kernel, and writes only its test's directory and QMP socket."""
-    pipes: dict[str, Any] = dict(stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # stdin: COM1's input (Machine.send_serial); kept open, so QEMU never reads an end of file.
+    pipes: dict[str, Any] = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     box = sandbox.CURRENT
     if box is None:
         return subprocess.Popen(cmd, start_new_session=True, **pipes)
@@ -373,6 +399,7 @@ def seen_enough(proc: subprocess.Popen[bytes], qmp: QMP | None, watch: Watch) ->
     if watch.machine and watch.keys and not watch.keys.done:
         keys = watch.keys.due(watch.printed_since_ready())
         call(watch, lambda m: m.send_keys(keys, watch.hold_ms))
+    call(watch, lambda m: m.pump_serial(watch.log))
     if watch.until and watch.until in text:
         watch.until_seen = True
         return True
@@ -398,7 +425,7 @@ def reap(proc: subprocess.Popen[bytes], qmp: QMP | None, srv: socket.socket | No
     if proc.poll() is None:
         proc.kill()
     status = proc.wait()
-    for stream in (proc.stdout, proc.stderr):
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
         if stream:
             stream.close()
     with _live_lock:

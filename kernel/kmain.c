@@ -14,6 +14,8 @@
  *                     thread; the tick's charge, preemption on lab 1's IRQ exit hook
  *     lab8_init       the page-frame pool, the kernel's page tables, paging on; the
  *                     ring 3 fault hook, the switch hook, the int 0x80 gate
+ *     lab9_init       processes: its own switch and fault hooks, lab 8's end hook, the
+ *                     int 0x80 gate taken over, the console TTY (COM1's IRQ 4, two threads)
  *   LAB_INIT_LATE   by lab number:
  *     lab4_init_late  the legacy ATA channels, unless lab 5 attached some
  *   program_main    user/labN.c

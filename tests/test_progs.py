@@ -14,6 +14,10 @@ OSError here) where qemu-i386 exits non-zero; Linux's exec ignores EI_CLASS
 switches randomization off, as stage 8 has none. Nothing here measures time
 except that a sleep lasts at least what it asked for, which a correct host
 never breaks.
+
+Lab 9's programs (the shell, its tools, forktest, proctest) run each in a
+temporary directory of the test's own, and never fork without a bound: see
+the comment above Lab9Test.
 """
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ from grade.labs.fatvol import pattern
 from grade.labs.lab8 import malloc_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGS = Path(os.environ.get("CAIRN_PROGS", ROOT / "build" / "progs"))
+PROGS = Path(os.environ.get("CAIRN_PROGS", ROOT / "build" / "progs")).resolve()  # cwd may change
 HANG_BOUND = 60                 # seconds: only a hung program ever reaches it
 # The seeds and random files come from SEED: a failure names it (subTest), and
 # CAIRN_SEED=N replays it.
@@ -86,14 +90,23 @@ class Runner:
         return subprocess.Popen(self.command(prog, *args), env={}, preexec_fn=self.preexec,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def run(self, prog: str, *args: str, stdin: bytes = b"") -> Result:
+    def run(self, prog: str, *args: str, stdin: bytes | Path = b"", env: dict[str, str] | None = None,
+            cwd: Path | None = None, prefix: tuple[str, ...] = ()) -> Result:
+        """stdin: the bytes of a pipe, or a file opened as it (a regular file,
+        which wc tells apart); env: empty unless given; prefix: a command that
+        runs the runner's (setpriv and prlimit, to bound a fork test)."""
+        feed = stdin.open("rb") if isinstance(stdin, Path) else None
         try:
-            r = subprocess.run(self.command(prog, *args), input=stdin, capture_output=True,
-                               env={}, timeout=HANG_BOUND, preexec_fn=self.preexec)
+            r = subprocess.run([*prefix, *self.command(prog, *args)],
+                               input=None if feed else stdin, stdin=feed, capture_output=True,
+                               env=env or {}, cwd=cwd, timeout=HANG_BOUND, preexec_fn=self.preexec)
         except OSError as e:        # from exec in the child, raised here by subprocess
             if e.errno != errno.ENOEXEC:
                 raise
             return Result(None, "", f"exec refused it: {e.strerror}")
+        finally:
+            if feed:
+                feed.close()
         return Result(r.returncode, r.stdout.decode(errors="replace"),
                       r.stderr.decode(errors="replace"))
 
@@ -166,8 +179,8 @@ class ProgTest(PerRunnerBase):
             raise unittest.SkipTest(found)
         cls.runner = found
 
-    def prog(self, name: str, *args: str, stdin: bytes = b"") -> Result:
-        return self.runner.run(name, *args, stdin=stdin)
+    def prog(self, name: str, *args: str, stdin: bytes | Path = b"", **kw: Any) -> Result:
+        return self.runner.run(name, *args, stdin=stdin, **kw)
 
     def check(self, r: Result, code: int, lines: list[str]) -> None:
         self.assertEqual(r.stdout.splitlines(), lines, f"stderr: {r.stderr}")
@@ -386,6 +399,398 @@ class TestBadElf(ProgTest):
                     continue
                 self.assertNotEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(r.stdout, "", f"{name} ran")
+
+
+# ---- Lab 9: the shell, its tools, forktest and proctest ----------------------
+#
+# Everything runs in a temporary directory of the test's own (cwd), the
+# shell with PATH set to the built programs (on Cairn, with no environment,
+# it looks in / then /bin). Under qemu-i386 only the first program is
+# emulated: its execve runs the next one on the host itself, so the tests
+# that exec need a host that runs i386 programs natively, and say so where
+# it does not. Fork tests are always bounded by their MAX argument, and the
+# refusal path is shown natively only, under an RLIMIT_NPROC of an
+# unprivileged user (setpriv, prlimit), never by exhausting this host.
+
+def host_wc(args: list[str], cwd: Path, stdin: bytes | Path) -> Result:
+    """GNU coreutils' wc on this host, in the C locale, as the reference."""
+    feed = stdin.open("rb") if isinstance(stdin, Path) else None
+    try:
+        r = subprocess.run(["wc", *args], input=None if feed else stdin, stdin=feed, cwd=cwd,
+                           capture_output=True, env={"LC_ALL": "C", "PATH": os.defpath},
+                           timeout=HANG_BOUND)
+    finally:
+        if feed:
+            feed.close()
+    return Result(r.returncode, r.stdout.decode(), r.stderr.decode())
+
+
+def bounded_as_nobody(nproc: int) -> tuple[str, ...]:
+    """A command prefix that runs a program as an unprivileged user with at most
+    `nproc` processes of that user (RLIMIT_NPROC binds only without root's
+    capabilities), or () when this host cannot (not root, or no tools). The
+    user is a uid of this run's own, above the ones a system hands out, so
+    that no other process (another run of these tests) counts against it."""
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not shutil.which("prlimit"):
+        return ()
+    uid = 0x10000 + os.getpid() % 0x10000
+    return ("setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "prlimit", f"--nproc={nproc}")
+
+
+class Lab9Test(ProgTest):
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="cairn-progs-"))
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def needs_exec(self) -> None:
+        if self.slot == "qemu" and isinstance(RUNNERS["native"], str):
+            self.skipTest("under qemu-i386 a program's execve runs the next program on the "
+                          "host, which does not run i386 programs natively")
+
+    def run_in_tmp(self, name: str, *args: str, stdin: bytes | Path = b"", **kw: Any) -> Result:
+        return self.prog(name, *args, stdin=stdin, cwd=self.tmp, **kw)
+
+    def sh(self, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> Result:
+        self.needs_exec()
+        return self.run_in_tmp("sh", *args, stdin=stdin,
+                               env={"PATH": str(PROGS)} if env is None else env)
+
+    def expect(self, r: Result, code: int, out: str, err: str = "") -> None:
+        self.assertEqual((r.stdout, r.stderr, r.returncode), (out, err, code))
+
+
+@on_every_runner
+class TestShell(Lab9Test):
+    def test_pipelines(self) -> None:
+        self.expect(self.sh("-c", "echo a b c | cat | grep b"), 0, "a b c\n")
+        self.expect(self.sh("-c", "echo x" + " | cat" * 31), 0, "x\n")     # 32 commands
+        self.expect(self.sh("-c", "echo one two | wc -w"), 0, "2\n")
+        self.expect(self.sh("-c", "echo a | grep zzz | cat"), 0, "")          # the last one's 0
+        self.expect(self.sh("-c", "echo a | grep zzz"), 1, "")
+        self.expect(self.sh("-c", "echo x" + " | cat" * 32), 2, "",
+                    "sh: pipeline too long (more than 32 commands)\n")
+
+    def test_redirections(self) -> None:
+        r = self.sh("-c", "echo one > f; echo two >> f; cat < f; cat f f | wc -l > n; cat n")
+        self.expect(r, 0, "one\ntwo\n4\n")
+        self.assertEqual((self.tmp / "f").read_text(), "one\ntwo\n")
+        self.expect(self.sh("-c", "echo new > f; cat f"), 0, "new\n")       # > truncates
+        self.expect(self.sh("-c", "grep x nothere 2> err; cat err"), 0,
+                    "grep: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "grep x nothere 2>&1 | cat"), 0,
+                    "grep: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "grep x nothere 2>&1 >f | cat -; cat f"), 0,   # in order
+                    "grep: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "cat < nothere && echo ran"), 1, "",
+                    "sh: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "> empty; cat empty; echo x >out | cat; cat out"), 0, "x\n")
+        self.assertEqual((self.tmp / "empty").read_bytes(), b"")
+
+    def test_quotes(self) -> None:
+        r = self.sh("-c", """argecho 'a  b' "c \\"q\\" \\\\ \\$ d" e\\ f '' "it's" 'say "hi"' x#y""")
+        args = ["a  b", 'c "q" \\ $ d', "e f", "", "it's", 'say "hi"', "x#y"]
+        self.assertEqual(r.stdout.splitlines()[1:len(args) + 2],
+                         ['argecho: argv[0] "argecho"']
+                         + [f'argecho: argv[{i}] "{a}"' for i, a in enumerate(args, 1)], r.stderr)
+        self.assertEqual(r.returncode, len(args) + 1)
+        self.expect(self.sh("-c", "echo a # a comment | cat"), 0, "a\n")
+        self.expect(self.sh("-c", "echo 'two\nlines'"), 0, "two\nlines\n")
+
+    def test_lists_and_status(self) -> None:
+        self.expect(self.sh("-c", "false && echo no; true && echo yes; false || echo alt;"
+                                  " true || echo never; echo $?"), 0, "yes\nalt\n0\n")
+        self.expect(self.sh("-c", "false; echo $? \"$?\" '$?'"), 0, "1 1 $?\n")
+        self.expect(self.sh("-c", "false || true && echo both"), 0, "both\n")
+        self.expect(self.sh("-c", "true || false && echo posix"), 0, "posix\n")
+        self.expect(self.sh("-c", "exit 3"), 3, "")
+        self.expect(self.sh("-c", "false"), 1, "")
+        self.expect(self.sh("-c", "exit 7; echo no"), 7, "")
+        self.expect(self.sh("-c", "exit 5 | cat; echo $?"), 0, "0\n")       # exit in a child only
+
+    def test_errors(self) -> None:
+        self.expect(self.sh("-c", "nosuchprog arg"), 127, "", "sh: nosuchprog: not found\n")
+        self.expect(self.sh("-c", "./nosuch; echo $?"), 0, "127\n", "sh: ./nosuch: not found\n")
+        (self.tmp / "plain").write_text("not a program\n")
+        self.expect(self.sh("-c", "./plain"), 126, "", "sh: ./plain: Permission denied\n")
+        syntax = [("echo a |", "unexpected end of input (an open quote, or after | && ||)"),
+                  ("| echo", "unexpected '|'"), ("echo a ;; echo", "unexpected ';'"),
+                  ("echo >", "unexpected end of input"), ("echo a && || b", "unexpected '||'"),
+                  ("echo 'open", "unexpected end of input (an open quote, or after | && ||)"),
+                  ("echo (x)", "'(' is not supported")]
+        for cmd, why in syntax:
+            with self.subTest(cmd=cmd):
+                self.expect(self.sh("-c", "echo first; " + cmd), 2, "", f"sh: syntax error: {why}\n")
+        self.expect(self.sh("-c", "echo a & echo b"), 2, "",
+                    "sh: background jobs ('&') are not supported\n")
+        self.expect(self.sh("-c", "echo x" * 900), 2, "",
+                    "sh: command too long (more than 4096 bytes)\n")
+        self.expect(self.sh("-c", "echo" + " w" * 600), 2, "",
+                    "sh: too many words and operators in one command (more than 511)\n")
+        self.expect(self.sh("-x"), 2, "", "sh: usage: sh [-i | -c COMMAND | FILE]\n")
+        self.expect(self.sh("nothere.sh"), 127, "", "sh: nothere.sh: No such file or directory\n")
+
+    def test_killed_command(self) -> None:
+        self.expect(self.sh("-c", "nullptr; echo $?"), 0, "nullptr: reading address 0x00000000\n139\n",
+                    "sh: nullptr: killed by signal 11 SIGSEGV\n")
+
+    def test_builtins(self) -> None:
+        (self.tmp / "sub").mkdir()
+        real = self.tmp.resolve()
+        self.expect(self.sh("-c", "cd sub; pwd; cd ..; pwd; cd; pwd"), 0, f"{real}/sub\n{real}\n/\n")
+        self.expect(self.sh("-c", "cd nothere; echo $?"), 0, "1\n",
+                    "sh: cd: nothere: No such file or directory\n")
+        self.expect(self.sh("-c", "pwd > where; cat where"), 0, f"{real}\n")  # and fd 1 comes back
+        self.expect(self.sh("-c", "cd nothere 2> err 5> five; cat err; argecho | grep fds"), 0,
+                    "sh: cd: nothere: No such file or directory\n"
+                    "argecho: open fds above 2: none\n")               # 2 back, 5 closed again
+        self.expect(self.sh("-c", "exit 256"), 2, "", "sh: exit: bad number '256' (0..255)\n")
+
+    def test_script_file(self) -> None:
+        (self.tmp / "script.sh").write_text(
+            "# a comment line\n"
+            "echo one\n"
+            "echo two |\n"
+            "  cat &&\n"
+            "  echo three\n"
+            "echo 'a quote\n"
+            "over lines'\n"
+            "echo con\\\n"
+            "tinued \\\n"
+            "  and on\n"
+            "false\n")
+        self.expect(self.sh("script.sh"), 1,
+                    "one\ntwo\nthree\na quote\nover lines\ncontinued and on\n")
+        (self.tmp / "bad.sh").write_text("echo before\necho a ; ; b\necho after\n")
+        self.expect(self.sh("bad.sh"), 2, "before\n", "sh: syntax error: unexpected ';'\n")
+
+    def test_standard_input(self) -> None:
+        """Read a byte at a time: cat gets the rest of the shell's own stdin."""
+        self.expect(self.sh(stdin=b"echo one\ncat\nfor cat\nand this\n"), 0,
+                    "one\nfor cat\nand this\n")
+        self.expect(self.sh(stdin=b"echo a\nexit 4\necho never\n"), 4, "a\n")
+        self.expect(self.sh(stdin=b"echo a\necho ( \necho b\n"), 2, "a\n",
+                    "sh: syntax error: '(' is not supported\n")
+        long_line = b"echo " + b"x" * 5000 + b"\n"
+        self.expect(self.sh(stdin=long_line + b"echo next\n"), 2, "",
+                    "sh: line too long (more than 4096 bytes)\n")
+
+    def test_interactive(self) -> None:
+        """-i: a prompt on fd 2 before each command, "> " for a continued one; a
+        syntax error does not end it."""
+        self.expect(self.sh("-i", stdin=b"echo hi |\ncat\necho ( \necho b\n"), 0, "hi\nb\n",
+                    "$ > $ sh: syntax error: '(' is not supported\n$ $ ")
+
+    def test_interactive_on_a_character_device(self) -> None:
+        """Without -i, fstat64 of fd 0 decides: /dev/null is a character device,
+        as the console is, so the shell prompts (and finds the input ended)."""
+        self.needs_exec()
+        r = self.run_in_tmp("sh", stdin=Path(os.devnull))
+        self.expect(r, 0, "", "$ ")
+
+    def test_default_search_path(self) -> None:
+        """Without PATH, / then /bin: this host's own /bin/true (any binary runs:
+        the execve is the host's)."""
+        self.expect(self.sh("-c", "true && echo found", env={}), 0, "found\n")
+        self.expect(self.sh("-c", "cairn-no-such-program", env={}), 127, "",
+                    "sh: cairn-no-such-program: not found\n")
+
+
+@on_every_runner
+class TestTools(Lab9Test):
+    def raw_output(self, name: str, *args: str, stdin: bytes = b"") -> tuple[bytes, int]:
+        """stdout as bytes (cat copies binary data), and the exit code."""
+        r = subprocess.run(self.runner.command(name, *args), input=stdin, capture_output=True,
+                           cwd=self.tmp, env={}, preexec_fn=self.runner.preexec,
+                           timeout=HANG_BOUND)
+        return r.stdout, r.returncode
+
+    def test_echo(self) -> None:
+        self.expect(self.run_in_tmp("echo"), 0, "\n")
+        self.expect(self.run_in_tmp("echo", "a", "b  c", ""), 0, "a b  c \n")
+        self.expect(self.run_in_tmp("echo", "-n", "no", "newline"), 0, "no newline")
+        long_word = "y" * 10000                   # past echo's 4096-byte buffer
+        self.expect(self.run_in_tmp("echo", long_word, long_word), 0, f"{long_word} {long_word}\n")
+
+    def test_cat(self) -> None:
+        data = random.Random(SEED).randbytes(10000)
+        (self.tmp / "a").write_bytes(data)
+        (self.tmp / "b").write_text("bee\n")
+        self.assertEqual(self.raw_output("cat", "a", "-", "b", stdin=b"in\n"),
+                         (data + b"in\nbee\n", 0), f"CAIRN_SEED={SEED}")
+        self.assertEqual(self.raw_output("cat", stdin=data), (data, 0))
+        self.expect(self.run_in_tmp("cat", "nothere", "b"), 1, "bee\n",
+                    "cat: nothere: No such file or directory\n")
+
+    def test_wc_against_coreutils(self) -> None:
+        rng = random.Random(SEED)
+        files = {"empty": b"", "text": b"one two\n three\t\tfour\n\nfive",
+                 "ctrl": b"\x01\x02 a\x01b \xff\xfe c\x7f\v\f\rx\n",
+                 "random": rng.randbytes(rng.randint(1, 50000)),
+                 "big": b"word " * 300000}                     # 7 digits of size
+        for name, data in files.items():
+            (self.tmp / name).write_bytes(data)
+        cases = [[], ["text"], ["-l", "text"], ["-w", "ctrl"], ["-c", "random"],
+                 ["text", "ctrl"], ["-lw", "text", "-"], ["-cl", "random"], ["empty"],
+                 ["big", "text"], ["-l", "big", "empty"], ["nothere", "text"],
+                 ["text", "nothere"], ["-l"], ["-w", "-c"], ["--", "text"]]
+        for args in cases:
+            for stdin in (files["random"], self.tmp / "text"):   # a pipe; a regular file
+                with self.subTest(args=args, stdin="file" if isinstance(stdin, Path) else "pipe",
+                                  CAIRN_SEED=SEED):
+                    ours, theirs = self.run_in_tmp("wc", *args, stdin=stdin), host_wc(args, self.tmp, stdin)
+                    self.assertEqual((ours.stdout, ours.returncode), (theirs.stdout, theirs.returncode))
+                    self.assertEqual(ours.stderr.replace("wc: ", ""),
+                                     theirs.stderr.replace("wc: ", ""))
+        self.expect(self.run_in_tmp("wc", "-x"), 2, "",
+                    "wc: unknown option -x: usage: wc [-l] [-w] [-c] [FILE...]\n")
+
+    def test_ls(self) -> None:
+        (self.tmp / "dir").mkdir()
+        for name, size in [("b", 3), ("a", 0), ("C", 10), (".hidden", 1), ("dir/inner", 5)]:
+            (self.tmp / name).write_bytes(b"x" * size)
+        self.expect(self.run_in_tmp("ls"), 0, "C\na\nb\ndir\n")
+        self.expect(self.run_in_tmp("ls", "-a"), 0, ".\n..\n.hidden\nC\na\nb\ndir\n")
+        self.expect(self.run_in_tmp("ls", "-l", "."), 0,
+                    "-         10 C\n-          0 a\n-          3 b\nd       " +
+                    f"{os.stat(self.tmp / 'dir').st_size:4d} dir\n")
+        self.expect(self.run_in_tmp("ls", "b", "dir"), 0, "b\n\ndir:\ninner\n")
+        self.expect(self.run_in_tmp("ls", "dir", "b"), 0, "dir:\ninner\nb\n")
+        self.expect(self.run_in_tmp("ls", "nothere", "dir"), 2, "\ndir:\ninner\n",
+                    "ls: cannot access 'nothere': No such file or directory\n")
+        many = self.tmp / "many"
+        many.mkdir()
+        names = sorted(f"file{i:04d}" for i in range(300))      # several getdents64 calls
+        for n in names:
+            (many / n).touch()
+        self.expect(self.run_in_tmp("ls", "many"), 0, "".join(n + "\n" for n in names))
+
+    def test_grep(self) -> None:
+        (self.tmp / "t").write_bytes(b"one\ntwo\nthree\n\nlast without newline")
+        (self.tmp / "u").write_text("ones\n")
+        self.expect(self.run_in_tmp("grep", "o", "t"), 0, "one\ntwo\nlast without newline\n")
+        self.expect(self.run_in_tmp("grep", "-v", "o", "t"), 0, "three\n\n")
+        self.expect(self.run_in_tmp("grep", "-n", "e", "t"), 0,
+                    "1:one\n3:three\n5:last without newline\n")
+        self.expect(self.run_in_tmp("grep", "-c", "e", "t", "u"), 0, "t:3\nu:1\n")
+        self.expect(self.run_in_tmp("grep", "one", "t", "u"), 0, "t:one\nu:ones\n")
+        self.expect(self.run_in_tmp("grep", "", "u"), 0, "ones\n")
+        self.expect(self.run_in_tmp("grep", "zzz", "t"), 1, "")
+        self.expect(self.run_in_tmp("grep", "-c", "zzz", "t"), 1, "0\n")
+        self.expect(self.run_in_tmp("grep", "e", stdin=b"hey\nno\n"), 0, "hey\n")
+        self.expect(self.run_in_tmp("grep", "one", "nothere", "t"), 2, "t:one\n",
+                    "grep: nothere: No such file or directory\n")
+        self.expect(self.run_in_tmp("grep"), 2, "",
+                    "grep: usage: grep [-v] [-c] [-n] PATTERN [FILE...]\n")
+        long_line = b"a" * 100000 + b"needle" + b"b" * 100000
+        (self.tmp / "long").write_bytes(long_line + b"\nshort\n")
+        self.assertEqual(self.run_in_tmp("grep", "needle", "long").stdout,
+                         long_line.decode() + "\n")
+
+    def test_mkdir_rm_mv(self) -> None:
+        self.expect(self.run_in_tmp("mkdir", "d1", "d2"), 0, "")
+        self.assertTrue((self.tmp / "d1").is_dir() and (self.tmp / "d2").is_dir())
+        self.expect(self.run_in_tmp("mkdir", "d1"), 1, "",
+                    "mkdir: cannot create directory 'd1': File exists\n")
+        (self.tmp / "f").write_text("data\n")
+        self.expect(self.run_in_tmp("mv", "f", "g"), 0, "")
+        self.assertEqual((self.tmp / "g").read_text(), "data\n")
+        self.expect(self.run_in_tmp("mv", "g", "d1"), 0, "")                # into a directory
+        self.assertEqual((self.tmp / "d1" / "g").read_text(), "data\n")
+        self.expect(self.run_in_tmp("mv", "nothere", "x"), 1, "",
+                    "mv: cannot move 'nothere' to 'x': No such file or directory\n")
+        self.expect(self.run_in_tmp("rm", "d1/g", "nothere"), 1, "",
+                    "rm: cannot remove 'nothere': No such file or directory\n")
+        self.assertFalse((self.tmp / "d1" / "g").exists())
+        self.expect(self.run_in_tmp("rm", "-f", "nothere"), 0, "")
+        self.expect(self.run_in_tmp("rm", "d2"), 1, "", "rm: cannot remove 'd2': Is a directory\n")
+        (self.tmp / "d1" / "x").touch()
+        self.expect(self.run_in_tmp("rm", "-d", "d2", "d1"), 1, "",
+                    "rm: cannot remove 'd1': Directory not empty\n")
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["d1"])
+
+    def test_kill(self) -> None:
+        for args, sig in [((), signal.SIGTERM), (("-9",), signal.SIGKILL),
+                          (("-KILL",), signal.SIGKILL), (("-SIGINT",), signal.SIGINT)]:
+            with self.subTest(args=args):
+                victim = self.runner.popen("sleep", "60000")
+                self.assertEqual(victim.stdout.readline(), "sleep: 1: sleeping 60000 ms\n")
+                r = self.run_in_tmp("kill", *args, str(victim.pid))
+                victim.communicate(timeout=HANG_BOUND)
+                self.expect(r, 0, "")
+                self.assertEqual(victim.returncode, -sig)
+        self.expect(self.run_in_tmp("kill", "2147483647"), 1, "",
+                    "kill: (2147483647) - No such process\n")
+        self.expect(self.run_in_tmp("kill", "-NOPE", "1"), 2, "", "kill: unknown signal 'NOPE'\n")
+        self.expect(self.run_in_tmp("kill", "-9"), 2, "", "kill: usage: kill [-SIG] PID...\n")
+
+
+def forktest_lines(n: int, refused: str | None = None) -> list[str]:
+    return ["forktest: forking until refused (at most 64)" if refused else
+            f"forktest: forking until refused (at most {n})",
+            refused or f"forktest: stopped at the limit: {n} children",
+            f"forktest: reaped {n} children, each with its own exit code", f"forktest: ok {n}"]
+
+
+PROCTEST_LINES = [
+    "proctest: 40 children wrote 40 records through one pipe, read to EOF",
+    "proctest: each record gives its child's pid as fork returned it, and mine from getppid",
+    "proctest: wait4 on each pid gave its exit code, 1..40",
+    "proctest: copy-on-write: global, heap and stack words stay each process's own",
+    'proctest: execve("{argecho}") passed 4 arguments and 2 environment strings whole',
+    "proctest: execve closed the O_CLOEXEC descriptors and kept the others",
+    "proctest: execve of a missing file returned -2, and I go on",
+    "proctest: kill(child, SIGTERM): wait4 says signal 15 ended it",
+    "proctest: kill of a reaped child returned -3",
+]
+
+
+@on_every_runner
+class TestForks(Lab9Test):
+    def test_forktest_bounded(self) -> None:
+        for n in (1, 64):
+            with self.subTest(n=n):
+                self.check(self.run_in_tmp("forktest", str(n)), 0, forktest_lines(n))
+        self.check(self.run_in_tmp("forktest", "0"), 2,
+                   ["forktest: bad max '0': out of range (1..100000)"])
+
+    def test_forktest_refused(self) -> None:
+        """Natively only: qemu-i386 needs threads of its own, which the same limit refuses."""
+        prefix = bounded_as_nobody(16)
+        if self.slot == "qemu" or not prefix:
+            self.skipTest("natively, as root with setpriv and prlimit, only")
+        r = self.run_in_tmp("forktest", "64", prefix=prefix)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        n = int(r.stdout.splitlines()[-1].split()[-1])
+        self.assertTrue(0 < n < 16, r.stdout)
+        self.check(r, 0, forktest_lines(n, f"forktest: fork refused after {n} children: -11 "
+                                           "(Resource temporarily unavailable)"))
+
+    def proctest_lines(self, r: Result, last: list[str]) -> None:
+        lines = r.stdout.splitlines()
+        self.assertRegex(lines[0] if lines else "", r"^proctest: pid \d+, parent \d+$")
+        argecho = str(PROGS / "argecho")
+        self.assertEqual(lines[1:], [l.format(argecho=argecho) for l in PROCTEST_LINES] + last,
+                         r.stderr)
+        self.assertEqual(r.returncode, 0)
+
+    def test_proctest_bounded(self) -> None:
+        self.needs_exec()
+        r = self.run_in_tmp("proctest", "64", str(PROGS / "argecho"))
+        self.proctest_lines(r, ["proctest: stopped at the limit of 64 children, all alive at once",
+                                "proctest: reaped all 64, then wait4 returned -10", "proctest: ok"])
+
+    def test_proctest_refused(self) -> None:
+        prefix = bounded_as_nobody(80)
+        if self.slot == "qemu" or not prefix:
+            self.skipTest("natively, as root with setpriv and prlimit, only")
+        r = self.run_in_tmp("proctest", "1000", str(PROGS / "argecho"), prefix=prefix)
+        refused = [l for l in r.stdout.splitlines() if "fork refused after" in l]
+        self.assertRegex(refused[0] if refused else r.stdout,
+                         r"^proctest: fork refused after \d+ children, all alive at once: -11$")
+        n = refused[0].split()[4]
+        self.proctest_lines(r, [refused[0], f"proctest: reaped all {n}, then wait4 returned -10",
+                                "proctest: ok"])
 
 
 class TestImage(unittest.TestCase):

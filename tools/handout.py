@@ -528,6 +528,13 @@ MUTATIONS = [
     (8, "labs/lab8-user/load.c", "every segment mapped writable (text too)",
      "    uint32_t flags = PTE_U | (s->writable ? PTE_W : 0);\n",
      "    uint32_t flags = PTE_U | PTE_W;\n"),
+    # Lab 9: fork shares every page as it is, writable ones writable in both: no copy-on-write.
+    (9, "labs/lab9-proc/cow.c", "fork's pages shared writable (no copy-on-write)",
+     "            if (table[i] & (PTE_W | PTE_COW)) {\n"
+     "                table[i] = (table[i] & ~PTE_W) | PTE_COW;\n"
+     "                tlb_invalidate(va);\n"
+     "            }\n",
+     ""),
 ]
 
 

@@ -4,7 +4,9 @@
  * map's available RAM less what paging.c reserves: the BIOS areas, the
  * kernel image, its heap, the modules) and one saying which are free. A bad
  * free is a panic where it happens: an address not page-aligned, a frame the
- * pool never had (a kernel page, a device), or one already free.
+ * pool never had (a kernel page, a device), or one already free. Each used
+ * frame counts its mappings (refs): lab 9's fork maps one frame in two
+ * address spaces, and it is free only when the last one lets it go.
  * Pure code: tests/test_lab8_frames.c runs it on the host.
  */
 #include "kstring.h"
@@ -63,6 +65,7 @@ uint32_t frame_alloc(struct frame_pool *p)
             p->free[w] &= ~BIT(f);
             p->nfree--;
             p->hint = w;
+            p->refs[f] = 1;
             return f * PAGE_SIZE;
         }
     }
@@ -79,6 +82,11 @@ void frame_free(struct frame_pool *p, uint32_t pa)
         panic("lab8: frame_free(0x%08x): not a frame of the pool", pa);
     if (p->free[f / 32] & BIT(f))
         panic("lab8: frame_free(0x%08x): freed twice", pa);
+    if (p->refs[f] > 1) {               /* still mapped elsewhere (lab 9's copy-on-write) */
+        p->refs[f]--;
+        return;
+    }
+    p->refs[f] = 0;
     p->free[f / 32] |= BIT(f);
     p->nfree++;
 }
@@ -87,4 +95,23 @@ bool frame_is_free(const struct frame_pool *p, uint32_t pa)
 {
     uint32_t f = pa / PAGE_SIZE;
     return f < FRAME_COUNT && (p->free[f / 32] & BIT(f));
+}
+
+bool frame_share(struct frame_pool *p, uint32_t pa)
+{
+    uint32_t f = pa / PAGE_SIZE;
+
+    if (pa % PAGE_SIZE || f >= FRAME_COUNT || !(p->usable[f / 32] & BIT(f)) ||
+        (p->free[f / 32] & BIT(f)))
+        panic("lab8: frame_share(0x%08x): not a used frame of the pool", pa);
+    if (p->refs[f] >= FRAME_REFS_MAX)
+        return false;
+    p->refs[f]++;
+    return true;
+}
+
+uint32_t frame_refs(const struct frame_pool *p, uint32_t pa)
+{
+    uint32_t f = pa / PAGE_SIZE;
+    return f < FRAME_COUNT && !(p->free[f / 32] & BIT(f)) ? p->refs[f] : 0;
 }

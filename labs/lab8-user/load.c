@@ -88,7 +88,10 @@ static int load_stack(struct process *p, int argc, const char *const argv[], uin
     return 0;
 }
 
-static int load_locked(struct process *p, const char *path, int argc, const char *const argv[])
+/* Say why a load failed, for run= (a failed execve says nothing: it returns -errno). */
+#define SAY(...) do { if (report) kprintf(__VA_ARGS__); } while (0)
+
+static int image_locked(struct process *p, const char *path, bool report)
 {
     struct fat_volume *vol;
     struct fat_node file;
@@ -97,43 +100,48 @@ static int load_locked(struct process *p, const char *path, int argc, const char
     int err = vfs_lookup(path, &vol, &file);
 
     if (err) {
-        kprintf("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
-                                                        : fat_strerror(err));
-        return -ENOENT;
+        SAY("run %s: %s\n", path, err == FAT_ENOENT ? "not found on any volume"
+                                                     : fat_strerror(err));
+        return err == FAT_ENOENT || err == FAT_ENOTDIR ? -ENOENT : -EIO;
     }
     if (fat_node_is_dir(&file)) {
-        kprintf("run %s: a directory\n", path);
-        return -EISDIR;
+        SAY("run %s: a directory\n", path);
+        return -EACCES;                 /* Linux's execve of a directory */
     }
     int32_t got = fat_read(vol, &file, 0, head, file.size < PAGE_SIZE ? file.size : PAGE_SIZE);
     if (got < 0) {
-        kprintf("run %s: %s\n", path, fat_strerror(got));
+        SAY("run %s: %s\n", path, fat_strerror(got));
         return -EIO;
     }
     if (elf_check(head, (uint32_t)got, file.size, &img, why, sizeof why)) {
-        kprintf("run %s: refused: %s\n", path, why);
+        SAY("run %s: refused: %s\n", path, why);
         return -ENOEXEC;
     }
     for (int i = 0; i < img.nsegments; i++) {
         if ((err = load_segment(p, vol, &file, &img.seg[i]))) {
-            kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
+            SAY("run %s: %s\n", path, err == -ENOMEM ? "no free frame" : "read error");
             return err;
         }
-    }
-    if ((err = load_stack(p, argc, argv, img.entry))) {
-        kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
-                                                     : "arguments longer than a page");
-        return err;
     }
     p->entry = img.entry;
     p->heap_start = p->brk = PAGE_ROUND_UP(img.end);
     return 0;
 }
 
-int load_program(struct process *p, const char *path, int argc, const char *const argv[])
+int load_image(struct process *p, const char *path, bool report)
 {
     vfs_lock();
-    int err = load_locked(p, path, argc, argv);
+    int err = image_locked(p, path, report);
     vfs_unlock();
+    return err;
+}
+
+int load_program(struct process *p, const char *path, int argc, const char *const argv[])
+{
+    int err = load_image(p, path, true);
+
+    if (!err && (err = load_stack(p, argc, argv, p->entry)))
+        kprintf("run %s: %s\n", path, err == -ENOMEM ? "no free frame"
+                                                     : "arguments longer than a page");
     return err;
 }

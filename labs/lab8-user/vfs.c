@@ -110,3 +110,19 @@ int vfs_create(const char *path, struct fat_volume **vol, struct fat_node *node)
     }
     return err;
 }
+
+/* Hold the lock. The first volume that has path's parent directory (lab 9's mkdir,
+   rename): 0, or a FAT error. */
+int vfs_parent(const char *path, struct fat_volume **vol)
+{
+    struct fat_node parent;
+    char last[FAT_NAME_MAX + 1];
+
+    for (int i = 0; i < POSITIONS; i++) {
+        if (mounted[i] && !fat_lookup_parent(&volumes[i], path, &parent, last)) {
+            *vol = &volumes[i];
+            return 0;
+        }
+    }
+    return FAT_ENOENT;
+}

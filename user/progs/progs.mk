@@ -15,9 +15,13 @@ PROGS_DIR := user/progs
 PROGS_OUT := $(BUILD)/progs
 # The programs on the library, one NAME.c each.
 PROGS     := hello exit malloc crc keys sleep isolate mkfile badfd nullptr kaddr rotext divzero \
-             efault enosys ubench int3 rdtext bigbuf stale brkstale
-# Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c).
-PROGS_RAW := rawexit
+             efault enosys ubench int3 rdtext bigbuf stale brkstale \
+             sh echo cat wc ls grep mkdir rm mv kill true false forktest argecho
+# Programs of several files: NAME.c, and every .c in the directory NAME/.
+PROGS_MULTI := sh
+# Built outside the kit: nothing but `gcc -m32 -static -nostdlib` (raw/NAME.c,
+# which may include raw/rawlib.h: raw int 0x80 helpers, no library).
+PROGS_RAW := rawexit proctest
 # Refused by a correct loader, made from hello by mkbad.py (its docstring says how).
 PROGS_BAD := badmachine badclass truncated shortphdr shortseg kernelseg
 
@@ -50,8 +54,13 @@ $(PROGS_OUT)/obj/%.o: %.S | $(DEPS_STAMP)
 $(addprefix $(PROGS_OUT)/,$(PROGS)): $(PROGS_OUT)/%: $(PROGS_OUT)/obj/$(PROGS_DIR)/%.o $(ULIB_OBJS)
 	$(call say,LD,$@)$(CC) $(ULDFLAGS) -o $@ $^ -lgcc
 
+# A program of several files links NAME/*.c's objects too (the rule above takes
+# every prerequisite, $^), and NAME.c finds NAME/'s header.
+$(foreach p,$(PROGS_MULTI),$(eval $(PROGS_OUT)/$(p): $(patsubst %.c,$(PROGS_OUT)/obj/%.o,$(wildcard $(PROGS_DIR)/$(p)/*.c))))
+$(foreach p,$(PROGS_MULTI),$(eval $(PROGS_OUT)/obj/$(PROGS_DIR)/$(p).o: UCFLAGS += -I$(PROGS_DIR)/$(p)))
+
 # Exactly the issue's command line: no flags of ours, no library.
-$(addprefix $(PROGS_OUT)/,$(PROGS_RAW)): $(PROGS_OUT)/%: $(PROGS_DIR)/raw/%.c | $(DEPS_STAMP)
+$(addprefix $(PROGS_OUT)/,$(PROGS_RAW)): $(PROGS_OUT)/%: $(PROGS_DIR)/raw/%.c $(PROGS_DIR)/raw/rawlib.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -m32 -static -nostdlib -o $@ $<
 

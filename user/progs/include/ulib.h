@@ -23,19 +23,32 @@
 
 /* Linux i386 system-call numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 enum {
-    SYS_exit = 1, SYS_read = 3, SYS_write = 4, SYS_open = 5, SYS_close = 6,
-    SYS_lseek = 19, SYS_getpid = 20, SYS_brk = 45, SYS_getdents = 141,
-    SYS_nanosleep = 162, SYS_exit_group = 252,
+    SYS_exit = 1, SYS_fork = 2, SYS_read = 3, SYS_write = 4, SYS_open = 5, SYS_close = 6,
+    SYS_waitpid = 7, SYS_unlink = 10, SYS_execve = 11, SYS_chdir = 12, SYS_lseek = 19,
+    SYS_getpid = 20, SYS_kill = 37, SYS_rename = 38, SYS_mkdir = 39, SYS_rmdir = 40,
+    SYS_dup = 41, SYS_pipe = 42, SYS_brk = 45, SYS_dup2 = 63, SYS_getppid = 64,
+    SYS_wait4 = 114, SYS__llseek = 140, SYS_getdents = 141, SYS_nanosleep = 162,
+    SYS_getcwd = 183, SYS_stat64 = 195, SYS_fstat64 = 197, SYS_getdents64 = 220,
+    SYS_exit_group = 252, SYS_pipe2 = 331,
 };
 
 /* errno values (include/uapi/asm-generic/errno-base.h, errno.h). */
 enum {
-    EPERM = 1, ENOENT = 2, EIO = 5, EBADF = 9, ENOMEM = 12, EFAULT = 14,
-    EEXIST = 17, EINVAL = 22, EMFILE = 24, ENOSPC = 28, ENOSYS = 38,
+    EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8,
+    EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14,
+    EBUSY = 16, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+    ENFILE = 23, EMFILE = 24, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
+    EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39,
 };
+/* What an errno means, in glibc's strerror words ("No such file or directory");
+ * err may be negative (our calls' -errno) or positive. */
+const char *errstr(long err);
 
 /* open() flags (octal, as Linux i386 defines them). */
-enum { O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_TRUNC = 01000, O_APPEND = 02000 };
+enum {
+    O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_TRUNC = 01000,
+    O_APPEND = 02000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000,
+};
 
 enum { SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2 };
 
@@ -46,6 +59,70 @@ struct timespec {
     long tv_sec;
     long tv_nsec;
 };
+
+/* stat64 and fstat64 fill this: Linux i386's struct stat64
+ * (arch/x86/include/uapi/asm/stat.h), 96 bytes. The i386 ABI aligns a 64-bit
+ * member to 4 bytes inside a struct, which is what puts st_size at 44. */
+struct stat64 {
+    uint64_t st_dev;
+    uint8_t  pad0[4];
+    uint32_t st_ino_low;        /* the inode number's low 32 bits (old ABI's) */
+    uint32_t st_mode;
+    uint32_t st_nlink;
+    uint32_t st_uid;
+    uint32_t st_gid;
+    uint64_t st_rdev;
+    uint8_t  pad3[4];
+    int64_t  st_size;
+    uint32_t st_blksize;
+    uint64_t st_blocks;         /* 512-byte blocks */
+    uint32_t st_atime_sec, st_atime_nsec;
+    uint32_t st_mtime_sec, st_mtime_nsec;
+    uint32_t st_ctime_sec, st_ctime_nsec;
+    uint64_t st_ino;
+};
+_Static_assert(sizeof(struct stat64) == 96, "Linux i386 struct stat64 is 96 bytes");
+_Static_assert(offsetof(struct stat64, st_size) == 44, "st_size is at 44");
+_Static_assert(offsetof(struct stat64, st_ino) == 88, "st_ino is at 88");
+
+/* st_mode's file type (Linux include/uapi/linux/stat.h). */
+enum { S_IFMT = 0170000, S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000,
+       S_IFREG = 0100000 };
+#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
+#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
+
+/* getdents64 fills a buffer with these, each d_reclen bytes long (a multiple
+ * of 8), the name NUL-terminated (Linux's struct linux_dirent64, getdents(2)). */
+struct linux_dirent64 {
+    uint64_t d_ino;
+    int64_t  d_off;
+    uint16_t d_reclen;
+    uint8_t  d_type;            /* DT_DIR, DT_REG, ... or DT_UNKNOWN */
+    char     d_name[];
+};
+_Static_assert(offsetof(struct linux_dirent64, d_name) == 19, "d_name is at 19");
+enum { DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8 };
+
+/* A wait status as wait4 and waitpid store it (Linux kernel/exit.c): the exit
+ * code in bits 8..15 when bits 0..6 are 0, else the signal that ended it
+ * (0x7f there means stopped, which no call here asks for). */
+#define WIFEXITED(s)    (((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WTERMSIG(s)     ((s) & 0x7f)
+enum { WNOHANG = 1 };
+
+/* Linux i386's signal numbers (arch/x86/include/uapi/asm/signal.h). */
+enum {
+    SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
+    SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12,
+    SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGNAL_MAX = 31,
+};
+/* "KILL" for 9 (kill -l's names, no SIG prefix); NULL past the table. */
+const char *signal_name(int sig);
+/* 9 for "9", "KILL" or "SIGKILL"; 0 when it names no signal 1..SIGNAL_MAX. */
+int signal_number(const char *word);
 
 /* Every program defines main; it gets argc and argv as Linux lays them out. */
 int main(int argc, char **argv);
@@ -66,6 +143,30 @@ long brk(void *addr);           /* Linux's raw brk: the new break, or the old on
 long nanosleep(const struct timespec *req, struct timespec *rem);
 __attribute__((noreturn)) void _exit(int code);     /* SYS_exit */
 __attribute__((noreturn)) void exit(int code);      /* SYS_exit_group */
+
+/* Processes (lib/process.c): Linux's calls, Linux's semantics. */
+long fork(void);                /* the child's pid in the parent, 0 in the child */
+long execve(const char *path, char *const argv[], char *const envp[]);  /* only on failure */
+long waitpid(long pid, int *status, int options);
+long wait4(long pid, int *status, int options, void *rusage);
+long getppid(void);
+long kill(long pid, int sig);
+long pipe(int fds[2]);          /* fds[0] reads, fds[1] writes */
+long pipe2(int fds[2], int flags);  /* flags: O_CLOEXEC */
+long dup(int fd);
+long dup2(int fd, int to);
+
+/* Files and directories (lib/files.c). */
+long unlink(const char *path);
+long mkdir(const char *path, int mode);
+long rmdir(const char *path);
+long rename(const char *from, const char *to);
+long chdir(const char *path);
+long getcwd(char *buf, size_t size);    /* Linux's raw call: the length with the NUL */
+long getdents64(int fd, void *buf, size_t n);   /* bytes of linux_dirent64s, 0 at the end */
+long stat64(const char *path, struct stat64 *st);
+long fstat64(int fd, struct stat64 *st);
+long llseek(int fd, int64_t offset, int whence, int64_t *result);   /* _llseek: 0 or -errno */
 
 /* Sleep `ms` milliseconds (nanosleep); the result of nanosleep. */
 long sleep_ms(uint32_t ms);

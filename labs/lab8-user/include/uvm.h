@@ -1,8 +1,9 @@
 /*
- * uvm.h - lab 8's inside: the frame pool, page tables, ELF checks, the
+ * uvm.h - lab 8's machinery: the frame pool, page tables, ELF checks, the
  * initial stack, the ring 3 frame and switch, the page-fault policy (pure
  * code: the host tests run them), and what the kernel files share
- * (paging.c, load.c, process.c, syscall.c, sysfile.c, vfs.c).
+ * (paging.c, load.c, process.c, syscall.c, sysfile.c, vfs.c). Public since
+ * lab 9, which builds fork, exec and its descriptors on exactly these.
  */
 #ifndef CAIRN_LAB8_UVM_H
 #define CAIRN_LAB8_UVM_H
@@ -21,6 +22,7 @@ struct frame_pool {
     uint32_t usable[FRAME_WORDS];       /* bit set: the frame belongs to the pool */
     uint32_t free[FRAME_WORDS];         /* bit set: free */
     uint32_t total, nfree, hint;        /* hint: the word the next search starts at */
+    uint8_t refs[FRAME_COUNT];          /* mappings of each used frame (lab 9 shares them) */
 };
 void frames_init(struct frame_pool *p);
 /* Add the whole frames inside [base, end) (clipped to FRAME_LIMIT); take out those
@@ -28,8 +30,14 @@ void frames_init(struct frame_pool *p);
 void frames_add(struct frame_pool *p, uint64_t base, uint64_t end);
 void frames_reserve(struct frame_pool *p, uint64_t base, uint64_t end);
 uint32_t frame_alloc(struct frame_pool *p);             /* a physical address, or 0 */
-void frame_free(struct frame_pool *p, uint32_t pa);     /* panics: foreign, unaligned, double */
+/* Drop one reference; the frame is free when none is left. Panics: foreign, unaligned,
+   double. Lab 8 alone never shares a frame, so each free frees. */
+void frame_free(struct frame_pool *p, uint32_t pa);
 bool frame_is_free(const struct frame_pool *p, uint32_t pa);
+/* Lab 9's copy-on-write: one more mapping of a used frame (false at FRAME_REFS_MAX). */
+#define FRAME_REFS_MAX 255u
+bool frame_share(struct frame_pool *p, uint32_t pa);
+uint32_t frame_refs(const struct frame_pool *p, uint32_t pa);     /* 0: free */
 
 /* Where the kernel reaches a frame (paging.c: identity; the host tests: an array). */
 void *frame_kva(uint32_t pa);
@@ -40,6 +48,7 @@ typedef uint32_t pte_t;
 #define PTE_P    0x001                  /* present */
 #define PTE_W    0x002                  /* writable */
 #define PTE_U    0x004                  /* user */
+#define PTE_COW  0x200                  /* lab 9: shared copy-on-write (a bit the CPU ignores) */
 #define PTE_ADDR(e) ((e) & ~0xFFFu)
 #define PDX(va)  ((uint32_t)(va) >> 22)             /* directory index: bits 31-22 */
 #define PTX(va)  (((uint32_t)(va) >> 12) & 0x3FF)   /* table index: bits 21-12 */
@@ -130,7 +139,16 @@ bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write);
 void copy_in(struct process *p, void *dst, uint32_t va, uint32_t len);
 int copy_out(struct process *p, uint32_t va, const void *src, uint32_t len);
 int load_program(struct process *p, const char *path, int argc, const char *const argv[]);
+/* The segments only, into p->pgdir; sets p->entry, heap_start, brk. With `report`, a
+   failure prints "run PATH: WHY" (exec fails quietly). 0 or -errno. */
+int load_image(struct process *p, const char *path, bool report);
 void process_exit(int code) __attribute__((noreturn));
+/* For a later lab: end p as lab 8 does (files, pages, thread); its own state first. */
+void process_set_end_hook(void (*hook)(struct process *p));
+struct trapframe;
+void process_fault(struct trapframe *tf);       /* lab 8's user fault hook */
+/* Lab 8's system calls by number (what a later lab's dispatcher does not handle). */
+int32_t syscall_lab8(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3);
 struct process *process_current(void);
 void syscall_init(void);
 /* sysnames.c: Linux's name for i386 system call nr (syscall_32.tbl), or NULL if none. */
@@ -146,6 +164,8 @@ void vfs_unlock(void);
 int vfs_lookup(const char *path, struct fat_volume **vol, struct fat_node *node);
 /* An empty file at path on the first volume that has its directory (lock held). */
 int vfs_create(const char *path, struct fat_volume **vol, struct fat_node *node);
+/* The first volume that has path's parent directory: 0, or a FAT error (lock held). */
+int vfs_parent(const char *path, struct fat_volume **vol);
 
 /* inode.c: one object per open file, shared by its descriptors (vfs lock held). */
 struct inode;
@@ -170,21 +190,36 @@ int32_t sys_open(uint32_t path, uint32_t flags, uint32_t mode);
 int32_t sys_close(uint32_t fd);
 int32_t sys_nanosleep(uint32_t req, uint32_t rem);
 
-/* Linux's errno values (asm-generic/errno-base.h): returned negated. */
+/* Linux's errno values (asm-generic/errno-base.h, errno.h): returned negated. */
+#define EPERM   1
 #define ENOENT  2
+#define ESRCH   3
+#define EINTR   4
 #define EIO     5
 #define E2BIG   7
 #define ENOEXEC 8
 #define EBADF   9
+#define ECHILD  10
+#define EAGAIN  11
 #define ENOMEM  12
+#define EACCES  13
 #define EFAULT  14
+#define EBUSY   16
 #define EEXIST  17
+#define EXDEV   18
+#define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
 #define EMFILE  24
+#define ENOTTY  25
+#define EFBIG   27
 #define ENOSPC  28
+#define ESPIPE  29
 #define EROFS   30
+#define EPIPE   32
+#define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOSYS  38
+#define ENOTEMPTY 39
 
 #endif
