@@ -4,6 +4,8 @@
  * of silently taking the place of another (what the one-slot hook it replaced
  * did). pit.c is built as is; what it calls of the kernel is stubbed below, and
  * nothing here touches the 8254's ports.
+ *
+ * grade: given code only, no points (the table is the kit's, not the student's).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -4,6 +4,8 @@
  * what is typed", Ctrl-C; and the two other pure pieces execve uses: the
  * initial stack with envp (execstack.c), read back as _start reads it, and
  * paths resolved against a working directory (path.c).
+ *
+ * grade: given code only, no points (all three files are given).
  */
 #include "host.h"
 #include "kproc.h"

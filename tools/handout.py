@@ -466,16 +466,24 @@ def is_host_test(t: dict) -> bool:
     return t["name"].split()[1].startswith("host-")
 
 
+def given_code_pass(t: dict) -> bool:
+    """A host test that passes on the stubs tests only given code: it must say so
+    (grade/hosttests.py's GIVEN_CODE_ONLY) and so earn no points, or a student
+    would score for work not done."""
+    return is_host_test(t) and t["status"] == "passed" and t.get("max_score") == 0
+
+
 def stub_verdicts(tests: list[dict], lab: int, where: str) -> list[tuple[bool, str]]:
     """Every test of the lab fails with NOT IMPLEMENTED, at one of the lab's own
-    stubs; a host test of code the lab gives (no stub in it) may pass instead."""
+    stubs; a host test of code the lab gives (no stub in it) may pass instead,
+    if it earns no points (given_code_pass)."""
     checks = []
     for t in tests:
         lines = t["output"].splitlines()
         verdict = lines[0] if lines else t["status"]
         own = any(f"lab{lab}:" in l for l in lines[1:3])
         ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED" and own) \
-            or (is_host_test(t) and t["status"] == "passed")
+            or given_code_pass(t)
         checks.append((ok, f"{where}: {t['name']}: NOT IMPLEMENTED at a lab{lab} stub "
                            f"(got: {' / '.join(lines[:2]) or t['status']})"))
     return checks
@@ -744,8 +752,7 @@ def check_handout(tree: Path, stripped: set[int] | None, week: Path | None = Non
         else:
             lines = t["output"].splitlines()
             verdict = lines[0] if lines else ""
-            ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED") \
-                or (is_host_test(t) and t["status"] == "passed")
+            ok = (t["status"] == "failed" and verdict == "NOT IMPLEMENTED") or given_code_pass(t)
             checks.append((ok, f"{t['name']}: fails with NOT IMPLEMENTED (got: {verdict or t['status']})"))
     print(f"handout: built and graded as handed out ({time.monotonic() - start:.0f}s)", flush=True)
     if (tree / "reference").is_dir():

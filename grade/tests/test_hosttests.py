@@ -1,6 +1,12 @@
-"""Host tests as graded tests: how a host test binary's output becomes a verdict."""
+"""Host tests as graded tests: how a host test binary's output becomes a verdict,
+and the bound on a binary that hangs."""
+import subprocess
+import tempfile
+import time
 import unittest
+from pathlib import Path
 
+from grade import hosttests
 from grade.hosttests import verdict
 
 
@@ -42,6 +48,30 @@ class VerdictTest(unittest.TestCase):
         f = verdict("test_lab1_gate", "partial\n", -11)
         assert f is not None
         self.assertIn("killed by signal 11", f.details)
+
+
+class RunBinary(unittest.TestCase):
+    """run_binary's bound: output and status of a binary that ends; a hung one is
+    killed, with its group, at the bound (the host is idle here, so no stretch)."""
+
+    def script(self, tmp: str, body: str) -> Path:
+        path = Path(tmp) / "t.sh"
+        path.write_text("#!/bin/sh\n" + body)
+        path.chmod(0o755)
+        return path
+
+    def test_an_ending_binary_gives_its_output_and_status(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            out, status = hosttests.run_binary(self.script(tmp, "echo hi; exit 3\n"), 10.0)
+        self.assertEqual((out, status), ("hi\n", 3))
+
+    def test_a_hung_binary_is_killed_at_the_bound(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.monotonic()
+            with self.assertRaises(subprocess.TimeoutExpired) as caught:
+                hosttests.run_binary(self.script(tmp, "echo started; sleep 30 & wait\n"), 0.5)
+        self.assertLess(time.monotonic() - start, 5.0)
+        self.assertIn("started", caught.exception.output)
 
 
 if __name__ == "__main__":
