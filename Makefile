@@ -147,7 +147,10 @@ test_deps = $(foreach d,$(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).dep
 $(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) $(BUILD)/tests/reference.txt | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@rm -f $@       # a test that no longer builds must not leave its last binary to run
-	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
+	@# One compile of several sources writes the headers of the last one only (-MMD),
+	@# so the headers of every source (the fakes, the labs' own) are listed first.
+	@$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -MM -MP -MT $@ $< $(filter %.c,$(call test_deps,$*)) > $@.d
+	$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
 -include $(wildcard $(BUILD)/tests/*.d)
 
 # The reference choice as a file that changes only when it does: the tests relink then.

@@ -48,6 +48,9 @@ static void fake_raise_irq1(void);
 static jmp_buf fake_escape;
 static char fake_panic_msg[256];
 static bool fake_expect_stop;            /* the test wants a panic or a stop: say nothing */
+/* cli's since the last hlt: an executor busy for ever is stopped at the bound. */
+#define FAKE_MASKS_AWAKE_MAX 10000000L
+static long fake_masks_awake;
 static bool fake_escape_set;                /* fake_escape is live (inside fake_run) */
 
 #include "fake_oneshot.h"
@@ -103,6 +106,10 @@ void intr_restore(intr_state_t f)
 intr_state_t intr_disable(void)
 {
     intr_state_t was = fake_if;
+    /* An executor that never sleeps masks on for ever: say so, not a 120 s HANG. */
+    if (++fake_masks_awake > FAKE_MASKS_AWAKE_MAX && fake_escape_set)
+        fake_stop_because("the executor masked interrupts 10000000 times without halting: "
+                          "it never sleeps (does it poll tasks nobody woke?)");
     if (was && fake_before_cli)
         fake_before_cli();
     fake_if = false;
@@ -172,6 +179,7 @@ static void fake_halt(void)
         fake_stop(2);
     }
     fake_waits++;
+    fake_masks_awake = 0;
     fake_if = true;
     if (fake_pending) {                     /* sti; hlt: the pending interrupt ends the hlt */
         fake_waits_cut_short++;
@@ -255,6 +263,7 @@ static __attribute__((unused)) int fake_run(void)
     int why = setjmp(fake_escape);
     if (why == 0) {
         fake_escape_set = true;
+        fake_masks_awake = 0;
         executor_run();
     }
     fake_escape_set = false;
