@@ -18,7 +18,9 @@ struct scancode_future {
     uint8_t scancode;           /* the result, once READY */
 };
 
-/* Make f a future for the next scancode (re-initialise it for each one). */
+/* Make f a future for the next scancode (re-initialise it for each one). Once
+   it has been READY it is not polled again: unlike future.h's general rule, a
+   second poll would take the next byte, so key_poll re-initialises it first. */
 void scancodes_next(struct scancode_future *f);
 
 /*
