@@ -119,7 +119,8 @@ class Pattern:
                                    f"expected {self.lines[i]!r}")
                 if i > 0 and self.regexes[i - 1] is None:
                     return False, (f"first difference: no line after actual line {j} "
-                                   f"matches {self.lines[i]!r}")
+                                   f"matches {self.lines[i]!r} (any lines may come between; "
+                                   f"the diff below marks it where it fits best)")
                 return False, (f"first difference at actual line {j + 1}: "
                                f"expected {self.lines[i]!r}, got {actual[j]!r}")
             reach = nxt
