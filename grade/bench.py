@@ -9,6 +9,10 @@ build/bench.json. Never pass/fail: these machines are noisy.
              builds every stage and host test), then labs 1-5 and labs 1-8 warm
              (built), each at --jobs 2
   boot       boot-to-verdict of every test, from the warm run of labs 1-8
+  lab9       stage 9's processes in wall time, each beside xv6-public's figure in the
+             same QEMU (the goal: 2x better): getpid, fork + exit + wait4, fork +
+             execve of /true + wait4, 8 MiB through a pipe, a 1-byte pipe ping-pong,
+             boot to /sh's prompt; and a floor, a 4 KiB copy in ring 3 (lab9_wall)
 `make bench-full` (BENCH_FULL=1, about ten minutes) adds:
   floors     the null kernel on the GRUB ISO, GRUB floppy and Bochs paths; host CPU
              of an idle `cli; hlt` kernel
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import shutil
 import statistics
 import subprocess
@@ -35,6 +40,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from grade.core import BUILD, ROOT, VIRTUAL_TIME, Ctx, Disk, key_feed, Test
 from grade import runner
@@ -336,6 +342,154 @@ def course(students: int = 4, lab: int = 1) -> None:
         row("course", "make autograder (build/autograder.zip)", [time.monotonic() - t0], "s", size)
 
 
+LAB9_KERNEL = BUILD / "lab9" / "kernel.elf"
+LAB9_IMG = BUILD / "lab9progs" / "lab9.img"
+LAB9_WALL_RUNS = 3
+LAB9_WALL_ARGS = ["grade", 'run="/lab9t bench wall"']     # user/lab9progs/lab9t_bench.c
+LAB9_SH_ARGS = ["grade", "run=/sh"]
+SH_PROMPT = b"$ "
+LAB9_FIRST_LINE = b"Cairn stage 9 "   # the kernel's first line on COM1
+CHECK_EVERY = 0.25             # seconds between two looks at a silent COM1
+
+
+@dataclass(frozen=True)
+class WallFigure:
+    """A row of lab9_wall: the guest's loop `name` of n runs took s seconds on the host's
+    clock; value(s, n) in `unit`; xv6-public's figure (None: a floor, no xv6 column)."""
+    name: str
+    label: str
+    unit: str
+    value: Callable[[float, int], float]
+    xv6: float | None = None
+    higher_is_better: bool = False
+    floor_note: Callable[[float], str] | None = None     # what a floor's median bounds
+
+
+# xv6-public in the same QEMU 7.2 (TCG), on a 2-core host, wall time, median of 3 boots.
+LAB9_FIGURES = (
+    WallFigure("getpid", "getpid", "us", lambda s, n: s / n * 1e6, 3.7),
+    WallFigure("fork-exit-wait", "fork + exit + wait4", "us", lambda s, n: s / n * 1e6, 1077),
+    WallFigure("fork-exec-wait", "fork + execve /true + wait4", "ms", lambda s, n: s / n * 1e3, 2.52),
+    WallFigure("pipe-kib", "pipe, 8 MiB in 4 KiB writes", "MB/s", lambda s, n: n * 1024 / s / 1e6,
+               10.0, True),
+    WallFigure("ping-pong", "1-byte pipe ping-pong (round trips)", "k/s", lambda s, n: n / s / 1e3,
+               12.5, True),
+    WallFigure("page-copy", "floor: 4 KiB copy in ring 3 (the kit's memcpy)", "us",
+               lambda s, n: s / n * 1e6,
+               floor_note=lambda us: f"a pipe copies each byte twice: at most {4096 / us / 2:.3g} MB/s"),
+    WallFigure("read-true", "floor: open, read 20 KiB, close /true", "ms", lambda s, n: s / n * 1e3,
+               floor_note=lambda ms: "about what execve reads (its segments: the first 18 KiB)"),
+)
+XV6_BOOT_TO_PROMPT = 0.245      # seconds from QEMU's start to the shell's prompt
+
+
+def serial_times(args: list[str], until: bytes | None = None,
+                 timeout: float = 60.0) -> tuple[bytes, list[tuple[int, float]]]:
+    """One boot of stage 9 with its volume on qemu -kernel, on host time (no -icount):
+    COM1's bytes and, for each read of them, (bytes so far, seconds since QEMU was
+    started): when each byte reached the host. Ends when QEMU exits or `until` appears."""
+    cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio",
+           *runner.disk_args([Disk(LAB9_IMG, 0, 0)]), "-kernel", str(LAB9_KERNEL),
+           "-append", " ".join(args)]
+    log = bytearray()
+    times: list[tuple[int, float]] = []
+    start = time.monotonic()
+    # stdin a pipe kept open: COM1's input never reads an end of file.
+    with subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL) as proc:
+        assert proc.stdout
+        try:
+            with selectors.DefaultSelector() as sel:
+                sel.register(proc.stdout, selectors.EVENT_READ)
+                while time.monotonic() - start < timeout:
+                    if not sel.select(CHECK_EVERY):
+                        continue
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    log += chunk
+                    times.append((len(log), time.monotonic() - start))
+                    if until and until in log:
+                        break
+        finally:
+            proc.kill()
+    return bytes(log), times
+
+
+def arrival(log: bytes, times: list[tuple[int, float]], text: bytes) -> float | None:
+    """Seconds from QEMU's start until `text` had reached the host in full."""
+    at = log.find(text)
+    if at < 0:
+        return None
+    return next(t for n, t in times if n >= at + len(text))
+
+
+def line_arrival(log: bytes, times: list[tuple[int, float]], text: bytes) -> float | None:
+    """Seconds from QEMU's start until the line holding `text` had reached the host,
+    its newline included."""
+    at = log.find(text)
+    eol = log.find(b"\n", at)
+    return None if at < 0 or eol < 0 else arrival(log, times, log[at:eol + 1])
+
+
+def wall_loops(log: bytes, times: list[tuple[int, float]]) -> dict[str, tuple[float, int]]:
+    """(seconds, runs) of each loop of `lab9t bench wall`: from the arrival of its start
+    line to that of its end line."""
+    loops: dict[str, tuple[float, int]] = {}
+    for fig in LAB9_FIGURES:
+        head = f"lab9t: wall: start {fig.name} ".encode()
+        t0 = line_arrival(log, times, head)
+        t1 = line_arrival(log, times, f"lab9t: wall: end {fig.name}".encode())
+        n = (log[log.find(head) + len(head):].split() or [b""])[0]
+        if t0 is not None and t1 is not None and n.isdigit():
+            loops[fig.name] = (t1 - t0, int(n))
+    return loops
+
+
+def lab9_wall() -> None:
+    """Stage 9's processes in wall time (median of LAB9_WALL_RUNS boots), each beside
+    xv6-public's figure and the ratio of the two (>1: faster than xv6; the goal is 2);
+    then boot to /sh's first prompt, and its floor: QEMU's start to the kernel's first line."""
+    if not (LAB9_KERNEL.exists() and LAB9_IMG.exists()):
+        row("lab9", "stage 9 or its volume not built (make lab9 lab9-img)", [])
+        return
+    samples: dict[str, list[float]] = {fig.name: [] for fig in LAB9_FIGURES}
+    prompt: list[float] = []
+    first: list[float] = []
+    load: list[float] = []
+    for _ in range(LAB9_WALL_RUNS):
+        log, times = serial_times(LAB9_WALL_ARGS)
+        for name, (seconds, n) in wall_loops(log, times).items():
+            fig = next(f for f in LAB9_FIGURES if f.name == name)
+            samples[name].append(fig.value(seconds, n))
+        log, times = serial_times(LAB9_SH_ARGS, until=SH_PROMPT, timeout=20.0)
+        seen = arrival(log, times, SH_PROMPT)
+        if seen is not None:
+            prompt.append(seen)
+            first.append(line_arrival(log, times, LAB9_FIRST_LINE) or seen)
+        load.append(os.getloadavg()[0])
+    for fig in LAB9_FIGURES:
+        row("lab9", fig.label, samples[fig.name], fig.unit, versus_xv6(fig, samples[fig.name]))
+    row("lab9", "boot to /sh's prompt ($ on COM1)", prompt, "s",
+        versus_xv6(WallFigure("", "", "s", lambda s, n: s, XV6_BOOT_TO_PROMPT), prompt))
+    row("lab9", "floor: QEMU's start to the kernel's first line", first, "s",
+        "QEMU's own start and -kernel's load: any boot's")
+    row("lab9", "host load average (1 min) after each boot pair", load, "",
+        f"on {os.cpu_count()} CPUs: wall time slows as it passes them")
+
+
+def versus_xv6(fig: WallFigure, samples: list[float]) -> str:
+    """The note of a lab9 row: xv6's figure and how many times better the median is
+    (xv6's time over ours, or our rate over xv6's); a floor's row says what it bounds."""
+    if fig.xv6 is None:
+        return fig.floor_note(statistics.median(samples)) if samples and fig.floor_note else ""
+    if not samples:
+        return f"xv6 {fig.xv6:g} {fig.unit}"
+    med = statistics.median(samples)
+    ratio = med / fig.xv6 if fig.higher_is_better else fig.xv6 / med
+    return f"xv6 {fig.xv6:g} {fig.unit}: x{ratio:.2f} of xv6 (goal x2)"
+
+
 def main() -> int:
     # -k: a stage that does not build is left out of the table, not the end of it.
     subprocess.run(["make", "-s", "-k", "-C", str(ROOT), "all", "selftest-kernels"])
@@ -353,6 +507,7 @@ def main() -> int:
         course()
     else:
         fresh_grades(floors(("kernel",)))
+    lab9_wall()
     row("bench", "this bench's own wall time", [time.monotonic() - started])
     write_table(BUILD / "bench.json")
     return 0
