@@ -42,7 +42,7 @@ static int run(void (*fn)(void), bool bridge, bool periodic)
 
 TEST(an_idle_sleep_takes_one_one_shot_per_54_ticks_and_wakes_on_its_tick)
 {
-    CHECK_EQ(run(sleep_500_main, false, false), 0);
+    CHECK_RUN(run(sleep_500_main, false, false), 0);
     CHECK_EQ(woke[0], 500);
     CHECK_EQ(ready_on[0], 500);             /* made ready on the tick it was due */
     CHECK_EQ(fake_tick_stops, 10);          /* 9 x 54 = 486, then the last 14 */
@@ -54,7 +54,7 @@ TEST(an_idle_sleep_takes_one_one_shot_per_54_ticks_and_wakes_on_its_tick)
 
 TEST(tick_periodic_takes_a_timer_interrupt_every_tick)
 {
-    CHECK_EQ(run(sleep_500_main, false, true), 0);
+    CHECK_RUN(run(sleep_500_main, false, true), 0);
     CHECK_EQ(woke[0], 500);
     CHECK_EQ(ready_on[0], 500);
     CHECK_EQ(fake_tick_stops, 0);
@@ -89,7 +89,7 @@ static void sleeper_and_timer_main(void)
 
 TEST(the_halt_ends_at_the_first_of_a_sleepers_tick_and_a_lab3_timer)
 {
-    CHECK_EQ(run(sleeper_and_timer_main, true, false), 0);
+    CHECK_RUN(run(sleeper_and_timer_main, true, false), 0);
     CHECK_EQ(woke[1], 25);                  /* the lab 3 timer, on its tick */
     CHECK_EQ(woke[0], 40);                  /* the thread, on its tick */
     CHECK_EQ(ready_on[0], 40);
@@ -115,7 +115,7 @@ static void same_and_next_tick_main(void)
 
 TEST(sleepers_on_one_tick_share_a_one_shot_and_the_next_tick_keeps_the_tick)
 {
-    CHECK_EQ(run(same_and_next_tick_main, false, false), 0);
+    CHECK_RUN(run(same_and_next_tick_main, false, false), 0);
     for (int i = 0; i < 3; i++) {
         CHECK_EQ(ready_on[i], due[i]);
         CHECK_EQ(woke[i], due[i]);
@@ -153,7 +153,7 @@ static void key_main(void)
 
 TEST(a_key_mid_halt_counts_the_ticks_that_passed_before_its_thread_runs)
 {
-    CHECK_EQ(run(key_main, false, false), 0);
+    CHECK_RUN(run(key_main, false, false), 0);
     CHECK_EQ(woke[0], 37);                  /* not 54, and not 0: the ticks that passed */
     CHECK(!stopped_when_run);               /* the exit hook did not switch mid-halt */
     CHECK_EQ(fake_oneshots_fired, 0);
@@ -177,7 +177,7 @@ static void race_main(void)
 
 TEST(an_interrupt_between_the_decision_and_the_hlt_ends_the_hlt)
 {
-    CHECK_EQ(run(race_main, false, false), 0);
+    CHECK_RUN(run(race_main, false, false), 0);
     CHECK_EQ(woke[0], 0);                   /* no time passed: not slept through */
     CHECK_EQ(fake_tick_stops, 1);
     CHECK_EQ(fake_oneshots_fired, 0);
