@@ -3,7 +3,8 @@
  * machine of lab6_fake.h (real stacks, a fake interrupt flag and clock):
  * the ready queue by priority, round-robin by preemption, sleeping on the
  * clock, the mutex, donation and its undo through chains, deadlock reports,
- * the lost wakeup, condition variables and the bridge to lab 3's executor.
+ * the lost wakeup, condition variables and the bridge to lab 3's executor
+ * (whose wait() returns with interrupts on, for the polls that follow).
  * Every scenario runs twice: with the idle thread tickless (the default), and
  * with tick=periodic (test_lab6_tickless.c checks the halts themselves).
  */
@@ -82,7 +83,7 @@ static void priorities_main(void)
 TEST(highest_priority_runs_first_round_robin_among_equals)
 {
     norder = 0;
-    CHECK_EQ(fake_run(priorities_main, false), 0);
+    CHECK_RUN(fake_run(priorities_main, false), 0);
     /* d (63) ties main and waits; at 0, main goes behind d, b, a, c and e, its older equal. */
     CHECK_STR(order, "Mdbacem");
 }
@@ -117,7 +118,7 @@ static void spin_main(void)
 
 TEST(spinners_share_the_cpu_by_slices)
 {
-    CHECK_EQ(fake_run(spin_main, false), 0);
+    CHECK_RUN(fake_run(spin_main, false), 0);
     int lo = spin_ticks[0], hi = spin_ticks[0], sum = 0;
     for (int i = 0; i < 3; i++) {
         lo = spin_ticks[i] < lo ? spin_ticks[i] : lo;
@@ -137,7 +138,7 @@ static void print_waiter(void *unused)
 }
 
 /*
- * A print masks interrupts (kernel/console.c), and the thread that outranks
+ * A print masks interrupts (kvprintf, kernel/kprintf.c), and the thread that outranks
  * main falls due three ticks into it: the ticks wait at the PIC, and it runs
  * as the print ends, not inside it.
  */
@@ -159,7 +160,7 @@ static void print_main(void)
 TEST(a_preemption_waits_for_the_end_of_a_print)
 {
     norder = 0;
-    CHECK_EQ(fake_run(print_main, false), 0);
+    CHECK_RUN(fake_run(print_main, false), 0);
     CHECK_STR(order, "pqHe");
 }
 
@@ -186,7 +187,7 @@ static void sleep_main(void)
 TEST(sleepers_wake_on_their_tick_in_deadline_order)
 {
     norder = 0;
-    CHECK_EQ(fake_run(sleep_main, false), 0);
+    CHECK_RUN(fake_run(sleep_main, false), 0);
     CHECK_STR(order, "123");
     CHECK_EQ(woke_at[0], 10);
     CHECK_EQ(woke_at[1], 20);
@@ -226,7 +227,7 @@ static void counter_main(void)
 
 TEST(mutex_keeps_every_increment)
 {
-    CHECK_EQ(fake_run(counter_main, false), 0);
+    CHECK_RUN(fake_run(counter_main, false), 0);
     CHECK_EQ(counter, 800);
 }
 
@@ -283,7 +284,7 @@ TEST(donation_beats_priority_inversion_and_is_undone)
     norder = 0;
     prio_seen_by_low = -1;
     fake_want_idle_limit = 200;
-    CHECK_EQ(fake_run(inversion_main, false), 0);
+    CHECK_RUN(fake_run(inversion_main, false), 0);
     CHECK_EQ(prio_seen_by_low, 50);
     CHECK_STR(order, "LHMl");
 }
@@ -338,7 +339,7 @@ static void chain_main(void)
 TEST(donation_follows_a_chain_ten_deep_and_is_undone_link_by_link)
 {
     norder = 0;
-    CHECK_EQ(fake_run(chain_main, false), 0);
+    CHECK_RUN(fake_run(chain_main, false), 0);
     for (int k = 0; k < CHAIN; k++) {
         CHECK_EQ(chain_seen[k], 60);
         CHECK_EQ(chain_prio_before_release[k], 60);
@@ -377,7 +378,7 @@ static void hold_two_main(void)
 TEST(releasing_one_mutex_keeps_the_other_ones_donation)
 {
     norder = 0;
-    CHECK_EQ(fake_run(hold_two_main, false), 0);
+    CHECK_RUN(fake_run(hold_two_main, false), 0);
     CHECK_EQ(chain_seen[0], 50);
     CHECK_EQ(chain_seen[1], 40);
     CHECK_EQ(chain_seen[2], 10);
@@ -418,8 +419,7 @@ static void deadlock_main(void)
 TEST(deadlock_cycle_of_three_is_reported_with_every_thread_and_lock)
 {
     fake_expect_panic = true;
-    int why = fake_run(deadlock_main, false);
-    CHECK_EQ(why, 1);
+    CHECK_RUN(fake_run(deadlock_main, false), 1);
     CHECK(strstr(fake_panic_msg, "3 threads wait for each other") != NULL);
     CHECK(strstr(fake_panic_msg, "deadlock when thread third locked mutex A") != NULL);
     CHECK(strstr(fake_panic_msg, "waits for mutex A, held by thread left") != NULL);
@@ -437,7 +437,7 @@ static void relock_main(void)
 TEST(locking_a_held_mutex_panics_naming_the_thread)
 {
     fake_expect_panic = true;
-    CHECK_EQ(fake_run(relock_main, false), 1);
+    CHECK_RUN(fake_run(relock_main, false), 1);
     CHECK(strstr(fake_panic_msg, "thread main locks mutex twice") != NULL);
 }
 
@@ -469,10 +469,9 @@ TEST(an_interrupt_at_any_moment_of_sema_down_is_never_lost)
         fake_want_raise_after = 1;
         fake_want_raise_masked = after;
         fake_want_idle_limit = 5;
-        int why = fake_run(waits_for_irq_main, false);
-        if (why != 0)
-            printf("  IRQ raised %s the mask: %s\n", after ? "after" : "before", fake_panic_msg);
-        CHECK_EQ(why, 0);
+        snprintf(fake_when, sizeof fake_when, "IRQ 1 raised just %s sema_down's mask",
+                 after ? "after" : "before");
+        CHECK_RUN(fake_run(waits_for_irq_main, false), 0);
         CHECK_STR(order, "w");
     }
 }
@@ -490,7 +489,7 @@ static void switch_in_spinlock_main(void)
 TEST(switching_while_holding_a_spinlock_panics)
 {
     fake_expect_panic = true;
-    CHECK_EQ(fake_run(switch_in_spinlock_main, false), 1);
+    CHECK_RUN(fake_run(switch_in_spinlock_main, false), 1);
     CHECK(strstr(fake_panic_msg, "switches while holding a spinlock") != NULL);
 }
 
@@ -510,7 +509,7 @@ static void spinlock_restores_if_main(void)
 
 TEST(spinlock_restores_the_interrupt_flag_it_found)
 {
-    CHECK_EQ(fake_run(spinlock_restores_if_main, false), 0);
+    CHECK_RUN(fake_run(spinlock_restores_if_main, false), 0);
 }
 
 static void smash(void *unused)
@@ -530,7 +529,7 @@ static void canary_main(void)
 TEST(an_overwritten_canary_is_caught_at_the_next_switch)
 {
     fake_expect_panic = true;
-    CHECK_EQ(fake_run(canary_main, false), 1);
+    CHECK_RUN(fake_run(canary_main, false), 1);
     CHECK(strstr(fake_panic_msg, "thread smasher overflowed its stack") != NULL);
 }
 
@@ -592,7 +591,7 @@ static void condvar_main(void)
 
 TEST(condvar_bounded_buffer_delivers_every_item_once)
 {
-    CHECK_EQ(fake_run(condvar_main, false), 0);
+    CHECK_RUN(fake_run(condvar_main, false), 0);
     int once = 0;
     for (int p = 0; p < 3; p++)
         for (int k = 0; k < 50; k++)
@@ -631,7 +630,7 @@ static void signal_order_main(void)
 TEST(cond_signal_and_sema_up_wake_the_highest_priority_waiter_first)
 {
     norder = 0;
-    CHECK_EQ(fake_run(signal_order_main, false), 0);
+    CHECK_RUN(fake_run(signal_order_main, false), 0);
     CHECK_STR(order, "hml");                /* first come would be "lhm" */
 }
 
@@ -651,9 +650,51 @@ static void await_main(void)
 TEST(thread_await_sleeps_on_a_lab3_timer_without_spinning)
 {
     awaited_at = 0;
-    CHECK_EQ(fake_run(await_main, true), 0);
+    CHECK_RUN(fake_run(await_main, true), 0);
     CHECK_EQ(awaited_at, 5);
     CHECK(fake_waits >= (fake_periodic ? 5 : 1));   /* the idle thread halted: nobody polled */
+}
+
+/*
+ * Lab 3's loop calls the bridge's wait() with interrupts masked and, when it returns,
+ * goes straight on to poll the task that woke it: wait() returns with interrupts
+ * enabled (executor.h), as lab 3's own halt does. A wait that returned masked would
+ * leave every later poll, and the executor thread itself, deaf to the tick and to
+ * every IRQ until the thread blocks again. A future that notes IF at each poll.
+ */
+struct if_probe {
+    struct future base;
+    struct sleep_future nap;
+    int polls, polls_masked;
+};
+static struct if_probe probe;
+
+static enum poll if_probe_poll(struct future *self, struct context *cx)
+{
+    struct if_probe *p = (struct if_probe *)self;
+    p->polls++;
+    p->polls_masked += !intr_enabled();
+    return future_poll(&p->nap.base, cx);
+}
+
+static void polled_after_wait_main(void)
+{
+    probe = (struct if_probe){ .base.poll = if_probe_poll };
+    sleep_ticks_init(&probe.nap, 5);
+    thread_await(&probe.base);      /* polled at once, then again after the executor's wait() */
+}
+
+TEST(the_bridges_wait_returns_with_interrupts_on_for_the_next_poll)
+{
+    CHECK_RUN(fake_run(polled_after_wait_main, true), 0);
+    CHECK(probe.polls >= 2);
+    if (probe.polls_masked != 0) {
+        printf("  %s:%d: %d of %d polls ran with interrupts masked, expected 0: the bridge's "
+               "wait (idle_wait) must return with interrupts enabled (executor.h; "
+               "handouts/lab6.md section 8, step 12)\n", __FILE__, __LINE__,
+               probe.polls_masked, probe.polls);
+        host_current_failed = 1;
+    }
 }
 
 struct joiner_task {
@@ -691,7 +732,7 @@ static void join_future_main(void)
 TEST(a_task_awaits_a_threads_end)
 {
     norder = 0;
-    CHECK_EQ(fake_run(join_future_main, true), 0);
+    CHECK_RUN(fake_run(join_future_main, true), 0);
     CHECK_STR(order, "EJm");
 }
 
@@ -717,6 +758,7 @@ static void run_all(void)
     RUN(condvar_bounded_buffer_delivers_every_item_once);
     RUN(cond_signal_and_sema_up_wake_the_highest_priority_waiter_first);
     RUN(thread_await_sleeps_on_a_lab3_timer_without_spinning);
+    RUN(the_bridges_wait_returns_with_interrupts_on_for_the_next_poll);
     RUN(a_task_awaits_a_threads_end);
 }
 

@@ -63,6 +63,9 @@ uint32_t task_current_id(void);     /* the task being polled, 0 outside any poll
  * an executor with nothing ready calls wait() (interrupts masked; it returns
  * with them enabled) instead of halting the CPU, and every task queued calls
  * notify() (interrupts masked; from a handler too). NULL: halt, as alone.
+ * wait() must enable them as the halt does: the loop goes straight on to poll
+ * the task that woke it, with interrupts as wait() left them, and a poll that
+ * runs masked holds off the tick and every IRQ (tests/test_lab6_sched.c checks).
  */
 struct executor_idle_hooks {
     void (*wait)(void);
