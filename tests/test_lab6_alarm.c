@@ -6,7 +6,9 @@
  * alarm_next_tick is the first deadline (the idle's one-shot aims at it); and
  * a tick that comes at any moment of thread_sleep_ticks - between reading
  * the clock and masking, say - neither loses the wake nor makes it early or
- * late. Tickless (the default), then with tick=periodic.
+ * late; and a count that jumps past a deadline in one sched_tick (ticks held
+ * by a mask, a one-shot that ends late) still wakes the sleeper. Tickless (the
+ * default), then with tick=periodic.
  */
 #include "host.h"
 #include "lab6_fake.h"
@@ -57,7 +59,7 @@ static void same_start_main(void)
 TEST(sleepers_wake_by_deadline_and_in_sleep_order_on_one_tick)
 {
     norder = 0;
-    CHECK_EQ(fake_run(same_start_main, false), 0);
+    CHECK_RUN(fake_run(same_start_main, false), 0);
     CHECK_STR(order, "413025");
     for (int i = 0; i < 6; i++)
         check_on_its_tick(&naps[i]);
@@ -80,7 +82,7 @@ static void staggered_main(void)
 TEST(sleepers_that_start_on_different_ticks_each_wake_on_their_own)
 {
     norder = 0;
-    CHECK_EQ(fake_run(staggered_main, false), 0);
+    CHECK_RUN(fake_run(staggered_main, false), 0);
     /* due: a 20, b 8, c 34, d 17, e 9 */
     CHECK_STR(order, "bedac");
     for (int i = 0; i < 5; i++)
@@ -118,7 +120,7 @@ static void next_tick_main(void)
 TEST(alarm_next_tick_is_the_first_deadline_or_none)
 {
     norder = 0;
-    CHECK_EQ(fake_run(next_tick_main, false), 0);
+    CHECK_RUN(fake_run(next_tick_main, false), 0);
     CHECK(next_seen[0] == UINT64_MAX);
     CHECK_EQ(next_seen[1], 10);
     CHECK_EQ(next_seen[2], 20);
@@ -144,10 +146,8 @@ TEST(a_tick_between_reading_the_clock_and_blocking_is_never_lost)
         fake_want_raise_tick = true;
         fake_want_raise_after = k;
         fake_want_idle_limit = 20;          /* a lost wake: the idle halts for good */
-        int why = fake_run(race_main, false);
-        if (why != 0)
-            printf("  tick before save %d: %s\n", k, fake_panic_msg);
-        CHECK_EQ(why, 0);
+        snprintf(fake_when, sizeof fake_when, "a tick just before main's mask number %d", k);
+        CHECK_RUN(fake_run(race_main, false), 0);
         CHECK_STR(order, "r");
         CHECK_EQ(racer.ready_on, racer.wake_tick);  /* on its tick, not the next */
         CHECK_EQ(racer.woke, racer.wake_tick);
@@ -156,12 +156,84 @@ TEST(a_tick_between_reading_the_clock_and_blocking_is_never_lost)
     }
 }
 
+/* ---- a count that jumps past a deadline ------------------------------------------ */
+/*
+ * One sched_tick(now) can move the count several ticks: the ticks that came while
+ * interrupts were masked (a long print) are delivered together, the first with
+ * the count they reached, and a tickless halt counts every tick that passed at
+ * its end, so a one-shot that ends late passes the deadline. A sleeper whose tick
+ * was passed rather than met still wakes, on that count: alarm_wake_due wakes every
+ * wake_tick <= now (with ==, it sleeps for good).
+ */
+static struct nap jumped;
+
+static void masked_past_the_deadline_main(void)
+{
+    jumped = (struct nap){ .ticks = 2, .name = 'j' };
+    struct thread *t = spawn_thread(napper, &jumped, "napper", 40);     /* due on tick 2 */
+    intr_state_t was = intr_disable();      /* a long print: the ticks wait at the PIC */
+    while (timer_ticks() < 5)
+        fake_spin();
+    record('p');
+    intr_restore(was);                      /* then one sched_tick(5), past tick 2 */
+    record('e');
+    thread_join(t);
+}
+
+static void oneshot_ends_late(void)
+{
+    fake_on_tick_stop = 0;
+    fake_oneshot_at += 3;                   /* the first halt's IRQ 0 comes 3 ticks late */
+}
+
+static void late_oneshot_main(void)
+{
+    fake_on_tick_stop = oneshot_ends_late;  /* tickless only: tick=periodic never stops */
+    jumped = (struct nap){ .ticks = 10, .name = 'j' };
+    nap(&jumped);                           /* due on 10; the halt's count ends at 13 */
+}
+
+/* The sleeper, due on `due`, was made ready and ran on the count `want`. */
+static void check_woken_past(uint64_t due, uint64_t want)
+{
+    if (jumped.ready_on != want) {
+        char when[64] = "was never woken";
+        if (jumped.woke != 0)
+            snprintf(when, sizeof when, "was made ready on tick %llu",
+                     (unsigned long long)jumped.ready_on);
+        printf("  %s:%d: the sleeper due on tick %llu %s, expected on tick %llu: one "
+               "sched_tick(%llu) passed its deadline, and alarm_wake_due must wake every "
+               "sleeper with wake_tick <= now (handouts/lab6.md section 8, step 8)\n",
+               __FILE__, __LINE__, (unsigned long long)due, when, (unsigned long long)want,
+               (unsigned long long)want);
+        host_current_failed = 1;
+        return;
+    }
+    CHECK_EQ(jumped.wake_tick, due);
+    CHECK_EQ(jumped.woke, want);
+}
+
+TEST(a_count_that_jumps_past_a_deadline_still_wakes_the_sleeper)
+{
+    fake_want_idle_limit = 20;              /* a wake lost for good: the idle halts for good */
+    snprintf(fake_when, sizeof fake_when, "5 ticks delivered as one, past a deadline of 2");
+    CHECK_RUN(fake_run(masked_past_the_deadline_main, false), 0);
+    CHECK_STR(order, "pje");                /* after the "print", before main goes on */
+    check_woken_past(2, 5);
+
+    fake_want_idle_limit = 20;
+    snprintf(fake_when, sizeof fake_when, "a one-shot 3 ticks late, past a deadline of 10");
+    CHECK_RUN(fake_run(late_oneshot_main, false), 0);
+    check_woken_past(10, fake_periodic ? 10 : 13);
+}
+
 static void run_all(void)
 {
     RUN(sleepers_wake_by_deadline_and_in_sleep_order_on_one_tick);
     RUN(sleepers_that_start_on_different_ticks_each_wake_on_their_own);
     RUN(alarm_next_tick_is_the_first_deadline_or_none);
     RUN(a_tick_between_reading_the_clock_and_blocking_is_never_lost);
+    RUN(a_count_that_jumps_past_a_deadline_still_wakes_the_sleeper);
 }
 
 int main(void)
