@@ -33,6 +33,9 @@
 #define THREAD_STACK_SIZE   8192        /* bytes, canary guard included */
 #define THREAD_SLICE_DEFAULT_MS 10
 
+/* The idle thread is never queued, so its state stays THREAD_RUNNING once it has
+   run, switched out or not (threads_report shows it so): it is runnable whenever
+   nothing else is, and no scheduling decision reads its state. */
 enum thread_state { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DONE };
 
 struct mutex;
