@@ -188,11 +188,14 @@ class Ctx:
              qemu_args: Sequence[str] = (), ready: str | None = None,
              keys: Sequence[str] | Typing | None = None, on_ready: Callable[[Any], None] | None = None,
              until: str | None = None, expect_exit: str | None = "success",
-             timeout: float | None = None) -> Result:
+             timeout: float | None = None, serial: bytes = b"") -> Result:
+        """One boot of the test's kernel: `serial` is COM1's input from the start (as
+        piped into QEMU), `keys` are typed and `on_ready` called once `ready` shows."""
         self.raise_pending()
+        extra = {"serial": serial} if serial else {}
         result = self._booter(self, ["grade", *args], list(disks), list(qemu_args), ready,
                               key_feed(keys), on_ready, until,
-                              timeout or self.test.timeout)
+                              timeout or self.test.timeout, **extra)
         self.results.append(result)
         if expect_exit is not None and result.exit != expect_exit and result.exit != "until":
             failure = verdict_for(result)

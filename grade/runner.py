@@ -307,9 +307,12 @@ class Watch:
 
 def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
              on_ready: Callable[[Machine], None] | None, until: str | None,
-             timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = ()) -> Result:
+             timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = (),
+             serial: bytes = b"") -> Result:
     """One QEMU run from start to verdict: launch it, read its log until it ends,
-    the awaited text comes or the bound passes, then reap it and classify."""
+    the awaited text comes or the bound passes, then reap it and classify. `serial`
+    is COM1's input from the start, as `printf ... | qemu` gives it (a pipe buffer's
+    worth at most: 64 KiB)."""
     srv = sock_path = None
     if want_qmp:
         srv, sock_path = _listen(workdir)
@@ -324,7 +327,10 @@ def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
             _unlisten(srv, sock_path)           # it never ran (or QEMU is not installed)
     if isinstance(proc, Result):
         return proc
-    assert proc is not None
+    assert proc is not None and proc.stdin is not None
+    if serial:
+        proc.stdin.write(serial[:65536])
+        proc.stdin.flush()
     bound = Deadline(proc.pid, timeout)
     watch = Watch(ready, keys, on_ready, until, key_hold_ms(cmd))
     qmp: QMP | None = None
@@ -485,7 +491,7 @@ def grub_image(kernel: Path, path: str, args: Sequence[str], workdir: Path) -> P
 def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
          ready: str | None, keys: KeyFeed | None,
          on_ready: Callable[[Machine], None] | None, until: str | None,
-         timeout: float) -> Result:
+         timeout: float, serial: bytes = b"") -> Result:
     """Ctx.boot's engine: one boot of ctx.kernel on ctx.path."""
     if ctx.path == "bochs":
         return boot_bochs(ctx, args, disks, timeout)
@@ -503,7 +509,7 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
     # What the sandbox shows QEMU besides its test's directory: the kernel, shared disk images.
     shown = [ctx.kernel.parent] + [d.path.parent for d in disks if not d.path.is_relative_to(ctx.workdir)]
     result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir,
-                      list(dict.fromkeys(shown)))
+                      list(dict.fromkeys(shown)), serial)
     result.path = ctx.path
     return result
 

@@ -19,7 +19,7 @@
 
 #define LCR_8N1         0x03
 #define LCR_DLAB        0x80
-#define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs, clear both */
+#define FCR_FIFOS_OFF   0x00    /* the 16450 mode: one byte at a time each way */
 #define MCR_DTR_RTS_OUT2 0x0B
 #define LSR_THRE        0x20    /* transmit holding register empty */
 #define LSR_TEMT        0x40    /* transmitter empty: FIFO and shift register drained */
@@ -42,7 +42,11 @@ bool serial_init(void)
     outb(COM1 + UART_DATA, UART_CLOCK_DIV_115200 & 0xFF);
     outb(COM1 + UART_IER, UART_CLOCK_DIV_115200 >> 8);
     outb(COM1 + UART_LCR, LCR_8N1);
-    outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
+    /* FIFOs stay off. Turning them on resets the receiver (the datasheet's FCR
+       bit 0), which would drop a byte typed before the kernel was ready; off,
+       QEMU hands the UART one byte at a time, the next only once the last was
+       read, so lab 9's console loses nothing piped in at boot. */
+    outb(COM1 + UART_FCR, FCR_FIFOS_OFF);
     outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
     return present = true;
 }

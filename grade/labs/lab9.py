@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grade.cli import BUILD
-from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
+from grade.core import QEMU_ONLY, Ctx, Disk, Result, tail, test
 from grade.drives import position
 from grade.expect import Pattern, render
 from grade.labs.fatvol import mtype
@@ -329,5 +329,23 @@ def shell(ctx: Ctx) -> None:
     ctx.expect_same(body(ctx, r, d, first=f"/sh: {code}"), shown, "the console's lines")
 
 
+def piped_input(ctx: Ctx) -> None:
+    """Commands piped into COM1 before the kernel is up (`printf ... | make lab9-qemu-nox`
+    does this): every byte reaches the shell, the first one too, which a UART whose
+    FIFOs are switched on at boot drops (kernel/serial.c)."""
+    words = [word(ctx) for _ in range(ctx.rng.randint(2, 9))]
+    code = ctx.rng.randint(0, 99)
+    typed = f"echo {' '.join(words)} | wc -w\nexit {code}\n".encode()
+    d = disk(ctx)
+    r = ctx.boot(args=["run=/sh"], disks=[d], serial=typed)
+    # The echo of what was typed lands among the boot's lines; the answers follow prompts.
+    shown = [line.removeprefix("$ ") for line in r.lines]
+    ctx.check(str(len(words)) in shown and f"exit /sh: {code}" in shown,
+              f"typed before the kernel was ready: {typed!r}; expected a line "
+              f"'{len(words)}' and 'exit /sh: {code}', the log was:\n{tail(r.log, 12)}")
+    ctx.check("lab9: frames leaked: 0" in r.lines, f"frames leaked:\n{tail(r.log, 6)}")
+
+
 if (Path(__file__).resolve().parents[2] / "user" / "progs" / "sh.c").exists():
     test(lab=9, name="shell", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)(shell)
+    test(lab=9, name="piped-input", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)(piped_input)
