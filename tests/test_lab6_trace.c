@@ -4,6 +4,8 @@
  * print says so), nothing is recorded while the trace is off, the thread table
  * drops and counts past its size, and the print is in the documented format
  * (trace.c's top comment; tools/tracesvg.py reads it). Given code: no stub.
+ *
+ * grade: given code only, no points.
  */
 #include <stdarg.h>
 #include "host.h"

@@ -3,6 +3,8 @@
  * regions become whole frames, reservations take out every frame they touch,
  * every frame is handed out once, the counts add up, and a bad free (a
  * double free, a foreign frame, an unaligned address) panics.
+ *
+ * grade: given code only, no points (the file it tests has no stub).
  */
 #include "host.h"
 #include "uvm.h"

@@ -5,6 +5,8 @@
  * and frees the old one. Descriptors of one file (any spelling of its path)
  * must share one inode and see every change made through another; other files
  * get their own; the last put frees it (ASan would see a leak or a reuse).
+ *
+ * grade: given code only, no points (the file it tests has no stub).
  */
 #include <strings.h>
 #include "fat.h"

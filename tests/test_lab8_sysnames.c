@@ -4,6 +4,8 @@
  * numbers (<asm/unistd_32.h>, generated from arch/x86/entry/syscalls/
  * syscall_32.tbl): every name below must sit at Linux's number, the numbers
  * Linux leaves unused have none, and nothing past the table is read.
+ *
+ * grade: given code only, no points (the file it tests has no stub).
  */
 #include <asm/unistd_32.h>
 #include "host.h"
