@@ -451,6 +451,17 @@ class Lab9Test(ProgTest):
     def run_in_tmp(self, name: str, *args: str, stdin: bytes | Path = b"", **kw: Any) -> Result:
         return self.prog(name, *args, stdin=stdin, cwd=self.tmp, **kw)
 
+    def shared_copy(self, *names: str) -> Path:
+        """The programs copied where another uid may run them: the tree may sit under a
+        temporary directory only its owner can enter (a CI clone does)."""
+        shared = Path(tempfile.mkdtemp(prefix="cairn-progs-shared-"))
+        self.addCleanup(shutil.rmtree, shared)
+        shared.chmod(0o755)
+        for name in names:
+            shutil.copy2(PROGS / name, shared / name)
+            (shared / name).chmod(0o755)
+        return shared
+
     def sh(self, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> Result:
         self.needs_exec()
         return self.run_in_tmp("sh", *args, stdin=stdin,
@@ -759,17 +770,17 @@ class TestForks(Lab9Test):
         prefix = bounded_as_nobody(16)
         if self.slot == "qemu" or not prefix:
             self.skipTest("natively, as root with setpriv and prlimit, only")
-        r = self.run_in_tmp("forktest", "64", prefix=prefix)
+        shared = self.shared_copy("forktest")
+        r = self.prog(str(shared / "forktest"), "64", cwd=shared, prefix=prefix)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         n = int(r.stdout.splitlines()[-1].split()[-1])
         self.assertTrue(0 < n < 16, r.stdout)
         self.check(r, 0, forktest_lines(n, f"forktest: fork refused after {n} children: -11 "
                                            "(Resource temporarily unavailable)"))
 
-    def proctest_lines(self, r: Result, last: list[str]) -> None:
+    def proctest_lines(self, r: Result, last: list[str], argecho: str = str(PROGS / "argecho")) -> None:
         lines = r.stdout.splitlines()
         self.assertRegex(lines[0] if lines else "", r"^proctest: pid \d+, parent \d+$")
-        argecho = str(PROGS / "argecho")
         self.assertEqual(lines[1:], [l.format(argecho=argecho) for l in PROCTEST_LINES] + last,
                          r.stderr)
         self.assertEqual(r.returncode, 0)
@@ -784,13 +795,15 @@ class TestForks(Lab9Test):
         prefix = bounded_as_nobody(80)
         if self.slot == "qemu" or not prefix:
             self.skipTest("natively, as root with setpriv and prlimit, only")
-        r = self.run_in_tmp("proctest", "1000", str(PROGS / "argecho"), prefix=prefix)
+        shared = self.shared_copy("proctest", "argecho")
+        r = self.prog(str(shared / "proctest"), "1000", str(shared / "argecho"), cwd=shared,
+                      prefix=prefix)
         refused = [l for l in r.stdout.splitlines() if "fork refused after" in l]
         self.assertRegex(refused[0] if refused else r.stdout,
                          r"^proctest: fork refused after \d+ children, all alive at once: -11$")
         n = refused[0].split()[4]
         self.proctest_lines(r, [refused[0], f"proctest: reaped all {n}, then wait4 returned -10",
-                                "proctest: ok"])
+                                "proctest: ok"], str(shared / "argecho"))
 
 
 class TestImage(unittest.TestCase):
