@@ -41,6 +41,7 @@ void proc_end_hook(struct process *base)
 {
     struct proc *p = (struct proc *)base;
 
+    linux_exit(p);                      /* Linux personality: its FPU registers */
     /* LAB 9: BEGIN SOLUTION */
     if (!p->status_set)
         p->wstatus = base->end == PROC_KILLED

@@ -14,6 +14,7 @@
 #include "interrupts.h"
 #include "proc.h"
 #include "uvm.h"
+#include "linux.h"                      /* Linux personality: struct linux_state */
 
 /* Signals (Linux's asm-generic/signal.h numbers). */
 #define SIGHUP   1
@@ -103,6 +104,7 @@ struct proc {
     struct fdtable files;
     char cwd[FAT_PATH_MAX];
     struct user_regs *start;            /* what its thread enters ring 3 with */
+    struct linux_state lx;              /* Linux personality (linux_*.c): TLS, mmap, signals */
 };
 
 /* ptable.c (pure): the table of every process, alive or zombie, and wait's choices. */

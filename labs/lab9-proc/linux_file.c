@@ -1,0 +1,289 @@
+/*
+ * linux_file.c - the file calls of the Linux personality, on lab 9's
+ * descriptors (the man-pages of each): openat(2) and the other *at calls
+ * for AT_FDCWD or an absolute path, fcntl(2) and fcntl64, access(2) and
+ * faccessat, readv(2) and writev(2), ioctl(2) for the console (termios(3)'s
+ * TCGETS, tty_ioctl(4)'s TIOCGWINSZ; -ENOTTY elsewhere), readlink(2) with
+ * /proc/self/exe, and stat64/lstat64/fstat64/fstatat64 with the modes FAT
+ * cannot keep: directories 0755, files 0644, ELF executables 0755 (a file
+ * that starts with "\177ELF"), owner root. Calls that change what FAT has no
+ * room for (chmod, chown, utimes) succeed and change nothing.
+ */
+#include "kstring.h"
+#include "kproc.h"
+
+#define AT_FDCWD        ((uint32_t)-100)
+#define AT_REMOVEDIR    0x200
+#define AT_EMPTY_PATH   0x1000
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define O_KNOWN (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_DIRECTORY | O_CLOEXEC)
+#define STAT_MODE_OFFSET 16             /* st_mode in struct stat64 (i386) */
+#define S_IFMT  0170000
+#define S_IFREG 0100000
+#define PROC_EXE "/proc/self/exe"
+
+/* A path argument of an *at call: only AT_FDCWD or an absolute path (no directory fds). */
+static int32_t at_path(uint32_t dirfd, uint32_t upath)
+{
+    char c;
+
+    if (dirfd == AT_FDCWD)
+        return 0;
+    if (!uaccess_ok(process_current(), upath, 1, false))
+        return -EFAULT;
+    copy_in(process_current(), &c, upath, 1);
+    return c == '/' ? 0 : -ENOTDIR;     /* a directory fd: Cairn's ofile keeps no path */
+}
+
+/* Does the file of inode ip start with ELF's magic? (vfs lock held) */
+static bool is_elf(struct inode *ip)
+{
+    uint8_t m[4];
+
+    return inode_read(ip, 0, m, 4) == 4 && m[0] == 0x7F && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
+}
+
+static bool path_is_elf(const char *path)
+{
+    struct fat_volume *vol;
+    struct fat_node node;
+    bool elf = false;
+
+    vfs_lock();
+    if (!vfs_lookup(path, &vol, &node) && !fat_node_is_dir(&node) && node.size >= 4) {
+        struct inode *ip = inode_get(vol, &node, path);
+        if (ip) {
+            elf = is_elf(ip);
+            inode_put(ip);
+        }
+    }
+    vfs_unlock();
+    return elf;
+}
+
+/* A stat64 the call just stored at ustat: a regular ELF file gets 0755. */
+static int32_t mark_exec(int32_t err, uint32_t ustat, bool elf)
+{
+    uint32_t mode;
+
+    if (err || !elf)
+        return err;
+    copy_in(process_current(), &mode, ustat + STAT_MODE_OFFSET, 4);
+    if ((mode & S_IFMT) == S_IFREG)
+        mode |= 0111;
+    copy_out(process_current(), ustat + STAT_MODE_OFFSET, &mode, 4);
+    return 0;
+}
+
+static int32_t do_stat(uint32_t upath, uint32_t ustat)
+{
+    char path[FAT_PATH_MAX];
+    int32_t err = user_path(upath, path);
+
+    return err ? err : mark_exec(sys9_stat64(upath, ustat), ustat, path_is_elf(path));
+}
+
+static int32_t do_fstat(uint32_t fd, uint32_t ustat)
+{
+    struct ofile *of = fd_get(&proc_current()->files, fd);
+    bool elf = false;
+
+    if (of && of->kind == OF_DISK) {
+        vfs_lock();
+        elf = is_elf(of->ip);
+        vfs_unlock();
+    }
+    return mark_exec(sys9_fstat64(fd, ustat), ustat, elf);
+}
+
+static int32_t fstatat(uint32_t dirfd, uint32_t upath, uint32_t ustat, uint32_t flags)
+{
+    char c = 0;
+
+    if (upath && uaccess_ok(process_current(), upath, 1, false))
+        copy_in(process_current(), &c, upath, 1);
+    if ((flags & AT_EMPTY_PATH) && !c)
+        return do_fstat(dirfd, ustat);
+    int32_t err = at_path(dirfd, upath);
+    return err ? err : do_stat(upath, ustat);
+}
+
+static int32_t do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg)
+{
+    struct fdtable *t = &proc_current()->files;
+    struct ofile *of = fd_get(t, fd);
+
+    if (!of)
+        return -EBADF;
+    switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+        int nfd = fd_install(t, of, arg, cmd == F_DUPFD_CLOEXEC);
+        if (nfd >= 0)
+            ofile_get(of);
+        return nfd;
+    }
+    case F_GETFD:
+        return t->cloexec & (1u << fd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        t->cloexec = (arg & FD_CLOEXEC) ? t->cloexec | 1u << fd : t->cloexec & ~(1u << fd);
+        return 0;
+    case F_GETFL:
+        return (int32_t)of->flags;
+    case F_SETFL:
+        of->flags = (of->flags & ~(uint32_t)O_APPEND) | (arg & O_APPEND);
+        return 0;
+    default:
+        return 0;                       /* locks: one user, nothing to wait for */
+    }
+}
+
+/* readv (145) and writev (146): each iovec in turn, until one comes up short. */
+static int32_t do_iov(uint32_t fd, uint32_t uiov, uint32_t count, bool write)
+{
+    struct process *p = process_current();
+    int32_t total = 0;
+
+    if (count > 1024)
+        return -EINVAL;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t iov[2];
+        if (!uaccess_ok(p, uiov + i * 8, 8, false))
+            return total ? total : -EFAULT;
+        copy_in(p, iov, uiov + i * 8, 8);
+        if (!iov[1])
+            continue;
+        int32_t n = write ? sys9_write(fd, iov[0], iov[1]) : sys9_read(fd, iov[0], iov[1]);
+        if (n < 0)
+            return total ? total : n;
+        total += n;
+        if ((uint32_t)n < iov[1])
+            break;
+    }
+    return total;
+}
+
+/* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios):
+   cooked, echoing, ^C interrupts, CR read as NL, NL written as CR NL. */
+static const uint8_t tty_termios[36] = {
+    0x00, 0x01, 0, 0,                   /* c_iflag: ICRNL */
+    0x05, 0, 0, 0,                      /* c_oflag: OPOST | ONLCR */
+    0xBF, 0x00, 0, 0,                   /* c_cflag: B38400 | CS8 | CREAD */
+    0x3B, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+    0,                                  /* c_line */
+    3, 0x1C, 0x7F, 0x15, 4, 0, 1,       /* c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN */
+};
+
+static int32_t do_ioctl(uint32_t fd, uint32_t req, uint32_t arg)
+{
+    struct ofile *of = fd_get(&proc_current()->files, fd);
+    uint16_t winsize[4] = { 24, 80, 0, 0 };
+    uint32_t pid = proc_current()->base.pid;
+
+    if (!of)
+        return -EBADF;
+    if (of->kind != OF_TTY)
+        return -ENOTTY;
+    switch (req) {
+    case 0x5401:                        /* TCGETS */
+        return user_writable(arg, sizeof tty_termios) ?
+               copy_out(process_current(), arg, tty_termios, sizeof tty_termios) : -EFAULT;
+    case 0x5402: case 0x5403: case 0x5404:      /* TCSETS, TCSETSW, TCSETSF: kept cooked */
+    case 0x5410:                        /* TIOCSPGRP: no job control */
+        return 0;
+    case 0x5413:                        /* TIOCGWINSZ */
+        return user_writable(arg, sizeof winsize) ?
+               copy_out(process_current(), arg, winsize, sizeof winsize) : -EFAULT;
+    case 0x540F:                        /* TIOCGPGRP: the caller's own */
+        return user_writable(arg, 4) ? copy_out(process_current(), arg, &pid, 4) : -EFAULT;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int32_t do_readlink(uint32_t upath, uint32_t ubuf, uint32_t len)
+{
+    char path[FAT_PATH_MAX];
+    struct fat_volume *vol;
+    struct fat_node node;
+    int32_t err = user_path(upath, path);
+
+    if (err)
+        return err;
+    if (!strcmp(path, PROC_EXE)) {
+        const char *exe = process_current()->name;
+        uint32_t n = strlen(exe) < len ? strlen(exe) : len;     /* no NUL, as Linux */
+        if (!user_writable(ubuf, n))
+            return -EFAULT;
+        copy_out(process_current(), ubuf, exe, n);
+        return (int32_t)n;
+    }
+    vfs_lock();
+    err = vfs_lookup(path, &vol, &node);
+    vfs_unlock();
+    return err ? fs_errno(err) : -EINVAL;       /* FAT has no symbolic links */
+}
+
+static int32_t do_access(uint32_t upath)
+{
+    char path[FAT_PATH_MAX];
+    struct fat_volume *vol;
+    struct fat_node node;
+    int32_t err = user_path(upath, path);
+
+    if (err)
+        return err;
+    vfs_lock();
+    err = vfs_lookup(path, &vol, &node);
+    vfs_unlock();
+    return err ? fs_errno(err) : 0;     /* root may do anything to what is there */
+}
+
+bool linux_file_handles(uint32_t nr)
+{
+    switch (nr) {
+    case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 145:
+    case 146: case 148: case 182: case 187: case 195: case 196: case 197: case 198: case 207:
+    case 212: case 221: case 239: case 271: case 295: case 296: case 300: case 301: case 302:
+    case 305: case 306: case 307: case 320: case 353: case 439:
+        return true;
+    default:
+        return false;
+    }
+}
+
+int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6])
+{
+    int32_t err;
+
+    switch (nr) {
+    case 33: return do_access(a[0]);
+    case 307: case 439: return (err = at_path(a[0], a[1])) ? err : do_access(a[1]);
+    case 54: return do_ioctl(a[0], a[1], a[2]);
+    case 55: case 221: return do_fcntl(a[0], a[1], a[2]);
+    case 85: return do_readlink(a[0], a[1], a[2]);
+    case 305: return (err = at_path(a[0], a[1])) ? err : do_readlink(a[1], a[2], a[3]);
+    case 145: case 146: return do_iov(a[0], a[1], a[2], nr == 146);
+    case 195: case 196: return do_stat(a[0], a[1]);
+    case 197: return do_fstat(a[0], a[1]);
+    case 300: return fstatat(a[0], a[1], a[2], a[3]);
+    case 295:
+        return (err = at_path(a[0], a[1])) ? err : sys9_open(a[1], a[2] & O_KNOWN);
+    case 296: return (err = at_path(a[0], a[1])) ? err : sys9_dirop(39, a[1], a[2]);
+    case 301:
+        if ((err = at_path(a[0], a[1])))
+            return err;
+        return sys9_dirop(a[2] & AT_REMOVEDIR ? 40 : 10, a[1], 0);
+    case 302: case 353:                 /* renameat, renameat2 (no flags) */
+        if ((err = at_path(a[0], a[1])) || (err = at_path(a[2], a[3])))
+            return err;
+        return nr == 353 && a[4] ? -EINVAL : sys9_dirop(38, a[1], a[3]);
+    case 187: case 239: return -EINVAL; /* sendfile: callers fall back to read and write */
+    default: return 0;                  /* chmod, chown, utimes, fsync: nothing to keep */
+    }
+}
