@@ -6,7 +6,7 @@
  * linux_sys.c (the dispatcher, ids, limits, uname), linux_tls.c
  * (set_thread_area and the GDT slot), linux_mm.c (mmap2, munmap, mprotect),
  * linux_time.c (the RTC, clocks, getrandom), linux_file.c (openat, fcntl64,
- * access, *stat*, readv/writev, ioctl), linux_sig.c (rt_sigaction and masks),
+ * access, *stat*, readv/writev, ioctl), linux_sig.c (rt_sigaction and masks), linux_dev.c (/dev/null...),
  * linux_fork.c (clone, vfork, fork's and exec's hooks), linux_fpu.c (x87/SSE
  * registers per process).
  */
@@ -85,6 +85,12 @@ int32_t linux_time_syscall(uint32_t nr, const uint32_t a[6]);
 /* linux_file.c */
 int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6]);
 bool linux_file_handles(uint32_t nr);
+
+/* linux_dev.c: /dev/null, /dev/zero, /dev/tty */
+struct ofile;
+int32_t linux_open(uint32_t upath, uint32_t flags);
+int32_t linux_dev_rw(struct ofile *of, uint32_t ubuf, uint32_t len, bool write);
+int32_t linux_poll(uint32_t ufds, uint32_t nfds);
 
 /* linux_sig.c */
 int32_t linux_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold, uint32_t size);

@@ -26,6 +26,7 @@
 #define STAT_MODE_OFFSET 16             /* st_mode in struct stat64 (i386) */
 #define S_IFMT  0170000
 #define S_IFREG 0100000
+#define S_IFCHR 0020000
 #define PROC_EXE "/proc/self/exe"
 
 /* A path argument of an *at call: only AT_FDCWD or an absolute path (no directory fds). */
@@ -67,15 +68,18 @@ static bool path_is_elf(const char *path)
     return elf;
 }
 
-/* A stat64 the call just stored at ustat: a regular ELF file gets 0755. */
-static int32_t mark_exec(int32_t err, uint32_t ustat, bool elf)
+/* A stat64 the call just stored at ustat: a regular ELF file gets 0755; a device of
+   linux_dev.c, a character device's 0666. */
+static int32_t mark_mode(int32_t err, uint32_t ustat, bool elf, bool device)
 {
     uint32_t mode;
 
-    if (err || !elf)
+    if (err || !(elf || device))
         return err;
     copy_in(process_current(), &mode, ustat + STAT_MODE_OFFSET, 4);
-    if ((mode & S_IFMT) == S_IFREG)
+    if (device)
+        mode = S_IFCHR | 0666;
+    else if ((mode & S_IFMT) == S_IFREG)
         mode |= 0111;
     copy_out(process_current(), ustat + STAT_MODE_OFFSET, &mode, 4);
     return 0;
@@ -86,7 +90,7 @@ static int32_t do_stat(uint32_t upath, uint32_t ustat)
     char path[FAT_PATH_MAX];
     int32_t err = user_path(upath, path);
 
-    return err ? err : mark_exec(sys9_stat64(upath, ustat), ustat, path_is_elf(path));
+    return err ? err : mark_mode(sys9_stat64(upath, ustat), ustat, path_is_elf(path), false);
 }
 
 static int32_t do_fstat(uint32_t fd, uint32_t ustat)
@@ -99,7 +103,8 @@ static int32_t do_fstat(uint32_t fd, uint32_t ustat)
         elf = is_elf(of->ip);
         vfs_unlock();
     }
-    return mark_exec(sys9_fstat64(fd, ustat), ustat, elf);
+    bool device = of && (of->kind == OF_NULL || of->kind == OF_ZERO);
+    return mark_mode(sys9_fstat64(fd, ustat), ustat, elf, device);
 }
 
 static int32_t fstatat(uint32_t dirfd, uint32_t upath, uint32_t ustat, uint32_t flags)
@@ -169,12 +174,15 @@ static int32_t do_iov(uint32_t fd, uint32_t uiov, uint32_t count, bool write)
 }
 
 /* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios):
-   cooked, echoing, ^C interrupts, CR read as NL, NL written as CR NL. */
+   cooked, ^C interrupts, CR read as NL, NL written as CR NL. ECHO is left out although
+   lab 9's line discipline echoes: a program that sees ICANON without ECHO reads whole
+   lines and echoes nothing itself (busybox's line editor then uses fgets), where one that
+   saw ECHO would switch to raw mode, which TCSETS does not give, and echo twice. */
 static const uint8_t tty_termios[36] = {
     0x00, 0x01, 0, 0,                   /* c_iflag: ICRNL */
     0x05, 0, 0, 0,                      /* c_oflag: OPOST | ONLCR */
     0xBF, 0x00, 0, 0,                   /* c_cflag: B38400 | CS8 | CREAD */
-    0x3B, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+    0x33, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
     0,                                  /* c_line */
     3, 0x1C, 0x7F, 0x15, 4, 0, 1,       /* c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN */
 };
@@ -247,7 +255,7 @@ static int32_t do_access(uint32_t upath)
 bool linux_file_handles(uint32_t nr)
 {
     switch (nr) {
-    case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 145:
+    case 5: case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 145:
     case 146: case 148: case 182: case 187: case 195: case 196: case 197: case 198: case 207:
     case 212: case 221: case 239: case 271: case 295: case 296: case 300: case 301: case 302:
     case 305: case 306: case 307: case 320: case 353: case 439:
@@ -273,7 +281,8 @@ int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6])
     case 197: return do_fstat(a[0], a[1]);
     case 300: return fstatat(a[0], a[1], a[2], a[3]);
     case 295:
-        return (err = at_path(a[0], a[1])) ? err : sys9_open(a[1], a[2] & O_KNOWN);
+        return (err = at_path(a[0], a[1])) ? err : linux_open(a[1], a[2] & O_KNOWN);
+    case 5: return linux_open(a[0], a[1] & O_KNOWN);
     case 296: return (err = at_path(a[0], a[1])) ? err : sys9_dirop(39, a[1], a[2]);
     case 301:
         if ((err = at_path(a[0], a[1])))
