@@ -36,13 +36,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grade.core import BUILD, ROOT, VIRTUAL_TIME, Ctx, Disk, key_feed, Test
 from grade import runner
-from grade.core import VIRTUAL_TIME, Ctx, Disk, Test, key_feed
 from grade.keyboard import Typing
 from grade.drives import CYLINDER_BYTES
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FULL = os.environ.get("BENCH_FULL", "") not in ("", "0")
 LABS_1_5 = list(range(1, 6))

@@ -23,12 +23,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from grade.core import BUILD, ROOT, Ctx, Test, TestFailure, TestSkipped
 from grade import core, hosttests, rundir, runner, sandbox
-from grade.core import Ctx, Test, TestFailure, TestSkipped
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 DOTS = 44
+# What marks the instructor's kit: the handout tool, which the pristine tree of a
+# graded submission is made with (a student's tree never has it).
+INSTRUCTOR_KIT = ROOT / "tools" / "handout.py"
 
 
 @dataclass
@@ -225,7 +226,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--list", action="store_true", help="list the tests and exit")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every test's details and where its files are")
-    course = p.add_argument_group("grading submissions on a pristine tree (handouts/instructors.md)")
+    course = p.add_argument_group("the instructor's kit only: grading submissions on a pristine "
+                                  "tree (handouts/instructors.md in the kit)")
     course.add_argument("--submission", type=Path, metavar="PATH",
                         help="grade a student's repository, tarball or labs/ folder")
     course.add_argument("--class", dest="klass", type=Path, metavar="DIR",
@@ -248,6 +250,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.submission or args.klass:
+        if not INSTRUCTOR_KIT.exists():
+            print("grade: --submission and --class are the instructor's: they need the course "
+                  f"kit's {INSTRUCTOR_KIT.relative_to(ROOT)}, which a student's tree does not "
+                  "have. In your tree, `make grade` runs the tests you have on your code.",
+                  file=sys.stderr)
+            return 2
         from grade import classroom
         return classroom.main(args)
     if args.tree:                       # its code runs only in the sandbox

@@ -6,6 +6,7 @@ TestFailure with a verdict when something is wrong.
 """
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,9 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from grade import expect
 from grade.keyboard import KeyFeed, Typing
+
+ROOT = Path(__file__).resolve().parent.parent             # the kit's tree
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))     # make's BUILD, as a path
 
 ALL_PATHS = ("kernel", "iso", "floppy", "bochs")
 QEMU_ONLY = ("kernel",)
@@ -259,9 +263,16 @@ class Ctx:
         when it is a Pattern; else WRONG OUTPUT naming `what`, with a diff."""
         if isinstance(want, expect.Pattern):
             if not want.match(got):
-                self.fail(f"{what} differ:\n{expect.diff(want, got)}")
+                self.fail(f"{what} differ:\n{expect.diff(want, got)}{self.why_short(got, want.lines)}")
         elif got != want:
-            self.fail(f"{what} differ:\n{expect.lines_diff(want, got)}")
+            self.fail(f"{what} differ:\n{expect.lines_diff(want, got)}{self.why_short(got, want)}")
+
+    def why_short(self, got: list[str], want: Sequence[object]) -> str:
+        """When lines are missing, what the log said last: a kill report, a panic,
+        the reason they never came is there, not in the lines picked out."""
+        if len(got) >= len(want) or not self.results:
+            return ""
+        return f"\nthe log's last lines:\n{tail(self.results[-1].log, 15)}"
 
     def expect_filtered(self, result: Result, prefix: str, want: list[str]) -> None:
         """The log's lines that start with `prefix` must be exactly `want`, in order."""

@@ -44,8 +44,10 @@ from grade.submission import Submission
 TREE_INPUTS = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools", "tests",
                "handouts")       # public: a host test may quote a handout (lab 7's messages)
 # The grader's only files the build reads (progs.mk takes the disk geometry from drives.py,
-# which imports core.py and expect.py): none holds a test or an expected log.
-GRADER_BUILD_FILES = ("grade/__init__.py", "grade/drives.py", "grade/core.py", "grade/expect.py")
+# which imports core.py, and it expect.py and keyboard.py): none holds a test or an
+# expected log.
+GRADER_BUILD_FILES = ("grade/__init__.py", "grade/drives.py", "grade/core.py", "grade/expect.py",
+                      "grade/keyboard.py")
 # tests/ gives only the host tests' sources (its Python checks and test submissions stay out).
 NOT_COPIED = {"tests": ("__pycache__", "submissions", "bochs", "*.py")}
 # From the instructor's build: the core's objects and generated sources, which

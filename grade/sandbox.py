@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
+from grade.core import ROOT
+
 USER = "nobody"                  # who runs a submission's code when the grader is root
 FILE_BYTES = 64 << 20            # any one file the code writes (RLIMIT_FSIZE)
 PROCESSES = 256                  # processes of that user at once (RLIMIT_NPROC)

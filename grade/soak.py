@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+from grade.core import ROOT, BUILD
+
 HOG = "while True: pass"
 # Longer runs of the host fuzzers under soak than under make test (tests/test_lab7_fuzz.c).
 SOAK_ENV = {**os.environ, "CAIRN_LAB7_FUZZ_ROUNDS": os.environ.get("CAIRN_LAB7_FUZZ_ROUNDS", "5000")}

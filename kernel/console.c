@@ -1,27 +1,20 @@
 /*
  * console.c - one console, two sinks: the VGA screen for people and COM1 for
- * the grader. Interrupts are masked per character so that a handler printing
- * in the middle of a line cannot corrupt the screen's cursor state.
+ * the grader.
  *
- * A whole kprintf or console_write is one print, held by console_lock. On
- * one CPU the lock is a count of prints under way, not a wait: nothing can
- * run inside a print but an interrupt handler, whose own print nests and ends
- * before the handler returns. What the count buys is whole prints once lab 6
- * preempts threads: lab 6 asks console_locked() before it switches at the end
- * of an interrupt, and holds the switch back until the print ends, when the
- * hook set here runs. A handler may still print between two characters of a
- * thread's line; handlers print only when something has gone wrong.
+ * A print masks interrupts from its first byte to its last (xv6's cprintf
+ * holds its console lock, a spinlock that masks interrupts, in the same way).
+ * On one CPU that is the whole lock: a handler cannot print into the middle
+ * of a line or catch the screen's cursor half moved, and once lab 6 preempts
+ * threads, a tick that falls inside a print stays pending at the PIC and
+ * switches threads only as the print ends. The price is latency: an IRQ waits
+ * for the line in progress, and ticks that fall inside a long one merge into
+ * the one IRQ 0 the PIC holds (a tick is lost, never a line cut).
  */
 #include "console.h"
-#include "panic.h"
 #include "serial.h"
 #include "vga.h"
 #include "x86.h"
-
-/* Prints under way. A handler's ++ and -- pair up before it returns, so a
-   thread's read-modify-write of the count is never torn by one. */
-static volatile uint32_t printing;
-static void (*unlocked_hook)(void);
 
 void console_init(void)
 {
@@ -31,38 +24,16 @@ void console_init(void)
 
 void console_putc(char c)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t was = intr_disable();
     vga_putc(c);
     serial_putc(c);
-    irq_restore(f);
+    intr_restore(was);
 }
 
 void console_write(const char *s, size_t n)
 {
-    console_lock();
+    intr_state_t was = intr_disable();
     while (n--)
         console_putc(*s++);
-    console_unlock();
-}
-
-void console_lock(void)
-{
-    printing++;
-}
-
-void console_unlock(void)
-{
-    assert(printing > 0);
-    if (--printing == 0 && unlocked_hook)
-        unlocked_hook();
-}
-
-bool console_locked(void)
-{
-    return printing != 0;
-}
-
-void console_set_unlocked_hook(void (*fn)(void))
-{
-    unlocked_hook = fn;
+    intr_restore(was);
 }

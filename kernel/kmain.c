@@ -11,7 +11,7 @@
  *     lab3_init       an empty executor; timer queue on the tick; scancode stream
  *     lab5_init       PCI scan; drivers bound (an IDE controller's channels to lab 4)
  *     lab6_init       threads: the boot context becomes "main", idle, the executor's
- *                     thread; preemption on lab 1's IRQ exit hook
+ *                     thread; the tick's charge, preemption on lab 1's IRQ exit hook
  *     lab8_init       the page-frame pool, the kernel's page tables, paging on; the
  *                     ring 3 fault hook, the switch hook, the int 0x80 gate
  *     lab9_init       processes: its own switch and fault hooks, lab 8's end hook, the

@@ -1,6 +1,7 @@
-/* kprintf.c - formatted output to the console. */
+/* kprintf.c - formatted output to the console, one whole print a call (console.h). */
 #include "console.h"
 #include "kprintf.h"
+#include "x86.h"
 
 static void emit_console(char c, void *arg)
 {
@@ -8,12 +9,12 @@ static void emit_console(char c, void *arg)
     console_putc(c);
 }
 
-/* One call, one print: a preempting thread's lines never land inside it. */
+/* Masked from the first byte to the last: a preempting thread's lines never land inside. */
 int kvprintf(const char *fmt, va_list ap)
 {
-    console_lock();
+    intr_state_t was = intr_disable();
     int n = format(emit_console, NULL, fmt, ap);
-    console_unlock();
+    intr_restore(was);
     return n;
 }
 

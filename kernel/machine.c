@@ -21,14 +21,14 @@ static const char *const exit_names[] = {
 void machine_halt(void)
 {
     for (;;) {
-        cli();
+        intr_disable();
         hlt();
     }
 }
 
 void machine_exit(enum exit_code code)
 {
-    cli();
+    intr_disable();
     kprintf("cairn: exit %d (%s)\n", code, exit_names[code]);
     serial_flush();
     outb(QEMU_EXIT_PORT, (uint8_t)(QEMU_EXIT_BASE | code));

@@ -10,7 +10,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     static int panicking;
     va_list ap;
 
-    cli();
+    intr_disable();
     if (panicking++)            /* a panic while panicking: just stop */
         machine_exit(EXIT_PANIC_CODE);
     kprintf("\npanic: ");

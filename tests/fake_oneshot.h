@@ -3,10 +3,10 @@
  * machines (lab3_fake.h, lab6_fake.h): the part of tickless idle both share.
  *
  * Real time (fake_clock, in ticks) runs apart from the kernel's count
- * (fake_ticks) only while the tick is stopped. plat_tick_stop arms the
+ * (fake_ticks) only while the tick is stopped. timer_tick_stop arms the
  * one-shot at most fake_oneshot_cap ticks ahead, as lab 1's 16-bit count
- * allows; plat_tick_restart adds the ticks that passed and runs the tick hook
- * once (lab 3's timerq_expire), as lab 1's timer_tick_restart does. The fake's
+ * allows; timer_tick_restart adds the ticks that passed and notifies the tick
+ * subscribers once (fake_notify_tick), as lab 1's pit.c does. The fake's
  * hlt asks fake_irq_comes_by whether IRQ 1, set for fake_irq_at, ends the
  * wait before the one-shot does. fake_on_tick_stop can raise an interrupt
  * between the idle's decision and its hlt.
@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "interrupts.h"
 
 #define FAKE_ONESHOT_CAP 54             /* 65535 input clocks at 1000 Hz */
 
@@ -31,9 +32,26 @@ static uint32_t fake_oneshot_cap;       /* ticks one one-shot reaches at most */
 static uint64_t fake_irq_at;            /* IRQ 1 comes at this fake_clock (0: never) */
 static int fake_tick_stops, fake_tick_restarts, fake_oneshots_fired;
 static void (*fake_on_tick_stop)(void);     /* right after the tick stops, IF=0 */
-static void (*fake_tick_hook)(uint64_t now);    /* what a tick runs: timerq_expire */
+/* Lab 1's tick subscribers (timer_subscribe): what the fake's boot subscribes. */
+static void (*fake_subscribers[TIMER_SUBSCRIBERS_MAX])(uint64_t now);
+static int fake_nsubscribers;
 
-static void fake_oneshot_reset(void (*tick_hook)(uint64_t now))
+void timer_subscribe(void (*fn)(uint64_t now))
+{
+    if (fake_nsubscribers == TIMER_SUBSCRIBERS_MAX)
+        fake_stop_because("more tick subscribers than lab 1 has room for");
+    fake_subscribers[fake_nsubscribers++] = fn;
+}
+
+static void fake_notify_tick(uint64_t now)
+{
+    for (int i = 0; i < fake_nsubscribers; i++)
+        fake_subscribers[i](now);
+}
+
+bool timer_tick_stopped(void) { return fake_tick_stopped; }
+
+static void fake_oneshot_reset(void)
 {
     fake_clock = 0;
     fake_tick_stopped = false;
@@ -41,7 +59,7 @@ static void fake_oneshot_reset(void (*tick_hook)(uint64_t now))
     fake_oneshot_cap = FAKE_ONESHOT_CAP;
     fake_tick_stops = fake_tick_restarts = fake_oneshots_fired = 0;
     fake_on_tick_stop = 0;
-    fake_tick_hook = tick_hook;
+    fake_nsubscribers = 0;
 }
 
 /* Let real time run to `at`, raising IRQ 1 if fake_irq_at comes first (not in the past). */
@@ -56,7 +74,7 @@ static bool fake_irq_comes_by(uint64_t at)
 }
 
 /* Lab 1's timer_tick_stop: arm the one-shot `ticks` (capped) ahead. */
-uint32_t plat_tick_stop(uint64_t ticks)
+uint32_t timer_tick_stop(uint64_t ticks)
 {
     if (fake_if || fake_tick_stopped || ticks == 0) {
         char why[128];
@@ -73,8 +91,8 @@ uint32_t plat_tick_stop(uint64_t ticks)
     return armed;
 }
 
-/* Lab 1's timer_tick_restart: add the ticks that passed, run the tick hook once. */
-void plat_tick_restart(void)
+/* Lab 1's timer_tick_restart: add the ticks that passed, notify the subscribers once. */
+void timer_tick_restart(void)
 {
     if (fake_if || !fake_tick_stopped) {
         char why[128];
@@ -87,7 +105,7 @@ void plat_tick_restart(void)
     uint64_t passed = fake_clock - fake_ticks;
     fake_ticks = fake_clock;
     if (passed)
-        fake_tick_hook(fake_ticks);
+        fake_notify_tick(fake_ticks);
 }
 
 #endif

@@ -1,13 +1,14 @@
 /*
- * lab3_fake.h - a fake machine for lab 3's executor core (platform.h) on the
+ * lab3_fake.h - a fake machine for lab 3's executor core (x86.h's masking, lab 1's tick) on the
  * host: an interrupt flag, interrupts that stay pending while it is clear and
  * are delivered when it is set again, a tick counter, and a hlt that either
  * ends at once (an interrupt was pending) or advances time by one tick.
- * A test can raise an interrupt at the worst moments: just before the
- * executor's `cli` (an executor that looked at its queue earlier, with
- * interrupts on, then sleeps through it), just after (it must stay pending
- * and end the `sti; hlt`), and a tick right after a sleep reads the clock.
- * The preconditions (plat_assert_irqs_off) are checked against its IF.
+ * A test can raise an interrupt at the worst moments: just before any `cli`
+ * (intr_disable finding IF on; an executor that looked at its queue earlier,
+ * with interrupts on, then sleeps through it), just after (it must stay
+ * pending and end the `sti; hlt`), and a tick right after a sleep reads the
+ * clock. Interrupt handlers and tick subscribers run with intr_context() true.
+ * The preconditions (assert(!intr_enabled())) are checked against its IF.
  *
  * Tickless idle (tickless.c): the stopped tick and the one-shot are
  * fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
@@ -23,19 +24,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "executor.h"
-#include "platform.h"
+#include "interrupts.h"
+#include "x86.h"
 
 static bool fake_if = true;                 /* the interrupt flag */
+static bool fake_in_handler;                /* an interrupt's handler runs: intr_context() */
 static int fake_pending;                    /* interrupts raised, not yet delivered */
 static void (*fake_irq)(void);              /* what an interrupt does */
-static void (*fake_before_cli)(void);       /* called right before a cli, IF still as it was */
-static void (*fake_on_cli)(void);           /* called right after the executor's cli */
+static void (*fake_before_cli)(void);       /* called right before a cli that finds IF on */
+static void (*fake_on_cli)(void);           /* called right after such a cli */
 static uint64_t fake_ticks;
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
 static int fake_tick_reads, fake_tick_after_read;   /* a tick lands right after read N (0: never) */
-static void (*fake_idle)(void);             /* what plat_enable_and_wait does: fake_halt */
+static void (*fake_idle)(void);             /* the executor's idle (its wait hook): fake_halt */
 static void fake_halt(void);
+static void fake_idle_wait(void);
+static void fake_idle_notify(void);
+/* The executor's idle hooks (lab 6's place): its idle is fake_idle, and a queued task tells nobody. */
+static const struct executor_idle_hooks fake_idle_hooks = { fake_idle_wait, fake_idle_notify };
 static void fake_stop_because(const char *why);
 static void fake_raise_irq1(void);
 static jmp_buf fake_escape;
@@ -48,6 +55,7 @@ static bool fake_escape_set;                /* fake_escape is live (inside fake_
 static void fake_reset(void)
 {
     fake_if = true;
+    fake_in_handler = false;
     fake_pending = 0;
     fake_irq = 0;
     fake_before_cli = 0;
@@ -58,8 +66,10 @@ static void fake_reset(void)
     fake_idle_limit = 100000;
     fake_tick_reads = fake_tick_after_read = 0;
     fake_panic_msg[0] = 0;
-    fake_oneshot_reset(timerq_expire);
+    fake_oneshot_reset();
+    timer_subscribe(timerq_expire);     /* as lab3_init does */
     fake_idle = fake_halt;
+    executor_set_idle_hooks(&fake_idle_hooks);
     executor_init();
 }
 
@@ -68,8 +78,10 @@ static void fake_deliver(void)
     while (fake_if && fake_pending > 0) {
         fake_pending--;
         fake_if = false;                    /* handlers run with IF=0 */
+        fake_in_handler = true;
         if (fake_irq)
             fake_irq();
+        fake_in_handler = false;
         fake_if = true;
     }
 }
@@ -81,39 +93,38 @@ static void fake_raise(void)
     fake_deliver();
 }
 
-plat_irq_t plat_irq_save(void)
-{
-    plat_irq_t f = fake_if;
-    fake_if = false;
-    return f;
-}
-
-void plat_task_queued(void) {}
-
-void plat_irq_restore(plat_irq_t f)
+void intr_restore(intr_state_t f)
 {
     fake_if = f != 0;
     fake_deliver();
 }
 
-void plat_irq_disable(void)
+/* x86.h's masking, on the fake: a cli that finds IF on calls the test's hooks around it. */
+intr_state_t intr_disable(void)
 {
-    if (fake_before_cli)
+    intr_state_t was = fake_if;
+    if (was && fake_before_cli)
         fake_before_cli();
     fake_if = false;
-    if (fake_on_cli)
+    if (was && fake_on_cli)
         fake_on_cli();
+    return was;
 }
 
-void plat_irq_enable(void)
+void intr_enable(void)
 {
     fake_if = true;
     fake_deliver();
 }
 
-bool plat_irqs_enabled(void)
+bool intr_enabled(void)
 {
     return fake_if;
+}
+
+bool intr_context(void)
+{
+    return fake_in_handler;
 }
 
 /* The timer interrupt: like every handler, it runs with IF=0. */
@@ -123,7 +134,9 @@ static void fake_tick(void)
     fake_if = false;
     fake_ticks++;
     fake_clock++;
-    fake_tick_hook(fake_ticks);
+    fake_in_handler = true;
+    fake_notify_tick(fake_ticks);
+    fake_in_handler = false;
     fake_if = was;
 }
 
@@ -182,22 +195,24 @@ static void fake_halt(void)
     fake_irq_comes_by(fake_clock);
 }
 
-void plat_halt(void)
+void intr_enable_and_halt(void)
 {
     fake_halt();
 }
 
-void plat_enable_and_wait(void)
+static void fake_idle_wait(void)
 {
     fake_idle();
 }
+
+static void fake_idle_notify(void) {}
 
 /*
  * Reading the clock; with fake_tick_after_read = N, the timer interrupt lands
  * right after the Nth read (the worst moment for a sleep that has just looked
  * at the clock and is about to join the timer queue).
  */
-uint64_t plat_ticks(void)
+uint64_t timer_ticks(void)
 {
     uint64_t now = fake_ticks;
     if (++fake_tick_reads == fake_tick_after_read)
@@ -205,7 +220,7 @@ uint64_t plat_ticks(void)
     return now;
 }
 
-uint32_t plat_tick_hz(void)
+uint32_t timer_hz(void)
 {
     return 100;
 }

@@ -5,8 +5,9 @@
  * lab 6's own ctx_first_frame, and ctx_switch is the same lines as switch.S
  * for x86-64, so sched.c, thread.c, alarm.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
  * it is clear stays pending until it is set again (as on the 8259A).
- * Delivering one calls the test's handler and then lab 6's IRQ exit hook,
- * which may switch threads, as lab 1's dispatcher does. Time moves in three
+ * Delivering one calls the tick's subscribers (IRQ 0) and the test's handler,
+ * with intr_context() true, and then lab 6's IRQ exit hook, which may switch
+ * threads, as lab 1's dispatcher does. Time moves in three
  * ways only: the idle thread's hlt (one tick, unless an interrupt is
  * pending), fake_spin() (a tick every FAKE_STEPS_PER_TICK calls, for threads
  * that never block), and fake_tick().
@@ -21,7 +22,7 @@
  * Runs are tickless unless fake_periodic (tick=periodic).
  *
  * A test can raise an interrupt at the worst moment: just before the Nth
- * plat_irq_save (a lock that checked its condition before masking would then
+ * intr_disable (a lock that checked its condition before masking would then
  * sleep through it), or a tick there (a sleep that read the clock before
  * masking would then be due before it is on the list). A lost wakeup shows up as the idle thread halting more
  * than fake_idle_limit times: the run stops and says so.
@@ -39,7 +40,6 @@
 #include "executor.h"
 #include "heap.h"
 #include "kprintf.h"
-#include "platform.h"
 #include "scheduler.h"
 #include "tickless.h"
 
@@ -49,6 +49,7 @@
 #define FAKE_TICK_LIMIT 100000
 
 static bool fake_if = true;
+static bool fake_in_handler;            /* an IRQ's handler runs: intr_context() */
 static int fake_pending[FAKE_MAX_PENDING], fake_npending;
 static void (*fake_handler)(int irq);
 static uint64_t fake_ticks;
@@ -60,9 +61,8 @@ static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save 
 static jmp_buf fake_escape;
 static char fake_panic_msg[512];
 static bool fake_expect_panic, fake_escape_set;
-static const struct executor_idle_hooks *fake_exec_hooks;
 /* What the next fake_run sets up, then forgets: its idle limit, and raising IRQ 1 just
-   before the Nth plat_irq_save that main's fn makes (0: never). */
+   before the Nth intr_disable that main's fn makes (0: never). */
 static int fake_want_idle_limit = 1000, fake_want_raise_after;
 static bool fake_raise_masked, fake_want_raise_masked;     /* raise just after the mask instead */
 /* Which interrupt that is: IRQ 1, or (fake_want_raise_tick) a tick, time moving on with it,
@@ -151,11 +151,13 @@ static void fake_deliver(void)
         fake_if = false;                        /* an interrupt gate */
         if (irq == 0)
             fake_timer_irqs++;
+        fake_in_handler = true;                 /* lab 1's irq_run: intr_context() */
         if (irq == 0 && !fake_tick_stopped)
-            timerq_expire(fake_ticks);          /* lab 1's tick hook: lab 3's timers */
+            fake_notify_tick(fake_ticks);       /* lab 1's pit_tick: lab 3's timers, lab 6's charge */
         if (fake_handler)
             fake_handler(irq);
-        thread_irq_exit(irq);                   /* after the "EOI": may switch */
+        fake_in_handler = false;
+        thread_irq_exit(irq);                   /* after the "EOI", outside the handler: may switch */
         fake_if = true;                         /* iret */
     }
 }
@@ -187,7 +189,8 @@ static __attribute__((unused)) void fake_spin(void)
         fake_tick();
 }
 
-plat_irq_t plat_irq_save(void)
+/* x86.h's masking, on the fake: the Nth mask main's fn makes may raise an interrupt. */
+intr_state_t intr_disable(void)
 {
     bool raise = ++fake_saves == fake_raise_at_save;
     if (raise && fake_raise_tick) {
@@ -196,37 +199,32 @@ plat_irq_t plat_irq_save(void)
     } else if (raise && !fake_raise_masked) {
         fake_raise(1);                          /* just before masking: taken at once */
     }
-    plat_irq_t f = fake_if;
+    intr_state_t f = fake_if;
     fake_if = false;
     if (raise && fake_raise_masked && !fake_raise_tick)
         fake_raise(1);                          /* just after: pending until IF is set */
     return f;
 }
 
-void plat_irq_restore(plat_irq_t f)
+void intr_restore(intr_state_t f)
 {
     fake_if = f != 0;
     fake_deliver();
 }
 
-void plat_irq_disable(void) { fake_if = false; }
-
-void plat_irq_enable(void)
+void intr_enable(void)
 {
     fake_if = true;
     fake_deliver();
 }
 
-bool irqs_were_enabled(plat_irq_t f) { return f != 0; }
-bool plat_irqs_enabled(void) { return fake_if; }
-uint64_t plat_ticks(void) { return fake_ticks; }
-uint32_t plat_tick_hz(void) { return 1000; }
+bool intr_enabled(void) { return fake_if; }
+bool intr_context(void) { return fake_in_handler; }
+uint64_t timer_ticks(void) { return fake_ticks; }
+uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
 uint64_t cycles(void) { return (uint64_t)fake_steps; }
 
-/* The console's lock (kernel/console.c): a thread is in the middle of a print. */
-static bool fake_printing;
-bool console_locked(void) { return fake_printing; }
 
 static void fake_stop(const char *why)
 {
@@ -241,7 +239,7 @@ static void fake_stop(const char *why)
  * hlt: a pending interrupt ends it at once; otherwise, with the tick stopped,
  * the one-shot or IRQ 1 at fake_irq_at, whichever is first; else the next tick.
  */
-void cpu_wait(void)
+void intr_enable_and_halt(void)
 {
     if (fake_if)
         fake_stop("sti; hlt entered with interrupts on");
@@ -262,23 +260,7 @@ void cpu_wait(void)
     }
 }
 
-void plat_halt(void) { cpu_wait(); }    /* lab 3's tickless_idle: not lab 6's path */
 
-/* Lab 3's machine layer, as platform_x86.c has it with lab 6's hooks. */
-void executor_set_idle_hooks(const struct executor_idle_hooks *hooks) { fake_exec_hooks = hooks; }
-
-void plat_task_queued(void)
-{
-    if (fake_exec_hooks)
-        fake_exec_hooks->notify();
-}
-
-void plat_enable_and_wait(void)
-{
-    if (!fake_exec_hooks)
-        fake_stop("the executor halted the CPU instead of blocking its thread");
-    fake_exec_hooks->wait();
-}
 
 /* --- contexts: our own switch, as switch.S does it, for x86-64 ----------------
  * The System V x86-64 ABI's callee-saved registers are rbx, rbp and r12-r15.
@@ -385,15 +367,16 @@ static void fake_reset(void)
     fake_npending = 0;
     fake_handler = 0;
     fake_ticks = 0;
-    fake_oneshot_reset(timerq_expire);
+    fake_oneshot_reset();
+    timer_subscribe(timerq_expire);     /* as lab3_init and lab6_init do, in boot order */
+    timer_subscribe(sched_tick);
     fake_timer_irqs = 0;
     tickless_set_periodic(fake_periodic);
     fake_slice = 2;
     fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;
     fake_idle_limit = 1000;
     fake_panic_msg[0] = 0;
-    fake_exec_hooks = 0;
-    fake_printing = false;
+    executor_set_idle_hooks(0);             /* lab 3's own idle until bridge_init */
     spin_depth = 0;
     executor_init();
 }
@@ -426,6 +409,7 @@ static int fake_run(void (*fn)(void), bool bridge)
     }
     fake_escape_set = false;
     fake_if = true;
+    fake_in_handler = false;                /* a panic in a handler leaves it set */
     fake_free_all();
     fake_want_idle_limit = 1000;
     fake_want_raise_after = 0;

@@ -10,6 +10,8 @@
  * After every IRQ the registers must be back where they were: an EOI missing
  * leaves a bit set (the PIC holds back that input and all below it), an EOI
  * too many clears another interrupt's bit (the nested one it interrupted).
+ * The dispatcher's in-interrupt flag (irq_run, intr_context) is checked too:
+ * on in the handler, off again in the exit hook, which may switch threads.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,15 +53,19 @@ static void model_send_eoi(int slave)
 
 static const struct pic_ops model = { model_read_isr, model_send_eoi };
 
+static bool context_in_handler, context_in_exit_hook;
+
 static void handler(int irq)
 {
     handled_irq = irq;
+    context_in_handler = intr_context();
     event('H');
 }
 
 static void exit_hook(int irq)
 {
     hooked_irq = irq;
+    context_in_exit_hook = intr_context();
     event('X');
 }
 
@@ -84,7 +90,7 @@ static void deliver(int irq)
     } else {
         isr[0] |= (uint8_t)(1u << irq);
     }
-    irq_handle(&table, &model, irq);
+    irq_run(&table, &model, irq);
 }
 
 TEST(every_irq_ends_with_both_chips_idle)
@@ -140,7 +146,7 @@ TEST(spurious_irq7_gets_no_eoi_and_no_handler)
     table.handler[7] = handler;
     table.exit_hook = exit_hook;
     isr[0] = 0x01;
-    irq_handle(&table, &model, 7);      /* the 8259 set no ISR bit for it */
+    irq_run(&table, &model, 7);         /* the 8259 set no ISR bit for it */
     CHECK_EQ(isr[0], 0x01);             /* an EOI here would have ended IRQ 0 */
     CHECK_EQ(handled_irq, -1);
     CHECK_EQ(table.stats.spurious7, 1);
@@ -170,6 +176,23 @@ TEST(spurious_irq15_eois_the_master_only)
     CHECK_EQ(isr_reads[1], 1);
 }
 
+/* A handler runs in interrupt context; the exit hook (which may switch threads) and after do not. */
+TEST(intr_context_only_while_the_handler_runs)
+{
+    reset();
+    table.handler[1] = handler;
+    table.exit_hook = exit_hook;
+    CHECK(!intr_context());
+    context_in_handler = false;
+    context_in_exit_hook = true;
+    deliver(1);
+    CHECK(context_in_handler);
+    CHECK(!context_in_exit_hook);
+    CHECK(!intr_context());
+    deliver(7);                         /* and after a spurious one, with no handler */
+    CHECK(!intr_context());
+}
+
 /* The ISR read costs port accesses on every IRQ: only 7 and 15 can be spurious. */
 TEST(isr_read_only_for_irq_7_and_15)
 {
@@ -191,5 +214,6 @@ int main(void)
     RUN(spurious_irq7_gets_no_eoi_and_no_handler);
     RUN(spurious_irq15_eois_the_master_only);
     RUN(isr_read_only_for_irq_7_and_15);
+    RUN(intr_context_only_while_the_handler_runs);
     return host_summary("lab1 irq");
 }

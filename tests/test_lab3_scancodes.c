@@ -22,11 +22,11 @@ static int irq_nbytes, irq_next;
 
 static void kq_push(uint8_t b)      /* lab 2's IRQ1 (IF=0): push, then notify */
 {
-    plat_irq_t f = plat_irq_save();
+    intr_state_t f = intr_disable();
     kq[kq_tail++ % 64] = b;
     if (notify)
         notify();
-    plat_irq_restore(f);
+    intr_restore(f);
 }
 
 bool scancode_pop(uint8_t *out)
@@ -102,11 +102,12 @@ TEST(bytes_queued_before_the_first_poll)
     CHECK_EQ(executor_stats().polls, 1);    /* both were there: one poll */
 }
 
-static int raise_every_cli;
-static void raise_on_cli(void)
+/* The executor's idle, IF=0 after its check: a key arrives now, pending, and ends the hlt. */
+static void key_then_halt(void)
 {
-    if (raise_every_cli && irq_next < irq_nbytes)
-        fake_pending++;             /* a key arrives while the loop checks the queue */
+    if (irq_next < irq_nbytes)
+        fake_pending++;
+    fake_halt();
 }
 
 TEST(keys_arriving_while_the_executor_sleeps)
@@ -116,12 +117,10 @@ TEST(keys_arriving_while_the_executor_sleeps)
     irq_bytes[1] = 0xb0;
     irq_bytes[2] = 0x1c;
     irq_nbytes = 3;
-    raise_every_cli = 1;
-    fake_on_cli = raise_on_cli;
+    fake_idle = key_then_halt;
     struct reader r = { .base.poll = reader_poll, .n = 3 };
     spawn(&r.base);
     CHECK_EQ(fake_run(), 0);
-    raise_every_cli = 0;
     CHECK_EQ(r.got, 3);
     CHECK_EQ(r.bytes[2], 0x1c);
     CHECK_EQ(fake_waits, 3);
@@ -213,12 +212,10 @@ TEST(a_key_split_across_interrupts_wakes_the_reader)
     const uint8_t bytes[] = { 0xe0, 0x4d, 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };  /* right, Pause */
     memcpy(irq_bytes, bytes, sizeof bytes);
     irq_nbytes = (int)sizeof bytes;
-    raise_every_cli = 1;
-    fake_on_cli = raise_on_cli;     /* one byte per sleep */
+    fake_idle = key_then_halt;      /* one byte per sleep */
     struct key_reader r;
     spawn_key_reader(&r, 2);
     CHECK_EQ(fake_run(), 0);
-    raise_every_cli = 0;
     CHECK_EQ(r.got, 2);
     CHECK_EQ(r.ev[0].code, KEY_RIGHT);
     CHECK_EQ(r.ev[1].code, KEY_PAUSE);

@@ -18,7 +18,7 @@ static struct tickless_stats before;        /* tickless.c's counters only grow *
 
 static void record_tick(uint64_t now)
 {
-    CHECK(!fake_if);                        /* the hook runs like the tick: IF=0 */
+    CHECK(!fake_if);                        /* a subscriber runs like the tick: IF=0 */
     if (nhook < 64)
         hook_calls[nhook++] = now;
 }
@@ -31,7 +31,8 @@ static void count_irq(void)
 static void setup(void)
 {
     fake_reset();
-    fake_tick_hook = record_tick;
+    fake_nsubscribers = 0;                  /* the tick's only subscriber: */
+    timer_subscribe(record_tick);
     fake_irq = count_irq;
     tickless_set_periodic(false);
     nhook = irqs = 0;

@@ -19,9 +19,9 @@ struct nap {
 /* Sleep n ticks; note when it began and ended, the deadline and the tick it was made ready on. */
 static void nap(struct nap *n)
 {
-    n->start = plat_ticks();
+    n->start = timer_ticks();
     thread_sleep_ticks(n->ticks);
-    n->woke = plat_ticks();
+    n->woke = timer_ticks();
     n->wake_tick = thread_current()->wake_tick;
     n->ready_on = thread_current()->alarm_tick;
     record(n->name);
@@ -92,9 +92,9 @@ static uint64_t next_seen[4];
 
 static uint64_t next_tick_masked(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     uint64_t next = alarm_next_tick();
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return next;
 }
 
@@ -135,7 +135,7 @@ static void race_main(void)
     nap(&racer);
 }
 
-/* The tick just before main's k-th plat_irq_save: wherever the sleep masks, one k is
+/* The tick just before main's k-th intr_disable: wherever the sleep masks, one k is
    the moment between its check of the clock and its mask. */
 TEST(a_tick_between_reading_the_clock_and_blocking_is_never_lost)
 {

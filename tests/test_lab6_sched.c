@@ -136,27 +136,22 @@ static void print_waiter(void *unused)
     record('H');
 }
 
-/* Start a thread that outranks main, then "print" across three ticks: it falls due inside. */
-static struct thread *print_while_outranked(void)
-{
-    struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
-    uint64_t start = plat_ticks();
-
-    fake_printing = true;
-    record('p');
-    while (plat_ticks() < start + 3)
-        fake_spin();
-    return h;
-}
-
-/* The thread that outranks main waits for the end of main's print. */
+/*
+ * A print masks interrupts (kernel/console.c), and the thread that outranks
+ * main falls due three ticks into it: the ticks wait at the PIC, and it runs
+ * as the print ends, not inside it.
+ */
 static void print_main(void)
 {
-    struct thread *h = print_while_outranked();
+    struct thread *h = spawn_thread(print_waiter, 0, "high", THREAD_PRIO_DEFAULT + 10);
+    uint64_t start = timer_ticks();
 
+    intr_state_t was = intr_disable();     /* kprintf's mask */
+    record('p');
+    while (timer_ticks() < start + 3)
+        fake_spin();
     record('q');                            /* still main: its line is not cut */
-    fake_printing = false;
-    thread_print_done();                    /* the console's unlocked hook */
+    intr_restore(was);                      /* the ticks come in: high runs now */
     record('e');
     thread_join(h);
 }
@@ -168,44 +163,13 @@ TEST(a_preemption_waits_for_the_end_of_a_print)
     CHECK_STR(order, "pqHe");
 }
 
-/* A handler's print ends inside the handler: the hook must not switch there (before
-   the IRQ's exit, the PIC's in-service bit still set), only the IRQ exit may. */
-static void handler_prints(int irq)
-{
-    if (irq != 1)
-        return;
-    record('h');
-    thread_print_done();                    /* its own print's end, IF=0 */
-}
-
-static void masked_print_main(void)
-{
-    struct thread *h = print_while_outranked();   /* the high thread is due: held back */
-    plat_irq_t fl = plat_irq_save();
-    fake_printing = false;
-    thread_print_done();                    /* a print that ends masked: no switch yet */
-    record('a');
-    fake_handler = handler_prints;
-    fake_raise(1);                          /* pending until IF is set again */
-    plat_irq_restore(fl);                   /* handler, then the IRQ exit: the switch */
-    record('e');
-    thread_join(h);
-}
-
-TEST(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit)
-{
-    norder = 0;
-    CHECK_EQ(fake_run(masked_print_main, false), 0);
-    CHECK_STR(order, "pahHe");
-}
-
 static uint64_t woke_at[3];
 
 static void sleeper(void *arg)
 {
     int ms = (int)(intptr_t)arg;
     thread_sleep_ms((uint32_t)ms);
-    woke_at[ms / 10 - 1] = plat_ticks();
+    woke_at[ms / 10 - 1] = timer_ticks();
     record((char)('0' + ms / 10));
 }
 
@@ -534,11 +498,11 @@ static void spinlock_restores_if_main(void)
 {
     struct spinlock l;
     spin_init(&l, "s");
-    plat_irq_disable();
+    intr_disable();
     spin_lock(&l);
     spin_unlock(&l);
     CHECK(!fake_if);                        /* masked before: still masked */
-    plat_irq_enable();
+    intr_enable();
     spin_lock(&l);
     spin_unlock(&l);
     CHECK(fake_if);
@@ -681,7 +645,7 @@ static void await_main(void)
     CHECK_EQ(executor_thread()->state, THREAD_BLOCKED);    /* nothing to run: blocked, not halted */
     sleep_ticks_init(&nap, 5);
     thread_await(&nap.base);
-    awaited_at = plat_ticks();
+    awaited_at = timer_ticks();
 }
 
 TEST(thread_await_sleeps_on_a_lab3_timer_without_spinning)
@@ -739,7 +703,6 @@ static void run_all(void)
     RUN(highest_priority_runs_first_round_robin_among_equals);
     RUN(spinners_share_the_cpu_by_slices);
     RUN(a_preemption_waits_for_the_end_of_a_print);
-    RUN(a_print_ending_masked_or_in_a_handler_leaves_the_switch_to_the_irq_exit);
     RUN(sleepers_wake_on_their_tick_in_deadline_order);
     RUN(mutex_keeps_every_increment);
     RUN(donation_beats_priority_inversion_and_is_undone);

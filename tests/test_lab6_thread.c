@@ -57,7 +57,7 @@ static void note_start(void *arg)
 {
     int i = (int)((uintptr_t)arg & 3);
     struct thread *self = thread_current();
-    seen[i].irqs_on = plat_irqs_enabled();
+    seen[i].irqs_on = intr_enabled();
     seen[i].arg = arg;
     static const char *const names[] = { "above", "below", "equal" };
     seen[i].right_thread = strcmp(self->name, names[i]) == 0 && self->arg == arg;
@@ -169,12 +169,59 @@ TEST(a_thread_ends_when_fn_returns_or_exits_and_its_joiner_wakes_either_way)
     CHECK_EQ(after_exit, 0);
 }
 
+/* Every call that may block, made from an IRQ handler, stops at its assert(!intr_context()). */
+enum blocking_call { SEMA_DOWN, SLEEP, MUTEX_LOCK, YIELD, JOIN, NBLOCKING };
+static const char *const blocking_names[NBLOCKING] = {
+    "sema_down", "thread_sleep_ms", "mutex_lock", "thread_yield", "thread_join",
+};
+static enum blocking_call blocking;
+static struct semaphore never_up;
+static struct mutex held_elsewhere;
+
+static void irq_blocks(int irq)
+{
+    if (irq != 1)
+        return;
+    switch (blocking) {
+    case SEMA_DOWN: sema_down(&never_up); break;
+    case SLEEP: thread_sleep_ms(5); break;
+    case MUTEX_LOCK: mutex_lock(&held_elsewhere); break;
+    case YIELD: thread_yield(); break;
+    default: thread_join(thread_current()); break;
+    }
+    record('!');                            /* never: the handler went on */
+}
+
+static void blocks_in_a_handler_main(void)
+{
+    sema_init(&never_up, 0);
+    mutex_init(&held_elsewhere, "m");
+    fake_handler = irq_blocks;
+    fake_raise(1);                          /* IF=1: taken at once */
+    record('r');
+}
+
+TEST(a_blocking_call_from_an_interrupt_handler_panics)
+{
+    for (blocking = 0; blocking < NBLOCKING; blocking++) {
+        norder = 0;
+        order[0] = 0;
+        fake_expect_panic = true;
+        CHECK_EQ(fake_run(blocks_in_a_handler_main, false), 1);
+        if (!strstr(fake_panic_msg, "assertion failed: !intr_context()"))
+            printf("  %s from a handler: \"%s\"\n", blocking_names[blocking], fake_panic_msg);
+        CHECK(strstr(fake_panic_msg, "assertion failed: !intr_context()") != NULL);
+        CHECK_STR(order, "");
+    }
+}
+
 static void run_all(void)
 {
     RUN(the_first_frame_is_what_switch_stacks_pops_below_an_aligned_top);
     RUN(a_new_thread_starts_with_interrupts_on_and_runs_fn_with_its_arg);
     RUN(a_thread_first_switched_to_by_the_tick_starts_with_interrupts_on);
     RUN(a_thread_ends_when_fn_returns_or_exits_and_its_joiner_wakes_either_way);
+    RUN(a_blocking_call_from_an_interrupt_handler_panics);
 }
 
 int main(void)

@@ -19,10 +19,10 @@ static bool stopped_when_run;
 static void note_sleep(int i, uint32_t ms)
 {
     thread_sleep_ms(ms);
-    woke[i] = plat_ticks();
+    woke[i] = timer_ticks();
     due[i] = thread_current()->wake_tick;
     ready_on[i] = thread_current()->alarm_tick;
-    stopped_when_run |= fake_tick_stopped || idle_tick_stopped();
+    stopped_when_run |= fake_tick_stopped;
 }
 
 static void sleep_500_main(void)
@@ -75,8 +75,8 @@ static void awaits_25(void *unused)
     (void)unused;
     sleep_ticks_init(&nap, 25);
     thread_await(&nap.base);
-    woke[1] = plat_ticks();
-    stopped_when_run |= fake_tick_stopped || idle_tick_stopped();
+    woke[1] = timer_ticks();
+    stopped_when_run |= fake_tick_stopped;
 }
 
 static void sleeper_and_timer_main(void)
@@ -139,8 +139,8 @@ static void waits_for_key(void *unused)
 {
     (void)unused;
     sema_down(&key);
-    woke[0] = plat_ticks();
-    stopped_when_run |= fake_tick_stopped || idle_tick_stopped();
+    woke[0] = timer_ticks();
+    stopped_when_run |= fake_tick_stopped;
 }
 
 static void key_main(void)

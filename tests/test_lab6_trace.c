@@ -24,16 +24,16 @@ static const struct executor_poll_hooks *fake_poll_hooks;
 static char out[1 << 20];
 static size_t out_len;
 
-plat_irq_t plat_irq_save(void)
+intr_state_t intr_disable(void)
 {
-    plat_irq_t f = fake_if;
+    intr_state_t f = fake_if;
     fake_if = false;
     return f;
 }
 
-void plat_irq_restore(plat_irq_t f) { fake_if = f != 0; }
-uint64_t plat_ticks(void) { return fake_ticks; }
-uint32_t plat_tick_hz(void) { return 1000; }
+void intr_restore(intr_state_t f) { fake_if = f != 0; }
+uint64_t timer_ticks(void) { return fake_ticks; }
+uint32_t timer_hz(void) { return 1000; }
 uint64_t cycles(void) { return fake_cycles; }
 struct thread *thread_current(void) { return &fake_threads[0]; }
 void executor_set_poll_hooks(const struct executor_poll_hooks *h) { fake_poll_hooks = h; }

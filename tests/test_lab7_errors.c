@@ -1,6 +1,7 @@
 /*
  * test_lab7_errors.c - every error leaves the volume exactly as it was
- * (labs/lab7-fat/undo.c). Each operation of a list runs on FAT12, FAT16 and
+ * (labs/lab7-fat/undo.c). Each operation of a list (names of 255 characters
+ * among them, written over two sectors) runs on FAT12, FAT16 and
  * FAT32 once with its K-th sector write failing (an I/O error), for every K,
  * and once with only K free clusters, for every K below what it needs; and
  * creates go into a full FAT12/16 root. After each, the volume (every FAT
@@ -83,6 +84,20 @@ static uint64_t digest(struct memdisk *d)
 }
 
 /* ---- the seed volumes and the operations --------------------------------------- */
+/* `dir`, "/" and `len` times `c`: a name of 196-255 characters takes 17-21 entries, two
+   sectors (labs/lab7-fat/dirwrite.c). */
+static const char *long_path(const char *dir, int len, char c)
+{
+    static char paths[2][300];
+    static int next;
+    char *p = paths[next++ % 2];
+    int n = snprintf(p, sizeof paths[0], "%s/", dir);
+
+    memset(p + n, c, (size_t)len);
+    p[n + len] = '\0';
+    return p;
+}
+
 static void seed(struct memdisk *d, enum fat_type t, uint32_t total)
 {
     static struct fat_volume v;
@@ -98,6 +113,7 @@ static void seed(struct memdisk *d, enum fat_type t, uint32_t total)
     CHECK_EQ(put(&v, "/grow.bin", 1500, 4, false), 0);
     CHECK_EQ(put(&v, "/cut.bin", 6000, 5, false), 0);
     CHECK_EQ(put(&v, "/A long name.txt", 2000, 6, false), 0);
+    CHECK_EQ(put(&v, long_path("/Dir", 255, 'r'), 3000, 13, false), 0);
     CHECK_EQ(fat_mkdir(&v, "/Full"), 0);
     for (int i = 0; i < 14; i++) {          /* "." ".." and 14: one full cluster */
         snprintf(path, sizeof path, "/Full/F%02d", i);
@@ -120,10 +136,13 @@ static int run_op(struct fat_volume *v, int op)
     case 8: return fat_remove(v, "/A long name.txt");
     case 9: return fat_remove(v, "/Dir/Sub");
     case 10: return put(v, "/Full/Grows the directory.txt", 1000, 12, false);
-    default: return fat_mkdir(v, "/Full/New dir");
+    case 11: return fat_mkdir(v, "/Full/New dir");
+    case 12: return put(v, long_path("/Full", 255, 'g'), 1000, 14, false);  /* 2 clusters more */
+    case 13: return fat_remove(v, long_path("/Dir", 255, 'r'));
+    default: return fat_mkdir(v, long_path("", 209, 'm'));
     }
 }
-#define OPS 12
+#define OPS 15
 
 /* Put back the sectors the last run wrote (the disk logs them). */
 static void restore(struct memdisk *d, const uint8_t *saved)

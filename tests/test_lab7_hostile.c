@@ -193,6 +193,45 @@ TEST(forbidden_long_names_show_the_alias)
     memdisk_free(&d);
 }
 
+/* [FAT] "FAT Directory Structure": every entry after one whose first byte is 0x00 is free
+   (0x00 too). A directory with a used entry past its end marker is refused before any
+   write: a name put at the marker made the entry after it appear, and a long name's run
+   moved end markers sector after sector (a panic in undo.c past four of them). */
+TEST(entries_after_the_end_marker)
+{
+    static struct memdisk d;
+    static struct fat_volume v;
+    static const uint8_t hidden[11] = "HIDDEN  BIN";
+    char name[300];
+    struct fat_node n;
+
+    fresh(&d, &v, FAT_TYPE_16, 40000, 4);
+    CHECK_EQ(fat_mkdir(&v, "/L"), 0);
+    CHECK_EQ(fat_lookup(&v, "/L", &n), 0);
+    uint8_t *c = d.data + fat_cluster_lba(&v, n.cluster) * 512;
+    for (int sector = 0; sector < 4; sector++)     /* one entry past a 0x00 in each sector */
+        fat_dirent_init(c + sector * 512 + (sector ? 5 : 3) * 32, hidden, FAT_ATTR_ARCHIVE, 0, 0);
+    uint8_t *before = malloc(40000u * 512);
+    memcpy(before, d.data, 40000u * 512);
+    memset(name, 'q', 255);
+    name[255] = '\0';
+    const char *paths[] = { "/L/a.txt", "/L/A long name.txt", name };
+    for (int i = 0; i < 3; i++) {
+        char path[300];
+        snprintf(path, sizeof path, i == 2 ? "/L/%s" : "%s", paths[i]);
+        CHECK_EQ(fat_mount(&v, &d.bd), 0);
+        /* Empty: a file's chain is written before its entry (and then lost, as the volume
+           goes read-only), while the directory is refused before its first write. */
+        CHECK_EQ(fat_write_file(&v, path, 0, false, zero_fill, NULL), FAT_ECORRUPT);
+        CHECK_STR(v.error, "the directory at cluster 2 has entries after its end marker");
+        CHECK(memcmp(before, d.data, 40000u * 512) == 0);
+    }
+    CHECK_EQ(fat_mount(&v, &d.bd), 0);
+    CHECK_EQ(fat_write_file(&v, "/L2.txt", 10, false, zero_fill, NULL), 0);  /* elsewhere: ok */
+    free(before);
+    memdisk_free(&d);
+}
+
 TEST(dot_and_dotdot_in_paths)
 {
     static struct memdisk d;
@@ -250,6 +289,7 @@ int main(void)
     RUN(aliases_are_linear);
     RUN(long_names_up_to_255);
     RUN(forbidden_long_names_show_the_alias);
+    RUN(entries_after_the_end_marker);
     RUN(dot_and_dotdot_in_paths);
     RUN(directory_that_is_its_own_parent);
     return host_summary("lab7 hostile");

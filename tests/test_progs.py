@@ -339,6 +339,15 @@ class TestKills(ProgTest):
         self.killed("divzero", signal.SIGFPE, "divzero: dividing 1 by zero")
         self.killed("divzero", signal.SIGFPE, "divzero: dividing 77 by zero", "77")
 
+    def test_brk_gives_pages_back(self) -> None:
+        """Linux unmaps what brk gives back, so the read after it faults; qemu-i386's
+        own brk keeps the pages mapped, so this holds only natively."""
+        if self.slot != "native":
+            self.skipTest("qemu-i386 keeps the pages brk gives back")
+        r = self.prog("brkstale")
+        self.assertEqual(r.returncode, -signal.SIGSEGV, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"^brkstale: reading 0x[0-9a-f]{8} after brk gave it back\n$")
+
 
 @on_every_runner
 class TestErrors(ProgTest):

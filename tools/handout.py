@@ -522,8 +522,8 @@ def check_lab_on_reference(copy: Path, lab: int) -> list[tuple[bool, str]]:
 # the executor looks at its queue with interrupts still on, then sleeps.
 MUTATIONS = [
     (3, "labs/lab3-executor/executor.c", "the ready queue checked before cli (the hlt race)",
-     "    plat_irq_disable();\n    if (ready_head) {\n        plat_irq_enable();\n        return;\n    }\n",
-     "    if (ready_head)\n        return;\n    plat_irq_disable();\n"),
+     "    intr_disable();\n    if (ready_head) {\n        intr_enable();\n        return;\n    }\n",
+     "    if (ready_head)\n        return;\n    intr_disable();\n"),
     # Lab 8: every segment mapped writable, read-only text too; rotext must then not be killed.
     (8, "labs/lab8-user/load.c", "every segment mapped writable (text too)",
      "    uint32_t flags = PTE_U | (s->writable ? PTE_W : 0);\n",

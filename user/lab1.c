@@ -139,12 +139,12 @@ static void cmos_write(uint8_t reg, uint8_t v)
 
 static void rtc_periodic(int on)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     cmos_write(RTC_A, (uint8_t)((cmos_read(RTC_A) & 0xF0) | RTC_RATE_1024HZ));
     uint8_t b = cmos_read(RTC_B);
     cmos_write(RTC_B, on ? b | RTC_B_PIE : b & ~RTC_B_PIE);
     cmos_read(RTC_C);
-    irq_restore(f);
+    intr_restore(f);
 }
 
 static volatile unsigned rtc_count;
@@ -165,10 +165,12 @@ static void wait_for(volatile unsigned *what, unsigned want, uint64_t ticks)
 {
     uint64_t start = timer_ticks();
 
-    cli();
-    while (*what < want && timer_ticks() - start < ticks)
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-    sti();
+    intr_disable();
+    while (*what < want && timer_ticks() - start < ticks) {
+        intr_enable_and_halt();
+        intr_disable();
+    }
+    intr_enable();
 }
 
 static void check_irq8(void)
@@ -243,12 +245,13 @@ static void wait_ticks(unsigned n)
     unsigned wakeups = 0;
 
     /* sti;hlt: the tick cannot slip in between the check and the sleep. */
-    cli();
+    intr_disable();
     while ((now = timer_ticks()) - start < n) {
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
+        intr_enable_and_halt();
+        intr_disable();
         wakeups++;
     }
-    sti();
+    intr_enable();
     kprintf("lab1: waited %u ticks (%u ms at %u Hz), woke from hlt %u times\n",
             (unsigned)(now - start), (unsigned)((now - start) * 1000 / timer_hz()), timer_hz(),
             wakeups);

@@ -40,12 +40,12 @@ static uint8_t next_scancode(void)
     uint8_t sc;
 
     for (;;) {
-        cli();
+        intr_disable();
         if (scancode_pop(&sc)) {
-            sti();
+            intr_enable();
             return sc;
         }
-        __asm__ volatile("sti; hlt" ::: "memory");
+        intr_enable_and_halt();
     }
 }
 
@@ -56,12 +56,12 @@ static uint8_t next_scancode(void)
 static void hold_until_received(uint32_t n)
 {
     for (;;) {
-        cli();
+        intr_disable();
         if (kbd_counters().received >= n)
             break;
-        __asm__ volatile("sti; hlt" ::: "memory");
+        intr_enable_and_halt();
     }
-    sti();
+    intr_enable();
 }
 
 void program_main(void)

@@ -203,7 +203,7 @@ static enum poll timers_parent_poll(struct future *self, struct context *cx)
     struct timers_parent *fr = (struct timers_parent *)self;
     ASYNC_BEGIN(fr);
     {
-        uint64_t start = now_ticks();
+        uint64_t start = timer_ticks();
         for (int i = 0; i < fr->n; i++) {
             struct timer_task *t = &fr->timer[i];
             *t = (struct timer_task){ .base.poll = timer_task_poll, .index = i, .start = start,
@@ -365,13 +365,13 @@ static enum poll main_poll(struct future *self, struct context *cx)
     /* Idle: nothing else alive. A task is polled only when woken, so this
        should cost one poll (ours, at the deadline) and about one hlt per tick. */
     fr->before = executor_stats();
-    fr->idle_start = now_ticks();
+    fr->idle_start = timer_ticks();
     sleep_until_init(&fr->sleep, fr->idle_start + fr->idle_ticks);
     AWAIT(fr, &fr->sleep);
     {
         struct executor_stats s = executor_stats();
         kprintf("idle: ticks=%u polls=%u wakes=%u sleeps=%u\n",
-                (unsigned)(now_ticks() - fr->idle_start), s.polls - fr->before.polls,
+                (unsigned)(timer_ticks() - fr->idle_start), s.polls - fr->before.polls,
                 s.wakes - fr->before.wakes, s.sleeps - fr->before.sleeps);
     }
 
@@ -404,7 +404,7 @@ void program_main(void)
     m.idle_ticks = cmdline_uint("idle", 50, 0, MAX_TICKS);
 
     kprintf("lab3: executor with %d task slots, %u ticks per second\n", EXECUTOR_MAX_TASKS,
-            tick_hz());
+            timer_hz());
     spawn(&m.base);
     executor_run();
     kprintf("lab3: all tasks finished\n");

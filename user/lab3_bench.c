@@ -77,11 +77,11 @@ static enum poll bench_poll(struct future *self, struct context *cx)
      * sleep future: a task must not hlt. 100 ticks from the start of a tick. */
     sleep_ticks_init(&fr->sleep, 1);
     AWAIT(fr, &fr->sleep);
-    fr->t0 = now_ticks();
+    fr->t0 = timer_ticks();
     fr->tsc0 = rdtsc();
     sleep_until_init(&fr->sleep, fr->t0 + 100);
     AWAIT(fr, &fr->sleep);
-    fr->tsc_hz = (rdtsc() - fr->tsc0) * tick_hz() / 100;
+    fr->tsc_hz = (rdtsc() - fr->tsc0) * timer_hz() / 100;
     kprintf("bench: tsc %u MHz\n", (unsigned)(fr->tsc_hz / 1000000));
 
     fr->ping = (struct pingpong){ .base.poll = pingpong_poll, .peer = &fr->pong,

@@ -177,17 +177,17 @@ static void wait_for_key(void)
 
     kprintf("lab5: waiting for a key\n");
     for (;;) {
-        cli();
+        intr_disable();
         if (scancode_pop(&sc) && (sc & 0x80)) {    /* a release: the whole key was typed */
-            sti();
+            intr_enable();
             break;
         }
         if (timer_ticks() >= deadline) {
-            sti();
+            intr_enable();
             kprintf("lab5: no key within %d s; going on\n", WAIT_SECONDS);
             return;
         }
-        __asm__ volatile("sti; hlt" ::: "memory");  /* an IRQ pending since cli wakes the hlt */
+        intr_enable_and_halt();  /* an IRQ pending since cli wakes the hlt */
     }
     kprintf("lab5: key received\n");
 }

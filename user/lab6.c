@@ -379,9 +379,9 @@ static uint32_t sleepers_woken;
 static void sleeper(void *arg)
 {
     struct sleeper *s = arg;
-    s->start = now_ticks();
+    s->start = timer_ticks();
     thread_sleep_ms(s->ms);
-    s->woke = now_ticks();              /* first thing: printing comes later, from main */
+    s->woke = timer_ticks();              /* first thing: printing comes later, from main */
     s->ran = __atomic_add_fetch(&sleepers_woken, 1, __ATOMIC_SEQ_CST);
     s->deadline = thread_current()->wake_tick;
     s->ready = thread_current()->alarm_tick;
@@ -402,7 +402,7 @@ static int overtaken(const struct sleeper *sl, int n, int i)
 
 static void report_sleeper(const struct sleeper *sl, int n, int i)
 {
-    uint64_t asked = ((uint64_t)sl[i].ms * tick_hz() + 999) / 1000;
+    uint64_t asked = ((uint64_t)sl[i].ms * timer_hz() + 999) / 1000;
     int j = overtaken(sl, n, i);
 
     kprintf("sleep: s%d slept %u ms: ", i, sl[i].ms);
@@ -466,12 +466,12 @@ static void run_await(void)
     static struct join_task jt;
     struct thread *w;
 
-    uint64_t t0 = now_ticks();
+    uint64_t t0 = timer_ticks();
     sleep_ms_init(&nap, (uint32_t)ms);
     thread_await(&nap.base);
-    uint64_t slept = now_ticks() - t0;
+    uint64_t slept = timer_ticks() - t0;
     kprintf("await: main slept %u ms on a lab 3 timer: %s\n", (unsigned)ms,
-            slept >= ((uint64_t)ms * tick_hz() + 999) / 1000 ? "not early" : "EARLY");
+            slept >= ((uint64_t)ms * timer_hz() + 999) / 1000 ? "not early" : "EARLY");
     start(&w, worker, 0, "worker", THREAD_PRIO_DEFAULT);
     jt.base.poll = join_task_poll;
     ASYNC_INIT(&jt);
@@ -494,12 +494,12 @@ static void run_idle(void)
     uint64_t tsc_hz = bench_tsc_hz();
     uint32_t irq0 = irq_stats().count[0];
     kprintf("idle: main sleeps %u ms alone\n", (unsigned)ms);     /* make bench's marker */
-    uint64_t c0 = rdtsc(), t0 = now_ticks();
+    uint64_t c0 = rdtsc(), t0 = timer_ticks();
     thread_sleep_ms((uint32_t)ms);
-    uint64_t c1 = rdtsc(), t1 = now_ticks();
+    uint64_t c1 = rdtsc(), t1 = timer_ticks();
     uint32_t irqs = irq_stats().count[0] - irq0;
     struct thread *me = thread_current();
-    uint64_t by_tsc = tsc_hz ? ((c1 - c0) * tick_hz() + tsc_hz / 2) / tsc_hz : 0;
+    uint64_t by_tsc = tsc_hz ? ((c1 - c0) * timer_hz() + tsc_hz / 2) / tsc_hz : 0;
 
     kprintf("idle: main slept %u ms: %s\n", (unsigned)ms,
             me->alarm_tick == me->wake_tick && t1 == me->wake_tick ? "woke on its tick"
@@ -661,7 +661,7 @@ void program_main(void)
     read_options();                     /* a bad one stops the boot here, with nothing run */
     thread_set_priority(CONDUCTOR_PRIO);
     kprintf("lab6: threads with %d priorities, %u ticks per second\n", THREAD_PRIO_MAX + 1,
-            tick_hz());
+            timer_hz());
     if (opt.trace)
         thread_trace_start();
     if (cmdline_flag("bench"))

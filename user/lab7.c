@@ -89,23 +89,24 @@ static const struct {
 
 struct op {
     enum op_kind kind;
-    char path[FAT_PATH_MAX];
+    char *path;                     /* inside parse_ops' copy of the command line */
     uint32_t num[2];
 };
 
 static struct op ops[MAX_OPS];
 static int nops;
 
-/* "PATH:A[:B]", split from the right (a FAT name cannot hold ':'); refuses the boot if bad. */
-static void parse_op(enum op_kind kind, const char *value, struct op *op)
+/* "PATH:A[:B]", split from the right (a FAT name cannot hold ':') in place: a path is as
+   long as the command line lets it be (a 255-character name and more: the file system
+   says "name longer than 255 characters"). Refuses the boot if bad. */
+static void parse_op(enum op_kind kind, char *value, struct op *op)
 {
-    int len = (int)strlcpy(op->path, value, sizeof op->path);
+    int len = (int)strlen(value);
     uint64_t v;
     enum parse_status st;
 
     op->kind = kind;
-    if (len >= (int)sizeof op->path)
-        cmdline_refuse(op_table[kind].key, "too long", op_table[kind].expected);
+    op->path = value;
     for (int k = op_table[kind].numbers - 1; k >= 0; k--) {
         int i = len;
         while (i > 0 && op->path[i - 1] != ':')
@@ -125,7 +126,7 @@ static void parse_op(enum op_kind kind, const char *value, struct op *op)
 /* The options again, in their order (cmdline_str gives only the last of each). */
 static void parse_ops(void)
 {
-    static char text[CMDLINE_MAX_LENGTH];
+    static char text[CMDLINE_MAX_LENGTH], none[1];
     static struct cmdline cl;
 
     strlcpy(text, cmdline_args(), sizeof text);     /* it fit in the kernel's copy */
@@ -133,7 +134,7 @@ static void parse_ops(void)
     for (int i = 0; i < cl.nwords; i++)
         for (int k = 0; k < (int)(sizeof op_table / sizeof op_table[0]); k++)
             if (strcmp(cl.key[i], op_table[k].key) == 0)
-                parse_op((enum op_kind)k, cl.value[i] ? cl.value[i] : "", &ops[nops++]);
+                parse_op((enum op_kind)k, cl.value[i] ? cl.value[i] : none, &ops[nops++]);
 }
 
 /* ---- operations ------------------------------------------------------------- */

@@ -16,17 +16,15 @@ import importlib.util
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from random import Random
 from types import ModuleType
 from typing import Any
 
+from grade.core import ALL_PATHS, QEMU_ONLY, ROOT, Ctx, Disk, Result, test
 from grade import expect
-from grade.core import ALL_PATHS, QEMU_ONLY, Ctx, Disk, Result, test
 from grade.drives import CYLINDER_BYTES, SECTOR, drive_line, random_text
 from grade.qmp import QMPError
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT = "lab5: waiting for a key"
 # Devices QEMU emulates without a backend (a NIC without a netdev only warns).
 DEVICES = ("e1000", "rtl8139", "ne2k_pci", "pcnet", "i82559er", "virtio-net-pci",

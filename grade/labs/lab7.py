@@ -24,8 +24,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
 from grade.drives import SECTOR, position
-from grade.labs.fatvol import (ToolFailed, Volume, WriteLog, copy_bytes, describe, dir_names,
-                               disk_image, fat_get, fat_set, fsck_problems, logged_drive,
+from grade.labs.fatvol import (NAME_CHARS, ToolFailed, Volume, WriteLog, copy_bytes, describe,
+                               dir_names, disk_image, fat_get, fat_set, fsck_problems, logged_drive,
                                make_volume, pattern, plugged_drive, read_write_log, root_entry,
                                take_volume_out, tree_problems, volume_files)
 from grade.runner import CHECK_EVERY, Deadline
@@ -33,6 +33,12 @@ from grade.runner import CHECK_EVERY, Deadline
 # What one boot's operations may take: far inside the kernel's 4096 characters
 # (CMDLINE_MAX_LENGTH, kernel/include/cmdline.h); at most 24 of them, for its 32 words.
 CMDLINE_MAX = 400
+# The long names' boot: five paths of up to 270 characters. GRUB legacy's menu.lst (the
+# iso, floppy and Bochs paths) passes such a line whole: tried with 1330 on each path.
+LONG_CMDLINE_MAX = 1400
+# [FAT] "FAT Long Directory Entries": 255 characters at most; 196 and up take 17-21
+# entries, more than one sector holds (handouts/lab7.md section 2).
+NAME_MAX, TWO_SECTORS = 255, 196
 # The bound on a hung boot. Stage 7 is stage 6 plus a disk: Bochs takes 6-9.5 s for one
 # write test's boot at load 12 (QEMU 1-1.5 s), so the default 10 s cut correct runs on a
 # loaded host (a write-fat12 HANG at seed 7). A real hang is still reported, later.
@@ -68,7 +74,8 @@ def read_fat32(ctx: Ctx) -> None:
 
 @test(lab=7, name="write-fat12", points=10)
 def write_fat12(ctx: Ctx) -> None:
-    """mkdir, create, replace, append, truncate, rm on FAT12: fsck.fat clean, mtools agree."""
+    """mkdir, create, replace, append, truncate, rm on FAT12: fsck.fat clean, mtools agree;
+    then names of 196-255 characters made and removed, one of 256+ refused."""
     write_volume(ctx, 12)
 
 
@@ -214,6 +221,46 @@ def write_volume(ctx: Ctx, fat: int) -> None:
     ctx.check(not bad, "fsck.fat -n finds the volume unclean after the writes:\n  " + "\n  ".join(bad))
     bad = tree_problems(v, vol)
     ctx.check(not bad, "the host tools see other files than the kernel wrote:\n  " + "\n  ".join(bad))
+    long_names(ctx, v, disk, pos)
+
+
+def long_name(rng: Random, n: int, taken: set[str]) -> str:
+    """n characters, not in `taken` (case-insensitively): letters, digits, '-', '_',
+    spaces and periods, never a space or a period first or last."""
+    assert n >= 2
+    while True:
+        inner = "".join(rng.choice(NAME_CHARS + " .") for _ in range(n - 2))
+        name = rng.choice(NAME_CHARS) + inner + rng.choice(NAME_CHARS)
+        if name.lower() not in taken:
+            return name
+
+
+def long_names(ctx: Ctx, v: Volume, disk: Path, pos: tuple[int, int]) -> None:
+    """One more boot on the written volume: a directory and a file with seeded names of
+    196-255 characters (255 one time in three), the directory removed again, the file
+    read back and listed; a name of 256 or more refused with nothing written. fsck.fat
+    -n must find the volume clean, mdir and mtype show the file as the kernel wrote it."""
+    rng = ctx.rng
+    taken = {n.lower() for n in v.dirs["/"]}
+    lengths = [rng.choice([NAME_MAX, rng.randint(TWO_SECTORS, NAME_MAX - 1)]) for _ in range(2)]
+    d = v.path("/", long_name(rng, lengths[0], taken))
+    f = v.path("/", long_name(rng, lengths[1], taken | {d[1:].lower()}))
+    too_long = v.path("/", long_name(rng, rng.randint(NAME_MAX + 1, NAME_MAX + 15), set()))
+    size, seed = rng.randint(0, 3 * v.cluster_bytes), rng.randrange(1 << 24)
+    refused = f"write {too_long}: 1 bytes seed {seed}: error: name longer than 255 characters"
+    ops = [(arg("mkdir", d), [m_mkdir(v, d)]),
+           (arg("write", f"{f}:{size}:{seed}"), [m_write(v, f, size, seed)]),
+           (arg("rm", d), [m_rm(v, d)]),
+           (arg("write", f"{too_long}:1:{seed}"), [refused]),
+           (arg("cat", f), [v.cat(f)])]
+    r = boot(ctx, disk, pos, [a for a, _ in ops] + ["ls=/"], snapshot=False,
+             limit=LONG_CMDLINE_MAX)
+    vol = take_volume_out(v, disk)
+    in_disk_order(v, vol, "/")
+    check_run(ctx, r, v.mount_line(pos), [line for _, ls in ops for line in ls] + v.listing("/"))
+    bad = fsck_problems(vol, allow_lost=False) + tree_problems(v, vol)
+    ctx.check(not bad, f"after names of {lengths[0]} and {lengths[1]} characters (and one of "
+                       f"{len(too_long) - 1} refused):\n  " + "\n  ".join(bad))
 
 
 def in_disk_order(v: Volume, vol: Path, d: str) -> None:
@@ -456,11 +503,12 @@ def arg(key: str, value: str) -> str:
 
 
 def boot(ctx: Ctx, disk: Path, pos: tuple[int, int], args: list[str], snapshot: bool = True,
-         drive: list[str] | None = None, **kwargs: Any) -> Result:
+         drive: list[str] | None = None, limit: int = CMDLINE_MAX, **kwargs: Any) -> Result:
     """Boot with `disk` at `pos`, or with the QEMU options `drive` (the crash tests'
-    drives: fatvol.logged_drive, plugged_drive) instead; kwargs go to ctx.boot."""
+    drives: fatvol.logged_drive, plugged_drive) instead; kwargs go to ctx.boot. The
+    command line holds at most `limit` characters."""
     length = sum(len(a) + 1 for a in args)
-    assert length <= CMDLINE_MAX and len(args) < 30, f"command line too long: {args}"
+    assert length <= limit and len(args) < 30, f"command line too long: {args}"
     disks = [] if drive else [Disk(disk, pos[0], pos[1], MODEL, SERIAL, snapshot=snapshot)]
     return ctx.boot(args=args, disks=disks, qemu_args=drive or [], timeout=HANG_TIMEOUT, **kwargs)
 

@@ -409,20 +409,24 @@ def check_ring3_state(ctx: Ctx, report: list[str], path: str) -> None:
 @test(lab=8, name="kills", points=15, timeout=TIMEOUT)
 def kills(ctx: Ctx) -> None:
     """A NULL read, a write to a seeded kernel address, a write to its own read-only
-    text, a divide by zero and an int3 (SIGTRAP on Linux: not the kernel's breakpoint),
+    text, a divide by zero, an int3 (SIGTRAP on Linux: not the kernel's breakpoint) and
+    a read of a heap page just given back with brk (a stale TLB entry would serve it),
     all at once beside hello: each is killed with the report a kernel fault gets plus
     its process, and the others run to their end."""
     kaddr = ctx.rng.randrange(0x1000, 0x08000000) & ~3
     n = ctx.rng.randint(0, 1000)
     main = symbol(PROGS_IMG.parent / "rotext", "main")
+    given_back = initial_break(PROGS_IMG.parent / "brkstale") + PAGE
     disk = progs_disk(ctx)
-    programs = ["/nullptr", f"/kaddr 0x{kaddr:08x}", "/rotext", f"/divzero {n}", "/int3", "/hello"]
+    programs = ["/nullptr", f"/kaddr 0x{kaddr:08x}", "/rotext", f"/divzero {n}", "/int3",
+                "/brkstale", "/hello"]
     ctx.rng.shuffle(programs)
     r = boot(ctx, programs, disk)
     said = {"nullptr": ["nullptr: reading address 0x00000000"],
             "kaddr": [f"kaddr: writing to 0x{kaddr:08x}"],
             "rotext": [f"rotext: writing to my own text at 0x{main:08x}"],
             "divzero": [f"divzero: dividing {n} by zero"], "int3": ["int3: executing int3"],
+            "brkstale": [f"brkstale: reading 0x{given_back:08x} after brk gave it back"],
             "hello": hello_lines(["/hello"])}
     reports = {
         "/nullptr": "#PF page fault, error 0x0004 (not-present page, read, user, cr2 0x00000000)",
@@ -430,8 +434,10 @@ def kills(ctx: Ctx) -> None:
                   f"cr2 0x{kaddr:08x})",
         "/rotext": f"#PF page fault, error 0x0007 (protection violation, write, user, "
                    f"cr2 0x{main:08x})",
-        "/divzero": "#DE divide error", "/int3": "#BP breakpoint"}
-    vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0, "/int3": 3}
+        "/divzero": "#DE divide error", "/int3": "#BP breakpoint",
+        "/brkstale": f"#PF page fault, error 0x0004 (not-present page, read, user, "
+                     f"cr2 0x{given_back:08x})"}
+    vectors = {"/nullptr": 14, "/kaddr": 14, "/rotext": 14, "/divzero": 0, "/int3": 3, "/brkstale": 14}
     body = run_body(ctx, r, disk)
     for key, want in said.items():
         lines = [line for line in body if line.startswith(key + ":")]

@@ -15,14 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from grade.cli import BUILD
-from grade.core import Ctx, Disk, Result, test
+from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
 from grade.drives import position
 from grade.expect import Pattern, render
 from grade.labs.fatvol import mtype
 
 LAB9_IMG = BUILD / "lab9progs" / "lab9.img"     # make lab9 builds it (user/lab9progs/lab9progs.mk)
 TIMEOUT = 30.0
-QEMU_ONLY = ("kernel",)
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 PROC_LIMIT = 64                                 # labs/lab9-proc/include/proc.h
 
@@ -175,6 +174,21 @@ def signals(ctx: Ctx) -> None:
               f"{6 * len(FAULTS)} (four reports):\n  " + "\n  ".join(rest))
 
 
+@test(lab=9, name="blocked-kill", points=10, paths=QEMU_ONLY, timeout=TIMEOUT)
+def blocked_kill(ctx: Ctx) -> None:
+    """SIGTERM reaches children asleep in the kernel: one writing a full pipe nobody reads,
+    one reading an empty pipe whose writer stays open, one in wait4 for a child that
+    sleeps on; each call is interrupted and the child dies of the signal; the orphaned
+    grandchild is pid 1's to kill and reap. A sleep a signal cannot end is a HANG."""
+    r, d = run9(ctx, "blocked")
+    ctx.expect_same(mine(body(ctx, r, d)), [
+        "lab9t: blocked: child writing a full pipe: killed by signal 15",
+        "lab9t: blocked: child reading an empty pipe: killed by signal 15",
+        "lab9t: blocked: child waiting for its child: killed by signal 15",
+        "lab9t: blocked: the orphaned grandchild: killed by signal 9 (reaped by pid 1)"],
+        "the lines of lab9t")
+
+
 @test(lab=9, name="pipe", points=15, timeout=TIMEOUT)
 def pipe(ctx: Ctx) -> None:
     """A seeded number of bytes (up to 10 pipe buffers) through a pipe to a child, the
@@ -293,9 +307,11 @@ def shell_session(ctx: Ctx) -> tuple[list[tuple[str, bytes]], list[str], int]:
                                         "lab9t: cat: read = 0"])]
     steps = [("$ ", f"{cmd}\r".encode()) for cmd, _ in session]
     shown = [l for cmd, out in session for l in [f"$ {cmd}", *out]]
-    # Ctrl-C at the prompt throws the line away and the shell reads on: no new prompt.
-    steps = [("$ ", f"{mark}\x03".encode()), ("^C", steps[0][1])] + steps[1:]
-    shown = [f"$ {mark}^C", shown[0][2:]] + shown[1:]
+    # Ctrl-C at the second prompt (the shell has read the console by then: it is taken
+    # for an interactive one) throws the line away and the shell reads on: no new prompt.
+    steps = steps[:1] + [("$ ", f"{mark}\x03".encode()), ("^C", steps[1][1])] + steps[2:]
+    at = shown.index(f"$ {session[1][0]}")
+    shown = shown[:at] + [f"$ {mark}^C", session[1][0]] + shown[at + 1:]
     steps += [("$ ", b"cat\r"), ("cat", f"{mark}\r".encode()), (mark, b""), (mark, b"\x03"),
               ("$ ", b"echo $?\r"), ("$ ", f"exit {code}\r".encode())]
     shown += ["$ cat", mark, mark, "^C", "$ echo $?", "130", f"$ exit {code}"]

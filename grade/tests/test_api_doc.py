@@ -3,16 +3,14 @@ tests it registers are graded on the built stage (they must pass); each
 `expected` block must parse as an expected-log file and render."""
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 import unittest
 from pathlib import Path
 
+from grade.core import ROOT, BUILD
 from grade import cli, core, expect
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 DOC = ROOT / "grade" / "API.md"
 BLOCK_RE = re.compile(r"^```(\w+)\n(.*?)^```$", re.M | re.S)
 

@@ -2,17 +2,15 @@
 magic says why and stops (gdb changes EAX at _start, as a broken loader would)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 import unittest
 from pathlib import Path
 
+from grade.core import BUILD
 from grade import runner
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 
 
 @unittest.skipUnless(shutil.which("gdb"), "gdb is not installed")

@@ -2,6 +2,8 @@
 Ctrl-C, missing tools, the replay hint, --keep and -v, a deep checkout."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -13,11 +15,9 @@ import unittest
 from pathlib import Path
 from typing import Any
 
+from grade.core import BUILD, ROOT, Ctx, Test
 from grade import cli, core, rundir, runner
-from grade.core import Ctx, Test
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 LAB0 = BUILD / "lab0" / "kernel.elf"
 HANG = BUILD / "selftest" / "hang.elf"
 
@@ -173,6 +173,23 @@ class MissingToolsTest(unittest.TestCase):
         self.assertEqual(o.verdict, "GRADER ERROR")
         self.assertIn("make deps", o.details)
         self.assertNotIn("Traceback", o.details)
+
+
+class StudentTreeTest(unittest.TestCase):
+    def test_submission_in_a_student_tree_says_whose_command_it_is(self) -> None:
+        """A student's tree has no tools/handout.py: --submission refuses in one
+        line instead of dying in a traceback (a new student hit one)."""
+        err = io.StringIO()
+        kit = cli.INSTRUCTOR_KIT
+        try:
+            cli.INSTRUCTOR_KIT = ROOT / "tools" / "no-such-handout.py"
+            with contextlib.redirect_stderr(err):
+                status = cli.main(["--submission", ".", "--lab", "1"])
+        finally:
+            cli.INSTRUCTOR_KIT = kit
+        self.assertEqual(status, 2)
+        self.assertIn("make grade", err.getvalue())
+        self.assertNotIn("Traceback", err.getvalue())
 
 
 class ReplayTest(unittest.TestCase):

@@ -7,16 +7,14 @@ Each test boots a reference stage with `qemu -kernel` on the grader's pinned
 machine; the stages are built first (a no-op under `make test`)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import unittest
 from pathlib import Path
 
+from grade.core import ROOT, BUILD
 from grade import runner
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 MAX_OPTIONS = 4096              # CMDLINE_MAX_LENGTH in kernel/include/cmdline.h
 STAGES = (0, 1, 3, 4)
 

@@ -8,17 +8,13 @@ run in virtual time (-icount), as the grader's timing tests do: the wake falls a
 the same instruction every run, so a loaded host cannot move it before the print."""
 from __future__ import annotations
 
-import os
 import string
 import subprocess
 import unittest
-from pathlib import Path
 
+from grade.core import BUILD, ROOT, VIRTUAL_TIME
 from grade import runner
-from grade.core import VIRTUAL_TIME
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 
 
 def setUpModule() -> None:

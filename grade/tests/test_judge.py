@@ -54,6 +54,17 @@ class Judge(unittest.TestCase):
             ctx.expect_filtered(r, "timer ", ["timer 1: tick 3", "timer 0: tick 2"])
         self.assertIn("the lines starting with 'timer ' differ", caught.exception.details)
 
+    def test_missing_lines_show_the_end_of_the_log(self) -> None:
+        """A program killed early prints fewer lines than expected; the kill report
+        that says why is elsewhere in the log, so the failure shows the log's end."""
+        ctx, _ = ctx_with_log("hello: start\nkill /hello: page fault at 0x0\ncairn: exit 0\n")
+        with self.assertRaises(TestFailure) as caught:
+            ctx.expect_same(["hello: start"], ["hello: start", "hello: done"], "the lines of hello")
+        self.assertIn("    kill /hello: page fault at 0x0", caught.exception.details.splitlines())
+        with self.assertRaises(TestFailure) as caught:
+            ctx.expect_same(["hello: start", "x"], ["hello: start", "y"], "the lines of hello")
+        self.assertNotIn("the log's last lines", caught.exception.details)
+
 
 if __name__ == "__main__":
     unittest.main()

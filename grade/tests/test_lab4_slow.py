@@ -6,18 +6,16 @@ out the ones it judges. (The polled reads are not in it: while the guest spins o
 port its timer ticks come late, so a polled deadline of 1 s outlasts the 1.2 s wait.)"""
 from __future__ import annotations
 
-import os
 import tempfile
 import unittest
 from pathlib import Path
 from typing import Any
 
+from grade.core import BUILD, Ctx, TestFailure
 from grade import core, runner
-from grade.core import Ctx, TestFailure
 from grade.labs import lab4
 
-ROOT = Path(__file__).resolve().parents[2]
-KERNEL = Path(os.environ.get("BUILD", ROOT / "build")) / "lab4" / "kernel.elf"
+KERNEL = BUILD / "lab4" / "kernel.elf"
 
 
 class SlowDisk(unittest.TestCase):

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any, Callable
 from unittest import mock
 
+from grade.core import BUILD, ROOT, Ctx, TestFailure
 from grade import core, runner
-from grade.core import Ctx, TestFailure
 from grade.labs import lab7
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 TREE = ("Makefile", "GNUmakefile.labs", "boot", "kernel", "labs", "user", "tools", "tests")
 SEEDED = ("obj", "gen")                 # the build's objects: only a changed file compiles
 ATAIO = "labs/lab7-fat/ataio.c"

@@ -9,7 +9,8 @@ import re
 import unittest
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from grade.core import ROOT
+
 LAB_MODULE = re.compile(r"^grade\.(?:labs|hidden)\.lab(\d+)$")
 
 

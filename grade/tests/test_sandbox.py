@@ -18,9 +18,9 @@ import time
 import unittest
 from pathlib import Path
 
+from grade.core import ROOT
 from grade import sandbox
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = ROOT / "grade" / "cli.py"
 NOBODY_USER = os.geteuid() == 0
 

@@ -12,7 +12,8 @@ import ast
 import unittest
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from grade.core import ROOT
+
 MAX_FUNCTION_LINES = 60
 
 

@@ -2,17 +2,14 @@
 built by `make selftest-kernels`)."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import unittest
 from pathlib import Path
 
+from grade.core import BUILD, Ctx, Test, TestFailure, verdict_for
 from grade import core, runner
-from grade.core import Ctx, Test, TestFailure, verdict_for
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
 
 
 def boot(kernel: str, timeout: float = 5.0, args: tuple[str, ...] = (),

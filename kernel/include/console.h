@@ -2,23 +2,15 @@
 #ifndef CAIRN_CONSOLE_H
 #define CAIRN_CONSOLE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * One print (a console_write call, or a whole kprintf) runs with interrupts
+ * masked, as xv6's console lock makes it: no handler and no preempting thread
+ * lands inside it (console.c says what that costs).
+ */
 void console_init(void);
 void console_putc(char c);
-void console_write(const char *s, size_t n);    /* one print: whole, as kprintf's */
-
-/*
- * The prints under way: each kprintf and console_write call is one print
- * (console.c says why a count is enough on one CPU). Lab 6 defers a
- * preemption while the count is above 0, and the hook, called as the last
- * print ends (interrupts as the printer had them), lets the deferred switch
- * happen. A line built from several calls can still be cut between them.
- */
-void console_lock(void);
-void console_unlock(void);
-bool console_locked(void);
-void console_set_unlocked_hook(void (*fn)(void));
+void console_write(const char *s, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef CAIRN_X86_H
 #define CAIRN_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -61,7 +62,7 @@ static inline void io_wait(void)
     outb(0x80, 0);
 }
 
-#define EFLAGS_IF (1u << 9)
+#define EFLAGS_IF (1u << 9)             /* the interrupt flag (SDM Vol. 1, 3.4.3.3) */
 
 static inline uint32_t read_eflags(void)
 {
@@ -97,28 +98,65 @@ static inline uint16_t read_ss(void)
     return v;
 }
 
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 
 /*
- * irq_save/irq_restore nest: each restore puts IF back to what its save found,
- * so a function that masks interrupts can be called with them on or off.
+ * Masking interrupts: the one way, for the kernel and every lab (SDM Vol. 3A,
+ * 6.8.1 "Masking Maskable Hardware Interrupts"). On one CPU a masked stretch
+ * is the whole lock: nothing else can run in it. intr_disable() returns what
+ * IF was and intr_restore() puts that back, so the pair nests: a function that
+ * masks may be called with interrupts on or off. intr_enable_and_halt() is
+ * "sti; hlt" as one asm statement: STI's shadow covers exactly the HLT (SDM
+ * Vol. 2B, STI), so an IRQ pending since the caller's check ends the halt
+ * instead of being taken, and slept past, before it.
+ *
+ * Lab 3 and lab 6 run on the host's fake machines too (tests/lab3_fake.h,
+ * tests/lab6_fake.h), where no cli can run: there these are functions the
+ * fake defines.
  */
-typedef uint32_t irq_flags_t;
-
-static inline irq_flags_t irq_save(void)
+typedef uint32_t intr_state_t;          /* IF as intr_disable found it: 0 = masked */
+#if defined(__i386__)
+static inline bool intr_enabled(void)
 {
-    irq_flags_t f = read_eflags();
-    cli();
-    return f;
+    return (read_eflags() & EFLAGS_IF) != 0;
 }
 
-static inline void irq_restore(irq_flags_t f)
+static inline intr_state_t intr_disable(void)
 {
-    if (f & EFLAGS_IF)
-        sti();
+    intr_state_t was = read_eflags() & EFLAGS_IF;
+    __asm__ volatile("cli" ::: "memory");
+    return was;
 }
+
+static inline void intr_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+static inline void intr_restore(intr_state_t was)
+{
+    if (was)
+        intr_enable();
+}
+
+static inline void intr_enable_and_halt(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+#else
+bool intr_enabled(void);
+intr_state_t intr_disable(void);
+void intr_enable(void);
+void intr_restore(intr_state_t was);
+void intr_enable_and_halt(void);
+#endif
+
+/* Lab 8's older names for the same pair (labs 1-6 use intr_*): thin aliases only. */
+typedef intr_state_t irq_flags_t;
+#define irq_save() intr_disable()
+#define irq_restore(was) intr_restore(was)
+#define cli() ((void)intr_disable())
+#define sti() intr_enable()
 
 static inline uint64_t rdtsc(void)
 {

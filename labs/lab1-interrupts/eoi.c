@@ -3,8 +3,8 @@
  * the port I/O so the host tests can check it (8259A datasheet, "End of
  * Interrupt" and "Cascading"; spurious IRQs: "Interrupt Sequence", step 4 -
  * when the request is gone by the second INTA pulse the 8259A answers with
- * its lowest-priority input, IRQ 7, without setting its ISR bit), and the
- * order of an IRQ's work around it.
+ * its lowest-priority input, IRQ 7, without setting its ISR bit), the order
+ * of an IRQ's work around it, and the in-interrupt flag (intr_context).
  */
 #include "interrupts.h"
 #include "panic.h"
@@ -30,11 +30,18 @@ unsigned pic_eoi_plan(int irq, uint8_t isr)
     LAB 1: END SOLUTION */
 }
 
+/* IRQ handlers running now: more than 0 only inside irq_run's irq_handle. */
+static int handlers_running;
+
+bool intr_context(void)
+{
+    return handlers_running > 0;
+}
+
 /*
  * Exercise 8: the handler runs before the EOI, so the PIC holds this IRQ
  * (and every lower-priority one) back until the handler is done; the slave's
- * EOI goes before the master's, which ends the cascade's turn; the exit hook
- * runs last, when the PIC is no longer waiting for this thread.
+ * EOI goes before the master's, which ends the cascade's turn.
  */
 void irq_handle(struct irq_table *t, const struct pic_ops *pic, int irq)
 {
@@ -57,10 +64,24 @@ void irq_handle(struct irq_table *t, const struct pic_ops *pic, int irq)
         pic->send_eoi(1);
     if (plan & PIC_EOI_MASTER)
         pic->send_eoi(0);
-    if (t->exit_hook)
-        t->exit_hook(irq);
     /* LAB 1: STUB
     (void)t; (void)pic; (void)irq;
     panic("lab1: the IRQ dispatcher irq_handle() not implemented");
     LAB 1: END SOLUTION */
+}
+
+/*
+ * One IRQ, from its vector's trap handler (pic.c): irq_handle's work in
+ * interrupt context, where intr_context() is true and a call that would block
+ * asserts; then the exit hook, outside it. The exit hook runs last, when the
+ * PIC is no longer waiting for this thread, and may switch threads (lab 6):
+ * the thread switched to is not in a handler, whatever stack it came from.
+ */
+void irq_run(struct irq_table *t, const struct pic_ops *pic, int irq)
+{
+    handlers_running++;
+    irq_handle(t, pic, irq);
+    handlers_running--;
+    if (t->exit_hook)
+        t->exit_hook(irq);
 }

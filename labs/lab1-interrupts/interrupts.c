@@ -16,6 +16,6 @@ void lab1_init(void)
     double_fault_init();
     pic_init();
     pit_init();
-    sti();
+    intr_enable();
 }
 LAB_INIT(lab1_init);

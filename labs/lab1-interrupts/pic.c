@@ -53,10 +53,10 @@ static void pic_send_eoi(int slave)
 
 static const struct pic_ops pic_ports = { pic_read_isr, pic_send_eoi };
 
-/* Every IRQ vector's trap handler: the work itself is irq_handle's (eoi.c). */
+/* Every IRQ vector's trap handler: the work itself is irq_run's (eoi.c). */
 static void irq_dispatch(struct trapframe *tf)
 {
-    irq_handle(&irqs, &pic_ports, (int)tf->vector - IRQ_BASE);
+    irq_run(&irqs, &pic_ports, (int)tf->vector - IRQ_BASE);
 }
 
 /* Exercise 5: ICW1-ICW4 to both chips; the masks and the handlers follow. */
@@ -102,19 +102,19 @@ static void check_irq(int irq)
 void irq_enable(int irq)
 {
     check_irq(irq);
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     masks &= (uint16_t)~(1u << irq);
     write_masks();
-    irq_restore(f);
+    intr_restore(f);
 }
 
 void irq_disable(int irq)
 {
     check_irq(irq);
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     masks |= (uint16_t)(1u << irq);
     write_masks();
-    irq_restore(f);
+    intr_restore(f);
 }
 
 void irq_register(int irq, irq_handler_fn fn)
@@ -134,8 +134,8 @@ void irq_set_exit_hook(void (*hook)(int irq))
 
 struct irq_stats irq_stats(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     struct irq_stats s = irqs.stats;
-    irq_restore(f);
+    intr_restore(f);
     return s;
 }

@@ -56,12 +56,13 @@ struct pic_ops {
 };
 
 /*
- * All the work of one IRQ, `irq` 0-15, with IF = 0: the ISR read for IRQ 7
- * and 15 only, the count (or the spurious count), the handler if any, the
- * EOIs pic_eoi_plan asks for - slave first - after the handler, and last the
- * exit hook. Pure.
+ * The work of one IRQ, `irq` 0-15, with IF = 0: the ISR read for IRQ 7 and
+ * 15 only, the count (or the spurious count), the handler if any, and the
+ * EOIs pic_eoi_plan asks for - slave first - after the handler. Pure.
  */
 void irq_handle(struct irq_table *t, const struct pic_ops *pic, int irq);
+/* irq_handle inside the in-interrupt flag (intr_context), then the exit hook. Pure. */
+void irq_run(struct irq_table *t, const struct pic_ops *pic, int irq);
 
 /* Hardware (pic.c). */
 void pic_init(void);                     /* remap to IRQ_BASE, mask all but the cascade */

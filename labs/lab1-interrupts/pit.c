@@ -24,9 +24,10 @@
 
 CMDLINE_OPTION(hz, "hz", "PIT tick rate in Hz, 19-10000 (default 1000)");
 
-static volatile uint64_t ticks;
+static volatile uint64_t ticks;         /* timer_ticks(): the one tick count */
 static uint32_t rate_hz;
-static void (*tick_hook)(uint64_t now);
+static void (*subscribers[TIMER_SUBSCRIBERS_MAX])(uint64_t now);
+static int nsubscribers;
 static uint32_t divisor;                /* the periodic reload value */
 
 static struct {                         /* the one-shot, while the tick is stopped */
@@ -37,6 +38,13 @@ static struct {                         /* the one-shot, while the tick is stopp
     uint32_t lag;                       /* the tick grid's slip from restarts, < divisor */
 } oneshot;
 
+/* Every subscriber, in the order they subscribed (boot order: lab 3 before lab 6). */
+static void timer_notify(uint64_t now)
+{
+    for (int i = 0; i < nsubscribers; i++)
+        subscribers[i](now);
+}
+
 static void pit_tick(int irq)
 {
     (void)irq;
@@ -45,8 +53,7 @@ static void pit_tick(int irq)
         return;
     }
     ticks++;
-    if (tick_hook)
-        tick_hook(ticks);
+    timer_notify(ticks);
 }
 
 /*
@@ -83,9 +90,9 @@ void pit_init(void)
 /* 64 bits are two loads on i386: keep the tick from landing between them. */
 uint64_t timer_ticks(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     uint64_t t = ticks;
-    irq_restore(f);
+    intr_restore(f);
     return t;
 }
 
@@ -94,24 +101,32 @@ uint32_t timer_hz(void)
     return rate_hz;
 }
 
-void timer_set_hook(void (*hook)(uint64_t now))
+/* A fixed table: a lab that subscribes one too many is a bug to see at boot, not a lost tick. */
+void timer_subscribe(void (*fn)(uint64_t now))
 {
-    tick_hook = hook;
+    if (nsubscribers == TIMER_SUBSCRIBERS_MAX)
+        panic("timer: more than %d tick subscribers", TIMER_SUBSCRIBERS_MAX);
+    subscribers[nsubscribers++] = fn;
+}
+
+bool timer_tick_stopped(void)
+{
+    return oneshot.armed;
 }
 
 /* Latch, then low and high byte; the tick must not read the chip in between. */
 uint32_t pit_read_count(void)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
     outb(PIT_CMD, PIT_LATCH_CH0);
     uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
-    irq_restore(f);
+    intr_restore(f);
     return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
 }
 
 uint32_t timer_tick_stop(uint64_t n)
 {
-    assert(!(read_eflags() & EFLAGS_IF));
+    assert(!intr_enabled());
     assert(!oneshot.armed && n >= 1);
     oneshot.lead = pit_read_count();
     if (oneshot.lead > divisor)         /* not counted down from the divisor yet */
@@ -139,19 +154,22 @@ static uint32_t oneshot_elapsed(bool *out)
 
 /*
  * A one-shot that ended after hlt returned leaves its IRQ pending at the PIC;
- * taken after the restart, it would count as a tick. So let it in first
- * (sti; nop; cli: the one instruction STI's shadow allows), a bounded number
- * of times in case the emulator raises it late.
+ * taken after the restart, it would count as a tick. So let it in first, a
+ * bounded number of times in case the emulator raises it late. The window is
+ * one instruction wide: STI's shadow covers the next one (intr_disable's
+ * pushfl), and the IRQ is taken right after it, before the cli.
  */
 static void oneshot_drain(void)
 {
-    for (int i = 0; i < 100000 && !oneshot.irq_taken; i++)
-        __asm__ volatile("sti; nop; cli" ::: "memory");
+    for (int i = 0; i < 100000 && !oneshot.irq_taken; i++) {
+        intr_enable();
+        intr_disable();
+    }
 }
 
 void timer_tick_restart(void)
 {
-    assert(!(read_eflags() & EFLAGS_IF));
+    assert(!intr_enabled());
     if (!oneshot.armed)
         return;
     bool out;
@@ -162,6 +180,6 @@ void timer_tick_restart(void)
     oneshot.armed = false;
     uint32_t passed = pit_ticks_passed(oneshot.lead, divisor, elapsed, &oneshot.lag);
     ticks += passed;
-    if (passed && tick_hook)
-        tick_hook(ticks);
+    if (passed)
+        timer_notify(ticks);
 }

@@ -188,10 +188,10 @@ struct kbd_counters kbd_counters(void)
     struct kbd_counters c = { 0, 0 };
 
     /* LAB 2: BEGIN SOLUTION */
-    irq_flags_t f = irq_save();     /* IRQ1 must not land between the two loads */
+    intr_state_t f = intr_disable();     /* IRQ1 must not land between the two loads */
     c.received = queue.pushed + queue.dropped;
     c.dropped = queue.dropped;
-    irq_restore(f);
+    intr_restore(f);
     /* LAB 2: STUB
     panic("lab2: kbd_counters not implemented");
     LAB 2: END SOLUTION */

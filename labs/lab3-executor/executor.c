@@ -7,14 +7,14 @@
  * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
  * fail and needs no capacity. No lock: the only code that runs concurrently
  * with a task is an interrupt handler, handlers run with IF=0 (interrupt
- * gates), and task code touches the queue and the state bits only between
- * plat_irq_save() and plat_irq_restore(). On SMP this argument fails.
- * Where a wake could be lost, the comment at the spot says why it is not.
+ * gates), and task code touches the queue and the state bits only masked
+ * (intr_disable; on SMP this fails). Each spot where a wake could be lost says why not.
  */
 #include "executor.h"
+#include "interrupts.h"
 #include "panic.h"
-#include "platform.h"
 #include "tasks.h"
+#include "x86.h"
 
 static struct task tasks[EXECUTOR_MAX_TASKS];
 static struct task *volatile ready_head;    /* interrupt handlers append here */
@@ -41,7 +41,7 @@ void executor_init(void)
 /* Append t to the ready queue. */
 static void ready_push(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     t->next = 0;
     if (ready_head)
@@ -52,13 +52,13 @@ static void ready_push(struct task *t)
     /* LAB 3: STUB
     (void)t; panic("lab3: ready_push not implemented");
     LAB 3: END SOLUTION */
-    plat_task_queued();
+    executor_task_queued();
 }
 
 /* Take t off the ready queue wherever it is (a task that finished while queued). */
 static void ready_unlink(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     struct task *prev = 0;
     for (struct task *p = ready_head; p; prev = p, p = p->next) {
@@ -101,13 +101,13 @@ int spawn(struct future *f)
     t->deadline = 0;
     t->on_exit.armed = false;
 
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     t->state = TASK_SPAWNED | TASK_QUEUED;
     ready_push(t);
     stats.spawned++;
     if (++stats.alive > stats.max_alive)
         stats.max_alive = stats.alive;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return (int)t->id;
 }
 
@@ -117,14 +117,14 @@ static void task_finish(struct task *t)
 {
     /* LAB 3: BEGIN SOLUTION */
     timerq_cancel(t);
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     if (t->state & TASK_QUEUED)             /* woken during its last poll */
         ready_unlink(t);
     t->state = 0;
     t->gen++;
     t->root = 0;
     stats.alive--;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     atomic_waker_wake(&t->on_exit);         /* after gen++: the joiner sees it finished */
     /* LAB 3: STUB
     (void)t; (void)ready_unlink; panic("lab3: task_finish not implemented");
@@ -151,7 +151,7 @@ void waker_wake(struct waker w)
 {
     /* LAB 3: BEGIN SOLUTION */
     struct task *t = w.task;
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
 
     if (!t || t->gen != w.gen || !(t->state & TASK_SPAWNED)) {
         stats.stale_wakes++;                /* finished (maybe reused) slot, or no-op */
@@ -163,7 +163,7 @@ void waker_wake(struct waker w)
         t->state |= TASK_QUEUED;
         ready_push(t);
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
     /* LAB 3: STUB
     (void)w;
     panic("lab3: waker_wake not implemented");
@@ -174,7 +174,7 @@ void waker_wake(struct waker w)
 static struct task *ready_pop(void)
 {
     /* LAB 3: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct task *t = ready_head;
     if (t) {
         ready_head = t->next;
@@ -183,7 +183,7 @@ static struct task *ready_pop(void)
         t->next = 0;
         t->state &= ~TASK_QUEUED;           /* before the poll: a wake during it re-queues */
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return t;
     /* LAB 3: STUB
     panic("lab3: ready_pop not implemented");
@@ -191,24 +191,23 @@ static struct task *ready_pop(void)
 }
 
 /*
- * Sleep until an interrupt, unless a task is ready. The check and the sleep
- * must be one step as far as interrupts are concerned: with interrupts on, an
- * IRQ landing between "queue is empty" and hlt would queue a task and return,
- * and the CPU would then sleep with that task ready until some later IRQ (the
- * lost wakeup). So: mask interrupts, check, then "sti; hlt". STI delays
- * interrupts until after the next instruction, so an IRQ that became pending
- * during the check is taken only once hlt has started, and it ends the hlt.
+ * Sleep until an interrupt (executor_idle), unless a task is ready. With
+ * interrupts on, an IRQ landing between "queue is empty" and hlt would queue a
+ * task and return, and the CPU would sleep with that task ready until some
+ * later IRQ (the lost wakeup). So: mask interrupts, check, then "sti; hlt":
+ * STI delays interrupts until after the next instruction, so an IRQ pending
+ * since the check is taken only once hlt has started, and it ends the hlt.
  */
 static void wait_for_work(void)
 {
     /* LAB 3: BEGIN SOLUTION */
-    plat_irq_disable();
+    intr_disable();
     if (ready_head) {
-        plat_irq_enable();
+        intr_enable();
         return;
     }
     stats.sleeps++;
-    plat_enable_and_wait();
+    executor_idle();
     /* LAB 3: STUB
     panic("lab3: wait_for_work not implemented");
     LAB 3: END SOLUTION */
@@ -240,6 +239,7 @@ bool executor_run_ready(void)
 /* The executor loop: poll ready tasks until done(arg); sleep when none is ready. */
 static void run_until(bool (*done)(const void *), const void *arg)
 {
+    assert(!intr_context());            /* it sleeps: never from a handler (interrupts.h) */
     if (current)
         panic("lab3: executor_run/block_on called from inside task %u", current->id);
     while (!done(arg)) {
@@ -283,9 +283,9 @@ void block_on(struct future *f)
 
 struct executor_stats executor_stats(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct executor_stats s = stats;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return s;
 }
 

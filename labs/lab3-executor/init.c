@@ -1,6 +1,6 @@
 /*
  * init.c - lab 3's boot hook: the idle's tick mode (tick=), an empty executor,
- * the timer queue hung off lab 1's PIT tick and the scancode stream off lab 2's
+ * the timer queue subscribed to lab 1's PIT tick and the scancode stream off lab 2's
  * IRQ1 notify hook.
  */
 #include "cmdline.h"
@@ -20,7 +20,7 @@ void lab3_init(void)
         cmdline_refuse("tick", "not a tick mode", "periodic or tickless");
     tickless_set_periodic(strcmp(tick, "periodic") == 0);
     executor_init();
-    timer_set_hook(timerq_expire);
+    timer_subscribe(timerq_expire);
     scancodes_init();
 }
 LAB_INIT(lab3_init);

@@ -17,15 +17,15 @@
  */
 #include "keyboard.h"
 #include "panic.h"
-#include "platform.h"
 #include "scancodes.h"
+#include "x86.h"
 
 static struct atomic_waker kbd_waker;
 
 /* IRQ1, after each byte is pushed (lab 2 sets the condition first, then calls us). */
 static void kbd_notify(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     atomic_waker_wake(&kbd_waker);      /* take-on-wake: the reader registers again */
     /* LAB 3: STUB

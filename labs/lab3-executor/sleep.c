@@ -15,8 +15,9 @@
  * a huge sleep) stops at UINT64_MAX, a tick that never comes.
  */
 #include "executor.h"
+#include "interrupts.h"
 #include "panic.h"
-#include "platform.h"
+#include "x86.h"
 
 static struct task *timer_head;
 static volatile uint64_t next_deadline = UINT64_MAX;   /* timer_head's, cached for the tick */
@@ -47,7 +48,7 @@ static bool timer_before(const struct task *a, const struct task *b)
 /* Take t off the queue, wherever it is, and clear TASK_TIMER. */
 static void timer_unlink(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
     while (*pp && *pp != t)
@@ -65,7 +66,7 @@ static void timer_unlink(struct task *t)
 /* Link t into the queue at its (deadline, id) place, and mark it TASK_TIMER. */
 static void timer_insert(struct task *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
     struct task **pp = &timer_head;
     while (*pp && timer_before(*pp, t))  /* skip every task that is due first */
@@ -88,7 +89,7 @@ static void timer_insert(struct task *t)
  */
 static void timerq_schedule(struct task *t, uint64_t deadline)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     /* LAB 3: BEGIN SOLUTION */
     bool queued = t->state & TASK_TIMER;
     if (!queued || deadline < t->deadline) {
@@ -102,7 +103,7 @@ static void timerq_schedule(struct task *t, uint64_t deadline)
     (void)t; (void)deadline; (void)timer_unlink; (void)timer_insert;
     panic("lab3: timerq_schedule not implemented");
     LAB 3: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 /*
@@ -111,7 +112,7 @@ static void timerq_schedule(struct task *t, uint64_t deadline)
  */
 void timerq_cancel(struct task *t)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     /* LAB 3: BEGIN SOLUTION */
     if (t->state & TASK_TIMER) {
         timer_unlink(t);
@@ -121,13 +122,13 @@ void timerq_cancel(struct task *t)
     (void)t;
     panic("lab3: timerq_cancel not implemented");
     LAB 3: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
-/* The timer interrupt's hook (IF=0, like every handler). */
+/* Lab 1's tick subscriber (IF=0): every tick, or once after a tickless halt. */
 void timerq_expire(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (now < next_deadline)            /* the common tick: nothing due */
         return;
     /* LAB 3: BEGIN SOLUTION */
@@ -142,16 +143,6 @@ void timerq_expire(uint64_t now)
     LAB 3: END SOLUTION */
 }
 
-uint64_t now_ticks(void)
-{
-    return plat_ticks();
-}
-
-uint32_t tick_hz(void)
-{
-    return plat_tick_hz();
-}
-
 /*
  * Check | schedule | check again: the tick that makes us due may come between
  * the first check and the scheduling, and its interrupt would not have found
@@ -162,11 +153,11 @@ static enum poll sleep_poll(struct future *self, struct context *cx)
     /* LAB 3: BEGIN SOLUTION */
     struct sleep_future *s = (struct sleep_future *)self;
 
-    if (plat_ticks() >= s->deadline)
+    if (timer_ticks() >= s->deadline)
         return POLL_READY;
     if (cx->waker.task)
         timerq_schedule(cx->waker.task, s->deadline);
-    return plat_ticks() >= s->deadline ? POLL_READY : POLL_PENDING;
+    return timer_ticks() >= s->deadline ? POLL_READY : POLL_PENDING;
     /* LAB 3: STUB
     (void)self; (void)cx; (void)timerq_schedule;
     panic("lab3: sleep_poll not implemented");
@@ -186,7 +177,7 @@ void sleep_until_init(struct sleep_future *f, uint64_t deadline)
  */
 void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
 {
-    uint64_t now = plat_ticks();
+    uint64_t now = timer_ticks();
     /* LAB 3: BEGIN SOLUTION */
     uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
     sleep_until_init(f, deadline);
@@ -199,7 +190,7 @@ void sleep_ticks_init(struct sleep_future *f, uint64_t ticks)
 /* Rounded up: a sleep may end late (at a tick), never before the time asked. */
 void sleep_ms_init(struct sleep_future *f, uint32_t ms)
 {
-    uint64_t hz = plat_tick_hz();
+    uint64_t hz = timer_hz();
     /* LAB 3: BEGIN SOLUTION */
     uint64_t ticks = ((uint64_t)ms * hz + 999) / 1000;    /* 64 bits: ms * hz overflows 32 */
     sleep_ticks_init(f, ticks);

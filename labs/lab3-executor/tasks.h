@@ -9,4 +9,14 @@
 
 struct task *task_find(int id);     /* the live task with this id; NULL if none (or id < 1) */
 
+/*
+ * The executor's idle (tickless.c), both with interrupts masked. executor_idle:
+ * nothing is ready; lab 6's wait hook blocks the executor's thread, or, alone,
+ * the CPU halts tickless until the first timer or any interrupt; returns with
+ * IF=1. executor_task_queued: a task was just queued; lab 6's notify hook makes
+ * the executor's thread ready.
+ */
+void executor_idle(void);
+void executor_task_queued(void);
+
 #endif

@@ -123,7 +123,7 @@ uint32_t ata_lost_wakeups(void)
 /* The next lost-IRQ check: ATA_IRQ_CHECK_MS from now, or the deadline if it comes first. */
 static void next_check(struct ata_irq_wait *w)
 {
-    uint64_t at = ata_deadline_start(ATA_IRQ_CHECK_MS, now_ticks(), tick_hz()).end;
+    uint64_t at = ata_deadline_start(ATA_IRQ_CHECK_MS, timer_ticks(), timer_hz()).end;
 
     sleep_until_init(&w->check, at < w->deadline ? at : w->deadline);
 }
@@ -135,12 +135,12 @@ static void next_check(struct ata_irq_wait *w)
  */
 void ata_irq_wait_init(struct ata_irq_wait *w, struct ata_channel *ch, uint8_t want)
 {
-    assert(tick_hz() > 0);                  /* it sleeps on lab 1's timer */
+    assert(timer_hz() > 0);                  /* it sleeps on lab 1's timer */
     w->base.poll = ata_irq_wait_poll;
     w->ch = ch;
     w->want = want;
     w->mark = ch->irqs;
-    w->deadline = ata_deadline_start(ATA_CMD_TIMEOUT_MS, now_ticks(), tick_hz()).end;
+    w->deadline = ata_deadline_start(ATA_CMD_TIMEOUT_MS, timer_ticks(), timer_hz()).end;
     w->ready_at_check = false;
     next_check(w);
 }
@@ -156,7 +156,7 @@ enum poll ata_irq_wait_check(struct ata_irq_wait *w, struct context *cx)
 {
     while (future_poll(&w->check.base, cx) == POLL_READY) {
         bool ready = !(ata_alt_status(w->ch) & ATA_SR_BSY);
-        if ((ready && w->ready_at_check) || now_ticks() >= w->deadline)
+        if ((ready && w->ready_at_check) || timer_ticks() >= w->deadline)
             return POLL_READY;
         w->ready_at_check = ready;
         next_check(w);
@@ -186,7 +186,7 @@ int ata_irq_wait_result(struct ata_io *io, uint64_t lba)
         ata_channel_reset(ch);
         return ATA_ETIMEOUT;
     }
-    if (now_ticks() >= w->check.deadline)
+    if (timer_ticks() >= w->check.deadline)
         lost_wakeups++;                     /* the IRQ came, but only the check woke us */
     if ((err = ata_status_error(s)))
         return ata_fail(io->drive, err, io->what, lba, s);

@@ -7,7 +7,7 @@
  *
  * The two port accesses are one operation: an interrupt handler that touched
  * configuration space between them would redirect our data access. So each
- * access runs with interrupts off (irq_save nests, so callers may hold it too).
+ * access runs with interrupts off (intr_disable nests, so callers may hold it too).
  */
 #include "pci.h"
 #include "panic.h"
@@ -23,9 +23,9 @@ uint32_t pci_config_accesses(void)
 
 /* LAB 5: BEGIN SOLUTION */
 /* Selects the register's dword, interrupts off until the data access is done. */
-static irq_flags_t config_select(uint16_t bdf, uint8_t reg)
+static intr_state_t config_select(uint16_t bdf, uint8_t reg)
 {
-    irq_flags_t f = irq_save();
+    intr_state_t f = intr_disable();
 
     outl(PCI_CONFIG_ADDRESS, pci_config_address(bdf, reg));
     accesses++;
@@ -42,11 +42,11 @@ static uint16_t lane(uint8_t reg)
 uint32_t pci_read32(uint16_t bdf, uint8_t reg)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
     uint32_t v;
 
     v = inl(PCI_CONFIG_DATA);
-    irq_restore(f);
+    intr_restore(f);
     return v;
     /* LAB 5: STUB
     (void)bdf; (void)reg;
@@ -57,11 +57,11 @@ uint32_t pci_read32(uint16_t bdf, uint8_t reg)
 uint16_t pci_read16(uint16_t bdf, uint8_t reg)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
     uint16_t v;
 
     v = inw(lane(reg & ~1));
-    irq_restore(f);
+    intr_restore(f);
     return v;
     /* LAB 5: STUB
     (void)bdf; (void)reg;
@@ -72,11 +72,11 @@ uint16_t pci_read16(uint16_t bdf, uint8_t reg)
 uint8_t pci_read8(uint16_t bdf, uint8_t reg)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
     uint8_t v;
 
     v = inb(lane(reg));
-    irq_restore(f);
+    intr_restore(f);
     return v;
     /* LAB 5: STUB
     (void)bdf; (void)reg;
@@ -87,10 +87,10 @@ uint8_t pci_read8(uint16_t bdf, uint8_t reg)
 void pci_write32(uint16_t bdf, uint8_t reg, uint32_t v)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
 
     outl(PCI_CONFIG_DATA, v);
-    irq_restore(f);
+    intr_restore(f);
     /* LAB 5: STUB
     (void)bdf; (void)reg; (void)v;
     panic("lab5: pci_write32 (configuration mechanism #1) not implemented");
@@ -100,10 +100,10 @@ void pci_write32(uint16_t bdf, uint8_t reg, uint32_t v)
 void pci_write16(uint16_t bdf, uint8_t reg, uint16_t v)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
 
     outw(lane(reg & ~1), v);
-    irq_restore(f);
+    intr_restore(f);
     /* LAB 5: STUB
     (void)bdf; (void)reg; (void)v;
     panic("lab5: pci_write16 (configuration mechanism #1) not implemented");
@@ -113,10 +113,10 @@ void pci_write16(uint16_t bdf, uint8_t reg, uint16_t v)
 void pci_write8(uint16_t bdf, uint8_t reg, uint8_t v)
 {
     /* LAB 5: BEGIN SOLUTION */
-    irq_flags_t f = config_select(bdf, reg);
+    intr_state_t f = config_select(bdf, reg);
 
     outb(lane(reg), v);
-    irq_restore(f);
+    intr_restore(f);
     /* LAB 5: STUB
     (void)bdf; (void)reg; (void)v;
     panic("lab5: pci_write8 (configuration mechanism #1) not implemented");

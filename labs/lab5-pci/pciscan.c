@@ -64,12 +64,12 @@ static void size_bars(struct pci_device *d)
     const uint16_t decode = PCI_COMMAND_IO | PCI_COMMAND_MEMORY;
     bool host = d->cls == PCI_CLASS_BRIDGE && d->subclass == PCI_SUBCLASS_HOST;
     bool toggle;
-    irq_flags_t f;
+    intr_state_t f;
     uint16_t cmd;
 
     if (d->nbars == 0)
         return;
-    f = irq_save();
+    f = intr_disable();
     cmd = pci_read16(d->bdf, PCI_COMMAND);
     toggle = !host && (cmd & decode);
     if (toggle)
@@ -89,7 +89,7 @@ static void size_bars(struct pci_device *d)
     }
     if (toggle)
         pci_write16(d->bdf, PCI_COMMAND, cmd);
-    irq_restore(f);
+    intr_restore(f);
     /* LAB 5: STUB
     (void)d;
     panic("lab5: BAR sizing not implemented");

@@ -6,7 +6,7 @@
  * (idle.c), so the list's head is a deadline too (handouts/lab6.md
  * sections 3 and 13).
  *
- * The list is shared with the tick's exit hook, so it is touched only with
+ * The list is shared with the tick (sched_tick), so it is touched only with
  * interrupts masked; and "the deadline", "on the list" and "blocked" happen
  * in one masked stretch: a tick that fell between them would find the thread
  * due but still running (a wake lost, or sched_unblock on a running thread).
@@ -18,13 +18,13 @@ static struct thread *sleepers;         /* by (wake_tick, sleep order) */
 
 void thread_sleep_ms(uint32_t ms)
 {
-    thread_sleep_ticks(((uint64_t)ms * plat_tick_hz() + 999) / 1000);   /* never short */
+    thread_sleep_ticks(((uint64_t)ms * timer_hz() + 999) / 1000);   /* never short */
 }
 
 /* Exercise 7: behind every sleeper due on or before t's tick (first come, first woken). */
 static void sleepers_insert(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     struct thread **p = &sleepers;
     while (*p && (*p)->wake_tick <= t->wake_tick)
@@ -42,16 +42,17 @@ void thread_sleep_ticks(uint64_t ticks)
 {
     struct thread *cur = thread_current();
 
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
     if (ticks == 0) {
         thread_yield();                 /* give the CPU to an equal, nothing more */
         return;
     }
     /* LAB 6: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();    /* before reading the tick: it may come at any line */
-    cur->wake_tick = plat_ticks() + ticks;
+    intr_state_t fl = intr_disable();    /* before reading the tick: it may come at any line */
+    cur->wake_tick = timer_ticks() + ticks;
     sleepers_insert(cur);
     sched_block();                      /* the tick that makes it due unblocks it */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     /* LAB 6: STUB
     (void)cur; (void)sleepers_insert;
     panic("lab6: thread_sleep_ticks not implemented");
@@ -61,7 +62,7 @@ void thread_sleep_ticks(uint64_t ticks)
 /* Exercise 8. From the tick, interrupts masked: every sleeper due by `now` becomes ready. */
 void alarm_wake_due(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     while (sleepers && sleepers->wake_tick <= now) {    /* <=: restarts count several ticks */
         struct thread *t = sleepers;
@@ -79,7 +80,7 @@ void alarm_wake_due(uint64_t now)
 /* Exercise 8. The first sleeper's wake tick; UINT64_MAX when none sleeps. Interrupts masked. */
 uint64_t alarm_next_tick(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     return sleepers ? sleepers->wake_tick : UINT64_MAX;
     /* LAB 6: STUB

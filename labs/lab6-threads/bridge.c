@@ -28,7 +28,7 @@ static void idle_wait(void)
     /* LAB 6: BEGIN SOLUTION */
     exec_waiting = thread_current();
     sched_block();
-    plat_irq_enable();
+    intr_enable();
     /* LAB 6: STUB
     (void)exec_waiting;
     panic("lab6: the executor's idle hook (idle_wait) not implemented");
@@ -56,10 +56,10 @@ static void executor_main(void *unused)
     (void)unused;
     for (;;) {
         executor_run();
-        plat_irq_t fl = plat_irq_save();
+        intr_state_t fl = intr_disable();
         if (executor_stats().alive == 0)
             idle_wait();                /* a spawn queues a task, and notify wakes us */
-        plat_irq_restore(fl);
+        intr_restore(fl);
     }
 }
 
@@ -78,9 +78,9 @@ struct thread *executor_thread(void)
 
 int thread_spawn(struct future *f)
 {
-    plat_irq_t fl = plat_irq_save();    /* spawn's slot search must not be preempted */
+    intr_state_t fl = intr_disable();    /* spawn's slot search must not be preempted */
     int id = spawn(f);
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return id;
 }
 
@@ -121,13 +121,13 @@ static enum poll join_poll(struct future *self, struct context *cx)
     if (!t)
         return POLL_READY;
     atomic_waker_register(&t->on_exit, cx);
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     bool done = t->state == THREAD_DONE;
     if (done) {
         thread_reap(t);
         j->thread = 0;
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return done ? POLL_READY : POLL_PENDING;
 }
 

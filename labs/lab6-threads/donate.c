@@ -77,10 +77,10 @@ void thread_set_priority(int prio)
     if (prio < THREAD_PRIO_MIN || prio > THREAD_PRIO_MAX)
         panic("lab6: thread %s: priority %d is outside %d-%d", cur->name, prio,
               THREAD_PRIO_MIN, THREAD_PRIO_MAX);
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     cur->base_prio = prio;
     donate_after_release(cur);          /* effective = max(base, donations) */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     sched_preempt_if_outranked();
 }
 

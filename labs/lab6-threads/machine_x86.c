@@ -1,10 +1,9 @@
 /*
  * machine_x86.c - lab 6 on i386: where a new thread's first frame goes, the call
- * into switch.S (after lab 8's switch hook, if any), the idle halt, the time slice option, and lab 6's boot hook
- * (which plugs into lab 1's IRQ exit hook and lab 3's idle hooks).
+ * into switch.S (after lab 8's switch hook, if any), the time slice option, and lab 6's boot hook
+ * (which subscribes to lab 1's tick and plugs into its IRQ exit hook and lab 3's idle hooks).
  */
 #include "cmdline.h"
-#include "console.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "labinit.h"
@@ -70,16 +69,6 @@ uintptr_t thread_stack_top(const struct thread *t)
     return t->stack ? (uintptr_t)(t->stack + THREAD_STACK_SIZE) : 0;
 }
 
-void cpu_wait(void)
-{
-    __asm__ volatile("sti; hlt" ::: "memory");
-}
-
-bool irqs_were_enabled(plat_irq_t f)
-{
-    return (f & EFLAGS_IF) != 0;
-}
-
 uint64_t cycles(void)
 {
     return rdtsc();
@@ -96,8 +85,8 @@ static void lab6_init(void)
     uint64_t ticks = (ms * timer_hz() + 999) / 1000;
     slice = ticks ? (uint32_t)ticks : 1;
     threads_init();
+    timer_subscribe(sched_tick);
     irq_set_exit_hook(thread_irq_exit);
-    console_set_unlocked_hook(thread_print_done);
     bridge_init();
 }
 LAB_INIT(lab6_init);

@@ -1,22 +1,21 @@
 /*
  * sched.c - the scheduler core: the ready queue, the running thread, the
  * switch (schedule), yield, block and unblock, priority changes, the tick's
- * charge and preemption from the end of every IRQ (lab 1's exit hook), and the
- * idle thread's loop. Threads are made and ended in thread.c; the idle
+ * charge (lab 1's tick subscriber) and preemption from the end of every IRQ
+ * (lab 1's exit hook), and the idle thread's loop. Threads are made and ended in thread.c; the idle
  * thread's halt, tickless, is idle.c.
  *
  * One CPU. The scheduler's state (the ready queue, `cur`, the sleepers) is
  * touched only with interrupts masked; that alone makes each operation atomic
  * against interrupt handlers and against preemption, which only ever happens
- * at the end of an interrupt (or, held back by a print, at the print's end:
- * thread_print_done). A switch always runs with interrupts masked
+ * at the end of an interrupt, or when a thread makes a higher-priority one
+ * ready (sched_preempt_if_outranked). A switch always runs with interrupts masked
  * too, and the thread switched to restores its own IF when it returns from
- * schedule() (irq_restore) or from the interrupt it was preempted in (iret).
+ * schedule() (intr_restore) or from the interrupt it was preempted in (iret).
  *
  * The idle thread runs when nothing else is ready. It has priority -1, below
  * every real thread, and is never on the ready queue.
  */
-#include "console.h"
 #include "panic.h"
 #include "scheduler.h"
 #include "trace.h"
@@ -26,7 +25,7 @@ struct thread_stats thread_counts;
 static struct readyq ready;
 static struct thread *cur;
 static struct thread *idle;
-static bool preempt_deferred;           /* an IRQ's preemption waits for a print to end */
+static uint64_t charged_until;          /* the tick count sched_tick last charged up to */
 
 static void check_canary(struct thread *t)
 {
@@ -43,10 +42,9 @@ static void check_canary(struct thread *t)
  */
 void schedule(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (spin_depth)
         panic("lab6: thread %s switches while holding a spinlock", cur->name);
-    assert(!console_locked());          /* a print never blocks: it would stop preemption */
     /* LAB 6: BEGIN SOLUTION */
     struct thread *prev = cur;
     struct thread *next = readyq_pop(&ready);
@@ -80,9 +78,10 @@ static void yield_locked(void)
 
 void thread_yield(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
+    intr_state_t fl = intr_disable();
     yield_locked();
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 struct thread *thread_current(void)
@@ -92,7 +91,8 @@ struct thread *thread_current(void)
 
 void sched_block(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
+    assert(!intr_context());
     assert(cur != idle);
     trace_block(cur);
     cur->state = THREAD_BLOCKED;
@@ -101,7 +101,7 @@ void sched_block(void)
 
 void sched_unblock(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     assert(t->state == THREAD_BLOCKED);
     trace_wake(t);
     t->state = THREAD_READY;
@@ -110,7 +110,7 @@ void sched_unblock(struct thread *t)
 
 void sched_start(struct thread *t)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     assert(t->state == THREAD_READY);
     readyq_push(&ready, t);
 }
@@ -122,15 +122,15 @@ void sched_start(struct thread *t)
  */
 void sched_preempt_if_outranked(void)
 {
-    plat_irq_t fl = plat_irq_save();
-    if (irqs_were_enabled(fl) && readyq_top(&ready) > cur->prio)
+    intr_state_t was_on = intr_disable();
+    if (was_on && readyq_top(&ready) > cur->prio)
         yield_locked();
-    plat_irq_restore(fl);
+    intr_restore(was_on);
 }
 
 void sched_set_prio(struct thread *t, int prio)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     if (t->prio == prio)
         return;
     trace_prio(t, prio);
@@ -143,14 +143,22 @@ void sched_set_prio(struct thread *t, int prio)
     }
 }
 
-void sched_tick(uint32_t n)
+/*
+ * Lab 1's tick subscriber: every tick from the IRQ 0 handler, or once after a
+ * tickless halt with all the ticks that passed (then `now` is several on, and
+ * they go to the idle thread, which ran them). Never switches: the IRQ exit
+ * hook (or the idle loop) does.
+ */
+void sched_tick(uint64_t now)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
+    uint32_t n = (uint32_t)(now - charged_until);
+    charged_until = now;
     cur->ticks += n;
     if (cur == idle)
         thread_counts.idle_ticks += n;
     cur->slice_left = cur->slice_left > n ? cur->slice_left - n : 0;
-    alarm_wake_due(plat_ticks());
+    alarm_wake_due(now);
 }
 
 /*
@@ -159,7 +167,7 @@ void sched_tick(uint32_t n)
  */
 static void preempt_if_due(void)
 {
-    plat_assert_irqs_off();
+    assert(!intr_enabled());
     /* LAB 6: BEGIN SOLUTION */
     int top = readyq_top(&ready);
     if (top > cur->prio || (top == cur->prio && cur->slice_left == 0)) {
@@ -173,31 +181,17 @@ static void preempt_if_due(void)
 
 /*
  * Lab 1 calls this at the end of every IRQ, after the EOI, with interrupts
- * masked. A thread in the middle of a print keeps the CPU until the print
- * ends (console.h): its line goes out whole, then thread_print_done switches.
+ * masked (the tick's charge came before, from sched_tick). An IRQ that came
+ * during a print was held at the PIC until the print ended (console.h), so a
+ * preemption here never cuts a line.
  */
 void thread_irq_exit(int irq)
 {
     thread_counts.irq_exit_cycles = cycles();
     trace_irq(irq);
-    if (idle_tick_stopped())
-        return;     /* no tick runs: idle counts what passed, then switches (idle.c) */
-    if (irq == 0)
-        sched_tick(1);
-    preempt_deferred = console_locked();
-    if (!preempt_deferred)
-        preempt_if_due();
-}
-
-/* The console's unlocked hook: the preemption a print held back, once IF is on. */
-void thread_print_done(void)
-{
-    plat_irq_t fl = plat_irq_save();
-    if (preempt_deferred && irqs_were_enabled(fl)) {
-        preempt_deferred = false;
-        preempt_if_due();
-    }
-    plat_irq_restore(fl);
+    if (timer_tick_stopped())
+        return;     /* idle halts tickless: it counts what passed, then switches */
+    preempt_if_due();
 }
 
 /* Nothing ready: halt until an interrupt (idle.c); switch to whatever it made ready. */
@@ -205,10 +199,10 @@ static void idle_loop(void *unused)
 {
     (void)unused;
     for (;;) {
-        plat_irq_disable();
+        intr_disable();
         if (readyq_top(&ready) >= 0) {
             schedule();
-            plat_irq_enable();
+            intr_enable();
         } else {
             idle_halt();                /* no IRQ can fall between the check and the halt */
         }
@@ -220,6 +214,7 @@ void sched_init(struct thread *boot)
     readyq_init(&ready);
     boot->slice_left = slice_ticks();
     cur = boot;
+    charged_until = timer_ticks();
     idle = thread_alloc(idle_loop, 0, "idle", THREAD_PRIO_MIN);
     if (!idle)
         panic("lab6: no memory for the idle thread");

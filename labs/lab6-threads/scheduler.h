@@ -5,7 +5,7 @@
  * stacks and the same switch for x86-64).
  *
  * The rule for every function here: call it with interrupts masked
- * (plat_irq_save), because on one CPU that is what makes it atomic against
+ * (intr_disable), because on one CPU that is what makes it atomic against
  * both interrupt handlers and preemption.
  */
 #ifndef CAIRN_LAB6_SCHEDULER_H
@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "platform.h"
+#include "interrupts.h"
+#include "panic.h"
+#include "x86.h"
 #include "thread.h"
 
 #define NPRIO (THREAD_PRIO_MAX + 1)
@@ -51,9 +53,8 @@ void sched_start(struct thread *t);     /* a new thread's first place on the rea
 void sched_preempt_if_outranked(void);  /* switch now if a ready thread has a higher priority */
 void sched_set_prio(struct thread *t, int prio);  /* effective priority; requeues a ready t */
 void sched_init(struct thread *boot);   /* boot runs; the idle thread */
-void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: charge ticks, wake sleepers, preempt */
-void thread_print_done(void);           /* the console's unlocked hook: a deferred preemption */
-void sched_tick(uint32_t n);            /* n ticks passed: charge the running thread, wake sleepers */
+void thread_irq_exit(int irq);          /* lab 1's IRQ exit hook: preempt if due */
+void sched_tick(uint64_t now);          /* lab 1's tick subscriber: charge the running thread, wake sleepers */
 extern uint32_t spin_depth;             /* spinlocks held (one CPU: one count) */
 extern struct thread_stats thread_counts;   /* thread_stats() copies it */
 
@@ -76,7 +77,6 @@ uint64_t alarm_next_tick(void);         /* the first sleeper's wake tick; UINT64
 
 /* --- idle.c: the idle thread's halt, tickless -------------------------------- */
 void idle_halt(void);                   /* IF=0, nothing ready: halt; returns with IF=1 */
-bool idle_tick_stopped(void);           /* the idle thread is halted with the tick stopped */
 uint64_t idle_deadline(void);           /* the first tick anything waits for; UINT64_MAX: none */
 
 /* --- bridge.c ------------------------------------------------------------ */
@@ -94,8 +94,6 @@ uintptr_t ctx_first_frame(uint8_t *top, void (*entry)(void));   /* the sp for sw
 /* --- the machine layer ---------------------------------------------------- */
 void ctx_init(struct thread *t);        /* build t's stack so the first switch runs thread_entry */
 void ctx_switch(struct thread *from, struct thread *to);
-void cpu_wait(void);                    /* IF=0 on entry: "sti; hlt" as one step */
-bool irqs_were_enabled(plat_irq_t f);   /* f from plat_irq_save: was IF set? */
 uint32_t slice_ticks(void);             /* the time slice, in ticks */
 uint64_t cycles(void);                  /* a cycle counter (rdtsc), for the statistics */
 

@@ -13,7 +13,7 @@
  * ABI lets a callee clobber eax, ecx and edx, so the caller has already saved
  * whatever it needed of them; ebx, esi, edi and ebp must survive the call,
  * so we save them; eip is the return address the call pushed; eflags is put
- * back by the caller's irq_restore (every switch runs with interrupts
+ * back by the caller's intr_restore (every switch runs with interrupts
  * masked); the segment registers never change in this kernel. The thread
  * interrupted by an IRQ had its full state saved by the trap frame already.
  */

@@ -27,7 +27,7 @@ void spin_init(struct spinlock *l, const char *name)
 
 void spin_lock(struct spinlock *l)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     if (l->locked)
         panic("lab6: thread %s locks spinlock %s twice", thread_current()->name, l->name);
     l->locked = true;
@@ -42,7 +42,7 @@ void spin_unlock(struct spinlock *l)
               thread_current()->name, l->name);
     l->locked = false;
     spin_depth--;
-    plat_irq_restore((plat_irq_t)l->saved_flags);
+    intr_restore((intr_state_t)l->saved_flags);
 }
 
 void mutex_init(struct mutex *m, const char *name)
@@ -73,7 +73,8 @@ static void take(struct mutex *m, struct thread *t)
 void mutex_lock(struct mutex *m)
 {
     struct thread *self = thread_current();
-    plat_irq_t fl = plat_irq_save();
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
+    intr_state_t fl = intr_disable();
 
     if (m->owner == self)
         panic("lab6: thread %s locks mutex %s, which it already holds", self->name, m->name);
@@ -94,13 +95,13 @@ void mutex_lock(struct mutex *m)
     (void)take; (void)report_deadlock;
     panic("lab6: mutex_lock not implemented");
     LAB 6: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 void mutex_unlock(struct mutex *m)
 {
     struct thread *self = thread_current();
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
 
     if (m->owner != self)
         panic("lab6: thread %s unlocks mutex %s, held by %s", self->name, m->name,
@@ -122,7 +123,7 @@ void mutex_unlock(struct mutex *m)
     (void)take;
     panic("lab6: mutex_unlock not implemented");
     LAB 6: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     sched_preempt_if_outranked();
 }
 
@@ -133,7 +134,8 @@ void sema_init(struct semaphore *s, uint32_t count)
 
 void sema_down(struct semaphore *s)
 {
-    plat_irq_t fl = plat_irq_save();
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
+    intr_state_t fl = intr_disable();
     /* LAB 6: BEGIN SOLUTION */
     while (s->count == 0) {             /* Mesa: someone may have taken it before we ran */
         waitq_push(&s->waiters, thread_current());
@@ -144,12 +146,12 @@ void sema_down(struct semaphore *s)
     (void)s;
     panic("lab6: sema_down not implemented");
     LAB 6: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 void sema_up(struct semaphore *s)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     /* LAB 6: BEGIN SOLUTION */
     s->count++;
     struct thread *t = waitq_pop(&s->waiters);
@@ -159,7 +161,7 @@ void sema_up(struct semaphore *s)
     (void)s;
     panic("lab6: sema_up not implemented");
     LAB 6: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
     sched_preempt_if_outranked();
 }
 
@@ -184,12 +186,12 @@ void cond_wait(struct condvar *c, struct mutex *m)
         panic("lab6: thread %s waits on a condition without holding mutex %s", w.thread->name,
               m->name);
     sema_init(&w.sema, 0);
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct cv_waiter **p = &c->waiters;
     while (*p)
         p = &(*p)->next;
     *p = &w;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     mutex_unlock(m);
     sema_down(&w.sema);
     mutex_lock(m);
@@ -200,7 +202,7 @@ void cond_signal(struct condvar *c, struct mutex *m)
     if (m->owner != thread_current())
         panic("lab6: thread %s signals a condition without holding mutex %s",
               thread_current()->name, m->name);
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct cv_waiter **best = 0;
     for (struct cv_waiter **p = &c->waiters; *p; p = &(*p)->next)
         if (!best || (*p)->thread->prio > (*best)->thread->prio)
@@ -208,7 +210,7 @@ void cond_signal(struct condvar *c, struct mutex *m)
     struct cv_waiter *w = best ? *best : 0;
     if (w)
         *best = w->next;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     if (w)
         sema_up(&w->sema);
 }

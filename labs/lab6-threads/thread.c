@@ -23,12 +23,12 @@ struct thread *thread_alloc(thread_fn fn, void *arg, const char *name, int prio)
 {
     if (strlen(name) >= THREAD_NAME_MAX)
         panic("lab6: thread name \"%s\" is longer than %d characters", name, THREAD_NAME_MAX - 1);
-    plat_irq_t fl = plat_irq_save();            /* the heap has no lock of its own */
+    intr_state_t fl = intr_disable();            /* the heap has no lock of its own */
     struct thread *t = kzalloc(sizeof *t);
     uint8_t *stack = t ? kmalloc(THREAD_STACK_SIZE) : 0;
     if (t && !stack)
         kfree(t);
-    plat_irq_restore(fl);
+    intr_restore(fl);
     if (!stack)
         return 0;
     strlcpy(t->name, name, sizeof t->name);
@@ -45,12 +45,12 @@ struct thread *thread_alloc(thread_fn fn, void *arg, const char *name, int prio)
     /* LAB 6: STUB
     panic("lab6: thread_alloc's stack (the canary and ctx_init) not implemented");
     LAB 6: END SOLUTION */
-    fl = plat_irq_save();
+    fl = intr_disable();
     t->id = ++last_id;
     t->all_next = all;
     all = t;
     trace_new(t);
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return t;
 }
 
@@ -64,11 +64,11 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name, int prio
         return 0;
     /* Exercise 2: counted, on the ready queue, and running now if it outranks its creator. */
     /* LAB 6: BEGIN SOLUTION */
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     thread_counts.created++;
     thread_counts.alive++;
     sched_start(t);
-    plat_irq_restore(fl);
+    intr_restore(fl);
     sched_preempt_if_outranked();       /* only where IF was on: not from a handler */
     /* LAB 6: STUB
     panic("lab6: thread_create not implemented");
@@ -117,7 +117,7 @@ uintptr_t ctx_first_frame(uint8_t *top, void (*entry)(void))
 void thread_entry(void)
 {
     /* LAB 6: BEGIN SOLUTION */
-    plat_irq_enable();                  /* release schedule()'s mask */
+    intr_enable();                  /* release schedule()'s mask */
     struct thread *cur = thread_current();
     cur->fn(cur->arg);
     thread_exit();
@@ -129,7 +129,7 @@ void thread_entry(void)
 /* Exercise 3. Wake the joiner (a thread, or a task's thread_join_future), then switch for good. */
 void thread_exit(void)
 {
-    plat_irq_disable();
+    intr_disable();
     struct thread *cur = thread_current();
     if (cur == &main_thread || cur->prio == IDLE_PRIO)
         panic("lab6: thread %s cannot exit", cur->name);
@@ -165,7 +165,8 @@ void thread_reap(struct thread *t)
 
 void thread_join(struct thread *t)
 {
-    plat_irq_t fl = plat_irq_save();
+    assert(!intr_context());            /* a handler never blocks (interrupts.h) */
+    intr_state_t fl = intr_disable();
     struct thread *cur = thread_current();
     if (t == cur || t->joiner)
         panic("lab6: thread %s cannot join thread %s (itself, or joined already)", cur->name,
@@ -179,7 +180,7 @@ void thread_join(struct thread *t)
     /* LAB 6: STUB
     panic("lab6: thread_join not implemented");
     LAB 6: END SOLUTION */
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 void threads_init(void)
@@ -193,9 +194,9 @@ void threads_init(void)
 
 struct thread_stats thread_stats(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     struct thread_stats s = thread_counts;
-    plat_irq_restore(fl);
+    intr_restore(fl);
     return s;
 }
 

@@ -45,7 +45,7 @@ static uint32_t start_running, nnames;
 
 void trace_record(enum trace_kind kind, uint32_t a, uint32_t b)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     if (!trace_on) {
         /* stopped between the caller's check and here: nothing to record */
     } else if (counts.events == TRACE_EVENTS) {
@@ -54,7 +54,7 @@ void trace_record(enum trace_kind kind, uint32_t a, uint32_t b)
         events[counts.events++] = (struct trace_event){ .cycles = cycles() - start_cycles,
                                                         .a = a, .b = b, .kind = (uint8_t)kind };
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 /* Interrupts masked. A row's name for the picture; past the table, counted. */
@@ -71,12 +71,12 @@ static void remember(struct thread *t, bool made_since)
 
 void trace_thread_new(struct thread *t)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     if (trace_on) {
         remember(t, true);
         trace_record(TRACE_NEW, t->id, 0);
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 static void poll_before(uint32_t task_id)
@@ -98,28 +98,28 @@ static void remember_alive(struct thread *t)
 
 void thread_trace_start(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     counts = (struct trace_counts){ 0 };
     nnames = 0;
     threads_foreach(remember_alive);
     start_running = thread_current()->id;
-    start_tick = plat_ticks();
+    start_tick = timer_ticks();
     start_cycles = cycles();
     executor_set_poll_hooks(&poll_hooks);
     trace_on = true;
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 void thread_trace_stop(void)
 {
-    plat_irq_t fl = plat_irq_save();
+    intr_state_t fl = intr_disable();
     if (trace_on) {
         trace_on = false;
         executor_set_poll_hooks(0);
-        stop_tick = plat_ticks();
+        stop_tick = timer_ticks();
         stop_cycles = cycles();
     }
-    plat_irq_restore(fl);
+    intr_restore(fl);
 }
 
 static const char *const kind_names[] = {
@@ -148,7 +148,7 @@ void thread_trace_print(void)
 {
     thread_trace_stop();
     kprintf("trace: begin format=1 tick_hz=%u ticks=%llu cycles=%llu running=%u events=%u "
-            "dropped=%u capacity=%u\n", plat_tick_hz(),
+            "dropped=%u capacity=%u\n", timer_hz(),
             (unsigned long long)(stop_tick - start_tick),
             (unsigned long long)(stop_cycles - start_cycles), start_running, counts.events,
             counts.dropped, TRACE_EVENTS);

@@ -3,11 +3,15 @@
  * first cluster, removal, and growing a directory by a cluster. Pure code,
  * host-tested (tests/test_lab7_fs.c).
  *
- * A new name's entries (its long entries, then the 8.3 one) always go inside
- * one sector, so one sector write makes the whole name appear: a crash
- * cannot leave long entries without their 8.3 entry, which fsck.fat reports.
- * Removal marks the long entries free before the 8.3 one, for the same
- * reason. Its 8.3 alias follows [FAT] "Numeric-Tail Generation".
+ * A new name's entries (its long entries, then the 8.3 one) go inside one
+ * sector when they fit (up to 15 long entries, 195 characters), so one write
+ * makes the whole name appear. [FAT] "FAT Long Directory Entries" allows 20
+ * (255 characters): 17-21 entries take two sectors, and the one with the 8.3
+ * entry is written first, so a crash between leaves a valid file under its
+ * alias (with the first long entries before it past 208 characters, which
+ * fsck.fat calls a fragment) - never long entries with no 8.3 entry, which
+ * fsck.fat calls orphans. Removal goes the other way round, the 8.3 entry's
+ * sector last. The alias follows [FAT] "Numeric-Tail Generation".
  */
 #include "fat.h"
 #include "kstring.h"
@@ -120,21 +124,27 @@ static int choose_short(struct fat_volume *v, uint32_t dir, const char *name, ui
     return FAT_ENOSPC;
 }
 
-/* A zeroed cluster linked after `end`, the directory's last entry. */
-static int grow(struct fat_volume *v, const struct fat_dir_pos *end)
+/* Zeroed clusters for `slots` more entries, linked after `end`, the directory's last entry. */
+static int grow(struct fat_volume *v, const struct fat_dir_pos *end, uint32_t slots)
 {
-    uint32_t fresh, old;
+    uint32_t per_cluster = v->g.cluster_bytes / FAT_DIRENT_SIZE;
+    uint32_t n = (slots + per_cluster - 1) / per_cluster, fresh, c, old;
     int err;
 
-    if (end->dir == 0 || end->index + 1 >= FAT_DIR_MAX_ENTRIES)
+    if (end->dir == 0 || end->index + n * per_cluster >= FAT_DIR_MAX_ENTRIES)
         return FAT_ENOSPC;          /* the FAT12/16 root has a fixed size; any other 65536 */
-    if ((err = fat_alloc_chain(v, 1, &fresh)))
+    if ((err = fat_alloc_chain(v, n, &fresh)))
         return err;
-    for (uint32_t i = 0; i < v->g.sectors_per_cluster; i++) {
-        uint8_t *s = fat_cache_get(&v->cache, fat_cluster_lba(v, fresh) + i, true);
-        if (!s)
-            return FAT_EIO;
-        fat_cache_mark_dirty(&v->cache, s);
+    for (c = fresh; n--; ) {        /* 2 clusters at most: 21 entries, clusters of 16 */
+        for (uint32_t i = 0; i < v->g.sectors_per_cluster; i++) {
+            uint8_t *s = fat_cache_get(&v->cache, fat_cluster_lba(v, c) + i, true);
+            if (!s)
+                return FAT_EIO;
+            memset(s, 0, FAT_SECTOR_SIZE);
+            fat_cache_mark_dirty(&v->cache, s);
+        }
+        if (n && (err = fat_get(v, c, &c)))
+            return err;
     }
     /* The zeros reach the disk before the link makes them part of the directory. */
     if ((err = fat_barrier(v)) || (err = fat_get(v, end->cluster, &old)))
@@ -143,40 +153,106 @@ static int grow(struct fat_volume *v, const struct fat_dir_pos *end)
     return fat_set(v, end->cluster, fresh);
 }
 
-/* The first index of `need` free slots inside one sector, growing the directory if needed.
-   One pass along the directory. */
-static int find_slots(struct fat_volume *v, uint32_t dir, int need, uint32_t *start)
+/* Entries [from, to) (0x00: the end marker and what follows it) marked free (0xE5), then a
+   barrier: the entries written next must not be hidden behind an end marker. */
+static int move_end_marker(struct fat_volume *v, uint32_t dir, uint32_t from, uint32_t to)
 {
-    struct fat_dir_pos pos;
-    uint32_t run = 0;
+    uint32_t off;
+    uint64_t lba;
     uint8_t *s;
     int err;
 
+    while (from < to) {
+        if ((err = fat_dir_slot(v, dir, from, &lba, &off)))
+            return err;
+        if (!(s = fat_cache_get(&v->cache, lba, false)))
+            return FAT_EIO;
+        fat_undo_sector(v, lba, s);
+        for (; from < to && off < FAT_SECTOR_SIZE; from++, off += FAT_DIRENT_SIZE)
+            s[off] = FAT_DELETED;
+        fat_cache_mark_dirty(&v->cache, s);
+    }
+    return fat_barrier(v);
+}
+
+static int after_end(struct fat_volume *v, const struct fat_dir_pos *pos)
+{
+    return fat_corrupt(v, "the directory at cluster %u has entries after its end marker",
+                       pos->dir);
+}
+
+/* The first index of `need` free slots, growing the directory if needed: one pass along
+   it, and no write before the run is found. Up to 16 slots stay inside one sector: one
+   write makes the name appear. A longer run (a name of 196-255 characters: 17-21 entries)
+   starts a sector and ends in the next (of this cluster or the next). Every entry past
+   the end marker must be 0x00 ([FAT] "FAT Directory Structure"), else a new name would
+   make one appear; the marker then moves to the run's last sector. */
+static int find_slots(struct fat_volume *v, uint32_t dir, uint32_t need, uint32_t *start)
+{
+    bool spans = need > FAT_DIRENTS_PER_SECTOR;
+    uint32_t run = 0, end = FAT_DIR_MAX_ENTRIES, tail;
+    struct fat_dir_pos pos;
+    uint8_t *s = NULL;
+    int err;
+
     for (err = fat_dir_start(v, dir, &pos); !err; err = fat_dir_next(v, &pos)) {
-        if (pos.offset == 0)
+        if (pos.offset == 0 && !spans)
             run = 0;
         if (!(s = fat_cache_get(&v->cache, pos.lba, false)))
             return FAT_EIO;
-        if (s[pos.offset] == 0 &&
-            pos.offset + ((uint32_t)need - run) * FAT_DIRENT_SIZE > FAT_SECTOR_SIZE) {
-            /* Too little room before the sector ends: the end marker moves on. */
-            fat_undo_sector(v, pos.lba, s);
-            for (uint32_t off = pos.offset; off < FAT_SECTOR_SIZE; off += FAT_DIRENT_SIZE)
-                s[off] = FAT_DELETED;
-            fat_cache_mark_dirty(&v->cache, s);
-            if ((err = fat_barrier(v)))
-                return err;
-            continue;               /* the rest of this sector cannot hold the run */
-        }
+        if (s[pos.offset] != 0 && end < pos.index)
+            return after_end(v, &pos);
+        if (s[pos.offset] == 0 && end > pos.index)
+            end = pos.index;
+        if (run == 0 && pos.offset != 0 && spans)
+            continue;
         run = s[pos.offset] == 0 || s[pos.offset] == FAT_DELETED ? run + 1 : 0;
-        if (run == (uint32_t)need) {
-            *start = pos.index + 1 - run;
-            return 0;
-        }
+        if (run == need)
+            break;
     }
-    if (err != FAT_ENOSPC || (err = grow(v, &pos)))
+    for (uint32_t off = pos.offset + FAT_DIRENT_SIZE; !err && off < FAT_SECTOR_SIZE;
+         off += FAT_DIRENT_SIZE)
+        if (end <= pos.index && s[off] != 0)
+            return after_end(v, &pos);      /* it would follow the new name's entries */
+    if (err && !spans)
+        run = 0;                    /* a short run starts in the new cluster */
+    if (err && (err != FAT_ENOSPC || (err = grow(v, &pos, need - run))))
         return err;
-    *start = pos.index + 1;
+    *start = pos.index + 1 - run;
+    tail = (*start + need - 1) / FAT_DIRENTS_PER_SECTOR * FAT_DIRENTS_PER_SECTOR;
+    return end < tail ? move_end_marker(v, dir, end, tail) : 0;
+}
+
+/* A new name's entries: k < nlfn are its long entries, last part first; k == nlfn is the
+   8.3 entry. */
+struct new_entries {
+    const char *name;
+    int nlfn;
+    uint32_t start;                 /* the directory index of entry 0 */
+    uint8_t sfn_entry[FAT_DIRENT_SIZE];
+};
+
+/* Entries [from, to) of `e`, all in one sector. */
+static int put_entries(struct fat_volume *v, uint32_t dir, const struct new_entries *e,
+                       int from, int to)
+{
+    uint8_t *s, sum = fat_lfn_checksum(e->sfn_entry);
+    uint32_t off;
+    uint64_t lba;
+    int err;
+
+    if ((err = fat_dir_slot(v, dir, e->start + (uint32_t)from, &lba, &off)))
+        return err;
+    if (!(s = fat_cache_get(&v->cache, lba, false)))
+        return FAT_EIO;
+    fat_undo_sector(v, lba, s);
+    for (int k = from; k < to; k++, off += FAT_DIRENT_SIZE) {
+        if (k < e->nlfn)
+            fat_lfn_pack(s + off, e->name, e->nlfn - k, k == 0, sum);
+        else
+            memcpy(s + off, e->sfn_entry, FAT_DIRENT_SIZE);
+    }
+    fat_cache_mark_dirty(&v->cache, s);
     return 0;
 }
 /* LAB 7: END SOLUTION */
@@ -185,30 +261,34 @@ int fat_dir_add(struct fat_volume *v, uint32_t dir, const char *name, uint8_t at
                 uint32_t cluster, uint32_t size, struct fat_node *out)
 {
     /* LAB 7: BEGIN SOLUTION */
-    uint8_t sfn[11], *s;
+    struct new_entries e = { .name = name };
+    uint8_t sfn[11];
     bool needs_lfn;
-    uint32_t start, off;
-    uint64_t lba;
-    int nlfn, err;
+    int head, err;
 
     if (!fat_name_valid(name))
         return FAT_EINVAL;
     if ((err = choose_short(v, dir, name, sfn, &needs_lfn)))
         return err;
-    nlfn = needs_lfn ? fat_lfn_entries(name) : 0;
-    if ((err = find_slots(v, dir, nlfn + 1, &start)) ||
-        (err = fat_dir_slot(v, dir, start, &lba, &off)))
+    e.nlfn = needs_lfn ? fat_lfn_entries(name) : 0;
+    if ((err = find_slots(v, dir, (uint32_t)e.nlfn + 1, &e.start)))
         return err;
-    if (!(s = fat_cache_get(&v->cache, lba, false)))
-        return FAT_EIO;
-    fat_undo_sector(v, lba, s);
-    for (int k = 0; k < nlfn; k++)
-        fat_lfn_pack(s + off + (uint32_t)k * FAT_DIRENT_SIZE, name, nlfn - k, k == 0,
-                     fat_lfn_checksum(sfn));
-    fat_dirent_init(s + off + (uint32_t)nlfn * FAT_DIRENT_SIZE, sfn, attr, cluster, size);
-    fat_cache_mark_dirty(&v->cache, s);
+    fat_dirent_init(e.sfn_entry, sfn, attr, cluster, size);
+    head = FAT_DIRENTS_PER_SECTOR - (int)(e.start % FAT_DIRENTS_PER_SECTOR);
+    if (head > e.nlfn) {
+        err = put_entries(v, dir, &e, 0, e.nlfn + 1);
+    } else {
+        /* Two sectors: the 8.3 entry's first, so a crash between leaves a file under its
+           alias (with no long entries before it when 16 fill the first sector), never long
+           entries with no 8.3 entry after them. The caller's barrier writes the head. */
+        if ((err = put_entries(v, dir, &e, head, e.nlfn + 1)) || (err = fat_barrier(v)))
+            return err;
+        err = put_entries(v, dir, &e, 0, head);
+    }
+    if (err)
+        return err;
     *out = (struct fat_node){ .attr = attr, .cluster = cluster, .size = size, .parent = dir,
-                              .slot = start + (uint32_t)nlfn, .first_slot = start };
+                              .slot = e.start + (uint32_t)e.nlfn, .first_slot = e.start };
     strlcpy(out->name, name, sizeof out->name);
     memcpy(out->sfn, sfn, 11);
     return 0;
@@ -216,61 +296,4 @@ int fat_dir_add(struct fat_volume *v, uint32_t dir, const char *name, uint8_t at
     (void)v; (void)dir; (void)name; (void)attr; (void)cluster; (void)size; (void)out;
     panic("lab7: fat_dir_add not implemented");
     LAB 7: END SOLUTION */
-}
-
-/* The cached sector holding entry `index`, about to change, and the entry's offset in it. */
-static uint8_t *entry_at(struct fat_volume *v, uint32_t dir, uint32_t index, uint32_t *off,
-                         int *err)
-{
-    uint64_t lba;
-    uint8_t *s;
-
-    if ((*err = fat_dir_slot(v, dir, index, &lba, off)))
-        return NULL;
-    if (!(s = fat_cache_get(&v->cache, lba, false)))
-        *err = FAT_EIO;
-    else
-        fat_undo_sector(v, lba, s);
-    return s;
-}
-
-int fat_dir_update(struct fat_volume *v, const struct fat_node *n)
-{
-    int err;
-    uint32_t off;
-    uint8_t *s = entry_at(v, n->parent, n->slot, &off, &err), *e;
-
-    if (!s)
-        return err;
-    e = s + off;
-    if (memcmp(e, n->sfn, 11) != 0)
-        return fat_corrupt(v, "the entry of \"%s\" moved", n->name);
-    put16(e + DIR_CLUS_HI, n->cluster >> 16);
-    put16(e + DIR_CLUS_LO, n->cluster);
-    put16(e + DIR_FILE_SIZE, n->size);
-    put16(e + DIR_FILE_SIZE + 2, n->size >> 16);
-    fat_cache_mark_dirty(&v->cache, s);
-    return 0;
-}
-
-int fat_dir_remove(struct fat_volume *v, const struct fat_node *n)
-{
-    int err;
-    uint32_t off;
-    uint8_t *s;
-
-    for (uint32_t i = n->first_slot; i < n->slot; i++) {
-        if (!(s = entry_at(v, n->parent, i, &off, &err)))
-            return err;
-        s[off] = FAT_DELETED;
-        fat_cache_mark_dirty(&v->cache, s);
-    }
-    /* The long entries go first: an 8.3 entry alone is a valid file, long ones alone are not. */
-    if (n->first_slot != n->slot && (err = fat_barrier(v)))
-        return err;
-    if (!(s = entry_at(v, n->parent, n->slot, &off, &err)))
-        return err;
-    s[off] = FAT_DELETED;
-    fat_cache_mark_dirty(&v->cache, s);
-    return 0;
 }

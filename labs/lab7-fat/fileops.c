@@ -4,11 +4,19 @@
  * at is freed last. Pure code, host-tested (tests/test_lab7_fs.c).
  *
  * A new directory holds "." and ".." ([FAT] "FAT Directory Structure": ".."
- * of a directory in the root says cluster 0, even on FAT32).
+ * of a directory in the root says cluster 0, even on FAT32). An entry's
+ * first cluster and size change in place; a name is removed sector by
+ * sector, its 8.3 entry's sector last (dirwrite.c says why).
  */
 #include "fat.h"
 #include "kstring.h"
 #include "panic.h"
+
+#define DIR_CLUS_HI   20
+#define DIR_CLUS_LO   26
+#define DIR_FILE_SIZE 28
+
+static void put16(uint8_t *p, uint32_t x) { p[0] = (uint8_t)x; p[1] = (uint8_t)(x >> 8); }
 
 static const uint8_t dot_name[11] = { '.', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
 static const uint8_t dotdot_name[11] = { '.', '.', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
@@ -26,6 +34,7 @@ static int make_dir_cluster(struct fat_volume *v, const struct fat_node *parent,
     for (uint32_t i = 0; i < v->g.sectors_per_cluster; i++) {
         if (!(s = fat_cache_get(&v->cache, fat_cluster_lba(v, *out) + i, true)))
             return FAT_EIO;
+        memset(s, 0, FAT_SECTOR_SIZE);      /* a cache hit keeps what the cluster held */
         if (i == 0) {
             fat_dirent_init(s, dot_name, FAT_ATTR_DIRECTORY, *out, 0);
             fat_dirent_init(s + FAT_DIRENT_SIZE, dotdot_name, FAT_ATTR_DIRECTORY,
@@ -43,7 +52,7 @@ static int make_directory(struct fat_volume *v, const char *path)
     uint32_t cluster;
     int err;
 
-    if ((err = fat_begin_write(v)) || (err = fat_lookup_parent(v, path, &parent, name)))
+    if ((err = fat_begin_write(v, path)) || (err = fat_lookup_parent(v, path, &parent, name)))
         return err;
     err = fat_dir_find(v, parent.cluster, name, &n);
     if (err != FAT_ENOENT)
@@ -76,7 +85,7 @@ static int remove_entry(struct fat_volume *v, const char *path)
     bool has_entries = false;
     int err;
 
-    if ((err = fat_begin_write(v)) || (err = fat_lookup(v, path, &n)))
+    if ((err = fat_begin_write(v, path)) || (err = fat_lookup(v, path, &n)))
         return err;
     if (strcmp(n.name, "/") == 0 || strcmp(n.name, ".") == 0 || strcmp(n.name, "..") == 0)
         return FAT_EINVAL;          /* the root, or a directory named by "." or ".." */
@@ -94,6 +103,66 @@ static int remove_entry(struct fat_volume *v, const char *path)
     /* LAB 7: STUB
     panic("lab7: fat_remove not implemented");
     LAB 7: END SOLUTION */
+}
+
+/* The cached sector holding entry `index`, about to change, and the entry's offset in it. */
+static uint8_t *entry_at(struct fat_volume *v, uint32_t dir, uint32_t index, uint32_t *off,
+                         int *err)
+{
+    uint64_t lba;
+    uint8_t *s;
+
+    if ((*err = fat_dir_slot(v, dir, index, &lba, off)))
+        return NULL;
+    if (!(s = fat_cache_get(&v->cache, lba, false)))
+        *err = FAT_EIO;
+    else
+        fat_undo_sector(v, lba, s);
+    return s;
+}
+
+int fat_dir_update(struct fat_volume *v, const struct fat_node *n)
+{
+    int err;
+    uint32_t off;
+    uint8_t *s = entry_at(v, n->parent, n->slot, &off, &err), *e;
+
+    if (!s)
+        return err;
+    e = s + off;
+    if (memcmp(e, n->sfn, 11) != 0)
+        return fat_corrupt(v, "the entry of \"%s\" moved", n->name);
+    put16(e + DIR_CLUS_HI, n->cluster >> 16);
+    put16(e + DIR_CLUS_LO, n->cluster);
+    put16(e + DIR_FILE_SIZE, n->size);
+    put16(e + DIR_FILE_SIZE + 2, n->size >> 16);
+    fat_cache_mark_dirty(&v->cache, s);
+    return 0;
+}
+
+int fat_dir_remove(struct fat_volume *v, const struct fat_node *n)
+{
+    uint64_t lba, last = 0;
+    uint32_t off;
+    uint8_t *s;
+    int err;
+
+    /* Sector by sector, the 8.3 entry's last, a barrier between: a crash leaves the 8.3
+       entry with long entries before it (or alone), never long entries alone. A name in
+       one sector goes in one write. */
+    for (uint32_t i = n->first_slot; i <= n->slot; i++) {
+        if ((err = fat_dir_slot(v, n->parent, i, &lba, &off)))
+            return err;
+        if (i > n->first_slot && lba != last && (err = fat_barrier(v)))
+            return err;
+        if (!(s = fat_cache_get(&v->cache, lba, false)))
+            return FAT_EIO;
+        fat_undo_sector(v, lba, s);
+        s[off] = FAT_DELETED;
+        fat_cache_mark_dirty(&v->cache, s);
+        last = lba;
+    }
+    return 0;
 }
 
 /* Each ends in undo.c: an error before the commit write puts everything back. */

@@ -6,10 +6,10 @@
  * [FAT] "FAT Long Directory Entries": a long name is stored as up to 20
  * entries of 13 UCS-2 characters, last part first, each marked with the
  * checksum of the 8.3 entry that follows them ("Checksum Generation"). Names
- * of up to 255 characters are read and looked up; this code creates names of
- * at most FAT_CREATE_MAX ASCII characters (15 entries, so a new name always
- * fits in one sector); other characters read as '?'. A long name with a
- * character [FAT] forbids ("/", NUL first, ...) is ignored: its 8.3 name shows.
+ * of up to 255 characters are read, looked up and created (ASCII; other
+ * characters read as '?'); a path word of 256 or more is FAT_ENAMETOOLONG,
+ * found before anything is written. A long name with a character [FAT]
+ * forbids ("/", NUL first, ...) is ignored: its 8.3 name shows.
  * "Numeric-Tail Generation" gives the alias of a name that is not 8.3.
  */
 #include "fat.h"
@@ -65,7 +65,7 @@ bool fat_name_valid(const char *name)
 {
     size_t n = strlen(name);
 
-    if (n == 0 || n > FAT_CREATE_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    if (n == 0 || n > FAT_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return false;
     if (name[n - 1] == ' ' || name[n - 1] == '.')
         return false;       /* Windows drops them: the name would not come back the same */
@@ -260,7 +260,7 @@ bool fat_path_next(const char **path, char word[FAT_NAME_MAX + 1], int *err)
         return false;
     while (*p && *p != '/') {
         if (n == FAT_NAME_MAX) {
-            *err = FAT_EINVAL;
+            *err = FAT_ENAMETOOLONG;
             return false;
         }
         word[n++] = *p++;
@@ -268,4 +268,14 @@ bool fat_path_next(const char **path, char word[FAT_NAME_MAX + 1], int *err)
     word[n] = '\0';
     *path = p;
     return true;
+}
+
+int fat_path_check(const char *path)
+{
+    char word[FAT_NAME_MAX + 1];
+    int err;
+
+    while (fat_path_next(&path, word, &err))
+        ;
+    return err;
 }

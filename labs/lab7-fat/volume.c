@@ -38,6 +38,7 @@ const char *fat_strerror(int err)
     case FAT_EINVAL:    return "invalid name";
     case FAT_ENOTEMPTY: return "directory not empty";
     case FAT_ENOVOL:    return "no FAT volume";
+    case FAT_ENAMETOOLONG: return "name longer than 255 characters";
     default:            return "unknown error";
     }
 }
@@ -126,10 +127,12 @@ int fat_barrier(struct fat_volume *v)
     return fat_cache_sync(&v->cache);
 }
 
-int fat_begin_write(struct fat_volume *v)
+int fat_begin_write(struct fat_volume *v, const char *path)
 {
     int err;
 
+    if (path && (err = fat_path_check(path)))
+        return err;                 /* a name of 256+ changes nothing, FSInfo included */
     if (v->read_only)
         return v->error[0] ? FAT_ECORRUPT : FAT_EROFS;
     if (!v->checked) {              /* no write to a cross-linked volume (check.c) */
@@ -138,6 +141,7 @@ int fat_begin_write(struct fat_volume *v)
             return err;
     }
     fat_undo_begin(v);
+    v->read_pos.first = 0;          /* chains may change from here on */
     if (v->fsinfo_stale)
         return 0;
     v->fsinfo_stale = true;

@@ -71,11 +71,11 @@ static int check_header(const struct elf32_ehdr *h, uint32_t len, uint32_t size,
 }
 
 /*
- * Exercise 6a: may this PT_LOAD segment be loaded? Its file bytes must be in
- * the file, it must not be larger in the file than in memory, it must lie in
- * [USER_BASE, USER_STACK_BOTTOM) without wrapping (below is the kernel), and
- * its offset and address must agree modulo the page size (so one page of the
- * file lands in one page of memory). 0, or -1 with the reason in why: the
+ * Exercise 6a: may this PT_LOAD segment be loaded? In this order: it must not
+ * be larger in the file than in memory, its file bytes must be in the file,
+ * it must lie in [USER_BASE, USER_STACK_BOTTOM) without wrapping (below is the
+ * kernel), and its offset and address must agree modulo the page size (so one
+ * page of the file lands in one page of memory). 0, or -1 with the reason in why: the
  * ELF_WHY_ format of elfwhy.h for the first check that fails, in the order
  * they are listed there (the tests compare them word for word).
  */

@@ -26,6 +26,8 @@
  * uvm_demand_end says p may touch: skip such a run whole, do not look at
  * its pages and do not make them. The loop then costs one step per page of
  * the program's image, never one per page of a huge heap, and takes no frame.
+ * A zero length touches nothing, so it is always allowed (read(fd, 0, 0) is
+ * legal, whatever the pointer).
  */
 bool uaccess_ok(struct process *p, uint32_t va, uint32_t len, bool write)
 {

@@ -98,7 +98,7 @@ struct proc {
     bool in_user;                       /* has entered ring 3: its frame tops its stack */
     bool tf_armed;                      /* a signal set EFLAGS.TF in that frame */
     bool sleeping;                      /* in proc_sleep: wake.count will be upped once */
-    bool at_prompt;                     /* waiting for a line at the console (tty.c) */
+    bool reads_console;                 /* has read a line from the console (tty.c) */
     struct semaphore wake;              /* proc_sleep sleeps on it */
     struct proc *wq_next;               /* on the wait queue it sleeps on */
     struct waitq child_wq;              /* a child ended (proc_mutex guards it) */

@@ -45,8 +45,10 @@ void signal_send(struct proc *p, int sig)
 /*
  * Ctrl-C: the foreground job. With no process groups, that is every process
  * below the first one (the shell); with none, the first process itself,
- * unless it is waiting for a line at the console: then it is at its prompt,
- * and Ctrl-C only throws the line away, as for a shell that ignores SIGINT.
+ * unless it reads its commands from the console: an interactive shell, which
+ * ignores SIGINT (a shell would say so with sigaction, which stage 9 lacks),
+ * so Ctrl-C only throws the line being typed away. Deciding by "is it asleep
+ * in read() now" would race with a shell between its prompt and its read.
  */
 void signal_foreground(int sig)
 {
@@ -60,7 +62,7 @@ void signal_foreground(int sig)
             sent++;
         }
     }
-    if (!sent && first_proc && !first_proc->at_prompt)
+    if (!sent && first_proc && !first_proc->reads_console)
         signal_send(first_proc, sig);
     mutex_unlock(&proc_mutex);
 }

@@ -124,10 +124,9 @@ int32_t tty_read(uint32_t ubuf, uint32_t len)
     int err = 0;
 
     mutex_lock(&tty_lock);
-    proc_current()->at_prompt = true;
+    proc_current()->reads_console = true;           /* a shell, or any interactive program */
     while (!ldisc_readable(&ld) && !(err = proc_sleep(&readers, &tty_lock)))
         ;
-    proc_current()->at_prompt = false;
     uint32_t n = err ? 0 : ldisc_read(&ld, line, len < sizeof line ? len : sizeof line);
     mutex_unlock(&tty_lock);
     if (err)

@@ -10,7 +10,7 @@
 L9P_DIR  := user/lab9progs
 L9P_OUT  := $(BUILD)/lab9progs
 L9P_SRCS := $(L9P_DIR)/start9.S $(L9P_DIR)/lib9.c $(L9P_DIR)/lab9t.c $(L9P_DIR)/lab9t_io.c \
-            $(L9P_DIR)/lab9t_bench.c \
+            $(L9P_DIR)/lab9t_bench.c $(L9P_DIR)/lab9t_kill.c \
             kernel/format.c kernel/string.c
 L9P_OBJS := $(patsubst %,$(L9P_OUT)/obj/%.o,$(basename $(L9P_SRCS)))
 L9P_ELFS := $(L9P_OUT)/lab9t

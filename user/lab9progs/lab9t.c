@@ -14,6 +14,7 @@
  *   detach                  pid 1 exits 6 first; its child and grandchild, the kernel's now,
  *                           find no parent (getppid 0)
  *   signals                 children ended by kill(2) and by faults: their statuses
+ *   blocked                 SIGTERM for children asleep in pipe writes, reads, wait4 (lab9t_kill.c)
  *   pipe SIZE SEED, bomb, spin, cat, fds, fs NAME   (lab9t_io.c)
  *   bench [N]               what fork, a COW fault, exec and a pipe cost (lab9t_bench.c)
  */
@@ -123,12 +124,12 @@ static int args(int argc, char **argv)
     return 0;
 }
 
-/* getppid once the parent of now has ended (a few ms a look, at most 5 s): no race. */
-static long parent_changed(void)
+/* getppid once the process that forked this one (pid `was`) has ended: no race. */
+static long parent_changed(long was)
 {
-    long first = sys9(T9_getppid, 0, 0, 0), now = first;
+    long now = sys9(T9_getppid, 0, 0, 0);
 
-    for (int i = 0; i < 1000 && now == first; i++) {
+    for (int i = 0; i < 1000 && now == was; i++) {      /* a look every 5 ms, 5 s at most */
         t9_sleep_ms(5);
         now = sys9(T9_getppid, 0, 0, 0);
     }
@@ -140,8 +141,9 @@ static int orphan(void)
     int st = 0, a = (int)sys9(T9_fork, 0, 0, 0);
 
     if (a == 0) {
+        long me = sys9(T9_getpid, 0, 0, 0);
         if (sys9(T9_fork, 0, 0, 0) == 0) {
-            t9_printf("lab9t: orphan's parent is now pid %ld\n", parent_changed());
+            t9_printf("lab9t: orphan's parent is now pid %ld\n", parent_changed(me));
             t9_exit(9);
         }
         t9_exit(7);
@@ -165,12 +167,16 @@ static int orphan(void)
 /* The first process ends before its child and grandchild: the kernel reaps them. */
 static int detach(void)
 {
+    long first = sys9(T9_getpid, 0, 0, 0);
+
     if (sys9(T9_fork, 0, 0, 0) == 0) {
+        long me = sys9(T9_getpid, 0, 0, 0);
         if (sys9(T9_fork, 0, 0, 0) == 0) {
-            t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n", parent_changed());
+            t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n",
+                      parent_changed(me));
             t9_exit(9);
         }
-        t9_printf("lab9t: detach: the child's parent is now pid %ld\n", parent_changed());
+        t9_printf("lab9t: detach: the child's parent is now pid %ld\n", parent_changed(first));
         t9_exit(3);
     }
     t9_printf("lab9t: detach: pid 1 ends first\n");
@@ -246,8 +252,10 @@ int main(int argc, char **argv)
         return t9_fds(argc, argv);
     if (!strcmp(cmd, "fs") && argc == 3)
         return t9_fs(argc, argv);
+    if (!strcmp(cmd, "blocked"))
+        return t9_blocked(argc, argv);
     if (!strcmp(cmd, "bench"))
         return t9_bench(argc, argv);
-    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs|bench\n");
+    t9_printf("lab9t: usage: lab9t tree|cow|exec|args|orphan|detach|signals|pipe|bomb|spin|cat|fds|fs|blocked|bench\n");
     return 2;
 }

@@ -11,6 +11,7 @@ int t9_cat(int argc, char **argv);
 int t9_fds(int argc, char **argv);
 int t9_fs(int argc, char **argv);
 int t9_bench(int argc, char **argv);
+int t9_blocked(int argc, char **argv);
 /* "exited N" or "killed by signal N", as the grader words a wait status. */
 const char *t9_status(int status);
 

@@ -15,7 +15,7 @@ PROGS_DIR := user/progs
 PROGS_OUT := $(BUILD)/progs
 # The programs on the library, one NAME.c each.
 PROGS     := hello exit malloc crc keys sleep isolate mkfile badfd nullptr kaddr rotext divzero \
-             efault enosys ubench int3 rdtext bigbuf stale \
+             efault enosys ubench int3 rdtext bigbuf stale brkstale \
              sh echo cat wc ls grep mkdir rm mv kill true false forktest argecho
 # Programs of several files: NAME.c, and every .c in the directory NAME/.
 PROGS_MULTI := sh

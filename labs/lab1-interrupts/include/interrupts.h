@@ -10,6 +10,7 @@
 #ifndef CAIRN_INTERRUPTS_H
 #define CAIRN_INTERRUPTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trapframe {                       /* what every entry stub builds, lowest address first */
@@ -46,21 +47,40 @@ struct irq_stats { uint32_t count[16]; uint32_t spurious7, spurious15; };
 struct irq_stats irq_stats(void);
 /* Called at the end of every IRQ, after its EOI, still with IF=0: lab 6 preempts there. */
 void irq_set_exit_hook(void (*hook)(int irq));
+/*
+ * True while an IRQ's handler runs (lab 1's dispatcher sets it around the
+ * handler and the EOI; the exit hook runs outside it). Code that may block
+ * asserts !intr_context(), as Pintos does: a handler that blocked would sleep
+ * on the interrupted thread's stack with its IRQ still in service.
+ */
+bool intr_context(void);
 
+/*
+ * The tick (pit.c). timer_ticks() is the one tick count every lab reads.
+ * timer_subscribe(fn): fn(now) is called on every tick, in the IRQ 0 handler
+ * (IF=0, intr_context()), and once after tickless idle restarts the tick, with
+ * every tick that passed counted (now may then be several ticks on, and the
+ * caller is the idle code, not a handler). Subscribers run in the order they
+ * subscribed; one more than TIMER_SUBSCRIBERS_MAX panics.
+ */
+#define TIMER_SUBSCRIBERS_MAX 4
 uint64_t timer_ticks(void);              /* PIT ticks since boot */
 uint32_t timer_hz(void);
-void timer_set_hook(void (*hook)(uint64_t now));  /* called from the IRQ0 handler (IF=0), for lab 3's timers */
+void timer_subscribe(void (*fn)(uint64_t now));
 /*
- * Tickless idle (handouts/lab3.md, "Challenge: tickless idle"); both with IF=0.
+ * Tickless idle (handouts/lab3.md, "Challenge: tickless idle"; lab 3's
+ * tickless_idle is their one caller); both with IF=0.
  * timer_tick_stop: stop the periodic tick and arm a one-shot for the tick
  * boundary `ticks` (>= 1) ahead, capped at what a 16-bit count reaches (54.9 ms
  * at 1000 Hz); returns the ticks it will reach. timer_tick_restart: add the
  * ticks that passed since (exact to the input clock, a tick's slip carried
- * over), restart the periodic tick, and call the tick hook once if any passed.
- * While the tick is stopped, timer_ticks() stands still.
+ * over), restart the periodic tick, and notify the subscribers once if any
+ * passed. While the tick is stopped, timer_ticks() stands still and
+ * timer_tick_stopped() is true (lab 6 switches no thread then).
  */
 uint32_t timer_tick_stop(uint64_t ticks);
 void timer_tick_restart(void);
+bool timer_tick_stopped(void);
 
 /*
  * Read back from the chips, not from lab 1's own variables: for a program

@@ -18,10 +18,7 @@ void sleep_ticks_init(struct sleep_future *f, uint64_t ticks);      /* from now 
 void sleep_ms_init(struct sleep_future *f, uint32_t ms);            /* rounded up to ticks */
 void sleep_until_init(struct sleep_future *f, uint64_t deadline);   /* absolute tick */
 
-uint64_t now_ticks(void);           /* the timer's tick count */
-uint32_t tick_hz(void);
-
-/* Called by the timer interrupt with the new tick count: wakes expired sleepers. */
+/* Lab 1's tick notifies this (lab3_init subscribes it), IF=0: wakes expired sleepers. */
 void timerq_expire(uint64_t now);
 
 /* For the executor and tests: take a finished task off the queue; the first sleeper. */

@@ -1,7 +1,7 @@
 /*
- * tickless.h - the executor's idle without the periodic tick (NO_HZ idle,
- * handouts/lab3.md "Challenge: tickless idle"); lab 6's idle thread uses its
- * decision too. Given code.
+ * tickless.h - the idle without the periodic tick (NO_HZ idle, handouts/lab3.md
+ * "Challenge: tickless idle"): the one place the tick is stopped and restarted,
+ * for lab 3's executor and lab 6's idle thread alike. Given code.
  */
 #ifndef CAIRN_LAB3_TICKLESS_H
 #define CAIRN_LAB3_TICKLESS_H
@@ -13,17 +13,11 @@
  * With interrupts masked and nothing ready: sleep until an interrupt, with
  * the tick stopped if `deadline` (an absolute tick; UINT64_MAX: none) is more
  * than one tick away. Returns with interrupts enabled, the tick running, the
- * ticks that passed counted and the timers due by then expired.
+ * ticks that passed counted and lab 1's tick subscribers told (lab 3's timers
+ * due by then expired, lab 6's sleepers woken). While it halts with the tick
+ * stopped, timer_tick_stopped() is true.
  */
 void tickless_idle(uint64_t deadline);
-
-/*
- * Its decision, for an idle loop of another kind (lab 6's idle thread), with
- * interrupts masked: stop the tick and arm the one-shot for `deadline` (true),
- * or keep the tick (false: tick=periodic, or due within a tick). After a true,
- * the caller halts, and then restarts the tick with plat_tick_restart.
- */
-bool tickless_stop(uint64_t deadline);
 
 /* tick=periodic: keep the tick while idle (today's behaviour, to compare). */
 void tickless_set_periodic(bool periodic);

@@ -39,8 +39,7 @@
 #define FAT_DIRENTS_PER_SECTOR (FAT_SECTOR_SIZE / FAT_DIRENT_SIZE)
 #define FAT_CACHE_BUFFERS 32
 #define FAT_NAME_MAX      255       /* [FAT] "FAT Long Directory Entries": the longest name */
-#define FAT_CREATE_MAX    195       /* 15 long entries + the 8.3 one fill one sector at most */
-#define FAT_PATH_MAX      256
+#define FAT_PATH_MAX      256       /* lookup.c and check.c: a path of 128 words at most */
 #define FAT_ERROR_MAX     400       /* any message with a 255-character name in it, whole */
 
 /* [FAT] "FAT Type Determination": the count of clusters alone decides. */
@@ -67,6 +66,7 @@ enum {
     FAT_EINVAL = -9,        /* a bad name or path */
     FAT_ENOTEMPTY = -10,    /* rmdir of a directory with entries */
     FAT_ENOVOL = -11,       /* no FAT volume on this disk */
+    FAT_ENAMETOOLONG = -12, /* a word of the path is longer than FAT_NAME_MAX */
 };
 
 /* ---- bpb.c: the geometry of a volume ([FAT] "Boot Sector and BPB") ------- */
@@ -143,13 +143,18 @@ struct fat_volume {
     bool checked;                   /* check.c found no cluster claimed twice */
     char error[FAT_ERROR_MAX];      /* the first inconsistency, in words */
     struct fat_undo undo;           /* the operation under way, until its commit write */
+    /* Where the last fat_read stopped: the chain's first cluster (0: nowhere), the index
+       of a cluster in it and that cluster. A read further on steps on from there instead
+       of walking the chain from its start again. Forgotten by every write. */
+    struct fat_read_pos { uint32_t first, index, cluster; } read_pos;
 };
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
 int fat_mount(struct fat_volume *v, struct blockdev *bd);
 int fat_barrier(struct fat_volume *v);      /* the write-order point: sync + flush */
-/* Before any change: EROFS/ECORRUPT if read-only; FAT32's FSInfo count set unknown. */
-int fat_begin_write(struct fat_volume *v);
+/* Before any change to `path` (NULL: none): FAT_ENAMETOOLONG for a word of it too long,
+   EROFS/ECORRUPT if read-only, all before a write; then FAT32's FSInfo count set unknown. */
+int fat_begin_write(struct fat_volume *v, const char *path);
 int fat_unmount(struct fat_volume *v);      /* final FSInfo, sync */
 /* check.c: every chain every entry claims, each cluster once; else FAT_ECORRUPT. */
 int fat_check_volume(struct fat_volume *v);
@@ -212,8 +217,11 @@ void fat_lfn_pack(uint8_t ent[FAT_DIRENT_SIZE], const char *name, int seq, bool 
    false for a sequence number past 20 or a character [FAT] forbids in a name. */
 bool fat_lfn_unpack(const uint8_t ent[FAT_DIRENT_SIZE], char name[FAT_NAME_MAX + 14]);
 bool fat_name_equal(const char *a, const char *b);  /* ASCII, case-insensitive */
-/* The next '/'-separated word of *path (empty words skipped); false at the end. */
+/* The next '/'-separated word of *path (empty words skipped); false at the end, or
+   with *err = FAT_ENAMETOOLONG at a word longer than FAT_NAME_MAX. */
 bool fat_path_next(const char **path, char word[FAT_NAME_MAX + 1], int *err);
+/* 0, or FAT_ENAMETOOLONG: fat_begin_write checks a path before anything is written. */
+int fat_path_check(const char *path);
 
 /* ---- dir.c ------------------------------------------------------------------ */
 struct fat_node {
@@ -260,7 +268,8 @@ int fat_dir_next(struct fat_volume *v, struct fat_dir_pos *pos);
 /* Where directory entry `index` lives; FAT_ENOSPC past the end of the directory. */
 int fat_dir_slot(struct fat_volume *v, uint32_t dir, uint32_t index, uint64_t *lba,
                  uint32_t *offset);
-/* Write the entries of a new name (long entries + the 8.3 one) inside one sector. */
+/* Write the entries of a new name (long entries + the 8.3 one): inside one sector for
+   up to 15 long entries, else over two (the one with the 8.3 entry first). */
 int fat_dir_add(struct fat_volume *v, uint32_t dir, const char *name, uint8_t attr,
                 uint32_t cluster, uint32_t size, struct fat_node *out);
 int fat_dir_update(struct fat_volume *v, const struct fat_node *n);    /* cluster, size */
