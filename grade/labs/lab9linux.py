@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from grade.cli import BUILD, ROOT
+from grade.core import BUILD, ROOT
 from grade.core import Ctx, Disk, Result, TestSkipped, test
 from grade import drives
 from grade.drives import position
