@@ -55,11 +55,13 @@ $(LX_IMG): $(LX_PROGS) $(LX_APPLET) $(LX_BUSYBOX) $(LX_DIR)/linux.mk
 	    printf 'root:x:0:\n' | mcopy -i $@.tmp - ::/etc/group && \
 	    mv $@.tmp $@
 
-# Stage 9 on the volume, busybox's shell on the console (quit: exit, or Ctrl-a x).
+# Stage 9 on the volume, busybox's shell on the console (quit: exit, or Ctrl-a x);
+# RUN='/linux/hello' runs another first process.
+RUN ?= /bin/sh
 .PHONY: linux-qemu
 linux-qemu: lab9 $(LX_IMG)
 	@echo "*** busybox sh on this terminal; quit with exit or Ctrl-a x" >&2
 	$(QEMU) $(QEMU_MACHINE) -display none -serial mon:stdio \
 	    -drive if=none,id=d0,file=$(LX_IMG),format=raw,snapshot=on \
 	    -device ide-hd,drive=d0,bus=ide.0,unit=0 \
-	    -kernel $(BUILD)/lab9/kernel.elf -append 'run=/bin/sh' || test $$? -eq 33
+	    -kernel $(BUILD)/lab9/kernel.elf -append 'run="$(RUN)"' || test $$? -eq 33
