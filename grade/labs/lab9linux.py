@@ -187,13 +187,17 @@ def linux_busybox_text(ctx: Ctx) -> None:
 
 @test(lab=9, name="linux-busybox-time", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
 def linux_busybox_time(ctx: Ctx) -> None:
-    """date is today's (the CMOS RTC, which QEMU sets from the host's UTC clock), and
-    sleep 1 sleeps a second by it (clock_nanosleep, gettimeofday)."""
+    """date is today's (the CMOS RTC, which QEMU sets from the host's UTC clock), sleep 1
+    sleeps a second by it (clock_nanosleep, gettimeofday), and a file's time is its FAT
+    entry's (mcopy stamped /bin/busybox as the volume was built)."""
     before = datetime.datetime.now(datetime.timezone.utc).date()
     vol = busybox_volume(ctx, "date +%Y-%m-%d\nS=$(date +%s); sleep 1; E=$(date +%s)\n"
-                              "echo slept $((E - S))\n")
+                              "echo slept $((E - S))\nstat -c %Y /bin/busybox\n")
+    built = LX_IMG.stat().st_mtime
     _, out = boot(ctx, vol, "/bin/busybox sh /t.sh")
     after = datetime.datetime.now(datetime.timezone.utc).date()
-    ctx.check(len(out) == 3 and out[0] in {before.isoformat(), after.isoformat()},
+    ctx.check(len(out) == 4 and out[0] in {before.isoformat(), after.isoformat()},
               f"expected today's date ({after.isoformat()}) first; got {out[:1]}")
     ctx.check(out[1] in {"slept 1", "slept 2"}, f"expected 'slept 1' (or 2); got {out[1:2]}")
+    ctx.check(out[2].isdigit() and abs(int(out[2]) - built) < 600,
+              f"expected /bin/busybox's time near the volume's ({int(built)}); got {out[2:3]}")

@@ -6,9 +6,10 @@
  * linux_sys.c (the dispatcher, ids, limits, uname), linux_tls.c
  * (set_thread_area and the GDT slot), linux_mm.c (mmap2, munmap, mprotect),
  * linux_time.c (the RTC, clocks, getrandom), linux_file.c (openat, fcntl64,
- * access, *stat*, readv/writev, ioctl), linux_sig.c (rt_sigaction and masks), linux_dev.c (/dev/null...),
- * linux_fork.c (clone, vfork, fork's and exec's hooks), linux_fpu.c (x87/SSE
- * registers per process).
+ * access, readv/writev, ioctl), linux_stat.c (the stat64 family), linux_sig.c
+ * (rt_sigaction and masks), linux_dev.c (/dev/null, poll), linux_fork.c
+ * (clone, vfork, fork's and exec's hooks), linux_fpu.c (x87/SSE registers
+ * per process).
  */
 #ifndef CAIRN_LAB9_LINUX_H
 #define CAIRN_LAB9_LINUX_H
@@ -80,17 +81,23 @@ void linux_time_init(void);
 uint64_t linux_now_ns(void);            /* CLOCK_REALTIME */
 uint64_t linux_uptime_ns(void);         /* CLOCK_MONOTONIC */
 uint32_t linux_random32(void);
+int64_t linux_days_from_civil(int64_t y, uint32_t m, uint32_t d);     /* since 1970-01-01 */
 int32_t linux_time_syscall(uint32_t nr, const uint32_t a[6]);
 
 /* linux_file.c */
 int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6]);
 bool linux_file_handles(uint32_t nr);
+int32_t linux_at_path(uint32_t dirfd, uint32_t upath);      /* AT_FDCWD or absolute: 0 */
+
+/* linux_stat.c: stat64 (195), lstat64 (196), fstat64 (197), fstatat64 (300) */
+int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6]);
 
 /* linux_dev.c: /dev/null, /dev/zero, /dev/tty */
 struct ofile;
 int32_t linux_open(uint32_t upath, uint32_t flags);
 int32_t linux_dev_rw(struct ofile *of, uint32_t ubuf, uint32_t len, bool write);
 int32_t linux_poll(uint32_t ufds, uint32_t nfds);
+bool linux_dev_path(const char *path);           /* one of the device files */
 
 /* linux_sig.c */
 int32_t linux_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold, uint32_t size);

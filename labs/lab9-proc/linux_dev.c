@@ -19,6 +19,14 @@ static const struct {
     { "/dev/console", OF_TTY },
 };
 
+bool linux_dev_path(const char *path)
+{
+    for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+        if (!strcmp(path, devices[i].path))
+            return true;
+    return false;
+}
+
 /* open(2) of a path (already checked by at_path): a device's descriptor, or lab 9's. */
 int32_t linux_open(uint32_t upath, uint32_t flags)
 {

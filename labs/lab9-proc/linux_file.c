@@ -4,17 +4,14 @@
  * for AT_FDCWD or an absolute path, fcntl(2) and fcntl64, access(2) and
  * faccessat, readv(2) and writev(2), ioctl(2) for the console (termios(3)'s
  * TCGETS, tty_ioctl(4)'s TIOCGWINSZ; -ENOTTY elsewhere), readlink(2) with
- * /proc/self/exe, and stat64/lstat64/fstat64/fstatat64 with the modes FAT
- * cannot keep: directories 0755, files 0644, ELF executables 0755 (a file
- * that starts with "\177ELF"), owner root. Calls that change what FAT has no
- * room for (chmod, chown, utimes) succeed and change nothing.
+ * /proc/self/exe (the stat calls are linux_stat.c's). Calls that change what
+ * FAT has no room for (chmod, chown, utimes) succeed and change nothing.
  */
 #include "kstring.h"
 #include "kproc.h"
 
 #define AT_FDCWD        ((uint32_t)-100)
 #define AT_REMOVEDIR    0x200
-#define AT_EMPTY_PATH   0x1000
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
@@ -23,14 +20,11 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 #define O_KNOWN (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_DIRECTORY | O_CLOEXEC)
-#define STAT_MODE_OFFSET 16             /* st_mode in struct stat64 (i386) */
-#define S_IFMT  0170000
-#define S_IFREG 0100000
-#define S_IFCHR 0020000
 #define PROC_EXE "/proc/self/exe"
 
-/* A path argument of an *at call: only AT_FDCWD or an absolute path (no directory fds). */
-static int32_t at_path(uint32_t dirfd, uint32_t upath)
+/* A path argument of an *at call: only AT_FDCWD or an absolute path (no directory fds):
+   0, or -ENOTDIR, -EFAULT. */
+int32_t linux_at_path(uint32_t dirfd, uint32_t upath)
 {
     char c;
 
@@ -40,83 +34,6 @@ static int32_t at_path(uint32_t dirfd, uint32_t upath)
         return -EFAULT;
     copy_in(process_current(), &c, upath, 1);
     return c == '/' ? 0 : -ENOTDIR;     /* a directory fd: Cairn's ofile keeps no path */
-}
-
-/* Does the file of inode ip start with ELF's magic? (vfs lock held) */
-static bool is_elf(struct inode *ip)
-{
-    uint8_t m[4];
-
-    return inode_read(ip, 0, m, 4) == 4 && m[0] == 0x7F && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
-}
-
-static bool path_is_elf(const char *path)
-{
-    struct fat_volume *vol;
-    struct fat_node node;
-    bool elf = false;
-
-    vfs_lock();
-    if (!vfs_lookup(path, &vol, &node) && !fat_node_is_dir(&node) && node.size >= 4) {
-        struct inode *ip = inode_get(vol, &node, path);
-        if (ip) {
-            elf = is_elf(ip);
-            inode_put(ip);
-        }
-    }
-    vfs_unlock();
-    return elf;
-}
-
-/* A stat64 the call just stored at ustat: a regular ELF file gets 0755; a device of
-   linux_dev.c, a character device's 0666. */
-static int32_t mark_mode(int32_t err, uint32_t ustat, bool elf, bool device)
-{
-    uint32_t mode;
-
-    if (err || !(elf || device))
-        return err;
-    copy_in(process_current(), &mode, ustat + STAT_MODE_OFFSET, 4);
-    if (device)
-        mode = S_IFCHR | 0666;
-    else if ((mode & S_IFMT) == S_IFREG)
-        mode |= 0111;
-    copy_out(process_current(), ustat + STAT_MODE_OFFSET, &mode, 4);
-    return 0;
-}
-
-static int32_t do_stat(uint32_t upath, uint32_t ustat)
-{
-    char path[FAT_PATH_MAX];
-    int32_t err = user_path(upath, path);
-
-    return err ? err : mark_mode(sys9_stat64(upath, ustat), ustat, path_is_elf(path), false);
-}
-
-static int32_t do_fstat(uint32_t fd, uint32_t ustat)
-{
-    struct ofile *of = fd_get(&proc_current()->files, fd);
-    bool elf = false;
-
-    if (of && of->kind == OF_DISK) {
-        vfs_lock();
-        elf = is_elf(of->ip);
-        vfs_unlock();
-    }
-    bool device = of && (of->kind == OF_NULL || of->kind == OF_ZERO);
-    return mark_mode(sys9_fstat64(fd, ustat), ustat, elf, device);
-}
-
-static int32_t fstatat(uint32_t dirfd, uint32_t upath, uint32_t ustat, uint32_t flags)
-{
-    char c = 0;
-
-    if (upath && uaccess_ok(process_current(), upath, 1, false))
-        copy_in(process_current(), &c, upath, 1);
-    if ((flags & AT_EMPTY_PATH) && !c)
-        return do_fstat(dirfd, ustat);
-    int32_t err = at_path(dirfd, upath);
-    return err ? err : do_stat(upath, ustat);
 }
 
 static int32_t do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg)
@@ -271,25 +188,23 @@ int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6])
 
     switch (nr) {
     case 33: return do_access(a[0]);
-    case 307: case 439: return (err = at_path(a[0], a[1])) ? err : do_access(a[1]);
+    case 307: case 439: return (err = linux_at_path(a[0], a[1])) ? err : do_access(a[1]);
     case 54: return do_ioctl(a[0], a[1], a[2]);
     case 55: case 221: return do_fcntl(a[0], a[1], a[2]);
     case 85: return do_readlink(a[0], a[1], a[2]);
-    case 305: return (err = at_path(a[0], a[1])) ? err : do_readlink(a[1], a[2], a[3]);
+    case 305: return (err = linux_at_path(a[0], a[1])) ? err : do_readlink(a[1], a[2], a[3]);
     case 145: case 146: return do_iov(a[0], a[1], a[2], nr == 146);
-    case 195: case 196: return do_stat(a[0], a[1]);
-    case 197: return do_fstat(a[0], a[1]);
-    case 300: return fstatat(a[0], a[1], a[2], a[3]);
+    case 195: case 196: case 197: case 300: return linux_stat_syscall(nr, a);
     case 295:
-        return (err = at_path(a[0], a[1])) ? err : linux_open(a[1], a[2] & O_KNOWN);
+        return (err = linux_at_path(a[0], a[1])) ? err : linux_open(a[1], a[2] & O_KNOWN);
     case 5: return linux_open(a[0], a[1] & O_KNOWN);
-    case 296: return (err = at_path(a[0], a[1])) ? err : sys9_dirop(39, a[1], a[2]);
+    case 296: return (err = linux_at_path(a[0], a[1])) ? err : sys9_dirop(39, a[1], a[2]);
     case 301:
-        if ((err = at_path(a[0], a[1])))
+        if ((err = linux_at_path(a[0], a[1])))
             return err;
         return sys9_dirop(a[2] & AT_REMOVEDIR ? 40 : 10, a[1], 0);
     case 302: case 353:                 /* renameat, renameat2 (no flags) */
-        if ((err = at_path(a[0], a[1])) || (err = at_path(a[2], a[3])))
+        if ((err = linux_at_path(a[0], a[1])) || (err = linux_at_path(a[2], a[3])))
             return err;
         return nr == 353 && a[4] ? -EINVAL : sys9_dirop(38, a[1], a[3]);
     case 187: case 239: return -EINVAL; /* sendfile: callers fall back to read and write */

@@ -37,7 +37,7 @@ static uint32_t bcd(uint8_t v, bool binary)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (the "days from civil" method). */
-static int64_t days_from_civil(int64_t y, uint32_t m, uint32_t d)
+int64_t linux_days_from_civil(int64_t y, uint32_t m, uint32_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -61,7 +61,7 @@ static uint64_t rtc_epoch(void)
     uint32_t year = bcd(cmos_read(0x09), binary) + 2000;     /* this century's clocks */
     if (!(b & 0x02) && (hour_raw & 0x80))
         hour = (hour % 12) + 12;        /* 12-hour mode, PM */
-    return (uint64_t)days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+    return (uint64_t)linux_days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
 }
 
 uint64_t linux_uptime_ns(void)
