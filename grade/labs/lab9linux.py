@@ -201,3 +201,26 @@ def linux_busybox_time(ctx: Ctx) -> None:
     ctx.check(out[1] in {"slept 1", "slept 2"}, f"expected 'slept 1' (or 2); got {out[1:2]}")
     ctx.check(out[2].isdigit() and abs(int(out[2]) - built) < 600,
               f"expected /bin/busybox's time near the volume's ({int(built)}); got {out[2:3]}")
+
+
+@test(lab=9, name="linux-busybox-more", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
+def linux_busybox_more(ctx: Ctx) -> None:
+    """SIGPIPE ends `yes | head` quietly; xargs, tar and gzip round trips, sha256sum
+    (against hashlib), /dev/null and /dev/zero, touch (utimensat on a missing file),
+    hexdump (dup3), head -c, sort -n."""
+    w = words(ctx, 3)
+    n = ctx.rng.randint(2, 6)
+    body = "".join(f"{x}\n" for x in w)
+    nums = [ctx.rng.randint(1, 999) for _ in range(5)]
+    escaped = body.replace("\n", "\\n")
+    script = ["cd /tmp", f"printf '{escaped}' > w",
+              f"yes {w[0]} | head -{n}", "xargs -n1 echo got < w",
+              "tar cf w.tar w && gzip w.tar && rm w && gunzip -c w.tar.gz | tar xf - && cat w",
+              "sha256sum w", "echo gone > /dev/null; cat /dev/null; echo null",
+              "head -c 4 /dev/zero | hexdump -C | head -1", f"touch {w[1]} && ls {w[1]}",
+              f"echo {' '.join(map(str, nums))} | tr ' ' '\\n' | sort -n | tr '\\n' ' '; echo"]
+    want = [w[0]] * n + [f"got {x}" for x in w] + w + \
+        [f"{hashlib.sha256(body.encode()).hexdigest()}  w", "null",
+         "00000000  00 00 00 00                                       |....|", w[1],
+         " ".join(map(str, sorted(nums))) + " "]
+    shell(ctx, script, want)

@@ -45,7 +45,7 @@
 
 /* ---- open files (fdtable.c): one object per open(), shared by dup and fork ---- */
 enum ofile_kind { OF_TTY, OF_DISK, OF_DIR, OF_PIPE_READ, OF_PIPE_WRITE,
-                  OF_NULL, OF_ZERO };  /* Linux personality's /dev (linux_dev.c) */
+                  OF_NULL, OF_ZERO, OF_RANDOM };      /* Linux personality's /dev (linux_dev.c) */
 struct pipe;
 struct inode;
 struct ofile {

@@ -27,6 +27,8 @@ struct linux_sigaction {                /* the kernel's struct sigaction for i38
 
 /* What a process has of the Linux personality (in struct proc, copied by fork). */
 struct linux_state {
+    bool full;                          /* a Linux C library's program (it set up TLS):
+                                           SIGPIPE as Linux sends it (lab 9 never does) */
     bool tls_set;                       /* set_thread_area gave a descriptor */
     uint32_t tls_base, tls_limit;
     bool tls_pages;                     /* limit in 4 KiB units */

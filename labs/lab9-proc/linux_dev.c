@@ -3,7 +3,8 @@
  * /dev directory on the FAT volume: open(2) of /dev/null (null(4): reads
  * see end of file, writes vanish), /dev/zero (reads zeros) and /dev/tty
  * (tty(4): the console, whatever fd 0-2 are now) makes an open file of its
- * own kind; every other path goes on to lab 9's open.
+ * own kind, and so do /dev/urandom and /dev/random (random(4): getrandom's
+ * generator); every other path goes on to lab 9's open.
  */
 #include "heap.h"
 #include "kstring.h"
@@ -15,6 +16,8 @@ static const struct {
 } devices[] = {
     { "/dev/null", OF_NULL },
     { "/dev/zero", OF_ZERO },
+    { "/dev/urandom", OF_RANDOM },
+    { "/dev/random", OF_RANDOM },
     { "/dev/tty", OF_TTY },
     { "/dev/console", OF_TTY },
 };
@@ -59,10 +62,12 @@ int32_t linux_dev_rw(struct ofile *of, uint32_t ubuf, uint32_t len, bool write)
         return (int32_t)len;
     if (of->kind == OF_NULL)
         return 0;
-    static const uint8_t zeros[256];
-    for (uint32_t done = 0; done < len; done += sizeof zeros) {
-        uint32_t n = len - done < sizeof zeros ? len - done : sizeof zeros;
-        if (copy_out(process_current(), ubuf + done, zeros, n))
+    uint32_t chunk[64];
+    for (uint32_t done = 0; done < len; done += sizeof chunk) {
+        uint32_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+        for (uint32_t i = 0; i < 64; i++)
+            chunk[i] = of->kind == OF_RANDOM ? linux_random32() : 0;
+        if (copy_out(process_current(), ubuf + done, chunk, n))
             return done ? (int32_t)done : -EFAULT;
     }
     return (int32_t)len;

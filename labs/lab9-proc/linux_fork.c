@@ -58,7 +58,7 @@ void linux_exec(struct proc *p, struct trapframe *tf)
 {
     fill_aux_random(&p->base, ((uint32_t *)(tf + 1))[0]);  /* the new user esp */
     irq_flags_t fl = irq_save();
-    p->lx.tls_set = false;
+    p->lx.tls_set = p->lx.full = false;
     p->lx.mmap_next = 0;
     for (int s = 1; s < LINUX_NSIG; s++)
         if (p->lx.act[s].handler != SIG_IGN)

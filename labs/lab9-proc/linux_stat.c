@@ -123,7 +123,8 @@ static int32_t do_stat(uint32_t upath, uint32_t ustat)
 static int32_t do_fstat(uint32_t fd, uint32_t ustat)
 {
     struct ofile *of = fd_get(&proc_current()->files, fd);
-    struct stat_facts f = { .device = of && (of->kind == OF_NULL || of->kind == OF_ZERO) };
+    struct stat_facts f = { .device = of && (of->kind == OF_NULL || of->kind == OF_ZERO ||
+                                           of->kind == OF_RANDOM) };
 
     if (of && of->kind == OF_DISK) {
         vfs_lock();

@@ -70,6 +70,7 @@ int32_t linux_set_thread_area(uint32_t uinfo)
     bool empty = (d.bits & UD_NOT_PRESENT) || (!d.base_addr && !d.limit);
     irq_flags_t fl = irq_save();        /* the switch hook reads it */
     p->lx.tls_set = !empty;
+    p->lx.full = true;
     p->lx.tls_base = d.base_addr;
     p->lx.tls_limit = d.limit & 0xFFFFF;
     p->lx.tls_pages = d.bits & UD_LIMIT_IN_PAGES;
