@@ -134,16 +134,22 @@ def shell(ctx: Ctx, script: list[str], want: list[str]) -> None:
 
 @test(lab=9, name="linux-busybox-shell", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
 def linux_busybox_shell(ctx: Ctx) -> None:
-    """echo, pipelines, redirections, variables, arithmetic, loops, $(...), exit codes."""
+    """echo, pipelines, redirections, variables, arithmetic, loops, $(...), exit codes,
+    a trap's handler (rt_sigaction, sigreturn), wait for a background job (SIGCHLD to
+    the shell's handler, rt_sigsuspend), kill."""
     w = words(ctx, 4)
     n = ctx.rng.randint(2, 9)
     script = [f"echo {w[0]} {w[1]}", f"echo {w[2]} | cat | cat",
               f"cd /tmp; echo {w[0]} > a; echo {w[3]} >> a; cat a; wc -l < a",
               f"X={n}; echo $((X * X + 1))", f"for i in {w[1]} {w[2]}; do echo \"<$i>\"; done",
               f"echo \"sub $(echo {w[3]} | tr a-z A-Z)\"", "false; echo \"false $?\"",
-              "/linux/hello; echo \"hello $?\"", "ls /nonexistent 2>/dev/null; echo \"ls $?\""]
+              "/linux/hello; echo \"hello $?\"", "ls /nonexistent 2>/dev/null; echo \"ls $?\"",
+              f"trap 'echo trapped {w[0]}' INT; kill -INT $$; echo after",
+              f"(sleep 0.1; echo {w[1]}) & wait; echo waited",
+              "exec 2>/dev/null; sleep 5 & P=$!; kill $P; wait $P; echo \"killed $?\""]
     want = [f"{w[0]} {w[1]}", w[2], w[0], w[3], "2", str(n * n + 1), f"<{w[1]}>", f"<{w[2]}>",
-            f"sub {w[3].upper()}", "false 1", "hello, world", "hello 0", "ls 1"]
+            f"sub {w[3].upper()}", "false 1", "hello, world", "hello 0", "ls 1",
+            f"trapped {w[0]}", "after", w[1], "waited", "killed 143"]
     shell(ctx, script, want)
 
 

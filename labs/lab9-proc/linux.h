@@ -7,9 +7,9 @@
  * (set_thread_area and the GDT slot), linux_mm.c (mmap2, munmap, mprotect),
  * linux_time.c (the RTC, clocks, getrandom), linux_file.c (openat, fcntl64,
  * access, readv/writev, ioctl), linux_stat.c (the stat64 family), linux_sig.c
- * (rt_sigaction and masks), linux_dev.c (/dev/null, poll), linux_fork.c
- * (clone, vfork, fork's and exec's hooks), linux_fpu.c (x87/SSE registers
- * per process).
+ * (rt_sigaction and masks), linux_sigframe.c (running handlers), linux_dev.c
+ * (/dev/null, poll), linux_fork.c (clone, vfork, fork's and exec's hooks),
+ * linux_fpu.c (x87/SSE registers per process).
  */
 #ifndef CAIRN_LAB9_LINUX_H
 #define CAIRN_LAB9_LINUX_H
@@ -36,7 +36,9 @@ struct linux_state {
     uint32_t set_tid_at;                /* clone's CLONE_CHILD_SETTID word, before it runs */
     uint32_t mmap_next;                 /* the next anonymous mapping goes below it */
     uint32_t umask;
-    uint32_t sigmask[2];
+    uint32_t sigmask[2];                /* blocked: bit n-1 for signal n, as sigset_t */
+    uint32_t suspend_mask[2];           /* rt_sigsuspend's caller's mask, for the frame */
+    bool suspend_mask_saved;
     struct linux_sigaction act[LINUX_NSIG];
     bool fpu_valid;                     /* fpu holds its registers (else a fresh FPU) */
     uint8_t fpu[LINUX_FPU_BYTES];
@@ -105,5 +107,11 @@ bool linux_dev_path(const char *path);           /* one of the device files */
 int32_t linux_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold, uint32_t size);
 int32_t linux_rt_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold, uint32_t size);
 bool linux_sig_ignored(const struct proc *p, int sig);
+
+/* linux_sigframe.c: handlers */
+bool linux_signal_deliver(void);        /* signal_check's first step: true if dealt with */
+int32_t linux_sigreturn(bool rt);
+void linux_child_ended(struct proc *child);     /* proc_end_hook, last: SIGCHLD */
+int32_t linux_rt_sigsuspend(uint32_t umask, uint32_t size);
 
 #endif

@@ -1,11 +1,10 @@
 /*
  * linux_sig.c - rt_sigaction(2) and rt_sigprocmask(2), recorded: stage 9
- * delivers no signal to a handler (signal.c has default actions only), but
- * a program that asks what it set gets it back, and SIG_IGN is honoured:
- * signal_send drops a signal its target ignores (signal(7)). A handler for
- * SIGINT or SIGQUIT counts as ignoring it too, since that is what an
- * interactive shell's handler amounts to (it goes back to its prompt); any
- * other handled signal still ends the process, as if it had none.
+ * keeps what a program sets and gives it back; SIG_IGN is honoured
+ * (signal_send drops a signal its target ignores, signal(7)), and a handler
+ * runs for a Linux C library's program (linux_sigframe.c), with the mask
+ * blocking what it should. Any other program's handler for SIGINT or SIGQUIT
+ * counts as ignoring it (what an interactive shell's handler amounts to).
  */
 #include "kstring.h"
 #include "kproc.h"
@@ -23,7 +22,7 @@ bool linux_sig_ignored(const struct proc *p, int sig)
 {
     uint32_t h = p->lx.act[sig].handler;
 
-    return h == SIG_IGN || (h != SIG_DFL && (sig == SIGINT || sig == SIGQUIT));
+    return h == SIG_IGN || (!p->lx.full && h != SIG_DFL && (sig == SIGINT || sig == SIGQUIT));
 }
 
 int32_t linux_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold, uint32_t size)
@@ -65,6 +64,7 @@ int32_t linux_rt_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold, uint32_
     if (!uset)
         return 0;
     copy_in(&p->base, set, uset, sizeof set);
+    set[0] &= ~(1u << (SIGKILL - 1) | 1u << (SIGSTOP - 1));     /* never blocked */
     for (int i = 0; i < 2; i++) {
         if (how == SIG_BLOCK)
             p->lx.sigmask[i] |= set[i];

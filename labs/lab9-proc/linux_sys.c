@@ -169,7 +169,9 @@ static bool proc_call(struct trapframe *tf, uint32_t nr, const uint32_t a[6], in
     case 125: case 219: case 158: *ret = 0; return true;  /* mprotect, madvise, sched_yield */
     case 174: *ret = linux_rt_sigaction(a[0], a[1], a[2], a[3]); return true;
     case 175: *ret = linux_rt_sigprocmask(a[0], a[1], a[2], a[3]); return true;
-    case 186: *ret = 0; return true;    /* sigaltstack: no handler ever runs on it */
+    case 186: *ret = 0; return true;    /* sigaltstack: handlers run on the stack they find */
+    case 119: case 173: *ret = linux_sigreturn(nr == 173); return true;
+    case 179: *ret = linux_rt_sigsuspend(a[0], a[1]); return true;
     case 242: *ret = put_user(a[2], &one_cpu, 4) ? -EFAULT : 4; return true;
     default: return false;
     }

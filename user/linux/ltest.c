@@ -2,13 +2,15 @@
  * ltest.c - a small glibc program that leans on the Linux personality: stdio
  * on a file (openat, fstat64, read, write, lseek), malloc small and large
  * (brk, mmap2, munmap), qsort, printf with floating point (the x87 and SSE),
- * the clocks, uname, isatty (ioctl TCGETS), fork + execve + wait4 and a pipe.
+ * the clocks, uname, fork + execve + wait4, a pipe, and signals (a handler,
+ * sigprocmask, sigsuspend, SIGPIPE ignored).
  * It prints nothing that differs between runs or machines, so its output
  * on Linux and on Cairn must match line for line (grade/labs/lab9linux.py).
  *
  *     ltest HELLO DIR     HELLO: hello's path; DIR: a directory to write in
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +102,40 @@ static void processes(const char *hello)
     printf("fork: exit status %d\n", WEXITSTATUS(status));
 }
 
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+    caught = sig;
+}
+
+/* A handler runs and returns (sigreturn); a blocked signal waits for sigsuspend. */
+static void signals(void)
+{
+    struct sigaction sa = { 0 };
+    sigset_t block, old;
+
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    kill(getpid(), SIGUSR1);
+    printf("signal: handler saw %d\n", (int)caught);
+    caught = 0;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    kill(getpid(), SIGUSR1);
+    printf("signal: blocked, caught %d\n", (int)caught);
+    sigsuspend(&old);
+    printf("signal: after sigsuspend, caught %d\n", (int)caught);
+    signal(SIGPIPE, SIG_IGN);
+    int fds[2];
+    pipe(fds);
+    close(fds[0]);
+    ssize_t n = write(fds[1], "x", 1);
+    printf("signal: write to a closed pipe, SIGPIPE ignored: %zd (%s)\n", n, strerror(errno));
+    close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
     struct utsname u;
@@ -113,6 +149,7 @@ int main(int argc, char **argv)
     files(argv[2]);
     memory();
     processes(argv[1]);
+    signals();
     clock_gettime(CLOCK_REALTIME, &ts);
     printf("time: after 2024 %d, clock agrees %d\n", time(NULL) > 1704067200,
            ts.tv_sec - time(NULL) <= 1);
