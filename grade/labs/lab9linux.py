@@ -230,3 +230,29 @@ def linux_busybox_more(ctx: Ctx) -> None:
          "00000000  00 00 00 00                                       |....|", w[1],
          " ".join(map(str, sorted(nums))) + " "]
     shell(ctx, script, want)
+
+
+@test(lab=9, name="linux-busybox-console", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
+def linux_busybox_console(ctx: Ctx) -> None:
+    """busybox's interactive sh on the console, typed over COM1 at its prompts: it sees a
+    terminal (TCGETS), reads lines lab 9's line discipline edited and echoed (no echo of
+    its own: TCGETS says no ECHO), waits for each command (wait4 with WUNTRACED), and its
+    prompt follows cd; exit's code reaches the kernel."""
+    w = words(ctx, 3)
+    x, y, code = ctx.rng.randint(2, 99), ctx.rng.randint(2, 99), ctx.rng.randint(0, 99)
+    session = [("~ # ", f"echo {w[0]} $(({x}*{y}))", [f"{w[0]} {x * y}"]),
+               ("~ # ", f"cd /tmp && echo {w[1]} > f && cat f | wc -c", [str(len(w[1]) + 1)]),
+               ("/tmp # ", f"ls; echo {w[2]} | tr a-z A-Z", ["f", w[2].upper()]),
+               ("/tmp # ", f"exit {code}", [])]
+    steps = [(prompt, f"{cmd}\r".encode()) for prompt, cmd, _ in session]
+    shown = [l for prompt, cmd, out in session for l in [f"{prompt}{cmd}", *out]]
+    vol = busybox_volume(ctx, "")
+    ch, unit = position(ctx)
+    d = Disk(vol, ch, unit, model="Cairn linux", serial="CAIRN-LINUX")
+    r = ctx.boot(args=['run="/bin/sh"'], disks=[d], ready="lab9: ",
+                 on_ready=lambda m: m.serial_steps(steps))
+    lines = r.lines
+    start = next((i for i, l in enumerate(lines) if l.startswith("~ # ")), len(lines))
+    end = next((i for i, l in enumerate(lines) if l.startswith("exit /bin/sh")), len(lines))
+    ctx.expect_same(lines[start:end + 1], shown + [f"exit /bin/sh: {code}"], "the console's lines")
+    ctx.check("lab9: frames leaked: 0" in lines[end:], "expected 'lab9: frames leaked: 0'")

@@ -172,6 +172,8 @@ static bool proc_call(struct trapframe *tf, uint32_t nr, const uint32_t a[6], in
     case 186: *ret = 0; return true;    /* sigaltstack: handlers run on the stack they find */
     case 119: case 173: *ret = linux_sigreturn(nr == 173); return true;
     case 179: *ret = linux_rt_sigsuspend(a[0], a[1]); return true;
+    case 238: *ret = sys_kill((int)a[0], (int)a[1]); return true;     /* tkill: a thread is a process */
+    case 270: *ret = sys_kill((int)a[1], (int)a[2]); return true;     /* tgkill: glibc's raise */
     case 242: *ret = put_user(a[2], &one_cpu, 4) ? -EFAULT : 4; return true;
     default: return false;
     }
