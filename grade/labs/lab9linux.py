@@ -61,7 +61,8 @@ def glibc_volume(ctx: Ctx) -> Path:
     tool("mformat", "-i", str(vol), "-T", str(sectors), "-h", str(drives.HEADS),
          "-s", str(drives.SECTORS_PER_TRACK), "-v", "GLIBC", "::")
     tool("mmd", "-i", str(vol), "::/linux", "::/tmp")
-    tool("mcopy", "-i", str(vol), str(LX / "hello"), str(LX / "ltest"), "::/linux/")
+    tool("mcopy", "-i", str(vol), str(LX / "hello"), str(LX / "ltest"), str(LX / "fpswitch"),
+         "::/linux/")
     return vol
 
 
@@ -101,6 +102,16 @@ def linux_hello(ctx: Ctx) -> None:
     """glibc's start-up: TLS (set_thread_area), AT_RANDOM, the FPU and SSE."""
     _, out = boot(ctx, glibc_volume(ctx), "/linux/hello")
     ctx.expect_same(out, ["hello, world", "exit /linux/hello: 0"], "hello's lines")
+
+
+@test(lab=9, name="linux-fpu", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
+def linux_fpu(ctx: Ctx) -> None:
+    """fpswitch: x87 sums and SSE2 string functions stay right while a child and a
+    signal handler use the FPU too (FXSAVE/FXRSTOR at each switch, in the signal frame,
+    and at a new process's first entry, which the switch hook sees without a process)."""
+    _, out = boot(ctx, glibc_volume(ctx), "/linux/fpswitch")
+    ctx.expect_same(out, ["fpswitch: bad 0, handler ran yes", "exit /linux/fpswitch: 0"],
+                    "fpswitch's lines")
 
 
 def host_ltest() -> tuple[list[str], int]:

@@ -73,6 +73,8 @@ void linux_fpu_init(void);
 void linux_fpu_switch(struct proc *next);
 void linux_fpu_fork(struct proc *child, struct proc *parent);
 void linux_fpu_forget(struct proc *p, bool reset);
+void linux_fpu_get(struct proc *p, uint8_t out[LINUX_FPU_BYTES]);        /* as it is now */
+void linux_fpu_put(struct proc *p, const uint8_t in[LINUX_FPU_BYTES]);   /* sanitised */
 void linux_exit(struct proc *p);                 /* proc_end_hook: before it goes */
 
 /* linux_mm.c */

@@ -84,3 +84,34 @@ void linux_fpu_forget(struct proc *p, bool reset)
     }
     irq_restore(fl);
 }
+
+/* The current process's FPU image as it is now (its registers, if they are loaded). */
+void linux_fpu_get(struct proc *p, uint8_t out[LINUX_FPU_BYTES])
+{
+    irq_flags_t fl = irq_save();
+    if (fpu_owner == p)
+        save_to(p);
+    memcpy(out, p->lx.fpu_valid ? p->lx.fpu : fx_initial, LINUX_FPU_BYTES);
+    irq_restore(fl);
+}
+
+/*
+ * Back from a signal handler: the image saved in its frame, which the program could have
+ * changed. MXCSR's reserved bits would make FXRSTOR fault in the kernel (SDM Vol. 1,
+ * 11.6.6): they are cleared, with the mask this CPU reported (offset 28; 0: 0xFFBF).
+ */
+void linux_fpu_put(struct proc *p, const uint8_t in[LINUX_FPU_BYTES])
+{
+    uint32_t mask, mxcsr;
+
+    memcpy(&mask, fx_initial + 28, 4);
+    irq_flags_t fl = irq_save();
+    memcpy(p->lx.fpu, in, LINUX_FPU_BYTES);
+    memcpy(&mxcsr, p->lx.fpu + 24, 4);
+    mxcsr &= mask ? mask : 0xFFBFu;
+    memcpy(p->lx.fpu + 24, &mxcsr, 4);
+    p->lx.fpu_valid = true;
+    if (fpu_owner == p)
+        restore_from(p);
+    irq_restore(fl);
+}

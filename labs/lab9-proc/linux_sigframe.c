@@ -10,9 +10,10 @@
  * for SA_SIGINFO), which puts the saved registers back. The frames hold
  * what Linux's arch/x86/kernel/signal.c puts first (the return address, the
  * signal, for rt the siginfo and ucontext pointers); the saved state after
- * them is Cairn's own (the FPU is not saved: a handler that uses it
- * clobbers the program's). A handler's signal is blocked while it runs
- * (unless SA_NODEFER); SA_RESETHAND resets it to the default first.
+ * them is Cairn's own: the registers, the mask and the FPU image (a handler's
+ * SSE string functions must not clobber the interrupted program's). A
+ * handler's signal is blocked while it runs (unless SA_NODEFER);
+ * SA_RESETHAND resets it to the default first.
  */
 #include "gdt.h"
 #include "kstring.h"
@@ -33,6 +34,7 @@ struct sigsave {
     struct user_regs regs;
     uint32_t mask[2];
     uint32_t magic;
+    uint8_t fpu[LINUX_FPU_BYTES];       /* the x87/SSE registers the handler may clobber */
 };
 struct rt_head {                        /* what the handler's arguments point at */
     uint32_t pretcode, sig, pinfo, puc;
@@ -59,6 +61,7 @@ static bool push_frame(struct proc *p, struct user_regs *r, int sig)
     struct sigsave save = { .regs = *r, .mask = { p->lx.sigmask[0], p->lx.sigmask[1] },
                             .magic = SAVE_MAGIC };
 
+    linux_fpu_get(p, save.fpu);
     if (p->lx.suspend_mask_saved) {     /* rt_sigsuspend: the mask before it, after */
         save.mask[0] = p->lx.suspend_mask[0];
         save.mask[1] = p->lx.suspend_mask[1];
@@ -165,6 +168,7 @@ int32_t linux_sigreturn(bool rt)
     save.regs.tf.vector = r->tf.vector;
     save.regs.tf.error = r->tf.error;
     *r = save.regs;
+    linux_fpu_put(p, save.fpu);
     p->lx.sigmask[0] = save.mask[0] & ~(1u << (SIGKILL - 1) | 1u << (SIGSTOP - 1));
     p->lx.sigmask[1] = save.mask[1];
     return (int32_t)r->tf.eax;          /* the syscall's return is the interrupted eax */

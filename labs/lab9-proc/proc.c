@@ -44,6 +44,7 @@ static void proc_main(void *arg)
     cli();                              /* half a process until the iret */
     thread_current()->process = &p->base;
     uvm_switch(&p->base, (uint32_t)thread_stack_top(thread_current()));
+    linux_tls_switch(thread_current());  /* Linux personality: the switch in saw no process */
     p->in_user = true;
     if (p->pending)
         signal_check();                 /* killed before it ever ran */

@@ -103,10 +103,12 @@ static void processes(const char *hello)
 }
 
 static volatile sig_atomic_t caught;
+static char in_handler[32];
 
 static void on_usr1(int sig)
 {
     caught = sig;
+    snprintf(in_handler, sizeof in_handler, "%.2f", sig / 4.0);   /* the FPU in a handler */
 }
 
 /* A handler runs and returns (sigreturn); a blocked signal waits for sigsuspend. */
@@ -117,8 +119,10 @@ static void signals(void)
 
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    double before = 2.0 / 3.0;
     kill(getpid(), SIGUSR1);
-    printf("signal: handler saw %d\n", (int)caught);
+    printf("signal: handler saw %d, printed %s; %.6f after\n", (int)caught, in_handler,
+           before * 3.0);
     caught = 0;
     sigemptyset(&block);
     sigaddset(&block, SIGUSR1);
