@@ -56,6 +56,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 include GNUmakefile.labs
 include user/progs/progs.mk
 include user/lab9progs/lab9progs.mk
+include user/linux/linux.mk
 
 .PHONY: selftest-kernels help deps test host-tests handout-stats grader-tests bench bench-full soak handout handout-check clean autograder \
         compile_commands.json all
@@ -84,6 +85,9 @@ help:
 	@echo "  make progs-img       build/progs/progs.img: a FAT volume holding them (mtools)"
 	@echo "  make progs-test      run them on this host: under qemu-i386, and natively where the host can"
 	@echo "  make lab9-img        build/lab9progs/lab9.img: stage 9's volume (user/progs and lab9t)"
+	@echo "  make linux-img       build/linux/linux.img: glibc programs and Debian's busybox for"
+	@echo "                       stage 9's Linux personality (fetches busybox-static:i386; handouts/linux.md)"
+	@echo "  make linux-qemu      stage 9 on that volume, busybox sh on the console"
 	@echo "  make bench           timing table of the grades, first run and warm (build/bench.json)"
 	@echo "  make bench-full      every figure: boot paths, idle CPU, keys, guest, builds (~10 min)"
 	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"

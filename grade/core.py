@@ -75,6 +75,16 @@ class Result:
         return "qemu" if self.path == "kernel" else GRUB_LOADER
 
 
+class TestSkipped(Exception):
+    """A test that cannot run on this machine (what it needs is missing, e.g. a package
+    that could not be fetched): reported as SKIP with the reason; neither passed nor
+    failed, and its points count on neither side."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class TestFailure(Exception):
     """A test's verdict other than OK: a name and the details a student needs."""
 

@@ -31,7 +31,7 @@ struct gdt_ptr {
 #define GDT_ACCESS_DPL3  0x60   /* descriptor privilege level 3 */
 #define GDT_FLAGS_4K_32  0xC0   /* granularity 4 KiB, 32-bit default size */
 #define GDT_BOOT_ENTRIES 5      /* null, kernel code, kernel data, two TSS slots */
-#define GDT_ENTRIES      7      /* ... and the ring 3 pair */
+#define GDT_ENTRIES      8      /* ... the ring 3 pair, and the TLS slot (Linux personality) */
 
 static struct gdt_entry gdt[GDT_ENTRIES];
 
@@ -57,6 +57,13 @@ void gdt_add_user_segments(void)
     set_entry(GDT_USER_CODE >> 3, 0, 0xFFFFF, GDT_ACCESS_CODE | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
     set_entry(GDT_USER_DATA >> 3, 0, 0xFFFFF, GDT_ACCESS_DATA | GDT_ACCESS_DPL3, GDT_FLAGS_4K_32);
     __asm__ volatile("lgdt %0" : : "m"(ptr) : "memory");     /* the same table, a wider limit */
+}
+
+/* Stage 9's Linux personality (labs/lab9-proc/linux_tls.c): the thread-local storage
+   descriptor of the thread about to run, which %gs names in ring 3 (set_thread_area(2)). */
+void gdt_set_user_tls(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    set_entry(GDT_USER_TLS >> 3, base, limit, access, flags);
 }
 
 void gdt_init(void)

@@ -19,6 +19,22 @@ PACKAGES=(
   bubblewrap                                 # the sandbox a submission's code runs in (grade/sandbox.py)
 )
 
+# Stage 9's Linux personality runs Debian's busybox-static for i386 (make linux-img,
+# tools/linux-busybox.sh): apt knows i386 packages only once the architecture is enabled.
+# Once, idempotently, and said; not fatal where this user cannot (the busybox tests skip).
+if [ "$(dpkg --print-architecture)" != i386 ] &&
+   ! dpkg --print-foreign-architectures | grep -qx i386; then
+  if [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; then
+    sudo_=(); [ "$(id -u)" -eq 0 ] || sudo_=(sudo)
+    echo "deps: enabling Debian's i386 architecture for busybox-static:i386 (make linux-img):" \
+         "${sudo_[*]:+${sudo_[*]} }dpkg --add-architecture i386 && apt-get update -qq" >&2
+    "${sudo_[@]}" dpkg --add-architecture i386 && "${sudo_[@]}" apt-get update -qq ||
+      echo "deps: could not enable i386; make linux-img will try again" >&2
+  else
+    echo "deps: for make linux-img, as root: dpkg --add-architecture i386 && apt-get update" >&2
+  fi
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -13,6 +13,7 @@
 #define GDT_TSS1        0x20    /* free for a lab's TSS (e.g. the double fault task) */
 #define GDT_USER_CODE   0x28    /* ring 3 flat code: load it as GDT_USER_CODE | 3 */
 #define GDT_USER_DATA   0x30    /* ring 3 flat data: GDT_USER_DATA | 3 */
+#define GDT_USER_TLS    0x38    /* ring 3 thread-local storage (set_thread_area, lab 9) */
 #define GDT_RPL_USER    3       /* the requested privilege level of a ring 3 selector */
 
 #ifndef __ASSEMBLER__
@@ -23,6 +24,9 @@ void gdt_init(void);
 void gdt_add_user_segments(void);
 /* Installs a 32-bit available TSS descriptor (type 9) in a spare slot. */
 void gdt_set_tss(uint16_t selector, uintptr_t base, uint32_t limit);
+
+/* The ring 3 TLS slot's descriptor (raw access byte and flags nibble, SDM 3A 3.4.5). */
+void gdt_set_user_tls(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags);
 
 #endif /* __ASSEMBLER__ */
 

@@ -167,6 +167,7 @@ int32_t sys_execve(struct trapframe *tf, uint32_t upath, uint32_t uargv, uint32_
 
     if (err)
         return err;
+    linux_exe_alias(path);              /* Linux personality: /proc/self/exe */
     if (!(a.strings = kmalloc(PAGE_SIZE)))
         return -ENOMEM;
     if ((n = copy_vector(&a, uargv)) < 0 || (a.argc = (uint32_t)n, (n = copy_vector(&a, uenvp)) < 0)) {
@@ -189,6 +190,7 @@ int32_t sys_execve(struct trapframe *tf, uint32_t upath, uint32_t uargv, uint32_
         return err;
     }
     swap_image(p, &img, path, tf);
+    linux_exec(p, tf);                  /* Linux personality: AT_RANDOM, no TLS, handlers */
     memset(p->base.ni_low, 0, sizeof p->base.ni_low);   /* a new program: tell it again */
     p->base.ni_nhigh = 0;
     p->base.ni_high_full = false;

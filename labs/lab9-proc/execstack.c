@@ -6,8 +6,10 @@
  *     esp ->  argc
  *             argv[0] ... argv[argc-1], NULL
  *             envp[0] ... envp[envc-1], NULL
- *             auxv: (AT_PAGESZ, 4096), (AT_ENTRY, entry), (AT_NULL, 0)
+ *             auxv: (AT_PAGESZ, 4096), (AT_ENTRY, entry), (AT_RANDOM, its bytes), (AT_NULL, 0)
  *             ... padding ...
+ *             16 bytes for AT_RANDOM (glibc's stack guard: getauxval(3)), zero
+ *             here: the kernel fills them (linux_fork.c)
  *             the strings: argv's, then envp's, up to USER_TOP
  *
  * esp is 16-byte aligned. Everything fits in the stack's top page, as lab 8's
@@ -16,7 +18,9 @@
 #include "kstring.h"
 #include "kproc.h"
 
-#define AUX_WORDS 6
+#define AUX_WORDS 8
+#define AT_RANDOM 25
+#define RANDOM_BYTES 16
 
 int exec_stack_build(uint8_t page[PAGE_SIZE], const struct exec_args *a, uint32_t entry,
                      uint32_t *esp)
@@ -25,12 +29,13 @@ int exec_stack_build(uint8_t page[PAGE_SIZE], const struct exec_args *a, uint32_
     uint32_t nstr = a->argc + a->envc;
     uint32_t words = 1 + a->argc + 1 + a->envc + 1 + AUX_WORDS;
 
-    if (a->bytes + words * 4 + 16 > PAGE_SIZE)
+    if (a->bytes + words * 4 + 16 + RANDOM_BYTES > PAGE_SIZE)
         return -E2BIG;
     memset(page, 0, PAGE_SIZE);
     uint32_t top = PAGE_SIZE - a->bytes;
     memcpy(page + top, a->strings, a->bytes);
-    uint32_t sp = (top - words * 4) & ~15u;
+    uint32_t rnd = top - RANDOM_BYTES;
+    uint32_t sp = (rnd - words * 4) & ~15u;
     uint32_t *w = (uint32_t *)(page + sp);
     const char *s = a->strings;
     *w++ = a->argc;
@@ -47,6 +52,8 @@ int exec_stack_build(uint8_t page[PAGE_SIZE], const struct exec_args *a, uint32_
     *w++ = PAGE_SIZE;
     *w++ = AT_ENTRY;
     *w++ = entry;
+    *w++ = AT_RANDOM;
+    *w++ = page_va + rnd;
     *w++ = AT_NULL;
     *w++ = 0;
     *esp = page_va + sp;

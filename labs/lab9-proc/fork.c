@@ -105,6 +105,7 @@ int32_t sys_fork(const struct trapframe *tf)
         return pid;
     }
     child_regs(&regs, tf);
+    linux_fork(c, parent);              /* Linux personality: TLS, handlers, mmap cursor */
     if (copy_process(c, parent) || !proc_launch(c, &regs)) {
         undo_child(c);
         pstats.fork_refused++;

@@ -14,6 +14,7 @@
 #include "interrupts.h"
 #include "proc.h"
 #include "uvm.h"
+#include "linux.h"                      /* Linux personality: struct linux_state */
 
 /* Signals (Linux's asm-generic/signal.h numbers). */
 #define SIGHUP   1
@@ -43,7 +44,8 @@
 #define O_CLOEXEC   02000000
 
 /* ---- open files (fdtable.c): one object per open(), shared by dup and fork ---- */
-enum ofile_kind { OF_TTY, OF_DISK, OF_DIR, OF_PIPE_READ, OF_PIPE_WRITE };
+enum ofile_kind { OF_TTY, OF_DISK, OF_DIR, OF_PIPE_READ, OF_PIPE_WRITE,
+                  OF_NULL, OF_ZERO, OF_RANDOM };      /* Linux personality's /dev (linux_dev.c) */
 struct pipe;
 struct inode;
 struct ofile {
@@ -103,6 +105,7 @@ struct proc {
     struct fdtable files;
     char cwd[FAT_PATH_MAX];
     struct user_regs *start;            /* what its thread enters ring 3 with */
+    struct linux_state lx;              /* Linux personality (linux_*.c): TLS, mmap, signals */
 };
 
 /* ptable.c (pure): the table of every process, alive or zombie, and wait's choices. */

@@ -3,6 +3,9 @@
 # signal.c pipe.c tty.c sysfile9.c sysdir.c syscall9.c.
 SRCS := ptable.c cow.c fdtable.c pipebuf.c ldisc.c execstack.c path.c proc.c procentry.S \
         waitq.c fork.c exec.c exit.c signal.c pipe.c tty.c sysfile9.c sysdir.c syscall9.c
+# The Linux personality (handouts/linux.md): glibc and busybox programs as they are.
+SRCS += linux_sys.c linux_tls.c linux_mm.c linux_time.c linux_file.c linux_sig.c linux_fork.c linux_fpu.c \
+        linux_dev.c linux_stat.c linux_sigframe.c
 
 # `make lab9-qemu` boots /sh on the console, from a volume of user/progs' programs and
 # lab 9's own test programs (user/lab9progs/lab9progs.mk).

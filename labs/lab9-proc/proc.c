@@ -44,6 +44,7 @@ static void proc_main(void *arg)
     cli();                              /* half a process until the iret */
     thread_current()->process = &p->base;
     uvm_switch(&p->base, (uint32_t)thread_stack_top(thread_current()));
+    linux_tls_switch(thread_current());  /* Linux personality: the switch in saw no process */
     p->in_user = true;
     if (p->pending)
         signal_check();                 /* killed before it ever ran */
@@ -96,7 +97,8 @@ int proc_start_first(int argc, const char *const argv[])
     p->base.frames = 1;
     strlcpy(p->base.name, argv[0], sizeof p->base.name);
     strlcpy(p->cwd, "/", sizeof p->cwd);
-    if ((err = load_program(&p->base, argv[0], argc, argv))) {
+    if ((err = load_program(&p->base, argv[0], argc, argv)) ||
+        (err = linux_first_stack(p, argc, argv))) {      /* Linux personality: auxv, env */
         pgtable_free_user(&frame_pool, p->base.pgdir);
         kfree(p);
         return err;
@@ -153,6 +155,7 @@ static void switch_hook(struct thread *next)
 {
     uvm_switch(next->process, (uint32_t)thread_stack_top(next));
     signal_arm(next);
+    linux_tls_switch(next);             /* Linux personality: next's %gs segment */
 }
 
 /* Lab 1's hook for every exception in ring 3: our traps first, then lab 8's policy. */

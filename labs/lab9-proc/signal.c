@@ -36,6 +36,8 @@ void signal_send(struct proc *p, int sig)
 {
     if (p->state != PS_ALIVE || ((1u << sig) & IGNORED))
         return;
+    if (linux_sig_ignored(p, sig))
+        return;                         /* Linux personality: SIG_IGN (linux_sig.c) */
     p->pending |= 1u << sig;
     proc_wake(p);                       /* a sleep returns -EINTR */
 }
@@ -88,6 +90,8 @@ void signal_check(void)
 {
     uint32_t pending = proc_current()->pending;
 
+    if (pending && linux_signal_deliver())
+        return;                         /* Linux personality: a handler runs (linux_sigframe.c) */
     /* LAB 9: BEGIN SOLUTION */
     if (!pending)
         return;

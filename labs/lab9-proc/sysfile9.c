@@ -177,6 +177,7 @@ int32_t sys9_read(uint32_t fd, uint32_t ubuf, uint32_t len)
     case OF_DISK: return file_read(of, ubuf, len);
     case OF_PIPE_READ: return pipe_read(of->pipe, ubuf, len);
     case OF_DIR: return -EISDIR;
+    case OF_NULL: case OF_ZERO: case OF_RANDOM: return linux_dev_rw(of, ubuf, len, false);   /* Linux personality */
     default: return -EBADF;
     }
 }
@@ -215,6 +216,7 @@ int32_t sys9_write(uint32_t fd, uint32_t ubuf, uint32_t len)
     case OF_TTY: return tty_write(ubuf, len);
     case OF_DISK: return file_write(of, ubuf, len);
     case OF_PIPE_WRITE: return pipe_write(of->pipe, ubuf, len);
+    case OF_NULL: case OF_ZERO: case OF_RANDOM: return linux_dev_rw(of, ubuf, len, true);    /* Linux personality */
     default: return -EBADF;
     }
 }

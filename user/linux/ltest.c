@@ -1,0 +1,163 @@
+/*
+ * ltest.c - a small glibc program that leans on the Linux personality: stdio
+ * on a file (openat, fstat64, read, write, lseek), malloc small and large
+ * (brk, mmap2, munmap), qsort, printf with floating point (the x87 and SSE),
+ * the clocks, uname, fork + execve + wait4, a pipe, and signals (a handler,
+ * sigprocmask, sigsuspend, SIGPIPE ignored).
+ * It prints nothing that differs between runs or machines, so its output
+ * on Linux and on Cairn must match line for line (grade/labs/lab9linux.py).
+ *
+ *     ltest HELLO DIR     HELLO: hello's path; DIR: a directory to write in
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+static void files(const char *dir)
+{
+    char path[256];
+    char line[64];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/ltest.txt", dir);
+    FILE *f = fopen(path, "w");
+    for (int i = 1; i <= 5; i++)
+        fprintf(f, "line %d of %d\n", i, 5);
+    fclose(f);
+    f = fopen(path, "r");
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        n++;
+    fclose(f);
+    printf("file: %d lines, last \"%.*s\"\n", n, (int)strcspn(line, "\n"), line);
+    int r = stat(path, &st);
+    printf("stat: %d size %lld regular %d\n", r, (long long)st.st_size, S_ISREG(st.st_mode));
+    int first = unlink(path), again = unlink(path);
+    printf("unlink: %d; again: %d (%s)\n", first, again, strerror(errno));
+    FILE *missing = fopen("/no/such/file", "r");
+    printf("fopen missing: %s (%s)\n", missing ? "opened" : "NULL", strerror(errno));
+}
+
+static void memory(void)
+{
+    int v[16];
+    for (int i = 0; i < 16; i++)
+        v[i] = (i * 37 + 11) % 23;
+    qsort(v, 16, sizeof v[0], cmp_int);
+    printf("qsort:");
+    for (int i = 0; i < 16; i++)
+        printf(" %d", v[i]);
+    printf("\n");
+    size_t big = 4u << 20;              /* above malloc's mmap threshold */
+    unsigned char *b = malloc(big);
+    unsigned long sum = 0;
+    for (size_t i = 0; i < big; i += 4096)
+        b[i] = (unsigned char)(i >> 12);
+    for (size_t i = 0; i < big; i += 4096)
+        sum += b[i];
+    free(b);
+    char *s = strdup("duplicated");
+    printf("malloc: 4 MiB sum %lu, %s\n", sum, s);
+    free(s);
+    printf("float: %.3f %g %e\n", 3.14159265 * 2, 1.0 / 3, 12345.678);
+}
+
+static void processes(const char *hello)
+{
+    int fds[2];
+    char buf[64] = { 0 };
+
+    pipe(fds);
+    fflush(stdout);                     /* or the child's exit flushes our buffer again */
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(hello, hello, (char *)NULL);
+        _exit(99);
+    }
+    close(fds[1]);
+    ssize_t n = read(fds[0], buf, sizeof buf - 1);
+    int status;
+    pid_t w = waitpid(pid, &status, 0);
+    printf("fork+exec: child said \"%.*s\" (%zd bytes), waited %d, exit %d\n",
+           (int)strcspn(buf, "\n"), buf, n, w == pid, WEXITSTATUS(status));
+    fflush(stdout);
+    if ((pid = fork()) == 0)
+        exit(42);
+    waitpid(pid, &status, 0);
+    printf("fork: exit status %d\n", WEXITSTATUS(status));
+}
+
+static volatile sig_atomic_t caught;
+static char in_handler[32];
+
+static void on_usr1(int sig)
+{
+    caught = sig;
+    snprintf(in_handler, sizeof in_handler, "%.2f", sig / 4.0);   /* the FPU in a handler */
+}
+
+/* A handler runs and returns (sigreturn); a blocked signal waits for sigsuspend. */
+static void signals(void)
+{
+    struct sigaction sa = { 0 };
+    sigset_t block, old;
+
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    double before = 2.0 / 3.0;
+    kill(getpid(), SIGUSR1);
+    printf("signal: handler saw %d, printed %s; %.6f after\n", (int)caught, in_handler,
+           before * 3.0);
+    caught = 0;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    kill(getpid(), SIGUSR1);
+    printf("signal: blocked, caught %d\n", (int)caught);
+    sigsuspend(&old);
+    printf("signal: after sigsuspend, caught %d\n", (int)caught);
+    signal(SIGPIPE, SIG_IGN);
+    int fds[2];
+    pipe(fds);
+    close(fds[0]);
+    ssize_t n = write(fds[1], "x", 1);
+    printf("signal: write to a closed pipe, SIGPIPE ignored: %zd (%s)\n", n, strerror(errno));
+    close(fds[1]);
+}
+
+int main(int argc, char **argv)
+{
+    struct utsname u;
+    struct timespec ts;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: ltest HELLO DIR\n");
+        return 2;
+    }
+    printf("ltest: %d args\n", argc);
+    files(argv[2]);
+    memory();
+    processes(argv[1]);
+    signals();
+    clock_gettime(CLOCK_REALTIME, &ts);
+    printf("time: after 2024 %d, clock agrees %d\n", time(NULL) > 1704067200,
+           ts.tv_sec - time(NULL) <= 1);
+    printf("uname: %d, getenv HOME set %d\n", uname(&u), getenv("HOME") != NULL);
+    printf("errno for a bad fd: %d\n", close(99) == -1 ? errno : 0);
+    return 7;
+}
