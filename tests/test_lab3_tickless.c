@@ -6,6 +6,8 @@
  * an interrupt between its decision and its hlt. Given code only (no lab 3
  * exercise runs here): the end-to-end checks, timers firing on the same tick
  * as with the periodic tick, are in test_lab3_executor.c.
+ *
+ * grade: given code only, no points (tickless.c has no stub; it passes on the handout's).
  */
 #include "host.h"
 #include "lab3_fake.h"
