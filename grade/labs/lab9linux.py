@@ -66,12 +66,17 @@ def glibc_volume(ctx: Ctx) -> Path:
     return vol
 
 
-def busybox_volume(ctx: Ctx, script: str) -> Path:
-    """A copy of build/linux/linux.img with /t.sh; SKIP when busybox cannot be had."""
+def need_busybox() -> None:
+    """build/linux/ holds busybox and its volume; SKIP when busybox cannot be had."""
     err = make("linux-img")
     if err:
         raise TestSkipped("no busybox volume: `make linux-img` (apt-get download "
                           f"busybox-static:i386) failed:\n{err}")
+
+
+def busybox_volume(ctx: Ctx, script: str) -> Path:
+    """A copy of build/linux/linux.img with /t.sh."""
+    need_busybox()
     vol = ctx.workdir / "linux.img"
     shutil.copyfile(LX_IMG, vol)
     tool("mcopy", "-i", str(vol), "-", "::/t.sh", stdin=script.encode())
@@ -172,10 +177,11 @@ def linux_busybox_files(ctx: Ctx) -> None:
     size = len(text) + 1
     script = ["cd /tmp", f"echo {text} > {a}", f"cp {a} {b}", f"mkdir {d}", f"mv {b} {d}/",
               "ls -1", f"ls -1 {d}", f"cmp {a} {d}/{b} && echo same",
-              f"stat -c '%n %s %a' {a} /tmp /bin/busybox", f"find /tmp | sort",
+              f"stat -c '%n %s %a' {a} /tmp /bin/busybox", "find /tmp | sort",
               f"rm {d}/{b}", f"rmdir {d}", "ls -1", f"ls -l {a} | awk '{{print $1, $3, $5, $NF}}'"]
     found = sorted(["/tmp", f"/tmp/{a}", f"/tmp/{d}", f"/tmp/{d}/{b}"])
-    bb_size = (LX / "busybox").stat().st_size if (LX / "busybox").exists() else 0
+    need_busybox()                  # before its size is read: a first run makes it now
+    bb_size = (LX / "busybox").stat().st_size
     want = [*sorted([a, d]), b, "same", f"{a} {size} 644", "/tmp 0 755",
             f"/bin/busybox {bb_size} 755", *found, a, f"-rw-r--r-- root {size} {a}"]
     shell(ctx, script, want)
@@ -193,8 +199,8 @@ def linux_busybox_text(ctx: Ctx) -> None:
     script = ["cd /tmp", f"printf '{escaped}' > w", "md5sum w",
               "sort w | uniq -c | awk '{print $2, $1}'", f"sed 's/{pool[0]}/X/' w | grep -c X",
               f"echo {' '.join(map(str, nums))} | awk '{{print $1 + $2 + $3 + $4}}'",
-              f"expr {x} \\* {y}", f"seq 1 {x} | tail -1", f"seq 3 9 | head -2",
-              f"echo {pool[1]} | tr a-z A-Z", f"wc -c < w"]
+              f"expr {x} \\* {y}", f"seq 1 {x} | tail -1", "seq 3 9 | head -2",
+              f"echo {pool[1]} | tr a-z A-Z", "wc -c < w"]
     counts = {w: lines.count(w) for w in sorted(set(lines))}
     want = [f"{hashlib.md5(body.encode()).hexdigest()}  w",
             *[f"{w} {c}" for w, c in counts.items()], str(lines.count(pool[0])),
