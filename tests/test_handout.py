@@ -129,6 +129,13 @@ EXTERNAL = {
     "irq_base": "a field of QEMU's `info pic`",
     "ATA_TMOUT_INTERNAL": "Linux, include/linux/libata.h",
     "ata_sff_lost_interrupt": "Linux, drivers/ata/libata-sff.c",
+    "__libc_setup_tls": "glibc, csu/libc-tls.c",
+    "FEATURE_SH_STANDALONE": "busybox's build configuration",
+    "SA_RESTORER": "Linux, sigaction(2)",
+    "limit_in_pages": "Linux, struct user_desc (set_thread_area(2))",
+    "seg_32bit": "Linux, struct user_desc (set_thread_area(2))",
+    "ucontext_t": "POSIX, <ucontext.h> (getcontext(3))",
+    "CLONE_CHILD_CLEARTID": "Linux, clone(2)",
 }
 
 
