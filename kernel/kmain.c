@@ -18,6 +18,8 @@
  *                     int 0x80 gate taken over, the console TTY (COM1's IRQ 4, two threads)
  *   LAB_INIT_LATE   by lab number:
  *     lab4_init_late  the legacy ATA channels, unless lab 5 attached some
+ *     lab9_init_late  the Linux personality: the CMOS clock read, the random
+ *                     generator seeded, the FPU and SSE on (handouts/linux.md)
  *   program_main    user/labN.c
  * then the exit (with "grade") or an idle hlt loop. `initcalls` on the command
  * line prints each lab hook as it is about to run.
