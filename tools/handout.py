@@ -571,7 +571,9 @@ def check_mutation(copy: Path, mutation: tuple[int, str, str, str, str]) -> list
 
 
 def all_labs(tree: Path) -> list[int]:
-    return sorted(int(p.stem[3:]) for p in (tree / "grade" / "labs").glob("lab*.py"))
+    """The labs with tests: grade/labs/labN.py (labNlinux.py and the like add to lab N)."""
+    found = (re.fullmatch(r"lab(\d+)", p.stem) for p in (tree / "grade" / "labs").glob("lab*.py"))
+    return sorted(int(m.group(1)) for m in found if m)
 
 
 def labs_on_reference(tree: Path, stripped: set[int] | None) -> list[int]:
