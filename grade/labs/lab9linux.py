@@ -221,7 +221,12 @@ def linux_busybox_time(ctx: Ctx) -> None:
     after = datetime.datetime.now(datetime.timezone.utc).date()
     ctx.check(len(out) == 4 and out[0] in {before.isoformat(), after.isoformat()},
               f"expected today's date ({after.isoformat()}) first; got {out[:1]}")
-    ctx.check(out[1] in {"slept 1", "slept 2"}, f"expected 'slept 1' (or 2); got {out[1:2]}")
+    # At least the second asked for. More is no fault: the two dates and the sleep are three
+    # execs of busybox on host time, which a loaded host stretches (3 s was seen).
+    slept = out[1].removeprefix("slept ")
+    ctx.check(out[1].startswith("slept ") and slept.isdigit() and 1 <= int(slept) <= 30,
+              f"expected 'slept 1' (sleep 1 may not end early; a loaded host may make it "
+              f"longer); got {out[1:2]}")
     ctx.check(out[2].isdigit() and abs(int(out[2]) - built) < 600,
               f"expected /bin/busybox's time near the volume's ({int(built)}); got {out[2:3]}")
 
