@@ -31,6 +31,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,14 +67,25 @@ CHILD_ENV = {k: v for k, v in os.environ.items()
              if k not in ("BUILD", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "USE_REFERENCE", "CAIRN_SANDBOX")}
 
 
+_HANDOUT_LOCK = threading.Lock()
+
+
 def handout_module() -> ModuleType:
-    """tools/handout.py, the one home of the solution-marker syntax."""
-    if "cairn_handout" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("cairn_handout", ROOT / "tools" / "handout.py")
-        assert spec and spec.loader
-        sys.modules["cairn_handout"] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules["cairn_handout"])
-    return sys.modules["cairn_handout"]
+    """tools/handout.py, the one home of the solution-marker syntax. --class grades
+    students on threads: the lock keeps a second thread from taking the module
+    half-loaded."""
+    with _HANDOUT_LOCK:
+        if "cairn_handout" not in sys.modules:
+            spec = importlib.util.spec_from_file_location("cairn_handout", ROOT / "tools" / "handout.py")
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["cairn_handout"] = module     # as import does: dataclasses look here
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules["cairn_handout"]
+                raise
+        return sys.modules["cairn_handout"]
 
 
 def lab_dirs() -> dict[int, str]:

@@ -84,3 +84,32 @@ class ClassFolder(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HandoutModuleOnThreads(unittest.TestCase):
+    """--class grades students on threads, and each strips the kit's labs with
+    tools/handout.py: one CI run saw a thread take the module half-loaded."""
+
+    def test_every_thread_gets_the_whole_module(self) -> None:
+        import sys
+        import threading
+        from grade import pristine
+        saved = sys.modules.pop("cairn_handout", None)
+        start = threading.Barrier(8)
+        got: list[bool] = []
+
+        def load() -> None:
+            start.wait()
+            got.append(hasattr(pristine.handout_module(), "strip_text"))
+        try:
+            for _ in range(5):
+                sys.modules.pop("cairn_handout", None)
+                threads = [threading.Thread(target=load) for _ in range(8)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+        finally:
+            if saved is not None:
+                sys.modules["cairn_handout"] = saved
+        self.assertEqual(got, [True] * 40)
