@@ -11,20 +11,29 @@
 #include "kproc.h"
 #include "x86.h"
 
-/* Interrupt handlers run with IF clear (every gate is an interrupt gate): never sleep there. */
+/* Interrupt handlers run with IF clear (every gate is an interrupt gate): never sleep there.
+   intr_enabled() is EFLAGS.IF on the kernel, the fake machine's flag in the host tests. */
 void assert_may_block(void)
 {
-    assert(read_eflags() & EFLAGS_IF);
+    assert(intr_enabled());
 }
 
 /*
  * Exercise 3a: sleep on q (Linux's wait queues; mu guards q and is held).
- * A pending signal: -EINTR at once. Else mark the process sleeping (with
- * interrupts masked: proc_wake tests and clears the mark from any thread),
- * put it on q, release mu and sleep on its own semaphore (p->wake: a wake
- * that comes between the unlock and the sleep is counted, not lost), then
- * take mu again and leave q if a signal, not waitq_wake_all, woke it.
- * 0, or -EINTR if a signal is pending now.
+ * With interrupts masked: a pending signal is -EINTR at once, else mark the
+ * process sleeping. Then put it on q, release mu and sleep on its own
+ * semaphore (p->wake), then take mu again and leave q if a signal, not
+ * waitq_wake_all, woke it. 0, or -EINTR if a signal is pending now.
+ *
+ * Why this order. A waker finds the sleeper by the mark: proc_wake ups the
+ * semaphore only if p->sleeping is set. So the mark must be set before
+ * anyone can wake us: before mu is released (waitq_wake_all runs under mu),
+ * and in the same masked stretch as the look at p->pending (signal_send sets
+ * the bit and then calls proc_wake, from another thread or a handler: a
+ * signal between an unmasked look and the mark would find no mark, and we
+ * would sleep with it pending). After that the semaphore counts: a wake
+ * between mutex_unlock and sema_down leaves count 1, and sema_down returns.
+ * tests/test_lab9_waitq.c sends the wake at every one of these moments.
  */
 int proc_sleep(struct waitq *q, struct mutex *mu)
 {
@@ -32,9 +41,11 @@ int proc_sleep(struct waitq *q, struct mutex *mu)
 
     assert_may_block();
     /* LAB 9: BEGIN SOLUTION */
-    if (p->pending)
-        return -EINTR;
     irq_flags_t fl = irq_save();
+    if (p->pending) {
+        irq_restore(fl);
+        return -EINTR;
+    }
     p->sleeping = true;
     irq_restore(fl);
     p->wq_next = q->first;
@@ -58,8 +69,10 @@ int proc_sleep(struct waitq *q, struct mutex *mu)
 /*
  * Exercise 3b: wake p wherever it sleeps, from any thread (a signal, a
  * waitq): if it is marked sleeping, clear the mark and up its semaphore, all
- * with interrupts masked, so that two wakers never up it twice for one sleep
- * (a second up would let its next sleep return at once).
+ * with interrupts masked. Test and clear are one step so that two wakers (a
+ * pipe's writer and a signal) never up it twice for one sleep: a second up
+ * would stay in the count and let its next sleep return at once, asleep on
+ * nothing.
  */
 void proc_wake(struct proc *p)
 {
