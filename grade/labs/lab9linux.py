@@ -14,9 +14,15 @@ from __future__ import annotations
 import datetime
 import fcntl
 import hashlib
+import os
+import pty
+import select
 import shutil
+import struct
 import subprocess
 import tempfile
+import termios
+import time
 from pathlib import Path
 
 from grade.core import BUILD, ROOT
@@ -278,3 +284,63 @@ def linux_busybox_console(ctx: Ctx) -> None:
     end = next((i for i, l in enumerate(lines) if l.startswith("exit /bin/sh")), len(lines))
     ctx.expect_same(lines[start:end + 1], shown + [f"exit /bin/sh: {code}"], "the console's lines")
     ctx.check("lab9: frames leaked: 0" in lines[end:], "expected 'lab9: frames leaked: 0'")
+
+
+SESSION = ROOT / "user" / "linux" / "session.sh"
+SESSION_TIMEOUT = 150.0         # emulator seconds: some 30 busybox execs of 2 MB each
+# What Cairn's first process starts with (linux_fork.c's linux_first_stack).
+CAIRN_ENV = {"PATH": "/bin:/", "HOME": "/", "TERM": "vt100"}
+CONSOLE_ROWS, CONSOLE_COLS = 24, 80             # TIOCGWINSZ on Cairn's console
+
+
+def read_all(fd: int, proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """Everything the program writes to a pty's master side until it has exited and the
+    side is drained (Linux reports EIO once every slave descriptor is closed)."""
+    out = bytearray()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+    return bytes(out)
+
+
+def host_session(args: list[str]) -> tuple[list[str], int]:
+    """session.sh under this host's run of the same busybox binary, in a fresh directory,
+    on a terminal of the console's size (ls formats in columns on a tty, as on Cairn)."""
+    with tempfile.TemporaryDirectory(prefix="cairn-session-") as tmp:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", CONSOLE_ROWS, CONSOLE_COLS, 0, 0))
+        try:
+            proc = subprocess.Popen([str(LX / "busybox"), "sh", str(SESSION), tmp, *args],
+                                    stdin=slave, stdout=slave, stderr=slave, cwd=tmp,
+                                    env=CAIRN_ENV)
+            os.close(slave)
+            out = read_all(master, proc, 60.0)
+            code = proc.wait(timeout=10)
+        finally:
+            os.close(master)
+    return out.decode(errors="replace").replace("\r", "").splitlines(), code
+
+
+@test(lab=9, name="linux-busybox-session", points=0, paths=QEMU_ONLY, timeout=SESSION_TIMEOUT)
+def linux_busybox_session(ctx: Ctx) -> None:
+    """user/linux/session.sh, some 80 commands of an everyday shell session (files, pipes,
+    text tools, loops, arithmetic, redirections, test, find, ls, sort, checksums, tar and
+    gzip, error messages), prints on Cairn what the same busybox prints on this host,
+    line for line, exit code too."""
+    need_busybox()
+    args = [*words(ctx, 3), str(ctx.rng.randint(2, 9))]
+    want, code = host_session(args)
+    vol = busybox_volume(ctx, SESSION.read_text())
+    _, out = boot(ctx, vol, "/bin/busybox sh /t.sh /tmp " + " ".join(args))
+    ctx.expect_same(out, want + [f"exit /bin/busybox: {code}"],
+                    "session.sh's lines (Cairn vs this host's busybox)")
