@@ -2,12 +2,36 @@
  * test_lab9_fdtable.c - lab 9's descriptors (labs/lab9-proc/fdtable.c) and a
  * pipe's ring (pipebuf.c): the lowest free descriptor, dup2 over an open one,
  * close-on-exec per descriptor, fork's copy counting every reference once
- * more, and the ring against a model through thousands of random puts and gets.
+ * more, a dup2 copy never close-on-exec (whatever the original's flag), and
+ * the ring against a model through thousands of random puts and gets.
  */
 #include "host.h"
 #include "kproc.h"
 
 static struct ofile files[4];
+
+/* The close-on-exec descriptors as a list, "{1, 5}", for a failed check's line. */
+static const char *cloexec_list(uint32_t mask, char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "{");
+    for (uint32_t fd = 0; fd < 32 && n < size; fd++)
+        if (mask & (1u << fd))
+            n += (size_t)snprintf(buf + n, size - n, "%s%u", n > 1 ? ", " : "", fd);
+    if (n < size)
+        snprintf(buf + n, size - n, "}");
+    return buf;
+}
+
+#define CHECK_CLOEXEC(table, want)                                              \
+    do {                                                                        \
+        char got_[128], want_[128];                                             \
+        if ((table).cloexec != (want)) {                                        \
+            printf("  %s:%d: close-on-exec descriptors %s, expected %s\n",      \
+                   __FILE__, __LINE__, cloexec_list((table).cloexec, got_, sizeof got_), \
+                   cloexec_list((want), want_, sizeof want_));                  \
+            host_current_failed = 1;                                            \
+        }                                                                       \
+    } while (0)
 
 static struct ofile *fresh(int i)
 {
@@ -41,13 +65,33 @@ TEST(dup2_replaces_and_shares)
     CHECK_EQ(fd_dup2(&t, 0, 1, &replaced), 1);
     CHECK(replaced == &files[1]);
     CHECK_EQ(files[0].refs, 2);
-    CHECK_EQ(t.cloexec, 0);                             /* the new descriptor's own flag */
+    CHECK_CLOEXEC(t, 0);                                /* the new descriptor's own flag */
     CHECK_EQ(fd_dup2(&t, 0, 0, &replaced), 0);
     CHECK(replaced == NULL);
     CHECK_EQ(files[0].refs, 2);
     CHECK_EQ(fd_dup2(&t, 7, 3, &replaced), -EBADF);
     CHECK(!ofile_unref(&files[0]));
     CHECK(ofile_unref(&files[0]));                      /* the last reference */
+}
+
+/* The copy never inherits the original's close-on-exec flag (dup2(2): FD_CLOEXEC "is off
+   for the duplicate"); the original keeps its own. Then exec closes the original only. */
+TEST(dup2_of_a_close_on_exec_descriptor_is_kept_across_exec)
+{
+    struct fdtable t = { 0 };
+    struct ofile *replaced, *out[PROC_MAX_FILES];
+
+    fd_install(&t, fresh(0), 0, false);
+    fd_install(&t, fresh(1), 0, true);                  /* fd 1: open(..., O_CLOEXEC) */
+    fd_install(&t, fresh(2), 7, true);                  /* fd 7: close-on-exec too */
+    CHECK_EQ(fd_dup2(&t, 1, 5, &replaced), 5);          /* onto a free descriptor */
+    CHECK_EQ(fd_dup2(&t, 1, 7, &replaced), 7);          /* onto a close-on-exec one */
+    CHECK(replaced == &files[2]);
+    CHECK_CLOEXEC(t, 1u << 1);                          /* fd 1 only: not 5, not 7 */
+    CHECK_EQ(fd_take_all(&t, true, out), 1);            /* execve */
+    CHECK(out[0] == &files[1]);
+    CHECK(fd_get(&t, 5) == &files[1] && fd_get(&t, 7) == &files[1]);
+    CHECK_EQ(files[1].refs, 3);                         /* fd 1's is the caller's to put */
 }
 
 TEST(fork_copies_references_and_exec_closes_only_cloexec)
@@ -102,6 +146,7 @@ int main(void)
 {
     RUN(descriptors_take_the_lowest_free_number);
     RUN(dup2_replaces_and_shares);
+    RUN(dup2_of_a_close_on_exec_descriptor_is_kept_across_exec);
     RUN(fork_copies_references_and_exec_closes_only_cloexec);
     RUN(the_pipe_ring_matches_a_model);
     return host_summary("lab9-fdtable");

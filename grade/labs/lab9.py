@@ -111,15 +111,17 @@ def cow(ctx: Ctx) -> None:
 def exec_(ctx: Ctx) -> None:
     """execve of a missing program returns -ENOENT and the caller goes on; execve of a
     relative path then replaces the program: argv and envp as given, the descriptor
-    opened without O_CLOEXEC still open, the one with it closed."""
+    opened without O_CLOEXEC still open, the one with it closed, and its dup2 copy open
+    (dup2 never copies close-on-exec)."""
     w = word(ctx)
     r, d = run9(ctx, f"exec {w}")
-    argv = ["lab9t", "args", w, "3", "4"]
+    argv = ["lab9t", "args", w, "3", "4", "12"]
     ctx.expect_same(mine(body(ctx, r, d)), [
         "lab9t: execve /no/such/program = -2", f"lab9t: args argc {len(argv)}",
         *[f'lab9t: args argv[{i}] "{a}"' for i, a in enumerate(argv)],
         'lab9t: args env "HOME=/"', f'lab9t: args env "WORD={w}"',
-        "lab9t: args fstat(kept fd) = 0, fstat(close-on-exec fd) = -9"], "the lines of lab9t")
+        "lab9t: args fstat(kept fd) = 0, fstat(close-on-exec fd) = -9, fstat(its dup2) = 0"],
+        "the lines of lab9t")
 
 
 @test(lab=9, name="orphans-zombies", points=10, paths=QEMU_ONLY, timeout=TIMEOUT)

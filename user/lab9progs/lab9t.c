@@ -8,7 +8,7 @@
  *   cow SEED                fork; the child writes data, bss, heap and stack, and
  *                           read()s into a shared page; the parent keeps its values
  *   exec WORD               execve of a missing file fails, then of "lab9t args" with
- *                           argv, envp and a close-on-exec descriptor
+ *                           argv, envp, a close-on-exec descriptor and its dup2 copy
  *   orphan                  a grandchild outlives its parent and is reaped by pid 1;
  *                           a zombie keeps its status
  *   detach                  pid 1 exits 6 first; its child and grandchild, the kernel's now,
@@ -91,14 +91,16 @@ static int cow(uint32_t v)
 
 static int exec_test(const char *word)
 {
-    char env[64], fdtext[2][12];
+    char env[64], fdtext[3][12];
     int keep = (int)sys9(T9_open, (long)"/lab9t", 0, 0);
     int shut = (int)sys9(T9_open, (long)"/lab9t", T9_O_CLOEXEC, 0);
+    int copy = (int)sys9(T9_dup2, shut, 12, 0);     /* dup2's copy is never close-on-exec */
 
     ksnprintf(env, sizeof env, "WORD=%s", word);
     ksnprintf(fdtext[0], sizeof fdtext[0], "%d", keep);
     ksnprintf(fdtext[1], sizeof fdtext[1], "%d", shut);
-    char *argv[] = { "lab9t", "args", (char *)word, fdtext[0], fdtext[1], NULL };
+    ksnprintf(fdtext[2], sizeof fdtext[2], "%d", copy);
+    char *argv[] = { "lab9t", "args", (char *)word, fdtext[0], fdtext[1], fdtext[2], NULL };
     char *envp[] = { "HOME=/", env, NULL };
     long r = sys9(T9_execve, (long)"/no/such/program", (long)argv, (long)envp);
     t9_printf("lab9t: execve /no/such/program = %ld\n", r);
@@ -117,10 +119,11 @@ static int args(int argc, char **argv)
         t9_printf("lab9t: args argv[%d] \"%s\"\n", i, argv[i]);
     for (char **e = t9_environ; *e; e++)
         t9_printf("lab9t: args env \"%s\"\n", *e);
-    if (argc >= 5)
-        t9_printf("lab9t: args fstat(kept fd) = %ld, fstat(close-on-exec fd) = %ld\n",
-                  sys9(T9_fstat64, t9_num(argv[3]), (long)st, 0),
-                  sys9(T9_fstat64, t9_num(argv[4]), (long)st, 0));
+    if (argc >= 6)
+        t9_printf("lab9t: args fstat(kept fd) = %ld, fstat(close-on-exec fd) = %ld, "
+                  "fstat(its dup2) = %ld\n", sys9(T9_fstat64, t9_num(argv[3]), (long)st, 0),
+                  sys9(T9_fstat64, t9_num(argv[4]), (long)st, 0),
+                  sys9(T9_fstat64, t9_num(argv[5]), (long)st, 0));
     return 0;
 }
 
