@@ -347,6 +347,32 @@ def skipped_note(lab: int, paths: list[str]) -> str:
     return f" ({'; '.join(out)})" if out else ""
 
 
+def print_scores(args: argparse.Namespace, labs: list[int], outcomes: list[Outcome],
+                 seconds: float) -> None:
+    print()
+    total = earned = 0
+    for n in labs:
+        mine = [o for o in outcomes if o.test.lab == n and not o.skipped]
+        got = sum(o.test.points for o in mine if o.passed)
+        most = sum(o.test.points for o in mine)
+        total, earned = total + most, earned + got
+        print(f"lab{n}: {got}/{most} points" + skipped_note(n, args.boot or ["kernel"]))
+    print(f"score: {earned}/{total} points in {seconds:.1f}s"
+          + (f" (reference objects: {args.reference})" if args.reference else ""))
+
+
+def longest_first(plan: list[tuple[Test, str]], known: dict[str, float]) -> list[int]:
+    """The plan's indices, the longest tests first (their times in the runs before;
+    a test never timed counts as a tenth of its timeout): with --jobs 2, a 4 s test
+    started last would leave one emulator idle while it ends. Only the order tests
+    start in changes: results are still reported in plan order."""
+    def estimate(i: int) -> float:
+        t, p = plan[i]
+        label = Outcome(t, p, "", "", 0.0).label
+        return known.get(label, t.timeout / 10)
+    return sorted(range(len(plan)), key=lambda i: -estimate(i))
+
+
 def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
           seed: int, replay: str, run: rundir.RunDir) -> int:
     with run.build_lock():              # one grader builds at a time; each boots its own copy
@@ -358,14 +384,16 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
     start = time.monotonic()
     outcomes: list[Outcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
-    futures: list[Future[Outcome]] = []
+    futures: list[Future[Outcome] | None] = [None] * len(plan)
     try:
         # Submitting is inside the try: the first test starts while the rest are
         # still being submitted, and a Ctrl-C then must stop it too.
-        for t, p in plan:
-            futures.append(pool.submit(run_one, t, p, seed, kernels[t.lab],
-                                       build_errors[t.lab], args.keep, run.path))
+        for i in longest_first(plan, run.durations()):
+            t, p = plan[i]
+            futures[i] = pool.submit(run_one, t, p, seed, kernels[t.lab],
+                                     build_errors[t.lab], args.keep, run.path)
         for f in futures:               # report in plan order, each as soon as it is done
+            assert f is not None
             o = f.result()
             outcomes.append(o)
             print(report_line(o, args.verbose), flush=True)
@@ -377,7 +405,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         cut = 0
         for f in futures:
             try:
-                if not f.cancelled():
+                if f is not None and not f.cancelled():
                     cut += f.result().verdict == "INTERRUPTED"
             except KeyboardInterrupt:
                 break
@@ -388,16 +416,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
     pool.shutdown()
     seconds = time.monotonic() - start
 
-    print()
-    total = earned = 0
-    for n in labs:
-        mine = [o for o in outcomes if o.test.lab == n and not o.skipped]
-        got = sum(o.test.points for o in mine if o.passed)
-        most = sum(o.test.points for o in mine)
-        total, earned = total + most, earned + got
-        print(f"lab{n}: {got}/{most} points" + skipped_note(n, args.boot or ["kernel"]))
-    print(f"score: {earned}/{total} points in {seconds:.1f}s"
-          + (f" (reference objects: {args.reference})" if args.reference else ""))
+    print_scores(args, labs, outcomes, seconds)
     if args.gradescope:
         gradescope(outcomes, seconds, args.gradescope, args.reference)
     if args.json:
@@ -405,6 +424,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
             {"lab": o.test.lab, "name": o.test.name, "path": o.path, "verdict": o.verdict,
              "seconds": round(o.seconds, 3)} for o in outcomes]}, indent=1) + "\n")
     run.write_summary(seed, replay, outcomes)
+    run.save_durations(outcomes)
     passed = sum(o.passed for o in outcomes)
     skipped = sum(o.skipped for o in outcomes)
     failed = len(outcomes) - passed - skipped

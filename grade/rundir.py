@@ -3,6 +3,8 @@
     build/grade/run-<date>-<time>-<pid>/<test>/   serial logs, command lines, verdicts
     build/grade/latest -> run-...                 the newest run, for people
     build/grade/run-.../summary.txt               seed, replay command, every verdict
+    build/grade/durations.json                    each test's last time: the next run
+                                                  starts the longest first
 
 A run boots its kernels from copies in a short temporary directory: another
 grader rebuilding the stage meanwhile cannot change what this one boots, and
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     from grade.cli import Outcome
 
+DURATIONS = "durations.json"
 KEEP_RUNS = 10                  # older runs are removed, unless their grader still runs
 RUN_RE = re.compile(r"^run-\d{8}-\d{6}-(\d+)$")
 
@@ -112,3 +116,23 @@ class RunDir:
             lines.append("interrupted: the tests not listed did not run")
         lines += [f"{o.label}: {o.verdict}" for o in outcomes]
         (self.path / "summary.txt").write_text("\n".join(lines) + "\n")
+
+    def durations(self) -> dict[str, float]:
+        """Each test's time in the runs before (label -> seconds); only the order
+        tests start in reads it, never a verdict. A missing or broken file is none."""
+        try:
+            known = json.loads((self.parent / DURATIONS).read_text())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(known, dict):
+            return {}
+        return {k: float(v) for k, v in known.items() if isinstance(v, (int, float))}
+
+    def save_durations(self, outcomes: Sequence["Outcome"]) -> None:
+        """This run's times over the old ones (a rename: another grader reads
+        either file whole)."""
+        known = self.durations()
+        known.update({o.label: round(o.seconds, 3) for o in outcomes})
+        tmp = self.parent / f".{DURATIONS}-{os.getpid()}"
+        tmp.write_text(json.dumps(known, indent=0, sort_keys=True) + "\n")
+        os.replace(tmp, self.parent / DURATIONS)

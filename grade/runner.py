@@ -443,6 +443,13 @@ def reap(proc: subprocess.Popen[bytes], qmp: QMP | None, srv: socket.socket | No
     return status
 
 
+def stopped_from_outside(status: int | None) -> bool:
+    """The emulator died of SIGINT or SIGTERM: Ctrl-C at the terminal reaches the
+    whole process group, and may end QEMU before the grader's own handler has run
+    (the grader itself stops emulators with SIGKILL)."""
+    return status in (-signal.SIGINT, -signal.SIGTERM)
+
+
 def finish(cmd: list[str], watch: Watch, status: int | None, seconds: float,
            starved: float) -> Result:
     """The run's Result: its log (capped, without \\r) and how it ended."""
@@ -450,7 +457,7 @@ def finish(cmd: list[str], watch: Watch, status: int | None, seconds: float,
     killed = status is not None and status < 0
     exit_ = classify(None if killed else status, text, watch.timed_out, watch.flooded,
                      watch.until_seen)
-    if STOPPING.is_set() and exit_ not in STATUS_EXITS.values():
+    if (STOPPING.is_set() or stopped_from_outside(status)) and exit_ not in STATUS_EXITS.values():
         exit_ = "interrupted"
     return Result(text, exit_, status, seconds, "", cmd, watch.errors.decode("utf-8", "replace"),
                   starved=starved)
@@ -529,7 +536,7 @@ def boot_bochs(ctx: Ctx, args: list[str], disks: list[Disk], timeout: float) -> 
         exit_ = "triple-fault"
     else:
         exit_ = classify(status, log, timed_out, len(log) > LOG_CAP, False, message)
-    if STOPPING.is_set() and exit_ not in LOG_EXITS.values():
+    if (STOPPING.is_set() or stopped_from_outside(status)) and exit_ not in LOG_EXITS.values():
         exit_ = "interrupted"
     return Result(log, exit_, status, seconds, "bochs", cmd, stderr=message)
 

@@ -106,6 +106,31 @@ class RunDirTest(unittest.TestCase):
             self.assertNotIn("Broken pipe", v)
 
 
+class LongestFirstTest(unittest.TestCase):
+    """The order tests start in: the longest of the runs before first, so that with
+    --jobs 2 a 4 s test does not start last and leave an emulator idle."""
+
+    def test_the_longest_known_start_first_and_unknown_by_timeout(self) -> None:
+        def t(name: str, timeout: float = 10.0) -> Test:
+            return Test(4, name, 1, lambda ctx: None, ("kernel",), timeout)
+        plan = [(t("quick"), "kernel"), (t("slow"), "kernel"), (t("new", 30.0), "kernel"),
+                (t("slow"), "iso")]
+        known = {"lab4 quick": 0.2, "lab4 slow": 4.1, "lab4 slow [iso]": 0.5}
+        self.assertEqual(cli.longest_first(plan, known), [1, 2, 3, 0])
+        self.assertEqual(cli.longest_first(plan, {}), [2, 0, 1, 3])   # ties keep plan order
+
+    def test_times_are_kept_across_runs_and_a_broken_file_is_none(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="cairn-cli-") as tmp:
+            run = rundir.RunDir(Path(tmp))
+            test = Test(1, "ticks", 10, lambda ctx: None, ("kernel",))
+            run.save_durations([cli.Outcome(test, "kernel", "OK", "", 1.25)])
+            run.save_durations([cli.Outcome(test, "iso", "OK", "", 2.5)])
+            self.assertEqual(run.durations(),
+                             {"lab1 ticks": 1.25, "lab1 ticks [iso]": 2.5})
+            (Path(tmp) / rundir.DURATIONS).write_text("[1, 2")
+            self.assertEqual(run.durations(), {})
+
+
 class InterruptWhileSubmittingTest(unittest.TestCase):
     """A Ctrl-C can land while grade() is still handing tests to its pool, after
     the first one started: that one must be stopped and marked, not left to run
