@@ -81,11 +81,33 @@ def count(step: Step, output: str, rc: int) -> tuple[int, int]:
     return (1, 0) if rc == 0 else (0, 1)
 
 
+# What names a failure in a step's output: a grader test's report line whose
+# verdict is not OK or SKIP, a "FAIL ..." line, unittest's FAIL:/ERROR: headers.
+FAILURE_LINE = re.compile(r"^(lab\d+ .* \.{2,} (?!OK |SKIP)\S|FAIL\b|(FAIL|ERROR): )")
+FAILURES_SHOWN = 8              # per step, each with its first detail lines
+DETAIL_LINES = 4
+
+
+def failures(lines: list[str]) -> list[str]:
+    """The lines that say which test failed and why, for the end of the run: a CI
+    log shown only in part still names them."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if FAILURE_LINE.match(line) and len(out) < FAILURES_SHOWN * (DETAIL_LINES + 1):
+            out.append(line.rstrip("\n"))
+            for detail in lines[i + 1:i + 1 + DETAIL_LINES]:
+                if not detail.startswith((" ", "\t")):
+                    break
+                out.append(detail.rstrip("\n")[:300])
+    return out
+
+
 def main() -> int:
     os.chdir(ROOT)
     only = set(sys.argv[1:])
     total_passed = total_failed = 0
     broken: list[str] = []
+    why: list[str] = []
     for i, step in enumerate(STEPS, 1):
         if only and str(i) not in only:
             continue
@@ -107,9 +129,11 @@ def main() -> int:
         total_failed += failed
         if failed:
             broken.append(step.name)
+            why += [f"{i}. {step.name}:"] + ["  " + l for l in failures(lines)]
         print(f"--- {step.name}: {passed} passed, {failed} failed ({time.monotonic() - start:.1f}s)")
     print()
     if broken:
+        print("what failed:\n" + "\n".join(why))
         print("failed steps: " + "; ".join(broken))
     print(f"{total_passed} passed, {total_failed} failed")
     return 1 if total_failed else 0
