@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "fat.h"                        /* FAT_PATH_MAX */
 
 #define LINUX_NSIG 65
 #define LINUX_FPU_BYTES 512             /* FXSAVE's image */                   /* rt signals included: 1..64 */
@@ -93,10 +94,21 @@ int32_t linux_time_syscall(uint32_t nr, const uint32_t a[6]);
 /* linux_file.c */
 int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6]);
 bool linux_file_handles(uint32_t nr);
-int32_t linux_at_path(uint32_t dirfd, uint32_t upath);      /* AT_FDCWD or absolute: 0 */
+/* An *at call's path (openat(2)): absolute, relative to the working directory (dirfd
+   AT_FDCWD), or to the directory open as dirfd: then the call runs with that directory as
+   the process's working directory, which linux_at_leave puts back. 0, or -EFAULT, -EBADF,
+   -ENOTDIR, -ENOENT (nothing to leave). */
+struct linux_at {
+    bool moved;
+    char cwd[FAT_PATH_MAX];             /* the working directory to put back */
+};
+int32_t linux_at_enter(uint32_t dirfd, uint32_t upath, struct linux_at *at);
+void linux_at_leave(const struct linux_at *at);
 
 /* linux_stat.c: stat64 (195), lstat64 (196), fstat64 (197), fstatat64 (300) */
 int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6]);
+/* The path of the directory open as fd: 0, or -EBADF, -ENOTDIR, -ENOENT. */
+int32_t linux_fd_dir_path(uint32_t fd, char out[FAT_PATH_MAX]);
 
 /* linux_dev.c: /dev/null, /dev/zero, /dev/tty */
 struct ofile;
@@ -104,6 +116,7 @@ int32_t linux_open(uint32_t upath, uint32_t flags);
 int32_t linux_dev_rw(struct ofile *of, uint32_t ubuf, uint32_t len, bool write);
 int32_t linux_poll(uint32_t ufds, uint32_t nfds);
 bool linux_dev_path(const char *path);           /* one of the device files */
+int32_t linux_ioctl(uint32_t fd, uint32_t req, uint32_t arg);
 
 /* linux_sig.c */
 int32_t linux_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold, uint32_t size);

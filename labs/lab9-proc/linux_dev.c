@@ -4,7 +4,8 @@
  * see end of file, writes vanish), /dev/zero (reads zeros) and /dev/tty
  * (tty(4): the console, whatever fd 0-2 are now) makes an open file of its
  * own kind, and so do /dev/urandom and /dev/random (random(4): getrandom's
- * generator); every other path goes on to lab 9's open.
+ * generator); every other path goes on to lab 9's open. And ioctl(2) on the
+ * console (termios(3)'s TCGETS, tty_ioctl(4)'s TIOCGWINSZ; -ENOTTY elsewhere).
  */
 #include "heap.h"
 #include "kstring.h"
@@ -107,4 +108,45 @@ int32_t linux_poll(uint32_t ufds, uint32_t nfds)
         copy_out(p, ufds + i * 8, &pfd, 8);
     }
     return ready;
+}
+
+/* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios):
+   cooked, ^C interrupts, CR read as NL, NL written as CR NL. ECHO is left out although
+   lab 9's line discipline echoes: a program that sees ICANON without ECHO reads whole
+   lines and echoes nothing itself (busybox's line editor then uses fgets), where one that
+   saw ECHO would switch to raw mode, which TCSETS does not give, and echo twice. */
+static const uint8_t tty_termios[36] = {
+    0x00, 0x01, 0, 0,                   /* c_iflag: ICRNL */
+    0x05, 0, 0, 0,                      /* c_oflag: OPOST | ONLCR */
+    0xBF, 0x00, 0, 0,                   /* c_cflag: B38400 | CS8 | CREAD */
+    0x33, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+    0,                                  /* c_line */
+    3, 0x1C, 0x7F, 0x15, 4, 0, 1,       /* c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN */
+};
+
+int32_t linux_ioctl(uint32_t fd, uint32_t req, uint32_t arg)
+{
+    struct ofile *of = fd_get(&proc_current()->files, fd);
+    uint16_t winsize[4] = { 24, 80, 0, 0 };
+    uint32_t pid = proc_current()->base.pid;
+
+    if (!of)
+        return -EBADF;
+    if (of->kind != OF_TTY)
+        return -ENOTTY;
+    switch (req) {
+    case 0x5401:                        /* TCGETS */
+        return user_writable(arg, sizeof tty_termios) ?
+               copy_out(process_current(), arg, tty_termios, sizeof tty_termios) : -EFAULT;
+    case 0x5402: case 0x5403: case 0x5404:      /* TCSETS, TCSETSW, TCSETSF: kept cooked */
+    case 0x5410:                        /* TIOCSPGRP: no job control */
+        return 0;
+    case 0x5413:                        /* TIOCGWINSZ */
+        return user_writable(arg, sizeof winsize) ?
+               copy_out(process_current(), arg, winsize, sizeof winsize) : -EFAULT;
+    case 0x540F:                        /* TIOCGPGRP: the caller's own */
+        return user_writable(arg, 4) ? copy_out(process_current(), arg, &pid, 4) : -EFAULT;
+    default:
+        return -EINVAL;
+    }
 }

@@ -1,10 +1,10 @@
 /*
  * linux_file.c - the file calls of the Linux personality, on lab 9's
- * descriptors (the man-pages of each): openat(2) and the other *at calls
- * for AT_FDCWD or an absolute path, fcntl(2) and fcntl64, access(2) and
- * faccessat, readv(2) and writev(2), ioctl(2) for the console (termios(3)'s
- * TCGETS, tty_ioctl(4)'s TIOCGWINSZ; -ENOTTY elsewhere), readlink(2) with
- * /proc/self/exe (the stat calls are linux_stat.c's). Calls that change what
+ * descriptors (the man-pages of each): openat(2) and the other *at calls,
+ * relative to the working directory or a directory descriptor, fchdir(2),
+ * fcntl(2) and fcntl64, access(2) and faccessat, readv(2) and writev(2),
+ * readlink(2) with /proc/self/exe (the stat calls are linux_stat.c's, ioctl
+ * linux_dev.c's). Calls that change what
  * FAT has no room for (chmod, chown, utimes) succeed and change nothing.
  */
 #include "kstring.h"
@@ -22,18 +22,38 @@
 #define O_KNOWN (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_DIRECTORY | O_CLOEXEC)
 #define PROC_EXE "/proc/self/exe"
 
-/* A path argument of an *at call: only AT_FDCWD or an absolute path (no directory fds):
-   0, or -ENOTDIR, -EFAULT. */
-int32_t linux_at_path(uint32_t dirfd, uint32_t upath)
+/* Is the path at upath absolute? 0 or 1, or -EFAULT. */
+static int32_t absolute(uint32_t upath)
 {
     char c;
 
-    if (dirfd == AT_FDCWD)
-        return 0;
     if (!uaccess_ok(process_current(), upath, 1, false))
         return -EFAULT;
     copy_in(process_current(), &c, upath, 1);
-    return c == '/' ? 0 : -ENOTDIR;     /* a directory fd: Cairn's ofile keeps no path */
+    return c == '/';
+}
+
+int32_t linux_at_enter(uint32_t dirfd, uint32_t upath, struct linux_at *at)
+{
+    struct proc *p = proc_current();
+    char dir[FAT_PATH_MAX];
+    int32_t err = absolute(upath);
+
+    at->moved = false;
+    if (err || dirfd == AT_FDCWD)       /* absolute (dirfd ignored, as Linux), or cwd's */
+        return err < 0 ? err : 0;
+    if ((err = linux_fd_dir_path(dirfd, dir)))
+        return err;
+    memcpy(at->cwd, p->cwd, sizeof at->cwd);
+    strlcpy(p->cwd, dir, sizeof p->cwd);    /* only this process's one thread reads it */
+    at->moved = true;
+    return 0;
+}
+
+void linux_at_leave(const struct linux_at *at)
+{
+    if (at->moved)
+        memcpy(proc_current()->cwd, at->cwd, sizeof at->cwd);
 }
 
 static int32_t do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg)
@@ -122,57 +142,27 @@ static int32_t do_iov(uint32_t fd, uint32_t uiov, uint32_t count, bool write)
     return total;
 }
 
-/* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios):
-   cooked, ^C interrupts, CR read as NL, NL written as CR NL. ECHO is left out although
-   lab 9's line discipline echoes: a program that sees ICANON without ECHO reads whole
-   lines and echoes nothing itself (busybox's line editor then uses fgets), where one that
-   saw ECHO would switch to raw mode, which TCSETS does not give, and echo twice. */
-static const uint8_t tty_termios[36] = {
-    0x00, 0x01, 0, 0,                   /* c_iflag: ICRNL */
-    0x05, 0, 0, 0,                      /* c_oflag: OPOST | ONLCR */
-    0xBF, 0x00, 0, 0,                   /* c_cflag: B38400 | CS8 | CREAD */
-    0x33, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-    0,                                  /* c_line */
-    3, 0x1C, 0x7F, 0x15, 4, 0, 1,       /* c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN */
-};
-
-static int32_t do_ioctl(uint32_t fd, uint32_t req, uint32_t arg)
+/* What lab 7 has at the user's path: 0, or -errno (the path's or the lookup's). */
+static int32_t lookup_user_path(uint32_t upath, char path[FAT_PATH_MAX])
 {
-    struct ofile *of = fd_get(&proc_current()->files, fd);
-    uint16_t winsize[4] = { 24, 80, 0, 0 };
-    uint32_t pid = proc_current()->base.pid;
-
-    if (!of)
-        return -EBADF;
-    if (of->kind != OF_TTY)
-        return -ENOTTY;
-    switch (req) {
-    case 0x5401:                        /* TCGETS */
-        return user_writable(arg, sizeof tty_termios) ?
-               copy_out(process_current(), arg, tty_termios, sizeof tty_termios) : -EFAULT;
-    case 0x5402: case 0x5403: case 0x5404:      /* TCSETS, TCSETSW, TCSETSF: kept cooked */
-    case 0x5410:                        /* TIOCSPGRP: no job control */
-        return 0;
-    case 0x5413:                        /* TIOCGWINSZ */
-        return user_writable(arg, sizeof winsize) ?
-               copy_out(process_current(), arg, winsize, sizeof winsize) : -EFAULT;
-    case 0x540F:                        /* TIOCGPGRP: the caller's own */
-        return user_writable(arg, 4) ? copy_out(process_current(), arg, &pid, 4) : -EFAULT;
-    default:
-        return -EINVAL;
-    }
-}
-
-static int32_t do_readlink(uint32_t upath, uint32_t ubuf, uint32_t len)
-{
-    char path[FAT_PATH_MAX];
     struct fat_volume *vol;
     struct fat_node node;
     int32_t err = user_path(upath, path);
 
     if (err)
         return err;
-    if (!strcmp(path, PROC_EXE)) {
+    vfs_lock();
+    err = vfs_lookup(path, &vol, &node);
+    vfs_unlock();
+    return err ? fs_errno(err) : 0;
+}
+
+static int32_t do_readlink(uint32_t upath, uint32_t ubuf, uint32_t len)
+{
+    char path[FAT_PATH_MAX];
+    int32_t err = user_path(upath, path);
+
+    if (!err && !strcmp(path, PROC_EXE)) {
         const char *exe = process_current()->name;
         uint32_t n = strlen(exe) < len ? strlen(exe) : len;     /* no NUL, as Linux */
         if (!user_writable(ubuf, n))
@@ -180,32 +170,76 @@ static int32_t do_readlink(uint32_t upath, uint32_t ubuf, uint32_t len)
         copy_out(process_current(), ubuf, exe, n);
         return (int32_t)n;
     }
-    vfs_lock();
-    err = vfs_lookup(path, &vol, &node);
-    vfs_unlock();
-    return err ? fs_errno(err) : -EINVAL;       /* FAT has no symbolic links */
+    err = err ? err : lookup_user_path(upath, path);
+    return err ? err : -EINVAL;         /* FAT has no symbolic links */
 }
 
 static int32_t do_access(uint32_t upath)
 {
     char path[FAT_PATH_MAX];
-    struct fat_volume *vol;
-    struct fat_node node;
-    int32_t err = user_path(upath, path);
+
+    return lookup_user_path(upath, path);   /* root may do anything to what is there */
+}
+
+/* renameat(2): both paths resolve in one working directory, so a relative path on each of
+   two different directories (two descriptors, or one and the real working directory) is
+   -EXDEV, which mv(1) answers by copying, as across volumes. */
+static int32_t do_renameat(const uint32_t a[6], uint32_t flags)
+{
+    struct linux_at at;
+    int32_t old_abs = absolute(a[1]), new_abs = absolute(a[3]), err;
+
+    if (flags)
+        return -EINVAL;
+    if (old_abs < 0 || new_abs < 0)
+        return -EFAULT;
+    uint32_t old_dir = old_abs ? AT_FDCWD : a[0], new_dir = new_abs ? AT_FDCWD : a[2];
+    if (!old_abs && !new_abs && old_dir != new_dir)
+        return -EXDEV;
+    bool by_old = old_dir != AT_FDCWD;
+    if ((err = linux_at_enter(by_old ? a[0] : a[2], by_old ? a[1] : a[3], &at)))
+        return err;
+    err = sys9_dirop(38, a[1], a[3]);
+    linux_at_leave(&at);
+    return err;
+}
+
+/* The calls on a path relative to a directory (dirfd a[0], path a[1]). */
+static int32_t at_call(uint32_t nr, const uint32_t a[6])
+{
+    struct linux_at at;
+    int32_t err = linux_at_enter(a[0], a[1], &at);
 
     if (err)
         return err;
-    vfs_lock();
-    err = vfs_lookup(path, &vol, &node);
-    vfs_unlock();
-    return err ? fs_errno(err) : 0;     /* root may do anything to what is there */
+    switch (nr) {
+    case 295: err = linux_open(a[1], a[2] & O_KNOWN); break;
+    case 296: err = sys9_dirop(39, a[1], a[2]); break;
+    case 301: err = sys9_dirop(a[2] & AT_REMOVEDIR ? 40 : 10, a[1], 0); break;
+    case 305: err = do_readlink(a[1], a[2], a[3]); break;
+    default: err = do_access(a[1]); break;          /* faccessat(2), utimensat */
+    }
+    linux_at_leave(&at);
+    return err;
+}
+
+/* fchdir(2): the directory open as fd becomes the working directory. */
+static int32_t do_fchdir(uint32_t fd)
+{
+    char dir[FAT_PATH_MAX];
+    int32_t err = linux_fd_dir_path(fd, dir);
+
+    if (!err)
+        strlcpy(proc_current()->cwd, dir, sizeof proc_current()->cwd);
+    return err;
 }
 
 bool linux_file_handles(uint32_t nr)
 {
     switch (nr) {
     case 4: case 9: case 36: case 83: case 330:
-    case 5: case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 145:
+    case 5: case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 133:
+    case 145:
     case 146: case 148: case 182: case 187: case 195: case 196: case 197: case 198: case 207:
     case 212: case 221: case 239: case 271: case 295: case 296: case 300: case 301: case 302:
     case 305: case 306: case 307: case 320: case 353: case 439:
@@ -217,36 +251,24 @@ bool linux_file_handles(uint32_t nr)
 
 int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6])
 {
-    int32_t err;
-
     switch (nr) {
     case 33: return do_access(a[0]);
-    case 307: case 439: return (err = linux_at_path(a[0], a[1])) ? err : do_access(a[1]);
-    case 54: return do_ioctl(a[0], a[1], a[2]);
+    case 54: return linux_ioctl(a[0], a[1], a[2]);
     case 55: case 221: return do_fcntl(a[0], a[1], a[2]);
     case 85: return do_readlink(a[0], a[1], a[2]);
-    case 305: return (err = linux_at_path(a[0], a[1])) ? err : do_readlink(a[1], a[2], a[3]);
+    case 133: return do_fchdir(a[0]);
     case 145: case 146: return do_iov(a[0], a[1], a[2], nr == 146);
     case 195: case 196: case 197: case 300: return linux_stat_syscall(nr, a);
-    case 295:
-        return (err = linux_at_path(a[0], a[1])) ? err : linux_open(a[1], a[2] & O_KNOWN);
+    case 295: case 296: case 301: case 305: case 307: case 439: return at_call(nr, a);
     case 5: return linux_open(a[0], a[1] & O_KNOWN);
-    case 296: return (err = linux_at_path(a[0], a[1])) ? err : sys9_dirop(39, a[1], a[2]);
-    case 301:
-        if ((err = linux_at_path(a[0], a[1])))
-            return err;
-        return sys9_dirop(a[2] & AT_REMOVEDIR ? 40 : 10, a[1], 0);
-    case 302: case 353:                 /* renameat, renameat2 (no flags) */
-        if ((err = linux_at_path(a[0], a[1])) || (err = linux_at_path(a[2], a[3])))
-            return err;
-        return nr == 353 && a[4] ? -EINVAL : sys9_dirop(38, a[1], a[3]);
+    case 302: return do_renameat(a, 0);
+    case 353: return do_renameat(a, a[4]);          /* renameat2, no flags */
     case 187: case 239: return -EINVAL; /* sendfile: callers fall back to read and write */
     case 4: return pipe_checked(sys9_write(a[0], a[1], a[2]));
     case 330: return do_dup3(a[0], a[1], a[2]);
     case 9: case 83: return -EPERM;     /* link, symlink: FAT has neither */
     case 30: case 271: return do_access(a[0]);      /* utime, utimes: nothing to keep */
-    case 320:                           /* utimensat: a path's must exist; an fd's does */
-        return a[1] ? ((err = linux_at_path(a[0], a[1])) ? err : do_access(a[1])) : 0;
+    case 320: return a[1] ? at_call(nr, a) : 0;     /* utimensat: a path's must exist */
     default: return 0;                  /* chmod, chown, utimes, fsync: nothing to keep */
     }
 }

@@ -5,8 +5,9 @@
  * files 0644, ELF executables 0755 (a file starting "\177ELF", so that a
  * shell's PATH search and `test -x` find programs), owner root, and, for a
  * path, the times from its directory entry (the FAT spec's "Date and Time
- * Formats": local time, taken as UTC; Cairn has no time zones). fstat has no
- * path to the entry and reports time 0. lstat is stat: FAT has no links.
+ * Formats": local time, taken as UTC; Cairn has no time zones). lstat is
+ * stat: FAT has no links. Also a directory descriptor's path (openat(2)'s
+ * dirfd, fchdir(2)), climbed from its entry through the ".." entries.
  */
 #include "kstring.h"
 #include "kproc.h"
@@ -18,6 +19,9 @@
 #define S_IFREG 0100000
 #define S_IFCHR 0020000
 #define DIRENT_WTIME 22                 /* the 8.3 entry's last write time, then date */
+#define DIRENT_CLUSTER_HI 20            /* the first cluster's high and low 16 bits */
+#define DIRENT_CLUSTER_LO 26
+#define DOTDOT_SLOT 1                   /* a directory's second entry is ".." */
 
 struct stat_facts {
     bool elf, device, timed;
@@ -142,8 +146,13 @@ static int32_t fstatat(uint32_t dirfd, uint32_t upath, uint32_t ustat, uint32_t 
         copy_in(process_current(), &c, upath, 1);
     if ((flags & AT_EMPTY_PATH) && !c)
         return do_fstat(dirfd, ustat);
-    int32_t err = linux_at_path(dirfd, upath);
-    return err ? err : do_stat(upath, ustat);
+    struct linux_at at;
+    int32_t err = linux_at_enter(dirfd, upath, &at);
+    if (err)
+        return err;
+    err = do_stat(upath, ustat);
+    linux_at_leave(&at);
+    return err;
 }
 
 int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6])
@@ -155,3 +164,116 @@ int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6])
     }
 }
 
+
+/* ---- a directory descriptor's path ---------------------------------------- */
+
+static bool is_root(const struct fat_volume *v, uint32_t cluster)
+{
+    return cluster == 0 || (v->g.type == FAT_TYPE_32 && cluster == v->g.root_cluster);
+}
+
+/* The first cluster the ".." entry of directory dir names (0: the root). */
+static int dotdot_of(struct fat_volume *v, uint32_t dir, uint32_t *out)
+{
+    uint64_t lba;
+    uint32_t off;
+    int err = fat_dir_slot(v, dir, DOTDOT_SLOT, &lba, &off);
+    const uint8_t *e;
+
+    if (err)
+        return err;
+    if (!(e = fat_cache_get(&v->cache, lba, false)))
+        return FAT_EIO;
+    e += off;
+    if (memcmp(e, "..         ", 11))
+        return FAT_ENOENT;              /* not a directory lab 7 or mkfs made */
+    *out = (uint32_t)(e[DIRENT_CLUSTER_HI] | e[DIRENT_CLUSTER_HI + 1] << 8) << 16 |
+           (uint32_t)(e[DIRENT_CLUSTER_LO] | e[DIRENT_CLUSTER_LO + 1] << 8);
+    return 0;
+}
+
+struct by_cluster {
+    uint32_t cluster;
+    bool found;
+    char name[FAT_NAME_MAX + 14];
+};
+
+/* fat_dir_list's callback: the subdirectory whose first cluster is the one wanted. */
+static bool match_cluster(void *arg, const struct fat_node *n)
+{
+    struct by_cluster *b = arg;
+
+    if (!fat_node_is_dir(n) || n->cluster != b->cluster)
+        return true;
+    strlcpy(b->name, n->name, sizeof b->name);
+    b->found = true;
+    return false;
+}
+
+/* "/word" in front of the path built backwards from out's end, whose start is *at. */
+static bool prepend(char out[FAT_PATH_MAX], uint32_t *at, const char *word)
+{
+    uint32_t n = strlen(word);
+
+    if (n + 1 >= *at)
+        return false;
+    *at -= n + 1;
+    out[*at] = '/';
+    memcpy(out + *at + 1, word, n);
+    return true;
+}
+
+/*
+ * The absolute path of the directory whose entry is dir, on v (vfs lock held): lab 9's
+ * ofile keeps a directory's volume and entry, not its path, so climb as old Unix's
+ * getcwd(3) did. The entry names the directory and its parent's cluster; each parent's
+ * ".." entry names the grandparent, in whose listing the parent's name is found. Each
+ * step adds a word, so a path of FAT_PATH_MAX bytes bounds the climb (a ".." loop on a
+ * corrupt volume too). 0, or a FAT error.
+ */
+static int dir_path(struct fat_volume *v, const struct fat_node *dir, char out[FAT_PATH_MAX])
+{
+    char buf[FAT_PATH_MAX];
+    uint32_t at = FAT_PATH_MAX - 1, cluster = dir->cluster, parent = dir->parent;
+    struct by_cluster up = { 0 };
+    const char *name = dir->name;
+    int err;
+
+    buf[at] = 0;
+    while (!is_root(v, cluster)) {
+        if (!prepend(buf, &at, name))
+            return FAT_ENAMETOOLONG;
+        if (is_root(v, cluster = parent))
+            break;
+        up = (struct by_cluster){ .cluster = cluster };
+        if ((err = dotdot_of(v, cluster, &parent)) ||
+            (err = fat_dir_list(v, parent, match_cluster, &up)))
+            return err;
+        if (!up.found)
+            return FAT_ENOENT;          /* its parent does not list it: removed */
+        name = up.name;
+    }
+    strlcpy(out, at == FAT_PATH_MAX - 1 ? "/" : buf + at, FAT_PATH_MAX);
+    return 0;
+}
+
+/* The path of the directory open as fd: 0, or -EBADF, -ENOTDIR (not a directory), -ENOENT
+   (removed, or its path now names another). */
+int32_t linux_fd_dir_path(uint32_t fd, char out[FAT_PATH_MAX])
+{
+    struct ofile *of = fd_get(&proc_current()->files, fd);
+    struct fat_volume *vol;
+    struct fat_node node;
+    int err;
+
+    if (!of)
+        return -EBADF;
+    if (of->kind != OF_DIR)
+        return -ENOTDIR;
+    vfs_lock();
+    if (!(err = dir_path(of->vol, &of->dir, out)) && !(err = vfs_lookup(out, &vol, &node)) &&
+        (vol != of->vol || node.cluster != of->dir.cluster))
+        err = FAT_ENOENT;               /* another volume's, found first */
+    vfs_unlock();
+    return err ? fs_errno(err) : 0;
+}

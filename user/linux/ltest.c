@@ -2,14 +2,17 @@
  * ltest.c - a small glibc program that leans on the Linux personality: stdio
  * on a file (openat, fstat64, read, write, lseek), malloc small and large
  * (brk, mmap2, munmap), qsort, printf with floating point (the x87 and SSE),
- * the clocks, uname, fork + execve + wait4, a pipe, and signals (a handler,
- * sigprocmask, sigsuspend, SIGPIPE ignored).
+ * the clocks, uname, fork + execve + wait4, a pipe, signals (a handler,
+ * sigprocmask, sigsuspend, SIGPIPE ignored), and the *at calls relative to a
+ * directory descriptor (openat, mkdirat, fstatat, renameat, unlinkat, fchdir)
+ * with their errors for a bad descriptor, a file's, and a bad pointer.
  * It prints nothing that differs between runs or machines, so its output
  * on Linux and on Cairn must match line for line (grade/labs/lab9linux.py).
  *
  *     ltest HELLO DIR     HELLO: hello's path; DIR: a directory to write in
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +51,52 @@ static void files(const char *dir)
     printf("unlink: %d; again: %d (%s)\n", first, again, strerror(errno));
     FILE *missing = fopen("/no/such/file", "r");
     printf("fopen missing: %s (%s)\n", missing ? "opened" : "NULL", strerror(errno));
+}
+
+/* The *at calls on paths relative to a directory descriptor, not the working directory. */
+static void at_calls(const char *dir, const char *a_file)
+{
+    struct stat st = { 0 };
+    char cwd[256];
+
+    int d = open(dir, O_RDONLY | O_DIRECTORY);
+    int made = mkdirat(d, "atdir", 0755);
+    int f = openat(d, "atdir/at.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ssize_t w = write(f, "at\n", 3);
+    close(f);
+    int s = fstatat(d, "atdir/at.txt", &st, 0);
+    printf("at: mkdirat %d, openat %d, wrote %zd, fstatat %d size %lld\n", made, f >= 0, w, s,
+           (long long)st.st_size);
+    int sub = openat(d, "atdir", O_RDONLY | O_DIRECTORY);
+    int moved = renameat(sub, "at.txt", sub, "moved.txt");
+    printf("at: faccessat %d %d, renameat %d\n", faccessat(sub, "moved.txt", R_OK, 0),
+           faccessat(sub, "at.txt", R_OK, 0), moved);
+    int ch = fchdir(sub);
+    int here = access("moved.txt", F_OK);
+    printf("at: fchdir %d, in %s, moved.txt there %d\n", ch,
+           strrchr(getcwd(cwd, sizeof cwd) ? cwd : "/?", '/') + 1, here);
+    chdir("/");
+    int unlinked = unlinkat(sub, "moved.txt", 0);
+    int removed = unlinkat(d, "atdir", AT_REMOVEDIR);
+    int gone = fstatat(d, "atdir", &st, 0) == -1 && errno == ENOENT;
+    printf("at: unlinkat %d, rmdir %d, gone %d\n", unlinked, removed, gone);
+    int bad = openat(99, "x", O_RDONLY);
+    printf("at: bad fd %d (%s)", bad, strerror(errno));
+    int file = open(a_file, O_RDONLY);
+    bad = openat(file, "x", O_RDONLY);
+    printf(", a file's %d (%s)", bad, strerror(errno));
+    bad = openat(d, (const char *)1, O_RDONLY);
+    printf(", bad pointer %d (%s)", bad, strerror(errno));
+    bad = openat(99, "/", O_RDONLY | O_DIRECTORY);
+    printf(", absolute %d\n", bad >= 0);
+    close(bad);
+    bad = fchdir(99);
+    printf("at: fchdir of a bad fd %d (%s)", bad, strerror(errno));
+    bad = fchdir(file);
+    printf(", of a file's %d (%s)\n", bad, strerror(errno));
+    close(file);
+    close(sub);
+    close(d);
 }
 
 static void memory(void)
@@ -151,6 +200,7 @@ int main(int argc, char **argv)
     }
     printf("ltest: %d args\n", argc);
     files(argv[2]);
+    at_calls(argv[2], argv[1]);
     memory();
     processes(argv[1]);
     signals();
