@@ -9,6 +9,7 @@
  */
 #include <asm/unistd_32.h>
 #include "host.h"
+#include "sysnum.h"
 #include "uvm.h"
 
 #define LINUX(name) { __NR_##name, #name }
@@ -35,6 +36,20 @@ TEST(names_sit_at_linux_numbers)
     }
 }
 
+/* Every entry of the kernel's one list (sysnum.h) at Linux's own number, and
+   its name the one the table gives: a number typed wrong fails here. */
+TEST(every_number_in_sysnum_h_is_linux_s)
+{
+#define SAME_AS_LINUX(nr, name)                                                   \
+    if ((nr) != __NR_##name || SYS_##name != (nr) ||                              \
+        strcmp(linux_syscall_name(nr) ? linux_syscall_name(nr) : "", #name) != 0) { \
+        printf("  sysnum.h: %s is %d, Linux says %d\n", #name, (nr), __NR_##name);  \
+        CHECK(0);                                                                 \
+    }
+    LINUX_SYSCALLS(SAME_AS_LINUX)
+#undef SAME_AS_LINUX
+}
+
 TEST(unused_numbers_have_no_name)
 {
     static const uint32_t unused[] = { 222, 223, 251, 285, 387, 392, 415 };
@@ -49,6 +64,7 @@ TEST(unused_numbers_have_no_name)
 int main(void)
 {
     RUN(names_sit_at_linux_numbers);
+    RUN(every_number_in_sysnum_h_is_linux_s);
     RUN(unused_numbers_have_no_name);
     return host_summary("lab8-sysnames");
 }

@@ -13,19 +13,11 @@
 #include "interrupts.h"
 #include "kprintf.h"
 #include "panic.h"
+#include "sysnum.h"
 #include "uvm.h"
 #include "x86.h"
 
 #define SYSCALL_VECTOR 0x80
-#define SYS_exit       1
-#define SYS_read       3
-#define SYS_write      4
-#define SYS_open       5
-#define SYS_close      6
-#define SYS_getpid     20
-#define SYS_brk        45
-#define SYS_nanosleep  162
-#define SYS_exit_group 252
 
 #define BRK_LIMIT (USER_STACK_BOTTOM - PAGE_SIZE)   /* a guard page below the stack */
 

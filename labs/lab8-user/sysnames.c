@@ -1,89 +1,17 @@
 /*
- * sysnames.c - the name of every Linux i386 system call by its number
- * (Linux's arch/x86/entry/syscalls/syscall_32.tbl, as of Linux 6.1: 0-450),
- * so that an unknown call is reported as "243 (set_thread_area)", which says
- * what a program ported from Linux needs, rather than as a bare number.
- * Numbers Linux leaves unused (222, 223, 251, 285, 387-392, 415) have no name.
+ * sysnames.c - the name of every Linux i386 system call by its number, made
+ * from the one list of them (sysnum.h), so that an unknown call is reported as
+ * "243 (set_thread_area)", which says what a program ported from Linux needs,
+ * rather than as a bare number. Numbers Linux leaves unused have no name.
  * Pure code: tests/test_lab8_sysnames.c checks names against the table.
  */
+#include "sysnum.h"
 #include "uvm.h"
 
-static const char *const names[] = {
-    /*   0 */ "restart_syscall", "exit", "fork", "read", "write", "open", "close", "waitpid",
-    /*   8 */ "creat", "link", "unlink", "execve", "chdir", "time", "mknod", "chmod", "lchown",
-    /*  17 */ "break", "oldstat", "lseek", "getpid", "mount", "umount", "setuid", "getuid",
-    /*  25 */ "stime", "ptrace", "alarm", "oldfstat", "pause", "utime", "stty", "gtty", "access",
-    /*  34 */ "nice", "ftime", "sync", "kill", "rename", "mkdir", "rmdir", "dup", "pipe", "times",
-    /*  44 */ "prof", "brk", "setgid", "getgid", "signal", "geteuid", "getegid", "acct", "umount2",
-    /*  53 */ "lock", "ioctl", "fcntl", "mpx", "setpgid", "ulimit", "oldolduname", "umask",
-    /*  61 */ "chroot", "ustat", "dup2", "getppid", "getpgrp", "setsid", "sigaction", "sgetmask",
-    /*  69 */ "ssetmask", "setreuid", "setregid", "sigsuspend", "sigpending", "sethostname",
-    /*  75 */ "setrlimit", "getrlimit", "getrusage", "gettimeofday", "settimeofday", "getgroups",
-    /*  81 */ "setgroups", "select", "symlink", "oldlstat", "readlink", "uselib", "swapon",
-    /*  88 */ "reboot", "readdir", "mmap", "munmap", "truncate", "ftruncate", "fchmod", "fchown",
-    /*  96 */ "getpriority", "setpriority", "profil", "statfs", "fstatfs", "ioperm", "socketcall",
-    /* 103 */ "syslog", "setitimer", "getitimer", "stat", "lstat", "fstat", "olduname", "iopl",
-    /* 111 */ "vhangup", "idle", "vm86old", "wait4", "swapoff", "sysinfo", "ipc", "fsync",
-    /* 119 */ "sigreturn", "clone", "setdomainname", "uname", "modify_ldt", "adjtimex", "mprotect",
-    /* 126 */ "sigprocmask", "create_module", "init_module", "delete_module", "get_kernel_syms",
-    /* 131 */ "quotactl", "getpgid", "fchdir", "bdflush", "sysfs", "personality", "afs_syscall",
-    /* 138 */ "setfsuid", "setfsgid", "_llseek", "getdents", "_newselect", "flock", "msync",
-    /* 145 */ "readv", "writev", "getsid", "fdatasync", "_sysctl", "mlock", "munlock", "mlockall",
-    /* 153 */ "munlockall", "sched_setparam", "sched_getparam", "sched_setscheduler",
-    /* 157 */ "sched_getscheduler", "sched_yield", "sched_get_priority_max",
-    /* 160 */ "sched_get_priority_min", "sched_rr_get_interval", "nanosleep", "mremap",
-    /* 164 */ "setresuid", "getresuid", "vm86", "query_module", "poll", "nfsservctl", "setresgid",
-    /* 171 */ "getresgid", "prctl", "rt_sigreturn", "rt_sigaction", "rt_sigprocmask",
-    /* 176 */ "rt_sigpending", "rt_sigtimedwait", "rt_sigqueueinfo", "rt_sigsuspend", "pread64",
-    /* 181 */ "pwrite64", "chown", "getcwd", "capget", "capset", "sigaltstack", "sendfile",
-    /* 188 */ "getpmsg", "putpmsg", "vfork", "ugetrlimit", "mmap2", "truncate64", "ftruncate64",
-    /* 195 */ "stat64", "lstat64", "fstat64", "lchown32", "getuid32", "getgid32", "geteuid32",
-    /* 202 */ "getegid32", "setreuid32", "setregid32", "getgroups32", "setgroups32", "fchown32",
-    /* 208 */ "setresuid32", "getresuid32", "setresgid32", "getresgid32", "chown32", "setuid32",
-    /* 214 */ "setgid32", "setfsuid32", "setfsgid32", "pivot_root", "mincore", "madvise",
-    /* 220 */ "getdents64", "fcntl64", NULL, NULL, "gettid", "readahead", "setxattr", "lsetxattr",
-    /* 228 */ "fsetxattr", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr",
-    /* 234 */ "flistxattr", "removexattr", "lremovexattr", "fremovexattr", "tkill", "sendfile64",
-    /* 240 */ "futex", "sched_setaffinity", "sched_getaffinity", "set_thread_area",
-    /* 244 */ "get_thread_area", "io_setup", "io_destroy", "io_getevents", "io_submit",
-    /* 249 */ "io_cancel", "fadvise64", NULL, "exit_group", "lookup_dcookie", "epoll_create",
-    /* 255 */ "epoll_ctl", "epoll_wait", "remap_file_pages", "set_tid_address", "timer_create",
-    /* 260 */ "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
-    /* 264 */ "clock_settime", "clock_gettime", "clock_getres", "clock_nanosleep", "statfs64",
-    /* 269 */ "fstatfs64", "tgkill", "utimes", "fadvise64_64", "vserver", "mbind", "get_mempolicy",
-    /* 276 */ "set_mempolicy", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
-    /* 281 */ "mq_notify", "mq_getsetattr", "kexec_load", "waitid", NULL, "add_key", "request_key",
-    /* 288 */ "keyctl", "ioprio_set", "ioprio_get", "inotify_init", "inotify_add_watch",
-    /* 293 */ "inotify_rm_watch", "migrate_pages", "openat", "mkdirat", "mknodat", "fchownat",
-    /* 299 */ "futimesat", "fstatat64", "unlinkat", "renameat", "linkat", "symlinkat",
-    /* 305 */ "readlinkat", "fchmodat", "faccessat", "pselect6", "ppoll", "unshare",
-    /* 311 */ "set_robust_list", "get_robust_list", "splice", "sync_file_range", "tee", "vmsplice",
-    /* 317 */ "move_pages", "getcpu", "epoll_pwait", "utimensat", "signalfd", "timerfd_create",
-    /* 323 */ "eventfd", "fallocate", "timerfd_settime", "timerfd_gettime", "signalfd4",
-    /* 328 */ "eventfd2", "epoll_create1", "dup3", "pipe2", "inotify_init1", "preadv", "pwritev",
-    /* 335 */ "rt_tgsigqueueinfo", "perf_event_open", "recvmmsg", "fanotify_init", "fanotify_mark",
-    /* 340 */ "prlimit64", "name_to_handle_at", "open_by_handle_at", "clock_adjtime", "syncfs",
-    /* 345 */ "sendmmsg", "setns", "process_vm_readv", "process_vm_writev", "kcmp", "finit_module",
-    /* 351 */ "sched_setattr", "sched_getattr", "renameat2", "seccomp", "getrandom",
-    /* 356 */ "memfd_create", "bpf", "execveat", "socket", "socketpair", "bind", "connect",
-    /* 363 */ "listen", "accept4", "getsockopt", "setsockopt", "getsockname", "getpeername",
-    /* 369 */ "sendto", "sendmsg", "recvfrom", "recvmsg", "shutdown", "userfaultfd", "membarrier",
-    /* 376 */ "mlock2", "copy_file_range", "preadv2", "pwritev2", "pkey_mprotect", "pkey_alloc",
-    /* 382 */ "pkey_free", "statx", "arch_prctl", "io_pgetevents", "rseq", NULL, NULL, NULL, NULL,
-    /* 391 */ NULL, NULL, "semget", "semctl", "shmget", "shmctl", "shmat", "shmdt", "msgget",
-    /* 400 */ "msgsnd", "msgrcv", "msgctl", "clock_gettime64", "clock_settime64",
-    /* 405 */ "clock_adjtime64", "clock_getres_time64", "clock_nanosleep_time64",
-    /* 408 */ "timer_gettime64", "timer_settime64", "timerfd_gettime64", "timerfd_settime64",
-    /* 412 */ "utimensat_time64", "pselect6_time64", "ppoll_time64", NULL, "io_pgetevents_time64",
-    /* 417 */ "recvmmsg_time64", "mq_timedsend_time64", "mq_timedreceive_time64",
-    /* 420 */ "semtimedop_time64", "rt_sigtimedwait_time64", "futex_time64",
-    /* 423 */ "sched_rr_get_interval_time64", "pidfd_send_signal", "io_uring_setup",
-    /* 426 */ "io_uring_enter", "io_uring_register", "open_tree", "move_mount", "fsopen",
-    /* 431 */ "fsconfig", "fsmount", "fspick", "pidfd_open", "clone3", "close_range", "openat2",
-    /* 438 */ "pidfd_getfd", "faccessat2", "process_madvise", "epoll_pwait2", "mount_setattr",
-    /* 443 */ "quotactl_fd", "landlock_create_ruleset", "landlock_add_rule",
-    /* 446 */ "landlock_restrict_self", "memfd_secret", "process_mrelease", "futex_waitv",
-    /* 450 */ "set_mempolicy_home_node",
+static const char *const names[SYS_NR_COUNT] = {
+#define SYSNUM_NAME(nr, name) [nr] = #name,
+    LINUX_SYSCALLS(SYSNUM_NAME)
+#undef SYSNUM_NAME
 };
 
 const char *linux_syscall_name(uint32_t nr)

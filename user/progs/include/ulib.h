@@ -20,17 +20,7 @@
 #include "kstring.h"            /* memcpy, memset, strlen, strcmp, ... */
 #include "parse.h"              /* parse_uint: the one checked number parser */
 #include "crc32.h"              /* crc32, crc32_update: zlib's CRC-32 */
-
-/* Linux i386 system-call numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
-enum {
-    SYS_exit = 1, SYS_fork = 2, SYS_read = 3, SYS_write = 4, SYS_open = 5, SYS_close = 6,
-    SYS_waitpid = 7, SYS_unlink = 10, SYS_execve = 11, SYS_chdir = 12, SYS_lseek = 19,
-    SYS_getpid = 20, SYS_kill = 37, SYS_rename = 38, SYS_mkdir = 39, SYS_rmdir = 40,
-    SYS_dup = 41, SYS_pipe = 42, SYS_brk = 45, SYS_dup2 = 63, SYS_getppid = 64,
-    SYS_wait4 = 114, SYS__llseek = 140, SYS_getdents = 141, SYS_nanosleep = 162,
-    SYS_getcwd = 183, SYS_stat64 = 195, SYS_fstat64 = 197, SYS_getdents64 = 220,
-    SYS_exit_group = 252, SYS_pipe2 = 331,
-};
+#include "sysnum.h"             /* SYS_name: Linux i386 system-call numbers */
 
 /* errno values (include/uapi/asm-generic/errno-base.h, errno.h). */
 enum {
