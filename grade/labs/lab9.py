@@ -93,17 +93,19 @@ def fork_tree(ctx: Ctx) -> None:
 
 @test(lab=9, name="cow", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
 def cow(ctx: Ctx) -> None:
-    """After fork the child sees the parent's data, bss, heap and stack words, writes its
-    own (each write a copy-on-write fault) and read()s from a pipe into a shared page
-    (the kernel's write must copy it too); the parent still has its values and nothing
-    in its buffer, then writes the page it alone holds again."""
+    """After fork both write while both live. The parent first writes new values into
+    its data, bss, heap and stack words (each a copy-on-write fault: fork made the
+    parent's pages read-only too), then lets the child go; the child still sees the
+    values of the fork, writes its own and read()s from a pipe into a shared page (the
+    kernel's write must copy it too); the parent sees its own values and nothing in its
+    buffer, then writes the page it alone holds again."""
     v = ctx.rng.randrange(1 << 31)
     n = [(~v + i) & 0xFFFFFFFF for i in range(4)]
     r, d = run9(ctx, f"cow {v}")
     ctx.expect_same(mine(body(ctx, r, d)), [
-        f"lab9t: cow child sees {v} {v + 1} {v + 2} {v + 3}",
+        f"lab9t: cow child sees {v} {v + 1} {v + 2} {v + 3} after the parent's writes",
         f'lab9t: cow child wrote {n[0]} {n[1]} {n[2]} {n[3]} and read 4 bytes "COW!"',
-        f"lab9t: cow parent sees {v} {v + 1} {v + 2} {v + 3} and 0 in its buffer",
+        f"lab9t: cow parent sees {v + 100} {v + 101} {v + 102} {v + 103} and 0 in its buffer",
         f"lab9t: cow parent wrote {v + 5}: child exited 0"], "the lines of lab9t")
 
 

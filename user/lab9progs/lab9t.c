@@ -5,8 +5,9 @@
  *
  *   tree SEED DEPTH WIDTH   a fork tree: each node's exit code is its own value
  *                           (FNV-1a of "SEED:PATH" mod 251) plus its children's, mod 256
- *   cow SEED                fork; the child writes data, bss, heap and stack, and
- *                           read()s into a shared page; the parent keeps its values
+ *   cow SEED                fork; the parent writes data, bss, heap and stack while the
+ *                           child lives, which still sees the old values, writes its own
+ *                           and read()s into a shared page; the parent keeps its values
  *   exec WORD               execve of a missing file fails, then of "lab9t args" with
  *                           argv, envp, a close-on-exec descriptor and its dup2 copy
  *   orphan                  a grandchild outlives its parent and is reaped by pid 1;
@@ -60,6 +61,12 @@ static int tree(uint32_t seed, const char *path, int depth, int maxd, int width)
     return code;
 }
 
+/*
+ * Both sides write while both live. The parent writes first, its own new values in every
+ * shared page (a copy-on-write fault each: fork made its pages read-only too), then lets
+ * the child go through the pipe; the child must still see the values of the fork, writes
+ * its own, and read()s into a shared page (the kernel's write must copy it too).
+ */
 static int cow(uint32_t v)
 {
     uint32_t stack_word = v + 2, *heap = (uint32_t *)sys9(45, 0, 0, 0);
@@ -70,21 +77,22 @@ static int cow(uint32_t v)
     sys9(T9_pipe, (long)fds, 0, 0);
     int pid = (int)sys9(T9_fork, 0, 0, 0);
     if (pid == 0) {
-        t9_printf("lab9t: cow child sees %u %u %u %u\n", data_word, heap[0], stack_word,
-                  bss_words[1000]);
+        long got = sys9(T9_read, fds[0], (long)&bss_words[8], 4);  /* the parent has written */
+        t9_printf("lab9t: cow child sees %u %u %u %u after the parent's writes\n", data_word,
+                  heap[0], stack_word, bss_words[1000]);
         data_word = ~v, heap[0] = ~v + 1, stack_word = ~v + 2, bss_words[1000] = ~v + 3;
-        long got = sys9(T9_read, fds[0], (long)&bss_words[8], 4);
         char text[5] = { 0 };
         memcpy(text, &bss_words[8], 4);
         t9_printf("lab9t: cow child wrote %u %u %u %u and read %ld bytes \"%s\"\n", data_word,
                   heap[0], stack_word, bss_words[1000], got, text);
         t9_exit(0);
     }
+    data_word = v + 100, heap[0] = v + 101, stack_word = v + 102, bss_words[1000] = v + 103;
     sys9(T9_write, fds[1], (long)"COW!", 4);
     t9_wait(pid, &st);
     t9_printf("lab9t: cow parent sees %u %u %u %u and %u in its buffer\n", data_word, heap[0],
               stack_word, bss_words[1000], bss_words[8]);
-    data_word = v + 5;                  /* the last reference: the page is reused, not copied */
+    data_word = v + 5;                  /* its own copy since its first write: no fault */
     t9_printf("lab9t: cow parent wrote %u: child %s\n", data_word, t9_status(st));
     return 0;
 }
