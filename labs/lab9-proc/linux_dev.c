@@ -31,7 +31,26 @@ bool linux_dev_path(const char *path)
     return false;
 }
 
-/* open(2) of a path (already checked by at_path): a device's descriptor, or lab 9's. */
+/* lab 9's open; a file's descriptor also gets its volume (lab 9's ofile keeps only a
+   directory's), where fstat finds its entry's times (linux_stat.c). */
+static int32_t open_file(uint32_t upath, const char *path, uint32_t flags)
+{
+    int32_t fd = sys9_open(upath, flags);
+    struct ofile *of = fd >= 0 ? fd_get(&proc_current()->files, (uint32_t)fd) : NULL;
+    struct fat_volume *vol;
+    struct fat_node node;
+
+    if (of && of->kind == OF_DISK) {
+        vfs_lock();
+        const struct fat_node *n = inode_node(of->ip);
+        if (!vfs_lookup(path, &vol, &node) && node.parent == n->parent && node.slot == n->slot)
+            of->vol = vol;
+        vfs_unlock();
+    }
+    return fd;
+}
+
+/* open(2) of a path: a device's descriptor, or lab 9's. */
 int32_t linux_open(uint32_t upath, uint32_t flags)
 {
     char path[FAT_PATH_MAX];
@@ -53,7 +72,7 @@ int32_t linux_open(uint32_t upath, uint32_t flags)
             kfree(of);
         return fd;
     }
-    return sys9_open(upath, flags);
+    return open_file(upath, path, flags);
 }
 
 /* sys9_read and sys9_write's case for the two kinds lab 9 does not have itself. */

@@ -4,8 +4,8 @@
  * permissions nor links: lab 9's answer (sysdir.c) with directories 0755,
  * files 0644, ELF executables 0755 (a file starting "\177ELF", so that a
  * shell's PATH search and `test -x` find programs), owner root, and, for a
- * path, the times from its directory entry (the FAT spec's "Date and Time
- * Formats": local time, taken as UTC; Cairn has no time zones). lstat is
+ * path or a descriptor, the times from its directory entry (the FAT spec's
+ * "Date and Time Formats": local time, taken as UTC; Cairn has no time zones). lstat is
  * stat: FAT has no links. Also a directory descriptor's path (openat(2)'s
  * dirfd, fchdir(2)), climbed from its entry through the ".." entries.
  */
@@ -60,6 +60,24 @@ static bool match_slot(void *arg, const struct fat_node *n, const uint8_t *ent)
     return false;
 }
 
+static bool is_root(const struct fat_volume *v, uint32_t cluster)
+{
+    return cluster == 0 || (v->g.type == FAT_TYPE_32 && cluster == v->g.root_cluster);
+}
+
+/* The time of node's directory entry on vol (vfs lock held); the root has no entry. */
+static void entry_facts(struct fat_volume *vol, const struct fat_node *node, struct stat_facts *f)
+{
+    struct entry_time t = { .slot = node->slot };
+
+    if (fat_node_is_dir(node) && is_root(vol, node->cluster))
+        return;
+    if (!fat_dir_walk(vol, node->parent, match_slot, &t) && t.found) {
+        f->timed = true;
+        f->mtime = t.seconds;
+    }
+}
+
 /* What stat needs beyond lab 9's answer, for the file at path. */
 static void path_facts(const char *path, struct stat_facts *f)
 {
@@ -75,11 +93,7 @@ static void path_facts(const char *path, struct stat_facts *f)
                 inode_put(ip);
             }
         }
-        struct entry_time t = { .slot = node.slot };
-        if (strcmp(path, "/") && !fat_dir_walk(vol, node.parent, match_slot, &t) && t.found) {
-            f->timed = true;
-            f->mtime = t.seconds;
-        }
+        entry_facts(vol, &node, f);
     }
     vfs_unlock();
 }
@@ -130,11 +144,15 @@ static int32_t do_fstat(uint32_t fd, uint32_t ustat)
     struct stat_facts f = { .device = of && (of->kind == OF_NULL || of->kind == OF_ZERO ||
                                            of->kind == OF_RANDOM) };
 
+    vfs_lock();
     if (of && of->kind == OF_DISK) {
-        vfs_lock();
         f.elf = is_elf(of->ip);
-        vfs_unlock();
+        if (of->vol)                    /* linux_open found its volume */
+            entry_facts(of->vol, inode_node(of->ip), &f);
+    } else if (of && of->kind == OF_DIR) {
+        entry_facts(of->vol, &of->dir, &f);
     }
+    vfs_unlock();
     return amend(sys9_fstat64(fd, ustat), ustat, &f);
 }
 
@@ -166,11 +184,6 @@ int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6])
 
 
 /* ---- a directory descriptor's path ---------------------------------------- */
-
-static bool is_root(const struct fat_volume *v, uint32_t cluster)
-{
-    return cluster == 0 || (v->g.type == FAT_TYPE_32 && cluster == v->g.root_cluster);
-}
 
 /* The first cluster the ".." entry of directory dir names (0: the root). */
 static int dotdot_of(struct fat_volume *v, uint32_t dir, uint32_t *out)

@@ -1,6 +1,6 @@
 /*
  * ltest.c - a small glibc program that leans on the Linux personality: stdio
- * on a file (openat, fstat64, read, write, lseek), malloc small and large
+ * on a file (openat, fstat64 and its times, read, write, lseek), malloc small and large
  * (brk, mmap2, munmap), qsort, printf with floating point (the x87 and SSE),
  * the clocks, uname, fork + execve + wait4, a pipe, signals (a handler,
  * sigprocmask, sigsuspend, SIGPIPE ignored), and the *at calls relative to a
@@ -47,6 +47,16 @@ static void files(const char *dir)
     printf("file: %d lines, last \"%.*s\"\n", n, (int)strcspn(line, "\n"), line);
     int r = stat(path, &st);
     printf("stat: %d size %lld regular %d\n", r, (long long)st.st_size, S_ISREG(st.st_mode));
+    struct stat by_fd = { 0 }, dir_st = { 0 }, dir_by_fd = { 0 };
+    int fd = open(path, O_RDONLY), dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    fstat(fd, &by_fd);
+    stat(dir, &dir_st);
+    fstat(dfd, &dir_by_fd);
+    printf("fstat: a file's time is stat's %d, not 0 %d; a directory's %d, not 0 %d\n",
+           by_fd.st_mtime == st.st_mtime, by_fd.st_mtime != 0,
+           dir_by_fd.st_mtime == dir_st.st_mtime, dir_by_fd.st_mtime != 0);
+    close(fd);
+    close(dfd);
     int first = unlink(path), again = unlink(path);
     printf("unlink: %d; again: %d (%s)\n", first, again, strerror(errno));
     FILE *missing = fopen("/no/such/file", "r");
