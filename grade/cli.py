@@ -247,17 +247,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def grade_submissions(args: argparse.Namespace) -> int:
+    """--submission and --class: the instructor's kit grades on a pristine tree."""
+    if not INSTRUCTOR_KIT.exists():
+        print("grade: --submission and --class are the instructor's: they need the course "
+              f"kit's {INSTRUCTOR_KIT.relative_to(ROOT)}, which a student's tree does not "
+              "have. In your tree, `make grade` runs the tests you have on your code.",
+              file=sys.stderr)
+        return 2
+    from grade import classroom
+    return classroom.main(args)
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.submission or args.klass:
-        if not INSTRUCTOR_KIT.exists():
-            print("grade: --submission and --class are the instructor's: they need the course "
-                  f"kit's {INSTRUCTOR_KIT.relative_to(ROOT)}, which a student's tree does not "
-                  "have. In your tree, `make grade` runs the tests you have on your code.",
-                  file=sys.stderr)
-            return 2
-        from grade import classroom
-        return classroom.main(args)
+        return grade_submissions(args)
     if args.tree:                       # its code runs only in the sandbox
         try:
             sandbox.CURRENT = sandbox.choose()
