@@ -18,7 +18,7 @@ static uint8_t head[PAGE_SIZE];         /* the file's first page: under the vfs 
 /* A zeroed frame mapped at va for p (interrupts masked: the pool is everyone's). */
 static uint32_t map_zero_page(struct process *p, uint32_t va, uint32_t flags)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     uint32_t pa = frame_alloc(&frame_pool);
 
     if (pa) {
@@ -30,7 +30,7 @@ static uint32_t map_zero_page(struct process *p, uint32_t va, uint32_t flags)
             p->frames++;
         }
     }
-    irq_restore(fl);
+    intr_restore(fl);
     return pa;
 }
 

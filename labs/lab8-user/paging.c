@@ -127,21 +127,21 @@ void paging_init(void)
 struct frame_counts frames_count(void)
 {
     struct frame_counts c;
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
 
     c.total = frame_pool.total;
     c.free = frame_pool.nfree;
     c.used = c.total - c.free;
-    irq_restore(fl);
+    intr_restore(fl);
     return c;
 }
 
 /* From a fault (interrupts masked) or a copy_out (not): the pool is everyone's. */
 bool uvm_fault_in(struct process *p, uint32_t va)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     bool made = uvm_make_page(p, va);
 
-    irq_restore(fl);
+    intr_restore(fl);
     return made;
 }

@@ -58,7 +58,7 @@ static void process_main(void *arg)
     /* LAB 8: BEGIN SOLUTION */
     struct iret_frame frame;
 
-    cli();
+    (void)intr_disable();
     thread_current()->process = p;
     uvm_switch(p, (uint32_t)thread_stack_top(thread_current()));
     user_frame_init(&frame, p->entry, p->user_esp);
@@ -71,10 +71,10 @@ static void process_main(void *arg)
 /* A process that never ran: its pages, its directory, itself. */
 static void free_address_space(struct process *p)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
 
     pgtable_free_user(&frame_pool, p->pgdir);
-    irq_restore(fl);
+    intr_restore(fl);
     kfree(p);
 }
 
@@ -82,11 +82,11 @@ struct process *process_start(const char *path, int argc, const char *const argv
 {
     char tname[THREAD_NAME_MAX];
     struct process *p = kzalloc(sizeof *p);
-    irq_flags_t fl = irq_save();        /* the frame pool is everyone's */
+    intr_state_t fl = intr_disable();   /* the frame pool is everyone's */
 
     if (p)
         p->pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir);
-    irq_restore(fl);
+    intr_restore(fl);
     if (!p || !p->pgdir) {
         kprintf("run %s: no memory for a process\n", path);
         kfree(p);
@@ -114,11 +114,11 @@ static void __attribute__((noreturn)) process_end(struct process *p, enum proc_e
 {
     p->end = end;
     p->exit_code = code;
-    sti();                              /* closing a file may wait for the disk */
+    intr_enable();                      /* closing a file may wait for the disk */
     files_close_all(p);
     if (end_hook)
         end_hook(p);
-    cli();
+    (void)intr_disable();
     if (p->frames > peak_frames)
         peak_frames = p->frames;
     thread_current()->process = NULL;

@@ -41,12 +41,12 @@ static uint32_t sys_brk(uint32_t want)
         pte_t *pte = pgtable_walk(&frame_pool, p->pgdir, va, false, 0);
         next = pte ? va + PAGE_SIZE : (PDX(va) + 1) << 22;
         if (pte && (*pte & PTE_P)) {
-            cli();                      /* the pool is shared with every process */
+            (void)intr_disable();       /* the pool is shared with every process */
             frame_free(&frame_pool, PTE_ADDR(*pte));
             *pte = 0;
             tlb_invalidate(va);
             p->frames--;
-            sti();
+            intr_enable();
         }
     }
     p->brk = want;
@@ -145,9 +145,9 @@ int32_t syscall_lab8(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 static void syscall_trap(struct trapframe *tf)
 {
     ustats.syscalls++;
-    sti();
+    intr_enable();
     tf->eax = (uint32_t)syscall_dispatch(tf->eax, tf->ebx, tf->ecx, tf->edx);
-    cli();                              /* alltraps returns with interrupts masked */
+    (void)intr_disable();               /* alltraps returns with interrupts masked */
 }
 
 void syscall_init(void)
