@@ -55,16 +55,26 @@ void linux_tls_switch(struct thread *next)
     }
 }
 
+/* The user_desc at uinfo, for a call that writes it back: 0, or -EFAULT; -EINVAL unless its
+   entry_number is Cairn's slot (or, where any is allowed, -1: "pick one"). */
+static int32_t fetch_desc(uint32_t uinfo, struct user_desc *d, bool any_slot)
+{
+    if (!user_writable(uinfo, sizeof *d))
+        return -EFAULT;
+    copy_in(process_current(), d, uinfo, sizeof *d);
+    if (d->entry_number == TLS_INDEX || (any_slot && d->entry_number == 0xFFFFFFFFu))
+        return 0;
+    return -EINVAL;                     /* one slot, not Linux's three */
+}
+
 int32_t linux_set_thread_area(uint32_t uinfo)
 {
     struct proc *p = proc_current();
     struct user_desc d;
+    int32_t err = fetch_desc(uinfo, &d, true);
 
-    if (!user_writable(uinfo, sizeof d))
-        return -EFAULT;
-    copy_in(&p->base, &d, uinfo, sizeof d);
-    if (d.entry_number != 0xFFFFFFFFu && d.entry_number != TLS_INDEX)
-        return -EINVAL;                 /* one slot, not Linux's three */
+    if (err)
+        return err;
     if (d.bits & (UD_CONTENTS | UD_READ_EXEC_ONLY))
         return -EINVAL;                 /* a code or read-only %gs: nobody asks for it */
     bool empty = (d.bits & UD_NOT_PRESENT) || (!d.base_addr && !d.limit);
@@ -85,12 +95,10 @@ int32_t linux_get_thread_area(uint32_t uinfo)
 {
     struct proc *p = proc_current();
     struct user_desc d;
+    int32_t err = fetch_desc(uinfo, &d, false);
 
-    if (!user_writable(uinfo, sizeof d))
-        return -EFAULT;
-    copy_in(&p->base, &d, uinfo, sizeof d);
-    if (d.entry_number != TLS_INDEX)
-        return -EINVAL;
+    if (err)
+        return err;
     d.base_addr = p->lx.tls_base;
     d.limit = p->lx.tls_limit;
     d.bits = UD_SEG_32BIT | UD_USEABLE | (p->lx.tls_pages ? UD_LIMIT_IN_PAGES : 0) |
