@@ -13,6 +13,8 @@ build/bench.json. Never pass/fail: these machines are noisy.
              same QEMU (the goal: 2x better): getpid, fork + exit + wait4, fork +
              execve of /true + wait4, 8 MiB through a pipe, a 1-byte pipe ping-pong,
              boot to /sh's prompt; and a floor, a 4 KiB copy in ring 3 (lab9_wall)
+  linux      busybox on stage 9 beside the same binary under qemu-i386 on the host:
+             `sh -c true` start to exit, and a `sort` of 1 MB (grade/benchlinux.py)
 `make bench-full` (BENCH_FULL=1, about ten minutes) adds:
   floors     the null kernel on the GRUB ISO, GRUB floppy and Bochs paths; host CPU
              of an idle `cli; hlt` kernel
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import Callable
 
 from grade.core import BUILD, ROOT, VIRTUAL_TIME, Ctx, Disk, key_feed, Test
+from grade.benchlinux import linux_rows
 from grade import runner
 from grade.keyboard import Typing
 from grade.drives import CYLINDER_BYTES
@@ -508,6 +511,7 @@ def main() -> int:
     else:
         fresh_grades(floors(("kernel",)))
     lab9_wall()
+    linux_rows(row)
     row("bench", "this bench's own wall time", [time.monotonic() - started])
     write_table(BUILD / "bench.json")
     return 0
