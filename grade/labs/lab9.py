@@ -3,7 +3,8 @@ user/progs' programs and lab 9's lab9t, user/lab9progs/lab9t.c) at a seeded ATA 
 runs one first process with run=..., and checks every line it and its descendants printed
 (each computed here from the test's seeded arguments), how the first process ended, and
 that every page frame came back ("lab9: frames leaked: 0"): page tables, copied pages,
-pipe buffers. Processes print at once, so lines of several processes are compared as a
+pipe buffers; and the kernel's heap, threads and process records too (a "lab9: leaked:"
+line, which only a leak prints). Processes print at once, so lines of several processes are compared as a
 set where their order is the scheduler's; the kernel's own lines in order.
 
 The console tests type over COM1 (Machine.serial_steps): each step's bytes go once the
@@ -24,6 +25,7 @@ LAB9_IMG = BUILD / "lab9progs" / "lab9.img"     # make lab9 builds it (user/lab9
 TIMEOUT = 30.0
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 PROC_LIMIT = 64                                 # labs/lab9-proc/include/proc.h
+LEAKED = "lab9: leaked: "                       # proc.c prints it only when something is
 
 
 def disk(ctx: Ctx) -> Disk:
@@ -43,10 +45,21 @@ def run9(ctx: Ctx, words: str, **kw: object) -> tuple[Result, Disk]:
     return r, d
 
 
+def no_leaks(ctx: Ctx, r: Result) -> None:
+    """Once every process is reaped the kernel holds what it held before the first one
+    (its heap's bytes and blocks, its threads, lab 9's process records): else it says
+    "lab9: leaked: ..." (labs/lab9-proc/proc.c), as a zombie whose record nobody freed
+    makes it, its frames all back."""
+    leaks = [line for line in r.lines if LEAKED in line]
+    ctx.check(not leaks, "every process was reaped, but the kernel did not get back all it "
+              "gave them (a zombie's record never freed?):\n  " + "\n  ".join(leaks))
+
+
 def body(ctx: Ctx, r: Result, d: Disk, first: str = "/lab9t: 0") -> list[str]:
-    """The whole log is the run section; the lines between the mount and the first
-    process's end."""
+    """The whole log is the run section, with nothing leaked; the lines between the mount
+    and the first process's end."""
     ctx.expect(r, "run", mount=mount_line(d), first=first)
+    no_leaks(ctx, r)
     got = r.lines
     return got[got.index(mount_line(d)) + 1:len(got) - 3]
 
@@ -348,6 +361,7 @@ def piped_input(ctx: Ctx) -> None:
               f"typed before the kernel was ready: {typed!r}; expected a line "
               f"'{len(words)}' and 'exit /sh: {code}', the log was:\n{tail(r.log, 12)}")
     ctx.check("lab9: frames leaked: 0" in r.lines, f"frames leaked:\n{tail(r.log, 6)}")
+    no_leaks(ctx, r)
 
 
 if (Path(__file__).resolve().parents[2] / "user" / "progs" / "sh.c").exists():

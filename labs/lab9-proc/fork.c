@@ -44,7 +44,7 @@ static void undo_child(struct proc *c)
     mutex_lock(&proc_mutex);
     ptable_remove(&ptable, c);
     mutex_unlock(&proc_mutex);
-    kfree(c);
+    proc_free(c);                       /* no thread yet: the record only */
 }
 
 /*
@@ -87,7 +87,7 @@ int32_t sys_fork(const struct trapframe *tf)
     struct user_regs regs;
     struct proc *c;
 
-    if (frames_count().free < PROC_FRAME_RESERVE || !(c = kzalloc(sizeof *c))) {
+    if (frames_count().free < PROC_FRAME_RESERVE || !(c = proc_alloc())) {
         pstats.fork_refused++;
         return -ENOMEM;
     }
@@ -101,7 +101,7 @@ int32_t sys_fork(const struct trapframe *tf)
     mutex_unlock(&proc_mutex);
     if (pid < 0) {
         pstats.fork_refused++;
-        kfree(c);
+        proc_free(c);
         return pid;
     }
     child_regs(&regs, tf);

@@ -135,6 +135,7 @@ struct proc *proc_current(void);
 bool proc_launch(struct proc *p, const struct user_regs *regs);
 void proc_iret(const struct user_regs *regs) __attribute__((noreturn));    /* procentry.S */
 extern struct condvar reaper_cv;        /* a process with no parent ended (proc_mutex) */
+struct proc *proc_alloc(void);          /* a zeroed record (NULL: no memory), counted */
 void proc_free(struct proc *p);         /* a reaped zombie, or one that never ran */
 /* Sleep on q until woken (mu, which guards q, held: released while asleep), unless a
    signal is pending: 0, or -EINTR. Never in an interrupt handler. */

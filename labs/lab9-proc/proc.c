@@ -22,6 +22,29 @@ struct proc *first_proc;
 struct proc_stats pstats;
 static int first_status;
 static uint32_t first_pid;
+static uint32_t records;                /* struct procs allocated and not yet freed */
+
+/*
+ * What the kernel held as the first process started: the heap (its bytes and
+ * blocks in use), the threads alive and lab 9's process records. Once every
+ * process is reaped all of it must be back. Frames alone do not show a zombie
+ * whose record was never freed: its pages went at its end, its record, its
+ * thread's stack and struct thread are heap.
+ */
+struct held {
+    size_t bytes, blocks;
+    uint32_t threads, records;
+};
+static struct held at_start;
+
+static struct held held_now(void)
+{
+    irq_flags_t fl = irq_save();        /* the heap has no lock of its own */
+    const struct heap *h = kheap();
+    struct held now = { h->bytes_used, h->nallocs, thread_stats().alive, records };
+    irq_restore(fl);
+    return now;
+}
 
 struct proc *proc_current(void)
 {
@@ -66,10 +89,23 @@ bool proc_launch(struct proc *p, const struct user_regs *regs)
     return true;
 }
 
+struct proc *proc_alloc(void)
+{
+    struct proc *p = kzalloc(sizeof *p);
+    irq_flags_t fl = irq_save();
+
+    records += p != NULL;
+    irq_restore(fl);
+    return p;
+}
+
 void proc_free(struct proc *p)
 {
     if (p->base.thread)
         thread_join(p->base.thread);    /* lab 8 freed its pages before the thread ended */
+    irq_flags_t fl = irq_save();
+    records--;
+    irq_restore(fl);
     kfree(p);
 }
 
@@ -85,13 +121,15 @@ void proc_die(int wstatus)
 /* user/lab9.c's first process: argv[0] is its path; fd 0, 1, 2 the console. */
 int proc_start_first(int argc, const char *const argv[])
 {
-    struct proc *p = kzalloc(sizeof *p);
+    at_start = held_now();
+    struct proc *p = proc_alloc();
     struct user_regs regs;
     int err;
 
     if (!p || !(p->base.pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir))) {
         kprintf("run %s: no memory for a process\n", argv[0]);
-        kfree(p);
+        if (p)
+            proc_free(p);
         return -ENOMEM;
     }
     p->base.frames = 1;
@@ -100,7 +138,7 @@ int proc_start_first(int argc, const char *const argv[])
     if ((err = load_program(&p->base, argv[0], argc, argv)) ||
         (err = linux_first_stack(p, argc, argv))) {      /* Linux personality: auxv, env */
         pgtable_free_user(&frame_pool, p->base.pgdir);
-        kfree(p);
+        proc_free(p);
         return err;
     }
     struct ofile *tty = tty_open();
@@ -140,6 +178,23 @@ static bool reap_orphans(void)
     return true;
 }
 
+/*
+ * Every process reaped: what the kernel held beyond what it held at the start.
+ * Said only when something is missing (a correct kernel prints nothing here, so
+ * the first process's lines end where they did); the grader fails the line.
+ */
+static void report_leaks(void)
+{
+    struct held now = held_now();
+
+    if (now.bytes == at_start.bytes && now.blocks == at_start.blocks &&
+        now.threads == at_start.threads && now.records == at_start.records)
+        return;
+    kprintf("lab9: leaked: %d heap bytes in %d blocks, %d process records, %d threads\n",
+            (int)(now.bytes - at_start.bytes), (int)(now.blocks - at_start.blocks),
+            (int)(now.records - at_start.records), (int)(now.threads - at_start.threads));
+}
+
 int proc_wait_all(void)
 {
     mutex_lock(&proc_mutex);
@@ -147,6 +202,7 @@ int proc_wait_all(void)
         if (!reap_orphans())
             cond_wait(&reaper_cv, &proc_mutex);
     mutex_unlock(&proc_mutex);
+    report_leaks();
     return first_status;
 }
 
