@@ -26,6 +26,18 @@ static __attribute__((unused)) const char *ldisc_event_name(long long e)
     return e >= 0 && e < 3 ? names[e] : "(not an ldisc_event)";
 }
 
+/* A PTE's W and COW bits as "W", "COW", "W|COW" or "none" (two buffers: both sides of a check). */
+static __attribute__((unused)) const char *pte_bits_name(long long bits)
+{
+    static char buf[2][16];
+    static int which;
+    char *b = buf[which ^= 1];
+
+    snprintf(b, sizeof buf[0], "%s%s%s", bits & PTE_W ? "W" : "",
+             (bits & PTE_W) && (bits & PTE_COW) ? "|" : "", bits & PTE_COW ? "COW" : "");
+    return b[0] ? b : "none";
+}
+
 /* A sleep's or a call's result: 0, or the errno lab 9 returns, by name. */
 static __attribute__((unused)) const char *errno_name(long long e)
 {
@@ -38,6 +50,9 @@ static __attribute__((unused)) const char *errno_name(long long e)
     case -EAGAIN: return "-EAGAIN";
     case -ENOMEM: return "-ENOMEM";
     case -EMFILE: return "-EMFILE";
+    case -E2BIG: return "-E2BIG";
+    case -ENOENT: return "-ENOENT";
+    case -ENAMETOOLONG: return "-ENAMETOOLONG";
     default: return "(another number)";
     }
 }

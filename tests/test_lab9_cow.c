@@ -8,6 +8,7 @@
  */
 #include "host.h"
 #include "kproc.h"
+#include "lab9_names.h"
 
 #define PHYS_PAGES 96
 #include "lab8_fake.h"
@@ -56,9 +57,10 @@ TEST(fork_shares_every_page_and_marks_the_writable_ones)
     for (uint32_t va = TEXT; va <= DATA; va += PAGE_SIZE)
         CHECK_EQ(PTE_ADDR(pte_of(parent, va)), PTE_ADDR(pte_of(child, va)));
     CHECK_EQ(frame_refs(&pool, PTE_ADDR(pte_of(parent, TEXT))), 2);
-    CHECK_EQ(pte_of(child, TEXT) & (PTE_W | PTE_COW), 0);             /* text: never copied */
-    CHECK_EQ(pte_of(parent, DATA) & (PTE_W | PTE_COW), PTE_COW);
-    CHECK_EQ(pte_of(child, STACK) & (PTE_W | PTE_COW), PTE_COW);
+    /* text: never copied */
+    CHECK_NAMED(pte_of(child, TEXT) & (PTE_W | PTE_COW), 0, pte_bits_name);
+    CHECK_NAMED(pte_of(parent, DATA) & (PTE_W | PTE_COW), PTE_COW, pte_bits_name);
+    CHECK_NAMED(pte_of(child, STACK) & (PTE_W | PTE_COW), PTE_COW, pte_bits_name);
     CHECK(invalidated >= 2);                        /* the parent's TLB said writable */
 }
 
@@ -70,18 +72,18 @@ TEST(a_write_copies_while_shared_then_reuses_the_last_reference)
     CHECK_EQ(cow_copy(&pool, parent, child, &frames), 0);
     uint32_t shared = PTE_ADDR(pte_of(parent, DATA)), free_before = pool.nfree;
 
-    CHECK_EQ(cow_fault(&pool, child, DATA + 12, &frames), COW_COPIED);
+    CHECK_NAMED(cow_fault(&pool, child, DATA + 12, &frames), COW_COPIED, cow_result_name);
     uint32_t copy = PTE_ADDR(pte_of(child, DATA));
     CHECK(copy != shared);
     CHECK_EQ(pool.nfree, free_before - 1);
     CHECK_EQ(((uint8_t *)frame_kva(copy))[100], 0xA1);                /* the bytes came along */
-    CHECK_EQ(pte_of(child, DATA) & (PTE_W | PTE_COW), PTE_W);
+    CHECK_NAMED(pte_of(child, DATA) & (PTE_W | PTE_COW), PTE_W, pte_bits_name);
     CHECK_EQ(frame_refs(&pool, shared), 1);
-    CHECK_EQ(cow_fault(&pool, parent, DATA, &frames), COW_REUSED);     /* the last one */
+    CHECK_NAMED(cow_fault(&pool, parent, DATA, &frames), COW_REUSED, cow_result_name);  /* last */
     CHECK_EQ(PTE_ADDR(pte_of(parent, DATA)), shared);
     CHECK_EQ(pool.nfree, free_before - 1);
-    CHECK_EQ(cow_fault(&pool, parent, DATA, &frames), COW_NONE);       /* writable now */
-    CHECK_EQ(cow_fault(&pool, parent, TEXT, &frames), COW_NONE);       /* a real fault */
+    CHECK_NAMED(cow_fault(&pool, parent, DATA, &frames), COW_NONE, cow_result_name); /* W now */
+    CHECK_NAMED(cow_fault(&pool, parent, TEXT, &frames), COW_NONE, cow_result_name); /* real */
 }
 
 TEST(no_frame_for_a_copy_changes_nothing)
@@ -93,7 +95,7 @@ TEST(no_frame_for_a_copy_changes_nothing)
     while (frame_alloc(&pool))
         ;
     pte_t before = pte_of(child, STACK);
-    CHECK_EQ(cow_fault(&pool, child, STACK, &frames), COW_NOMEM);
+    CHECK_NAMED(cow_fault(&pool, child, STACK, &frames), COW_NOMEM, cow_result_name);
     CHECK_EQ(pte_of(child, STACK), before);
 }
 
@@ -104,7 +106,7 @@ TEST(freeing_both_spaces_returns_every_frame)
     uint32_t start = pool.nfree, parent = parent_space(), child = new_dir(), frames = 0;
     CHECK_EQ(cow_copy(&pool, parent, child, &frames), 0);
     CHECK(cow_unshare(&pool, child, DATA, 2 * PAGE_SIZE, &frames));   /* data, and no page */
-    CHECK_EQ(pte_of(child, DATA) & PTE_W, PTE_W);
+    CHECK_NAMED(pte_of(child, DATA) & PTE_W, PTE_W, pte_bits_name);
     pgtable_free_user(&pool, parent);
     CHECK(pool.nfree < start);                      /* the child still holds its pages */
     pgtable_free_user(&pool, child);
@@ -119,9 +121,9 @@ TEST(a_fork_of_a_fork_shares_three_ways)
     CHECK_EQ(cow_copy(&pool, a, b, &frames), 0);
     CHECK_EQ(cow_copy(&pool, b, c, &frames), 0);
     CHECK_EQ(frame_refs(&pool, PTE_ADDR(pte_of(c, STACK))), 3);
-    CHECK_EQ(cow_fault(&pool, b, STACK, &frames), COW_COPIED);
-    CHECK_EQ(cow_fault(&pool, a, STACK, &frames), COW_COPIED);
-    CHECK_EQ(cow_fault(&pool, c, STACK, &frames), COW_REUSED);
+    CHECK_NAMED(cow_fault(&pool, b, STACK, &frames), COW_COPIED, cow_result_name);
+    CHECK_NAMED(cow_fault(&pool, a, STACK, &frames), COW_COPIED, cow_result_name);
+    CHECK_NAMED(cow_fault(&pool, c, STACK, &frames), COW_REUSED, cow_result_name);
     pgtable_free_user(&pool, a);
     pgtable_free_user(&pool, c);
     pgtable_free_user(&pool, b);

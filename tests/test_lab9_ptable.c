@@ -6,6 +6,27 @@
  */
 #include "host.h"
 #include "kproc.h"
+#include "lab9_names.h"
+
+/* Which process a call chose, as "pid 3 (PS_ZOMBIE)" or "NULL", for a failed check's line. */
+static const char *proc_name(const struct proc *p, char *buf, size_t size)
+{
+    if (!p)
+        return "NULL";
+    snprintf(buf, size, "pid %u (%s)", p->base.pid, proc_state_name(p->state));
+    return buf;
+}
+
+#define CHECK_PROC(actual, expected)                                            \
+    do {                                                                        \
+        const struct proc *a_ = (actual), *e_ = (expected);                     \
+        char an_[48], en_[48];                                                  \
+        if (a_ != e_) {                                                         \
+            printf("  %s:%d: %s == %s, expected %s\n", __FILE__, __LINE__,      \
+                   #actual, proc_name(a_, an_, sizeof an_), proc_name(e_, en_, sizeof en_)); \
+            host_current_failed = 1;                                            \
+        }                                                                       \
+    } while (0)
 
 static struct ptable table;
 static struct proc procs[PROC_LIMIT + 1];
@@ -25,11 +46,11 @@ TEST(pids_count_up_and_the_table_is_bounded)
         memset(&procs[i], 0, sizeof procs[i]);
         CHECK_EQ(ptable_add(&table, &procs[i]), i + 1);
     }
-    CHECK_EQ(ptable_add(&table, &procs[PROC_LIMIT]), -EAGAIN);
+    CHECK_NAMED(ptable_add(&table, &procs[PROC_LIMIT]), -EAGAIN, errno_name);
     ptable_remove(&table, &procs[3]);
-    CHECK(ptable_find(&table, 4) == NULL);
+    CHECK_PROC(ptable_find(&table, 4), NULL);
     CHECK_EQ(ptable_add(&table, &procs[PROC_LIMIT]), PROC_LIMIT + 1);   /* pids never reused */
-    CHECK(ptable_find(&table, PROC_LIMIT + 1) == &procs[PROC_LIMIT]);
+    CHECK_PROC(ptable_find(&table, PROC_LIMIT + 1), &procs[PROC_LIMIT]);
     CHECK_EQ(table.count, PROC_LIMIT);
 }
 
@@ -40,18 +61,18 @@ TEST(wait_chooses_a_zombie_child)
     memset(&table, 0, sizeof table);
     struct proc *init = add(&procs[0], NULL), *a = add(&procs[1], init), *b = add(&procs[2], init);
     struct proc *other = add(&procs[3], a);
-    CHECK(ptable_zombie_child(&table, init, -1, &err) == NULL);
-    CHECK_EQ(err, 0);                                   /* children alive: sleep */
+    CHECK_PROC(ptable_zombie_child(&table, init, -1, &err), NULL);
+    CHECK_NAMED(err, 0, errno_name);                    /* children alive: sleep */
     other->state = PS_ZOMBIE;
-    CHECK(ptable_zombie_child(&table, init, -1, &err) == NULL);    /* a grandchild is not ours */
+    CHECK_PROC(ptable_zombie_child(&table, init, -1, &err), NULL);    /* a grandchild is not ours */
     b->state = PS_ZOMBIE;
-    CHECK(ptable_zombie_child(&table, init, -1, &err) == b);
-    CHECK(ptable_zombie_child(&table, init, (int)a->base.pid, &err) == NULL);
-    CHECK_EQ(err, 0);
-    CHECK(ptable_zombie_child(&table, init, (int)other->base.pid, &err) == NULL);
-    CHECK_EQ(err, -ECHILD);                             /* not init's child */
-    CHECK(ptable_zombie_child(&table, other, -1, &err) == NULL);
-    CHECK_EQ(err, -ECHILD);                             /* no children at all */
+    CHECK_PROC(ptable_zombie_child(&table, init, -1, &err), b);
+    CHECK_PROC(ptable_zombie_child(&table, init, (int)a->base.pid, &err), NULL);
+    CHECK_NAMED(err, 0, errno_name);
+    CHECK_PROC(ptable_zombie_child(&table, init, (int)other->base.pid, &err), NULL);
+    CHECK_NAMED(err, -ECHILD, errno_name);              /* not init's child */
+    CHECK_PROC(ptable_zombie_child(&table, other, -1, &err), NULL);
+    CHECK_NAMED(err, -ECHILD, errno_name);              /* no children at all */
 }
 
 TEST(orphans_go_to_the_heir)
@@ -64,11 +85,11 @@ TEST(orphans_go_to_the_heir)
     g2->state = PS_ZOMBIE;
     CHECK_EQ(ptable_reparent(&table, a, init), 2);
     CHECK(g1->parent == init && g2->parent == init);
-    CHECK(ptable_zombie_child(&table, init, -1, &err) == g2);      /* the heir reaps it */
+    CHECK_PROC(ptable_zombie_child(&table, init, -1, &err), g2);      /* the heir reaps it */
     CHECK(ptable_descends(g1, init));
     CHECK(!ptable_descends(init, g1));
     CHECK_EQ(ptable_reparent(&table, init, NULL), 3);  /* the first process: the kernel's */
-    CHECK(ptable_zombie_child(&table, NULL, -1, &err) == g2);
+    CHECK_PROC(ptable_zombie_child(&table, NULL, -1, &err), g2);
     CHECK_EQ(ptable_reparent(&table, a, init), 0);
 }
 

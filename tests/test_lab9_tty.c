@@ -9,6 +9,7 @@
  */
 #include "host.h"
 #include "kproc.h"
+#include "lab9_names.h"
 
 static char echoed[512];
 
@@ -31,14 +32,14 @@ TEST(lines_are_edited_echoed_and_read_one_at_a_time)
     char buf[64] = { 0 };
 
     echoed[0] = '\0';
-    CHECK_EQ(type(&ld, "ab\x7f" "c\rxy\n"), LD_LINE);
+    CHECK_NAMED(type(&ld, "ab\x7f" "c\rxy\n"), LD_LINE, ldisc_event_name);
     CHECK_STR(echoed, "ab\b \bc\nxy\n");
     CHECK_EQ(ldisc_read(&ld, buf, sizeof buf), 3);
     CHECK(!memcmp(buf, "ac\n", 3));
     CHECK_EQ(ldisc_read(&ld, buf, 2), 2);               /* a short read: the rest next time */
     CHECK_EQ(ldisc_read(&ld, buf, sizeof buf), 1);
     CHECK(!ldisc_readable(&ld));
-    CHECK_EQ(type(&ld, "\x7f\x01"), LD_NONE);           /* nothing to rub out; not shown */
+    CHECK_NAMED(type(&ld, "\x7f\x01"), LD_NONE, ldisc_event_name); /* no-op, unseen */
     CHECK_STR(echoed, "ab\b \bc\nxy\n");
 }
 
@@ -55,7 +56,7 @@ TEST(ctrl_d_ends_the_file_and_ctrl_c_interrupts)
     CHECK(ldisc_readable(&ld));
     CHECK_EQ(ldisc_read(&ld, buf, sizeof buf), 0);      /* end of file, once */
     CHECK(!ldisc_readable(&ld));
-    CHECK_EQ(type(&ld, "lost\x03"), LD_INTR);
+    CHECK_NAMED(type(&ld, "lost\x03"), LD_INTR, ldisc_event_name);
     CHECK(!ldisc_readable(&ld));
     CHECK_STR(echoed, "abclost^C\n");
 }
@@ -79,7 +80,7 @@ TEST(the_stack_holds_argv_then_envp_then_auxv)
     CHECK_EQ(w[6], AT_PAGESZ);
     CHECK_EQ(w[9], 0x08048100u);
     struct exec_args big = { strings, PAGE_SIZE, 2, 1 };
-    CHECK_EQ(exec_stack_build(page, &big, 0, &esp), -E2BIG);
+    CHECK_NAMED(exec_stack_build(page, &big, 0, &esp), -E2BIG, errno_name);
 }
 
 TEST(paths_resolve_against_the_working_directory)
@@ -92,11 +93,11 @@ TEST(paths_resolve_against_the_working_directory)
     CHECK_STR(out, "/y");
     CHECK_EQ(path_resolve("/a", "..", out), 0);
     CHECK_STR(out, "/");
-    CHECK_EQ(path_resolve("/", "", out), -ENOENT);
+    CHECK_NAMED(path_resolve("/", "", out), -ENOENT, errno_name);
     char longer[FAT_PATH_MAX + 8];
     memset(longer, 'x', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
-    CHECK_EQ(path_resolve("/", longer, out), -ENAMETOOLONG);
+    CHECK_NAMED(path_resolve("/", longer, out), -ENAMETOOLONG, errno_name);
 }
 
 int main(void)

@@ -10,6 +10,16 @@
  * gives the writer a page of its own: a copy if others still map the frame,
  * or the frame itself, made writable again, if the writer is the last. Text
  * stays read-only and shared: nobody may write it, so no copy ever happens.
+ *
+ * Why the parent's pages too: a parent left writable would write the shared
+ * frame in place, and the child would see the parent's writes after fork.
+ * Why the TLB: the parent's TLB may still hold the writable entry, and a write
+ * through it never faults; the child's directory is new, its TLB has nothing.
+ * Why the reference count decides: a frame's count is how many address spaces
+ * map it; the one that finds it at 1 is the only one left (the others copied
+ * or ended), so it may write it in place. Every caller masks interrupts (the
+ * frame pool is everyone's; a count read and then acted on must not change
+ * between the two: lab 1 runs the fault hook masked, fork and user_writable mask).
  * Pure code: tests/test_lab9_cow.c runs it on lab 8's fake physical memory.
  */
 #include "kstring.h"
@@ -38,7 +48,7 @@ int cow_copy(struct frame_pool *fp, uint32_t from_dir, uint32_t to_dir, uint32_t
             uint32_t va = (d << 22) | (i << 12);
             if (!(table[i] & PTE_P))
                 continue;
-            if (table[i] & (PTE_W | PTE_COW)) {
+            if (table[i] & (PTE_W | PTE_COW)) {         /* the parent too: see above */
                 table[i] = (table[i] & ~PTE_W) | PTE_COW;
                 tlb_invalidate(va);
             }
@@ -47,7 +57,7 @@ int cow_copy(struct frame_pool *fp, uint32_t from_dir, uint32_t to_dir, uint32_t
                 return -ENOMEM;
             if (!frame_share(fp, PTE_ADDR(table[i])))
                 panic("lab9: frame 0x%08x shared too often", PTE_ADDR(table[i]));
-            *child = table[i];
+            *child = table[i];              /* mapped twice: counted twice first */
         }
     }
     return 0;
@@ -89,7 +99,7 @@ enum cow_result cow_fault(struct frame_pool *fp, uint32_t pgdir, uint32_t va, ui
     memcpy(frame_kva(copy), frame_kva(old), PAGE_SIZE);
     *pte = copy | flags;
     tlb_invalidate(PAGE_ROUND_DOWN(va));
-    frame_free(fp, old);
+    frame_free(fp, old);                /* only now: we map it no more (the others keep it) */
     if (frames)
         (*frames)++;
     return COW_COPIED;

@@ -8,6 +8,17 @@
  * ends its thread; the zombie's record waits, with nothing but its status,
  * for its parent's wait4 (or, for the first process and what it left, the
  * kernel's) to reap it.
+ *
+ * Why this order. The descriptors close first, before the process is a
+ * zombie: a parent reaping it may then count on its pipes being closed (a
+ * reader sees EOF by the time wait4 returns). Orphans are handed on and the
+ * zombie marked under proc_mutex, the lock wait4 looks under, so a waiter sees
+ * either a live child (and sleeps, to be woken below) or a zombie, never half
+ * of one; the wake comes after the mark, under the same lock, so it cannot
+ * come before the waiter looks (proc_sleep queues itself under that lock too).
+ * The record is freed by the reaper only, after ptable_remove: proc_free
+ * waits for the thread's very end (thread_join), since the thread still runs
+ * on its own stack after this hook, and the record holds the status to hand over.
  */
 #include "heap.h"
 #include "kstring.h"
