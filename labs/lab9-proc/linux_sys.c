@@ -6,7 +6,7 @@
  * prctl(2)'s names, set_tid_address(2), set_robust_list(2), gettid(2),
  * the process group calls (no job control: each process is its own group),
  * sched_getaffinity(2) (one CPU), sysinfo(2). Calls glibc probes and copes
- * without (rseq, statx) answer -ENOSYS quietly; the rest go to lab 8's
+ * without (rseq, statx, clone3) answer -ENOSYS quietly; the rest go to lab 8's
  * dispatcher, whose default reports an unknown call once by its Linux name.
  */
 #include "interrupts.h"
@@ -152,7 +152,8 @@ static bool proc_call(struct trapframe *tf, uint32_t nr, const uint32_t a[6], in
         *ret = (int32_t)process_current()->pid;
         return true;
     case 311: *ret = 0; return true;    /* set_robust_list: no threads to clean up after */
-    case 383: case 386: case 312: case 163: *ret = nr == 163 ? -ENOMEM : -ENOSYS; return true;
+    case 383: case 386: case 312: case 435:         /* statx rseq get_robust_list clone3 */
+    case 163: *ret = nr == 163 ? -ENOMEM : -ENOSYS; return true;
     case 120: *ret = linux_clone(tf, a[0], a[4]); return true;
     case 190: *ret = sys_fork(tf); return true;         /* vfork */
     case 192: *ret = linux_mmap2(a[0], a[1], a[2], a[3], a[4], a[5]); return true;

@@ -8,13 +8,13 @@
 # a FAT16 volume holding
 #     /bin/busybox        Debian's binary, as shipped (never committed)
 #     /bin/APPLET         applet.c: execve("/bin/busybox") with its own argv[0]
-#     /linux/hello, ltest, fpswitch  the glibc programs (user/linux/*.c)
+#     /linux/hello, ltest, fpswitch, pthello  the glibc programs (user/linux/*.c)
 #     /etc/passwd, /etc/group       root, so `ls -l` has names to show
 #     /tmp                an empty directory to write in
 
 LX_DIR     := user/linux
 LX_OUT     := $(BUILD)/linux
-LX_PROGS   := $(LX_OUT)/hello $(LX_OUT)/ltest $(LX_OUT)/fpswitch
+LX_PROGS   := $(LX_OUT)/hello $(LX_OUT)/ltest $(LX_OUT)/fpswitch $(LX_OUT)/pthello
 LX_APPLET  := $(LX_OUT)/applet
 LX_BUSYBOX := $(LX_OUT)/busybox
 LX_IMG     := $(LX_OUT)/linux.img
