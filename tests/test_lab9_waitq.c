@@ -44,7 +44,6 @@ static void setup(void (*handler)(int irq))
 {
     memset(&sleeper, 0, sizeof sleeper);
     sema_init(&sleeper.wake, 0);
-    thread_current()->process = &sleeper.base;
     q.first = NULL;
     mutex_init(&mu, "waitq");
     sema_init(&go, 0);
@@ -53,6 +52,22 @@ static void setup(void (*handler)(int irq))
     sleep_result = 1;
     fake_handler = handler;
     fake_irq_at = 10;                   /* no mask N left to raise it at: when the CPU idles */
+}
+
+/*
+ * The sleeper is a thread of its own, which main joins: a panic in it (a handout's
+ * stub) goes back to fake_run as a thread's panic does, and a lost wake leaves main
+ * in thread_join with the sleeper, and the idle thread halting.
+ */
+static void run_sleeper(thread_fn body)
+{
+    thread_join(spawn_thread(body, NULL, "sleeper", THREAD_PRIO_DEFAULT));
+}
+
+static void become_the_sleeper(void *arg)
+{
+    (void)arg;
+    thread_current()->process = &sleeper.base;
 }
 
 /* After the run: asleep no more, off the queue, and no wake left over for the next sleep. */
@@ -80,15 +95,21 @@ static void waker(void *arg)
     mutex_unlock(&mu);
 }
 
+static void waits_for_the_condition(void *arg)
+{
+    become_the_sleeper(arg);
+    mutex_lock(&mu);
+    while (!ready && (sleep_result = proc_sleep(&q, &mu)) == 0)
+        sleeps++;
+    mutex_unlock(&mu);
+}
+
 static void waits_for_the_condition_main(void)
 {
     setup(wake_once);
     sleep_result = 0;                   /* the waker may finish before any sleep */
     spawn_thread(waker, NULL, "waker", THREAD_PRIO_DEFAULT + 10);
-    mutex_lock(&mu);
-    while (!ready && (sleep_result = proc_sleep(&q, &mu)) == 0)
-        sleeps++;
-    mutex_unlock(&mu);
+    run_sleeper(waits_for_the_condition);
 }
 
 TEST(a_wake_at_any_moment_of_the_sleep_is_never_lost)
@@ -124,13 +145,19 @@ static void signal_once(int irq)
     }
 }
 
-static void sleeps_until_a_signal_main(void)
+static void sleeps_until_a_signal(void *arg)
 {
-    setup(signal_once);
+    become_the_sleeper(arg);
     mutex_lock(&mu);
     while ((sleep_result = proc_sleep(&q, &mu)) == 0)
         sleeps++;                       /* nobody makes a condition true: only the signal ends it */
     mutex_unlock(&mu);
+}
+
+static void sleeps_until_a_signal_main(void)
+{
+    setup(signal_once);
+    run_sleeper(sleeps_until_a_signal);
 }
 
 TEST(a_signal_at_any_moment_of_the_sleep_ends_it)
@@ -157,14 +184,20 @@ TEST(a_signal_at_any_moment_of_the_sleep_ends_it)
 }
 
 /* A signal already pending: no sleep at all, and the queue untouched. */
-static void pending_first_main(void)
+static void pending_first(void *arg)
 {
-    setup(NULL);
+    become_the_sleeper(arg);
     sleeper.pending = 1u << SIGINT;
     mutex_lock(&mu);
     sleep_result = proc_sleep(&q, &mu);
     CHECK(mu.owner == thread_current());    /* the mutex still held on return */
     mutex_unlock(&mu);
+}
+
+static void pending_first_main(void)
+{
+    setup(NULL);
+    run_sleeper(pending_first);
 }
 
 TEST(a_pending_signal_returns_at_once_with_the_mutex_held)

@@ -42,12 +42,10 @@ int proc_sleep(struct waitq *q, struct mutex *mu)
     assert_may_block();
     /* LAB 9: BEGIN SOLUTION */
     irq_flags_t fl = irq_save();
-    if (p->pending) {
-        irq_restore(fl);
-        return -EINTR;
-    }
-    p->sleeping = true;
+    bool marked = p->sleeping = !p->pending;    /* the look and the mark: one masked stretch */
     irq_restore(fl);
+    if (!marked)
+        return -EINTR;
     p->wq_next = q->first;
     q->first = p;
     mutex_unlock(mu);
