@@ -85,7 +85,17 @@ static void at_calls(const char *dir, const char *a_file)
     int here = access("moved.txt", F_OK);
     printf("at: fchdir %d, in %s, moved.txt there %d\n", ch,
            strrchr(getcwd(cwd, sizeof cwd) ? cwd : "/?", '/') + 1, here);
+    mkdirat(sub, "deeper", 0755);
+    int deep = openat(sub, "deeper", O_RDONLY | O_DIRECTORY);
+    ch = fchdir(deep);
+    char *last = getcwd(cwd, sizeof cwd) ? strrchr(cwd, '/') : NULL;
+    if (last && last > cwd)
+        for (last--; last > cwd && *last != '/'; last--)
+            ;
+    printf("at: fchdir %d two down, in %s\n", ch, last ? last + 1 : "?");
     chdir("/");
+    close(deep);
+    unlinkat(sub, "deeper", AT_REMOVEDIR);
     int unlinked = unlinkat(sub, "moved.txt", 0);
     int removed = unlinkat(d, "atdir", AT_REMOVEDIR);
     int gone = fstatat(d, "atdir", &st, 0) == -1 && errno == ENOENT;
