@@ -37,9 +37,8 @@
 #define FAT_SECTOR_SIZE   512
 #define FAT_DIRENT_SIZE   32
 #define FAT_DIRENTS_PER_SECTOR (FAT_SECTOR_SIZE / FAT_DIRENT_SIZE)
-/* 32 KiB: a small program's segments and the metadata that finds them stay in the
-   cache between two loads of it (an LRU cache smaller than a scan of it keeps
-   nothing: at 32 buffers each execve of /true read its 18 KiB again, 10x slower). */
+/* 32 KiB: a small program's segments stay cached from one load to the next (an LRU
+   cache smaller than a scan keeps nothing: at 32, each execve of /true read again). */
 #define FAT_CACHE_BUFFERS 64
 #define FAT_NAME_MAX      255       /* [FAT] "FAT Long Directory Entries": the longest name */
 #define FAT_PATH_MAX      256       /* lookup.c and check.c: a path of 128 words at most */
