@@ -63,6 +63,8 @@ static void files(const char *dir)
     printf("fopen missing: %s (%s)\n", missing ? "opened" : "NULL", strerror(errno));
 }
 
+static void at_errors(int d, const char *a_file);
+
 /* The *at calls on paths relative to a directory descriptor, not the working directory. */
 static void at_calls(const char *dir, const char *a_file)
 {
@@ -100,6 +102,14 @@ static void at_calls(const char *dir, const char *a_file)
     int removed = unlinkat(d, "atdir", AT_REMOVEDIR);
     int gone = fstatat(d, "atdir", &st, 0) == -1 && errno == ENOENT;
     printf("at: unlinkat %d, rmdir %d, gone %d\n", unlinked, removed, gone);
+    at_errors(d, a_file);
+    close(sub);
+    close(d);
+}
+
+/* Their errors: a bad descriptor, a file's, a bad pointer; an absolute path ignores dirfd. */
+static void at_errors(int d, const char *a_file)
+{
     int bad = openat(99, "x", O_RDONLY);
     printf("at: bad fd %d (%s)", bad, strerror(errno));
     int file = open(a_file, O_RDONLY);
@@ -115,8 +125,6 @@ static void at_calls(const char *dir, const char *a_file)
     bad = fchdir(file);
     printf(", of a file's %d (%s)\n", bad, strerror(errno));
     close(file);
-    close(sub);
-    close(d);
 }
 
 static void memory(void)
