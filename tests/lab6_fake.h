@@ -346,11 +346,15 @@ void ctx_switch(struct thread *from, struct thread *to)
 }
 
 /* Before a longjmp back to fake_run, from whichever stack: tell ASan where we go. */
+static bool fake_leaving_fiber;         /* a switch to main's stack was started */
+
 static void fake_leave_to_main(void)
 {
     if (fake_main_ctx && fake_main_ctx->bottom && thread_current() &&
-        (struct fake_ctx *)thread_current()->sp != fake_main_ctx)
+        (struct fake_ctx *)thread_current()->sp != fake_main_ctx) {
         __sanitizer_start_switch_fiber(0, fake_main_ctx->bottom, fake_main_ctx->size);
+        fake_leaving_fiber = true;
+    }
 }
 
 /* --- running a scenario ---------------------------------------------------- */
@@ -474,9 +478,13 @@ static int fake_run(void (*fn)(void), bool bridge)
     fake_reset();
     fake_main_ctx = 0;
     fake_from = 0;
+    fake_leaving_fiber = false;
     int why = setjmp(fake_escape);
-    if (why != 0 && fake_main_ctx && fake_main_ctx->bottom)
+    /* Finish only a switch fake_leave_to_main started: a panic on main's own stack
+       (after main has switched once) longjmps with none under way. */
+    if (why != 0 && fake_leaving_fiber)
         __sanitizer_finish_switch_fiber(0, 0, 0);
+    fake_leaving_fiber = false;
     if (why == 0) {
         fake_escape_set = true;
         threads_init();

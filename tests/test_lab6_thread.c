@@ -338,6 +338,25 @@ TEST(a_blocking_call_from_an_interrupt_handler_panics)
     }
 }
 
+/* A panic on main's own stack after main has been switched away from and back:
+   fake_run must not finish a stack switch nobody started (ASan aborted here). */
+static void panics_after_a_switch_main(void)
+{
+    struct thread *b = spawn_thread(yields_once, 0, "b", THREAD_PRIO_DEFAULT);
+    thread_yield();                         /* to b, and back */
+    thread_join(b);
+    panic("main panics on its own stack");
+}
+
+TEST(a_panic_on_main_after_switches_ends_the_run)
+{
+    norder = 0;
+    order[0] = 0;
+    fake_expect_panic = true;
+    CHECK_RUN(fake_run(panics_after_a_switch_main, false), 1);
+    CHECK(strstr(fake_panic_msg, "main panics on its own stack") != NULL);
+}
+
 static void run_all(void)
 {
     RUN(the_first_frame_is_what_switch_stacks_pops_below_an_aligned_top);
@@ -346,6 +365,7 @@ static void run_all(void)
     RUN(schedule_counts_every_switch_and_the_tick_every_preemption);
     RUN(a_thread_ends_when_fn_returns_or_exits_and_its_joiner_wakes_either_way);
     RUN(a_blocking_call_from_an_interrupt_handler_panics);
+    RUN(a_panic_on_main_after_switches_ends_the_run);
 }
 
 int main(void)
