@@ -58,6 +58,9 @@ alltraps:
         pushl   %esp                    /* trap_dispatch(struct trapframe *tf) */
         call    trap_dispatch
         addl    $4, %esp
+/* The way back, from a trap frame at esp: lab 9's proc_iret enters here too. */
+        .globl trapret
+trapret:
         popl    %gs
         popl    %fs
         popl    %es

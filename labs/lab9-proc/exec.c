@@ -86,16 +86,16 @@ static int build_image(struct process *img, const char *path, const struct exec_
     /* LAB 9: BEGIN SOLUTION */
     if ((err = load_image(img, path, false)))
         return err;
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     pa = frame_alloc(&frame_pool);
-    irq_restore(fl);
+    intr_restore(fl);
     if (!pa)
         return -ENOMEM;
     if ((err = exec_stack_build(frame_kva(pa), a, img->entry, &esp)) ||
         pgtable_map(&frame_pool, img->pgdir, USER_TOP - PAGE_SIZE, pa, PTE_W | PTE_U, &img->frames)) {
-        fl = irq_save();
+        fl = intr_disable();
         frame_free(&frame_pool, pa);
-        irq_restore(fl);
+        intr_restore(fl);
         return err ? err : -ENOMEM;
     }
     img->frames++;
@@ -130,11 +130,11 @@ static void swap_image(struct proc *p, struct process *img, const char *path,
     uint32_t old = p->base.pgdir;
     struct ofile *open[PROC_MAX_FILES];
 
-    cli();
+    (void)intr_disable();
     p->base.pgdir = img->pgdir;
     paging_switch(img->pgdir);
     pgtable_free_user(&frame_pool, old);
-    sti();
+    intr_enable();
     p->base.entry = img->entry;
     p->base.heap_start = img->heap_start;
     p->base.brk = img->brk;
@@ -175,17 +175,17 @@ int32_t sys_execve(struct trapframe *tf, uint32_t upath, uint32_t uargv, uint32_
         return n;
     }
     a.envc = (uint32_t)n;
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     img.pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir);
-    irq_restore(fl);
+    intr_restore(fl);
     img.frames = 1;
     err = img.pgdir ? build_image(&img, path, &a) : -ENOMEM;
     kfree(a.strings);
     if (err) {
         if (img.pgdir) {
-            fl = irq_save();
+            fl = intr_disable();
             pgtable_free_user(&frame_pool, img.pgdir);
-            irq_restore(fl);
+            intr_restore(fl);
         }
         return err;
     }

@@ -37,9 +37,9 @@ static void undo_child(struct proc *c)
     for (int i = 0; i < n; i++)
         ofile_put(open[i]);
     if (c->base.pgdir) {
-        irq_flags_t fl = irq_save();
+        intr_state_t fl = intr_disable();
         pgtable_free_user(&frame_pool, c->base.pgdir);   /* shared frames: one reference each */
-        irq_restore(fl);
+        intr_restore(fl);
     }
     mutex_lock(&proc_mutex);
     ptable_remove(&ptable, c);
@@ -59,7 +59,7 @@ static void undo_child(struct proc *c)
 static int copy_process(struct proc *c, struct proc *parent)
 {
     /* LAB 9: BEGIN SOLUTION */
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     int err = -ENOMEM;
 
     c->base.frames = 0;
@@ -67,7 +67,7 @@ static int copy_process(struct proc *c, struct proc *parent)
         c->base.frames = 1;
         err = cow_copy(&frame_pool, parent->base.pgdir, c->base.pgdir, &c->base.frames);
     }
-    irq_restore(fl);
+    intr_restore(fl);
     if (!c->base.pgdir)
         return -ENOMEM;
     fd_copy(&c->files, &parent->files);

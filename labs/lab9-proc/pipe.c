@@ -40,18 +40,18 @@ static struct ofile *end_of(struct pipe *pp, enum ofile_kind kind)
 int pipe_create(struct ofile **rd, struct ofile **wr)
 {
     struct pipe *pp = kzalloc(sizeof *pp);
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     uint32_t frame = pp ? frame_alloc(&frame_pool) : 0;
 
-    irq_restore(fl);
+    intr_restore(fl);
     *rd = frame ? end_of(pp, OF_PIPE_READ) : NULL;
     *wr = *rd ? end_of(pp, OF_PIPE_WRITE) : NULL;
     if (!*wr) {
         kfree(*rd);
         if (frame) {
-            fl = irq_save();
+            fl = intr_disable();
             frame_free(&frame_pool, frame);
-            irq_restore(fl);
+            intr_restore(fl);
         }
         kfree(pp);
         return -ENOMEM;
@@ -169,9 +169,9 @@ void pipe_close(struct pipe *pp, bool writer)
     mutex_unlock(&pp->lock);
     if (!last)
         return;
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     frame_free(&frame_pool, pp->frame);
-    irq_restore(fl);
+    intr_restore(fl);
     kfree(pp);
     /* LAB 9: STUB
     (void)pp;

@@ -39,10 +39,10 @@ static struct held at_start;
 
 static struct held held_now(void)
 {
-    irq_flags_t fl = irq_save();        /* the heap has no lock of its own */
+    intr_state_t fl = intr_disable();   /* the heap has no lock of its own */
     const struct heap *h = kheap();
     struct held now = { h->bytes_used, h->nallocs, thread_stats().alive, records };
-    irq_restore(fl);
+    intr_restore(fl);
     return now;
 }
 
@@ -64,7 +64,7 @@ static void proc_main(void *arg)
 
     kfree(p->start);
     p->start = NULL;
-    cli();                              /* half a process until the iret */
+    (void)intr_disable();               /* half a process until the iret */
     thread_current()->process = &p->base;
     uvm_switch(&p->base, (uint32_t)thread_stack_top(thread_current()));
     linux_tls_switch(thread_current());  /* Linux personality: the switch in saw no process */
@@ -92,10 +92,10 @@ bool proc_launch(struct proc *p, const struct user_regs *regs)
 struct proc *proc_alloc(void)
 {
     struct proc *p = kzalloc(sizeof *p);
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
 
     records += p != NULL;
-    irq_restore(fl);
+    intr_restore(fl);
     return p;
 }
 
@@ -103,9 +103,9 @@ void proc_free(struct proc *p)
 {
     if (p->base.thread)
         thread_join(p->base.thread);    /* lab 8 freed its pages before the thread ended */
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     records--;
-    irq_restore(fl);
+    intr_restore(fl);
     kfree(p);
 }
 

@@ -1,8 +1,8 @@
 /*
  * procentry.S - into ring 3 with every register given (a forked child
- * resumes exactly where its parent trapped, eax 0): the end of lab 1's
- * alltraps on a frame built elsewhere. The frame is a struct user_regs: the
- * trap frame, then the user esp and ss that an iret to ring 3 pops (Intel
+ * resumes exactly where its parent trapped, eax 0): lab 1's trapret, the end
+ * of alltraps, on a frame built elsewhere. The frame is a struct user_regs:
+ * the trap frame, then the user esp and ss that an iret to ring 3 pops (Intel
  * SDM Vol. 3A, 6.12.1 and Figure 6-4).
  *
  *     void proc_iret(const struct user_regs *regs);    never returns
@@ -12,13 +12,7 @@
         .type proc_iret, @function
 proc_iret:
         movl    4(%esp), %esp           /* the frame: nothing below it is needed again */
-        popl    %gs
-        popl    %fs
-        popl    %es
-        popl    %ds
-        popal
-        addl    $8, %esp                /* vector and error code */
-        iret
+        jmp     trapret                 /* lab 1's alltraps, from its return on */
         .size proc_iret, . - proc_iret
 
         .section .note.GNU-stack, "", @progbits

@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "kproc.h"
+#include "sysnum.h"
 #include "x86.h"
 
 #define SYSCALL_VECTOR 0x80
@@ -141,29 +142,30 @@ static int32_t dispatch(struct trapframe *tf)
     if (linux_overrides(tf->eax))
         return linux_syscall(tf);       /* Linux personality: calls it does more of */
     switch (tf->eax) {
-    case 1: case 252: proc_die(WSTATUS_EXITED(a1));     /* exit, exit_group */
-    case 2: return sys_fork(tf);
-    case 3: return sys9_read(a1, a2, a3);
-    case 4: return sys9_write(a1, a2, a3);
-    case 5: return sys9_open(a1, a2);
-    case 6: return sys9_close(a1);
-    case 7: return sys_wait4((int)a1, a2, a3, 0);       /* waitpid */
-    case 10: case 12: case 38: case 39: case 40: return sys9_dirop(tf->eax, a1, a2);
-    case 11: return sys_execve(tf, a1, a2, a3);
-    case 19: return sys_lseek(a1, a2, a3);
-    case 37: return sys_kill((int)a1, (int)a2);
-    case 41: return sys_dup(a1, 0, false);
-    case 42: return sys_pipe2(a1, 0);
-    case 63: return sys_dup(a1, a2, true);
-    case 64: return sys_getppid();
-    case 114: return sys_wait4((int)a1, a2, a3, a4);
-    case 140: return sys_llseek(a1, a2, a3, a4, a5);
-    case 162: return sys9_nanosleep(a1, a2);
-    case 183: return sys9_getcwd(a1, a2);
-    case 195: return sys9_stat64(a1, a2);
-    case 197: return sys9_fstat64(a1, a2);
-    case 220: return sys9_getdents64(a1, a2, a3);
-    case 331: return sys_pipe2(a1, a2);
+    case SYS_exit: case SYS_exit_group: proc_die(WSTATUS_EXITED(a1));
+    case SYS_fork: return sys_fork(tf);
+    case SYS_read: return sys9_read(a1, a2, a3);
+    case SYS_write: return sys9_write(a1, a2, a3);
+    case SYS_open: return sys9_open(a1, a2);
+    case SYS_close: return sys9_close(a1);
+    case SYS_waitpid: return sys_wait4((int)a1, a2, a3, 0);
+    case SYS_unlink: case SYS_chdir: case SYS_rename: case SYS_mkdir: case SYS_rmdir:
+        return sys9_dirop(tf->eax, a1, a2);
+    case SYS_execve: return sys_execve(tf, a1, a2, a3);
+    case SYS_lseek: return sys_lseek(a1, a2, a3);
+    case SYS_kill: return sys_kill((int)a1, (int)a2);
+    case SYS_dup: return sys_dup(a1, 0, false);
+    case SYS_pipe: return sys_pipe2(a1, 0);
+    case SYS_dup2: return sys_dup(a1, a2, true);
+    case SYS_getppid: return sys_getppid();
+    case SYS_wait4: return sys_wait4((int)a1, a2, a3, a4);
+    case SYS__llseek: return sys_llseek(a1, a2, a3, a4, a5);
+    case SYS_nanosleep: return sys9_nanosleep(a1, a2);
+    case SYS_getcwd: return sys9_getcwd(a1, a2);
+    case SYS_stat64: return sys9_stat64(a1, a2);
+    case SYS_fstat64: return sys9_fstat64(a1, a2);
+    case SYS_getdents64: return sys9_getdents64(a1, a2, a3);
+    case SYS_pipe2: return sys_pipe2(a1, a2);
     default: return linux_syscall(tf);  /* Linux personality, then lab 8's */
     }
 }
@@ -171,10 +173,10 @@ static int32_t dispatch(struct trapframe *tf)
 static void syscall_trap(struct trapframe *tf)
 {
     ustats.syscalls++;
-    sti();
+    intr_enable();
     tf->eax = (uint32_t)dispatch(tf);
     signal_check();                     /* a signal came meanwhile: end here */
-    cli();                              /* alltraps returns with interrupts masked */
+    (void)intr_disable();               /* alltraps returns with interrupts masked */
 }
 
 void syscall9_init(void)

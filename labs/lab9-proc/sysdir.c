@@ -13,6 +13,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "kproc.h"
+#include "sysnum.h"
 
 #define S_IFIFO 0010000
 #define S_IFCHR 0020000
@@ -248,23 +249,23 @@ static int change_dir(const char *path)
     return 0;
 }
 
-/* mkdir(39), rmdir(40), unlink(10), rename(38), chdir(12): Linux's numbers. */
+/* mkdir, rmdir, unlink, rename and chdir, by their system-call numbers (sysnum.h). */
 int32_t sys9_dirop(uint32_t nr, uint32_t a1, uint32_t a2)
 {
     char path[FAT_PATH_MAX], to[FAT_PATH_MAX];
     int err = user_path(a1, path);
 
-    if (!err && nr == 38)
+    if (!err && nr == SYS_rename)
         err = user_path(a2, to);
     if (err)
         return err;
     vfs_lock();
     switch (nr) {
-    case 39: err = make_dir(path); break;
-    case 40: err = remove_at(path, true); break;
-    case 10: err = remove_at(path, false); break;
-    case 38: err = rename_file(path, to); break;
-    case 12: err = change_dir(path); break;
+    case SYS_mkdir: err = make_dir(path); break;
+    case SYS_rmdir: err = remove_at(path, true); break;
+    case SYS_unlink: err = remove_at(path, false); break;
+    case SYS_rename: err = rename_file(path, to); break;
+    case SYS_chdir: err = change_dir(path); break;
     default: err = -ENOSYS;
     }
     vfs_unlock();

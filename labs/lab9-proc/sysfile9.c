@@ -38,9 +38,9 @@ bool user_writable(uint32_t va, uint32_t len)
 
     if (!uaccess_ok(&p->base, va, len, false))
         return false;
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     bool ok = cow_unshare(&frame_pool, p->base.pgdir, va, len, &p->base.frames);
-    irq_restore(fl);
+    intr_restore(fl);
     return ok && uaccess_ok(&p->base, va, len, true);
 }
 

@@ -71,11 +71,11 @@ static void serial_thread(void *arg)
     (void)arg;
     for (;;) {
         sema_down(&rx.bytes);
-        irq_flags_t fl = irq_save();
+        intr_state_t fl = intr_disable();
         char c = rx.ring[rx.head];
         rx.head = (rx.head + 1) % RX_RING;
         rx.count--;
-        irq_restore(fl);
+        intr_restore(fl);
         feed(c);
     }
 }

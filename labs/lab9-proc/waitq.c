@@ -41,9 +41,9 @@ int proc_sleep(struct waitq *q, struct mutex *mu)
 
     assert_may_block();
     /* LAB 9: BEGIN SOLUTION */
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     bool marked = p->sleeping = !p->pending;    /* the look and the mark: one masked stretch */
-    irq_restore(fl);
+    intr_restore(fl);
     if (!marked)
         return -EINTR;
     p->wq_next = q->first;
@@ -75,13 +75,13 @@ int proc_sleep(struct waitq *q, struct mutex *mu)
 void proc_wake(struct proc *p)
 {
     /* LAB 9: BEGIN SOLUTION */
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
 
     if (p->sleeping) {
         p->sleeping = false;
         sema_up(&p->wake);
     }
-    irq_restore(fl);
+    intr_restore(fl);
     /* LAB 9: STUB
     panic("lab9: proc_wake not implemented (process %u)", p->base.pid);
     LAB 9: END SOLUTION */

@@ -44,7 +44,7 @@ static int tree(uint32_t seed, const char *path, int depth, int maxd, int width)
     for (int i = 0; i < n; i++) {
         char sub[48];
         ksnprintf(sub, sizeof sub, "%s.%d", path, i);
-        if ((pids[i] = (int)sys9(T9_fork, 0, 0, 0)) == 0)
+        if ((pids[i] = (int)sys9(SYS_fork, 0, 0, 0)) == 0)
             t9_exit(tree(seed, sub, depth + 1, maxd, width));
     }
     for (int i = 0; i < n; i++) {
@@ -74,10 +74,10 @@ static int cow(uint32_t v)
 
     sys9(45, (long)heap + 4096, 0, 0);
     data_word = v, heap[0] = v + 1, bss_words[1000] = v + 3;
-    sys9(T9_pipe, (long)fds, 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0) {
-        long got = sys9(T9_read, fds[0], (long)&bss_words[8], 4);  /* the parent has written */
+        long got = sys9(SYS_read, fds[0], (long)&bss_words[8], 4);  /* the parent has written */
         t9_printf("lab9t: cow child sees %u %u %u %u after the parent's writes\n", data_word,
                   heap[0], stack_word, bss_words[1000]);
         data_word = ~v, heap[0] = ~v + 1, stack_word = ~v + 2, bss_words[1000] = ~v + 3;
@@ -88,7 +88,7 @@ static int cow(uint32_t v)
         t9_exit(0);
     }
     data_word = v + 100, heap[0] = v + 101, stack_word = v + 102, bss_words[1000] = v + 103;
-    sys9(T9_write, fds[1], (long)"COW!", 4);
+    sys9(SYS_write, fds[1], (long)"COW!", 4);
     t9_wait(pid, &st);
     t9_printf("lab9t: cow parent sees %u %u %u %u and %u in its buffer\n", data_word, heap[0],
               stack_word, bss_words[1000], bss_words[8]);
@@ -100,9 +100,9 @@ static int cow(uint32_t v)
 static int exec_test(const char *word)
 {
     char env[64], fdtext[3][12];
-    int keep = (int)sys9(T9_open, (long)"/lab9t", 0, 0);
-    int shut = (int)sys9(T9_open, (long)"/lab9t", T9_O_CLOEXEC, 0);
-    int copy = (int)sys9(T9_dup2, shut, 12, 0);     /* dup2's copy is never close-on-exec */
+    int keep = (int)sys9(SYS_open, (long)"/lab9t", 0, 0);
+    int shut = (int)sys9(SYS_open, (long)"/lab9t", T9_O_CLOEXEC, 0);
+    int copy = (int)sys9(SYS_dup2, shut, 12, 0);     /* dup2's copy is never close-on-exec */
 
     ksnprintf(env, sizeof env, "WORD=%s", word);
     ksnprintf(fdtext[0], sizeof fdtext[0], "%d", keep);
@@ -110,10 +110,10 @@ static int exec_test(const char *word)
     ksnprintf(fdtext[2], sizeof fdtext[2], "%d", copy);
     char *argv[] = { "lab9t", "args", (char *)word, fdtext[0], fdtext[1], fdtext[2], NULL };
     char *envp[] = { "HOME=/", env, NULL };
-    long r = sys9(T9_execve, (long)"/no/such/program", (long)argv, (long)envp);
+    long r = sys9(SYS_execve, (long)"/no/such/program", (long)argv, (long)envp);
     t9_printf("lab9t: execve /no/such/program = %ld\n", r);
-    sys9(T9_chdir, (long)"/", 0, 0);
-    r = sys9(T9_execve, (long)"lab9t", (long)argv, (long)envp);
+    sys9(SYS_chdir, (long)"/", 0, 0);
+    r = sys9(SYS_execve, (long)"lab9t", (long)argv, (long)envp);
     t9_printf("lab9t: execve lab9t = %ld: still here\n", r);
     return 1;
 }
@@ -129,31 +129,31 @@ static int args(int argc, char **argv)
         t9_printf("lab9t: args env \"%s\"\n", *e);
     if (argc >= 6)
         t9_printf("lab9t: args fstat(kept fd) = %ld, fstat(close-on-exec fd) = %ld, "
-                  "fstat(its dup2) = %ld\n", sys9(T9_fstat64, t9_num(argv[3]), (long)st, 0),
-                  sys9(T9_fstat64, t9_num(argv[4]), (long)st, 0),
-                  sys9(T9_fstat64, t9_num(argv[5]), (long)st, 0));
+                  "fstat(its dup2) = %ld\n", sys9(SYS_fstat64, t9_num(argv[3]), (long)st, 0),
+                  sys9(SYS_fstat64, t9_num(argv[4]), (long)st, 0),
+                  sys9(SYS_fstat64, t9_num(argv[5]), (long)st, 0));
     return 0;
 }
 
 /* getppid once the process that forked this one (pid `was`) has ended: no race. */
 static long parent_changed(long was)
 {
-    long now = sys9(T9_getppid, 0, 0, 0);
+    long now = sys9(SYS_getppid, 0, 0, 0);
 
     for (int i = 0; i < 1000 && now == was; i++) {      /* a look every 5 ms, 5 s at most */
         t9_sleep_ms(5);
-        now = sys9(T9_getppid, 0, 0, 0);
+        now = sys9(SYS_getppid, 0, 0, 0);
     }
     return now;
 }
 
 static int orphan(void)
 {
-    int st = 0, a = (int)sys9(T9_fork, 0, 0, 0);
+    int st = 0, a = (int)sys9(SYS_fork, 0, 0, 0);
 
     if (a == 0) {
-        long me = sys9(T9_getpid, 0, 0, 0);
-        if (sys9(T9_fork, 0, 0, 0) == 0) {
+        long me = sys9(SYS_getpid, 0, 0, 0);
+        if (sys9(SYS_fork, 0, 0, 0) == 0) {
             t9_printf("lab9t: orphan's parent is now pid %ld\n", parent_changed(me));
             t9_exit(9);
         }
@@ -163,11 +163,11 @@ static int orphan(void)
     t9_printf("lab9t: orphan's parent %s\n", t9_status(st));
     int g = t9_wait(-1, &st);
     t9_printf("lab9t: pid 1 reaped the orphan: %s\n", g > a ? t9_status(st) : "wrong pid");
-    int z = (int)sys9(T9_fork, 0, 0, 0);
+    int z = (int)sys9(SYS_fork, 0, 0, 0);
     if (z == 0)
         t9_exit(5);
     t9_sleep_ms(20);                    /* a zombie meanwhile */
-    long there = sys9(T9_kill, z, 0, 0);
+    long there = sys9(SYS_kill, z, 0, 0);
     t9_wait(-1, &st);
     t9_printf("lab9t: the zombie kept its status: %s (kill(pid, 0) = %ld before the wait)\n",
               t9_status(st), there);
@@ -178,11 +178,11 @@ static int orphan(void)
 /* The first process ends before its child and grandchild: the kernel reaps them. */
 static int detach(void)
 {
-    long first = sys9(T9_getpid, 0, 0, 0);
+    long first = sys9(SYS_getpid, 0, 0, 0);
 
-    if (sys9(T9_fork, 0, 0, 0) == 0) {
-        long me = sys9(T9_getpid, 0, 0, 0);
-        if (sys9(T9_fork, 0, 0, 0) == 0) {
+    if (sys9(SYS_fork, 0, 0, 0) == 0) {
+        long me = sys9(SYS_getpid, 0, 0, 0);
+        if (sys9(SYS_fork, 0, 0, 0) == 0) {
             t9_printf("lab9t: detach: the grandchild's parent is now pid %ld\n",
                       parent_changed(me));
             t9_exit(9);
@@ -220,16 +220,16 @@ static int signals(void)
     int pids[7], st;
 
     for (int i = 0; i < 7; i++)
-        if ((pids[i] = (int)sys9(T9_fork, 0, 0, 0)) == 0)
+        if ((pids[i] = (int)sys9(SYS_fork, 0, 0, 0)) == 0)
             child_does(i);
     t9_sleep_ms(20);                    /* the spinner spins in ring 3 */
-    sys9(T9_kill, pids[0], 15, 0);
-    sys9(T9_kill, pids[1], 9, 0);
+    sys9(SYS_kill, pids[0], 15, 0);
+    sys9(SYS_kill, pids[1], 9, 0);
     for (int i = 0; i < 7; i++) {
         t9_wait(pids[i], &st);
         t9_printf("lab9t: child %s: %s\n", what[i], t9_status(st));
     }
-    t9_printf("lab9t: kill(no such pid) = %ld\n", sys9(T9_kill, 30000, 15, 0));
+    t9_printf("lab9t: kill(no such pid) = %ld\n", sys9(SYS_kill, 30000, 15, 0));
     return 0;
 }
 

@@ -41,7 +41,7 @@ static uint32_t fork_wait(uint32_t n)
     uint64_t t0 = rdtsc();
 
     for (uint32_t i = 0; i < n; i++) {
-        int pid = (int)sys9(T9_fork, 0, 0, 0);
+        int pid = (int)sys9(SYS_fork, 0, 0, 0);
         if (pid == 0)
             t9_exit(0);
         t9_wait(pid, &st);
@@ -56,15 +56,15 @@ static uint32_t cow_faults(uint32_t n)
 
     for (uint32_t i = 0; i < n; i++)
         pages[i * 4096] = 1;            /* present and the parent's before the fork */
-    sys9(T9_pipe, (long)fds, 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0)
-        t9_exit((int)sys9(T9_read, fds[0], (long)&c, 1));   /* holds the pages until told */
+        t9_exit((int)sys9(SYS_read, fds[0], (long)&c, 1));   /* holds the pages until told */
     uint64_t t0 = rdtsc();
     for (uint32_t i = 0; i < n; i++)
         pages[i * 4096] = 2;            /* shared: each write copies */
     uint64_t t = rdtsc() - t0;
-    sys9(T9_write, fds[1], (long)"x", 1);
+    sys9(SYS_write, fds[1], (long)"x", 1);
     t9_wait(pid, &st);
     return per(t, n);
 }
@@ -72,19 +72,19 @@ static uint32_t cow_faults(uint32_t n)
 static uint32_t fork_exec(void)
 {
     char *argv[] = { "lab9t", "args", NULL }, *envp[] = { NULL };
-    int st, out = (int)sys9(T9_open, (long)"/bench.out", 0101 | 01000, 0644);
+    int st, out = (int)sys9(SYS_open, (long)"/bench.out", 0101 | 01000, 0644);
     uint64_t t0 = rdtsc();
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
 
     if (pid == 0) {
-        sys9(T9_dup2, out, 1, 0);       /* its lines into a file, not the console */
-        sys9(T9_execve, (long)"/lab9t", (long)argv, (long)envp);
+        sys9(SYS_dup2, out, 1, 0);       /* its lines into a file, not the console */
+        sys9(SYS_execve, (long)"/lab9t", (long)argv, (long)envp);
         t9_exit(127);
     }
     t9_wait(pid, &st);
     uint64_t t = rdtsc() - t0;
-    sys9(T9_close, out, 0, 0);
-    sys9(T9_unlink, (long)"/bench.out", 0, 0);
+    sys9(SYS_close, out, 0, 0);
+    sys9(SYS_unlink, (long)"/bench.out", 0, 0);
     return per(t, 1);
 }
 
@@ -93,18 +93,18 @@ static uint32_t pipe_kib(uint32_t kib)
     int fds[2], st;
     uint64_t t0 = rdtsc();
 
-    sys9(T9_pipe, (long)fds, 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0) {
-        sys9(T9_close, fds[1], 0, 0);
-        while (sys9(T9_read, fds[0], (long)pages, 4096) > 0)
+        sys9(SYS_close, fds[1], 0, 0);
+        while (sys9(SYS_read, fds[0], (long)pages, 4096) > 0)
             ;
         t9_exit(0);
     }
-    sys9(T9_close, fds[0], 0, 0);
+    sys9(SYS_close, fds[0], 0, 0);
     for (uint32_t i = 0; i < kib / 4; i++)
-        sys9(T9_write, fds[1], (long)pages, 4096);
-    sys9(T9_close, fds[1], 0, 0);
+        sys9(SYS_write, fds[1], (long)pages, 4096);
+    sys9(SYS_close, fds[1], 0, 0);
     t9_wait(pid, &st);
     return per(rdtsc() - t0, 1);
 }
@@ -122,7 +122,7 @@ static void pipe_stream(uint32_t kib)
 static void getpids(uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        sys9(T9_getpid, 0, 0, 0);
+        sys9(SYS_getpid, 0, 0, 0);
 }
 
 static void exec_true(uint32_t n)
@@ -131,9 +131,9 @@ static void exec_true(uint32_t n)
     int st;
 
     for (uint32_t i = 0; i < n; i++) {
-        int pid = (int)sys9(T9_fork, 0, 0, 0);
+        int pid = (int)sys9(SYS_fork, 0, 0, 0);
         if (pid == 0) {
-            sys9(T9_execve, (long)"/true", (long)argv, (long)envp);
+            sys9(SYS_execve, (long)"/true", (long)argv, (long)envp);
             t9_exit(127);
         }
         t9_wait(pid, &st);
@@ -146,23 +146,23 @@ static void ping_pong(uint32_t n)
     int there[2], back[2], st;
     char c = 'p';
 
-    sys9(T9_pipe, (long)there, 0, 0);
-    sys9(T9_pipe, (long)back, 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    sys9(SYS_pipe, (long)there, 0, 0);
+    sys9(SYS_pipe, (long)back, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0) {
-        sys9(T9_close, there[1], 0, 0);
-        while (sys9(T9_read, there[0], (long)&c, 1) == 1)
-            sys9(T9_write, back[1], (long)&c, 1);
+        sys9(SYS_close, there[1], 0, 0);
+        while (sys9(SYS_read, there[0], (long)&c, 1) == 1)
+            sys9(SYS_write, back[1], (long)&c, 1);
         t9_exit(0);
     }
-    sys9(T9_close, there[0], 0, 0);
-    sys9(T9_close, back[1], 0, 0);
+    sys9(SYS_close, there[0], 0, 0);
+    sys9(SYS_close, back[1], 0, 0);
     for (uint32_t i = 0; i < n; i++) {
-        sys9(T9_write, there[1], (long)&c, 1);
-        sys9(T9_read, back[0], (long)&c, 1);
+        sys9(SYS_write, there[1], (long)&c, 1);
+        sys9(SYS_read, back[0], (long)&c, 1);
     }
-    sys9(T9_close, there[1], 0, 0);
-    sys9(T9_close, back[0], 0, 0);
+    sys9(SYS_close, there[1], 0, 0);
+    sys9(SYS_close, back[0], 0, 0);
     t9_wait(pid, &st);
 }
 
@@ -171,10 +171,10 @@ static void ping_pong(uint32_t n)
 static void read_true(uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
-        int fd = (int)sys9(T9_open, (long)"/true", 0, 0);
+        int fd = (int)sys9(SYS_open, (long)"/true", 0, 0);
         for (int k = 0; k < 5; k++)
-            sys9(T9_read, fd, (long)pages, 4096);
-        sys9(T9_close, fd, 0, 0);
+            sys9(SYS_read, fd, (long)pages, 4096);
+        sys9(SYS_close, fd, 0, 0);
     }
 }
 

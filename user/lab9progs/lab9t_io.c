@@ -19,34 +19,34 @@ int t9_pipe(int argc, char **argv)
     uint8_t buf[3000];
 
     (void)argc;
-    sys9(T9_pipe, (long)fds, 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0) {
         uint32_t total = 0, h = 2166136261u;
         long n;
-        sys9(T9_close, fds[1], 0, 0);
-        while ((n = sys9(T9_read, fds[0], (long)buf, 1000)) > 0)
+        sys9(SYS_close, fds[1], 0, 0);
+        while ((n = sys9(SYS_read, fds[0], (long)buf, 1000)) > 0)
             for (long i = 0; i < n; i++, total++)
                 h = (h ^ buf[i]) * 16777619u;
         t9_printf("lab9t: pipe child read %u bytes, fnv %08x, then %ld\n", total, h, n);
         t9_exit(0);
     }
-    sys9(T9_close, fds[0], 0, 0);
+    sys9(SYS_close, fds[0], 0, 0);
     for (uint32_t done = 0; done < size;) {
         uint32_t n = size - done < sizeof buf ? size - done : sizeof buf;
         for (uint32_t i = 0; i < n; i++)
             buf[i] = (uint8_t)(seed + 7 * (done + i));
-        long w = sys9(T9_write, fds[1], (long)buf, n);
+        long w = sys9(SYS_write, fds[1], (long)buf, n);
         if (w <= 0)
             break;
         done += (uint32_t)w;
     }
-    sys9(T9_close, fds[1], 0, 0);
+    sys9(SYS_close, fds[1], 0, 0);
     t9_wait(pid, &st);
-    sys9(T9_pipe, (long)fds, 0, 0);
-    sys9(T9_close, fds[0], 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
+    sys9(SYS_close, fds[0], 0, 0);
     t9_printf("lab9t: pipe wrote %u bytes; child %s; write with no reader = %ld\n", size,
-              t9_status(st), sys9(T9_write, fds[1], (long)"x", 1));
+              t9_status(st), sys9(SYS_write, fds[1], (long)"x", 1));
     return 0;
 }
 
@@ -56,23 +56,23 @@ int t9_bomb(int argc, char **argv)
     long err;
 
     (void)argc, (void)argv;
-    sys9(T9_pipe, (long)fds, 0, 0);
+    sys9(SYS_pipe, (long)fds, 0, 0);
     for (;;) {
-        err = sys9(T9_fork, 0, 0, 0);
+        err = sys9(SYS_fork, 0, 0, 0);
         if (err == 0) {
             char c;
-            sys9(T9_close, fds[1], 0, 0);
-            t9_exit((int)sys9(T9_read, fds[0], (long)&c, 1));   /* 0 at EOF */
+            sys9(SYS_close, fds[1], 0, 0);
+            t9_exit((int)sys9(SYS_read, fds[0], (long)&c, 1));   /* 0 at EOF */
         }
         if (err < 0)
             break;
         n++;
     }
     t9_printf("lab9t: bomb: %d children, then fork = %ld\n", n, err);
-    sys9(T9_close, fds[1], 0, 0);
+    sys9(SYS_close, fds[1], 0, 0);
     while (t9_wait(-1, &st) > 0)
         reaped += st == 0;
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0)
         t9_exit(0);
     t9_wait(pid, &st);
@@ -96,7 +96,7 @@ int t9_cat(int argc, char **argv)
 
     (void)argc, (void)argv;
     t9_printf("lab9t: cat: ready\n");
-    while ((n = sys9(T9_read, 0, (long)buf, sizeof buf)) > 0) {
+    while ((n = sys9(SYS_read, 0, (long)buf, sizeof buf)) > 0) {
         uint32_t k = 0;
         for (long i = 0; i < n && k < sizeof shown - 3; i++) {
             if (buf[i] == '\n') {
@@ -120,41 +120,41 @@ int t9_fds(int argc, char **argv)
     int s;
 
     (void)argc, (void)argv;
-    int fd = (int)sys9(T9_open, (long)"/readme.txt", 0, 0);
-    int pid = (int)sys9(T9_fork, 0, 0, 0);
+    int fd = (int)sys9(SYS_open, (long)"/readme.txt", 0, 0);
+    int pid = (int)sys9(SYS_fork, 0, 0, 0);
     if (pid == 0)
-        t9_exit((int)sys9(T9_read, fd, (long)buf, 10));
+        t9_exit((int)sys9(SYS_read, fd, (long)buf, 10));
     t9_wait(pid, &s);
     t9_printf("lab9t: fds: the child read %d; the parent's offset is %ld\n", (s >> 8) & 0xFF,
-              sys9(T9_lseek, fd, 0, 1));
-    int d = (int)sys9(T9_dup, fd, 0, 0);
-    sys9(T9_read, d, (long)buf, 5);
+              sys9(SYS_lseek, fd, 0, 1));
+    int d = (int)sys9(SYS_dup, fd, 0, 0);
+    sys9(SYS_read, d, (long)buf, 5);
     t9_printf("lab9t: fds: dup = %d; after 5 bytes through it the offset is %ld\n", d,
-              sys9(T9_lseek, fd, 0, 1));
-    long d2 = sys9(T9_dup2, fd, 9, 0);
-    sys9(T9_close, fd, 0, 0);
-    long r = sys9(T9_read, 9, (long)buf, 5);
+              sys9(SYS_lseek, fd, 0, 1));
+    long d2 = sys9(SYS_dup2, fd, 9, 0);
+    sys9(SYS_close, fd, 0, 0);
+    long r = sys9(SYS_read, 9, (long)buf, 5);
     t9_printf("lab9t: fds: dup2 = %ld; read after closing the original = %ld, offset %ld\n", d2,
-              r, sys9(T9_lseek, 9, 0, 1));
-    long end = sys9(T9_lseek, 9, 0, 2);
-    sys9(T9_fstat64, 9, (long)st, 0);
+              r, sys9(SYS_lseek, 9, 0, 1));
+    long end = sys9(SYS_lseek, 9, 0, 2);
+    sys9(SYS_fstat64, 9, (long)st, 0);
     t9_printf("lab9t: fds: size by lseek %ld, by fstat %u\n", end, *(uint32_t *)(st + 44));
     int64_t at = -1;
-    long ll = sys9_5(T9__llseek, 9, 0, 3, (long)&at, 0);
+    long ll = sys9_5(SYS__llseek, 9, 0, 3, (long)&at, 0);
     t9_printf("lab9t: fds: _llseek(9, 3, SEEK_SET) = %ld, offset %ld\n", ll, (long)at);
-    sys9(T9_close, 9, 0, 0);
-    r = sys9(T9_read, 9, (long)buf, 1);
-    sys9(T9_pipe, (long)st, 0, 0);
+    sys9(SYS_close, 9, 0, 0);
+    r = sys9(SYS_read, 9, (long)buf, 1);
+    sys9(SYS_pipe, (long)st, 0, 0);
     t9_printf("lab9t: fds: read(9) after close = %ld, lseek on a pipe = %ld\n", r,
-              sys9(T9_lseek, ((int *)st)[0], 0, 0));
+              sys9(SYS_lseek, ((int *)st)[0], 0, 0));
     return 0;
 }
 
 static void list_dir(const char *path)
 {
     char buf[512], names[256] = "";
-    int fd = (int)sys9(T9_open, (long)path, 0200000, 0);
-    long n = sys9(T9_getdents64, fd, (long)buf, sizeof buf);
+    int fd = (int)sys9(SYS_open, (long)path, 0200000, 0);
+    long n = sys9(SYS_getdents64, fd, (long)buf, sizeof buf);
 
     for (long off = 0; off < n;) {
         uint16_t reclen = *(uint16_t *)(buf + off + 16);
@@ -163,8 +163,8 @@ static void list_dir(const char *path)
         off += reclen;
     }
     t9_printf("lab9t: fs: %s holds %s(then %ld)\n", path, names,
-              sys9(T9_getdents64, fd, (long)buf, sizeof buf));
-    sys9(T9_close, fd, 0, 0);
+              sys9(SYS_getdents64, fd, (long)buf, sizeof buf));
+    sys9(SYS_close, fd, 0, 0);
 }
 
 int t9_fs(int argc, char **argv)
@@ -175,29 +175,29 @@ int t9_fs(int argc, char **argv)
 
     (void)argc;
     ksnprintf(dir, sizeof dir, "/%s", argv[2]);
-    r[0] = sys9(T9_mkdir, (long)dir, 0755, 0);
-    r[1] = sys9(T9_mkdir, (long)dir, 0755, 0);
-    r[2] = sys9(T9_chdir, (long)dir, 0, 0);
+    r[0] = sys9(SYS_mkdir, (long)dir, 0755, 0);
+    r[1] = sys9(SYS_mkdir, (long)dir, 0755, 0);
+    r[2] = sys9(SYS_chdir, (long)dir, 0, 0);
     t9_printf("lab9t: fs: mkdir = %ld, again = %ld, chdir = %ld\n", r[0], r[1], r[2]);
-    r[0] = sys9(T9_getcwd, (long)cwd, sizeof cwd, 0);
+    r[0] = sys9(SYS_getcwd, (long)cwd, sizeof cwd, 0);
     t9_printf("lab9t: fs: getcwd = %ld \"%s\"\n", r[0], cwd);
-    int fd = (int)sys9(T9_open, (long)"f.txt", T9_O_CREAT | T9_O_TRUNC | 1, 0644);
-    r[0] = sys9(T9_write, fd, (long)"hello", 5);
-    sys9(T9_close, fd, 0, 0);
-    r[1] = sys9(T9_stat64, (long)"f.txt", (long)st, 0);
+    int fd = (int)sys9(SYS_open, (long)"f.txt", T9_O_CREAT | T9_O_TRUNC | 1, 0644);
+    r[0] = sys9(SYS_write, fd, (long)"hello", 5);
+    sys9(SYS_close, fd, 0, 0);
+    r[1] = sys9(SYS_stat64, (long)"f.txt", (long)st, 0);
     t9_printf("lab9t: fs: wrote %ld; stat = %ld, size %u, mode 0x%x\n", r[0], r[1],
               *(uint32_t *)(st + 44), *(uint32_t *)(st + 16));
-    r[0] = sys9(T9_rename, (long)"f.txt", (long)"g.txt", 0);
-    r[1] = sys9(T9_stat64, (long)"f.txt", (long)st, 0);
+    r[0] = sys9(SYS_rename, (long)"f.txt", (long)"g.txt", 0);
+    r[1] = sys9(SYS_stat64, (long)"f.txt", (long)st, 0);
     t9_printf("lab9t: fs: rename = %ld, stat of the old name = %ld\n", r[0], r[1]);
     list_dir(".");
-    r[0] = sys9(T9_rmdir, (long)dir, 0, 0);
-    r[1] = sys9(T9_unlink, (long)"g.txt", 0, 0);
-    r[2] = sys9(T9_chdir, (long)"..", 0, 0);
+    r[0] = sys9(SYS_rmdir, (long)dir, 0, 0);
+    r[1] = sys9(SYS_unlink, (long)"g.txt", 0, 0);
+    r[2] = sys9(SYS_chdir, (long)"..", 0, 0);
     t9_printf("lab9t: fs: rmdir while full = %ld, unlink = %ld, chdir .. = %ld\n", r[0], r[1], r[2]);
-    r[0] = sys9(T9_rmdir, (long)dir, 0, 0);
-    r[1] = sys9(T9_stat64, (long)dir, (long)st, 0);
-    r[2] = sys9(T9_getcwd, (long)cwd, sizeof cwd, 0);
+    r[0] = sys9(SYS_rmdir, (long)dir, 0, 0);
+    r[1] = sys9(SYS_stat64, (long)dir, (long)st, 0);
+    r[2] = sys9(SYS_getcwd, (long)cwd, sizeof cwd, 0);
     t9_printf("lab9t: fs: rmdir = %ld, stat = %ld, cwd \"%s\"\n", r[0], r[1], cwd);
     return 0;
 }

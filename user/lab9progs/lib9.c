@@ -23,7 +23,7 @@ void t9_start(uint32_t *sp)
 void t9_exit(int code)
 {
     for (;;)
-        sys9(T9_exit, code, 0, 0);
+        sys9(SYS_exit, code, 0, 0);
 }
 
 int t9_printf(const char *fmt, ...)
@@ -36,19 +36,19 @@ int t9_printf(const char *fmt, ...)
     va_end(ap);
     if (n > (int)sizeof line - 1)
         n = sizeof line - 1;
-    sys9(T9_write, 1, (long)line, n);
+    sys9(SYS_write, 1, (long)line, n);
     return n;
 }
 
 int t9_wait(int pid, int *status)
 {
-    return (int)sys9_4(T9_wait4, pid, (long)status, 0, 0);
+    return (int)sys9_4(SYS_wait4, pid, (long)status, 0, 0);
 }
 
 void t9_sleep_ms(long ms)
 {
     long ts[2] = { ms / 1000, (ms % 1000) * 1000000 };
-    sys9(T9_nanosleep, (long)ts, 0, 0);
+    sys9(SYS_nanosleep, (long)ts, 0, 0);
 }
 
 uint32_t t9_fnv(const char *s)

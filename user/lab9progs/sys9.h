@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "format.h"
 #include "kstring.h"
+#include "sysnum.h"             /* SYS_name: Linux i386 system-call numbers */
 
 static inline long sys9(long nr, long a, long b, long c)
 {
@@ -31,12 +32,6 @@ static inline long sys9_5(long nr, long a, long b, long c, long d, long e)
     return r;
 }
 
-enum { T9__llseek = 140, T9_exit = 1, T9_fork = 2, T9_read = 3, T9_write = 4, T9_open = 5, T9_close = 6,
-       T9_waitpid = 7, T9_unlink = 10, T9_execve = 11, T9_chdir = 12, T9_lseek = 19,
-       T9_getpid = 20, T9_kill = 37, T9_rename = 38, T9_mkdir = 39, T9_rmdir = 40, T9_dup = 41,
-       T9_pipe = 42, T9_dup2 = 63, T9_getppid = 64, T9_wait4 = 114, T9_nanosleep = 162,
-       T9_getcwd = 183, T9_stat64 = 195, T9_fstat64 = 197, T9_getdents64 = 220,
-       T9_pipe2 = 331 };
 #define T9_O_CREAT   0100
 #define T9_O_TRUNC   01000
 #define T9_O_CLOEXEC 02000000
