@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,6 +66,25 @@ static void files(const char *dir)
 
 static void at_errors(int d, const char *a_file);
 
+/* Each call given a pointer into nothing: an errno, never a crash (Linux's is EFAULT). */
+static void bad_pointers(int d)
+{
+    const char *bad = (const char *)1;
+    struct stat st;
+    const char *e[7];
+
+    /* The call itself: glibc's fstatat converts into the buffer in user mode, and crashes. */
+    e[0] = syscall(SYS_fstatat64, d, ".", bad, 0) ? strerror(errno) : "ok";
+    e[1] = fstatat(d, bad, &st, 0) ? strerror(errno) : "ok";
+    e[2] = mkdirat(d, bad, 0755) ? strerror(errno) : "ok";
+    e[3] = renameat(d, bad, d, "x") ? strerror(errno) : "ok";
+    e[4] = unlinkat(d, bad, 0) ? strerror(errno) : "ok";
+    e[5] = syscall(SYS_set_thread_area, bad) ? strerror(errno) : "ok";
+    e[6] = syscall(SYS_get_thread_area, bad) ? strerror(errno) : "ok";
+    printf("bad pointers: fstatat %s, %s; mkdirat %s; renameat %s; unlinkat %s; "
+           "set_thread_area %s; get_thread_area %s\n", e[0], e[1], e[2], e[3], e[4], e[5], e[6]);
+}
+
 /* The *at calls on paths relative to a directory descriptor, not the working directory. */
 static void at_calls(const char *dir, const char *a_file)
 {
@@ -103,6 +123,7 @@ static void at_calls(const char *dir, const char *a_file)
     int gone = fstatat(d, "atdir", &st, 0) == -1 && errno == ENOENT;
     printf("at: unlinkat %d, rmdir %d, gone %d\n", unlinked, removed, gone);
     at_errors(d, a_file);
+    bad_pointers(d);
     close(sub);
     close(d);
 }
