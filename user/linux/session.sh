@@ -73,7 +73,8 @@ seq 10 | awk 'NR % 3 == 0' | xargs
 seq 5 | tail -n +3 | head -n 2 | xargs
 echo "$A" | rev
 echo "2 3 + 4 * p" | dc
-date -u -d @86400 '+%Y-%m-%d %H:%M'
+date -u -d @86400 '+%Y-%m-%d %H:%M'; date +%Y | grep -c '^20[0-9][0-9]$'
+sleep 0.2 && echo "slept"
 printf 'b\nc\na\n' > u.txt; sort -o u.txt u.txt; xargs < u.txt
 rm -r sub; ls
 cd .. && rm -r s && ls -a | xargs echo left:
