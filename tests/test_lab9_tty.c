@@ -1,7 +1,7 @@
 /*
  * test_lab9_tty.c - the console's line discipline (labs/lab9-proc/ldisc.c):
  * echo, rub-out, one line per read, Ctrl-D as end of file and as "hand over
- * what is typed", Ctrl-C; and the two other pure pieces execve uses: the
+ * what is typed", Ctrl-C, raw mode; and the two other pure pieces execve uses: the
  * initial stack with envp (execstack.c), read back as _start reads it, and
  * paths resolved against a working directory (path.c).
  *
@@ -61,6 +61,22 @@ TEST(ctrl_d_ends_the_file_and_ctrl_c_interrupts)
     CHECK_STR(echoed, "abclost^C\n");
 }
 
+/* Raw (termios ICANON off, the Linux personality's TCSETS): each byte is readable at
+   once as typed, CR read as NL, nothing echoed, rub-out and Ctrl-D are bytes too. */
+TEST(raw_mode_hands_over_each_byte_unechoed)
+{
+    static struct ldisc ld = { .raw = true };
+    char buf[64];
+
+    echoed[0] = '\0';
+    CHECK_NAMED(type(&ld, "a"), LD_LINE, ldisc_event_name);
+    CHECK(ldisc_readable(&ld));
+    CHECK_NAMED(type(&ld, "\x7f\r\x04"), LD_LINE, ldisc_event_name);
+    CHECK_EQ(ldisc_read(&ld, buf, sizeof buf), 4);
+    CHECK(!memcmp(buf, "a\x7f\n\x04", 4));
+    CHECK_STR(echoed, "");
+}
+
 TEST(the_stack_holds_argv_then_envp_then_auxv)
 {
     static uint8_t page[PAGE_SIZE];
@@ -104,6 +120,7 @@ int main(void)
 {
     RUN(lines_are_edited_echoed_and_read_one_at_a_time);
     RUN(ctrl_d_ends_the_file_and_ctrl_c_interrupts);
+    RUN(raw_mode_hands_over_each_byte_unechoed);
     RUN(the_stack_holds_argv_then_envp_then_auxv);
     RUN(paths_resolve_against_the_working_directory);
     return host_summary("lab9-tty");

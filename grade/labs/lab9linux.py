@@ -274,14 +274,17 @@ def linux_busybox_more(ctx: Ctx) -> None:
 @test(lab=9, name="linux-busybox-console", points=0, paths=QEMU_ONLY, timeout=TIMEOUT)
 def linux_busybox_console(ctx: Ctx) -> None:
     """busybox's interactive sh on the console, typed over COM1 at its prompts: it sees a
-    terminal (TCGETS), reads lines lab 9's line discipline edited and echoed (no echo of
-    its own: TCGETS says no ECHO), waits for each command (wait4 with WUNTRACED), and its
-    prompt follows cd; exit's code reaches the kernel."""
+    cooked, echoing terminal (TCGETS), switches it to raw (TCSETS without ICANON) and edits
+    and echoes its line itself (a tty that still echoed shows each key twice), waits for
+    each command (wait4 with WUNTRACED), and its prompt follows cd; stty shows the cooked,
+    echoing mode the shell gives its commands back; exit's code reaches the kernel."""
     w = words(ctx, 3)
     x, y, code = ctx.rng.randint(2, 99), ctx.rng.randint(2, 99), ctx.rng.randint(0, 99)
     session = [("~ # ", f"echo {w[0]} $(({x}*{y}))", [f"{w[0]} {x * y}"]),
                ("~ # ", f"cd /tmp && echo {w[1]} > f && cat f | wc -c", [str(len(w[1]) + 1)]),
                ("/tmp # ", f"ls; echo {w[2]} | tr a-z A-Z", ["f", w[2].upper()]),
+               ("/tmp # ", "stty -a | tr ' ' '\\n' | grep -x -e -*icanon -e -*echo | xargs",
+                ["icanon echo"]),
                ("/tmp # ", f"exit {code}", [])]
     steps = [(prompt, f"{cmd}\r".encode()) for prompt, cmd, _ in session]
     shown = [l for prompt, cmd, out in session for l in [f"{prompt}{cmd}", *out]]

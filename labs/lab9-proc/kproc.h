@@ -204,6 +204,8 @@ struct ldisc {
     uint32_t head, count;
     uint32_t eofs;                      /* Ctrl-D marks: each ends one read with what it has */
     uint32_t eof_at[8];                 /* ...at this many cooked bytes from head */
+    bool raw;                           /* no ICANON (Linux personality's TCSETS): bytes as
+                                           typed, CR as NL, no echo, no editing, no ^C */
 };
 enum ldisc_event { LD_NONE, LD_LINE, LD_INTR };
 /* One input byte; echo(c) for each byte to show. */
@@ -216,6 +218,8 @@ void tty_init(void);
 struct ofile *tty_open(void);
 int32_t tty_read(uint32_t ubuf, uint32_t len);
 int32_t tty_write(uint32_t ubuf, uint32_t len);
+void tty_set_raw(bool raw);             /* termios ICANON off (raw) or on */
+bool tty_is_raw(void);
 
 /* sysfile9.c and sysdir.c */
 int32_t sys9_open(uint32_t upath, uint32_t flags);

@@ -5,8 +5,10 @@
  * LF) finishes the line, which read() then gets, one line per read at most;
  * Ctrl-D on an empty line is end of file (that read returns 0), after text
  * it hands the text over without a newline; Ctrl-C throws the line away and
- * asks for SIGINT. Both the COM1 and the keyboard input come here.
- * Pure code: tests/test_lab9_ldisc.c runs it on the host.
+ * asks for SIGINT. Raw (ICANON off: the Linux personality's TCSETS, for a
+ * program that edits its own line) hands each byte over as typed, CR as NL,
+ * unechoed. Both the COM1 and the keyboard input come here.
+ * Pure code: tests/test_lab9_tty.c runs it on the host.
  */
 #include "kstring.h"
 #include "kproc.h"
@@ -31,6 +33,10 @@ static void mark_eof(struct ldisc *ld)
 
 enum ldisc_event ldisc_input(struct ldisc *ld, char c, void (*echo)(const char *s, uint32_t n))
 {
+    if (ld->raw) {                      /* the program edits and echoes: as typed (ICRNL) */
+        cook(ld, c == '\r' ? "\n" : &c, 1);
+        return LD_LINE;
+    }
     switch (c) {
     case '\r':
     case '\n':
@@ -91,7 +97,7 @@ uint32_t ldisc_read(struct ldisc *ld, char *dst, uint32_t len)
         dst[n++] = c;
         ld->head = (ld->head + 1) % LDISC_COOKED;
         ld->count--;
-        if (c == '\n')
+        if (c == '\n' && !ld->raw)
             break;                      /* one line per read */
     }
     for (uint32_t i = 0; i < ld->eofs; i++)

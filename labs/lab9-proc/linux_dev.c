@@ -129,19 +129,48 @@ int32_t linux_poll(uint32_t ufds, uint32_t nfds)
     return ready;
 }
 
-/* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios):
-   cooked, ^C interrupts, CR read as NL, NL written as CR NL. ECHO is left out although
-   lab 9's line discipline echoes: a program that sees ICANON without ECHO reads whole
-   lines and echoes nothing itself (busybox's line editor then uses fgets), where one that
-   saw ECHO would switch to raw mode, which TCSETS does not give, and echo twice. */
-static const uint8_t tty_termios[36] = {
+/* The console's termios (asm-generic/termbits.h, the kernel's 36-byte struct termios) as
+   the tty behaves: CR read as NL, NL written as CR NL, and either cooked (ICANON: lab 9's
+   line discipline edits and echoes, ^C interrupts) or raw (tty_set_raw: bytes as typed,
+   no echo, no signals), which is all TCSETS asks of it. */
+#define TERMIOS_BYTES 36
+#define TERMIOS_LFLAG 12
+#define ISIG   0x0001u
+#define ICANON 0x0002u
+#define ECHO   0x0008u
+#define LFLAG_COOKED (ISIG | ICANON | ECHO | 0x8A30u)   /* ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+static const uint8_t tty_termios[TERMIOS_BYTES] = {
     0x00, 0x01, 0, 0,                   /* c_iflag: ICRNL */
     0x05, 0, 0, 0,                      /* c_oflag: OPOST | ONLCR */
     0xBF, 0x00, 0, 0,                   /* c_cflag: B38400 | CS8 | CREAD */
-    0x33, 0x8A, 0, 0,                   /* c_lflag: ISIG ICANON ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+    0, 0, 0, 0,                         /* c_lflag: tcgets's */
     0,                                  /* c_line */
     3, 0x1C, 0x7F, 0x15, 4, 0, 1,       /* c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN */
 };
+
+static int32_t tcgets(uint32_t arg)
+{
+    uint8_t t[TERMIOS_BYTES];
+    uint32_t lflag = tty_is_raw() ? LFLAG_COOKED & ~(ISIG | ICANON | ECHO) : LFLAG_COOKED;
+
+    if (!user_writable(arg, sizeof t))
+        return -EFAULT;
+    memcpy(t, tty_termios, sizeof t);
+    memcpy(t + TERMIOS_LFLAG, &lflag, 4);
+    return copy_out(process_current(), arg, t, sizeof t) ? -EFAULT : 0;
+}
+
+/* TCSETS*: without ICANON, raw; with it, cooked (and echoed: that is how it cooks). */
+static int32_t tcsets(uint32_t arg)
+{
+    uint32_t lflag;
+
+    if (!uaccess_ok(process_current(), arg + TERMIOS_LFLAG, 4, false))
+        return -EFAULT;
+    copy_in(process_current(), &lflag, arg + TERMIOS_LFLAG, 4);
+    tty_set_raw(!(lflag & ICANON));
+    return 0;
+}
 
 int32_t linux_ioctl(uint32_t fd, uint32_t req, uint32_t arg)
 {
@@ -154,10 +183,9 @@ int32_t linux_ioctl(uint32_t fd, uint32_t req, uint32_t arg)
     if (of->kind != OF_TTY)
         return -ENOTTY;
     switch (req) {
-    case 0x5401:                        /* TCGETS */
-        return user_writable(arg, sizeof tty_termios) ?
-               copy_out(process_current(), arg, tty_termios, sizeof tty_termios) : -EFAULT;
-    case 0x5402: case 0x5403: case 0x5404:      /* TCSETS, TCSETSW, TCSETSF: kept cooked */
+    case 0x5401: return tcgets(arg);    /* TCGETS */
+    case 0x5402: case 0x5403: case 0x5404:      /* TCSETS, TCSETSW, TCSETSF */
+        return tcsets(arg);
     case 0x5410:                        /* TIOCSPGRP: no job control */
         return 0;
     case 0x5413:                        /* TIOCGWINSZ */

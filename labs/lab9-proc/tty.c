@@ -150,3 +150,17 @@ int32_t tty_write(uint32_t ubuf, uint32_t len)
     }
     return (int32_t)len;
 }
+
+/* termios's ICANON for the console (the Linux personality's TCSETS): off, a program that
+   edits its own line (busybox's) reads the bytes as typed, unechoed. */
+void tty_set_raw(bool raw)
+{
+    mutex_lock(&tty_lock);
+    ld.raw = raw;
+    mutex_unlock(&tty_lock);
+}
+
+bool tty_is_raw(void)
+{
+    return ld.raw;
+}
