@@ -157,13 +157,6 @@ void intr_restore(intr_state_t was);
 void intr_enable_and_halt(void);
 #endif
 
-/* Lab 8's older names for the same pair (labs 1-6 use intr_*): thin aliases only. */
-typedef intr_state_t irq_flags_t;
-#define irq_save() intr_disable()
-#define irq_restore(was) intr_restore(was)
-#define cli() ((void)intr_disable())
-#define sti() intr_enable()
-
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

@@ -150,8 +150,8 @@ static void state_from_frame(const struct trapframe *tf, struct cpu_state *s)
         .ds = tf->ds, .es = tf->es, .fs = tf->fs, .gs = tf->gs,
     };
     if ((tf->cs & 3) == GDT_RPL_USER) {         /* from ring 3 the CPU pushed esp and ss too */
-        s->esp = (&tf->eflags)[1];
-        s->ss = (&tf->eflags)[2];
+        s->esp = tf->esp;
+        s->ss = tf->ss;
     }
 }
 

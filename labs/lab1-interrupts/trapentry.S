@@ -3,8 +3,8 @@
  * builds the struct trapframe of interrupts.h and calls trap_dispatch.
  *
  * The CPU pushes eflags, cs, eip - and first, for a trap from ring 3 (lab 8's
- * processes), the user's ss and esp, which struct trapframe leaves above its
- * end (trap.c's report reads them there) - and for some exceptions an error
+ * processes), the user's ss and esp, the last two fields of struct trapframe,
+ * which a trap from ring 0 does not have - and for some exceptions an error
  * code (Intel SDM Vol. 3A, 6.12.1, Figure 6-4; which ones: Table 6-1 and
  * 6.15). The stubs of the other vectors push a 0
  * in its place so that every frame has the same shape. A software `int N`

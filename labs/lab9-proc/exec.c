@@ -147,7 +147,7 @@ static void swap_image(struct proc *p, struct process *img, const char *path,
     tf->eip = img->entry;
     tf->eflags = EFLAGS_IF | EFLAGS_RESERVED1;
     p->tf_armed = false;                /* that frame's TF is gone: a signal arms it again */
-    ((uint32_t *)(tf + 1))[0] = img->user_esp;
+    tf->esp = img->user_esp;
     /* LAB 9: STUB
     (void)p;
     (void)img;

@@ -16,16 +16,13 @@
 #include "kproc.h"
 #include "x86.h"
 
-/* The child's registers: the parent's frame and user esp/ss, with fork's result 0. */
-static void child_regs(struct user_regs *r, const struct trapframe *tf)
+/* The child's registers: the parent's frame (from ring 3: with its esp and ss), fork's
+   result 0. */
+static void child_regs(struct trapframe *r, const struct trapframe *tf)
 {
-    const uint32_t *above = (const uint32_t *)(tf + 1);     /* pushed from ring 3 */
-
-    r->tf = *tf;
-    r->esp = above[0];
-    r->ss = above[1];
-    r->tf.eax = 0;
-    r->tf.eflags &= ~EFLAGS_TF;         /* a signal's trap armed in the parent is not the child's */
+    *r = *tf;
+    r->eax = 0;
+    r->eflags &= ~EFLAGS_TF;         /* a signal's trap armed in the parent is not the child's */
 }
 
 /* A child that will never run: its pages, its slot, itself. */
@@ -84,7 +81,7 @@ static int copy_process(struct proc *c, struct proc *parent)
 int32_t sys_fork(const struct trapframe *tf)
 {
     struct proc *parent = proc_current();
-    struct user_regs regs;
+    struct trapframe regs;
     struct proc *c;
 
     if (frames_count().free < PROC_FRAME_RESERVE || !(c = proc_alloc())) {

@@ -77,12 +77,6 @@ bool ofile_unref(struct ofile *of);
 void ofile_put(struct ofile *of);       /* ofile_unref, and close it when it was the last */
 
 /* ---- processes ------------------------------------------------------------ */
-/* What a thread enters ring 3 with: a trap frame and, above it, the user's esp and ss
-   (what the CPU pushes on a trap from ring 3: Intel SDM Vol. 3A, Figure 6-4). */
-struct user_regs {
-    struct trapframe tf;
-    uint32_t esp, ss;
-};
 /* Processes asleep until something changes (Linux's wait queues): a signal wakes them too. */
 struct waitq {
     struct proc *first;
@@ -104,7 +98,7 @@ struct proc {
     struct waitq child_wq;              /* a child ended (proc_mutex guards it) */
     struct fdtable files;
     char cwd[FAT_PATH_MAX];
-    struct user_regs *start;            /* what its thread enters ring 3 with */
+    struct trapframe *start;            /* what its thread enters ring 3 with */
     struct linux_state lx;              /* Linux personality (linux_*.c): TLS, mmap, signals */
 };
 
@@ -132,8 +126,8 @@ extern struct proc *first_proc;
 extern struct proc_stats pstats;
 struct proc *proc_current(void);
 /* Start p's thread: it enters ring 3 with regs (proc_enter). NULL: no memory. */
-bool proc_launch(struct proc *p, const struct user_regs *regs);
-void proc_iret(const struct user_regs *regs) __attribute__((noreturn));    /* procentry.S */
+bool proc_launch(struct proc *p, const struct trapframe *regs);
+void proc_iret(const struct trapframe *regs) __attribute__((noreturn));    /* procentry.S */
 extern struct condvar reaper_cv;        /* a process with no parent ended (proc_mutex) */
 struct proc *proc_alloc(void);          /* a zeroed record (NULL: no memory), counted */
 void proc_free(struct proc *p);         /* a reaped zombie, or one that never ran */

@@ -9,6 +9,7 @@
  */
 #include "kstring.h"
 #include "kproc.h"
+#include "sysnum.h"
 
 #define AT_FDCWD        ((uint32_t)-100)
 #define AT_REMOVEDIR    0x200
@@ -199,7 +200,7 @@ static int32_t do_renameat(const uint32_t a[6], uint32_t flags)
     bool by_old = old_dir != AT_FDCWD;
     if ((err = linux_at_enter(by_old ? a[0] : a[2], by_old ? a[1] : a[3], &at)))
         return err;
-    err = sys9_dirop(38, a[1], a[3]);
+    err = sys9_dirop(SYS_rename, a[1], a[3]);
     linux_at_leave(&at);
     return err;
 }
@@ -213,10 +214,12 @@ static int32_t at_call(uint32_t nr, const uint32_t a[6])
     if (err)
         return err;
     switch (nr) {
-    case 295: err = linux_open(a[1], a[2] & O_KNOWN); break;
-    case 296: err = sys9_dirop(39, a[1], a[2]); break;
-    case 301: err = sys9_dirop(a[2] & AT_REMOVEDIR ? 40 : 10, a[1], 0); break;
-    case 305: err = do_readlink(a[1], a[2], a[3]); break;
+    case SYS_openat: err = linux_open(a[1], a[2] & O_KNOWN); break;
+    case SYS_mkdirat: err = sys9_dirop(SYS_mkdir, a[1], a[2]); break;
+    case SYS_unlinkat:
+        err = sys9_dirop(a[2] & AT_REMOVEDIR ? SYS_rmdir : SYS_unlink, a[1], 0);
+        break;
+    case SYS_readlinkat: err = do_readlink(a[1], a[2], a[3]); break;
     default: err = do_access(a[1]); break;          /* faccessat(2), utimensat */
     }
     linux_at_leave(&at);
@@ -237,12 +240,15 @@ static int32_t do_fchdir(uint32_t fd)
 bool linux_file_handles(uint32_t nr)
 {
     switch (nr) {
-    case 4: case 9: case 36: case 83: case 330:
-    case 5: case 15: case 30: case 33: case 54: case 55: case 85: case 94: case 118: case 133:
-    case 145:
-    case 146: case 148: case 182: case 187: case 195: case 196: case 197: case 198: case 207:
-    case 212: case 221: case 239: case 271: case 295: case 296: case 300: case 301: case 302:
-    case 305: case 306: case 307: case 320: case 353: case 439:
+    case SYS_write: case SYS_link: case SYS_sync: case SYS_symlink: case SYS_dup3:
+    case SYS_open: case SYS_chmod: case SYS_utime: case SYS_access: case SYS_ioctl:
+    case SYS_fcntl: case SYS_fcntl64: case SYS_readlink: case SYS_fchmod: case SYS_fsync:
+    case SYS_fchdir: case SYS_readv: case SYS_writev: case SYS_fdatasync:
+    case SYS_chown: case SYS_chown32: case SYS_lchown32: case SYS_fchown32:
+    case SYS_sendfile: case SYS_sendfile64: case SYS_stat64: case SYS_lstat64: case SYS_fstat64:
+    case SYS_utimes: case SYS_openat: case SYS_mkdirat: case SYS_fstatat64: case SYS_unlinkat:
+    case SYS_renameat: case SYS_renameat2: case SYS_readlinkat: case SYS_fchmodat:
+    case SYS_faccessat: case SYS_faccessat2: case SYS_utimensat:
         return true;
     default:
         return false;
@@ -252,23 +258,26 @@ bool linux_file_handles(uint32_t nr)
 int32_t linux_file_syscall(uint32_t nr, const uint32_t a[6])
 {
     switch (nr) {
-    case 33: return do_access(a[0]);
-    case 54: return linux_ioctl(a[0], a[1], a[2]);
-    case 55: case 221: return do_fcntl(a[0], a[1], a[2]);
-    case 85: return do_readlink(a[0], a[1], a[2]);
-    case 133: return do_fchdir(a[0]);
-    case 145: case 146: return do_iov(a[0], a[1], a[2], nr == 146);
-    case 195: case 196: case 197: case 300: return linux_stat_syscall(nr, a);
-    case 295: case 296: case 301: case 305: case 307: case 439: return at_call(nr, a);
-    case 5: return linux_open(a[0], a[1] & O_KNOWN);
-    case 302: return do_renameat(a, 0);
-    case 353: return do_renameat(a, a[4]);          /* renameat2, no flags */
-    case 187: case 239: return -EINVAL; /* sendfile: callers fall back to read and write */
-    case 4: return pipe_checked(sys9_write(a[0], a[1], a[2]));
-    case 330: return do_dup3(a[0], a[1], a[2]);
-    case 9: case 83: return -EPERM;     /* link, symlink: FAT has neither */
-    case 30: case 271: return do_access(a[0]);      /* utime, utimes: nothing to keep */
-    case 320: return a[1] ? at_call(nr, a) : 0;     /* utimensat: a path's must exist */
+    case SYS_access: return do_access(a[0]);
+    case SYS_ioctl: return linux_ioctl(a[0], a[1], a[2]);
+    case SYS_fcntl: case SYS_fcntl64: return do_fcntl(a[0], a[1], a[2]);
+    case SYS_readlink: return do_readlink(a[0], a[1], a[2]);
+    case SYS_fchdir: return do_fchdir(a[0]);
+    case SYS_readv: case SYS_writev: return do_iov(a[0], a[1], a[2], nr == SYS_writev);
+    case SYS_stat64: case SYS_lstat64: case SYS_fstat64: case SYS_fstatat64:
+        return linux_stat_syscall(nr, a);
+    case SYS_openat: case SYS_mkdirat: case SYS_unlinkat: case SYS_readlinkat:
+    case SYS_faccessat: case SYS_faccessat2:
+        return at_call(nr, a);
+    case SYS_open: return linux_open(a[0], a[1] & O_KNOWN);
+    case SYS_renameat: return do_renameat(a, 0);
+    case SYS_renameat2: return do_renameat(a, a[4]);    /* no flags */
+    case SYS_sendfile: case SYS_sendfile64: return -EINVAL;     /* callers read and write */
+    case SYS_write: return pipe_checked(sys9_write(a[0], a[1], a[2]));
+    case SYS_dup3: return do_dup3(a[0], a[1], a[2]);
+    case SYS_link: case SYS_symlink: return -EPERM;     /* FAT has neither */
+    case SYS_utime: case SYS_utimes: return do_access(a[0]);    /* nothing to keep */
+    case SYS_utimensat: return a[1] ? at_call(nr, a) : 0;       /* a path's must exist */
     default: return 0;                  /* chmod, chown, utimes, fsync: nothing to keep */
     }
 }

@@ -56,14 +56,14 @@ static void fill_aux_random(struct process *p, uint32_t esp)
 
 void linux_exec(struct proc *p, struct trapframe *tf)
 {
-    fill_aux_random(&p->base, ((uint32_t *)(tf + 1))[0]);  /* the new user esp */
-    irq_flags_t fl = irq_save();
+    fill_aux_random(&p->base, tf->esp);  /* the new user esp */
+    intr_state_t fl = intr_disable();
     p->lx.tls_set = p->lx.full = false;
     p->lx.mmap_next = 0;
     for (int s = 1; s < LINUX_NSIG; s++)
         if (p->lx.act[s].handler != SIG_IGN)
             memset(&p->lx.act[s], 0, sizeof p->lx.act[s]);
-    irq_restore(fl);
+    intr_restore(fl);
     linux_fpu_forget(p, true);
 }
 
@@ -83,22 +83,21 @@ void linux_fork_switch(struct proc *p)
    without the sharing: the child runs on its own copy). Threads: -EINVAL. */
 int32_t linux_clone(struct trapframe *tf, uint32_t flags, uint32_t child_tidptr)
 {
-    uint32_t *user_esp = (uint32_t *)(tf + 1);         /* pushed from ring 3 */
-    uint32_t saved = *user_esp, newsp = tf->ecx;
+    uint32_t saved = tf->esp, newsp = tf->ecx;
 
     if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
         return -EINVAL;                 /* no threads in Cairn */
     if (newsp)
-        *user_esp = newsp;
+        tf->esp = newsp;
     int32_t pid = sys_fork(tf);
-    *user_esp = saved;
+    tf->esp = saved;
     if (pid > 0 && (flags & CLONE_CHILD_SETTID)) {
         mutex_lock(&proc_mutex);
         struct proc *c = ptable_find(&ptable, (uint32_t)pid);
-        irq_flags_t fl = irq_save();    /* before its first switch, or it has run: skip */
+        intr_state_t fl = intr_disable(); /* before its first switch, or it has run: skip */
         if (c && !c->in_user)
             c->lx.set_tid_at = child_tidptr;
-        irq_restore(fl);
+        intr_restore(fl);
         mutex_unlock(&proc_mutex);
     }
     return pid;

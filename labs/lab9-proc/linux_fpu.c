@@ -65,16 +65,16 @@ void linux_fpu_switch(struct proc *next)
 /* fork: the child starts with the parent's registers as they are now. */
 void linux_fpu_fork(struct proc *child, struct proc *parent)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     if (fpu_owner == parent)
         save_to(child);
-    irq_restore(fl);
+    intr_restore(fl);
 }
 
 /* execve: a new program starts with a clean FPU; an ended one leaves nothing to save. */
 void linux_fpu_forget(struct proc *p, bool reset)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     p->lx.fpu_valid = false;
     if (fpu_owner == p) {
         if (reset)
@@ -82,17 +82,17 @@ void linux_fpu_forget(struct proc *p, bool reset)
         else
             fpu_owner = NULL;
     }
-    irq_restore(fl);
+    intr_restore(fl);
 }
 
 /* The current process's FPU image as it is now (its registers, if they are loaded). */
 void linux_fpu_get(struct proc *p, uint8_t out[LINUX_FPU_BYTES])
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     if (fpu_owner == p)
         save_to(p);
     memcpy(out, p->lx.fpu_valid ? p->lx.fpu : fx_initial, LINUX_FPU_BYTES);
-    irq_restore(fl);
+    intr_restore(fl);
 }
 
 /*
@@ -105,7 +105,7 @@ void linux_fpu_put(struct proc *p, const uint8_t in[LINUX_FPU_BYTES])
     uint32_t mask, mxcsr;
 
     memcpy(&mask, fx_initial + 28, 4);
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     memcpy(p->lx.fpu, in, LINUX_FPU_BYTES);
     memcpy(&mxcsr, p->lx.fpu + 24, 4);
     mxcsr &= mask ? mask : 0xFFBFu;
@@ -113,5 +113,5 @@ void linux_fpu_put(struct proc *p, const uint8_t in[LINUX_FPU_BYTES])
     p->lx.fpu_valid = true;
     if (fpu_owner == p)
         restore_from(p);
-    irq_restore(fl);
+    intr_restore(fl);
 }

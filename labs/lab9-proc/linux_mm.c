@@ -23,7 +23,7 @@
 static void unmap_range(struct proc *p, uint32_t va, uint32_t len)
 {
     for (uint32_t a = va; a < va + len; a += PAGE_SIZE) {
-        irq_flags_t fl = irq_save();    /* the pool is everyone's */
+        intr_state_t fl = intr_disable(); /* the pool is everyone's */
         pte_t *pte = pgtable_walk(&frame_pool, p->base.pgdir, a, false, 0);
         if (pte && (*pte & PTE_P)) {
             frame_free(&frame_pool, PTE_ADDR(*pte));
@@ -31,7 +31,7 @@ static void unmap_range(struct proc *p, uint32_t va, uint32_t len)
             tlb_invalidate(a);
             p->base.frames--;
         }
-        irq_restore(fl);
+        intr_restore(fl);
     }
 }
 
@@ -48,22 +48,22 @@ static bool fill_from_file(struct ofile *of, uint32_t off, uint8_t *page)
 static int map_range(struct proc *p, uint32_t va, uint32_t len, struct ofile *of, uint32_t off)
 {
     for (uint32_t done = 0; done < len; done += PAGE_SIZE) {
-        irq_flags_t fl = irq_save();
+        intr_state_t fl = intr_disable();
         uint32_t pa = frame_alloc(&frame_pool);
-        irq_restore(fl);
+        intr_restore(fl);
         if (!pa)
             goto fail;
         memset(frame_kva(pa), 0, PAGE_SIZE);
         bool ok = !of || fill_from_file(of, off + done, frame_kva(pa));
-        fl = irq_save();
+        fl = intr_disable();
         if (ok && !pgtable_map(&frame_pool, p->base.pgdir, va + done, pa, PTE_W | PTE_U,
                                &p->base.frames)) {
             p->base.frames++;
-            irq_restore(fl);
+            intr_restore(fl);
             continue;
         }
         frame_free(&frame_pool, pa);
-        irq_restore(fl);
+        intr_restore(fl);
         goto fail;
     }
     return 0;

@@ -31,7 +31,7 @@
 #define EFLAGS_DF   0x400u
 
 struct sigsave {
-    struct user_regs regs;
+    struct trapframe regs;
     uint32_t mask[2];
     uint32_t magic;
     uint8_t fpu[LINUX_FPU_BYTES];       /* the x87/SSE registers the handler may clobber */
@@ -43,18 +43,18 @@ struct rt_head {                        /* what the handler's arguments point at
 
 /* The frame the thread returns to ring 3 through, or NULL when there is none (a process
    killed before it first ran has only its start registers, elsewhere). */
-static struct user_regs *user_frame(void)
+static struct trapframe *user_frame(void)
 {
-    struct user_regs *r = (struct user_regs *)(thread_stack_top(thread_current()) - sizeof *r);
+    struct trapframe *r = (struct trapframe *)(thread_stack_top(thread_current()) - sizeof *r);
 
-    if (r->tf.cs != (GDT_USER_CODE | GDT_RPL_USER) || r->ss != (GDT_USER_DATA | GDT_RPL_USER))
+    if (r->cs != (GDT_USER_CODE | GDT_RPL_USER) || r->ss != (GDT_USER_DATA | GDT_RPL_USER))
         return NULL;
     return r;
 }
 
 /* Push the handler's frame for sig and point the registers at the handler: false if the
    stack cannot take it (then the default action: Linux sends SIGSEGV). */
-static bool push_frame(struct proc *p, struct user_regs *r, int sig)
+static bool push_frame(struct proc *p, struct trapframe *r, int sig)
 {
     const struct linux_sigaction *act = &p->lx.act[sig];
     bool rt = act->flags & SA_SIGINFO;
@@ -79,11 +79,11 @@ static bool push_frame(struct proc *p, struct user_regs *r, int sig)
     copy_out(&p->base, frame, &h, head);
     copy_out(&p->base, frame + head, &save, sizeof save);
     r->esp = frame;
-    r->tf.eip = act->handler;
-    r->tf.eax = (uint32_t)sig;          /* and edx, ecx: what -mregparm=3 handlers read */
-    r->tf.edx = rt ? h.pinfo : 0;
-    r->tf.ecx = rt ? h.puc : 0;
-    r->tf.eflags &= ~(EFLAGS_TF | EFLAGS_DF);
+    r->eip = act->handler;
+    r->eax = (uint32_t)sig;          /* and edx, ecx: what -mregparm=3 handlers read */
+    r->edx = rt ? h.pinfo : 0;
+    r->ecx = rt ? h.puc : 0;
+    r->eflags &= ~(EFLAGS_TF | EFLAGS_DF);
     return true;
 }
 
@@ -122,7 +122,7 @@ bool linux_signal_deliver(void)
         return true;                    /* blocked ones wait; none: nothing to do */
     int sig = __builtin_ctz(ready);
     struct linux_sigaction *act = &p->lx.act[sig];
-    struct user_regs *r = user_frame();
+    struct trapframe *r = user_frame();
     if (act->handler <= SIG_IGN || !act->restorer || !r)
         return false;
     if (!push_frame(p, r, sig))
@@ -149,7 +149,7 @@ static uint32_t user_selector(uint32_t sel)
 int32_t linux_sigreturn(bool rt)
 {
     struct proc *p = proc_current();
-    struct user_regs *r = user_frame();
+    struct trapframe *r = user_frame();
     struct sigsave save;
 
     if (!r)
@@ -160,18 +160,18 @@ int32_t linux_sigreturn(bool rt)
     copy_in(&p->base, &save, at, sizeof save);
     if (save.magic != SAVE_MAGIC)
         proc_die(WSTATUS_SIGNALED(SIGSEGV));
-    save.regs.tf.cs = GDT_USER_CODE | GDT_RPL_USER;
-    save.regs.ss = save.regs.tf.ds = save.regs.tf.es = GDT_USER_DATA | GDT_RPL_USER;
-    save.regs.tf.fs = user_selector(save.regs.tf.fs);
-    save.regs.tf.gs = user_selector(save.regs.tf.gs);
-    save.regs.tf.eflags = (save.regs.tf.eflags & EFLAGS_USER) | EFLAGS_IF | EFLAGS_RESERVED1;
-    save.regs.tf.vector = r->tf.vector;
-    save.regs.tf.error = r->tf.error;
+    save.regs.cs = GDT_USER_CODE | GDT_RPL_USER;
+    save.regs.ss = save.regs.ds = save.regs.es = GDT_USER_DATA | GDT_RPL_USER;
+    save.regs.fs = user_selector(save.regs.fs);
+    save.regs.gs = user_selector(save.regs.gs);
+    save.regs.eflags = (save.regs.eflags & EFLAGS_USER) | EFLAGS_IF | EFLAGS_RESERVED1;
+    save.regs.vector = r->vector;
+    save.regs.error = r->error;
     *r = save.regs;
     linux_fpu_put(p, save.fpu);
     p->lx.sigmask[0] = save.mask[0] & ~(1u << (SIGKILL - 1) | 1u << (SIGSTOP - 1));
     p->lx.sigmask[1] = save.mask[1];
-    return (int32_t)r->tf.eax;          /* the syscall's return is the interrupted eax */
+    return (int32_t)r->eax;          /* the syscall's return is the interrupted eax */
 }
 
 /* The end of a child (proc_end_hook, it is a zombie now): SIGCHLD to a parent that handles

@@ -11,6 +11,7 @@
  */
 #include "kstring.h"
 #include "kproc.h"
+#include "sysnum.h"
 
 #define AT_EMPTY_PATH    0x1000
 #define STAT_MODE_OFFSET 16             /* st_mode in struct stat64 (i386) */
@@ -176,8 +177,8 @@ static int32_t fstatat(uint32_t dirfd, uint32_t upath, uint32_t ustat, uint32_t 
 int32_t linux_stat_syscall(uint32_t nr, const uint32_t a[6])
 {
     switch (nr) {
-    case 195: case 196: return do_stat(a[0], a[1]);
-    case 197: return do_fstat(a[0], a[1]);
+    case SYS_stat64: case SYS_lstat64: return do_stat(a[0], a[1]);
+    case SYS_fstat64: return do_fstat(a[0], a[1]);
     default: return fstatat(a[0], a[1], a[2], a[3]);
     }
 }

@@ -12,6 +12,7 @@
 #include "interrupts.h"
 #include "kstring.h"
 #include "kproc.h"
+#include "sysnum.h"
 
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
@@ -21,10 +22,15 @@
 
 bool linux_overrides(uint32_t nr)
 {
-    return nr == 195 || nr == 196 || nr == 197 ||   /* stat64 family: ELF files are 0755 */
-           nr == 5 ||                               /* open: /dev/null and company */
-           nr == 4 ||                               /* write: SIGPIPE */
-           nr == 7 || nr == 114;                    /* waitpid, wait4: job control's flags */
+    switch (nr) {
+    case SYS_stat64: case SYS_lstat64: case SYS_fstat64:    /* ELF files are 0755 */
+    case SYS_open:                                          /* /dev/null and company */
+    case SYS_write:                                         /* SIGPIPE */
+    case SYS_waitpid: case SYS_wait4:                       /* job control's flags */
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* wait4 with what job control asks: WUNTRACED, WCONTINUED and __WALL change nothing where
@@ -112,8 +118,14 @@ static int32_t do_sysinfo(uint32_t ubuf)
 
 static bool is_time_call(uint32_t nr)
 {
-    return nr == 13 || nr == 43 || nr == 78 || nr == 265 || nr == 266 || nr == 267 ||
-           nr == 355 || nr == 403 || nr == 406 || nr == 407;
+    switch (nr) {
+    case SYS_time: case SYS_times: case SYS_gettimeofday: case SYS_getrandom:
+    case SYS_clock_gettime: case SYS_clock_getres: case SYS_clock_nanosleep:
+    case SYS_clock_gettime64: case SYS_clock_getres_time64: case SYS_clock_nanosleep_time64:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* ids, groups, sessions: root, one group each (no job control). */
@@ -122,16 +134,19 @@ static bool id_call(uint32_t nr, const uint32_t a[6], int32_t *ret)
     uint32_t pid = process_current()->pid, zeros[3] = { 0, 0, 0 };
 
     switch (nr) {
-    case 24: case 47: case 49: case 50: case 199: case 200: case 201: case 202:
-    case 23: case 46: case 213: case 214: case 203: case 204: case 208: case 210:
-    case 80: case 205: case 81: case 206: case 57:   /* get*id, set*id, groups, setpgid */
+    case SYS_getuid: case SYS_getgid: case SYS_geteuid: case SYS_getegid:
+    case SYS_getuid32: case SYS_getgid32: case SYS_geteuid32: case SYS_getegid32:
+    case SYS_setuid: case SYS_setgid: case SYS_setuid32: case SYS_setgid32:
+    case SYS_setreuid32: case SYS_setregid32: case SYS_setresuid32: case SYS_setresgid32:
+    case SYS_getgroups: case SYS_getgroups32: case SYS_setgroups: case SYS_setgroups32:
+    case SYS_setpgid:
         *ret = 0;
         return true;
-    case 209: case 211: case 165: case 171:          /* getres[ug]id(32) */
+    case SYS_getresuid32: case SYS_getresgid32: case SYS_getresuid: case SYS_getresgid:
         *ret = put_user(a[0], zeros, 4) ? -EFAULT : put_user(a[1], zeros, 4) ? -EFAULT :
                put_user(a[2], zeros, 4);
         return true;
-    case 65: case 132: case 66: case 147: case 224:  /* getpgrp getpgid setsid getsid gettid */
+    case SYS_getpgrp: case SYS_getpgid: case SYS_setsid: case SYS_getsid: case SYS_gettid:
         *ret = (int32_t)pid;
         return true;
     default:
@@ -145,19 +160,19 @@ static bool proc_call(struct trapframe *tf, uint32_t nr, const uint32_t a[6], in
     uint32_t one_cpu = 1, w[6];
 
     switch (nr) {
-    case 243: *ret = linux_set_thread_area(a[0]); return true;
-    case 244: *ret = linux_get_thread_area(a[0]); return true;
-    case 258:                           /* set_tid_address */
+    case SYS_set_thread_area: *ret = linux_set_thread_area(a[0]); return true;
+    case SYS_get_thread_area: *ret = linux_get_thread_area(a[0]); return true;
+    case SYS_set_tid_address:
         proc_current()->lx.clear_tid = a[0];
         *ret = (int32_t)process_current()->pid;
         return true;
-    case 311: *ret = 0; return true;    /* set_robust_list: no threads to clean up after */
-    case 383: case 386: case 312: case 435:         /* statx rseq get_robust_list clone3 */
-    case 163: *ret = nr == 163 ? -ENOMEM : -ENOSYS; return true;
-    case 120: *ret = linux_clone(tf, a[0], a[4]); return true;
-    case 190: *ret = sys_fork(tf); return true;         /* vfork */
-    case 192: *ret = linux_mmap2(a[0], a[1], a[2], a[3], a[4], a[5]); return true;
-    case 90:                            /* old mmap: its six words in memory, offset in bytes */
+    case SYS_set_robust_list: *ret = 0; return true;    /* no threads to clean up after */
+    case SYS_statx: case SYS_rseq: case SYS_get_robust_list: case SYS_clone3:
+    case SYS_mremap: *ret = nr == SYS_mremap ? -ENOMEM : -ENOSYS; return true;
+    case SYS_clone: *ret = linux_clone(tf, a[0], a[4]); return true;
+    case SYS_vfork: *ret = sys_fork(tf); return true;
+    case SYS_mmap2: *ret = linux_mmap2(a[0], a[1], a[2], a[3], a[4], a[5]); return true;
+    case SYS_mmap:                      /* the old one: its six words in memory, offset in bytes */
         if (!uaccess_ok(process_current(), a[0], sizeof w, false)) {
             *ret = -EFAULT;
             return true;
@@ -166,16 +181,18 @@ static bool proc_call(struct trapframe *tf, uint32_t nr, const uint32_t a[6], in
         *ret = (w[5] & (PAGE_SIZE - 1)) ? -EINVAL :
                linux_mmap2(w[0], w[1], w[2], w[3], w[4], w[5] / PAGE_SIZE);
         return true;
-    case 91: *ret = linux_munmap(a[0], a[1]); return true;
-    case 125: case 219: case 158: *ret = 0; return true;  /* mprotect, madvise, sched_yield */
-    case 174: *ret = linux_rt_sigaction(a[0], a[1], a[2], a[3]); return true;
-    case 175: *ret = linux_rt_sigprocmask(a[0], a[1], a[2], a[3]); return true;
-    case 186: *ret = 0; return true;    /* sigaltstack: handlers run on the stack they find */
-    case 119: case 173: *ret = linux_sigreturn(nr == 173); return true;
-    case 179: *ret = linux_rt_sigsuspend(a[0], a[1]); return true;
-    case 238: *ret = sys_kill((int)a[0], (int)a[1]); return true;     /* tkill: a thread is a process */
-    case 270: *ret = sys_kill((int)a[1], (int)a[2]); return true;     /* tgkill: glibc's raise */
-    case 242: *ret = put_user(a[2], &one_cpu, 4) ? -EFAULT : 4; return true;
+    case SYS_munmap: *ret = linux_munmap(a[0], a[1]); return true;
+    case SYS_mprotect: case SYS_madvise: case SYS_sched_yield: *ret = 0; return true;
+    case SYS_rt_sigaction: *ret = linux_rt_sigaction(a[0], a[1], a[2], a[3]); return true;
+    case SYS_rt_sigprocmask: *ret = linux_rt_sigprocmask(a[0], a[1], a[2], a[3]); return true;
+    case SYS_sigaltstack: *ret = 0; return true;    /* handlers run on the stack they find */
+    case SYS_sigreturn: case SYS_rt_sigreturn:
+        *ret = linux_sigreturn(nr == SYS_rt_sigreturn);
+        return true;
+    case SYS_rt_sigsuspend: *ret = linux_rt_sigsuspend(a[0], a[1]); return true;
+    case SYS_tkill: *ret = sys_kill((int)a[0], (int)a[1]); return true;  /* a thread is a process */
+    case SYS_tgkill: *ret = sys_kill((int)a[1], (int)a[2]); return true; /* glibc's raise */
+    case SYS_sched_getaffinity: *ret = put_user(a[2], &one_cpu, 4) ? -EFAULT : 4; return true;
     default: return false;
     }
 }
@@ -193,21 +210,21 @@ int32_t linux_syscall(struct trapframe *tf)
     if (id_call(nr, a, &ret) || proc_call(tf, nr, a, &ret))
         return ret;
     switch (nr) {
-    case 122: return do_uname(a[0]);
-    case 76: case 191: return do_getrlimit(a[0], a[1], false);
-    case 340:                           /* prlimit64 on itself: the old limits only */
+    case SYS_uname: return do_uname(a[0]);
+    case SYS_getrlimit: case SYS_ugetrlimit: return do_getrlimit(a[0], a[1], false);
+    case SYS_prlimit64:                 /* on itself: the old limits only */
         return a[3] ? do_getrlimit(a[1], a[3], true) : 0;
-    case 75: return 0;                  /* setrlimit: nothing is enforced but the stack */
-    case 172: return do_prctl(a[0], a[1]);
-    case 60: {                          /* umask */
+    case SYS_setrlimit: return 0;       /* nothing is enforced but the stack */
+    case SYS_prctl: return do_prctl(a[0], a[1]);
+    case SYS_umask: {
         uint32_t old = proc_current()->lx.umask;
         proc_current()->lx.umask = a[0] & 0777;
         return (int32_t)old;
     }
-    case 116: return do_sysinfo(a[0]);
-    case 7: return do_wait4((int)a[0], a[1], a[2], 0);
-    case 114: return do_wait4((int)a[0], a[1], a[2], a[3]);
-    case 168: case 309: case 414: return linux_poll(a[0], a[1]);
+    case SYS_sysinfo: return do_sysinfo(a[0]);
+    case SYS_waitpid: return do_wait4((int)a[0], a[1], a[2], 0);
+    case SYS_wait4: return do_wait4((int)a[0], a[1], a[2], a[3]);
+    case SYS_poll: case SYS_ppoll: case SYS_ppoll_time64: return linux_poll(a[0], a[1]);
     default: return syscall_lab8(nr, a[0], a[1], a[2]);
     }
 }

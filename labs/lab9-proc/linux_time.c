@@ -13,6 +13,7 @@
 #include "labinit.h"
 #include "kproc.h"
 #include "x86.h"
+#include "sysnum.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71
@@ -76,13 +77,13 @@ uint64_t linux_now_ns(void)
 
 uint32_t linux_random32(void)
 {
-    irq_flags_t fl = irq_save();
+    intr_state_t fl = intr_disable();
     rng_state ^= rdtsc();
     rng_state ^= rng_state >> 12;
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     uint64_t out = rng_state * 0x2545F4914F6CDD1Dull;
-    irq_restore(fl);
+    intr_restore(fl);
     return (uint32_t)(out >> 32);
 }
 
@@ -183,34 +184,34 @@ int32_t linux_time_syscall(uint32_t nr, const uint32_t a[6])
     int32_t err;
 
     switch (nr) {
-    case 13: {                          /* time */
+    case SYS_time: {
         uint32_t s = (uint32_t)(linux_now_ns() / NS);
         if (a1 && (!user_writable(a1, 4) || copy_out(process_current(), a1, &s, 4)))
             return -EFAULT;
         return (int32_t)s;
     }
-    case 43: {                          /* times: no accounting, all zero but the clock */
+    case SYS_times: {                   /* no accounting, all zero but the clock */
         uint32_t tms[4] = { 0, 0, 0, 0 };
         if (a1 && (!user_writable(a1, sizeof tms) || copy_out(process_current(), a1, tms, sizeof tms)))
             return -EFAULT;
         return (int32_t)(timer_ticks() * USER_HZ / timer_hz());
     }
-    case 78: {                          /* gettimeofday */
+    case SYS_gettimeofday: {
         ns = linux_now_ns();
         uint32_t tv[2] = { (uint32_t)(ns / NS), (uint32_t)(ns % NS / 1000) };
         if (a1 && (!user_writable(a1, sizeof tv) || copy_out(process_current(), a1, tv, sizeof tv)))
             return -EFAULT;
         return 0;
     }
-    case 265: case 403:                 /* clock_gettime, clock_gettime64 */
-        return (err = clock_now(a1, &ns)) ? err : put_timespec(a2, ns, nr == 403);
-    case 266: case 406:                 /* clock_getres(_time64): one tick */
+    case SYS_clock_gettime: case SYS_clock_gettime64:
+        return (err = clock_now(a1, &ns)) ? err : put_timespec(a2, ns, nr == SYS_clock_gettime64);
+    case SYS_clock_getres: case SYS_clock_getres_time64:       /* one tick */
         if ((err = clock_now(a1, &ns)))
             return err;
-        return a2 ? put_timespec(a2, NS / timer_hz(), nr == 406) : 0;
-    case 267: case 407:                 /* clock_nanosleep(_time64) */
-        return sleep_until(a1, a2, a3, a[3], nr == 407);
-    case 355:
+        return a2 ? put_timespec(a2, NS / timer_hz(), nr == SYS_clock_getres_time64) : 0;
+    case SYS_clock_nanosleep: case SYS_clock_nanosleep_time64:
+        return sleep_until(a1, a2, a3, a[3], nr == SYS_clock_nanosleep_time64);
+    case SYS_getrandom:
         return sys_getrandom(a1, a2);
     default:
         return -ENOSYS;

@@ -78,14 +78,14 @@ int32_t linux_set_thread_area(uint32_t uinfo)
     if (d.bits & (UD_CONTENTS | UD_READ_EXEC_ONLY))
         return -EINVAL;                 /* a code or read-only %gs: nobody asks for it */
     bool empty = (d.bits & UD_NOT_PRESENT) || (!d.base_addr && !d.limit);
-    irq_flags_t fl = irq_save();        /* the switch hook reads it */
+    intr_state_t fl = intr_disable();   /* the switch hook reads it */
     p->lx.tls_set = !empty;
     p->lx.full = true;
     p->lx.tls_base = d.base_addr;
     p->lx.tls_limit = d.limit & 0xFFFFF;
     p->lx.tls_pages = d.bits & UD_LIMIT_IN_PAGES;
     load_descriptor(&p->lx);
-    irq_restore(fl);
+    intr_restore(fl);
     d.entry_number = TLS_INDEX;         /* glibc loads %gs with (n << 3) | 3 */
     copy_out(&p->base, uinfo, &d, sizeof d);
     return 0;

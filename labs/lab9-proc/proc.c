@@ -60,7 +60,7 @@ struct proc_stats proc_stats(void)
 static void proc_main(void *arg)
 {
     struct proc *p = arg;
-    struct user_regs regs = *p->start;
+    struct trapframe regs = *p->start;
 
     kfree(p->start);
     p->start = NULL;
@@ -74,7 +74,7 @@ static void proc_main(void *arg)
     proc_iret(&regs);
 }
 
-bool proc_launch(struct proc *p, const struct user_regs *regs)
+bool proc_launch(struct proc *p, const struct trapframe *regs)
 {
     char name[THREAD_NAME_MAX];
 
@@ -123,7 +123,7 @@ int proc_start_first(int argc, const char *const argv[])
 {
     at_start = held_now();
     struct proc *p = proc_alloc();
-    struct user_regs regs;
+    struct trapframe regs;
     int err;
 
     if (!p || !(p->base.pgdir = pgtable_new_dir(&frame_pool, kernel_pgdir))) {
@@ -148,8 +148,8 @@ int proc_start_first(int argc, const char *const argv[])
         fd_install(&p->files, tty, fd, false);
     }
     memset(&regs, 0, sizeof regs);
-    user_frame_init((struct iret_frame *)&regs.tf.eip, p->base.entry, p->base.user_esp);
-    regs.tf.ds = regs.tf.es = regs.tf.fs = regs.tf.gs = regs.ss;
+    user_frame_init((struct iret_frame *)&regs.eip, p->base.entry, p->base.user_esp);
+    regs.ds = regs.es = regs.fs = regs.gs = regs.ss;
     mutex_lock(&proc_mutex);
     int pid = ptable_add(&ptable, p);
     first_proc = p;

@@ -1,11 +1,11 @@
 /*
  * procentry.S - into ring 3 with every register given (a forked child
  * resumes exactly where its parent trapped, eax 0): lab 1's trapret, the end
- * of alltraps, on a frame built elsewhere. The frame is a struct user_regs:
- * the trap frame, then the user esp and ss that an iret to ring 3 pops (Intel
- * SDM Vol. 3A, 6.12.1 and Figure 6-4).
+ * of alltraps, on a frame built elsewhere: a whole struct trapframe, with the
+ * user esp and ss that an iret to ring 3 pops (Intel SDM Vol. 3A, 6.12.1 and
+ * Figure 6-4).
  *
- *     void proc_iret(const struct user_regs *regs);    never returns
+ *     void proc_iret(const struct trapframe *regs);    never returns
  */
         .text
         .globl proc_iret

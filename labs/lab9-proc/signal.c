@@ -107,7 +107,7 @@ void signal_check(void)
  * Exercise 8b: the switch hook, interrupts masked, before next runs. A
  * process that has been in ring 3 (in_user) with a signal pending and no
  * trap armed yet: the frame it will iret through tops its kernel stack (a
- * struct user_regs ending at thread_stack_top). If that frame is from ring 3
+ * struct trapframe from ring 3, esp and ss included, ends at thread_stack_top). If that frame is from ring 3
  * (cs's RPL 3), set EFLAGS_TF in it and note tf_armed: after one instruction
  * in ring 3 the CPU raises #DB, and signal_debug_trap ends the process.
  */
@@ -118,10 +118,10 @@ void signal_arm(struct thread *next)
     if (!p || !p->in_user || !p->pending || p->tf_armed)
         return;
     /* LAB 9: BEGIN SOLUTION */
-    struct user_regs *r = (struct user_regs *)(thread_stack_top(next) - sizeof *r);
-    if ((r->tf.cs & 3) != 3)
+    struct trapframe *r = (struct trapframe *)(thread_stack_top(next) - sizeof *r);
+    if ((r->cs & 3) != 3)
         return;                         /* not a frame from ring 3: never arm */
-    r->tf.eflags |= EFLAGS_TF;
+    r->eflags |= EFLAGS_TF;
     p->tf_armed = true;
     /* LAB 9: STUB
     panic("lab9: signal_arm not implemented (signals 0x%x for process %u)", p->pending,

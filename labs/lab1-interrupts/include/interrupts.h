@@ -18,6 +18,7 @@ struct trapframe {                       /* what every entry stub builds, lowest
     uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;   /* pushal order */
     uint32_t vector, error;              /* error: pushed by the CPU, or 0 by the stub */
     uint32_t eip, cs, eflags;            /* pushed by the CPU */
+    uint32_t esp, ss;                    /* ...and these first, only on a trap from ring 3 */
 };
 typedef void (*trap_handler_fn)(struct trapframe *tf);
 /* Handle `vector` with fn instead of the default (an exception report for 0-31). Not for
