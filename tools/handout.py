@@ -538,7 +538,7 @@ MUTATIONS = [
      "    uint32_t flags = PTE_U | PTE_W;\n"),
     # Lab 9: fork shares every page as it is, writable ones writable in both: no copy-on-write.
     (9, "labs/lab9-proc/cow.c", "fork's pages shared writable (no copy-on-write)",
-     "            if (table[i] & (PTE_W | PTE_COW)) {\n"
+     "            if (table[i] & (PTE_W | PTE_COW)) {         /* the parent too: see above */\n"
      "                table[i] = (table[i] & ~PTE_W) | PTE_COW;\n"
      "                tlb_invalidate(va);\n"
      "            }\n",
