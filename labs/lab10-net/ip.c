@@ -9,6 +9,7 @@
  */
 #include "kstring.h"
 #include "net.h"
+#include "tcp.h"
 
 #define IP_VER_IHL   0
 #define IP_TOTLEN    2
@@ -71,8 +72,8 @@ void ip_input(struct net *n, const uint8_t *pkt, size_t len)
         break;
     case IP_PROTO_TCP:
         n->stats.tcp_segments++;
-        if (n->tcp_input)
-            n->tcp_input(n, src, body, blen);
+        if (n->tcp)
+            tcp_input(n, src, body, blen);
         break;
     default:
         n->stats.ip_unknown_proto++;

@@ -39,7 +39,7 @@ struct net_stats {
     uint32_t ip_bad_checksum, ip_fragments, ip_not_ours, ip_unknown_proto;
     uint32_t icmp_echoes, icmp_bad;
     uint32_t udp_bad, udp_bad_checksum, udp_no_port, udp_echoed;
-    uint32_t tcp_segments;              /* handed to the TCP hook */
+    uint32_t tcp_segments;              /* handed to TCP (tcp.h counts the rest) */
 };
 
 struct arp_entry {
@@ -48,6 +48,7 @@ struct arp_entry {
     uint64_t learnt_ms;
 };
 
+struct tcp;
 struct net {
     uint8_t mac[NET_ETH_ALEN];
     uint32_t ip, netmask, gateway;
@@ -56,8 +57,9 @@ struct net {
     struct net_stats stats;
     /* Where frames go out (the frame is the stack's buffer: copy it). */
     void (*send)(struct net *n, const uint8_t *frame, size_t len);
-    /* TCP's segments, header checked (NULL: counted and dropped). */
-    void (*tcp_input)(struct net *n, uint32_t src, const uint8_t *seg, size_t len);
+    /* Frames send may take now (NULL: any number); TCP sends no more than that. */
+    size_t (*tx_room)(struct net *n);
+    struct tcp *tcp;                    /* tcp.h's connections (NULL: segments dropped) */
     void *owner;                        /* the caller's */
     uint8_t out[NET_FRAME_MAX];         /* the frame being built */
 };
