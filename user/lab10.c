@@ -1,15 +1,19 @@
 /*
  * lab10.c - stage 10's program: the network. With an e1000 bound by lab 10,
  * it configures the stack with QEMU's user-network addresses (10.0.2.15/24,
- * gateway 10.0.2.2) and serves until the machine is powered off: ARP, ping
- * replies and UDP echo on port 7. "lab10: ready" says the stack is up: the
- * grader starts talking then.
+ * gateway 10.0.2.2), mounts the FAT volumes lab 7 finds, and serves until
+ * the machine is powered off: ARP, ping replies, UDP echo on port 7 and
+ * HTTP/1.1 on port 80 (lab10_http.c). "lab10: ready" says the stack is up:
+ * the grader starts talking then.
  *
  *     ip=A.B.C.D     our address instead of 10.0.2.15 (the gateway stays 10.0.2.2)
  */
 #include "cmdline.h"
+#include "panic.h"
 #include "kprintf.h"
+#include "lab10_http.h"
 #include "netif.h"
+#include "process.h"
 #include "thread.h"
 
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: the guest's address (default 10.0.2.15, QEMU's user network)");
@@ -45,8 +49,12 @@ void program_main(void)
         kprintf("lab10: no network card (add -device e1000)\n");
         return;
     }
+    if (!volumes_mount())
+        kprintf("lab10: no FAT volume on any disk: every path is 404\n");
     struct future *serve = netif_start(ip, QEMU_NETMASK, QEMU_GATEWAY);
-    kprintf("lab10: ready: %u.%u.%u.%u, udp echo on port %u\n", ip >> 24, (ip >> 16) & 0xFF,
-            (ip >> 8) & 0xFF, ip & 0xFF, UDP_PORT_ECHO);
+    if (thread_spawn(http_start()) < 0)
+        panic("lab10: no task slot for the web server");
+    kprintf("lab10: ready: %u.%u.%u.%u, http on port %u, udp echo on port %u\n", ip >> 24,
+            (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, HTTP_PORT, UDP_PORT_ECHO);
     thread_await(serve);                /* it never ends: powered off */
 }

@@ -2,7 +2,7 @@
 # kernel's), the stack (pure, host-tested: inet.c ether.c arp.c ip.c icmp.c udp.c), and
 # the task that joins them (netif.c).
 SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c \
-        tcpin.c tcprecv.c tcpout.c tcptimer.c tcpapi.c netif.c
+        tcpin.c tcprecv.c tcpout.c tcptimer.c tcpapi.c netsock.c netif.c httpreq.c
 
 # `make lab10-qemu`: an 82540EM on QEMU's user network, its ports forwarded to
 # 127.0.0.1 only (LAB10_HTTP_PORT to the guest's 80, LAB10_ECHO_PORT to its UDP 7),
