@@ -33,7 +33,7 @@ static bool expired(const struct net *n, const struct arp_entry *e)
     return n->now_ms - e->learnt_ms >= ARP_TTL_MS;
 }
 
-/* Exercise 4: the cache. */
+/* Exercise 6a: the cache (arp_learn below is 6b). */
 bool arp_lookup(struct net *n, uint32_t ip, uint8_t mac[NET_ETH_ALEN])
 {
     /* LAB 10: BEGIN SOLUTION */
@@ -109,7 +109,7 @@ void arp_request(struct net *n, uint32_t ip)
     arp_send(n, ARP_OP_REQUEST, unknown, ip, broadcast);
 }
 
-/* Exercise 5: RFC 826's reception algorithm. */
+/* Exercise 6c: RFC 826's reception algorithm. */
 void arp_input(struct net *n, const uint8_t *pkt, size_t len)
 {
     if (len < ARP_LEN || get16(pkt + ARP_HTYPE) != ARP_HTYPE_ETHER ||

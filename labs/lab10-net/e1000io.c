@@ -18,6 +18,7 @@ static void add_counters(void)
     e1000.hw.rx_no_buffer += e1000_read(E1000_RNBC);
 }
 
+/* Exercise 3b: finish what the interrupt started: acknowledge, count, unmask. */
 void e1000_service(void)
 {
     assert(!intr_context());

@@ -36,7 +36,7 @@ int rx_ready(const struct e1000_ring *r)
     return (r->rx[r->rx_next].status & RXD_STAT_DD) != 0;
 }
 
-/* Exercise 1: the receive side. */
+/* Exercise 1a: the receive side. */
 int rx_take(struct e1000_ring *r, uint8_t *out, size_t cap)
 {
     /* LAB 10: BEGIN SOLUTION */
@@ -80,7 +80,7 @@ void tx_reclaim(struct e1000_ring *r)
     LAB 10: END SOLUTION */
 }
 
-/* Exercise 2: the transmit side. */
+/* Exercise 1b: the transmit side (tx_reclaim above is 1c). */
 int tx_put(struct e1000_ring *r, const uint8_t *frame, size_t len)
 {
     /* LAB 10: BEGIN SOLUTION */

@@ -7,6 +7,7 @@
  * the last byte, and arms the retransmission timer for what is in flight.
  */
 #include "kstring.h"
+#include "panic.h"
 #include "tcpseg.h"
 
 #define TCP_OPT_MSS 2                   /* kind 2, length 4 (RFC 9293 3.2) */
@@ -90,9 +91,10 @@ static size_t room(struct net *n)
     return n->tx_room ? n->tx_room(n) : (size_t)-1;
 }
 
-/* The next data or FIN segment the window allows: false when there is none. */
+/* Exercise 9: the next data or FIN segment the window allows: false when there is none. */
 static bool send_next(struct net *n, struct tcp_conn *c)
 {
+    /* LAB 10: BEGIN SOLUTION */
     uint32_t off = c->snd_nxt - c->snd_una;
     if (off > c->tx_len || !room(n))
         return false;                   /* the FIN is out, or the link is full */
@@ -108,6 +110,10 @@ static bool send_next(struct net *n, struct tcp_conn *c)
     segment(n, c, c->snd_nxt, TCP_ACK | (len ? TCP_PSH : 0) | (fin ? TCP_FIN : 0), off, len);
     sent_something(n, c, len, fin);
     return true;
+    /* LAB 10: STUB
+    (void)n; (void)c; (void)sent_something;
+    panic("lab10: send_next not implemented");
+    LAB 10: END SOLUTION */
 }
 
 void tcp_resend_first(struct net *n, struct tcp_conn *c)

@@ -9,6 +9,7 @@
  * numbers wrap at 2^32.
  */
 #include "kstring.h"
+#include "panic.h"
 #include "tcpseg.h"
 
 static void enter_time_wait(struct net *n, struct tcp_conn *c)
@@ -19,7 +20,7 @@ static void enter_time_wait(struct net *n, struct tcp_conn *c)
 }
 
 /*
- * Exercise 6: acceptability (RFC 9293 3.10.7.4, "first, check sequence number").
+ * Exercise 8a: acceptability (RFC 9293 3.10.7.4, "first, check sequence number").
  * False: drop it (an ACK is owed unless it is an RST). True with *ahead: it starts
  * past rcv_nxt inside the window, so its ACK counts but its data and FIN are
  * dropped (no out-of-order queue). What we already have is trimmed off the front.
@@ -65,7 +66,7 @@ static void fin_acked(struct net *n, struct tcp_conn *c)
         c->state = TCP_CLOSED;
 }
 
-/* Exercise 7: what the ACK acknowledges. False: drop the segment. */
+/* Exercise 8b: what the ACK acknowledges. False: drop the segment. */
 static bool take_ack(struct net *n, struct tcp_conn *c, const struct segment *s)
 {
     /* LAB 10: BEGIN SOLUTION */
@@ -106,7 +107,7 @@ static bool take_ack(struct net *n, struct tcp_conn *c, const struct segment *s)
     LAB 10: END SOLUTION */
 }
 
-/* Exercise 8: data into the receive ring, as far as it has room. */
+/* Exercise 8c: data into the receive ring, as far as it has room. */
 static uint32_t take_data(struct tcp_conn *c, const struct segment *s)
 {
     /* LAB 10: BEGIN SOLUTION */

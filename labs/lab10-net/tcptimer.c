@@ -5,6 +5,7 @@
  * never timed) and TIME_WAIT's 2 MSL (RFC 9293 3.10.7.4). tcp_tick runs from
  * the kernel's net task every few ticks, and from the host tests' fake clock.
  */
+#include "panic.h"
 #include "tcpseg.h"
 
 #define RTO_CLOCK_G_MS 1                /* the clock's granularity, G */
@@ -20,7 +21,7 @@ static void rto_from_estimate(struct tcp_conn *c)
         c->rto = TCP_RTO_MAX_MS;
 }
 
-/* Exercise 9: RFC 6298 2.2-2.4, in ms. */
+/* Exercise 10a: RFC 6298 2.2-2.4, in ms. */
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
 {
     /* LAB 10: BEGIN SOLUTION */
@@ -35,14 +36,15 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
     }
     rto_from_estimate(c);
     /* LAB 10: STUB
-    (void)c; (void)r;
+    (void)c; (void)r; (void)rto_from_estimate;
     panic("lab10: tcp_rtt_sample not implemented");
     LAB 10: END SOLUTION */
 }
 
-/* snd_una moved: the sample if the timed segment is covered, the timer (RFC 6298 5.2-5.3). */
+/* Exercise 10b: snd_una moved: the sample if the timed segment is covered, the timer (RFC 6298 5.2-5.3). */
 void tcp_ack_advanced(struct net *n, struct tcp_conn *c)
 {
+    /* LAB 10: BEGIN SOLUTION */
     if (c->rtt_timing && seq_gt(c->snd_una, c->rtt_seq)) {
         c->rtt_timing = false;
         tcp_rtt_sample(c, (uint32_t)(n->now_ms - c->rtt_start));
@@ -51,9 +53,13 @@ void tcp_ack_advanced(struct net *n, struct tcp_conn *c)
         rto_from_estimate(c);           /* the peer answers: undo the backoff (as Linux does) */
     c->retries = 0;
     c->rtx_deadline = c->snd_una == c->snd_max ? 0 : n->now_ms + c->rto;
+    /* LAB 10: STUB
+    (void)n; (void)c; (void)rto_from_estimate;
+    panic("lab10: tcp_ack_advanced not implemented");
+    LAB 10: END SOLUTION */
 }
 
-/* Exercise 10: the timer expired (RFC 6298 5.4-5.7): go back to snd_una, back off. */
+/* Exercise 10c: the timer expired (RFC 6298 5.4-5.7): go back to snd_una, back off. */
 static void timeout(struct net *n, struct tcp_conn *c)
 {
     struct tcp *t = n->tcp;
