@@ -5,7 +5,8 @@ guest prints its ready line the grader talks to it with Python's socket (UDP ech
 seeded random datagrams, each retried a bounded number of times: the network may lose
 a frame, a correct kernel never loses them all), then powers the machine off through
 QEMU's monitor (an `o` to the isa-debug-exit port: the kernel serves until powered off).
-The pcap is read back: every IPv4 header, UDP and TCP checksum in it must be valid.
+The pcap is read back: every IPv4 header, ICMP, UDP and TCP checksum in it must be valid.
+With ping=10.0.2.2 the kernel pings QEMU's gateway before it is ready.
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ class Session:
 
 
 def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
-          disks: tuple[Disk, ...] = (), budget: float = WORK_BUDGET) -> tuple[Result, Session, Path]:
+          disks: tuple[Disk, ...] = (), budget: float = WORK_BUDGET,
+          args: tuple[str, ...] = ()) -> tuple[Result, Session, Path]:
     """Boot with the network, run `work` once ready, power off; the result, what work saw."""
     pcap = ctx.workdir / "net.pcap"
     session = Session(budget)
@@ -70,7 +72,7 @@ def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
             session.error = f"{type(e).__name__}: {e}"
         m.qmp("human-monitor-command", **{"command-line": POWER_OFF})
 
-    r = ctx.boot(disks=list(disks), qemu_args=net_args(pcap, tcp_port, udp_port), ready=READY,
+    r = ctx.boot(args=list(args), disks=list(disks), qemu_args=net_args(pcap, tcp_port, udp_port), ready=READY,
                  on_ready=on_ready, timeout=TIMEOUT + budget)
     (ctx.workdir / "measured.txt").write_text("".join(f"{note}\n" for note in session.notes))
     ctx.check(session.error is None, f"talking to the guest: {session.error}")
@@ -144,6 +146,17 @@ def udp_echo(ctx: Ctx) -> None:
         f"median round trip {1000 * rtts[len(rtts) // 2]:.3f} ms over {len(rtts)} datagrams\n")
 
 
+@test(lab=10, name="ping-gateway", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def ping_gateway(ctx: Ctx) -> None:
+    """ping=10.0.2.2: the kernel's echo requests to QEMU's gateway all come back (it needs
+    ARP for the gateway, an ICMP request with a right checksum, and the reply taken in)."""
+    r, _, pcap = serve(ctx, lambda m, tcp_port, udp_port, session: None, args=("ping=10.0.2.2",))
+    ctx.check("lab10: ping 10.0.2.2: 3 of 3 replies" in r.lines,
+              f"expected 'lab10: ping 10.0.2.2: 3 of 3 replies' before the ready line:\n{r.log}")
+    bad, kinds = check_pcap(pcap.read_bytes())
+    ctx.check(not bad, "bad checksums in the pcap:\n" + "\n".join(bad[:10]))
+
+
 @test(lab=10, name="pcap-checksums", points=10, paths=QEMU_ONLY, timeout=TIMEOUT)
 def pcap_checksums(ctx: Ctx) -> None:
     """Every frame both ways, as QEMU's filter-dump saw it: IPv4 header, UDP and TCP
@@ -181,10 +194,12 @@ def frame_problems(n: int, frame: bytes, kinds: set[str]) -> list[str]:
     if ihl < 20 or total > len(ip) or ones_sum(ip[:ihl]) != 0xFFFF:
         return [f"frame {n} ({who}): IPv4 header checksum or length wrong"]
     proto, body = ip[9], ip[ihl:total]
-    names = {6: "tcp", 17: "udp"}
+    names = {1: "icmp", 6: "tcp", 17: "udp"}
     if proto not in names or struct.unpack("!H", ip[6:8])[0] & 0x3FFF:
         return []
     kinds.add(f"{names[proto]} {who}")
+    if proto == 1:
+        return [] if ones_sum(body) == 0xFFFF else [f"frame {n} ({who}): ICMP checksum wrong"]
     if proto == 17 and len(body) >= 8 and body[6:8] == b"\0\0":
         return []                       # UDP's "no checksum"
     pseudo = ip[12:20] + struct.pack("!BBH", 0, proto, len(body))

@@ -60,6 +60,8 @@ struct net {
     /* Frames send may take now (NULL: any number); TCP sends no more than that. */
     size_t (*tx_room)(struct net *n);
     struct tcp *tcp;                    /* tcp.h's connections (NULL: segments dropped) */
+    /* An ICMP echo reply arrived (NULL: ignored). */
+    void (*echo_reply)(struct net *n, uint32_t src, uint16_t id, uint16_t seq);
     void *owner;                        /* the caller's */
     uint8_t out[NET_FRAME_MAX];         /* the frame being built */
 };
@@ -108,6 +110,8 @@ bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len);
 
 /* ---- icmp.c, udp.c ---- */
 void icmp_input(struct net *n, uint32_t src, const uint8_t *pkt, size_t len);
+/* Send an echo request of len data bytes: false if dst's MAC is not known yet (ARP asked). */
+bool icmp_echo_request(struct net *n, uint32_t dst, uint16_t id, uint16_t seq, size_t len);
 void udp_input(struct net *n, uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len);
 
 #endif
