@@ -59,7 +59,8 @@ class Session:
 
 def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
           disks: tuple[Disk, ...] = (), budget: float = WORK_BUDGET,
-          args: tuple[str, ...] = ()) -> tuple[Result, Session, Path]:
+          args: tuple[str, ...] = (),
+          wiring: Callable[[Path, int, int], list[str]] | None = None) -> tuple[Result, Session, Path]:
     """Boot with the network, run `work` once ready, power off; the result, what work saw."""
     pcap = ctx.workdir / "net.pcap"
     session = Session(budget)
@@ -72,7 +73,7 @@ def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
             session.error = f"{type(e).__name__}: {e}"
         m.qmp("human-monitor-command", **{"command-line": POWER_OFF})
 
-    r = ctx.boot(args=list(args), disks=list(disks), qemu_args=net_args(pcap, tcp_port, udp_port), ready=READY,
+    r = ctx.boot(args=list(args), disks=list(disks), qemu_args=(wiring or net_args)(pcap, tcp_port, udp_port), ready=READY,
                  on_ready=on_ready, timeout=TIMEOUT + budget)
     (ctx.workdir / "measured.txt").write_text("".join(f"{note}\n" for note in session.notes))
     ctx.check(session.error is None, f"talking to the guest: {session.error}")
