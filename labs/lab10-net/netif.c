@@ -1,13 +1,14 @@
 /*
  * netif.c - the stack on the card: one lab 3 task owns it. Each poll sends
  * what the stack queued (awaiting room in the transmit ring), runs TCP's
- * clock every TCP_TICK_MS, and takes received frames through net_input, then
- * waits for whichever comes first: a frame (the card's IRQ), room in the
- * ring, the next tick (a sleep future), or more queued output (a task that
- * called TCP wakes it). The stack's send hook only queues: it runs inside
- * net_input and TCP calls, which cannot await. TCP never queues more than
- * the queue has room for (net.tx_room); anything else that finds it full is
- * dropped and counted.
+ * clock every TCP_TICK_MS while a connection exists, and takes received
+ * frames through net_input, then waits for whichever comes first: a frame
+ * (the card's IRQ), room in the ring, the next tick (a sleep future, only
+ * while TCP has a connection: an idle network wakes nothing), or more queued
+ * output (a task that called TCP wakes it). The stack's send hook only
+ * queues: it runs inside net_input and TCP calls, which cannot await. TCP
+ * never queues more than the queue has room for (net.tx_room); anything else
+ * that finds it full is dropped and counted.
  */
 #include "executor.h"
 #include "interrupts.h"
@@ -63,6 +64,15 @@ struct net_task {
     uint64_t next_tick_ms;
 };
 
+/* Any connection with a timer that may run: only then does the task wake for the clock. */
+static bool tcp_active(void)
+{
+    for (int i = 0; i < TCP_MAX_CONNS; i++)
+        if (tcp.conn[i].state != TCP_FREE)
+            return true;
+    return false;
+}
+
 /* Hand queued frames to the card: false while one waits for room. */
 static bool drain(struct net_task *t, struct context *cx)
 {
@@ -100,6 +110,8 @@ static bool step(struct net_task *t, struct context *cx)
         net_input(&netif, rx_frame, t->rx.len);
         return true;
     }
+    if (!tcp_active())
+        return false;                   /* no TCP clock to run: only a frame wakes us */
     sleep_until_init(&t->tick, timer_ticks() + (TCP_TICK_MS * timer_hz() + 999) / 1000);
     return future_poll(&t->tick.base, cx) == POLL_READY;
 }
