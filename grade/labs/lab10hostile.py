@@ -5,6 +5,11 @@ directly: each side is a QEMU socket netdev, and a relay in the grader (a thread
 deliver every file byte-identical, and the kernel must never panic: every spoiled frame
 is dropped and counted, and TCP's retransmission brings the lost ones again.
 
+Corruption models damage the link's CRC did not catch, so only IPv4 frames get it: their
+every byte is under a checksum the stack checks. ARP has none: a flipped bit in an ARP
+request would teach QEMU's user network a wrong MAC for the guest for good (one seed did
+exactly that), which no kernel can repair.
+
     e1000 <-> socket s0 <-> relay <-> socket s1 <-> hub 1 <-> user network (hostfwd)
 """
 from __future__ import annotations
@@ -22,6 +27,7 @@ from grade.labs.lab10 import serve
 
 DROP, DUPLICATE, HOLD, CORRUPT = 0.03, 0.03, 0.03, 0.01    # each frame's chances, each way
 ETH_HEADER = 14
+IPV4 = b"\x08\x00"                     # only IPv4 is corrupted: see the module's note
 
 
 class Relay:
@@ -55,7 +61,7 @@ class Relay:
         if r < DROP:
             self.counts["dropped"] += 1
             return
-        if r < DROP + CORRUPT and len(frame) > ETH_HEADER:
+        if r < DROP + CORRUPT and frame[12:14] == IPV4 and len(frame) > ETH_HEADER:
             at = self.rng.randrange(ETH_HEADER, len(frame))
             frame = frame[:at] + bytes([frame[at] ^ (1 << self.rng.randrange(8))]) + frame[at + 1:]
             self.counts["corrupted"] += 1

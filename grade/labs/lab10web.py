@@ -8,10 +8,12 @@ missing path must give 404. The run's throughput goes to the test's measured.txt
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Callable
 
 from grade.core import QEMU_ONLY, Ctx, Disk, test
 from grade.labs.fatvol import tool
@@ -65,7 +67,8 @@ def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, 
     return done
 
 
-def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str], missing: str):
+def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str],
+             missing: str) -> Callable[[Machine, int, int, Session], None]:
     def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
         start = time.monotonic()
         results = fetch_all(tcp_port, paths, ctx.workdir)
@@ -111,3 +114,35 @@ def http_parallel(ctx: Ctx) -> None:
     vol, files = make_volume(ctx)
     names = sorted(files)
     web_test(ctx, [ctx.rng.choice(names) for _ in range(PARALLEL)], files, vol)
+
+
+def pipelined(path: str, body: bytes, missing: str) -> Callable[[Machine, int, int, Session], None]:
+    """Two requests in one write on one connection, the second asking to close: both
+    answered in order (200 with the file, then 404), then the server closes."""
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        head = "GET /{} HTTP/1.1\r\nHost: cairn\r\n{}\r\n"
+        ask = head.format(urllib.parse.quote(path), "") + head.format(urllib.parse.quote(missing),
+                                                                     "Connection: close\r\n")
+        with socket.create_connection(("127.0.0.1", tcp_port), timeout=CURL_BOUND) as s:
+            s.sendall(ask.encode())
+            got = b""
+            while chunk := s.recv(65536):
+                got += chunk
+        want_start = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n".encode()
+        first_end = got.find(b"\r\n\r\n") + 4
+        second = got[first_end + len(body):]
+        if not got.startswith(want_start) or got[first_end:first_end + len(body)] != body \
+                or not second.startswith(b"HTTP/1.1 404 "):
+            session.lost += 1
+            session.notes.append(f"pipelined answers: {got[:120]!r} ... {second[:60]!r}")
+    return work
+
+
+@test(lab=10, name="http-pipelined", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def http_pipelined(ctx: Ctx) -> None:
+    """Keep-alive then close on one connection, the two requests sent at once."""
+    vol, files = make_volume(ctx)
+    path = ctx.rng.choice(sorted(p for p in files if files[p]))
+    _, session, _ = serve(ctx, pipelined(path, files[path], "Some Dir/missing.bin"),
+                          disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
+    ctx.check(session.lost == 0, "\n".join(session.notes))
