@@ -16,6 +16,8 @@
  *                     ring 3 fault hook, the switch hook, the int 0x80 gate
  *     lab9_init       processes: its own switch and fault hooks, lab 8's end hook, the
  *                     int 0x80 gate taken over, the console TTY (COM1's IRQ 4, two threads)
+ *     lab10_init      the e1000 lab 5's scan found: BAR0 mapped uncached, reset, its MAC,
+ *                     the descriptor rings, its legacy IRQ (the stack starts in user/lab10.c)
  *   LAB_INIT_LATE   by lab number:
  *     lab4_init_late  the legacy ATA channels, unless lab 5 attached some
  *     lab9_init_late  the Linux personality: the CMOS clock read, the random

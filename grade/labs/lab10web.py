@@ -1,0 +1,148 @@
+"""Stage 10's web server: the host's curl against the guest's port 80, forwarded from a
+free port on 127.0.0.1. Each test makes a FAT16 volume in its own directory (mtools) of
+seeded random files, some under a directory and with names that hold spaces, boots
+stage 10 with it at the primary master, and once the guest is ready fetches them with
+curl, comparing every byte; 16 fetches run at once, each on its own connection; a
+missing path must give 404. The run's throughput goes to the test's measured.txt.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Callable
+
+from grade.core import QEMU_ONLY, Ctx, Disk, test
+from grade.labs.fatvol import tool
+from grade.labs.lab10 import TIMEOUT, Session, serve
+from grade.runner import Machine
+
+VOLUME_BYTES = 64 * 16 * 63 * 512       # lab 7's FAT16 disk: whole cylinders
+FILES = 8
+FILE_MAX = 1 << 20
+PARALLEL = 16
+CURL_BOUND = 30                         # seconds one curl may take (--max-time)
+WEB_BUDGET = 60.0
+DIRS = ("", "Some Dir/", "web/a long directory name/")
+
+
+def make_volume(ctx: Ctx) -> tuple[Path, dict[str, bytes]]:
+    """A FAT16 volume of FILES seeded files; their paths (without the leading /) and bytes."""
+    vol = ctx.workdir / "web.img"
+    with open(vol, "wb") as f:
+        f.truncate(VOLUME_BYTES)
+    tool("mformat", "-i", str(vol), "-T", str(VOLUME_BYTES // 512), "-h", "16", "-s", "63",
+         "-v", "WEB", "::")
+    tool("mmd", "-i", str(vol), "::/Some Dir", "::/web", "::/web/a long directory name")
+    files: dict[str, bytes] = {}
+    sizes = [0, 1, FILE_MAX] + [ctx.rng.randint(1, FILE_MAX) for _ in range(FILES - 3)]
+    for i, size in enumerate(sizes):
+        name = f"{ctx.rng.choice(DIRS)}file {i} {ctx.rng.randrange(1 << 20):05x}.bin"
+        src = ctx.workdir / f"src{i}.bin"
+        src.write_bytes(ctx.rng.randbytes(size))
+        tool("mcopy", "-i", str(vol), str(src), f"::/{name}")
+        files[name] = src.read_bytes()
+    return vol, files
+
+
+def url(port: int, path: str) -> str:
+    return f"http://127.0.0.1:{port}/{urllib.parse.quote(path)}"
+
+
+def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, str]]:
+    """Fetch each path with its own curl, all at once: (path, where it went, status)."""
+    procs = []
+    for i, p in enumerate(paths):
+        out = dest / f"got{i}.bin"
+        cmd = ["curl", "-sS", "--max-time", str(CURL_BOUND), "-o", str(out), "-w", "%{http_code}",
+               url(port, p)]
+        procs.append((p, out, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+    done = []
+    for p, out, proc in procs:
+        stdout, stderr = proc.communicate()
+        done.append((p, out, stdout.decode() or stderr.decode().strip()))
+    return done
+
+
+def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str],
+             missing: str) -> Callable[[Machine, int, int, Session], None]:
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        start = time.monotonic()
+        results = fetch_all(tcp_port, paths, ctx.workdir)
+        seconds = time.monotonic() - start
+        total = 0
+        for p, out, status in results:
+            got = out.read_bytes() if out.exists() else b""
+            total += len(got)
+            if status != "200" or got != files[p]:
+                session.lost += 1
+                session.notes.append(f"/{p}: status {status}, {len(got)} of {len(files[p])} bytes, "
+                                     f"{'identical' if got == files[p] else 'different'}")
+        session.notes.append(f"{len(paths)} fetches, {total} bytes in {seconds:.2f} s: "
+                             f"{total / seconds / 1e6:.2f} MB/s")
+        r = subprocess.run(["curl", "-sS", "--max-time", str(CURL_BOUND), "-o", "/dev/null", "-w",
+                            "%{http_code}", url(tcp_port, missing)], capture_output=True, text=True)
+        if r.stdout != "404":
+            session.notes.append(f"/{missing}: status {r.stdout or r.stderr.strip()}, not 404")
+            session.lost += 1
+    return work
+
+
+def web_test(ctx: Ctx, paths: list[str], files: dict[str, bytes], vol: Path) -> None:
+    if shutil.which("curl") is None:
+        ctx.fail("curl is not installed on this host (Debian: apt-get install curl)")
+    missing = f"Some Dir/no such file {ctx.rng.randrange(1 << 20):05x}.bin"
+    _, session, _ = serve(ctx, web_work(ctx, files, paths, missing),
+                          disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
+    problems = [n for n in session.notes if "bytes in" not in n]
+    ctx.check(session.lost == 0, "fetches that went wrong:\n" + "\n".join(problems[:10]))
+
+
+@test(lab=10, name="http-files", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
+def http_files(ctx: Ctx) -> None:
+    """Every file of the volume (empty, 1 byte, 1 MiB and seeded sizes), each fetched once, all at once."""
+    vol, files = make_volume(ctx)
+    web_test(ctx, sorted(files), files, vol)
+
+
+@test(lab=10, name="http-parallel", points=15, paths=QEMU_ONLY, timeout=TIMEOUT)
+def http_parallel(ctx: Ctx) -> None:
+    """16 fetches at once of files drawn from the volume (some twice), each byte-identical."""
+    vol, files = make_volume(ctx)
+    names = sorted(files)
+    web_test(ctx, [ctx.rng.choice(names) for _ in range(PARALLEL)], files, vol)
+
+
+def pipelined(path: str, body: bytes, missing: str) -> Callable[[Machine, int, int, Session], None]:
+    """Two requests in one write on one connection, the second asking to close: both
+    answered in order (200 with the file, then 404), then the server closes."""
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        head = "GET /{} HTTP/1.1\r\nHost: cairn\r\n{}\r\n"
+        ask = head.format(urllib.parse.quote(path), "") + head.format(urllib.parse.quote(missing),
+                                                                     "Connection: close\r\n")
+        with socket.create_connection(("127.0.0.1", tcp_port), timeout=CURL_BOUND) as s:
+            s.sendall(ask.encode())
+            got = b""
+            while chunk := s.recv(65536):
+                got += chunk
+        want_start = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n".encode()
+        first_end = got.find(b"\r\n\r\n") + 4
+        second = got[first_end + len(body):]
+        if not got.startswith(want_start) or got[first_end:first_end + len(body)] != body \
+                or not second.startswith(b"HTTP/1.1 404 "):
+            session.lost += 1
+            session.notes.append(f"pipelined answers: {got[:120]!r} ... {second[:60]!r}")
+    return work
+
+
+@test(lab=10, name="http-pipelined", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def http_pipelined(ctx: Ctx) -> None:
+    """Keep-alive then close on one connection, the two requests sent at once."""
+    vol, files = make_volume(ctx)
+    path = ctx.rng.choice(sorted(p for p in files if files[p]))
+    _, session, _ = serve(ctx, pipelined(path, files[path], "Some Dir/missing.bin"),
+                          disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
+    ctx.check(session.lost == 0, "\n".join(session.notes))

@@ -1,0 +1,28 @@
+/* tcpseg.h - what TCP's own files share: the header's flags (RFC 9293 3.1) and a parsed segment. */
+#ifndef CAIRN_TCPSEG_H
+#define CAIRN_TCPSEG_H
+
+#include <stdint.h>
+#include "tcp.h"
+
+#define TCP_HDR_LEN 20
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+
+struct segment {
+    uint32_t src, seq, ack;
+    uint16_t sport, dport, wnd, mss;
+    uint8_t flags;
+    const uint8_t *data;
+    uint32_t len;                       /* data bytes */
+};
+
+/* tcprecv.c: RFC 9293 3.10.7.4 for a connection past LISTEN. */
+void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment *s);
+/* tcpapi.c: free c if nobody needs it any more (closed, and the application let it go). */
+void tcp_release_if_done(struct tcp *t, struct tcp_conn *c);
+
+#endif

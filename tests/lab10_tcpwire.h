@@ -1,0 +1,74 @@
+/*
+ * lab10_tcpwire.h - a TCP peer on lab10_wire.h's fake wire: it builds the
+ * segments a client at 10.0.2.2 sends, and reads back the guest's.
+ */
+#ifndef CAIRN_TESTS_LAB10_TCPWIRE_H
+#define CAIRN_TESTS_LAB10_TCPWIRE_H
+
+#include "lab10_wire.h"
+#include "tcp.h"
+
+#define F_FIN 0x01
+#define F_SYN 0x02
+#define F_RST 0x04
+#define F_ACK 0x10
+#define CLIENT_PORT 50000
+
+struct seg_out {                        /* one segment the guest sent */
+    uint32_t seq, ack;
+    uint16_t wnd, sport, dport;
+    uint8_t flags;
+    const uint8_t *data;
+    uint32_t len;
+    int csum_ok;
+};
+
+static void peer_send(struct net *n, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+                      uint16_t wnd, const uint8_t *data, size_t len)
+{
+    static uint8_t f[NET_FRAME_MAX];
+    uint8_t *t = f + 34;
+    put16(t, sport);
+    put16(t + 2, 80);
+    put32(t + 4, seq);
+    put32(t + 8, ack);
+    t[12] = 5 << 4;
+    t[13] = flags;
+    put16(t + 14, wnd);
+    put16(t + 16, 0);
+    put16(t + 18, 0);
+    if (len)
+        memcpy(t + 20, data, len);
+    put16(t + 16, inet_fold(inet_sum(t, 20 + len,
+                                     inet_pseudo(PEER_IP, GUEST_IP, IP_PROTO_TCP, (uint16_t)(20 + len), 0))));
+    net_input(n, f, wire_ip(f, IP_PROTO_TCP, 20 + len, PEER_IP, GUEST_IP));
+}
+
+/* The i-th frame on the wire as a TCP segment (flags 0xFF if it is not one). */
+static struct seg_out seg_at(int i)
+{
+    struct seg_out s = { .flags = 0xFF };
+    const uint8_t *f = wire.frame[i];
+    if (i >= wire.n || i >= WIRE_MAX || get16(f + 12) != ETH_TYPE_IPV4 || f[14 + 9] != IP_PROTO_TCP)
+        return s;
+    const uint8_t *t = f + 34;
+    size_t tlen = get16(f + 16) - 20, doff = (size_t)(t[12] >> 4) * 4;
+    s.sport = get16(t);
+    s.dport = get16(t + 2);
+    s.seq = get32(t + 4);
+    s.ack = get32(t + 8);
+    s.flags = t[13];
+    s.wnd = get16(t + 14);
+    s.data = t + doff;
+    s.len = (uint32_t)(tlen - doff);
+    s.csum_ok = inet_fold(inet_sum(t, tlen, inet_pseudo(GUEST_IP, PEER_IP, IP_PROTO_TCP,
+                                                        (uint16_t)tlen, 0))) == 0;
+    return s;
+}
+
+static struct seg_out last_seg(void)
+{
+    return seg_at(wire.n - 1);
+}
+
+#endif

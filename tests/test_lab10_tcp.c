@@ -1,0 +1,234 @@
+/*
+ * test_lab10_tcp.c - lab 10's TCP (labs/lab10-net/tcp*.c) on a fake wire and
+ * a fake clock: the handshake (and a lost SYN-ACK sent again), data both
+ * ways in order, a segment that skips ahead dropped with a duplicate ACK,
+ * duplicates trimmed, lost data sent again on the timer with the RTO backing
+ * off (RFC 6298), the window respected, FIN both ways and TIME_WAIT's end,
+ * RST, the stated limit (the one past it gets an RST), sequence numbers that
+ * wrap past 2^32, and segments lost, reordered and duplicated at random with
+ * every byte still delivered once and in order.
+ */
+#include "host.h"
+#include "lab10_tcpwire.h"
+
+static struct net n;
+static struct tcp t;
+static uint32_t cseq;                   /* the client's next sequence number */
+static uint32_t gseq;                   /* the guest's next, as the client has seen it */
+
+static void setup(uint32_t iss)
+{
+    wire_setup(&n);
+    arp_learn(&n, PEER_IP, peer_mac);
+    tcp_init(&n, &t, iss);
+    tcp_listen(&n, 80);
+}
+
+/* A handshake from client port `port` starting at client sequence `isn`: the connection. */
+static struct tcp_conn *connect(uint16_t port, uint32_t isn)
+{
+    wire.n = 0;
+    peer_send(&n, port, F_SYN, isn, 0, 65535, 0, 0);
+    struct seg_out sa = last_seg();
+    CHECK_EQ(sa.flags, F_SYN | F_ACK);
+    CHECK_EQ(sa.ack, isn + 1);
+    CHECK(sa.csum_ok);
+    cseq = isn + 1;
+    gseq = sa.seq + 1;
+    peer_send(&n, port, F_ACK, cseq, gseq, 65535, 0, 0);
+    return tcp_accept(&n, 80);
+}
+
+TEST(handshake_then_accept)
+{
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 5000);
+    CHECK(c != 0);
+    CHECK_EQ(c->state, TCP_ESTABLISHED);
+    CHECK(tcp_accept(&n, 80) == 0);     /* one connection, accepted once */
+}
+
+TEST(a_lost_syn_ack_is_sent_again)
+{
+    setup(1000);
+    peer_send(&n, CLIENT_PORT, F_SYN, 7, 0, 65535, 0, 0);
+    CHECK_EQ(wire.n, 1);
+    n.now_ms += TCP_RTO_INITIAL_MS - 1;
+    tcp_tick(&n);
+    CHECK_EQ(wire.n, 1);
+    n.now_ms += 1;
+    tcp_tick(&n);
+    CHECK_EQ(wire.n, 2);
+    CHECK_EQ(seg_at(1).flags, F_SYN | F_ACK);
+    CHECK_EQ(seg_at(1).seq, seg_at(0).seq);
+}
+
+TEST(data_in_order_and_a_gap_gets_a_duplicate_ack)
+{
+    uint8_t buf[64];
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    wire.n = 0;
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 5, gseq, 65535, (const uint8_t *)"world", 5);
+    CHECK_EQ(last_seg().ack, cseq);     /* out of order: dropped, ACK for what we have */
+    CHECK_EQ(t.stats.out_of_order, 1);
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 0);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq, 65535, (const uint8_t *)"hello", 5);
+    CHECK_EQ(last_seg().ack, cseq + 5);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 2, gseq, 65535, (const uint8_t *)"llowor", 6);
+    CHECK_EQ(last_seg().ack, cseq + 8);  /* overlap: only "wor" is new */
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 8);
+    CHECK(memcmp(buf, "hellowor", 8) == 0);
+}
+
+TEST(lost_data_is_sent_again_with_backoff)
+{
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    wire.n = 0;
+    CHECK_EQ(tcp_send(&n, c, (const uint8_t *)"abc", 3), 3);
+    CHECK_EQ(wire.n, 1);
+    uint32_t rto = c->rto;
+    n.now_ms += rto;
+    tcp_tick(&n);
+    CHECK_EQ(wire.n, 2);
+    CHECK_EQ(seg_at(1).seq, gseq);
+    CHECK_EQ(seg_at(1).len, 3);
+    CHECK_EQ(c->rto, 2 * rto);          /* RFC 6298 5.5 */
+    n.now_ms += 2 * rto - 1;
+    tcp_tick(&n);
+    CHECK_EQ(wire.n, 2);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 3, 65535, 0, 0);
+    CHECK_EQ(c->rtx_deadline, 0);       /* all acknowledged: the timer stops */
+    CHECK_EQ(c->tx_len, 0);
+}
+
+TEST(rtt_samples_follow_rfc_6298)
+{
+    struct tcp_conn c = { .rto = TCP_RTO_INITIAL_MS };
+    tcp_rtt_sample(&c, 400);
+    CHECK_EQ(c.srtt, 400);
+    CHECK_EQ(c.rttvar, 200);
+    CHECK_EQ(c.rto, 1200);
+    tcp_rtt_sample(&c, 200);
+    CHECK_EQ(c.rttvar, (3 * 200 + 200) / 4);
+    CHECK_EQ(c.srtt, (7 * 400 + 200) / 8);
+    CHECK_EQ(c.rto, c.srtt + 4 * c.rttvar);
+    for (int i = 0; i < 50; i++)
+        tcp_rtt_sample(&c, 1);
+    CHECK_EQ(c.rto, TCP_RTO_MIN_MS);
+}
+
+TEST(the_peer_window_limits_what_is_sent)
+{
+    static uint8_t big[4000];
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq, 1000, 0, 0);
+    wire.n = 0;
+    CHECK_EQ(tcp_send(&n, c, big, sizeof big), (int)sizeof big);
+    uint32_t sent = 0;
+    for (int i = 0; i < wire.n; i++)
+        sent += seg_at(i).len;
+    CHECK_EQ(sent, 1000);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 1000, 0, 0, 0);     /* window closed */
+    wire.n = 0;
+    n.now_ms += c->rto;
+    tcp_tick(&n);
+    CHECK_EQ(last_seg().len, 1);        /* the probe */
+}
+
+TEST(fin_both_ways_and_time_wait_ends)
+{
+    uint8_t buf[8];
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    tcp_close(&n, c);
+    CHECK_EQ(last_seg().flags, F_FIN | F_ACK);
+    CHECK_EQ(c->state, TCP_FIN_WAIT_1);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 1, 65535, 0, 0);
+    CHECK_EQ(c->state, TCP_FIN_WAIT_2);
+    peer_send(&n, CLIENT_PORT, F_FIN | F_ACK, cseq, gseq + 1, 65535, 0, 0);
+    CHECK_EQ(c->state, TCP_TIME_WAIT);
+    CHECK_EQ(last_seg().ack, cseq + 1);
+    n.now_ms += 2 * TCP_MSL_MS - 1;
+    tcp_tick(&n);
+    CHECK_EQ(c->state, TCP_TIME_WAIT);
+    n.now_ms += 1;
+    tcp_tick(&n);
+    CHECK_EQ(c->state, TCP_FREE);
+    (void)buf;
+}
+
+TEST(the_peer_closes_first)
+{
+    uint8_t buf[8];
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    peer_send(&n, CLIENT_PORT, F_FIN | F_ACK, cseq, gseq, 65535, (const uint8_t *)"x", 1);
+    CHECK_EQ(c->state, TCP_CLOSE_WAIT);
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 1);
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), -1);     /* end of stream */
+    tcp_close(&n, c);
+    CHECK_EQ(c->state, TCP_LAST_ACK);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 2, gseq + 1, 65535, 0, 0);
+    CHECK_EQ(c->state, TCP_FREE);
+}
+
+TEST(rst_closes_and_unknown_segments_get_rst)
+{
+    uint8_t buf[8];
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    peer_send(&n, CLIENT_PORT, F_RST, cseq, 0, 0, 0, 0);
+    CHECK(c->reset);
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), -1);
+    wire.n = 0;
+    peer_send(&n, CLIENT_PORT + 1, F_ACK, 5, 77, 65535, 0, 0);
+    CHECK_EQ(last_seg().flags, F_RST);
+    CHECK_EQ(last_seg().seq, 77);
+}
+
+TEST(the_connection_past_the_limit_gets_rst)
+{
+    setup(1000);
+    for (int i = 0; i < TCP_MAX_CONNS; i++)
+        CHECK(connect((uint16_t)(CLIENT_PORT + i), 100) != 0);
+    wire.n = 0;
+    peer_send(&n, CLIENT_PORT + TCP_MAX_CONNS, F_SYN, 100, 0, 65535, 0, 0);
+    CHECK_EQ(last_seg().flags, F_RST | F_ACK);
+    CHECK_EQ(last_seg().ack, 101);
+    CHECK_EQ(t.stats.refused, 1);
+}
+
+TEST(sequence_numbers_wrap)
+{
+    uint8_t buf[64];
+    CHECK(seq_lt(0xFFFFFFF0u, 0x10));
+    CHECK(seq_gt(0x10, 0xFFFFFFF0u));
+    setup(0xFFFFFFFEu);                 /* the guest's numbers wrap too */
+    struct tcp_conn *c = connect(CLIENT_PORT, 0xFFFFFFFCu);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq, 65535, (const uint8_t *)"abcdefgh", 8);
+    CHECK_EQ(last_seg().ack, (uint32_t)(cseq + 8));
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 8);
+    CHECK_EQ(tcp_send(&n, c, (const uint8_t *)"12345", 5), 5);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 8, gseq + 5, 65535, 0, 0);
+    CHECK_EQ(c->tx_len, 0);
+    CHECK_EQ(c->rtx_deadline, 0);
+}
+
+int main(void)
+{
+    RUN(handshake_then_accept);
+    RUN(a_lost_syn_ack_is_sent_again);
+    RUN(data_in_order_and_a_gap_gets_a_duplicate_ack);
+    RUN(lost_data_is_sent_again_with_backoff);
+    RUN(rtt_samples_follow_rfc_6298);
+    RUN(the_peer_window_limits_what_is_sent);
+    RUN(fin_both_ways_and_time_wait_ends);
+    RUN(the_peer_closes_first);
+    RUN(rst_closes_and_unknown_segments_get_rst);
+    RUN(the_connection_past_the_limit_gets_rst);
+    RUN(sequence_numbers_wrap);
+    return host_summary("lab10 tcp");
+}

@@ -1,0 +1,212 @@
+/*
+ * lab10_http.c - stage 10's HTTP/1.1 server on port 80 over the lab 7
+ * volumes (lab 8's vfs): GET and HEAD of a file by its path, percent-decoded
+ * (labs/lab10-net/httpreq.c), with Content-Length; 404 for a missing path or a
+ * directory; the connection kept open for the next request unless the
+ * client asks to close it (RFC 9112 9.3).
+ *
+ * An acceptor task hands each connection to one of HTTP_WORKERS threads.
+ * A worker reads the disk (lab 4's driver blocks a thread, never a task) and
+ * awaits the network through lab 6's bridge (thread_await), so TCP itself is
+ * only ever touched on the executor. The volumes' caches are shared: one
+ * mutex around every lookup and read.
+ */
+#include "fat.h"
+#include "format.h"
+#include "heap.h"
+#include "http.h"
+#include "kstring.h"
+#include "lab10_http.h"
+#include "netif.h"
+#include "netsock.h"
+#include "panic.h"
+#include "thread.h"
+#include "uvm.h"
+#include "x86.h"
+
+#define CHUNK 8192                      /* bytes read from the disk per send */
+
+static struct mutex fs_lock = { .name = "http-fs" };
+static struct semaphore waiting;        /* accepted connections not yet served */
+static struct tcp_conn *queue[TCP_MAX_CONNS];
+static uint32_t queue_head, queue_count, answered;
+
+struct conn_io {
+    struct tcp_conn *conn;
+    char head[HTTP_HEAD_MAX];
+    size_t have;                        /* bytes in head: a request and what follows it */
+    uint8_t chunk[CHUNK];
+};
+
+static bool send_all(struct tcp_conn *c, const void *buf, size_t len)
+{
+    struct sock_send_future f;
+
+    sock_send(&f, c, buf, len);
+    thread_await(&f.base);
+    return f.result >= 0;
+}
+
+static bool send_head(struct tcp_conn *c, int status, const char *why, uint32_t length,
+                      const char *type, bool keep)
+{
+    char msg[256];
+    int len = ksnprintf(msg, sizeof msg, "HTTP/1.1 %d %s\r\nContent-Length: %u\r\n"
+                        "Content-Type: %s\r\nConnection: %s\r\n\r\n", status, why, length, type,
+                        keep ? "keep-alive" : "close");
+    return send_all(c, msg, (size_t)len);
+}
+
+static bool send_error(struct tcp_conn *c, int status, const char *why, bool keep)
+{
+    return send_head(c, status, why, (uint32_t)strlen(why) + 1, "text/plain", keep) &&
+           send_all(c, why, strlen(why)) && send_all(c, "\n", 1);
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    default: return "HTTP Version Not Supported";
+    }
+}
+
+/* The file's bytes after the head: false if the disk or the connection failed. */
+static bool send_file(struct conn_io *io, struct fat_volume *v, const struct fat_node *node)
+{
+    for (uint32_t off = 0; off < node->size;) {
+        uint32_t want = node->size - off < CHUNK ? node->size - off : CHUNK;
+        mutex_lock(&fs_lock);
+        int32_t got = fat_read(v, node, off, io->chunk, want);
+        mutex_unlock(&fs_lock);
+        if (got <= 0 || !send_all(io->conn, io->chunk, (size_t)got))
+            return false;
+        off += (uint32_t)got;
+    }
+    return true;
+}
+
+/* One parsed request answered: true if the connection stays open. */
+static bool answer(struct conn_io *io, const struct http_request *r)
+{
+    struct fat_volume *v;
+    struct fat_node node;
+
+    mutex_lock(&fs_lock);
+    int err = vfs_lookup(r->path, &v, &node);
+    mutex_unlock(&fs_lock);
+    answered++;
+    if (err || fat_node_is_dir(&node))
+        return send_error(io->conn, 404, "Not Found", r->keep_alive) && r->keep_alive;
+    if (!send_head(io->conn, 200, "OK", node.size, "application/octet-stream", r->keep_alive))
+        return false;
+    if (strcmp(r->method, "HEAD") != 0 && !send_file(io, v, &node))
+        return false;
+    return r->keep_alive;
+}
+
+/* Read until a whole head is in io->head: its length, or 0 (the peer ended, or it is too long). */
+static size_t read_head(struct conn_io *io)
+{
+    size_t end;
+
+    while (!(end = http_head_end(io->head, io->have))) {
+        if (io->have == sizeof io->head) {
+            send_error(io->conn, 431, reason(431), false);
+            return 0;
+        }
+        struct sock_recv_future f;
+        sock_recv(&f, io->conn, (uint8_t *)io->head + io->have, sizeof io->head - io->have);
+        thread_await(&f.base);
+        if (f.result < 0)
+            return 0;
+        io->have += (size_t)f.result;
+    }
+    return end;
+}
+
+static void serve(struct conn_io *io)
+{
+    bool open = true;
+
+    io->have = 0;
+    while (open) {
+        size_t end = read_head(io);
+        if (!end)
+            break;
+        struct http_request r;
+        int status = http_parse(io->head, end, &r);
+        open = status ? (send_error(io->conn, status, reason(status), false), false) : answer(io, &r);
+        memmove(io->head, io->head + end, io->have - end);     /* a pipelined next request */
+        io->have -= end;
+    }
+    struct sock_close_future f;
+    sock_close(&f, io->conn);
+    thread_await(&f.base);
+}
+
+static void worker(void *arg)
+{
+    struct conn_io *io = arg;
+
+    for (;;) {
+        sema_down(&waiting);
+        intr_state_t fl = intr_disable();
+        io->conn = queue[queue_head];
+        queue_head = (queue_head + 1) % TCP_MAX_CONNS;
+        queue_count--;
+        intr_restore(fl);
+        serve(io);
+    }
+}
+
+struct acceptor {
+    struct future base;
+    struct sock_accept_future next;
+    bool armed;
+};
+
+/* A task: every connection accepted goes to the workers' queue (never fuller than TCP's table). */
+static enum poll acceptor_poll(struct future *self, struct context *cx)
+{
+    struct acceptor *a = (struct acceptor *)self;
+
+    for (;;) {
+        if (!a->armed) {
+            sock_accept(&a->next, HTTP_PORT);
+            a->armed = true;
+        }
+        if (future_poll(&a->next.base, cx) == POLL_PENDING)
+            return POLL_PENDING;
+        a->armed = false;
+        intr_state_t fl = intr_disable();
+        assert(queue_count < TCP_MAX_CONNS);
+        queue[(queue_head + queue_count++) % TCP_MAX_CONNS] = a->next.conn;
+        intr_restore(fl);
+        sema_up(&waiting);
+    }
+}
+
+static struct acceptor acceptor;
+
+struct future *http_start(void)
+{
+    sema_init(&waiting, 0);
+    if (tcp_listen(&netif, HTTP_PORT))
+        panic("lab10: no room to listen on port %d", HTTP_PORT);
+    for (int i = 0; i < HTTP_WORKERS; i++) {
+        struct conn_io *io = kzalloc(sizeof *io);
+        if (!io || !thread_create(worker, io, "http", THREAD_PRIO_DEFAULT))
+            panic("lab10: no memory for the web server's workers");
+    }
+    acceptor.base.poll = acceptor_poll;
+    return &acceptor.base;
+}
+
+uint32_t http_requests(void)
+{
+    return answered;
+}
