@@ -279,7 +279,9 @@ def start_qemu(cmd: list[str], workdir: Path, sock_path: str | None,
         box.grant(path)
     for path in readable:
         box.show(path)
-    return box.popen(cmd, workdir, writable=writable, readable=readable, file_bytes=None, **pipes)
+    network = "-netdev" in cmd          # lab 10: the grader's clients reach its forwarded ports
+    return box.popen(cmd, workdir, writable=writable, readable=readable, file_bytes=None,
+                     network=network, **pipes)
 
 
 @dataclass

@@ -13,6 +13,12 @@ Two walls, each used where the machine has it:
   read-only. The grader's tree, the hidden tests, results and every other file
   of the machine are not there at all; no network; the PID namespace leaves no
   grader process to signal, and every process of the step dies with it.
+  One exception: QEMU booting a lab 10 kernel keeps the host's network
+  namespace, so the grader's clients can reach the ports it forwards on
+  127.0.0.1. The student's code runs only in the guest, which still reads no
+  file and signals nothing; but through QEMU's user network it can open
+  connections out (`restrict=on` would stop that, and also drops the guest's
+  UDP replies to forwarded datagrams, which lab 10's echo test needs).
 - a user of its own: when the grader runs as root, the code runs as `nobody`
   (inside bubblewrap too), with bounded file sizes and process counts, so it
   can neither write the grader's files nor signal its processes. Without
@@ -59,16 +65,17 @@ class Sandbox:
     def describe(self) -> str:
         user = f"user {USER} (uid {self.uid})" if self.uid is not None else "the grader's user"
         if self.bubblewrap:
-            return (f"bubblewrap (no network, own PID namespace, only its scratch directory "
-                    f"writable, the grader's tree not mounted), as {user}")
+            return (f"bubblewrap (no network but lab 10's QEMU, own PID namespace, only its "
+                    f"scratch directory writable, the grader's tree not mounted), as {user}")
         return f"a separate user only: {user}, which can read no grader file (no bubblewrap here)"
 
     def command(self, argv: Sequence[str], cwd: Path, writable: Sequence[Path] = (),
-                readable: Sequence[Path] = ()) -> list[str]:
-        """argv as it must be started: inside bubblewrap with exactly these paths."""
+                readable: Sequence[Path] = (), network: bool = False) -> list[str]:
+        """argv as it must be started: inside bubblewrap with exactly these paths
+        (and the host's network only when asked: QEMU with a restricted user network)."""
         if not self.bubblewrap:
             return list(argv)
-        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        cmd = ["bwrap", "--unshare-all", *(["--share-net"] if network else []), "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
                "--tmpfs", "/var/tmp",      # QEMU's snapshot=on overlays
                "--hostname", "cairn-sandbox"]
@@ -116,9 +123,9 @@ class Sandbox:
 
     def popen(self, argv: Sequence[str], cwd: Path, writable: Sequence[Path] = (),
               readable: Sequence[Path] = (), file_bytes: int | None = FILE_BYTES,
-              **kwargs: object) -> subprocess.Popen[bytes]:
+              network: bool = False, **kwargs: object) -> subprocess.Popen[bytes]:
         """Start argv in the sandbox, in its own session, with a clean environment."""
-        cmd = self.command(argv, cwd, writable, readable)
+        cmd = self.command(argv, cwd, writable, readable, network)
         return subprocess.Popen(cmd, cwd=cwd, env=dict(ENV), start_new_session=True,  # type: ignore[call-overload]
                                 preexec_fn=self.preexec(file_bytes), **kwargs)
 

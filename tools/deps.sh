@@ -17,6 +17,7 @@ PACKAGES=(
   dosfstools fdisk                           # lab 7: mkfs.fat, fsck.fat, sfdisk
   qemu-user                                  # user/progs under qemu-i386 on every host (make progs-test)
   bubblewrap                                 # the sandbox a submission's code runs in (grade/sandbox.py)
+  curl                                       # lab 10: the grader's HTTP client
 )
 
 # Stage 9's Linux personality runs Debian's busybox-static for i386 (make linux-img,

@@ -7,7 +7,10 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 here="$(cd "$(dirname "$0")" && pwd)"
 
-packages=(make gcc gcc-multilib binutils python3 qemu-system-x86 grub-common pci.ids bubblewrap)
+# mtools, dosfstools and fdisk: lab 7's volumes and checks, and the lab 8-9 program
+# volumes; curl: lab 10's client.
+packages=(make gcc gcc-multilib binutils python3 qemu-system-x86 grub-common pci.ids bubblewrap
+          mtools dosfstools fdisk curl)
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}"
 
