@@ -390,13 +390,13 @@ LAB9_FIGURES = (
 XV6_BOOT_TO_PROMPT = 0.245      # seconds from QEMU's start to the shell's prompt
 
 
-def serial_times(args: list[str], until: bytes | None = None,
-                 timeout: float = 60.0) -> tuple[bytes, list[tuple[int, float]]]:
-    """One boot of stage 9 with its volume on qemu -kernel, on host time (no -icount):
-    COM1's bytes and, for each read of them, (bytes so far, seconds since QEMU was
-    started): when each byte reached the host. Ends when QEMU exits or `until` appears."""
+def serial_times(args: list[str], until: bytes | None = None, timeout: float = 60.0,
+                 image: Path = LAB9_IMG) -> tuple[bytes, list[tuple[int, float]]]:
+    """One boot of stage 9 with a volume (lab 9's) on qemu -kernel, on host time (no
+    -icount): COM1's bytes and, for each read of them, (bytes so far, seconds since QEMU
+    was started): when each byte reached the host. Ends when QEMU exits or `until` appears."""
     cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio",
-           *runner.disk_args([Disk(LAB9_IMG, 0, 0)]), "-kernel", str(LAB9_KERNEL),
+           *runner.disk_args([Disk(image, 0, 0)]), "-kernel", str(LAB9_KERNEL),
            "-append", " ".join(args)]
     log = bytearray()
     times: list[tuple[int, float]] = []

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import random
-import selectors
 import shutil
 import statistics
 import subprocess
@@ -22,8 +21,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from grade.core import BUILD, ROOT, Disk
-from grade import runner
+from grade.core import BUILD, ROOT
 
 KERNEL = BUILD / "lab9" / "kernel.elf"
 LX = BUILD / "linux"
@@ -70,31 +68,16 @@ def volume(tmp: Path, big: Path) -> Path:
 def serial_arrivals(vol: Path, timeout: float = 180.0) -> dict[str, float]:
     """One boot of stage 9 running /b.sh on host time: when each `bench: ` line reached
     the host (seconds since QEMU started), by the line's text."""
-    cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio", *runner.disk_args([Disk(vol, 0, 0)]),
-           "-kernel", str(KERNEL), "-append", 'grade run="/bin/busybox sh /b.sh"']
+    from grade import bench             # bench imports this module for its rows
+    log, times = bench.serial_times(['grade', 'run="/bin/busybox sh /b.sh"'],
+                                    until=b"bench: end sort", timeout=timeout, image=vol)
     seen: dict[str, float] = {}
-    pending = b""
-    start = time.monotonic()
-    with subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdout
-        try:
-            with selectors.DefaultSelector() as sel:
-                sel.register(proc.stdout, selectors.EVENT_READ)
-                while time.monotonic() - start < timeout and "bench: end sort" not in seen:
-                    if not sel.select(0.25):
-                        continue
-                    chunk = os.read(proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        break
-                    pending += chunk
-                    *lines, pending = pending.split(b"\n")
-                    for line in lines:
-                        text = line.decode(errors="replace").strip()
-                        if text.startswith("bench: "):
-                            seen.setdefault(text, time.monotonic() - start)
-        finally:
-            proc.kill()
+    for raw in log.split(b"\n"):
+        text = raw.decode(errors="replace").strip()
+        if text.startswith("bench: ") and text not in seen:
+            at = bench.line_arrival(log, times, raw) or bench.arrival(log, times, raw)
+            if at is not None:
+                seen[text] = at
     return seen
 
 
