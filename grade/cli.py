@@ -132,7 +132,7 @@ def outcome_of(t: Test, path: str, ctx: Ctx, start: float) -> Outcome:
             ctx.raise_pending()              # a hang explains what the test tripped on
             raise
         ctx.raise_pending()
-        return done("OK", "")
+        return done("OK", "\n".join(ctx.notes))
     except TestFailure as f:
         return done(f.verdict, f.details)
     except TestSkipped as s:
@@ -181,7 +181,7 @@ def shown_path(p: Path) -> Path:
 def report_line(o: Outcome, verbose: bool) -> str:
     dots = "." * max(2, DOTS - len(o.label))
     line = f"{o.label} {dots} {o.verdict:<4} {o.seconds:5.2f}s"
-    if not o.passed or verbose and o.details:
+    if o.details:                       # why it failed, or an OK test's notes (ctx.note)
         line += "\n" + "\n".join("    " + l for l in o.details.splitlines())
     if o.artifacts and (not o.passed or verbose):
         line += f"\n    (serial log, command line and versions in {shown_path(o.artifacts)})"

@@ -185,6 +185,7 @@ class Ctx:
         self.kernel = kernel
         self.path = path
         self._booter = booter
+        self.notes: list[str] = []          # shown beside the verdict, even an OK one
         self.results: list[Result] = []
         # A boot that hung, held until the test says what it expected, so the
         # verdict can name the first expected line that never came.
@@ -193,6 +194,11 @@ class Ctx:
     @property
     def lab_file(self) -> str:
         return f"lab{self.test.lab}"
+
+    def note(self, text: str) -> None:
+        """A line the report shows under this test's verdict, passed or not (a count
+        worth seeing in every run, such as how many lines matched the host's)."""
+        self.notes.append(text)
 
     def boot(self, args: Sequence[str] = (), disks: Sequence[Disk] = (),
              qemu_args: Sequence[str] = (), ready: str | None = None,

@@ -151,6 +151,7 @@ def linux_fidelity(ctx: Ctx) -> None:
     want, code = host_ltest()
     _, out = boot(ctx, vol, "/linux/ltest /linux/hello /tmp")
     ctx.expect_same(out, want + [f"exit /linux/ltest: {code}"], "ltest's lines (Cairn vs host)")
+    ctx.note(f"fidelity: ltest's {len(want) + 1} lines, exit code included, as on this host")
 
 
 def words(ctx: Ctx, n: int) -> list[str]:
@@ -358,3 +359,5 @@ def linux_busybox_session(ctx: Ctx) -> None:
     _, out = boot(ctx, vol, "/bin/busybox sh /t.sh /tmp " + " ".join(args))
     ctx.expect_same(out, want + [f"exit /bin/busybox: {code}"],
                     "session.sh's lines (Cairn vs this host's busybox)")
+    ctx.note(f"fidelity: session.sh's {len(want) + 1} lines, exit code included, as this "
+             "host's busybox prints them")

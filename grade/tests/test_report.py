@@ -49,6 +49,12 @@ class ReportLineTest(unittest.TestCase):
         line = cli.report_line(outcome("keyboard-echo", "OK"), False)
         self.assertRegex(line, r"^lab1 keyboard-echo \.+ OK +0\.25s$")
 
+    def test_an_ok_test_s_notes_are_shown(self) -> None:
+        o = outcome("linux-fidelity", "OK")
+        o.details = "fidelity: 27 lines as on this host"
+        self.assertEqual(cli.report_line(o, False).splitlines()[1],
+                         "    fidelity: 27 lines as on this host")
+
     def test_failure_shows_details(self) -> None:
         line = cli.report_line(outcome("ticks", "HANG"), False)
         self.assertIn("HANG", line.splitlines()[0])
