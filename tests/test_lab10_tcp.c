@@ -6,10 +6,15 @@
  * off (RFC 6298), the window respected, FIN both ways and TIME_WAIT's end,
  * RST, the stated limit (the one past it gets an RST), sequence numbers that
  * wrap past 2^32, and segments lost, reordered and duplicated at random with
- * every byte still delivered once and in order.
+ * every byte still delivered once and in order. The close path's bounds: a FIN
+ * once acknowledged is never sent again (it was, one number on, at every ACK:
+ * a storm that starved the executor), FIN_WAIT_2 ends in an RST after
+ * TCP_FIN_WAIT_2_MS, and an abort sends an RST and frees its slot at once.
  */
 #include "host.h"
 #include "lab10_tcpwire.h"
+
+#define TCP_TICK_TEST_MS 20              /* netif.c's clock step */
 
 static struct net n;
 static struct tcp t;
@@ -160,6 +165,65 @@ TEST(fin_both_ways_and_time_wait_ends)
     (void)buf;
 }
 
+/* Our FIN acknowledged, the peer still open: its ACKs (a keep-alive, a window update) get no FIN. */
+TEST(an_acknowledged_fin_is_never_sent_again)
+{
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    tcp_close(&n, c);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 1, 65535, 0, 0);
+    CHECK_EQ(c->state, TCP_FIN_WAIT_2);
+    wire.n = 0;
+    for (int i = 0; i < 3; i++) {
+        peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 1, (uint16_t)(65535 - i), 0, 0);
+        n.now_ms += TCP_TICK_TEST_MS;
+        tcp_tick(&n);
+    }
+    for (int i = 0; i < wire.n; i++)
+        CHECK_EQ(seg_at(i).flags & F_FIN, 0);
+    CHECK_EQ(c->snd_max, gseq + 1);     /* one FIN, one sequence number */
+}
+
+TEST(fin_wait_2_ends_in_rst_after_its_bound)
+{
+    setup(1000);
+    struct tcp_conn *c = connect(CLIENT_PORT, 100);
+    tcp_close(&n, c);
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq + 1, 65535, 0, 0);
+    n.now_ms += TCP_FIN_WAIT_2_MS - 1;
+    tcp_tick(&n);
+    CHECK_EQ(c->state, TCP_FIN_WAIT_2);
+    wire.n = 0;
+    n.now_ms += 1;
+    tcp_tick(&n);
+    CHECK_EQ(c->state, TCP_FREE);
+    CHECK_EQ(t.stats.fin_wait_timeouts, 1);
+    CHECK_EQ(wire.n, 1);
+    if (wire.n == 1) {
+        CHECK_EQ(last_seg().flags, F_RST);
+        CHECK_EQ(last_seg().seq, gseq + 1);
+    }
+}
+
+TEST(abort_sends_rst_and_frees_the_slot_at_once)
+{
+    setup(1000);
+    struct tcp_conn *first = connect(CLIENT_PORT, 100);
+    uint32_t first_seq = gseq;
+    for (int i = 1; i < TCP_MAX_CONNS; i++)
+        CHECK(connect((uint16_t)(CLIENT_PORT + i), 100) != 0);
+    wire.n = 0;
+    tcp_abort(&n, first);
+    CHECK_EQ(wire.n, 1);
+    CHECK_EQ(last_seg().flags, F_RST);
+    CHECK_EQ(last_seg().seq, first_seq);
+    CHECK_EQ(first->state, TCP_FREE);
+    CHECK_EQ(t.stats.aborted, 1);
+    peer_send(&n, CLIENT_PORT + TCP_MAX_CONNS, F_SYN, 100, 0, 65535, 0, 0);
+    CHECK_EQ(last_seg().flags, F_SYN | F_ACK);  /* the freed slot takes the next one */
+    CHECK_EQ(t.stats.refused, 0);
+}
+
 TEST(the_peer_closes_first)
 {
     uint8_t buf[8];
@@ -226,6 +290,9 @@ int main(void)
     RUN(rtt_samples_follow_rfc_6298);
     RUN(the_peer_window_limits_what_is_sent);
     RUN(fin_both_ways_and_time_wait_ends);
+    RUN(an_acknowledged_fin_is_never_sent_again);
+    RUN(fin_wait_2_ends_in_rst_after_its_bound);
+    RUN(abort_sends_rst_and_frees_the_slot_at_once);
     RUN(the_peer_closes_first);
     RUN(rst_closes_and_unknown_segments_get_rst);
     RUN(the_connection_past_the_limit_gets_rst);

@@ -10,11 +10,19 @@
  * awaits the network through lab 6's bridge (thread_await), so TCP itself is
  * only ever touched on the executor. The volumes' caches are shared: one
  * mutex around every lookup and read.
+ *
+ * A worker is the scarce thing, so no peer may keep one for long: the head
+ * must arrive within HTTP_HEAD_MS and every send must make progress within
+ * HTTP_STALL_MS (lab10_http.h). Past either the connection is aborted (an
+ * RST frees TCP's slot at once; a FIN would leave it waiting in FIN_WAIT_2
+ * for a peer that is not listening) and counted on the console.
  */
 #include "fat.h"
 #include "format.h"
 #include "heap.h"
 #include "http.h"
+#include "interrupts.h"
+#include "kprintf.h"
 #include "kstring.h"
 #include "lab10_http.h"
 #include "netif.h"
@@ -30,37 +38,40 @@ static struct mutex fs_lock = { .name = "http-fs" };
 static struct semaphore waiting;        /* accepted connections not yet served */
 static struct tcp_conn *queue[TCP_MAX_CONNS];
 static uint32_t queue_head, queue_count, answered;
+static uint32_t idle_cut, stalled_cut;  /* connections aborted past each bound */
 
 struct conn_io {
     struct tcp_conn *conn;
+    bool idle, stalled;                 /* a bound was passed: abort, do not close */
     char head[HTTP_HEAD_MAX];
     size_t have;                        /* bytes in head: a request and what follows it */
     uint8_t chunk[CHUNK];
 };
 
-static bool send_all(struct tcp_conn *c, const void *buf, size_t len)
+static bool send_all(struct conn_io *io, const void *buf, size_t len)
 {
     struct sock_send_future f;
 
-    sock_send(&f, c, buf, len);
+    sock_send_bounded(&f, io->conn, buf, len, HTTP_STALL_MS);
     thread_await(&f.base);
+    io->stalled = f.result == SOCK_TIMED_OUT;
     return f.result >= 0;
 }
 
-static bool send_head(struct tcp_conn *c, int status, const char *why, uint32_t length,
+static bool send_head(struct conn_io *io, int status, const char *why, uint32_t length,
                       const char *type, bool keep)
 {
     char msg[256];
     int len = ksnprintf(msg, sizeof msg, "HTTP/1.1 %d %s\r\nContent-Length: %u\r\n"
                         "Content-Type: %s\r\nConnection: %s\r\n\r\n", status, why, length, type,
                         keep ? "keep-alive" : "close");
-    return send_all(c, msg, (size_t)len);
+    return send_all(io, msg, (size_t)len);
 }
 
-static bool send_error(struct tcp_conn *c, int status, const char *why, bool keep)
+static bool send_error(struct conn_io *io, int status, const char *why, bool keep)
 {
-    return send_head(c, status, why, (uint32_t)strlen(why) + 1, "text/plain", keep) &&
-           send_all(c, why, strlen(why)) && send_all(c, "\n", 1);
+    return send_head(io, status, why, (uint32_t)strlen(why) + 1, "text/plain", keep) &&
+           send_all(io, why, strlen(why)) && send_all(io, "\n", 1);
 }
 
 static const char *reason(int status)
@@ -82,7 +93,7 @@ static bool send_file(struct conn_io *io, struct fat_volume *v, const struct fat
         mutex_lock(&fs_lock);
         int32_t got = fat_read(v, node, off, io->chunk, want);
         mutex_unlock(&fs_lock);
-        if (got <= 0 || !send_all(io->conn, io->chunk, (size_t)got))
+        if (got <= 0 || !send_all(io, io->chunk, (size_t)got))
             return false;
         off += (uint32_t)got;
     }
@@ -100,27 +111,31 @@ static bool answer(struct conn_io *io, const struct http_request *r)
     mutex_unlock(&fs_lock);
     answered++;
     if (err || fat_node_is_dir(&node))
-        return send_error(io->conn, 404, "Not Found", r->keep_alive) && r->keep_alive;
-    if (!send_head(io->conn, 200, "OK", node.size, "application/octet-stream", r->keep_alive))
+        return send_error(io, 404, "Not Found", r->keep_alive) && r->keep_alive;
+    if (!send_head(io, 200, "OK", node.size, "application/octet-stream", r->keep_alive))
         return false;
     if (strcmp(r->method, "HEAD") != 0 && !send_file(io, v, &node))
         return false;
     return r->keep_alive;
 }
 
-/* Read until a whole head is in io->head: its length, or 0 (the peer ended, or it is too long). */
+/* Read until a whole head is in io->head: its length, or 0 (the peer ended, it is too
+ * long, or HTTP_HEAD_MS passed first: io->idle). */
 static size_t read_head(struct conn_io *io)
 {
+    uint64_t deadline = timer_ticks() + ((uint64_t)HTTP_HEAD_MS * timer_hz() + 999) / 1000;
     size_t end;
 
     while (!(end = http_head_end(io->head, io->have))) {
         if (io->have == sizeof io->head) {
-            send_error(io->conn, 431, reason(431), false);
+            send_error(io, 431, reason(431), false);
             return 0;
         }
         struct sock_recv_future f;
-        sock_recv(&f, io->conn, (uint8_t *)io->head + io->have, sizeof io->head - io->have);
+        sock_recv_until(&f, io->conn, (uint8_t *)io->head + io->have, sizeof io->head - io->have,
+                        deadline);
         thread_await(&f.base);
+        io->idle = f.result == SOCK_TIMED_OUT;
         if (f.result < 0)
             return 0;
         io->have += (size_t)f.result;
@@ -128,23 +143,40 @@ static size_t read_head(struct conn_io *io)
     return end;
 }
 
+/* The stats line, once per connection cut off: the counts so far. */
+static void count_cut(const struct conn_io *io)
+{
+    intr_state_t fl = intr_disable();   /* workers are preempted: count and print as one */
+    idle_cut += io->idle;
+    stalled_cut += io->stalled;
+    kprintf("lab10: http: timeouts: %u idle (no whole request in %u ms), %u stalled "
+            "(no send progress in %u ms)\n", idle_cut, HTTP_HEAD_MS, stalled_cut, HTTP_STALL_MS);
+    intr_restore(fl);
+}
+
 static void serve(struct conn_io *io)
 {
     bool open = true;
 
     io->have = 0;
+    io->idle = io->stalled = false;
     while (open) {
         size_t end = read_head(io);
         if (!end)
             break;
         struct http_request r;
         int status = http_parse(io->head, end, &r);
-        open = status ? (send_error(io->conn, status, reason(status), false), false) : answer(io, &r);
+        open = status ? (send_error(io, status, reason(status), false), false) : answer(io, &r);
         memmove(io->head, io->head + end, io->have - end);     /* a pipelined next request */
         io->have -= end;
     }
     struct sock_close_future f;
-    sock_close(&f, io->conn);
+    if (io->idle || io->stalled) {
+        count_cut(io);
+        sock_abort(&f, io->conn);
+    } else {
+        sock_close(&f, io->conn);
+    }
     thread_await(&f.base);
 }
 

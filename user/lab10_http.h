@@ -7,6 +7,11 @@
 
 #define HTTP_PORT    80
 #define HTTP_WORKERS 12                 /* threads serving connections, one each at a time */
+/* The bounds on a peer (guest time): a whole request head within HTTP_HEAD_MS of the
+ * worker starting to read it, and no send that TCP takes nothing of for HTTP_STALL_MS;
+ * past either the connection is aborted (an RST) and counted, and the worker freed. */
+#define HTTP_HEAD_MS  3000
+#define HTTP_STALL_MS 10000
 
 /* Start the workers and return the acceptor task (spawn it). */
 struct future *http_start(void);

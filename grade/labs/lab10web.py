@@ -146,3 +146,106 @@ def http_pipelined(ctx: Ctx) -> None:
     _, session, _ = serve(ctx, pipelined(path, files[path], "Some Dir/missing.bin"),
                           disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
     ctx.check(session.lost == 0, "\n".join(session.notes))
+
+
+# ---- idle and half-sent requests must not hold the workers (the server's stated bound) ----
+
+IDLE = 14                               # idle connections: past the 12 workers, within TCP's 24
+IDLE_BOUND = 30.0                       # seconds for all of it: the connects (QEMU's listen backlog
+                                        # of 1 paces them ~1 s apart), two rounds of the guest's 3 s, a fetch
+TIMEOUTS = "lab10: http: timeouts: "    # the server's stats line, once per connection it cuts off
+HALF_HEAD = b"GET /stalled HTTP/1.1\r\nHost: cairn\r\n"    # a request that never ends
+
+
+def guest_handshakes(pcap: Path) -> int:
+    """Distinct client ports the guest has sent a SYN-ACK to from port 80, in the live pcap."""
+    data = pcap.read_bytes() if pcap.exists() else b""
+    ports: set[int] = set()
+    at = 24
+    while at + 16 <= len(data):
+        incl = int.from_bytes(data[at + 8:at + 12], "little")
+        frame = data[at + 16:at + 16 + incl]
+        at += 16 + incl
+        if len(frame) < incl or len(frame) < 34:
+            continue                    # an ARP, or a frame QEMU is still writing
+        tcp = frame[14 + (frame[14] & 0xF) * 4:]
+        if frame[12:14] == b"\x08\x00" and frame[23] == 6 and len(tcp) >= 14 \
+                and tcp[:2] == b"\x00\x50" and tcp[13] & 0x12 == 0x12:
+            ports.add(int.from_bytes(tcp[2:4], "big"))
+    return len(ports)
+
+
+def closed_by_server(s: socket.socket, deadline: float) -> bool:
+    """True once the server has closed s (FIN or RST) before the deadline; it sends nothing."""
+    s.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        return s.recv(4096) == b""
+    except ConnectionError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def after_idle(port: int, path: str, body: bytes, session: Session, dest: Path) -> None:
+    """PARALLEL fetches at once while the idle peers still hold their ends open: the
+    server must have freed their TCP slots (an RST does; a FIN would leave each one in
+    FIN_WAIT_2 for a peer that never answers it, and only 24 - IDLE slots for these)."""
+    for p, out, status in fetch_all(port, [path] * PARALLEL, dest):
+        got = out.read_bytes() if out.exists() else b""
+        if status != "200" or got != body:
+            session.lost += 1
+            session.notes.append(f"a fetch after the idle ones were closed: status {status}, "
+                                 f"{len(got)} of {len(body)} bytes")
+
+
+def idle_work(ctx: Ctx, path: str, body: bytes) -> Callable[[Machine, int, int, Session], None]:
+    """IDLE connections, half of them a request head cut off, take every worker; then a curl."""
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        deadline = time.monotonic() + IDLE_BOUND
+        idle = [socket.create_connection(("127.0.0.1", tcp_port), timeout=IDLE_BOUND)
+                for _ in range(IDLE)]
+        try:
+            for s in idle[1::2]:
+                s.sendall(HALF_HEAD)
+            began = time.monotonic()
+            while guest_handshakes(ctx.workdir / "net.pcap") < IDLE and time.monotonic() < deadline:
+                time.sleep(0.05)        # a poll of the capture until the guest has them all
+            session.notes.append(f"the guest answered {guest_handshakes(ctx.workdir / 'net.pcap')} "
+                                 f"handshakes in {time.monotonic() - began:.2f} s")
+            out = ctx.workdir / "got.bin"
+            start = time.monotonic()
+            r = subprocess.run(["curl", "-sS", "--max-time", str(int(IDLE_BOUND)), "-o", str(out),
+                                "-w", "%{http_code}", url(tcp_port, path)], capture_output=True, text=True)
+            got = out.read_bytes() if out.exists() else b""
+            session.notes.append(f"curl behind {IDLE} idle connections: status {r.stdout or r.stderr.strip()}, "
+                                 f"{len(got)} of {len(body)} bytes in {time.monotonic() - start:.2f} s")
+            if r.stdout != "200" or got != body:
+                session.lost += 1
+            still = sum(not closed_by_server(s, deadline) for s in idle)
+            if still:
+                session.lost += 1
+                session.notes.append(f"{still} of {IDLE} idle connections still open after {IDLE_BOUND:.0f} s")
+            after_idle(tcp_port, path, body, session, ctx.workdir)
+        finally:
+            for s in idle:
+                s.close()
+    return work
+
+
+@test(lab=10, name="http-idle", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def http_idle(ctx: Ctx) -> None:
+    """14 connections that send nothing or half a request, more than the 12 workers: a curl
+    still gets its file byte-identical, the server closes every idle one and counts them,
+    and then 16 curls at once still find room (the idle peers' slots were freed)."""
+    if shutil.which("curl") is None:
+        ctx.fail("curl is not installed on this host (Debian: apt-get install curl)")
+    vol, files = make_volume(ctx)
+    path = ctx.rng.choice(sorted(p for p in files if files[p]))
+    r, session, _ = serve(ctx, idle_work(ctx, path, files[path]),
+                          disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
+    ctx.check(session.lost == 0, "\n".join(session.notes))
+    counts = [line for line in r.lines if line.startswith(TIMEOUTS)]
+    want = f"{TIMEOUTS}{IDLE} idle"
+    ctx.check(bool(counts) and counts[-1].startswith(want),
+              f"expected the server's last timeout line to start {want!r}; it was "
+              f"{counts[-1] if counts else 'never printed'!r}")

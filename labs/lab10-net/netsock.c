@@ -2,7 +2,8 @@
  * netsock.c - TCP as lab 3 futures (netsock.h). Each leaf follows lab 3's
  * rule: try, register the waker, try again, PENDING. TCP's event hook
  * (sock_event) wakes the connection's waiter, and the acceptor when a
- * connection has just been established.
+ * connection has just been established. A receive's deadline and a send's
+ * stall bound are lab 3 sleeps polled beside TCP: they wake the same task.
  */
 #include "netif.h"
 #include "netsock.h"
@@ -44,6 +45,12 @@ void sock_accept(struct sock_accept_future *f, uint16_t port)
     f->conn = 0;
 }
 
+/* The deadline has come (the sleep also arms the task's timer when it has not). */
+static bool expired(struct sleep_future *timer, struct context *cx)
+{
+    return timer->deadline != SOCK_NO_DEADLINE && future_poll(&timer->base, cx) == POLL_READY;
+}
+
 static enum poll recv_poll(struct future *self, struct context *cx)
 {
     struct sock_recv_future *f = (struct sock_recv_future *)self;
@@ -54,10 +61,14 @@ static enum poll recv_poll(struct future *self, struct context *cx)
         if (pass == 0)
             atomic_waker_register(waker_of(f->conn), cx);
     }
-    return POLL_PENDING;
+    if (!expired(&f->timer, cx))
+        return POLL_PENDING;
+    f->result = SOCK_TIMED_OUT;
+    return POLL_READY;
 }
 
-void sock_recv(struct sock_recv_future *f, struct tcp_conn *c, uint8_t *buf, size_t cap)
+void sock_recv_until(struct sock_recv_future *f, struct tcp_conn *c, uint8_t *buf, size_t cap,
+                     uint64_t deadline)
 {
     assert(cap > 0);
     f->base.poll = recv_poll;
@@ -65,6 +76,12 @@ void sock_recv(struct sock_recv_future *f, struct tcp_conn *c, uint8_t *buf, siz
     f->buf = buf;
     f->cap = cap;
     f->result = 0;
+    sleep_until_init(&f->timer, deadline);
+}
+
+void sock_recv(struct sock_recv_future *f, struct tcp_conn *c, uint8_t *buf, size_t cap)
+{
+    sock_recv_until(f, c, buf, cap, SOCK_NO_DEADLINE);
 }
 
 /* As much as fits now: true when all is taken or it never will be. */
@@ -91,17 +108,34 @@ static enum poll send_poll(struct future *self, struct context *cx)
     if (send_some(f))
         return POLL_READY;
     atomic_waker_register(waker_of(f->conn), cx);
-    return send_some(f) ? POLL_READY : POLL_PENDING;
+    if (send_some(f))
+        return POLL_READY;
+    if (f->stall_ms && (f->timer.deadline == SOCK_NO_DEADLINE || f->done != f->done_at_timer)) {
+        sleep_ms_init(&f->timer, f->stall_ms);  /* progress (or the first wait): a new bound */
+        f->done_at_timer = f->done;
+    }
+    if (!expired(&f->timer, cx))
+        return POLL_PENDING;
+    f->result = SOCK_TIMED_OUT;
+    return POLL_READY;
 }
 
-void sock_send(struct sock_send_future *f, struct tcp_conn *c, const void *buf, size_t len)
+void sock_send_bounded(struct sock_send_future *f, struct tcp_conn *c, const void *buf, size_t len,
+                       uint32_t stall_ms)
 {
     f->base.poll = send_poll;
     f->conn = c;
     f->buf = buf;
     f->len = len;
-    f->done = 0;
+    f->done = f->done_at_timer = 0;
     f->result = 0;
+    f->stall_ms = stall_ms;
+    sleep_until_init(&f->timer, SOCK_NO_DEADLINE);
+}
+
+void sock_send(struct sock_send_future *f, struct tcp_conn *c, const void *buf, size_t len)
+{
+    sock_send_bounded(f, c, buf, len, 0);
 }
 
 static enum poll close_poll(struct future *self, struct context *cx)
@@ -110,7 +144,10 @@ static enum poll close_poll(struct future *self, struct context *cx)
 
     (void)cx;
     if (f->conn) {
-        tcp_close(&netif, f->conn);
+        if (f->abort)
+            tcp_abort(&netif, f->conn);
+        else
+            tcp_close(&netif, f->conn);
         f->conn = 0;
     }
     return POLL_READY;
@@ -120,4 +157,11 @@ void sock_close(struct sock_close_future *f, struct tcp_conn *c)
 {
     f->base.poll = close_poll;
     f->conn = c;
+    f->abort = false;
+}
+
+void sock_abort(struct sock_close_future *f, struct tcp_conn *c)
+{
+    sock_close(f, c);
+    f->abort = true;
 }

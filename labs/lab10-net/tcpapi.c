@@ -104,6 +104,20 @@ void tcp_close(struct net *n, struct tcp_conn *c)
     tcp_release_if_done(n->tcp, c);
 }
 
+void tcp_abort(struct net *n, struct tcp_conn *c)
+{
+    bool synchronized = c->state == TCP_SYN_RCVD || c->state == TCP_ESTABLISHED ||
+                        c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2 ||
+                        c->state == TCP_CLOSE_WAIT;
+    if (synchronized)                   /* at snd_max: the peer's rcv_nxt once all is acked */
+        tcp_send_reset(n, c->rip, c->lport, c->rport, c->snd_max, 0, false);
+    n->tcp->stats.aborted++;
+    c->app_closed = c->reset = true;
+    c->state = TCP_CLOSED;
+    c->rtx_deadline = 0;
+    tcp_release_if_done(n->tcp, c);
+}
+
 const char *tcp_state_name(enum tcp_state s)
 {
     static const char *const names[] = {

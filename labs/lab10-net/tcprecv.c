@@ -55,12 +55,21 @@ static bool acceptable(struct tcp_conn *c, struct segment *s, bool *ahead)
     LAB 10: END SOLUTION */
 }
 
-/* Our FIN is acknowledged: the state it leads to (RFC 9293 3.10.7.4, "fifth, check the ACK"). */
+/*
+ * Our FIN is acknowledged: the state it leads to (RFC 9293 3.10.7.4, "fifth, check
+ * the ACK"). The FIN is no longer queued: snd_una is past it and the ring is empty,
+ * so send_next would otherwise find "the FIN after the last byte" due again and send
+ * a new one one number on, which the peer acknowledges, and so on for ever: in
+ * FIN_WAIT_2 a peer that does not close at once got a FIN storm that took the whole
+ * executor (the idle timeout that closed with a FIN stopped the server that way).
+ */
 static void fin_acked(struct net *n, struct tcp_conn *c)
 {
-    if (c->state == TCP_FIN_WAIT_1)
-        c->state = TCP_FIN_WAIT_2;
-    else if (c->state == TCP_CLOSING)
+    c->fin_queued = false;
+    if (c->state == TCP_FIN_WAIT_1) {
+        c->state = TCP_FIN_WAIT_2;      /* only the peer's FIN is left: bounded (tcptimer.c) */
+        c->tw_deadline = n->now_ms + TCP_FIN_WAIT_2_MS;
+    } else if (c->state == TCP_CLOSING)
         enter_time_wait(n, c);
     else if (c->state == TCP_LAST_ACK)
         c->state = TCP_CLOSED;

@@ -2,7 +2,11 @@
  * tcptimer.c - TCP's clocks: the retransmission timeout of RFC 6298 (2.2 the
  * first measurement, 2.3 every later one, 2.4-2.5 the bounds, 5 the timer's
  * management with its backoff, Karn's rule that a retransmitted segment is
- * never timed) and TIME_WAIT's 2 MSL (RFC 9293 3.10.7.4). tcp_tick runs from
+ * never timed), TIME_WAIT's 2 MSL (RFC 9293 3.10.7.4), and FIN_WAIT_2's bound:
+ * there the application has closed and only the peer's FIN is awaited, which
+ * no retransmission would ever ask for, so a peer that never sends it would
+ * hold the slot for good (RFC 9293 leaves it open; Linux resets such an
+ * orphan after tcp_fin_timeout). tcp_tick runs from
  * the kernel's net task every few ticks, and from the host tests' fake clock.
  */
 #include "panic.h"
@@ -92,15 +96,29 @@ static void timeout(struct net *n, struct tcp_conn *c)
     LAB 10: END SOLUTION */
 }
 
+/* FIN_WAIT_2 past its bound: the peer never closed. */
+static void fin_wait_timeout(struct net *n, struct tcp_conn *c)
+{
+    n->tcp->stats.fin_wait_timeouts++;
+    tcp_send_reset(n, c->rip, c->lport, c->rport, c->snd_max, 0, false);
+    c->reset = true;
+    c->state = TCP_CLOSED;
+    tcp_notify(n->tcp, c);
+    tcp_release_if_done(n->tcp, c);
+}
+
 void tcp_tick(struct net *n)
 {
     struct tcp *t = n->tcp;
 
     for (int i = 0; i < TCP_MAX_CONNS; i++) {
         struct tcp_conn *c = &t->conn[i];
-        if (c->state == TCP_TIME_WAIT && n->now_ms >= c->tw_deadline) {
+        bool waited = n->now_ms >= c->tw_deadline;
+        if (c->state == TCP_TIME_WAIT && waited) {
             c->state = TCP_CLOSED;
             tcp_release_if_done(t, c);
+        } else if (c->state == TCP_FIN_WAIT_2 && waited) {
+            fin_wait_timeout(n, c);
         } else if (c->rtx_deadline && n->now_ms >= c->rtx_deadline) {
             timeout(n, c);
         } else if (c->state != TCP_FREE) {

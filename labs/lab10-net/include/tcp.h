@@ -30,6 +30,8 @@
 #define TCP_RTO_MAX_MS  60000           /* 6298 2.5 */
 #define TCP_MAX_RETRIES 8               /* then the connection is reset */
 #define TCP_MSL_MS      2000            /* TIME_WAIT lasts 2 MSL; short, for a lab */
+#define TCP_FIN_WAIT_2_MS 10000         /* a closed connection whose peer never sends its FIN
+                                           is reset then (Linux's tcp_fin_timeout, 60 s) */
 
 /* Sequence numbers compare modulo 2^32 (RFC 793 3.3): a is before b. */
 static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
@@ -65,7 +67,7 @@ struct tcp_conn {
     uint8_t dupacks;                    /* duplicate ACKs in a row (RFC 5681 3.2) */
     uint32_t rtt_seq;
     uint64_t rtt_start, rtx_deadline;   /* rtx_deadline 0: the timer is off */
-    uint64_t tw_deadline;
+    uint64_t tw_deadline;               /* TIME_WAIT's end, or FIN_WAIT_2's bound */
     int retries;
     uint32_t id;                        /* which connection this slot holds (its number) */
 };
@@ -75,6 +77,8 @@ struct tcp_stats {
     uint32_t refused;                   /* SYNs past the limit (each got an RST) */
     uint32_t resets_sent, resets_rcvd, out_of_order, retransmits, timeouts, accepted;
     uint32_t fast_retransmits;          /* on the third duplicate ACK, or a partial ACK */
+    uint32_t aborted;                   /* by the application (tcp_abort) */
+    uint32_t fin_wait_timeouts;         /* FIN_WAIT_2 past TCP_FIN_WAIT_2_MS: reset */
 };
 
 struct tcp {
@@ -108,6 +112,8 @@ int tcp_recv(struct net *n, struct tcp_conn *c, uint8_t *buf, size_t len);
 /* Bytes taken (0: no room yet); -1: the connection cannot send any more. */
 int tcp_send(struct net *n, struct tcp_conn *c, const uint8_t *buf, size_t len);
 void tcp_close(struct net *n, struct tcp_conn *c);      /* FIN after the data; frees it later */
+/* RFC 9293 3.10.5 ABORT: an RST (unless our FIN is out and answered), the slot freed now. */
+void tcp_abort(struct net *n, struct tcp_conn *c);
 void tcp_free(struct tcp *t, struct tcp_conn *c);
 void tcp_notify(struct tcp *t, struct tcp_conn *c);
 const char *tcp_state_name(enum tcp_state s);
