@@ -7,6 +7,7 @@ missing path must give 404. The run's throughput goes to the test's measured.txt
 """
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -155,12 +156,14 @@ IDLE_BOUND = 30.0                       # seconds for all of it: the connects (Q
                                         # of 1 paces them ~1 s apart), two rounds of the guest's 3 s, a fetch
 TIMEOUTS = "lab10: http: timeouts: "    # the server's stats line, once per connection it cuts off
 HALF_HEAD = b"GET /stalled HTTP/1.1\r\nHost: cairn\r\n"    # a request that never ends
+SYN_ACK, RST = 0x12, 0x04                # TCP flags
+STALL_REQUESTS_MAX = 40                 # fetches of FILE_MAX the stalled reader asks for, at most
 
 
-def guest_handshakes(pcap: Path) -> int:
-    """Distinct client ports the guest has sent a SYN-ACK to from port 80, in the live pcap."""
+def guest_segments(pcap: Path) -> list[tuple[int, int]]:
+    """(client port, TCP flags) of every segment the guest sent from port 80, in the live pcap."""
     data = pcap.read_bytes() if pcap.exists() else b""
-    ports: set[int] = set()
+    segments: list[tuple[int, int]] = []
     at = 24
     while at + 16 <= len(data):
         incl = int.from_bytes(data[at + 8:at + 12], "little")
@@ -169,21 +172,57 @@ def guest_handshakes(pcap: Path) -> int:
         if len(frame) < incl or len(frame) < 34:
             continue                    # an ARP, or a frame QEMU is still writing
         tcp = frame[14 + (frame[14] & 0xF) * 4:]
-        if frame[12:14] == b"\x08\x00" and frame[23] == 6 and len(tcp) >= 14 \
-                and tcp[:2] == b"\x00\x50" and tcp[13] & 0x12 == 0x12:
-            ports.add(int.from_bytes(tcp[2:4], "big"))
-    return len(ports)
+        if frame[12:14] == b"\x08\x00" and frame[23] == 6 and len(tcp) >= 14 and tcp[:2] == b"\x00\x50":
+            segments.append((int.from_bytes(tcp[2:4], "big"), tcp[13]))
+    return segments
 
 
-def closed_by_server(s: socket.socket, deadline: float) -> bool:
-    """True once the server has closed s (FIN or RST) before the deadline; it sends nothing."""
-    s.settimeout(max(0.1, deadline - time.monotonic()))
+def wait_in_pcap(pcap: Path, done: Callable[[list[tuple[int, int]]], bool], deadline: float) -> bool:
+    """Poll the capture until done(the guest's segments) or the deadline: whether it came."""
+    while not done(guest_segments(pcap)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def closed_by_server(s: socket.socket, deadline: float, drain: bool = False) -> bool:
+    """True once the server has closed s (FIN or RST) before the deadline; it sends
+    nothing unless drain (then what it sent first is read and dropped)."""
     try:
-        return s.recv(4096) == b""
+        while True:
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+            got = s.recv(65536)
+            if not got or not drain:
+                return got == b""
     except ConnectionError:
         return True
     except socket.timeout:
         return False
+
+
+def stall_requests() -> int:
+    """How many fetches of a FILE_MAX file fill every buffer between the guest and a client
+    that does not read: more than the host's largest TCP send buffer (QEMU's socket to the
+    client autotunes up to it); 0 when that is more than one connection should fetch."""
+    try:
+        wmem_max = int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
+    except (OSError, IndexError, ValueError):
+        wmem_max = 4 << 20              # Linux's default
+    n = wmem_max // FILE_MAX + 4
+    return n if n <= STALL_REQUESTS_MAX else 0
+
+
+def stalled_reader(port: int, path: str, requests: int) -> socket.socket:
+    """A client that asks for a big file `requests` times in one write and never reads,
+    its receive buffer small: the server's sends stop making progress once every buffer
+    on the way is full."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(IDLE_BOUND)
+    s.connect(("127.0.0.1", port))
+    s.sendall(f"GET /{urllib.parse.quote(path)} HTTP/1.1\r\nHost: cairn\r\n\r\n".encode() * requests)
+    return s
 
 
 def after_idle(port: int, path: str, body: bytes, session: Session, dest: Path) -> None:
@@ -198,20 +237,23 @@ def after_idle(port: int, path: str, body: bytes, session: Session, dest: Path) 
                                  f"{len(got)} of {len(body)} bytes")
 
 
-def idle_work(ctx: Ctx, path: str, body: bytes) -> Callable[[Machine, int, int, Session], None]:
-    """IDLE connections, half of them a request head cut off, take every worker; then a curl."""
+def idle_work(ctx: Ctx, path: str, body: bytes, big: str) -> Callable[[Machine, int, int, Session], None]:
+    """A stalled reader of `big` and IDLE connections, half of them a request head cut
+    off, take every worker; then a curl of `path`."""
     def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
         deadline = time.monotonic() + IDLE_BOUND
+        pcap = ctx.workdir / "net.pcap"
+        stalled = [stalled_reader(tcp_port, big, n) for n in [stall_requests()] if n]
         idle = [socket.create_connection(("127.0.0.1", tcp_port), timeout=IDLE_BOUND)
                 for _ in range(IDLE)]
         try:
             for s in idle[1::2]:
                 s.sendall(HALF_HEAD)
             began = time.monotonic()
-            while guest_handshakes(ctx.workdir / "net.pcap") < IDLE and time.monotonic() < deadline:
-                time.sleep(0.05)        # a poll of the capture until the guest has them all
-            session.notes.append(f"the guest answered {guest_handshakes(ctx.workdir / 'net.pcap')} "
-                                 f"handshakes in {time.monotonic() - began:.2f} s")
+            conns = IDLE + len(stalled)
+            wait_in_pcap(pcap, lambda segs: len({p for p, f in segs if f & SYN_ACK == SYN_ACK}) >= conns,
+                         deadline)
+            session.notes.append(f"the guest took {conns} connections in {time.monotonic() - began:.2f} s")
             out = ctx.workdir / "got.bin"
             start = time.monotonic()
             r = subprocess.run(["curl", "-sS", "--max-time", str(int(IDLE_BOUND)), "-o", str(out),
@@ -225,27 +267,36 @@ def idle_work(ctx: Ctx, path: str, body: bytes) -> Callable[[Machine, int, int, 
             if still:
                 session.lost += 1
                 session.notes.append(f"{still} of {IDLE} idle connections still open after {IDLE_BOUND:.0f} s")
+            for s in stalled:
+                port = s.getsockname()[1]
+                if not wait_in_pcap(pcap, lambda segs: (port, RST) in segs, deadline) \
+                        or not closed_by_server(s, deadline, drain=True):
+                    session.lost += 1
+                    session.notes.append(f"the reader that stopped reading was not reset in {IDLE_BOUND:.0f} s")
             after_idle(tcp_port, path, body, session, ctx.workdir)
         finally:
-            for s in idle:
+            for s in idle + stalled:
                 s.close()
     return work
 
 
 @test(lab=10, name="http-idle", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
 def http_idle(ctx: Ctx) -> None:
-    """14 connections that send nothing or half a request, more than the 12 workers: a curl
-    still gets its file byte-identical, the server closes every idle one and counts them,
-    and then 16 curls at once still find room (the idle peers' slots were freed)."""
+    """14 connections that send nothing or half a request and one that stops reading, more
+    than the 12 workers: a curl still gets its file byte-identical, the server resets
+    every one of them and counts them, and then 16 curls at once still find room (the
+    idle peers' slots were freed)."""
     if shutil.which("curl") is None:
         ctx.fail("curl is not installed on this host (Debian: apt-get install curl)")
     vol, files = make_volume(ctx)
     path = ctx.rng.choice(sorted(p for p in files if files[p]))
-    r, session, _ = serve(ctx, idle_work(ctx, path, files[path]),
+    big = next(p for p in sorted(files) if len(files[p]) == FILE_MAX)
+    r, session, _ = serve(ctx, idle_work(ctx, path, files[path], big),
                           disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),), budget=WEB_BUDGET)
     ctx.check(session.lost == 0, "\n".join(session.notes))
     counts = [line for line in r.lines if line.startswith(TIMEOUTS)]
-    want = f"{TIMEOUTS}{IDLE} idle"
-    ctx.check(bool(counts) and counts[-1].startswith(want),
-              f"expected the server's last timeout line to start {want!r}; it was "
+    last = re.match(TIMEOUTS + r"(\d+) idle .*, (\d+) stalled", counts[-1]) if counts else None
+    stalls = "1" if stall_requests() else "0"
+    ctx.check(last is not None and last.groups() == (str(IDLE), stalls),
+              f"expected the server's last timeout line to count {IDLE} idle and {stalls} stalled; it was "
               f"{counts[-1] if counts else 'never printed'!r}")
