@@ -83,7 +83,7 @@ def count(step: Step, output: str, rc: int) -> tuple[int, int]:
 
 # What names a failure in a step's output: a grader test's report line whose
 # verdict is not OK or SKIP, a "FAIL ..." line, unittest's FAIL:/ERROR: headers.
-FAILURE_LINE = re.compile(r"^(lab\d+ .* \.{2,} (?!OK |SKIP)\S|FAIL\b|(FAIL|ERROR): )")
+FAILURE_LINE = re.compile(r"^(lab\d+ .* \.{2,} (?!OK |SKIP)\S|\s*FAIL\b|(FAIL|ERROR): )")
 FAILURES_SHOWN = 8              # per step, each with its first detail lines
 DETAIL_LINES = 4
 

@@ -24,6 +24,16 @@ from grade.drives import CYLINDER_SECTORS as CYLINDER, SECTOR
 PARTITION_TYPES = {12: [0x01], 16: [0x04, 0x06, 0x0E], 32: [0x0B, 0x0C]}
 TOOL_ENV = {**os.environ, "MTOOLS_SKIP_CHECK": "1", "MTOOLS_LOWER_CASE": "0"}
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+DOS_DEVICES = {"CON", "PRN", "AUX", "NUL"}     # and COM0-9, LPT0-9: see dos_device
+
+
+def dos_device(name: str) -> bool:
+    """A name whose base (before the first period) is a DOS device's, such as "con.zw":
+    mtools will not make a file of that name (it stores another), so a random name must
+    not be one, or the volume the test builds is not the one it thinks."""
+    base = name.split(".")[0].strip().upper()
+    return base in DOS_DEVICES or (len(base) == 4 and base[:3] in ("COM", "LPT")
+                                   and base[3].isdigit())
 
 
 def xorshift(seed: int) -> Iterator[int]:
@@ -171,7 +181,7 @@ class Volume:
                 words = ["".join(rng.choice(NAME_CHARS) for _ in range(rng.randint(1, 6)))
                          for _ in range(rng.randint(2, 3))]
                 name = " ".join(words) + rng.choice(["", ".txt", ".bin", ".data"])
-            if name.lower() not in taken:
+            if name.lower() not in taken and not dos_device(name):
                 return name
 
     def some_size(self) -> int:

@@ -25,8 +25,8 @@ from typing import Any, Callable, Iterable, Mapping
 from grade.core import Ctx, Disk, Result, tail, test, verdict_for
 from grade.drives import SECTOR, position
 from grade.labs.fatvol import (NAME_CHARS, ToolFailed, Volume, WriteLog, copy_bytes, describe,
-                               dir_names, disk_image, fat_get, fat_set, fsck_problems, logged_drive,
-                               make_volume, pattern, plugged_drive, read_write_log, root_entry,
+                               dir_names, disk_image, dos_device, fat_get, fat_set, fsck_problems,
+                               logged_drive, make_volume, pattern, plugged_drive, read_write_log, root_entry,
                                take_volume_out, tree_problems, volume_files)
 from grade.runner import CHECK_EVERY, Deadline
 
@@ -231,7 +231,7 @@ def long_name(rng: Random, n: int, taken: set[str]) -> str:
     while True:
         inner = "".join(rng.choice(NAME_CHARS + " .") for _ in range(n - 2))
         name = rng.choice(NAME_CHARS) + inner + rng.choice(NAME_CHARS)
-        if name.lower() not in taken:
+        if name.lower() not in taken and not dos_device(name):
             return name
 
 

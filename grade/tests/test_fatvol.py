@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from grade.labs.fatvol import Volume, make_volume, tool, tree_problems
+from grade.labs.fatvol import Volume, dos_device, make_volume, root_entry, tool, tree_problems
 from grade.labs.lab7 import crash_problems
 
 
@@ -29,6 +29,23 @@ class VolumeProblemsTest(unittest.TestCase):
         src = self.v.ctx.workdir / "replace.bin"
         src.write_bytes(data)
         tool("mcopy", "-o", "-i", str(self.v.vol), str(src), "::" + path)
+
+    def test_mtools_will_not_make_a_dos_device_s_name(self) -> None:
+        # Why new_name avoids them: lab 7's corrupt test once drew "CON.ZW" and
+        # found no such entry (a GRADER ERROR on a correct kernel).
+        src = self.v.ctx.workdir / "con.bin"
+        src.write_bytes(b"x")
+        tool("mcopy", "-i", str(self.v.vol), str(src), "::CON.ZW")
+        img = bytearray(self.v.vol.read_bytes())
+        assert self.v.geo is not None
+        with self.assertRaises(RuntimeError):      # a long name over another 8.3 one
+            root_entry(img, self.v.geo, "CON.ZW")
+        self.assertTrue(all(dos_device(n) for n in ("con.zw", "NUL", "Aux.txt", "com1", "LPT9.X")))
+        self.assertFalse(any(dos_device(n) for n in ("cone", "com", "comx", "a con", "nul x.txt")))
+
+    def test_random_names_are_never_a_dos_device_s(self) -> None:
+        names = [self.v.new_name("/", kind) for kind in ("upper", "lower") for _ in range(4000)]
+        self.assertEqual([n for n in names if dos_device(n)], [])
 
     def test_a_volume_as_the_model_says_has_no_problems(self) -> None:
         self.assertEqual(tree_problems(self.v, self.v.vol), [])
