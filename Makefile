@@ -166,9 +166,12 @@ $(BUILD)/tests/reference.txt: FORCE
 # for `make handout REFERENCE_OBJECTS=1` to ship (reference/labN/host/).
 HOST_REF_SRCS := $(sort $(filter labs/%.c,$(shell cat tests/*.deps 2>/dev/null)))
 HOST_REF_OBJS := $(patsubst %.c,$(BUILD)/hostobj/%.o,$(HOST_REF_SRCS))
-$(BUILD)/hostobj/%.o: %.c | $(DEPS_STAMP)
+# -MMD: a header changed (fat.h's cache size) rebuilds them, or a handout would ship
+# objects of the old layout; an object with no .d yet (built before) is rebuilt once.
+$(BUILD)/hostobj/%.o: %.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(call say,HOSTCC,$<)$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -c $< -o $@
+	$(call say,HOSTCC,$<)$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -MMD -MP -c $< -o $@
+-include $(HOST_REF_OBJS:.o=.d)
 
 # -k: one test that does not build is counted as failed; the others still run.
 # The sanitized builds are most of the time (running them takes ~5 s): one per core.
