@@ -101,7 +101,7 @@ def hostile_http(ctx: Ctx) -> None:
     relay.thread.start()
     try:
         missing = "Some Dir/no such file.bin"
-        r, session, _ = serve(ctx, web_work(ctx, files, paths, missing),
+        r, session, _ = serve(ctx, web_work(ctx, files, paths, missing, retries=2),
                               disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),),
                               budget=WEB_BUDGET, wiring=relay.wiring)
     finally:

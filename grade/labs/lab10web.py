@@ -68,11 +68,22 @@ def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, 
     return done
 
 
-def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str],
-             missing: str) -> Callable[[Machine, int, int, Session], None]:
+def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str], missing: str,
+             retries: int = 0) -> Callable[[Machine, int, int, Session], None]:
+    """The fetches and the 404. With `retries` (the lossy wire), a fetch whose connection
+    came to nothing (no status, no byte: the wire lost it) is made again, as a user would,
+    up to that many times, and said; a wrong answer is never retried."""
     def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
         start = time.monotonic()
         results = fetch_all(tcp_port, paths, ctx.workdir)
+        for _ in range(retries):
+            lost = [i for i, (p, out, status) in enumerate(results)
+                    if status == "000" and not (out.exists() and out.stat().st_size)]
+            for i in lost:
+                session.notes.append(f"/{results[i][0]}: the connection came to nothing; fetched again")
+                again = ctx.workdir / f"retry{i}"
+                again.mkdir(exist_ok=True)
+                results[i] = fetch_all(tcp_port, [results[i][0]], again)[0]
         seconds = time.monotonic() - start
         total = 0
         for p, out, status in results:
