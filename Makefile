@@ -92,7 +92,8 @@ help:
 	@echo "  make bench-full      every figure: boot paths, idle CPU, keys, guest, builds (~10 min)"
 	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"
 	@echo "  make lab6-pictures   regenerate the handout's handouts/img/lab6-*.svg"
-	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json)"
+	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json);"
+	@echo "                       SOAKFLAGS='--lab 7 --lab 8 --grades 24' soaks only those labs"
 	@echo
 	@echo "Kit:"
 	@echo "  make deps            install missing Debian packages (apt-get, as root or via sudo)"
@@ -232,7 +233,8 @@ bench-full: all | $(DEPS_STAMP)
 
 # Not in `make test`: 102 full grades at --jobs 1, 2, 4, with and without CPU
 # hogs; every non-OK verdict with its seed and replay command, then a table.
-# SOAKFLAGS='--grades 12 --jobs 2' for a shorter one.
+# SOAKFLAGS='--grades 12 --jobs 2' for a shorter one; '--lab 7 --lab 8' (repeatable)
+# grades only those labs, a lab's new tests without the slow grade of every lab.
 soak: all | $(DEPS_STAMP)
 	$(PYTHON) -m grade.soak $(SOAKFLAGS)
 

@@ -1,10 +1,12 @@
 """soak.py - `make soak`: many full grades with fresh seeds, to find flaky tests.
 
-    python3 -m grade.soak [--grades N] [--jobs 1,2,4] [--hogs 0,2] [--boot PATH]...
+    python3 -m grade.soak [--grades N] [--jobs 1,2,4] [--hogs 0,2] [--boot PATH]... [--lab N]...
 
-Runs N grades of every lab (stages already built), spread round-robin over each
---jobs value, each without and with CPU hogs (busy processes, one per --hogs
-count), so every setting meets the same outside load. Every non-OK verdict is
+Runs N grades of every lab, or of the --lab ones only (stages already built: a
+grade of all labs is slow on a small machine, and a soak of a lab's new tests
+needs only the labs they touch), spread round-robin over each --jobs value,
+each without and with CPU hogs (busy processes, one per --hogs count), so every
+setting meets the same outside load. Every non-OK verdict is
 printed as it happens with its seed and the command that replays that grade;
 at the end a table per setting. A correct kit shows no non-OK verdict at all: a
 test that fails a correct kernel now and then is a bug. It stops by itself
@@ -40,10 +42,12 @@ class Setting:
     tests: int = 0
     bad: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    labs: tuple[int, ...] = ()          # () = every lab
 
     @property
     def name(self) -> str:
-        return f"--jobs {self.jobs}, {self.hogs} hog{'s' if self.hogs != 1 else ''}"
+        hogs = f"--jobs {self.jobs}, {self.hogs} hog{'s' if self.hogs != 1 else ''}"
+        return hogs + (f", labs {','.join(map(str, self.labs))}" if self.labs else "")
 
 
 def parse_list(text: str) -> list[int]:
@@ -67,13 +71,21 @@ def stop_hogs(hogs: list[subprocess.Popen[bytes]]) -> None:
         h.wait()
 
 
+def grade_command(s: Setting, seed: int, boots: list[str], json_out: str) -> list[str]:
+    """The grader's command line for one grade of setting s (its labs only, if any)."""
+    cmd = [sys.executable, "-m", "grade", "--no-build", "--jobs", str(s.jobs),
+           "--seed", str(seed), "--json", json_out]
+    for b in boots:
+        cmd += ["--boot", b]
+    for n in s.labs:
+        cmd += ["--lab", str(n)]
+    return cmd
+
+
 def one_grade(s: Setting, seed: int, boots: list[str], timeout: float) -> None:
     """One full grade; its non-OK verdicts are printed and kept."""
     with tempfile.NamedTemporaryFile(prefix="cairn-soak-", suffix=".json") as out:
-        cmd = [sys.executable, "-m", "grade", "--no-build", "--jobs", str(s.jobs),
-               "--seed", str(seed), "--json", out.name]
-        for b in boots:
-            cmd += ["--boot", b]
+        cmd = grade_command(s, seed, boots, out.name)
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, env=SOAK_ENV,
                                 stderr=subprocess.STDOUT, text=True)
@@ -120,7 +132,9 @@ def table(settings: list[Setting]) -> str:
 
 
 def save(settings: list[Setting], path: Path) -> None:
-    path.write_text(json.dumps([{"jobs": s.jobs, "hogs": s.hogs, "grades": s.grades,
+    # "labs": the labs each grade ran (null: every lab), so a soak of a few labs is told apart.
+    path.write_text(json.dumps([{"jobs": s.jobs, "hogs": s.hogs, "labs": list(s.labs) or None,
+                                 "grades": s.grades,
                                  "tests": s.tests, "not_ok": s.bad,
                                  "seconds": [round(x, 2) for x in s.seconds]}
                                 for s in settings], indent=1) + "\n")
@@ -128,15 +142,18 @@ def save(settings: list[Setting], path: Path) -> None:
 
 def print_saved(files: list[Path]) -> int:
     """The table of soaks run apart (two at once, say), added up setting by setting."""
-    merged: dict[tuple[int, int], Setting] = {}
+    merged: dict[tuple[int, int, tuple[int, ...]], Setting] = {}
     for f in files:
         for d in json.loads(f.read_text()):
-            s = merged.setdefault((d["jobs"], d["hogs"]), Setting(d["jobs"], d["hogs"]))
+            # A soak of other labs is another setting: its grades are not the same work.
+            labs = tuple(d.get("labs") or ())
+            s = merged.setdefault((d["jobs"], d["hogs"], labs),
+                                  Setting(d["jobs"], d["hogs"], labs=labs))
             s.grades += d["grades"]
             s.tests += d["tests"]
             s.bad += d["not_ok"]
             s.seconds += d["seconds"]
-    settings = sorted(merged.values(), key=lambda s: (s.hogs, s.jobs))
+    settings = sorted(merged.values(), key=lambda s: (s.labs, s.hogs, s.jobs))
     for s in settings:
         for line in s.bad:
             print(line)
@@ -144,28 +161,41 @@ def print_saved(files: list[Path]) -> int:
     return 1 if any(s.bad for s in settings) else 0
 
 
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python3 -m grade.soak", description=__doc__.split("\n")[0])
     p.add_argument("--grades", type=int, default=102, help="full grades in all (default 102)")
     p.add_argument("--jobs", type=parse_list, default=[1, 2, 4], help="grader --jobs values")
     p.add_argument("--hogs", type=parse_list, default=[0, 2], help="CPU hog counts")
     p.add_argument("--boot", action="append", default=[], help="boot path(s), as the grader's")
+    p.add_argument("--lab", type=int, action="append", default=[],
+                   help="grade only this lab (repeatable), as the grader's; default every lab")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds one grade may take")
     p.add_argument("--json", type=Path, default=BUILD / "soak.json", help="where the results go")
     p.add_argument("--table", type=Path, nargs="+", metavar="JSON",
                    help="only print the table of earlier soaks' results, added together")
     args = p.parse_args(argv)
-    if args.table:
-        return print_saved(args.table)
     if args.grades < 1:
         p.error("--grades must be at least 1")
-    settings = [Setting(j, h) for h in args.hogs for j in args.jobs]
+    # Checked here: the grader would refuse each grade, and the soak count them all as not OK.
+    unknown = [n for n in args.lab if not (ROOT / "grade" / "labs" / f"lab{n}.py").exists()]
+    if unknown:
+        p.error(f"--lab {unknown[0]}: no such lab (grade/labs/lab{unknown[0]}.py)")
+    args.lab = sorted(set(args.lab))
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.table:
+        return print_saved(args.table)
+    settings = [Setting(j, h, labs=tuple(args.lab)) for h in args.hogs for j in args.jobs]
     rng = random.Random()
     # SIGTERM, and SIGINT even for a soak started in the background (which
     # inherits it ignored), end the soak with its table so far.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(f"soak: {args.grades} grades over {len(settings)} settings", flush=True)
+    print(f"soak: {args.grades} grades over {len(settings)} settings, "
+          f"{'labs ' + ', '.join(map(str, args.lab)) if args.lab else 'every lab'}", flush=True)
     hogs: list[subprocess.Popen[bytes]] = []
     current = -1
     try:
