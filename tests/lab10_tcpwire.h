@@ -23,10 +23,10 @@ struct seg_out {                        /* one segment the guest sent */
     int csum_ok;
 };
 
-static void peer_send(struct net *n, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-                      uint16_t wnd, const uint8_t *data, size_t len)
+/* The frame at f a client at 10.0.2.2 sends: its length. */
+static size_t peer_frame(uint8_t *f, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+                         uint16_t wnd, const uint8_t *data, size_t len)
 {
-    static uint8_t f[NET_FRAME_MAX];
     uint8_t *t = f + 34;
     put16(t, sport);
     put16(t + 2, 80);
@@ -41,15 +41,22 @@ static void peer_send(struct net *n, uint16_t sport, uint8_t flags, uint32_t seq
         memcpy(t + 20, data, len);
     put16(t + 16, inet_fold(inet_sum(t, 20 + len,
                                      inet_pseudo(PEER_IP, GUEST_IP, IP_PROTO_TCP, (uint16_t)(20 + len), 0))));
-    net_input(n, f, wire_ip(f, IP_PROTO_TCP, 20 + len, PEER_IP, GUEST_IP));
+    return wire_ip(f, IP_PROTO_TCP, 20 + len, PEER_IP, GUEST_IP);
 }
 
-/* The i-th frame on the wire as a TCP segment (flags 0xFF if it is not one). */
-static struct seg_out seg_at(int i)
+/* That frame, sent to the guest at once. */
+static void peer_send(struct net *n, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+                      uint16_t wnd, const uint8_t *data, size_t len)
+{
+    static uint8_t f[NET_FRAME_MAX];
+    net_input(n, f, peer_frame(f, sport, flags, seq, ack, wnd, data, len));
+}
+
+/* A frame the guest sent, as a TCP segment (flags 0xFF if it is not one). */
+static struct seg_out seg_parse(const uint8_t *f)
 {
     struct seg_out s = { .flags = 0xFF };
-    const uint8_t *f = wire.frame[i];
-    if (i >= wire.n || i >= WIRE_MAX || get16(f + 12) != ETH_TYPE_IPV4 || f[14 + 9] != IP_PROTO_TCP)
+    if (get16(f + 12) != ETH_TYPE_IPV4 || f[14 + 9] != IP_PROTO_TCP)
         return s;
     const uint8_t *t = f + 34;
     size_t tlen = get16(f + 16) - 20, doff = (size_t)(t[12] >> 4) * 4;
@@ -66,7 +73,14 @@ static struct seg_out seg_at(int i)
     return s;
 }
 
-static struct seg_out last_seg(void)
+/* The i-th frame on the wire as a TCP segment (flags 0xFF if it is not one, or not kept). */
+static __attribute__((unused)) struct seg_out seg_at(int i)
+{
+    struct seg_out none = { .flags = 0xFF };
+    return i >= 0 && i < wire.n && i < WIRE_MAX ? seg_parse(wire.frame[i]) : none;
+}
+
+static __attribute__((unused)) struct seg_out last_seg(void)
 {
     return seg_at(wire.n - 1);
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "net.h"
 
-#define WIRE_MAX 16
+#define WIRE_MAX 64                     /* frames kept; wire.n counts every one sent */
 #define GUEST_IP NET_IP(10, 0, 2, 15)
 #define PEER_IP  NET_IP(10, 0, 2, 2)
 

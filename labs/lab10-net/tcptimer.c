@@ -45,7 +45,11 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
     LAB 10: END SOLUTION */
 }
 
-/* Exercise 10b: snd_una moved: the sample if the timed segment is covered, the timer (RFC 6298 5.2-5.3). */
+/*
+ * Exercise 10b: snd_una moved: the sample if the timed segment is covered, the timer
+ * (RFC 6298 5.2-5.3). Nothing else touches the RTO: after a timeout it stays doubled
+ * until a segment sent once is acknowledged and timed (the note after 5.7, Karn's rule).
+ */
 void tcp_ack_advanced(struct net *n, struct tcp_conn *c)
 {
     /* LAB 10: BEGIN SOLUTION */
@@ -53,12 +57,10 @@ void tcp_ack_advanced(struct net *n, struct tcp_conn *c)
         c->rtt_timing = false;
         tcp_rtt_sample(c, (uint32_t)(n->now_ms - c->rtt_start));
     }
-    if (c->retries && c->rtt_valid)
-        rto_from_estimate(c);           /* the peer answers: undo the backoff (as Linux does) */
-    c->retries = 0;
+    c->retries = 0;                     /* the RTO stays backed off until a new sample (5.7's note) */
     c->rtx_deadline = c->snd_una == c->snd_max ? 0 : n->now_ms + c->rto;
     /* LAB 10: STUB
-    (void)n; (void)c; (void)rto_from_estimate;
+    (void)n; (void)c;
     panic("lab10: tcp_ack_advanced not implemented");
     LAB 10: END SOLUTION */
 }
