@@ -106,6 +106,36 @@ class RunDirTest(unittest.TestCase):
             self.assertNotIn("Broken pipe", v)
 
 
+class BuildStagesTest(unittest.TestCase):
+    """One make builds every stage; a failure is then said against its own lab."""
+    def makes(self, broken: set[str]) -> tuple[dict[int, str], list[list[str]]]:
+        seen: list[list[str]] = []
+
+        def fake_run(cmd: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+            seen.append(cmd)
+            bad = broken & set(cmd)
+            return subprocess.CompletedProcess(cmd, 2 if bad else 0, "",
+                                               "".join(f"{b}.c:1:1: error: no\n" for b in bad))
+        real = cli.subprocess.run
+        cli.subprocess.run = fake_run  # type: ignore[assignment]
+        try:
+            return cli.build_stages([1, 2, 3]), seen
+        finally:
+            cli.subprocess.run = real  # type: ignore[assignment]
+
+    def test_all_built_is_one_make(self) -> None:
+        errors, seen = self.makes(set())
+        self.assertEqual(errors, {1: "", 2: "", 3: ""})
+        self.assertEqual(len(seen), 1)
+
+    def test_a_broken_stage_is_named_alone(self) -> None:
+        errors, seen = self.makes({"lab2"})
+        self.assertEqual(len(seen), 4)
+        self.assertEqual(errors[1], "")
+        self.assertEqual(errors[3], "")
+        self.assertIn("lab2.c", errors[2])
+
+
 class LongestFirstTest(unittest.TestCase):
     """The order tests start in: the longest of the runs before first, so that with
     --jobs 2 a 4 s test does not start last and leave an emulator idle."""

@@ -74,5 +74,35 @@ class RunBinary(unittest.TestCase):
         self.assertIn("started", caught.exception.output)
 
 
+class PrebuildTest(unittest.TestCase):
+    """A grade's one parallel make stands for each host test's own make only when it
+    succeeded: a failed one leaves each test to ask make itself (and say its error)."""
+    def calls(self, prebuild_status: int) -> list[list[str]]:
+        seen: list[list[str]] = []
+
+        def fake_run(cmd: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+            seen.append(cmd)
+            return subprocess.CompletedProcess(cmd, prebuild_status if "-k" in cmd else 0, "", "")
+        real = hosttests.subprocess.run
+        hosttests.subprocess.run = fake_run  # type: ignore[assignment]
+        try:
+            hosttests.prebuild([(2, "host-ring"), (2, "typing")], 2)
+            hosttests.build_here("test_lab2_ring")
+        finally:
+            hosttests.subprocess.run = real  # type: ignore[assignment]
+            hosttests.PREBUILT.clear()
+        return seen
+
+    def test_a_clean_prebuild_spares_the_tests_make(self) -> None:
+        seen = self.calls(0)
+        self.assertEqual(len(seen), 1, seen)
+        self.assertTrue(seen[0][-1].endswith("tests/test_lab2_ring"), seen)
+
+    def test_a_failed_prebuild_leaves_each_test_its_make(self) -> None:
+        seen = self.calls(2)
+        self.assertEqual(len(seen), 2, seen)
+        self.assertNotIn("-k", seen[1])
+
+
 if __name__ == "__main__":
     unittest.main()
