@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
@@ -108,11 +109,36 @@ ExitVerdicts = {
 INTERRUPTED_DETAILS = "the grader was interrupted (Ctrl-C or SIGTERM) while this test ran"
 
 
+# A compiler's error line, "path:line[:col]: error: ...", and the kit's own directories:
+# a file there is never the student's, whatever broke it.
+ERROR_AT = re.compile(r"^(?:In file included from )?([\w./+-]+\.[chS]):\d+(?::\d+)?: (?:fatal )?error")
+KIT_DIRS = ("kernel/", "boot/", "user/", "tests/")
+
+
+def kit_path(path: str) -> str:
+    """The path from the tree's top when it is one of the kit's files, else ''
+    (a lab's file, or a path outside the tree)."""
+    parts = Path(path).parts
+    for i, part in enumerate(parts):
+        if part == "labs":
+            return ""
+        if f"{part}/" in KIT_DIRS:
+            return "/".join(parts[i:])
+    return ""
+
+
 def make_failure(output: str) -> str:
     """A failed make's output as a verdict's details: its first error line, then
-    its first 20 lines (make -j's "Waiting for unfinished jobs" left out)."""
+    its first 20 lines (make -j's "Waiting for unfinished jobs" left out). When the
+    error is in one of the kit's files, it says so: a lab header the student
+    changed no longer fits what the kit's code uses."""
     lines = [l for l in output.splitlines() if "Waiting for unfinished jobs" not in l]
     first = next((l for l in lines if "error" in l.lower() or "***" in l), lines[-1] if lines else "make failed")
+    at = ERROR_AT.match(first.strip())
+    path = kit_path(at.group(1)) if at else ""
+    if path:
+        first += (f"\n    ({path} is the kit's file, not a lab's: a lab header it includes no"
+                  " longer fits it; change the header back to the handout's interface)")
     return first + "\n" + "\n".join("    " + l for l in lines[:20])
 
 

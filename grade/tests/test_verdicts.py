@@ -82,5 +82,19 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual(cm.exception.verdict, "PANIC")
 
 
+class BuildFailureTest(unittest.TestCase):
+    """A build error in one of the kit's files says the file is the kit's: a student
+    who changed a lab header would otherwise look for the bug in their own code."""
+    def test_an_error_in_a_kit_file_says_whose_it_is(self) -> None:
+        for path in ("tests/test_lab10_tcp.c", "/tmp/x/tree/kernel/main.c", "user/lab9.c"):
+            text = core.make_failure(f"{path}:40:12: error: no member named 'rto'\nmake: *** Error 1")
+            self.assertIn("is the kit's file", text.splitlines()[1], path)
+
+    def test_an_error_in_a_lab_file_is_the_students(self) -> None:
+        for path in ("labs/lab10-net/tcprecv.c", "/tmp/x/tree/labs/lab1-interrupts/include/x86.h"):
+            text = core.make_failure(f"{path}:4:1: error: expected ';'\n")
+            self.assertNotIn("kit's", text, path)
+
+
 if __name__ == "__main__":
     unittest.main()
