@@ -15,6 +15,9 @@ build/bench.json. Never pass/fail: these machines are noisy.
              boot to /sh's prompt; and a floor, a 4 KiB copy in ring 3 (lab9_wall)
   linux      busybox on stage 9 beside the same binary under qemu-i386 on the host:
              `sh -c true` start to exit, and a `sort` of 1 MB (grade/benchlinux.py)
+  net        stage 10's server from this host over 127.0.0.1: an 8 MiB GET in MB/s,
+             kept-alive GETs per second from 8 clients, UDP echo round trip, host CPU
+             while it waits with the NIC up (grade/benchnet.py)
 `make bench-full` (BENCH_FULL=1, about ten minutes) adds:
   floors     the null kernel on the GRUB ISO, GRUB floppy and Bochs paths; host CPU
              of an idle `cli; hlt` kernel
@@ -46,6 +49,7 @@ from typing import Callable
 
 from grade.core import BUILD, ROOT, VIRTUAL_TIME, Ctx, Disk, key_feed, Test
 from grade.benchlinux import linux_rows
+from grade.benchnet import net_rows
 from grade import runner
 from grade.keyboard import Typing
 from grade.drives import CYLINDER_BYTES
@@ -54,7 +58,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FULL = os.environ.get("BENCH_FULL", "") not in ("", "0")
 LABS_1_5 = list(range(1, 6))
 LABS_1_8 = list(range(1, 9))
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 IDLE_READY_MARKER = "ready"     # stage 3 prints it when its tasks wait for keys
 LAB6_IDLE_MARKER = "alone"      # stage 6 with idle=MS prints it as main starts its sleep
 LAB6_IDLE_ARGS = "idle=10000"   # longer than any window: the idle thread halts throughout
@@ -132,12 +135,9 @@ def cpu_share(kernel: Path, ready: str, window: float = 2.0, append: str = "") -
                 return float("nan")
             seen += chunk
 
-        def ticks() -> int:
-            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return int(fields[11]) + int(fields[12])    # utime + stime
-        t0, c0 = time.monotonic(), ticks()
+        t0, c0 = time.monotonic(), runner.cpu_seconds(proc.pid)
         time.sleep(window)                              # the measurement window itself
-        return 100.0 * (ticks() - c0) / CLK_TCK / (time.monotonic() - t0)
+        return 100.0 * (runner.cpu_seconds(proc.pid) - c0) / (time.monotonic() - t0)
     finally:
         proc.kill()
         proc.wait()
@@ -516,6 +516,7 @@ def main() -> int:
         fresh_grades(floors(("kernel",)))
     lab9_wall()
     linux_rows(row)
+    net_rows(row)
     row("bench", "this bench's own wall time", [time.monotonic() - started])
     write_table(BUILD / "bench.json")
     return 0

@@ -193,6 +193,13 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """Host CPU a process has used so far, user and system (/proc/PID/stat fields 14
+    and 15, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_delay(pid: int) -> float:
     """Seconds the longest-waiting thread of a process (or of one below it) spent
     runnable but not running (Linux /proc/PID/task/TID/schedstat, second field:

@@ -1,0 +1,151 @@
+"""benchnet.py - `make bench`'s rows for stage 10's network (handouts/lab10.md): the
+demo server booted as the grade boots it, on QEMU's user network, and talked to from
+this host over 127.0.0.1. Numbers, never pass/fail.
+
+  GET 8 MiB      one `GET` of an 8 MiB file, request to last byte, in MB/s (three on
+                 one boot; lab 7's cache holds 64 sectors, so each reads the disk)
+  requests/s     8 clients at once, each GETs 4 KiB 12 times on one kept-alive connection
+  UDP echo       round trip of one 64-byte datagram to port 7, one at a time
+  idle CPU       host CPU of QEMU over 2 s while the server waits with the NIC up
+                 (the null kernel's `cli; hlt`, make bench-full's floor row, is its floor)
+"""
+from __future__ import annotations
+
+import http.client
+import socket
+import statistics
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from grade import runner
+from grade.core import BUILD, Ctx, Disk, Test
+from grade.labs.fatvol import tool
+from grade.labs.lab10 import Session, serve
+from grade.labs.lab10web import VOLUME_BYTES
+from grade.runner import Machine
+
+KERNEL = BUILD / "lab10" / "kernel.elf"
+BIG = 8 << 20
+SMALL = 4 << 10
+CLIENTS = 8
+REQUESTS_EACH = 12
+ECHOES = 50
+GETS = 3
+IDLE_WINDOW = 2.0
+Rower = Callable[..., object]
+
+
+def volume(where: Path) -> Path:
+    """A FAT16 volume with big.bin (8 MiB) and small.bin (4 KiB) of seeded bytes."""
+    vol = where / "bench.img"
+    with open(vol, "wb") as f:
+        f.truncate(VOLUME_BYTES)
+    tool("mformat", "-i", str(vol), "-T", str(VOLUME_BYTES // 512), "-h", "16", "-s", "63",
+         "-v", "BENCH", "::")
+    for name, size in (("big.bin", BIG), ("small.bin", SMALL)):
+        src = where / name
+        src.write_bytes(bytes((i * 131 + 7) & 0xFF for i in range(size)))
+        tool("mcopy", "-i", str(vol), str(src), f"::/{name}")
+    return vol
+
+
+def get(port: int, name: str, size: int) -> float:
+    """Seconds for one GET of the file, checked for its length."""
+    start = time.monotonic()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/{name}", timeout=60) as reply:
+        body = reply.read()
+    if len(body) != size:
+        raise RuntimeError(f"GET /{name}: {len(body)} bytes, expected {size}")
+    return time.monotonic() - start
+
+
+def requests_per_second(port: int) -> float:
+    """CLIENTS threads, each REQUESTS_EACH GETs of small.bin on one kept-alive
+    connection (new connections would measure TIME_WAIT's table: the server closes
+    first under Connection: close, and each closed one holds its slot 2 MSL)."""
+    errors: list[str] = []
+
+    def client() -> None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for _ in range(REQUESTS_EACH):
+                conn.request("GET", "/small.bin")
+                body = conn.getresponse().read()
+                if len(body) != SMALL:
+                    raise RuntimeError(f"GET /small.bin: {len(body)} bytes, expected {SMALL}")
+            conn.close()
+        except Exception as e:          # said in the row's note
+            errors.append(f"{type(e).__name__}: {e}")
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(errors[0])
+    return CLIENTS * REQUESTS_EACH / (time.monotonic() - start)
+
+
+def echo_rtts(port: int) -> list[float]:
+    """Round trips of ECHOES 64-byte datagrams, one at a time (a lost one is left out)."""
+    rtts = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1.0)
+        for i in range(ECHOES):
+            data = i.to_bytes(4, "little") * 16
+            start = time.monotonic()
+            s.sendto(data, ("127.0.0.1", port))
+            try:
+                if s.recv(2048) == data:
+                    rtts.append(time.monotonic() - start)
+            except socket.timeout:
+                pass
+    return rtts
+
+
+def measure(figures: dict[str, list[float]]) -> Callable[[Machine, int, int, Session], None]:
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        for _ in range(GETS):
+            figures["get"].append(BIG / 1e6 / get(tcp_port, "big.bin", BIG))
+        figures["rps"].append(requests_per_second(tcp_port))
+        figures["echo"] += [1000 * t for t in echo_rtts(udp_port)]
+        time.sleep(0.5)                 # the last replies' ACKs, then nothing to do
+        t0, c0 = time.monotonic(), runner.cpu_seconds(m.pid)
+        time.sleep(IDLE_WINDOW)         # the measurement window itself
+        figures["idle"].append(100 * (runner.cpu_seconds(m.pid) - c0) / (time.monotonic() - t0))
+    return work
+
+
+def net_rows(row: Rower) -> None:
+    """The rows, or one row that says why there are none."""
+    if not KERNEL.exists():
+        row("net", "stage 10 not built (make lab10)", [])
+        return
+    figures: dict[str, list[float]] = {"get": [], "rps": [], "echo": [], "idle": []}
+    test = Test(10, "bench", 0, lambda ctx: None, ("kernel",), 120.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Ctx(test, 0, Path(tmp), KERNEL, "kernel", runner.boot)
+        try:
+            serve(ctx, measure(figures), disks=(Disk(volume(Path(tmp)), 0, 0, model="bench"),),
+                  budget=100.0)
+        except Exception as e:          # the rows measured so far still count
+            row("net", f"stage 10 bench stopped: {str(e).splitlines()[0][:60]}", [])
+    row("net", "GET of an 8 MiB file", figures["get"], unit="MB/s",
+        note="the disk and the stack; lab 7's cache holds 64 sectors")
+    row("net", f"GETs of 4 KiB, {CLIENTS} kept-alive clients at once", figures["rps"], unit="/s")
+    row("net", "UDP echo round trip, 64 bytes", figures["echo"], unit="ms",
+        note=f"median of {len(figures['echo'])} of {ECHOES}")
+    row("net", "host CPU while the server waits, NIC up", figures["idle"], unit="%",
+        note="floor: the null kernel's cli;hlt (make bench-full)")
+
+
+if __name__ == "__main__":
+    def show(group: str, name: str, samples: list[float], unit: str = "s", note: str = "") -> None:
+        med = f"{statistics.median(samples):.3g} {unit}" if samples else "-"
+        print(f"{group:<5} {name:<50} {med:>12}  {note}")
+    net_rows(show)
