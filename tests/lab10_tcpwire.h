@@ -24,8 +24,9 @@ struct seg_out {                        /* one segment the guest sent */
 };
 
 /* The frame at f a client at 10.0.2.2 sends: its length. */
-static size_t peer_frame(uint8_t *f, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-                         uint16_t wnd, const uint8_t *data, size_t len)
+static __attribute__((unused)) size_t peer_frame(uint8_t *f, uint16_t sport, uint8_t flags,
+                                                 uint32_t seq, uint32_t ack, uint16_t wnd,
+                                                 const uint8_t *data, size_t len)
 {
     uint8_t *t = f + 34;
     put16(t, sport);
@@ -45,15 +46,16 @@ static size_t peer_frame(uint8_t *f, uint16_t sport, uint8_t flags, uint32_t seq
 }
 
 /* That frame, sent to the guest at once. */
-static void peer_send(struct net *n, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-                      uint16_t wnd, const uint8_t *data, size_t len)
+static __attribute__((unused)) void peer_send(struct net *n, uint16_t sport, uint8_t flags,
+                                              uint32_t seq, uint32_t ack, uint16_t wnd,
+                                              const uint8_t *data, size_t len)
 {
     static uint8_t f[NET_FRAME_MAX];
     net_input(n, f, peer_frame(f, sport, flags, seq, ack, wnd, data, len));
 }
 
 /* A frame the guest sent, as a TCP segment (flags 0xFF if it is not one). */
-static struct seg_out seg_parse(const uint8_t *f)
+static __attribute__((unused)) struct seg_out seg_parse(const uint8_t *f)
 {
     struct seg_out s = { .flags = 0xFF };
     if (get16(f + 12) != ETH_TYPE_IPV4 || f[14 + 9] != IP_PROTO_TCP)
@@ -83,6 +85,25 @@ static __attribute__((unused)) struct seg_out seg_at(int i)
 static __attribute__((unused)) struct seg_out last_seg(void)
 {
     return seg_at(wire.n - 1);
+}
+
+/* A client's side of one connection: its port, its next number, the guest's next as seen. */
+struct peer {
+    uint16_t port;
+    uint32_t seq, gseq;
+};
+
+/* The handshake from p->port starting at isn, the ACK rtt_ms after the SYN-ACK: the connection. */
+static __attribute__((unused)) struct tcp_conn *peer_connect(struct net *n, struct peer *p, uint32_t isn,
+                                                             uint64_t rtt_ms)
+{
+    wire.n = 0;
+    peer_send(n, p->port, F_SYN, isn, 0, 65535, 0, 0);
+    p->seq = isn + 1;
+    p->gseq = last_seg().seq + 1;
+    n->now_ms += rtt_ms;
+    peer_send(n, p->port, F_ACK, p->seq, p->gseq, 65535, 0, 0);
+    return tcp_accept(n, 80);
 }
 
 #endif

@@ -74,4 +74,29 @@ static __attribute__((unused)) size_t wire_udp(uint8_t *f, uint16_t dport, const
     return wire_ip(f, IP_PROTO_UDP, 8 + dlen, PEER_IP, GUEST_IP);
 }
 
+/* The peer's ARP reply to the guest's request for 10.0.2.2 (RFC 826), into f: its length. */
+static __attribute__((unused)) size_t wire_arp_reply(uint8_t *f)
+{
+    memcpy(f, guest_mac, 6);
+    memcpy(f + 6, peer_mac, 6);
+    put16(f + 12, ETH_TYPE_ARP);
+    uint8_t *a = f + 14;
+    put16(a, 1);
+    put16(a + 2, ETH_TYPE_IPV4);
+    a[4] = 6;
+    a[5] = 4;
+    put16(a + 6, 2);
+    memcpy(a + 8, peer_mac, 6);
+    put32(a + 14, PEER_IP);
+    memcpy(a + 18, guest_mac, 6);
+    put32(a + 24, GUEST_IP);
+    return 42;
+}
+
+/* Is f the guest's ARP request for the peer? */
+static __attribute__((unused)) bool wire_asks_for_peer(const uint8_t *f)
+{
+    return get16(f + 12) == ETH_TYPE_ARP && get16(f + 14 + 6) == 1 && get32(f + 14 + 24) == PEER_IP;
+}
+
 #endif

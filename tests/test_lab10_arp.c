@@ -3,7 +3,9 @@
  * wire and a fake clock: a request for us is answered with our address; the
  * asker is cached; an entry expires ARP_TTL_MS after it was learnt, not
  * before; the oldest entry makes room; a request for someone else adds no
- * one; malformed packets are counted and change nothing.
+ * one; malformed packets are counted and change nothing. Sending to an
+ * address not cached asks ARP, at most once a second (RFC 1122 2.3.2.1), and
+ * the latest packet for it goes when the answer comes (2.3.2.2).
  */
 #include "host.h"
 #include "lab10_wire.h"
@@ -116,8 +118,38 @@ TEST(sending_to_an_unknown_address_asks_first)
     CHECK_EQ(get32(wire.frame[0] + 14 + 24), PEER_IP);
     CHECK_EQ(n.stats.arp_miss, 1);
     /* Off the subnet: the gateway is asked for, not the destination. */
+    n.now_ms += ARP_ASK_MS;
     CHECK(!ip_send(&n, NET_IP(8, 8, 8, 8), IP_PROTO_UDP, 8));
+    CHECK_EQ(wire.n, 2);
     CHECK_EQ(get32(wire.frame[1] + 14 + 24), PEER_IP);
+}
+
+/* RFC 1122 2.3.2.2: the latest packet for the hop waits for ARP's answer; 2.3.2.1: no flood. */
+TEST(the_packet_that_asked_goes_when_arp_answers)
+{
+    uint8_t f[64];
+    wire_setup(&n);
+    memset(ip_payload(&n), 'a', 8);
+    CHECK(!ip_send(&n, PEER_IP, IP_PROTO_UDP, 8));
+    memset(ip_payload(&n), 'b', 8);
+    n.now_ms += ARP_ASK_MS - 1;
+    CHECK(!ip_send(&n, PEER_IP, IP_PROTO_UDP, 8));
+    CHECK_EQ(wire.n, 1);                                /* asked once within the second */
+    CHECK_EQ(n.stats.arp_miss, 2);
+    net_input(&n, f, arp_frame(f, 2, peer_mac, PEER_IP, GUEST_IP));
+    CHECK_EQ(wire.n, 2);
+    const uint8_t *ip = wire.frame[1];
+    CHECK(memcmp(ip, peer_mac, 6) == 0);
+    CHECK_EQ(get16(ip + 12), ETH_TYPE_IPV4);
+    CHECK_EQ(get32(ip + 14 + 16), PEER_IP);
+    CHECK_EQ(inet_checksum(ip + 14, 20), 0);
+    CHECK_EQ(ip[34], 'b');                              /* the latest one */
+    CHECK_EQ(wire.len[1], 14 + 20 + 8);
+    net_input(&n, f, arp_frame(f, 2, peer_mac, PEER_IP, GUEST_IP));
+    CHECK_EQ(wire.n, 2);                                /* sent once */
+    n.now_ms += 1;
+    CHECK(!ip_send(&n, NET_IP(10, 0, 2, 3), IP_PROTO_UDP, 8));
+    CHECK_EQ(wire.n, 3);                                /* another address: asked at once */
 }
 
 int main(void)
@@ -129,5 +161,6 @@ int main(void)
     RUN(the_oldest_entry_makes_room);
     RUN(malformed_packets_are_counted_and_ignored);
     RUN(sending_to_an_unknown_address_asks_first);
+    RUN(the_packet_that_asked_goes_when_arp_answers);
     return host_summary("lab10 arp");
 }

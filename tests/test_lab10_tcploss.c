@@ -69,25 +69,6 @@ static void link_put(struct link *l, const uint8_t *f, size_t len)
     }
 }
 
-/* The peer's ARP reply to the guest's request for 10.0.2.2, into f. */
-static size_t arp_reply(uint8_t *f)
-{
-    memcpy(f, guest_mac, 6);
-    memcpy(f + 6, peer_mac, 6);
-    put16(f + 12, ETH_TYPE_ARP);
-    uint8_t *a = f + 14;
-    put16(a, 1);
-    put16(a + 2, ETH_TYPE_IPV4);
-    a[4] = 6;
-    a[5] = 4;
-    put16(a + 6, 2);
-    memcpy(a + 8, peer_mac, 6);
-    put32(a + 14, PEER_IP);
-    memcpy(a + 18, guest_mac, 6);
-    put32(a + 24, GUEST_IP);
-    return 42;
-}
-
 /* The guest's send hook: every frame onto the wire; its data bytes counted. */
 static void guest_sends(struct net *net, const uint8_t *f, size_t len)
 {
@@ -109,9 +90,9 @@ static void client_acks(void)
 static void client_takes(const uint8_t *f)
 {
     static uint8_t reply[64];
-    if (get16(f + 12) == ETH_TYPE_ARP && get16(f + 14 + 6) == 1 && get32(f + 14 + 24) == PEER_IP) {
+    if (wire_asks_for_peer(f)) {
         cl.arp_answered++;
-        link_put(&to_guest, reply, arp_reply(reply));
+        link_put(&to_guest, reply, wire_arp_reply(reply));
         return;
     }
     struct seg_out s = seg_parse(f);

@@ -16,6 +16,7 @@ void net_init(struct net *n, const uint8_t mac[NET_ETH_ALEN], uint32_t ip, uint3
 {
     memset(n->arp, 0, sizeof n->arp);
     memset(&n->stats, 0, sizeof n->stats);
+    n->held_len = 0;
     memcpy(n->mac, mac, NET_ETH_ALEN);
     n->ip = ip;
     n->netmask = netmask;
@@ -32,6 +33,7 @@ void net_input(struct net *n, const uint8_t *frame, size_t len)
     switch (get16(frame + ETH_TYPE)) {
     case ETH_TYPE_ARP:
         arp_input(n, frame + ETH_HDR_LEN, len - ETH_HDR_LEN);
+        ip_send_held(n);                /* if that taught us the hop it waits for */
         break;
     case ETH_TYPE_IPV4:
         ip_input(n, frame + ETH_HDR_LEN, len - ETH_HDR_LEN);

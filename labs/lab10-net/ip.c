@@ -5,7 +5,9 @@
  * (this stack does not reassemble: every peer here sends whole datagrams),
  * and the rest goes to ICMP, UDP or TCP. Sending builds a 20-byte header with
  * no options and resolves the next hop: the destination on our subnet, else
- * the gateway.
+ * the gateway. A packet for a hop ARP does not know yet is held, the latest
+ * one only, and sent when ARP answers (RFC 1122 2.3.2.2); ARP asks for a hop
+ * at most once a second (2.3.2.1).
  */
 #include "kstring.h"
 #include "panic.h"
@@ -92,6 +94,21 @@ uint8_t *ip_payload(struct net *n)
     return n->out + ETH_HDR_LEN + IP_HDR_MIN;
 }
 
+/* RFC 1122 2.3.2.2: keep the latest packet for an unresolved hop; 2.3.2.1: no ARP flood. */
+static void hold(struct net *n, uint32_t hop, size_t len)
+{
+    bool asked = n->held_len && n->held_hop == hop && n->now_ms - n->asked_ms < ARP_ASK_MS;
+
+    n->stats.arp_miss++;
+    memcpy(n->held, n->out + ETH_HDR_LEN, len);
+    n->held_len = len;
+    n->held_hop = hop;
+    if (!asked) {
+        n->asked_ms = n->now_ms;
+        arp_request(n, hop);
+    }
+}
+
 bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len)
 {
     static uint16_t next_id;
@@ -99,11 +116,6 @@ bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len)
     uint8_t mac[NET_ETH_ALEN];
     uint32_t hop = (dst & n->netmask) == (n->ip & n->netmask) ? dst : n->gateway;
 
-    if (!arp_lookup(n, hop, mac)) {
-        n->stats.arp_miss++;
-        arp_request(n, hop);
-        return false;
-    }
     h[IP_VER_IHL] = 0x45;
     h[1] = 0;
     put16(h + IP_TOTLEN, (uint16_t)(IP_HDR_MIN + len));
@@ -115,6 +127,22 @@ bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len)
     put32(h + IP_SRC, n->ip);
     put32(h + IP_DST, dst);
     put16(h + IP_CSUM, inet_checksum(h, IP_HDR_MIN));
+    if (!arp_lookup(n, hop, mac)) {
+        hold(n, hop, IP_HDR_MIN + len);
+        return false;
+    }
     eth_send(n, mac, ETH_TYPE_IPV4, IP_HDR_MIN + len);
     return true;
+}
+
+void ip_send_held(struct net *n)
+{
+    uint8_t mac[NET_ETH_ALEN];
+    size_t len = n->held_len;
+
+    if (!len || !arp_lookup(n, n->held_hop, mac))
+        return;
+    n->held_len = 0;
+    memcpy(n->out + ETH_HDR_LEN, n->held, len);
+    eth_send(n, mac, ETH_TYPE_IPV4, len);
 }

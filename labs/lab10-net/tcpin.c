@@ -106,8 +106,7 @@ static void open_passive(struct net *n, const struct segment *s)
         refuse(n, s);
         return;
     }
-    memset(c, 0, offsetof(struct tcp_conn, rx));        /* the buffers need no clearing, */
-    c->rx_head = c->rx_len = c->tx_head = c->tx_len = 0; /* their indices do */
+    memset(c, 0, offsetof(struct tcp_conn, rx));        /* all but the buffers (tcp.h) */
     c->state = TCP_SYN_RCVD;
     c->id = ++t->next_id;
     c->rip = s->src;

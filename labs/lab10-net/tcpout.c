@@ -118,9 +118,7 @@ static bool send_next(struct net *n, struct tcp_conn *c)
 
 void tcp_resend_first(struct net *n, struct tcp_conn *c)
 {
-    uint32_t wnd = c->snd_wnd ? c->snd_wnd : 1;     /* a shut window takes a probe's byte only */
     uint32_t len = c->tx_len < c->mss ? c->tx_len : c->mss;
-    len = len < wnd ? len : wnd;
     bool fin = c->fin_sent && len == c->tx_len;
 
     if (c->snd_una == c->snd_max || !room(n))

@@ -149,6 +149,7 @@ static bool syn_rcvd(struct net *n, struct tcp_conn *c, const struct segment *s)
 {
     if (s->flags & TCP_SYN) {           /* the peer's SYN again: our SYN-ACK was lost */
         c->snd_nxt = c->iss;
+        c->rtt_timing = false;          /* Karn: its ACK may answer either copy */
         tcp_output(n, c, false);
         return false;
     }
@@ -159,6 +160,8 @@ static bool syn_rcvd(struct net *n, struct tcp_conn *c, const struct segment *s)
         return false;
     }
     c->state = TCP_ESTABLISHED;
+    if (c->retries)                     /* RFC 6298 5.7: our SYN-ACK's timer expired */
+        c->rto = TCP_RTO_SYN_LOST_MS;
     c->snd_una = s->ack;
     tcp_ack_advanced(n, c);
     tcp_notify(n->tcp, c);              /* ready to accept */
@@ -192,6 +195,11 @@ void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment
     }
     if (!(s.flags & TCP_ACK) || !take_ack(n, c, &s))
         return;
+    if (!c->snd_wnd) {                  /* the window shut (a probe answered): RFC 1122 4.2.2.17 */
+        c->retries = 0;                 /* the peer lives: the persist timer goes on for good, */
+        c->snd_nxt = c->snd_una;        /* and what it refused goes again once the window opens, */
+        c->rtt_timing = false;          /* then not timed (Karn) */
+    }
     bool owe = ahead;
     bool open = c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2;
     if (open && s.len) {

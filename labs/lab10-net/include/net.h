@@ -26,6 +26,7 @@
 #define UDP_PORT_ECHO  7                /* RFC 862 */
 #define ARP_CACHE_SIZE 8
 #define ARP_TTL_MS     60000u           /* an entry lives this long after it was learnt */
+#define ARP_ASK_MS     1000u            /* at most one request a second for an address */
 
 /* An IPv4 address as a number: 10.0.2.15 is 0x0A00020F. */
 #define NET_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -64,6 +65,12 @@ struct net {
     void (*echo_reply)(struct net *n, uint32_t src, uint16_t id, uint16_t seq);
     void *owner;                        /* the caller's */
     uint8_t out[NET_FRAME_MAX];         /* the frame being built */
+    /* The latest IPv4 packet for a next hop ARP is asking for, sent when it answers
+       (RFC 1122 2.3.2.2); held_len 0: none. */
+    uint8_t held[NET_FRAME_MAX - ETH_HDR_LEN];
+    size_t held_len;
+    uint32_t held_hop;
+    uint64_t asked_ms;                  /* when ARP last asked for held_hop */
 };
 
 void net_init(struct net *n, const uint8_t mac[NET_ETH_ALEN], uint32_t ip, uint32_t netmask,
@@ -105,8 +112,10 @@ void ip_input(struct net *n, const uint8_t *pkt, size_t len);
 /* Where ip_send expects the payload: after n->out's Ethernet and IP headers. */
 uint8_t *ip_payload(struct net *n);
 /* Send len payload bytes (already in ip_payload) to dst: false if dst's MAC is unknown
-   (an ARP request went out instead; the caller's retransmission tries again). */
+   (the packet is held and ARP asked; a later packet to the same hop replaces it). */
 bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len);
+/* ARP has answered for the held packet's next hop: send it. */
+void ip_send_held(struct net *n);
 
 /* ---- icmp.c, udp.c ---- */
 void icmp_input(struct net *n, uint32_t src, const uint8_t *pkt, size_t len);

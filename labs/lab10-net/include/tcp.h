@@ -28,7 +28,8 @@
 #define TCP_RTO_INITIAL_MS 1000         /* RFC 6298 2.1 */
 #define TCP_RTO_MIN_MS  200             /* 6298 2.4 says 1 s; Linux's 200 ms, on a LAN */
 #define TCP_RTO_MAX_MS  60000           /* 6298 2.5 */
-#define TCP_MAX_RETRIES 8               /* then the connection is reset */
+#define TCP_RTO_SYN_LOST_MS 3000        /* 6298 5.7: the RTO once a SYN-ACK had to be resent */
+#define TCP_MAX_RETRIES 8               /* unanswered expiries in a row: then the connection is reset */
 #define TCP_MSL_MS      2000            /* TIME_WAIT lasts 2 MSL; short, for a lab */
 #define TCP_FIN_WAIT_2_MS 10000         /* a closed connection whose peer never sends its FIN
                                            is reset then (Linux's tcp_fin_timeout, 60 s) */
@@ -53,10 +54,8 @@ struct tcp_conn {
     uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd;
     uint16_t mss;
     uint32_t rcv_nxt;
-    uint8_t rx[TCP_RXBUF];              /* received, not yet read: a ring */
-    uint32_t rx_head, rx_len;
-    uint8_t tx[TCP_TXBUF];              /* from snd_una on: sent or not, a ring */
-    uint32_t tx_head, tx_len;
+    uint32_t rx_head, rx_len;           /* of rx, below */
+    uint32_t tx_head, tx_len;           /* of tx, below */
     /* Retransmission (RFC 6298), all in ms of net.now_ms. */
     uint32_t srtt, rttvar, rto;
     bool rtt_valid;                     /* srtt and rttvar hold a measurement */
@@ -70,6 +69,10 @@ struct tcp_conn {
     uint64_t tw_deadline;               /* TIME_WAIT's end, or FIN_WAIT_2's bound */
     int retries;
     uint32_t id;                        /* which connection this slot holds (its number) */
+    /* The buffers come last: a new connection clears every field before them (tcpin.c),
+       so none of the last one's (its timer, its retries, its RTT) carries over. */
+    uint8_t rx[TCP_RXBUF];              /* received, not yet read: a ring */
+    uint8_t tx[TCP_TXBUF];              /* from snd_una on: sent or not, a ring */
 };
 
 struct tcp_stats {
