@@ -543,6 +543,10 @@ MUTATIONS = [
      "                tlb_invalidate(va);\n"
      "            }\n",
      ""),
+    # Lab 10: acceptable() compares sequence numbers as plain numbers, not modulo 2^32.
+    (10, "labs/lab10-net/tcprecv.c", "a sequence compare in acceptable() that does not wrap",
+     "    if (seq_gt(s->seq, c->rcv_nxt)) {\n",
+     "    if (s->seq > c->rcv_nxt) {\n"),
 ]
 
 
