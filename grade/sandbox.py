@@ -16,9 +16,12 @@ Two walls, each used where the machine has it:
   One exception: QEMU booting a lab 10 kernel keeps the host's network
   namespace, so the grader's clients can reach the ports it forwards on
   127.0.0.1. The student's code runs only in the guest, which still reads no
-  file and signals nothing; but through QEMU's user network it can open
-  connections out (`restrict=on` would stop that, and also drops the guest's
-  UDP replies to forwarded datagrams, which lab 10's echo test needs).
+  file and signals nothing, and its frames reach QEMU's user network only
+  through the grader's guard (grade/netguard.py): answers to the grader's own
+  clients pass; a connection out, a datagram to anyone who did not write first,
+  a ping past the gateway, IPv6 and fragments are dropped. (QEMU's own
+  `restrict=on` would stop connections out too, but it also drops the guest's
+  UDP replies to forwarded datagrams, which lab 10's echo test needs.)
 - a user of its own: when the grader runs as root, the code runs as `nobody`
   (inside bubblewrap too), with bounded file sizes and process counts, so it
   can neither write the grader's files nor signal its processes. Without
@@ -65,14 +68,15 @@ class Sandbox:
     def describe(self) -> str:
         user = f"user {USER} (uid {self.uid})" if self.uid is not None else "the grader's user"
         if self.bubblewrap:
-            return (f"bubblewrap (no network but lab 10's QEMU, own PID namespace, only its "
+            return (f"bubblewrap (no network but lab 10's QEMU, behind the grader's guard; own PID namespace, only its "
                     f"scratch directory writable, the grader's tree not mounted), as {user}")
         return f"a separate user only: {user}, which can read no grader file (no bubblewrap here)"
 
     def command(self, argv: Sequence[str], cwd: Path, writable: Sequence[Path] = (),
                 readable: Sequence[Path] = (), network: bool = False) -> list[str]:
         """argv as it must be started: inside bubblewrap with exactly these paths
-        (and the host's network only when asked: QEMU with a restricted user network)."""
+        (and the host's network only when asked: lab 10's QEMU, whose guest's frames
+        pass grade/netguard.py's guard)."""
         if not self.bubblewrap:
             return list(argv)
         cmd = ["bwrap", "--unshare-all", *(["--share-net"] if network else []), "--die-with-parent", "--new-session", "--cap-drop", "ALL",

@@ -7,16 +7,24 @@ a frame, a correct kernel never loses them all), then powers the machine off thr
 QEMU's monitor (an `o` to the isa-debug-exit port: the kernel serves until powered off).
 The pcap is read back: every IPv4 header, ICMP, UDP and TCP checksum in it must be valid.
 With ping=10.0.2.2 the kernel pings QEMU's gateway before it is ready.
+
+A submission's kernel (grade/sandbox.py) reaches the user network only through the
+grader's guard (grade/netguard.py, grade/netrelay.py): its answers to the grader's
+clients pass, and nothing else it sends reaches the host or beyond.
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import time
 from pathlib import Path
 from typing import Callable
 
+from grade import sandbox
 from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
+from grade.netguard import Guard
+from grade.netrelay import FrameRelay, free_port
 from grade.runner import Machine
 
 READY = "lab10: ready:"
@@ -28,13 +36,6 @@ REPLY_WAIT = 1.0                        # seconds for each try's reply
 WORK_BUDGET = 15.0                      # seconds the talking may take (on_ready holds the log)
 GIVE_UP_AFTER = 3                       # datagrams lost in a row: the guest stopped answering
 POWER_OFF = "o /b 0xf4 0x10"            # isa-debug-exit: QEMU status 33, "success"
-
-
-def free_port(kind: int) -> int:
-    """A port nobody on 127.0.0.1 uses now (QEMU binds it a moment later)."""
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def net_args(pcap: Path, tcp_port: int, udp_port: int) -> list[str]:
@@ -73,8 +74,14 @@ def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
             session.error = f"{type(e).__name__}: {e}"
         m.qmp("human-monitor-command", **{"command-line": POWER_OFF})
 
-    r = ctx.boot(args=list(args), disks=list(disks), qemu_args=(wiring or net_args)(pcap, tcp_port, udp_port), ready=READY,
-                 on_ready=on_ready, timeout=TIMEOUT + budget)
+    # A submission's kernel talks through the guard; a test's own wiring brings its own.
+    guarded = FrameRelay(Guard()) if sandbox.CURRENT is not None and wiring is None else None
+    with guarded or contextlib.nullcontext():
+        wires = wiring or (guarded.wiring if guarded else net_args)
+        r = ctx.boot(args=list(args), disks=list(disks), qemu_args=wires(pcap, tcp_port, udp_port),
+                     ready=READY, on_ready=on_ready, timeout=TIMEOUT + budget)
+    if guarded is not None and guarded.guard is not None and guarded.guard.dropped:
+        ctx.note(f"the guard dropped frames the kernel sent: {dict(guarded.guard.dropped)}")
     (ctx.workdir / "measured.txt").write_text("".join(f"{note}\n" for note in session.notes))
     ctx.check(session.error is None, f"talking to the guest: {session.error}")
     ctx.check(r.exit == "success", f"the kernel should serve until powered off; it ended: {r.exit}")
