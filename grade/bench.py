@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import shutil
 import statistics
 import subprocess
@@ -50,6 +49,7 @@ from typing import Callable
 from grade.core import BUILD, ROOT, VIRTUAL_TIME, Ctx, Disk, key_feed, Test
 from grade.benchlinux import linux_rows
 from grade.benchnet import net_rows
+from grade.serialclock import arrival, line_arrival, serial_times
 from grade import runner
 from grade.keyboard import Typing
 from grade.drives import CYLINDER_BYTES
@@ -356,7 +356,6 @@ LAB9_WALL_ARGS = ["grade", 'run="/lab9t bench wall"']     # user/lab9progs/lab9t
 LAB9_SH_ARGS = ["grade", "run=/sh"]
 SH_PROMPT = b"$ "
 LAB9_FIRST_LINE = b"Cairn stage 9 "   # the kernel's first line on COM1
-CHECK_EVERY = 0.25             # seconds between two looks at a silent COM1
 
 
 @dataclass(frozen=True)
@@ -390,55 +389,6 @@ LAB9_FIGURES = (
 XV6_BOOT_TO_PROMPT = 0.245      # seconds from QEMU's start to the shell's prompt
 
 
-def serial_times(args: list[str], until: bytes | None = None, timeout: float = 60.0,
-                 image: Path = LAB9_IMG) -> tuple[bytes, list[tuple[int, float]]]:
-    """One boot of stage 9 with a volume (lab 9's) on qemu -kernel, on host time (no
-    -icount): COM1's bytes and, for each read of them, (bytes so far, seconds since QEMU
-    was started): when each byte reached the host. Ends when QEMU exits or `until` appears."""
-    cmd = [runner.QEMU, *runner.MACHINE, "-serial", "stdio",
-           *runner.disk_args([Disk(image, 0, 0)]), "-kernel", str(LAB9_KERNEL),
-           "-append", " ".join(args)]
-    log = bytearray()
-    times: list[tuple[int, float]] = []
-    start = time.monotonic()
-    # stdin a pipe kept open: COM1's input never reads an end of file.
-    with subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdout
-        try:
-            with selectors.DefaultSelector() as sel:
-                sel.register(proc.stdout, selectors.EVENT_READ)
-                while time.monotonic() - start < timeout:
-                    if not sel.select(CHECK_EVERY):
-                        continue
-                    chunk = os.read(proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        break
-                    log += chunk
-                    times.append((len(log), time.monotonic() - start))
-                    if until and until in log:
-                        break
-        finally:
-            proc.kill()
-    return bytes(log), times
-
-
-def arrival(log: bytes, times: list[tuple[int, float]], text: bytes) -> float | None:
-    """Seconds from QEMU's start until `text` had reached the host in full."""
-    at = log.find(text)
-    if at < 0:
-        return None
-    return next(t for n, t in times if n >= at + len(text))
-
-
-def line_arrival(log: bytes, times: list[tuple[int, float]], text: bytes) -> float | None:
-    """Seconds from QEMU's start until the line holding `text` had reached the host,
-    its newline included."""
-    at = log.find(text)
-    eol = log.find(b"\n", at)
-    return None if at < 0 or eol < 0 else arrival(log, times, log[at:eol + 1])
-
-
 def wall_loops(log: bytes, times: list[tuple[int, float]]) -> dict[str, tuple[float, int]]:
     """(seconds, runs) of each loop of `lab9t bench wall`: from the arrival of its start
     line to that of its end line."""
@@ -465,11 +415,11 @@ def lab9_wall() -> None:
     first: list[float] = []
     load: list[float] = []
     for _ in range(LAB9_WALL_RUNS):
-        log, times = serial_times(LAB9_WALL_ARGS)
+        log, times = serial_times(LAB9_KERNEL, LAB9_IMG, LAB9_WALL_ARGS)
         for name, (seconds, n) in wall_loops(log, times).items():
             fig = next(f for f in LAB9_FIGURES if f.name == name)
             samples[name].append(fig.value(seconds, n))
-        log, times = serial_times(LAB9_SH_ARGS, until=SH_PROMPT, timeout=20.0)
+        log, times = serial_times(LAB9_KERNEL, LAB9_IMG, LAB9_SH_ARGS, until=SH_PROMPT, timeout=20.0)
         seen = arrival(log, times, SH_PROMPT)
         if seen is not None:
             prompt.append(seen)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from grade.core import BUILD, ROOT
+from grade.serialclock import arrival, line_arrival, serial_times
 
 KERNEL = BUILD / "lab9" / "kernel.elf"
 LX = BUILD / "linux"
@@ -68,14 +69,13 @@ def volume(tmp: Path, big: Path) -> Path:
 def serial_arrivals(vol: Path, timeout: float = 180.0) -> dict[str, float]:
     """One boot of stage 9 running /b.sh on host time: when each `bench: ` line reached
     the host (seconds since QEMU started), by the line's text."""
-    from grade import bench             # bench imports this module for its rows
-    log, times = bench.serial_times(['grade', 'run="/bin/busybox sh /b.sh"'],
-                                    until=b"bench: end sort", timeout=timeout, image=vol)
+    log, times = serial_times(KERNEL, vol, ['grade', 'run="/bin/busybox sh /b.sh"'],
+                              until=b"bench: end sort", timeout=timeout)
     seen: dict[str, float] = {}
     for raw in log.split(b"\n"):
         text = raw.decode(errors="replace").strip()
         if text.startswith("bench: ") and text not in seen:
-            at = bench.line_arrival(log, times, raw) or bench.arrival(log, times, raw)
+            at = line_arrival(log, times, raw) or arrival(log, times, raw)
             if at is not None:
                 seen[text] = at
     return seen
