@@ -54,7 +54,8 @@ def url(port: int, path: str) -> str:
 
 
 def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, str]]:
-    """Fetch each path with its own curl, all at once: (path, where it went, status)."""
+    """Fetch each path with its own curl, all at once: (path, where it went, status). A
+    status of 000 (no answer) is followed by curl's own words on why (reset, empty, timed out)."""
     procs = []
     for i, p in enumerate(paths):
         out = dest / f"got{i}.bin"
@@ -64,7 +65,8 @@ def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, 
     done = []
     for p, out, proc in procs:
         stdout, stderr = proc.communicate()
-        done.append((p, out, stdout.decode() or stderr.decode().strip()))
+        status, why = stdout.decode(), stderr.decode().strip()
+        done.append((p, out, f"{status} ({why})" if status == "000" and why else status or why))
     return done
 
 
@@ -78,9 +80,10 @@ def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str], missing: str,
         results = fetch_all(tcp_port, paths, ctx.workdir)
         for _ in range(retries):
             lost = [i for i, (p, out, status) in enumerate(results)
-                    if status == "000" and not (out.exists() and out.stat().st_size)]
+                    if status.startswith("000") and not (out.exists() and out.stat().st_size)]
             for i in lost:
-                session.notes.append(f"/{results[i][0]}: the connection came to nothing; fetched again")
+                session.notes.append(f"/{results[i][0]}: the connection came to nothing "
+                                     f"({results[i][2]}); fetched again")
                 again = ctx.workdir / f"retry{i}"
                 again.mkdir(exist_ok=True)
                 results[i] = fetch_all(tcp_port, [results[i][0]], again)[0]
