@@ -73,8 +73,8 @@ def fetch_all(port: int, paths: list[str], dest: Path) -> list[tuple[str, Path, 
 def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str], missing: str,
              retries: int = 0) -> Callable[[Machine, int, int, Session], None]:
     """The fetches and the 404. With `retries` (the lossy wire), a fetch whose connection
-    came to nothing (no status, no byte: the wire lost it) is made again, as a user would,
-    up to that many times, and said; a wrong answer is never retried."""
+    came to nothing (no status, no byte: its request lost, and resent too late) is made
+    again, as a user would, up to that many times, and said; a wrong answer is never retried."""
     def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
         start = time.monotonic()
         results = fetch_all(tcp_port, paths, ctx.workdir)
