@@ -79,6 +79,7 @@ help:
 	@echo "Grade and test:"
 	@echo "  make grade           grade every lab (make grade GRADEFLAGS='--seed 42 -v')"
 	@echo "  make grade-labN      grade one lab (its boots and its host tests)"
+	@echo "  make grade-due       grade the labs the handout's workflow grades (labs 0..N in week N)"
 	@echo "  make host-tests      host unit tests (ASan/UBSan); LAB=N: only lab N's (0: the core's)"
 	@echo "  make test            everything CI runs: host tests, all stages, grade, boot paths, handout"
 	@echo "  make progs           the user programs of stage 8 in build/progs/ (user/progs/README.md)"
