@@ -63,6 +63,7 @@ class Result:
     command: list[str] = field(default_factory=list)
     stderr: str = ""
     starved: float = 0.0        # seconds the emulator waited for a host CPU (added to its bound)
+    cpu_bound: float = 0.0      # a hang found by the CPU bound (Ctx.boot's cpu_bound): that bound
 
     @property
     def lines(self) -> list[str]:
@@ -155,9 +156,11 @@ def verdict_for(result: Result) -> TestFailure:
         return TestFailure("NOT IMPLEMENTED", panic, result)
     verdict = ExitVerdicts.get(result.exit, result.exit.upper())
     what = {
-        "hang": f"no exit within {result.seconds:.1f}s"
-                + (f" ({result.starved:.1f}s of it waiting for a host CPU)" if result.starved >= 0.1
-                   else "") + "; the last lines were:",
+        "hang": (f"no exit after {result.cpu_bound:.0f}s of the emulator's CPU (a correct run "
+                 f"needs a fraction of it), {result.seconds:.1f}s in all" if result.cpu_bound else
+                 f"no exit within {result.seconds:.1f}s"
+                 + (f" ({result.starved:.1f}s of it waiting for a host CPU)" if result.starved >= 0.1
+                    else "")) + "; the last lines were:",
         "triple-fault": "the machine reset (a triple fault); the last lines were:",
         "flood": "the kernel printed more than the log may hold; it was stopped:",
         "qemu-error": f"the emulator failed (status {result.status}): {result.stderr.strip()[:500]}",
@@ -230,11 +233,14 @@ class Ctx:
              qemu_args: Sequence[str] = (), ready: str | None = None,
              keys: Sequence[str] | Typing | None = None, on_ready: Callable[[Any], None] | None = None,
              until: str | None = None, expect_exit: str | None = "success",
-             timeout: float | None = None, serial: bytes = b"") -> Result:
+             timeout: float | None = None, serial: bytes = b"",
+             cpu_bound: float | None = None) -> Result:
         """One boot of the test's kernel: `serial` is COM1's input from the start (as
         piped into QEMU), `keys` are typed and `on_ready` called once `ready` shows."""
         self.raise_pending()
-        extra = {"serial": serial} if serial else {}
+        extra: dict[str, Any] = {"serial": serial} if serial else {}
+        if cpu_bound is not None:
+            extra["cpu_bound"] = cpu_bound
         result = self._booter(self, ["grade", *args], list(disks), list(qemu_args), ready,
                               key_feed(keys), on_ready, until,
                               timeout or self.test.timeout, **extra)

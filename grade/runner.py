@@ -226,15 +226,32 @@ class Deadline:
     in cli;hlt leaves QEMU idle, not waiting, and a spinning one only stretches
     the bound while the host is busy."""
 
-    def __init__(self, pid: int, timeout: float) -> None:
+    def __init__(self, pid: int, timeout: float, cpu_bound: float | None = None) -> None:
         self.pid = pid
         self.timeout = timeout
         self.start = time.monotonic()
         self.starved = 0.0
+        self.cpu_bound = cpu_bound      # also ends when the emulator has used this much CPU
+        self.cpu_spent = False
 
     def left(self) -> float:
+        if self.cpu_bound is not None and self.cpu_used() > self.cpu_bound:
+            self.cpu_spent = True
+            return 0.0
         self.starved = min(run_delay(self.pid), self.timeout * (MAX_STRETCH - 1))
         return self.start + self.timeout + self.starved - time.monotonic()
+
+    def cpu_used(self) -> float:
+        """Seconds of host CPU the emulator (and what runs it: bubblewrap) has used. A
+        guest on virtual time that spins, or races through its timers, uses it as fast as
+        the host gives it; a loaded host only slows that, never changes the amount."""
+        used = 0.0
+        for p in descendants(self.pid):
+            try:
+                used += cpu_seconds(p)
+            except (OSError, IndexError, ValueError):
+                pass
+        return used
 
 
 def _accept(srv: socket.socket, proc: subprocess.Popen[bytes], deadline: Deadline) -> socket.socket:
@@ -317,7 +334,7 @@ class Watch:
 def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
              on_ready: Callable[[Machine], None] | None, until: str | None,
              timeout: float, want_qmp: bool, workdir: Path, readable: Sequence[Path] = (),
-             serial: bytes = b"") -> Result:
+             serial: bytes = b"", cpu_bound: float | None = None) -> Result:
     """One QEMU run from start to verdict: launch it, read its log until it ends,
     the awaited text comes or the bound passes, then reap it and classify. `serial`
     is COM1's input from the start, as `printf ... | qemu` gives it (a pipe buffer's
@@ -340,7 +357,7 @@ def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
     if serial:
         proc.stdin.write(serial[:65536])
         proc.stdin.flush()
-    bound = Deadline(proc.pid, timeout)
+    bound = Deadline(proc.pid, timeout, cpu_bound)
     watch = Watch(ready, keys, on_ready, until, key_hold_ms(cmd))
     qmp: QMP | None = None
     try:
@@ -351,7 +368,10 @@ def run_qemu(cmd: list[str], ready: str | None, keys: KeyFeed | None,
         watch.errors.extend(f"\ngrader: QMP: {e}".encode())
     finally:
         status = reap(proc, qmp, srv, sock_path)
-    return finish(cmd, watch, status, time.monotonic() - start, bound.starved)
+    result = finish(cmd, watch, status, time.monotonic() - start, bound.starved)
+    if bound.cpu_spent and result.exit == "hang":
+        result.cpu_bound = bound.cpu_bound or 0.0
+    return result
 
 
 def launch(cmd: list[str], workdir: Path, sock_path: str | None,
@@ -507,8 +527,9 @@ def grub_image(kernel: Path, path: str, args: Sequence[str], workdir: Path) -> P
 def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
          ready: str | None, keys: KeyFeed | None,
          on_ready: Callable[[Machine], None] | None, until: str | None,
-         timeout: float, serial: bytes = b"") -> Result:
-    """Ctx.boot's engine: one boot of ctx.kernel on ctx.path."""
+         timeout: float, serial: bytes = b"", cpu_bound: float | None = None) -> Result:
+    """Ctx.boot's engine: one boot of ctx.kernel on ctx.path. `cpu_bound` (QEMU only:
+    Bochs is slower by far) ends a run that has used that much host CPU as a hang."""
     if ctx.path == "bochs":
         return boot_bochs(ctx, args, disks, timeout)
     cmd = [QEMU, *MACHINE, "-serial", "stdio", *disk_args(disks), *qemu_args]
@@ -525,7 +546,7 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
     # What the sandbox shows QEMU besides its test's directory: the kernel, shared disk images.
     shown = [ctx.kernel.parent] + [d.path.parent for d in disks if not d.path.is_relative_to(ctx.workdir)]
     result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir,
-                      list(dict.fromkeys(shown)), serial)
+                      list(dict.fromkeys(shown)), serial, cpu_bound)
     result.path = ctx.path
     return result
 

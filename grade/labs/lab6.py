@@ -29,6 +29,12 @@ HZ = 1000
 # QEMU's virtual-time spin and typing runs pass 10 s too: the default 10 s cut correct
 # runs. A real hang is still reported, later.
 HANG_TIMEOUT = 30.0
+# A hang that spins ends sooner: a correct stage 6 boot uses at most ~0.3 s of host CPU (on
+# virtual time, the instructions it runs, whatever the host's load), so one that has used
+# HANG_CPU seconds is spinning (interrupts masked in a new thread, a spinlock, a lost wake-up
+# whose timers race on virtual time) and is a HANG in seconds, not after 30 of wall clock.
+# A hang in `cli; hlt` uses no CPU: the wall-clock bound still ends it.
+HANG_CPU = 5.0
 SPIN_RE = re.compile(r"^thread spin(\d+): (\d+) ticks on the CPU$")
 IDLE_RE = re.compile(r"^idle: (\d+) ticks counted, (\d+) by the TSC, (\d+) timer interrupts$")
 ONESHOT_TICKS = 54      # the most whole ticks lab 1's 16-bit one-shot reaches at 1000 Hz
@@ -37,7 +43,8 @@ ONESHOT_TICKS = 54      # the most whole ticks lab 1's 16-bit one-shot reaches a
 def boot(ctx: Ctx, args: list[str], expect_exit: str | None = "success", **kw: Any) -> Result:
     """Every lab 6 boot runs on virtual time: a thread woken on a tick must still be
     running on that tick, and on a loaded host QEMU's catch-up ticks would say otherwise."""
-    return ctx.boot(args=args, qemu_args=VIRTUAL_TIME, expect_exit=expect_exit, **kw)
+    return ctx.boot(args=args, qemu_args=VIRTUAL_TIME, expect_exit=expect_exit,
+                    cpu_bound=HANG_CPU, **kw)
 
 
 def slice_ticks(ms: int) -> int:

@@ -13,11 +13,12 @@ from grade import core, runner
 
 
 def boot(kernel: str, timeout: float = 5.0, args: tuple[str, ...] = (),
-         path: str = "kernel") -> core.Result:
+         path: str = "kernel", cpu_bound: float | None = None) -> core.Result:
     t = Test(0, f"selftest-{kernel}", 1, lambda ctx: None, (path,), timeout)
     with tempfile.TemporaryDirectory() as tmp:
         ctx = Ctx(t, 1, Path(tmp), BUILD / "selftest" / f"{kernel}.elf", path, runner.boot)
-        return runner.boot(ctx, ["grade", *args], [], [], None, None, None, None, timeout)
+        return runner.boot(ctx, ["grade", *args], [], [], None, None, None, None, timeout,
+                           cpu_bound=cpu_bound)
 
 
 class VerdictTest(unittest.TestCase):
@@ -27,6 +28,21 @@ class VerdictTest(unittest.TestCase):
         f = verdict_for(r)
         self.assertEqual(f.verdict, "HANG")
         self.assertIn("selftest: about to hang", f.details)
+
+    def test_a_spinning_hang_ends_at_its_cpu_bound(self) -> None:
+        """A guest that spins uses the host's CPU as fast as it gets it: the CPU bound
+        ends it long before the wall-clock bound, whatever the host's load."""
+        r = boot("spin", timeout=60.0, cpu_bound=1.0)
+        self.assertEqual((r.exit, r.cpu_bound), ("hang", 1.0))
+        self.assertLess(r.seconds, 30.0)
+        f = verdict_for(r)
+        self.assertIn("no exit after 1s of the emulator's CPU", f.details)
+        self.assertIn("selftest: about to spin", f.details)
+
+    def test_a_halted_hang_is_left_to_the_wall_clock(self) -> None:
+        r = boot("hang", timeout=1.0, cpu_bound=30.0)
+        self.assertEqual((r.exit, r.cpu_bound), ("hang", 0.0))
+        self.assertIn("no exit within", verdict_for(r).details)
 
     def test_panic(self) -> None:
         r = boot("panic")
