@@ -171,6 +171,14 @@ static void fake_raise_irq1(void)
     fake_raise();
 }
 
+static void fake_asleep_forever(void)
+{
+    snprintf(fake_panic_msg, sizeof fake_panic_msg,
+             "executor asleep forever (%d waits): a lost wakeup, or nothing left to wake it",
+             fake_waits);
+    fake_stop(3);
+}
+
 /* sti; hlt */
 static void fake_halt(void)
 {
@@ -181,6 +189,9 @@ static void fake_halt(void)
     fake_waits++;
     fake_masks_awake = 0;
     fake_if = true;
+    if (fake_waits > fake_idle_limit) {     /* every way of waiting, the tickless one too */
+        fake_asleep_forever();
+    }
     if (fake_pending) {                     /* sti; hlt: the pending interrupt ends the hlt */
         fake_waits_cut_short++;
         fake_deliver();
@@ -193,11 +204,8 @@ static void fake_halt(void)
         }
         return;
     }
-    if (!fake_timer_on || fake_waits > fake_idle_limit) {
-        snprintf(fake_panic_msg, sizeof fake_panic_msg,
-                 "executor asleep forever (%d waits): a lost wakeup, or nothing left to wake it",
-                 fake_waits);
-        fake_stop(3);
+    if (!fake_timer_on) {
+        fake_asleep_forever();
     }
     fake_tick();                            /* the next interrupt is the timer's */
     fake_irq_comes_by(fake_clock);
