@@ -21,7 +21,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from grade import sandbox
+from grade import runner, sandbox
 from grade.core import QEMU_ONLY, Ctx, TestFailure, make_failure, test
 from grade.rundir import tree_lock
 from grade.runner import CHECK_EVERY, Deadline
@@ -33,6 +33,10 @@ POINTS = 5
 # the handout's stubs, so it runs (a broken kit fails it) but earns no points.
 GIVEN_CODE_ONLY = "grade: given code only, no points"
 TIMEOUT = 120.0                 # a bound on a hung binary only: the fuzzers take seconds
+# A binary that spins (a student's loop that never ends) ends sooner: the longest correct
+# one uses ~6 s of CPU under ASan on a slow host (lab 7's tool-judged tests), and the
+# CPU it uses does not grow with the host's load, as its wall time does.
+CPU_BOUND = 60.0
 SUMMARY = re.compile(r"^(.*): (\d+) passed, (\d+) failed$")
 NAME = re.compile(r"^test_(core|lab(\d+))_(\w+)\.c$")
 # One make at a time in this tree: parallel makes would race on shared prerequisites.
@@ -121,22 +125,33 @@ def run_binary(path: Path, timeout: float) -> tuple[str, int]:
             tree = Path(BUILD).parent
             child = box.popen([str(path)], tree, readable=[tree], stdin=subprocess.DEVNULL,
                               stdout=out, stderr=subprocess.STDOUT)
-        bound = Deadline(child.pid, timeout)
-        while bound.left() > 0:
-            try:                        # returns the moment it ends: most take milliseconds
-                child.wait(timeout=min(CHECK_EVERY, max(bound.left(), 0.01)))
-                break
-            except subprocess.TimeoutExpired:
-                pass
-        hung = child.poll() is None
-        if hung:
-            os.killpg(child.pid, 9)
-        child.wait()
+        runner.track(child)             # Ctrl-C and SIGTERM stop it with the emulators
+        try:
+            hung = wait_bounded(child, timeout)
+        finally:
+            runner.untrack(child)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if hung:
         raise subprocess.TimeoutExpired([str(path)], timeout, output=text)
     return text, child.returncode
+
+
+def wait_bounded(child: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for the binary to end, at most its bound (a boot's: runner.Deadline, with
+    CPU_BOUND of CPU); whether it hung and was killed."""
+    bound = Deadline(child.pid, timeout, CPU_BOUND)
+    while bound.left() > 0:
+        try:                            # returns the moment it ends: most take milliseconds
+            child.wait(timeout=min(CHECK_EVERY, max(bound.left(), 0.01)))
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    hung = child.poll() is None
+    if hung:
+        os.killpg(child.pid, 9)
+    child.wait()
+    return hung
 
 
 def run_host_test(ctx: Ctx, binary: str) -> None:
@@ -145,7 +160,8 @@ def run_host_test(ctx: Ctx, binary: str) -> None:
         out, status = run_binary(path, ctx.test.timeout)
     except subprocess.TimeoutExpired as e:
         out = e.output.decode(errors="replace") if isinstance(e.output, bytes) else (e.output or "")
-        raise TestFailure("HANG", f"{binary} still ran after {ctx.test.timeout:.0f}s; the last lines were:\n"
+        raise TestFailure("HANG", f"{binary} did not end within its bound ({ctx.test.timeout:.0f}s, "
+                          f"or {CPU_BOUND:.0f}s of CPU); the last lines were:\n"
                           + "\n".join("    " + l for l in out.splitlines()[-15:]))
     (ctx.workdir / "host-test.log").write_text(out)
     failure = verdict(binary, out, status)

@@ -78,8 +78,22 @@ def stop_all() -> None:
     kill_all()
 
 
+def track(proc: subprocess.Popen[bytes]) -> None:
+    """A process that Ctrl-C or SIGTERM must stop, as it does the emulators (a host
+    test's binary: one that spins would otherwise keep the grader waiting)."""
+    with _live_lock:
+        if STOPPING.is_set():
+            proc.kill()
+        _live.add(proc)
+
+
+def untrack(proc: subprocess.Popen[bytes]) -> None:
+    with _live_lock:
+        _live.discard(proc)
+
+
 def kill_all() -> None:
-    """Stop every emulator still running (Ctrl-C, or the grader exiting)."""
+    """Stop every emulator (and host-test binary) still running (Ctrl-C, or the grader exiting)."""
     with _live_lock:
         for proc in list(_live):
             if proc.poll() is None:

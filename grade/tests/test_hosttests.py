@@ -2,11 +2,12 @@
 and the bound on a binary that hangs."""
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 from pathlib import Path
 
-from grade import hosttests
+from grade import hosttests, runner
 from grade.hosttests import verdict
 
 
@@ -72,6 +73,33 @@ class RunBinary(unittest.TestCase):
                 hosttests.run_binary(self.script(tmp, "echo started; sleep 30 & wait\n"), 0.5)
         self.assertLess(time.monotonic() - start, 5.0)
         self.assertIn("started", caught.exception.output)
+
+    def test_a_spinning_binary_ends_at_its_cpu_bound(self) -> None:
+        real = hosttests.CPU_BOUND
+        hosttests.CPU_BOUND = 0.5
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                start = time.monotonic()
+                with self.assertRaises(subprocess.TimeoutExpired):
+                    hosttests.run_binary(self.script(tmp, "while :; do :; done\n"), 600.0)
+        finally:
+            hosttests.CPU_BOUND = real
+        self.assertLess(time.monotonic() - start, 60.0)
+
+    def test_the_grader_stopping_stops_a_running_binary(self) -> None:
+        """Ctrl-C or SIGTERM (runner.kill_all) ends a host test's binary, as it does QEMU:
+        a student's spinning test kept a grade waiting past its SIGTERM."""
+        with tempfile.TemporaryDirectory() as tmp:
+            done: list[int] = []
+            t = threading.Thread(target=lambda: done.append(
+                hosttests.run_binary(self.script(tmp, "exec sleep 600\n"), 600.0)[1]))
+            start = time.monotonic()
+            t.start()
+            time.sleep(0.5)
+            runner.kill_all()
+            t.join(20.0)
+        self.assertEqual(done, [-9])
+        self.assertLess(time.monotonic() - start, 20.0)
 
 
 class PrebuildTest(unittest.TestCase):
