@@ -55,6 +55,7 @@ static void (*fake_handler)(int irq);
 static uint64_t fake_ticks;
 static bool fake_periodic;              /* the next run is tick=periodic */
 static int fake_timer_irqs;
+static int fake_switches;                /* ctx_switch calls: a thread's stack left for another's */
 static uint32_t fake_slice = 2;
 static int fake_waits, fake_idle_limit = 1000, fake_steps;
 static int fake_saves, fake_raise_at_save;      /* raise IRQ 1 just before save number N */
@@ -340,6 +341,7 @@ void ctx_switch(struct thread *from, struct thread *to)
     void *fake_stack = 0;
 
     fake_from = f;
+    fake_switches++;
     __sanitizer_start_switch_fiber(&fake_stack, t->bottom, t->size);
     fake_switch_stacks(&f->sp, t->sp);
     fake_arrived(fake_stack);
@@ -394,6 +396,7 @@ static void fake_reset(void)
     timer_subscribe(timerq_expire);     /* as lab3_init and lab6_init do, in boot order */
     timer_subscribe(sched_tick);
     fake_timer_irqs = 0;
+    fake_switches = 0;
     tickless_set_periodic(fake_periodic);
     fake_slice = 2;
     fake_waits = fake_steps = fake_saves = fake_raise_at_save = 0;

@@ -4,7 +4,8 @@
  * the ready queue by priority, round-robin by preemption, sleeping on the
  * clock, the mutex, donation and its undo through chains, deadlock reports,
  * the lost wakeup, condition variables and the bridge to lab 3's executor
- * (whose wait() returns with interrupts on, for the polls that follow).
+ * (whose wait() returns with interrupts on, for the polls that follow), and
+ * thread_block_on (two switches a wait, no wake lost between poll and block).
  * Every scenario runs twice: with the idle thread tickless (the default), and
  * with tick=periodic (test_lab6_tickless.c checks the halts themselves).
  */
@@ -736,6 +737,169 @@ TEST(a_task_awaits_a_threads_end)
     CHECK_STR(order, "EJm");
 }
 
+/* ---- thread_block_on: a thread polls a future itself ------------------------------- */
+/* A leaf future as lab 4's IRQ wait is one: check, register, check again. IRQ 1 ends it. */
+static struct atomic_waker leaf_waker;
+static volatile bool leaf_done;
+struct leaf_future {
+    struct future base;
+    int polls;
+};
+static struct leaf_future leaf, other_leaf;
+
+static void leaf_irq(int irq)
+{
+    if (irq == 1) {
+        leaf_done = true;               /* the condition first, the wake second */
+        atomic_waker_wake(&leaf_waker);
+    }
+}
+
+static enum poll leaf_poll(struct future *self, struct context *cx)
+{
+    struct leaf_future *l = (struct leaf_future *)self;
+    l->polls++;
+    if (leaf_done)
+        return POLL_READY;
+    atomic_waker_register(&leaf_waker, cx);
+    return leaf_done ? POLL_READY : POLL_PENDING;
+}
+
+static void leaf_setup(void)
+{
+    fake_handler = leaf_irq;
+    leaf_done = false;
+    leaf_waker = (struct atomic_waker){ 0 };
+    leaf = (struct leaf_future){ .base.poll = leaf_poll };
+    other_leaf = (struct leaf_future){ .base.poll = leaf_poll };
+}
+
+static int switches_waiting;
+
+static void block_on_leaf_main(void)
+{
+    leaf_setup();
+    fake_irq_at = fake_clock + 3;       /* the "disk" answers while we sleep */
+    int before = fake_switches;
+    thread_block_on(&leaf.base);
+    switches_waiting = fake_switches - before;
+}
+
+/* Away to the idle thread and back: no executor thread between the IRQ and us
+   (thread_await's wait costs 4: to the executor, to idle, to the executor, back). */
+TEST(thread_block_on_costs_two_switches_and_no_executor_poll)
+{
+    switches_waiting = -1;
+    CHECK_RUN(fake_run(block_on_leaf_main, true), 0);
+    CHECK_EQ(switches_waiting, 2);
+    CHECK_EQ(leaf.polls, 2);            /* PENDING, then READY once woken */
+    CHECK_EQ(executor_stats().polls, 0);
+}
+
+static void block_on_leaf_raced_main(void)
+{
+    leaf_setup();                       /* no fake_irq_at: only the raised IRQ 1 ends it */
+    thread_block_on(&leaf.base);
+    record('w');
+}
+
+/* IRQ 1 just before (taken at once) or just after (pending until the idle's sti; hlt)
+   each of main's masks: one k is the moment between the poll that returned PENDING and
+   the block. A thread_block_on that blocked without looking again at its woken flag
+   would sleep through it: the CPU halts for good and the run stops. */
+TEST(an_irq_between_the_poll_and_the_block_is_never_lost)
+{
+    for (int k = 1; k <= 8; k++) {
+        for (int after = 0; after <= 1; after++) {
+            norder = 0;
+            fake_want_raise_after = k;
+            fake_want_raise_masked = after;
+            fake_want_idle_limit = 5;
+            snprintf(fake_when, sizeof fake_when, "IRQ 1 just %s main's mask number %d",
+                     after ? "after" : "before", k);
+            CHECK_RUN(fake_run(block_on_leaf_raced_main, true), 0);
+            CHECK_STR(order, "w");
+        }
+    }
+}
+
+static uint64_t blocked_until;
+
+static void block_on_sleep_main(void)
+{
+    struct sleep_future nap;
+    sleep_ticks_init(&nap, 5);
+    thread_block_on(&nap.base);         /* lab 3's timer queue holds the thread's node */
+    blocked_until = timer_ticks();
+}
+
+TEST(thread_block_on_sleeps_on_a_lab3_timer)
+{
+    blocked_until = 0;
+    CHECK_RUN(fake_run(block_on_sleep_main, true), 0);
+    CHECK_EQ(blocked_until, 5);
+    CHECK_EQ(executor_stats().polls, 0);
+}
+
+/* A future that leaves its waker registered and is READY at once, as lab 4's IRQ wait
+   does when its second check finds the IRQ came ("the armed waker may fire later"). */
+static struct atomic_waker parked;
+
+static enum poll park_poll(struct future *self, struct context *cx)
+{
+    (void)self;
+    atomic_waker_register(&parked, cx);
+    return POLL_READY;
+}
+
+static void fires_the_parked_waker(void *unused)
+{
+    (void)unused;
+    thread_sleep_ticks(2);
+    atomic_waker_wake(&parked);         /* main waits on the leaf meanwhile, in the same slot */
+}
+
+static void stale_waker_main(void)
+{
+    struct future park = { park_poll };
+    leaf_setup();
+    parked = (struct atomic_waker){ 0 };
+    thread_block_on(&park);
+    atomic_waker_wake(&parked);         /* the slot is free: nothing to wake */
+    thread_block_on(&park);             /* the same slot again: this waker stays parked */
+    spawn_thread(fires_the_parked_waker, 0, "stale", THREAD_PRIO_MAX);
+    fake_irq_at = fake_clock + 5;
+    thread_block_on(&leaf.base);
+}
+
+/* Wakers outlive their wait: a free slot's, or its last use's, wake nothing. */
+TEST(a_waker_kept_past_its_wait_wakes_nothing)
+{
+    CHECK_RUN(fake_run(stale_waker_main, true), 0);
+    CHECK_EQ(leaf.polls, 2);            /* 3: the stale wake made main poll for nothing */
+}
+
+static void run_block_on_from_irq(int irq)
+{
+    static struct future park = { park_poll };
+    if (irq == 1)
+        thread_block_on(&park);         /* READY at once: it would not even block */
+}
+
+static void block_on_in_handler_main(void)
+{
+    leaf_setup();
+    fake_handler = run_block_on_from_irq;
+    fake_raise(1);
+}
+
+TEST(thread_block_on_in_an_interrupt_handler_panics)
+{
+    fake_expect_panic = true;
+    CHECK_RUN(fake_run(block_on_in_handler_main, true), 1);
+    CHECK(strstr(fake_panic_msg, "intr_context") != NULL);
+}
+
 static void run_all(void)
 {
     RUN(readyq_pops_highest_priority_then_oldest);
@@ -760,6 +924,11 @@ static void run_all(void)
     RUN(thread_await_sleeps_on_a_lab3_timer_without_spinning);
     RUN(the_bridges_wait_returns_with_interrupts_on_for_the_next_poll);
     RUN(a_task_awaits_a_threads_end);
+    RUN(thread_block_on_costs_two_switches_and_no_executor_poll);
+    RUN(an_irq_between_the_poll_and_the_block_is_never_lost);
+    RUN(thread_block_on_sleeps_on_a_lab3_timer);
+    RUN(a_waker_kept_past_its_wait_wakes_nothing);
+    RUN(thread_block_on_in_an_interrupt_handler_panics);
 }
 
 int main(void)

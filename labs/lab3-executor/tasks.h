@@ -9,6 +9,16 @@
 
 struct task *task_find(int id);     /* the live task with this id; NULL if none (or id < 1) */
 
+/* waker_wake's first look: a TASK_THREAD node (executor.h) is woken through its own
+   wake, never queued. True if w names one (now woken); false for a task or no-op. */
+static inline bool wake_if_thread_node(struct waker w)
+{
+    if (!w.task || !(w.task->state & TASK_THREAD))
+        return false;
+    w.task->wake(w.task, w.gen);
+    return true;
+}
+
 /*
  * The executor's idle (tickless.c), both with interrupts masked. executor_idle:
  * nothing is ready; lab 6's wait hook blocks the executor's thread, or, alone,

@@ -1,9 +1,10 @@
 /*
- * bridge.c - lab 3's executor as one thread among the others, and the two
- * ways across: a thread waits for a future (thread_await) and a task waits for
- * a thread (thread_join_future).
+ * bridge.c - lab 3's executor as one thread among the others, and the ways
+ * across: a thread waits for a future, polled by the executor's thread
+ * (thread_await) or by itself (thread_block_on), and a task waits for a
+ * thread (thread_join_future).
  *
- * Lab 3 knows nothing of threads. It exposes two hooks (executor.h): when its
+ * Lab 3 knows little of threads. It exposes two hooks (executor.h): when its
  * loop finds nothing ready it calls wait() instead of halting the CPU, and
  * every task it queues calls notify(). Here wait() blocks the thread running
  * the executor and notify() makes it ready again. Both run with interrupts
@@ -111,6 +112,96 @@ void thread_await(struct future *f)
     if (thread_spawn(&a.base) < 0)
         panic("lab6: thread_await: all %d task slots are taken", EXECUTOR_MAX_TASKS);
     sema_down(&a.done);
+}
+
+/*
+ * thread_block_on: the thread polls the future itself, and the waker it lends
+ * names a node of its own (lab 3's TASK_THREAD, executor.h) whose wake
+ * unblocks this thread: IRQ -> wake -> the thread is ready -> it polls again.
+ * A disk wait costs two switches (away and back), not thread_await's four
+ * through the executor's thread, and every poll runs on the waiting thread's
+ * stack. Lab 3's timer queue takes the node as it takes a task, so sleeps
+ * (lab 4's look for a lost IRQ among them) wake the thread too.
+ *
+ * A future may keep a waker after it is READY (lab 4's channel waker may fire
+ * once more: "a spurious poll, harmless"), so a waker must never name a stack
+ * frame that has gone: the nodes live in static slots with a generation, like
+ * lab 3's tasks, and the wake of a freed slot does nothing.
+ */
+#define WAIT_SLOTS EXECUTOR_MAX_TASKS
+struct thread_wait {
+    struct task node;                   /* first: the waker names it (TASK_THREAD) */
+    struct thread *thread;              /* NULL: the slot is free */
+    bool woken;                         /* woken since its last poll began */
+    bool blocked;                       /* the thread is blocked in thread_block_on */
+};
+static struct thread_wait waits[WAIT_SLOTS];
+
+/* The node's wake (from an IRQ, a task or a thread): ready the thread if it waits. */
+static void thread_wait_wake(struct task *node, uint32_t gen)
+{
+    struct thread_wait *w = (struct thread_wait *)node;
+    intr_state_t fl = intr_disable();
+
+    if (w->thread && node->gen == gen) {
+        w->woken = true;
+        if (w->blocked) {
+            w->blocked = false;
+            sched_unblock(w->thread);   /* from an IRQ, its exit hook switches to it */
+        }
+    }
+    intr_restore(fl);
+    sched_preempt_if_outranked();       /* from a thread or a task: at once if it outranks us */
+}
+
+static struct thread_wait *wait_take(void)
+{
+    intr_state_t fl = intr_disable();
+    struct thread_wait *w = 0;
+
+    for (int i = 0; i < WAIT_SLOTS && !w; i++)
+        if (!waits[i].thread)
+            w = &waits[i];
+    if (!w)
+        panic("lab6: thread_block_on: all %d wait slots are taken", WAIT_SLOTS);
+    w->node.state = TASK_THREAD;
+    w->node.wake = thread_wait_wake;
+    w->node.gen++;                      /* a waker from the slot's last use is stale */
+    w->thread = thread_current();
+    w->woken = w->blocked = false;
+    intr_restore(fl);
+    return w;
+}
+
+static void wait_free(struct thread_wait *w)
+{
+    timerq_cancel(&w->node);            /* a sleep it polled may still be queued */
+    intr_state_t fl = intr_disable();
+    w->node.gen++;                      /* the future may keep our waker: stale now */
+    w->thread = 0;
+    intr_restore(fl);
+}
+
+void thread_block_on(struct future *f)
+{
+    assert(!intr_context());            /* it blocks: never from a handler */
+    if (thread_current() == exec_thread)
+        panic("lab6: the executor thread blocks on a future (its tasks would stop)");
+    struct thread_wait *w = wait_take();
+    struct context cx = { .waker = { &w->node, w->node.gen } };
+
+    for (;;) {
+        w->woken = false;               /* a wake from here on is for this poll or later */
+        if (future_poll(f, &cx) == POLL_READY)
+            break;
+        intr_state_t fl = intr_disable();
+        if (!w->woken) {                /* a wake after the poll's PENDING is not lost: */
+            w->blocked = true;          /* it came (poll again) or it finds us blocked */
+            sched_block();
+        }
+        intr_restore(fl);
+    }
+    wait_free(w);
 }
 
 static enum poll join_poll(struct future *self, struct context *cx)

@@ -4,11 +4,13 @@
  * hand (the grade pulls its own, outside the guest). Kernel only.
  *
  * Reads and writes are ata_io futures run to completion, and the caller sleeps
- * until IRQ 14/15 has woken the future: it never spins on the status register.
- * Stage 7 has lab 6, whose bridge runs lab 3's executor as a thread of its
- * own, so the program's thread hands the future over with thread_await() and
- * blocks until the executor has seen it done. FLUSH CACHE has no future in
- * lab 4, so it is the polled ata_flush(); it comes once per barrier.
+ * until IRQ 14/15 has woken it: it never spins on the status register. The
+ * program's thread polls the future itself (lab 6's thread_block_on) and the
+ * IRQ wakes that thread: a cache miss costs two switches, away and back, and a
+ * backtrace at the wait shows the reader. Lab 4's line of futures for a busy
+ * channel has no lock (tasks never preempt each other), so threads take turns
+ * on a channel through its mutex. FLUSH CACHE has no future in lab 4, so it
+ * is the polled ata_flush(), under the same mutex; it comes once per barrier.
  *
  * crash_after=K: after the K-th sector write has reached the disk the machine
  * stops at once (no sync, no flush), as if the power went. A write command
@@ -28,11 +30,21 @@ struct ata_disk {
 };
 
 static struct ata_disk disks[ATA_MAX_CHANNELS * 2];
+static struct mutex channel_turn[ATA_MAX_CHANNELS] = {
+    { .name = "ata0" }, { .name = "ata1" }, { .name = "ata2" }, { .name = "ata3" },
+};
+_Static_assert(ATA_MAX_CHANNELS == 4, "one channel_turn mutex per channel");
 static uint32_t sector_writes, crash_after;
 
+static struct mutex *turn_of(struct ata_disk *d)
+{
+    return &channel_turn[(d - disks) / 2];
+}
+
+/* Run d->io, set up under the channel's turn, to its end; the caller then lets go of it. */
 static int wait_io(struct ata_disk *d)
 {
-    thread_await(&d->io.base);     /* lab 6: the executor runs in a thread of its own */
+    thread_block_on(&d->io.base);       /* lab 6: polled here; IRQ 14/15 wakes this thread */
     if (d->io.result)
         kprintf("fat: %s: %s\n", d->drive->name, d->io.error);
     return d->io.result;
@@ -42,8 +54,11 @@ static int irq_read(struct blockdev *bd, uint64_t lba, uint32_t n, void *buf)
 {
     struct ata_disk *d = bd->priv;
 
+    mutex_lock(turn_of(d));
     ata_read_async(&d->io, d->drive, lba, n, buf);
-    return wait_io(d);
+    int err = wait_io(d);
+    mutex_unlock(turn_of(d));
+    return err;
 }
 
 static void pull_the_plug(void)
@@ -61,8 +76,11 @@ static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *
     if (crash_after && sector_writes + n > crash_after)
         allowed = crash_after - sector_writes;
     if (allowed) {
+        mutex_lock(turn_of(d));
         ata_write_async(&d->io, d->drive, lba, allowed, buf);
-        if ((err = wait_io(d)))
+        err = wait_io(d);
+        mutex_unlock(turn_of(d));
+        if (err)
             return err;
         sector_writes += allowed;
     }
@@ -74,8 +92,10 @@ static int irq_write(struct blockdev *bd, uint64_t lba, uint32_t n, const void *
 static int polled_flush(struct blockdev *bd)
 {
     struct ata_disk *d = bd->priv;
-    int err = ata_flush(d->drive);
 
+    mutex_lock(turn_of(d));
+    int err = ata_flush(d->drive);
+    mutex_unlock(turn_of(d));
     if (err)
         kprintf("fat: %s: flush: %s\n", d->drive->name, ata_last_error(d->drive));
     return err;

@@ -80,7 +80,7 @@ static char read_key(void)
 
     do {
         scancodes_next(&next);
-        thread_await(&next.base);
+        thread_block_on(&next.base);    /* polled here, under keyboard_mutex; IRQ 1 wakes us */
     } while (!keymap_feed(&keyboard_map, next.scancode, &ev) || !(c = key_event_char(&ev)));
     return c;
 }

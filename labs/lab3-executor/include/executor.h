@@ -27,6 +27,7 @@
 #define TASK_SPAWNED  (1u << 0)     /* the slot holds a live task */
 #define TASK_QUEUED   (1u << 1)     /* on the ready queue: further wakes coalesce */
 #define TASK_TIMER    (1u << 2)     /* on the timer queue (sleep.h) */
+#define TASK_THREAD   (1u << 3)     /* no task: a thread polling a future itself (lab 6) */
 
 struct task {
     struct task *next;              /* ready-queue link (intrusive: no allocation) */
@@ -37,6 +38,10 @@ struct task {
     uint32_t gen;                   /* bumped when the task finishes: old wakers go stale */
     uint32_t id;                    /* unique, in spawn order (1, 2, ...) */
     struct atomic_waker on_exit;    /* woken when the task finishes (task_join) */
+    /* TASK_THREAD: lab 6's thread_block_on lends futures a waker naming this node,
+       outside the table and never queued; waker_wake calls wake(node, gen) instead.
+       IRQ-safe; it ignores a stale gen. The timer queue takes such a node as any. */
+    void (*wake)(struct task *node, uint32_t gen);
 };
 
 struct executor_stats {

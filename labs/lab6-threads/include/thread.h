@@ -15,8 +15,9 @@
  * Semaphores and condition variables wake their highest-priority waiter first.
  *
  * The bridge to lab 3: the executor runs as one thread (it blocks instead of
- * halting the CPU when nothing is ready), a thread can wait for any future
- * (thread_await), and a task can wait for a thread's end (thread_join_future).
+ * halting the CPU when nothing is ready), a thread can wait for any future,
+ * polled by the executor's thread (thread_await) or by itself
+ * (thread_block_on), and a task can wait for a thread's end (thread_join_future).
  */
 #ifndef CAIRN_THREAD_H
 #define CAIRN_THREAD_H
@@ -130,7 +131,16 @@ void cond_signal(struct condvar *c, struct mutex *m);     /* m must be held */
 void cond_broadcast(struct condvar *c, struct mutex *m);
 
 /* The bridge to lab 3. */
-void thread_await(struct future *f);            /* block until f is READY (polled by the executor) */
+/*
+ * Block until f is READY. thread_await hands f to the executor's thread, so it
+ * is polled in turn with every task: for a future whose state tasks share
+ * unlocked (lab 10's sockets, which the network task drives). thread_block_on
+ * polls f on this thread, woken straight from the IRQ (two switches a wait,
+ * not four): for a future no task polls meanwhile (a disk request, the keys
+ * under their lock). Neither from an interrupt handler or the executor's thread.
+ */
+void thread_await(struct future *f);
+void thread_block_on(struct future *f);
 int  thread_spawn(struct future *f);            /* lab 3's spawn, safe from any thread */
 struct thread_join_future {
     struct future base;
