@@ -128,8 +128,12 @@ class SlowGuest(unittest.TestCase):
         if not took or took[0] > 1.0:
             self.skipTest(f"sending 300 keys took {took[0] if took else 'forever'} s: too slow "
                           "to overflow QEMU's queue for sure")
-        self.assertEqual(r.exit, "hang")
-        self.assertLess(r.log.count("a"), 300 - 50, r.log[-200:])
+        self.assertEqual(r.exit, "hang")               # Escape was lost
+        # The keys that arrived: the line Enter ended, if Enter arrived (a loaded host
+        # lets the guest take more while they are sent), else the echoes.
+        line = next((l for l in r.lines if l.startswith("line: ")), None)
+        got = line.count("a") if line is not None else r.log.count("a")
+        self.assertLess(got, 300, r.log[-200:])
 
 if __name__ == "__main__":
     unittest.main()
