@@ -265,6 +265,25 @@ TEST(the_connection_past_the_limit_gets_rst)
     CHECK_EQ(t.stats.refused, 1);
 }
 
+/* A full table of TIME_WAIT connections (a server that closed first, 24 times) still
+   takes a new client: the slot nearest its end, not an RST. */
+TEST(a_new_syn_takes_a_time_wait_slot_when_the_table_is_full)
+{
+    setup(1000);
+    for (int i = 0; i < TCP_MAX_CONNS; i++) {
+        uint16_t port = (uint16_t)(CLIENT_PORT + i);
+        struct tcp_conn *c = connect(port, 100);
+        tcp_close(&n, c);
+        peer_send(&n, port, F_FIN | F_ACK, cseq, gseq + 1, 65535, 0, 0);
+        CHECK_EQ(c->state, TCP_TIME_WAIT);
+        n.now_ms += 10;
+    }
+    CHECK(connect(CLIENT_PORT + TCP_MAX_CONNS, 100) != 0);
+    CHECK_EQ(t.stats.refused, 0);
+    CHECK_EQ(t.stats.time_wait_reused, 1);
+    CHECK_EQ(t.conn[0].rport, CLIENT_PORT + TCP_MAX_CONNS);   /* the oldest one's slot */
+}
+
 TEST(sequence_numbers_wrap)
 {
     uint8_t buf[64];
@@ -296,6 +315,7 @@ int main(void)
     RUN(the_peer_closes_first);
     RUN(rst_closes_and_unknown_segments_get_rst);
     RUN(the_connection_past_the_limit_gets_rst);
+    RUN(a_new_syn_takes_a_time_wait_slot_when_the_table_is_full);
     RUN(sequence_numbers_wrap);
     return host_summary("lab10 tcp");
 }

@@ -93,14 +93,37 @@ static void refuse(struct net *n, const struct segment *s)
                        s->seq + s->len + !!(s->flags & TCP_SYN) + !!(s->flags & TCP_FIN), true);
 }
 
+/*
+ * A slot for a new connection: a free one, or else the TIME_WAIT connection
+ * nearest its end, which nobody holds any more. TIME_WAIT keeps old duplicates
+ * of *its* connection from a new one on the same ports (RFC 9293 3.6.1); a SYN
+ * from other ports needs none of that history, and a server that closes first
+ * holds one TIME_WAIT per request: 24 slots of 4 s each would turn away every
+ * client past 6 connections a second. (Linux, too, drops TIME_WAIT states when
+ * its table of them is full.)
+ */
+static struct tcp_conn *free_slot(struct tcp *t)
+{
+    struct tcp_conn *oldest = 0;
+
+    for (int i = 0; i < TCP_MAX_CONNS; i++) {
+        struct tcp_conn *c = &t->conn[i];
+        if (c->state == TCP_FREE)
+            return c;
+        if (c->state == TCP_TIME_WAIT && (c->app_closed || !c->accepted) &&
+            (!oldest || c->tw_deadline < oldest->tw_deadline))
+            oldest = c;
+    }
+    if (oldest)
+        t->stats.time_wait_reused++;
+    return oldest;
+}
+
 static void open_passive(struct net *n, const struct segment *s)
 {
     struct tcp *t = n->tcp;
-    struct tcp_conn *c = 0;
+    struct tcp_conn *c = free_slot(t);
 
-    for (int i = 0; i < TCP_MAX_CONNS && !c; i++)
-        if (t->conn[i].state == TCP_FREE)
-            c = &t->conn[i];
     if (!c) {
         t->stats.refused++;
         refuse(n, s);

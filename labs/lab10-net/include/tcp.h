@@ -78,6 +78,7 @@ struct tcp_conn {
 struct tcp_stats {
     uint32_t segs_in, segs_out, bad, bad_checksum;
     uint32_t refused;                   /* SYNs past the limit (each got an RST) */
+    uint32_t time_wait_reused;          /* TIME_WAIT slots a new SYN took (the table full) */
     uint32_t resets_sent, resets_rcvd, out_of_order, retransmits, timeouts, accepted;
     uint32_t fast_retransmits;          /* on the third duplicate ACK, or a partial ACK */
     uint32_t aborted;                   /* by the application (tcp_abort) */
