@@ -15,48 +15,30 @@ exactly that), which no kernel can repair.
 from __future__ import annotations
 
 import random
-import select
-import socket
-import threading
-from pathlib import Path
 
+from grade import sandbox
 from grade.core import QEMU_ONLY, Ctx, Disk, test
-from grade.labs.lab10 import TIMEOUT, free_port
-from grade.labs.lab10web import FILES, make_volume, web_work, WEB_BUDGET
-from grade.labs.lab10 import serve
+from grade.labs.lab10 import TIMEOUT, serve
+from grade.labs.lab10web import make_volume, web_work, WEB_BUDGET
+from grade.netguard import Guard
+from grade.netrelay import FrameRelay
 
 DROP, DUPLICATE, HOLD, CORRUPT = 0.03, 0.03, 0.03, 0.01    # each frame's chances, each way
 ETH_HEADER = 14
 IPV4 = b"\x08\x00"                     # only IPv4 is corrupted: see the module's note
 
 
-class Relay:
-    """Frames between the guest's netdev and the user network's, spoiled at a seeded rate."""
+class Relay(FrameRelay):
+    """Frames between the guest's netdev and the user network's, spoiled at a seeded rate
+    (behind the sandbox's guard when the kernel is a submission's: grade/netrelay.py)."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, guard: Guard | None = None) -> None:
+        super().__init__(guard)
         self.rng = random.Random(seed)
-        self.guest = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.user = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.guest.bind(("127.0.0.1", 0))
-        self.user.bind(("127.0.0.1", 0))
-        self.guest_netdev = free_port(socket.SOCK_DGRAM)       # where s0 listens
-        self.user_netdev = free_port(socket.SOCK_DGRAM)        # where s1 listens
         self.held: dict[bool, bytes | None] = {True: None, False: None}
         self.counts = {"passed": 0, "dropped": 0, "duplicated": 0, "held": 0, "corrupted": 0}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
 
-    def wiring(self, pcap: Path, tcp_port: int, udp_port: int) -> list[str]:
-        fwd = f"hostfwd=tcp:127.0.0.1:{tcp_port}-:80,hostfwd=udp:127.0.0.1:{udp_port}-:7"
-        g, u = self.guest.getsockname()[1], self.user.getsockname()[1]
-        return ["-netdev", f"user,id=u0,{fwd}", "-netdev", "hubport,id=hu,hubid=1,netdev=u0",
-                "-netdev", f"socket,id=s1,udp=127.0.0.1:{u},localaddr=127.0.0.1:{self.user_netdev}",
-                "-netdev", "hubport,id=hs,hubid=1,netdev=s1",
-                "-netdev", f"socket,id=s0,udp=127.0.0.1:{g},localaddr=127.0.0.1:{self.guest_netdev}",
-                "-device", "e1000,netdev=s0"]
-
-    def forward(self, frame: bytes, to_user: bool) -> None:
-        out, port = (self.user, self.user_netdev) if to_user else (self.guest, self.guest_netdev)
+    def send(self, frame: bytes, to_user: bool) -> None:
         r = self.rng.random()
         if r < DROP:
             self.counts["dropped"] += 1
@@ -72,23 +54,11 @@ class Relay:
         copies = 2 if r > 1 - DUPLICATE else 1
         self.counts["duplicated"] += copies - 1
         for _ in range(copies):
-            out.sendto(frame, ("127.0.0.1", port))
+            super().send(frame, to_user)
         held, self.held[to_user] = self.held[to_user], None
         if held is not None:
-            out.sendto(held, ("127.0.0.1", port))
+            super().send(held, to_user)
         self.counts["passed"] += 1
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            ready, _, _ = select.select([self.guest, self.user], [], [], 0.1)
-            for s in ready:
-                self.forward(s.recv(65536), to_user=s is self.guest)
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.guest.close()
-        self.user.close()
 
 
 @test(lab=10, name="hostile-http", points=10, paths=QEMU_ONLY, timeout=TIMEOUT)
@@ -97,15 +67,12 @@ def hostile_http(ctx: Ctx) -> None:
     duplicates, reorders and corrupts frames both ways: byte-identical, no panic."""
     vol, files = make_volume(ctx)
     paths = sorted(files) * 2
-    relay = Relay(ctx.rng.randrange(1 << 32))
-    relay.thread.start()
-    try:
+    guard = Guard() if sandbox.CURRENT is not None else None
+    with Relay(ctx.rng.randrange(1 << 32), guard) as relay:
         missing = "Some Dir/no such file.bin"
         r, session, _ = serve(ctx, web_work(ctx, files, paths, missing, retries=2),
                               disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),),
                               budget=WEB_BUDGET, wiring=relay.wiring)
-    finally:
-        relay.close()
     (ctx.workdir / "relay.txt").write_text(f"{relay.counts}\n")
     problems = [n for n in session.notes if "bytes in" not in n]
     ctx.check(session.lost == 0, "fetches that went wrong:\n" + "\n".join(problems[:10]))
