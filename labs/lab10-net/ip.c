@@ -27,7 +27,6 @@
 #define IP_SRC       12
 #define IP_DST       16
 #define IP_DEFAULT_TTL 64
-#define IP_BROADCAST 0xFFFFFFFFu
 
 /* Exercise 5: RFC 791 3.1's checks, each failure counted under its own name. */
 static bool header_ok(struct net *n, const uint8_t *pkt, size_t len, size_t *ihl, size_t *total)
@@ -66,7 +65,11 @@ void ip_input(struct net *n, const uint8_t *pkt, size_t len)
         n->stats.ip_fragments++;
         return;
     }
-    if (dst != n->ip && dst != IP_BROADCAST && dst != (n->ip | ~n->netmask)) {
+    /* No address yet (DHCP is asking for one): UDP to any address is taken, since a server
+       that does not honour the BROADCAST flag unicasts to the address it offers (RFC 2131
+       4.1), and only port 68 has a taker then. */
+    bool unconfigured = n->ip == 0 && pkt[IP_PROTO] == IP_PROTO_UDP;
+    if (!unconfigured && dst != n->ip && dst != IP_BROADCAST && dst != (n->ip | ~n->netmask)) {
         n->stats.ip_not_ours++;
         return;
     }
@@ -87,6 +90,27 @@ void ip_input(struct net *n, const uint8_t *pkt, size_t len)
     default:
         n->stats.ip_unknown_proto++;
     }
+}
+
+/* Its own header, not ip_send's: the next hop is every station, so no ARP. The source is
+   ours, 0.0.0.0 while DHCP asks for an address (RFC 2131 4.1). */
+void ip_send_broadcast(struct net *n, uint8_t proto, size_t len)
+{
+    static const uint8_t everyone[NET_ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    static uint16_t next_id;
+    uint8_t *h = n->out + ETH_HDR_LEN;
+
+    memset(h, 0, IP_HDR_MIN);
+    h[IP_VER_IHL] = 0x45;
+    put16(h + IP_TOTLEN, (uint16_t)(IP_HDR_MIN + len));
+    put16(h + IP_ID, next_id++);
+    put16(h + IP_FRAG, IP_FLAG_DF);
+    h[IP_TTL] = IP_DEFAULT_TTL;
+    h[IP_PROTO] = proto;
+    put32(h + IP_SRC, n->ip);
+    put32(h + IP_DST, IP_BROADCAST);
+    put16(h + IP_CSUM, inet_checksum(h, IP_HDR_MIN));
+    eth_send(n, everyone, ETH_TYPE_IPV4, IP_HDR_MIN + len);
 }
 
 uint8_t *ip_payload(struct net *n)
