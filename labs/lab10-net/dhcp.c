@@ -272,7 +272,7 @@ void dhcp_input(struct dhcp *d, uint16_t sport, const uint8_t *msg, size_t len)
     }
     bool ours = d->state == DHCP_REQUESTING && r.l.server == d->offer.server;
     if (d->state == DHCP_SELECTING && r.type == DHCPOFFER) {
-        d->stats.offers++;              /* the first OFFER is taken (RFC 2131 4.4.1 allows it) */
+        d->stats.offers++;              /* the first OFFER is taken (RFC 2131 3.1 allows it) */
         d->offer = r.l;
         enter(d, DHCP_REQUESTING);
     } else if (ours && r.type == DHCPACK && r.l.ip == d->offer.ip) {
