@@ -296,5 +296,5 @@ int main(void)
     RUN_GUARDED(unanswered_requests_and_naks_start_over_a_bounded_number_of_times);
     RUN_GUARDED(hostile_replies_are_dropped_and_counted);
     RUN_GUARDED(random_mutations_are_never_read_past);
-    return host_summary("lab10_dhcp");
+    return host_summary("lab10 dhcp");
 }
