@@ -6,7 +6,9 @@ seeded random datagrams, each retried a bounded number of times: the network may
 a frame, a correct kernel never loses them all), then powers the machine off through
 QEMU's monitor (an `o` to the isa-debug-exit port: the kernel serves until powered off).
 The pcap is read back: every IPv4 header, ICMP, UDP and TCP checksum in it must be valid.
-With ping=10.0.2.2 the kernel pings QEMU's gateway before it is ready.
+With ping=10.0.2.2 the kernel pings QEMU's gateway before it is ready. Without ip= the
+kernel asks DHCP for its address (QEMU's user network gives 10.0.2.15) and says what it got;
+with ip= it asks nothing; with no server on the wire it says DHCP failed and uses 10.0.2.15.
 
 A submission's kernel (grade/sandbox.py) reaches the user network only through the
 grader's guard (grade/netguard.py, grade/netrelay.py): its answers to the grader's
@@ -176,6 +178,74 @@ def pcap_checksums(ctx: Ctx) -> None:
         ctx.check(kind in kinds, f"the pcap has no {kind} frame (it has: {sorted(kinds)})")
 
 
+QEMU_LEASE = "lab10: dhcp: 10.0.2.15/24 router 10.0.2.2 from 10.0.2.2, lease 86400 s"
+DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 5: "ACK", 6: "NAK"}
+
+
+@test(lab=10, name="dhcp-lease", points=5, paths=QEMU_ONLY, timeout=TIMEOUT)
+def dhcp_lease(ctx: Ctx) -> None:
+    """By default the kernel asks DHCP (RFC 2131): DISCOVER and REQUEST broadcast from
+    0.0.0.0:68, QEMU's OFFER and ACK back, and the line names the lease QEMU gave."""
+    r, session, pcap = serve(ctx, udp_echoes(random_datagrams(ctx, 3)))
+    ctx.check(QEMU_LEASE in r.lines, f"expected the line {QEMU_LEASE!r} before the ready line:\n{r.log}")
+    seen = dhcp_messages(pcap.read_bytes())
+    ctx.check(seen[:4] == ["DISCOVER from guest", "OFFER to guest", "REQUEST from guest", "ACK to guest"],
+              f"expected DISCOVER, OFFER, REQUEST, ACK on the wire; the pcap has: {seen}")
+    ctx.check(session.lost == 0, f"{session.lost} datagrams to the leased address never came back")
+
+
+@test(lab=10, name="dhcp-static", points=3, paths=QEMU_ONLY, timeout=TIMEOUT)
+def dhcp_static(ctx: Ctx) -> None:
+    """ip=10.0.2.15 is a static address: no DHCP message on the wire, no DHCP line."""
+    r, session, pcap = serve(ctx, udp_echoes(random_datagrams(ctx, 3)), args=("ip=10.0.2.15",))
+    said = [l for l in r.lines if l.startswith("lab10: dhcp")]
+    ctx.check(not said, f"ip= should skip DHCP; the kernel said: {said}")
+    seen = dhcp_messages(pcap.read_bytes())
+    ctx.check(not seen, f"ip= should skip DHCP; the pcap has: {seen}")
+    ctx.check(session.lost == 0, f"{session.lost} datagrams to 10.0.2.15 never came back")
+
+
+def nobody(pcap: Path, tcp_port: int, udp_port: int) -> list[str]:
+    """An e1000 on a socket netdev that nobody listens to: no DHCP server answers."""
+    return ["-netdev", f"socket,id=s0,udp=127.0.0.1:{free_port(socket.SOCK_DGRAM)},"
+            f"localaddr=127.0.0.1:{free_port(socket.SOCK_DGRAM)}", "-device", "e1000,netdev=s0"]
+
+
+@test(lab=10, name="dhcp-fallback", points=2, paths=QEMU_ONLY, timeout=TIMEOUT)
+def dhcp_fallback(ctx: Ctx) -> None:
+    """No DHCP server: the kernel gives up after its bounded retries (15 s), says so, and
+    is ready at QEMU's address 10.0.2.15 all the same."""
+    r, _, _ = serve(ctx, lambda m, tcp_port, udp_port, session: None, wiring=nobody)
+    failed = [l for l in r.lines if l.startswith("lab10: dhcp: failed: ")]
+    ctx.check(len(failed) == 1 and failed[0].endswith("static 10.0.2.15/24 router 10.0.2.2 instead"),
+              f"expected one 'lab10: dhcp: failed: ... static 10.0.2.15/24 router 10.0.2.2 "
+              f"instead' line:\n{r.log}")
+    ctx.check(any(l.startswith("lab10: ready: 10.0.2.15,") for l in r.lines),
+              f"expected the ready line at 10.0.2.15:\n{r.log}")
+
+
+def dhcp_messages(data: bytes) -> list[str]:
+    """The DHCP messages in a pcap, in order, as 'TYPE from guest' or 'TYPE to guest':
+    UDP between ports 67 and 68, the type from option 53 after the magic cookie."""
+    seen: list[str] = []
+    for frame in pcap_frames(data):
+        ip = frame[14:]
+        if frame[12:14] != b"\x08\x00" or len(ip) < 20 or ip[9] != 17:
+            continue
+        udp = ip[(ip[0] & 0xF) * 4:]
+        if len(udp) < 8 + 240 or struct.unpack("!HH", udp[:4]) not in ((68, 67), (67, 68)):
+            continue
+        who = "from guest" if udp[:2] == b"\x00\x44" else "to guest"
+        opts, kind = udp[8 + 240:], "?"
+        at = 0
+        while at + 2 < len(opts) and opts[at] != 255:
+            if opts[at] == 53:
+                kind = DHCP_TYPES.get(opts[at + 2], str(opts[at + 2]))
+            at += 1 if opts[at] == 0 else 2 + opts[at + 1]
+        seen.append(f"{kind} {who}")
+    return seen
+
+
 # ---- the pcap (libpcap's file format: a 24-byte header, then a 16-byte header per frame) ----
 
 def ones_sum(data: bytes) -> int:
@@ -216,15 +286,25 @@ def frame_problems(n: int, frame: bytes, kinds: set[str]) -> list[str]:
     return []
 
 
+def pcap_frames(data: bytes) -> list[bytes]:
+    """Every frame of a pcap in order; [] if it is not one."""
+    if len(data) < 24 or data[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4"):
+        return []
+    order = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    frames: list[bytes] = []
+    at = 24
+    while at + 16 <= len(data):
+        incl = struct.unpack(order + "I", data[at + 8:at + 12])[0]
+        frames.append(data[at + 16:at + 16 + incl])
+        at += 16 + incl
+    return frames
+
+
 def check_pcap(data: bytes) -> tuple[list[str], set[str]]:
     if len(data) < 24 or data[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4"):
         return ["not a pcap file"], set()
-    order = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
     bad: list[str] = []
     kinds: set[str] = set()
-    at, n = 24, 0
-    while at + 16 <= len(data):
-        incl = struct.unpack(order + "I", data[at + 8:at + 12])[0]
-        bad += frame_problems(n, data[at + 16:at + 16 + incl], kinds)
-        at, n = at + 16 + incl, n + 1
+    for n, frame in enumerate(pcap_frames(data)):
+        bad += frame_problems(n, frame, kinds)
     return bad, kinds

@@ -7,7 +7,9 @@
  * no options and resolves the next hop: the destination on our subnet, else
  * the gateway. A packet for a hop ARP does not know yet is held, the latest
  * one only, and sent when ARP answers (RFC 1122 2.3.2.2); ARP asks for a hop
- * at most once a second (2.3.2.1).
+ * at most once a second (2.3.2.1). To 255.255.255.255 the next hop is every
+ * station: no ARP (RFC 1122 3.3.6). Before it has an address (DHCP asks for
+ * one) the stack takes UDP for any address.
  */
 #include "kstring.h"
 #include "panic.h"
@@ -27,7 +29,6 @@
 #define IP_SRC       12
 #define IP_DST       16
 #define IP_DEFAULT_TTL 64
-#define IP_BROADCAST 0xFFFFFFFFu
 
 /* Exercise 5: RFC 791 3.1's checks, each failure counted under its own name. */
 static bool header_ok(struct net *n, const uint8_t *pkt, size_t len, size_t *ihl, size_t *total)
@@ -66,7 +67,11 @@ void ip_input(struct net *n, const uint8_t *pkt, size_t len)
         n->stats.ip_fragments++;
         return;
     }
-    if (dst != n->ip && dst != IP_BROADCAST && dst != (n->ip | ~n->netmask)) {
+    /* No address yet (DHCP is asking for one): UDP to any address is taken, since a server
+       that does not honour the BROADCAST flag unicasts to the address it offers (RFC 2131
+       4.1), and only port 68 has a taker then. */
+    bool unconfigured = n->ip == 0 && pkt[IP_PROTO] == IP_PROTO_UDP;
+    if (!unconfigured && dst != n->ip && dst != IP_BROADCAST && dst != (n->ip | ~n->netmask)) {
         n->stats.ip_not_ours++;
         return;
     }
@@ -109,30 +114,46 @@ static void hold(struct net *n, uint32_t hop, size_t len)
     }
 }
 
-bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len)
+/* The 20-byte header, no options, before the len payload bytes in n->out. */
+static void put_header(struct net *n, uint32_t dst, uint8_t proto, size_t len)
 {
     static uint16_t next_id;
     uint8_t *h = n->out + ETH_HDR_LEN;
-    uint8_t mac[NET_ETH_ALEN];
-    uint32_t hop = (dst & n->netmask) == (n->ip & n->netmask) ? dst : n->gateway;
 
+    memset(h, 0, IP_HDR_MIN);
     h[IP_VER_IHL] = 0x45;
-    h[1] = 0;
     put16(h + IP_TOTLEN, (uint16_t)(IP_HDR_MIN + len));
     put16(h + IP_ID, next_id++);
     put16(h + IP_FRAG, IP_FLAG_DF);
     h[IP_TTL] = IP_DEFAULT_TTL;
     h[IP_PROTO] = proto;
-    put16(h + IP_CSUM, 0);
     put32(h + IP_SRC, n->ip);
     put32(h + IP_DST, dst);
     put16(h + IP_CSUM, inet_checksum(h, IP_HDR_MIN));
+}
+
+bool ip_send(struct net *n, uint32_t dst, uint8_t proto, size_t len)
+{
+    uint8_t mac[NET_ETH_ALEN];
+    uint32_t hop = (dst & n->netmask) == (n->ip & n->netmask) ? dst : n->gateway;
+
+    put_header(n, dst, proto, len);
     if (!arp_lookup(n, hop, mac)) {
         hold(n, hop, IP_HDR_MIN + len);
         return false;
     }
     eth_send(n, mac, ETH_TYPE_IPV4, IP_HDR_MIN + len);
     return true;
+}
+
+/* Every station is the next hop: Ethernet's broadcast address, no ARP. The source is ours,
+   0.0.0.0 while DHCP asks for an address (RFC 2131 4.1). */
+void ip_send_broadcast(struct net *n, uint8_t proto, size_t len)
+{
+    static const uint8_t everyone[NET_ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+
+    put_header(n, IP_BROADCAST, proto, len);
+    eth_send(n, everyone, ETH_TYPE_IPV4, IP_HDR_MIN + len);
 }
 
 void ip_send_held(struct net *n)

@@ -9,6 +9,10 @@
  * queues: it runs inside net_input and TCP calls, which cannot await. TCP
  * never queues more than the queue has room for (net.tx_room); anything else
  * that finds it full is dropped and counted.
+ *
+ * DHCP (dhcp.h) runs as a future of its own beside the task: the stack hands
+ * it the datagrams for port 68 (net.udp_recv), and it configures the stack
+ * when it is done, on the executor like every other use of the stack.
  */
 #include "executor.h"
 #include "interrupts.h"
@@ -140,7 +144,8 @@ struct future *netif_start(uint32_t ip, uint32_t netmask, uint32_t gateway)
     netif.now_ms = netif_now_ms();
     tcp_init(&netif, &tcp, (uint32_t)rdtsc());
     tcp.event = sock_event;
-    arp_request(&netif, gateway);       /* learn the gateway before anyone asks */
+    if (gateway)
+        arp_request(&netif, gateway);   /* learn the gateway before anyone asks */
     task.base.poll = net_task_poll;
     return &task.base;
 }
@@ -148,4 +153,71 @@ struct future *netif_start(uint32_t ip, uint32_t netmask, uint32_t gateway)
 uint32_t netif_tx_dropped(void)
 {
     return outq_dropped;
+}
+
+/* ---- DHCP as a lab 3 future ---- */
+
+static struct dhcp dhcp;
+static struct atomic_waker dhcp_waker;
+
+static bool dhcp_datagram(struct net *n, uint16_t sport, uint16_t dport, const uint8_t *data,
+                          size_t len)
+{
+    (void)n;
+    if (dport != DHCP_CLIENT_PORT)
+        return false;
+    dhcp_input(&dhcp, sport, data, len);
+    atomic_waker_wake(&dhcp_waker);
+    return true;
+}
+
+static void configure(uint32_t ip, uint32_t netmask, uint32_t gateway)
+{
+    netif.ip = ip;
+    netif.netmask = netmask;
+    netif.gateway = gateway;
+    if (gateway)
+        arp_request(&netif, gateway);
+}
+
+static enum poll dhcp_poll(struct future *self, struct context *cx)
+{
+    struct netif_dhcp_future *f = (struct netif_dhcp_future *)self;
+
+    if (f->done)
+        return POLL_READY;
+    netif.now_ms = netif_now_ms();
+    if (!f->started) {
+        f->started = true;
+        netif.udp_recv = dhcp_datagram;
+        dhcp_start(&dhcp, &netif, (uint32_t)rdtsc());
+    }
+    for (;;) {
+        dhcp_tick(&dhcp);
+        if (dhcp.state == DHCP_BOUND || dhcp.state == DHCP_FAILED)
+            break;
+        atomic_waker_register(&dhcp_waker, cx);     /* a reply wakes us, or the resend time */
+        uint64_t hz = timer_hz();
+        sleep_until_init(&f->resend, (dhcp.resend_ms * hz + 999) / 1000);
+        if (future_poll(&f->resend.base, cx) == POLL_PENDING)
+            return POLL_PENDING;
+        netif.now_ms = netif_now_ms();
+    }
+    if (dhcp.state == DHCP_BOUND)
+        configure(dhcp.lease.ip, dhcp.lease.netmask, dhcp.lease.router);
+    else
+        configure(f->fallback_ip, f->fallback_netmask, f->fallback_gateway);
+    f->done = true;
+    return POLL_READY;
+}
+
+void netif_dhcp(struct netif_dhcp_future *f, uint32_t fallback_ip, uint32_t fallback_netmask,
+                uint32_t fallback_gateway)
+{
+    f->base.poll = dhcp_poll;
+    f->started = f->done = false;
+    f->fallback_ip = fallback_ip;
+    f->fallback_netmask = fallback_netmask;
+    f->fallback_gateway = fallback_gateway;
+    f->client = &dhcp;
 }

@@ -22,6 +22,7 @@
 #define IP_PROTO_ICMP  1
 #define IP_PROTO_TCP   6
 #define IP_PROTO_UDP   17
+#define IP_BROADCAST   0xFFFFFFFFu      /* the limited broadcast: this link, no ARP */
 #define UDP_HDR_LEN    8
 #define UDP_PORT_ECHO  7                /* RFC 862 */
 #define ARP_CACHE_SIZE 8
@@ -63,6 +64,10 @@ struct net {
     struct tcp *tcp;                    /* tcp.h's connections (NULL: segments dropped) */
     /* An ICMP echo reply arrived (NULL: ignored). */
     void (*echo_reply)(struct net *n, uint32_t src, uint16_t id, uint16_t seq);
+    /* A UDP datagram for a port other than 7, data its payload: true if the hook took it
+       (NULL, or false: counted in udp_no_port). DHCP's client takes port 68 (dhcp.h). */
+    bool (*udp_recv)(struct net *n, uint16_t sport, uint16_t dport, const uint8_t *data,
+                     size_t len);
     void *owner;                        /* the caller's */
     uint8_t out[NET_FRAME_MAX];         /* the frame being built */
     /* The latest IPv4 packet for a next hop ARP is asking for, sent when it answers
@@ -108,6 +113,8 @@ void arp_request(struct net *n, uint32_t ip);
 void eth_send(struct net *n, const uint8_t dst[NET_ETH_ALEN], uint16_t type, size_t len);
 
 /* ---- ip.c ---- */
+/* As ip_send, to 255.255.255.255: Ethernet's broadcast, no ARP (RFC 1122 3.3.6). */
+void ip_send_broadcast(struct net *n, uint8_t proto, size_t len);
 void ip_input(struct net *n, const uint8_t *pkt, size_t len);
 /* Where ip_send expects the payload: after n->out's Ethernet and IP headers. */
 uint8_t *ip_payload(struct net *n);
@@ -122,5 +129,10 @@ void icmp_input(struct net *n, uint32_t src, const uint8_t *pkt, size_t len);
 /* Send an echo request of len data bytes: false if dst's MAC is not known yet (ARP asked). */
 bool icmp_echo_request(struct net *n, uint32_t dst, uint16_t id, uint16_t seq, size_t len);
 void udp_input(struct net *n, uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len);
+/* Where udp_send expects the data: after n->out's Ethernet, IP and UDP headers. */
+uint8_t *udp_payload(struct net *n);
+/* Send len data bytes (in udp_payload) from our port sport to dst:dport; dst may be
+   IP_BROADCAST. False as ip_send: dst's next hop is not known yet. */
+bool udp_send(struct net *n, uint16_t sport, uint32_t dst, uint16_t dport, size_t len);
 
 #endif
