@@ -98,8 +98,13 @@ def web_work(ctx: Ctx, files: dict[str, bytes], paths: list[str], missing: str,
                                      f"{'identical' if got == files[p] else 'different'}")
         session.notes.append(f"{len(paths)} fetches, {total} bytes in {seconds:.2f} s: "
                              f"{total / seconds / 1e6:.2f} MB/s")
-        r = subprocess.run(["curl", "-sS", "--max-time", str(CURL_BOUND), "-o", "/dev/null", "-w",
-                            "%{http_code}", url(tcp_port, missing)], capture_output=True, text=True)
+        for attempt in range(retries + 1):     # the same allowance as the fetches above
+            r = subprocess.run(["curl", "-sS", "--max-time", str(CURL_BOUND), "-o", "/dev/null",
+                                "-w", "%{http_code}", url(tcp_port, missing)],
+                               capture_output=True, text=True)
+            if r.stdout != "000" or attempt == retries:
+                break
+            session.notes.append(f"/{missing}: the connection came to nothing; asked again")
         if r.stdout != "404":
             session.notes.append(f"/{missing}: status {r.stdout or r.stderr.strip()}, not 404")
             session.lost += 1
