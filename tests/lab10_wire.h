@@ -74,23 +74,32 @@ static __attribute__((unused)) size_t wire_udp(uint8_t *f, uint16_t dport, const
     return wire_ip(f, IP_PROTO_UDP, 8 + dlen, PEER_IP, GUEST_IP);
 }
 
-/* The peer's ARP reply to the guest's request for 10.0.2.2 (RFC 826), into f: its length. */
-static __attribute__((unused)) size_t wire_arp_reply(uint8_t *f)
+/* An Ethernet ARP packet for IPv4 (RFC 826) into f, to `dst`: op 1 request, 2 reply,
+   from smac/spa about tha/tpa. Its length. */
+static __attribute__((unused)) size_t wire_arp(uint8_t *f, const uint8_t dst[6], uint16_t op,
+                                               const uint8_t smac[6], uint32_t spa,
+                                               const uint8_t tha[6], uint32_t tpa)
 {
-    memcpy(f, guest_mac, 6);
-    memcpy(f + 6, peer_mac, 6);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, smac, 6);
     put16(f + 12, ETH_TYPE_ARP);
     uint8_t *a = f + 14;
     put16(a, 1);
     put16(a + 2, ETH_TYPE_IPV4);
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, 2);
-    memcpy(a + 8, peer_mac, 6);
-    put32(a + 14, PEER_IP);
-    memcpy(a + 18, guest_mac, 6);
-    put32(a + 24, GUEST_IP);
+    put16(a + 6, op);
+    memcpy(a + 8, smac, 6);
+    put32(a + 14, spa);
+    memcpy(a + 18, tha, 6);
+    put32(a + 24, tpa);
     return 42;
+}
+
+/* The peer's ARP reply to the guest's request for 10.0.2.2, into f: its length. */
+static __attribute__((unused)) size_t wire_arp_reply(uint8_t *f)
+{
+    return wire_arp(f, guest_mac, 2, peer_mac, PEER_IP, guest_mac, GUEST_IP);
 }
 
 /* Is f the guest's ARP request for the peer? */

@@ -12,23 +12,11 @@
 
 static struct net n;
 
-/* An ARP packet from `smac`/`spa` about `tpa` (op 1 request, 2 reply) into f. */
+/* An ARP packet from `smac`/`spa` about `tpa` (op 1 request, 2 reply) into f, broadcast. */
 static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t smac[6], uint32_t spa, uint32_t tpa)
 {
-    memset(f, 0xFF, 6);
-    memcpy(f + 6, smac, 6);
-    put16(f + 12, ETH_TYPE_ARP);
-    uint8_t *a = f + 14;
-    put16(a, 1);
-    put16(a + 2, ETH_TYPE_IPV4);
-    a[4] = 6;
-    a[5] = 4;
-    put16(a + 6, op);
-    memcpy(a + 8, smac, 6);
-    put32(a + 14, spa);
-    memset(a + 18, 0, 6);
-    put32(a + 24, tpa);
-    return 42;
+    static const uint8_t everyone[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, unknown[6];
+    return wire_arp(f, everyone, op, smac, spa, unknown, tpa);
 }
 
 TEST(a_request_for_us_gets_our_address)

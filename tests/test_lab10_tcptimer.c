@@ -19,12 +19,18 @@ static struct net n;
 static struct tcp t;
 static struct peer p;
 
-static struct tcp_conn *connect_after(uint64_t rtt_ms)
+/* A stack that knows the peer's MAC, listening on port 80, its ISS 1000. */
+static void listen_afresh(void)
 {
     wire_setup(&n);
     arp_learn(&n, PEER_IP, peer_mac);
     tcp_init(&n, &t, 1000);
     tcp_listen(&n, 80);
+}
+
+static struct tcp_conn *connect_after(uint64_t rtt_ms)
+{
+    listen_afresh();
     p.port = CLIENT_PORT;
     return peer_connect(&n, &p, 100, rtt_ms);
 }
@@ -52,10 +58,7 @@ TEST(the_rto_stays_backed_off_until_a_new_sample)
 
 TEST(a_syn_ack_sent_again_for_a_duplicate_syn_is_not_timed)
 {
-    wire_setup(&n);
-    arp_learn(&n, PEER_IP, peer_mac);
-    tcp_init(&n, &t, 1000);
-    tcp_listen(&n, 80);
+    listen_afresh();
     peer_send(&n, CLIENT_PORT, F_SYN, 7, 0, 65535, 0, 0);
     n.now_ms += 500;
     peer_send(&n, CLIENT_PORT, F_SYN, 7, 0, 65535, 0, 0);
@@ -73,10 +76,7 @@ TEST(a_syn_ack_sent_again_for_a_duplicate_syn_is_not_timed)
 
 TEST(after_a_syn_ack_timeout_data_starts_with_a_3_s_rto)
 {
-    wire_setup(&n);
-    arp_learn(&n, PEER_IP, peer_mac);
-    tcp_init(&n, &t, 1000);
-    tcp_listen(&n, 80);
+    listen_afresh();
     peer_send(&n, CLIENT_PORT, F_SYN, 7, 0, 65535, 0, 0);
     n.now_ms += TCP_RTO_INITIAL_MS;
     tcp_tick(&n);
