@@ -7,8 +7,25 @@
  */
 #include "host.h"
 #include "kproc.h"
+#include "x86.h"
 
 static struct ofile files[4];
+
+/* The host has no interrupts: the masks fdtable.c takes are counted, for the test that
+   the reference counts change inside one. */
+static int masks, masked;
+intr_state_t intr_disable(void)
+{
+    masks++;
+    masked++;
+    return 1;
+}
+
+void intr_restore(intr_state_t was)
+{
+    (void)was;
+    masked--;
+}
 
 /* The close-on-exec descriptors as a list, "{1, 5}", for a failed check's line. */
 static const char *cloexec_list(uint32_t mask, char *buf, size_t size)
@@ -38,6 +55,20 @@ static struct ofile *fresh(int i)
     memset(&files[i], 0, sizeof files[i]);
     files[i].refs = 1;
     return &files[i];
+}
+
+/* A fork takes its references with interrupts on: a tick between the load and the store
+   of the count, switching to a child that closes the same file, would lose a change. */
+TEST(reference_counts_change_with_interrupts_masked)
+{
+    struct ofile *of = fresh(0);
+    masks = 0;
+    ofile_get(of);
+    CHECK_EQ(masks, 1);
+    CHECK(!ofile_unref(of));
+    CHECK(ofile_unref(of));
+    CHECK_EQ(masks, 3);
+    CHECK_EQ(masked, 0);
 }
 
 TEST(descriptors_take_the_lowest_free_number)
@@ -144,6 +175,7 @@ TEST(the_pipe_ring_matches_a_model)
 
 int main(void)
 {
+    RUN(reference_counts_change_with_interrupts_masked);
     RUN(descriptors_take_the_lowest_free_number);
     RUN(dup2_replaces_and_shares);
     RUN(dup2_of_a_close_on_exec_descriptor_is_kept_across_exec);

@@ -9,6 +9,7 @@
  * Pure code: tests/test_lab9_fdtable.c runs it on the host.
  */
 #include "panic.h"
+#include "x86.h"
 #include "kproc.h"
 
 /* The lowest free descriptor from min up names of (taking the caller's reference). */
@@ -84,14 +85,25 @@ int fd_take_all(struct fdtable *t, bool only_cloexec, struct ofile *out[PROC_MAX
     return n;
 }
 
+/*
+ * The count changes with interrupts masked: a fork's fd_copy takes a reference
+ * with interrupts on, and a tick that switches to a child closing the same file
+ * between the load and the store of `refs++` would lose the child's decrement
+ * (a soak saw a pipe never freed: its ofile, its struct pipe and its page).
+ */
 void ofile_get(struct ofile *of)
 {
+    intr_state_t fl = intr_disable();
     assert(of->refs > 0);
     of->refs++;
+    intr_restore(fl);
 }
 
 bool ofile_unref(struct ofile *of)
 {
+    intr_state_t fl = intr_disable();
     assert(of->refs > 0);
-    return --of->refs == 0;
+    bool last = --of->refs == 0;
+    intr_restore(fl);
+    return last;
 }
