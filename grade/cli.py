@@ -439,7 +439,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         cut = 0
         for f in futures:
             try:
-                if f is not None and not f.cancelled():
+                if not f.cancelled():
                     cut += f.result().verdict == "INTERRUPTED"
             except KeyboardInterrupt:
                 break

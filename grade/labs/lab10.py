@@ -77,13 +77,14 @@ def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
         m.qmp("human-monitor-command", **{"command-line": POWER_OFF})
 
     # A submission's kernel talks through the guard; a test's own wiring brings its own.
-    guarded = FrameRelay(Guard()) if sandbox.CURRENT is not None and wiring is None else None
+    guard = Guard() if sandbox.CURRENT is not None and wiring is None else None
+    guarded = FrameRelay(guard) if guard is not None else None
     with guarded or contextlib.nullcontext():
         wires = wiring or (guarded.wiring if guarded else net_args)
         r = ctx.boot(args=list(args), disks=list(disks), qemu_args=wires(pcap, tcp_port, udp_port),
                      ready=READY, on_ready=on_ready, timeout=TIMEOUT + budget)
-    if guarded is not None and guarded.guard is not None and guarded.guard.dropped:
-        ctx.note(f"the guard dropped frames the kernel sent: {dict(guarded.guard.dropped)}")
+    if guard is not None and guard.dropped:
+        ctx.note(f"the guard dropped frames the kernel sent: {dict(guard.dropped)}")
     (ctx.workdir / "measured.txt").write_text("".join(f"{note}\n" for note in session.notes))
     ctx.check(session.error is None, f"talking to the guest: {session.error}")
     ctx.check(r.exit == "success", f"the kernel should serve until powered off; it ended: {r.exit}")
