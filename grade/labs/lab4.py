@@ -17,24 +17,32 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from grade.core import QEMU_ONLY, Ctx, Disk, Result, test
-from grade.drives import (CYLINDER_SECTORS, ISO_BOOT_CD, POSITIONS, SECTOR, drive_line,
-                          random_text)
-from grade.runner import Machine
+from grade.drives import (CYLINDER_SECTORS, HEADS, ISO_BOOT_CD, POSITIONS, SECTOR,
+                          SECTORS_PER_TRACK, drive_line, random_text)
 
 LBA28_LIMIT = 1 << 28
 NREADS = 6                          # the "run" section of lab4.log has six read lines
 MODEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
 SERIAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
-# QEMU's throttle for a slow disk: 512-byte reads at 400 bytes/s, so every read after the
-# first waits about 1.2 s; writes at 130 bytes/s, so the second write waits over a second.
-# The throttle counts host time (QEMU 7.2 has no throttle on the guest's instruction-counted
-# clock, and a disk under -icount races the guest's deadlines: core.VIRTUAL_TIME), so each
-# slow command costs its 1.2 s of wall time: the test makes exactly the ones it judges slow.
-SLOW_READ_BPS, SLOW_WRITE_BPS = 400, 130
-SLOW_DISK = f"throttling.bps-read={SLOW_READ_BPS},throttling.bps-write={SLOW_WRITE_BPS}"
+# QEMU's throttle for a slow disk (a leaky bucket that holds a tenth of a second's bytes):
+# once a 512-byte request has gone through, the next waits until 512/bps - 0.1 s after it.
+# Reads at 1500 bytes/s: the polled read back and the IRQ read each wait about 0.24 s.
+# Writes at 600 bytes/s, the bucket filled by the polled write: the IRQ write comes about
+# 0.5 s after it and waits about 0.27 s more. cache.no-flush: the FLUSH CACHE between the
+# polled write and the read back returns at once (the write still reaches the image file),
+# so no fdatasync of a busy host eats the read back's wait. The throttle counts host time
+# (QEMU 7.2 has no throttle on the guest's instruction-counted clock, and a disk under
+# -icount races the guest's deadlines: core.VIRTUAL_TIME), so each slow command costs its
+# wait in wall time: a quarter second is what the bug needs. A polled wait bounded by a
+# count of status reads (QEMU TCG answers one in 50-150 ns on a quiet host) gives up before
+# the drive answers up to a count of 1.5-5 million (a million: the read back fails), and an
+# IRQ-driven deadline of 0.1 s times out (grade/tests/test_lab4_slow.py).
+SLOW_READ_BPS, SLOW_WRITE_BPS = 1500, 600
+SLOW_DISK = (f"throttling.bps-read={SLOW_READ_BPS},throttling.bps-write={SLOW_WRITE_BPS},"
+             "cache.no-flush=on")
 # A drive that stops answering: at 1 byte/s its first request never completes.
 STUCK_DISK = "throttling.bps-total=1"
 # ata_timeout=: the deadline cap for that test. Each of the stuck drive's two commands
@@ -155,34 +163,25 @@ def no_disks(ctx: Ctx) -> None:
 
 @test(lab=4, name="slow-disk", points=5, paths=QEMU_ONLY, timeout=30.0)
 def slow_disk(ctx: Ctx) -> None:
-    """A disk that takes over a second per command: the polled read back of the written
-    sector, the IRQ-driven read and the IRQ-driven write each wait about 1.2 s. Polled and
+    """A slow disk: the polled read back of the written sector, the IRQ-driven read and the
+    IRQ-driven write each wait about a quarter of a second (SLOW_READ_BPS). Polled and
     IRQ-driven, every wait must last as long as the drive needs (the deadlines are 30 s),
     however many status reads that is. QEMU's throttle lets a request through an empty
-    bucket, but QEMU reads the disk's first sector itself as it creates the drive (it
-    guesses the geometry from a partition table: hw/block/hd-geometry.c), which would
-    make the first polled read wait too (a fourth wait, judging nothing new): the grader
-    empties the buckets when the kernel starts, by setting the same limits again (QMP)."""
+    bucket, but QEMU reads a disk's first sector itself as it creates the drive, to guess
+    its geometry from a partition table (hw/block/block.c: blkconf_geometry), which would
+    make the first polled read wait too (a fourth wait, judging nothing new): the drive is
+    given the geometry QEMU would guess for a disk without one (hd-geometry.c:
+    guess_chs_for_size), so QEMU reads nothing and the kernel's first read and first write
+    find their buckets empty."""
     s = Scenario(ctx)
     pos = ctx.rng.choice(s.free_positions())
     d = s.add_disk(pos, s.random_disk_sectors())
     s.drive_options[pos] = SLOW_DISK
+    s.device_options[pos] = (f"cyls={d.sectors // CYLINDER_SECTORS},heads={HEADS},"
+                             f"secs={SECTORS_PER_TRACK}")
     lba = ctx.rng.randrange(d.sectors)
     s.fill_sector(pos, lba)
-    drive = s.drive_id(pos)
-    s.boot_and_check([(pos, lba)], s.some_write([(pos, lba)]), section="slow",
-                     ready="Cairn stage", on_ready=lambda m: throttle(m, drive))
-
-
-def throttle(m: Machine, drive: str) -> None:
-    """The slow disk's limits set afresh (QMP block_set_io_throttle empties the buckets),
-    unless the kernel has written already: a grader that late (a host so loaded that it
-    missed the first read's wait) would empty the write bucket that must make the IRQ
-    write wait, so that boot keeps QEMU's own read in the bucket and waits four times."""
-    stats = {s.get("device"): s["stats"] for s in m.qmp("query-blockstats")}
-    if stats.get(drive, {}).get("wr_operations", 0) == 0:
-        m.qmp("block_set_io_throttle", device=drive, bps=0, bps_rd=SLOW_READ_BPS,
-              bps_wr=SLOW_WRITE_BPS, iops=0, iops_rd=0, iops_wr=0)
+    s.boot_and_check([(pos, lba)], s.some_write([(pos, lba)]), section="slow")
 
 
 @test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY, timeout=30.0)
@@ -238,11 +237,13 @@ def sector_of(path: Path, lba: int) -> bytes:
 
 def custom_drive_args(disks: list[Disk], workdir: Path, iops: int,
                       bad: dict[tuple[int, int], int],
-                      options: dict[tuple[int, int], str]) -> list[str]:
+                      options: dict[tuple[int, int], str],
+                      device_options: dict[tuple[int, int], str]) -> list[str]:
     """QEMU options for disks the runner's Disk cannot describe: each limited to `iops`
     requests a second (0: no limit), reads of a bad sector failing with EIO (QEMU's
     blkdebug driver; the IDE drive then aborts the command: ERR, ABRT), and any
-    -drive options of a position (a throttle that makes it slow or stuck)."""
+    -drive options of a position (a throttle that makes it slow or stuck) and -device
+    options (a geometry)."""
     def esc(v: str) -> str:
         return v.replace(",", ",,")
     args: list[str] = []
@@ -260,9 +261,11 @@ def custom_drive_args(disks: list[Disk], workdir: Path, iops: int,
             drive += f",throttling.iops-total={iops}"
         if (d.channel, d.unit) in options:
             drive += "," + options[(d.channel, d.unit)]
-        args += ["-drive", drive,
-                 "-device", f"ide-hd,drive=custom{i},bus=ide.{d.channel},unit={d.unit},"
-                 f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}"]
+        device = (f"ide-hd,drive=custom{i},bus=ide.{d.channel},unit={d.unit},"
+                  f"model={esc(d.model)},serial={esc(d.serial)},ver={esc(d.firmware)}")
+        if (d.channel, d.unit) in device_options:
+            device += "," + device_options[(d.channel, d.unit)]
+        args += ["-drive", drive, "-device", device]
     return args
 
 
@@ -275,11 +278,7 @@ class Scenario:
         self.bad: dict[tuple[int, int], int] = {}      # position -> the sector that fails
         self.stuck: set[tuple[int, int]] = set()        # drives that never finish a read
         self.drive_options: dict[tuple[int, int], str] = {}   # position -> extra -drive options
-
-    def drive_id(self, pos: tuple[int, int]) -> str:
-        """QEMU's name for the drive at `pos` when custom_drive_args describes the drives
-        (QMP commands take it)."""
-        return f"custom{list(self.drives).index(pos)}"
+        self.device_options: dict[tuple[int, int], str] = {}  # position -> extra -device options
 
     def free_positions(self) -> list[tuple[int, int]]:
         taken = set(self.drives)
@@ -421,13 +420,12 @@ class Scenario:
     def boot_and_check(self, reads: list[tuple[tuple[int, int], int]],
                        write: tuple[tuple[int, int], int], throttle_iops: int = 0,
                        around: int | None = None, section: str = "run",
-                       span_on: tuple[int, int] | None = None, args: Sequence[str] = (),
-                       **boot: Any) -> None:
+                       span_on: tuple[int, int] | None = None,
+                       args: Sequence[str] = ()) -> None:
         """Boot with these reads and this write; check the log (section `section` of
         lab4.log; "slow" has no span) and the written image. throttle_iops: QEMU serves
         each disk at most this many requests a second, so a command keeps the drive busy
-        and the futures must sleep until their IRQ. `boot`: more of ctx.boot's arguments
-        (ready, on_ready)."""
+        and the futures must sleep until their IRQ."""
         ctx = self.ctx
         assert section != "run" or len(reads) == NREADS
         seed = ctx.rng.randrange(1 << 32)
@@ -445,9 +443,9 @@ class Scenario:
         qemu_args: list[str] = []
         if throttle_iops or self.bad or self.drive_options:
             qemu_args = custom_drive_args(disks, ctx.workdir, throttle_iops, self.bad,
-                                          self.drive_options)
+                                          self.drive_options, self.device_options)
             disks = []
-        r = ctx.boot(args=kernel_args, disks=disks, qemu_args=qemu_args, **boot)
+        r = ctx.boot(args=kernel_args, disks=disks, qemu_args=qemu_args)
         for pos in POSITIONS:
             values[f"ata{pos[0]}_{'slave' if pos[1] else 'master'}"] = self.listing(r, pos)
         wname = f"{self.name(wpos)} lba {wlba}"
