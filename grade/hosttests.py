@@ -111,6 +111,11 @@ def built_in_sandbox(binary: str) -> Path:
     return path
 
 
+# UBSan's report with its stack, whose frames name the test that died (tests/host.h
+# names it after an abort, a panic or an ASan report; UBSan takes no callback).
+SANITIZER_ENV = {"UBSAN_OPTIONS": "print_stacktrace=1"}
+
+
 def run_binary(path: Path, timeout: float) -> tuple[str, int]:
     """Its output and exit status; in the sandbox, with the tree read-only, when
     it links a submission's code. The bound is a boot's (runner.Deadline): it
@@ -120,11 +125,12 @@ def run_binary(path: Path, timeout: float) -> tuple[str, int]:
     with tempfile.TemporaryFile() as out:
         if box is None:
             child = subprocess.Popen([str(path)], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     env={**os.environ, **SANITIZER_ENV})
         else:
             tree = Path(BUILD).parent
             child = box.popen([str(path)], tree, readable=[tree], stdin=subprocess.DEVNULL,
-                              stdout=out, stderr=subprocess.STDOUT)
+                              stdout=out, stderr=subprocess.STDOUT, extra_env=SANITIZER_ENV)
         runner.track(child)             # Ctrl-C and SIGTERM stop it with the emulators
         try:
             hung = wait_bounded(child, timeout)

@@ -127,10 +127,13 @@ class Sandbox:
 
     def popen(self, argv: Sequence[str], cwd: Path, writable: Sequence[Path] = (),
               readable: Sequence[Path] = (), file_bytes: int | None = FILE_BYTES,
-              network: bool = False, **kwargs: object) -> subprocess.Popen[bytes]:
-        """Start argv in the sandbox, in its own session, with a clean environment."""
+              network: bool = False, extra_env: dict[str, str] | None = None,
+              **kwargs: object) -> subprocess.Popen[bytes]:
+        """Start argv in the sandbox, in its own session, with a clean environment
+        (plus extra_env)."""
         cmd = self.command(argv, cwd, writable, readable, network)
-        return subprocess.Popen(cmd, cwd=cwd, env=dict(ENV), start_new_session=True,  # type: ignore[call-overload]
+        return subprocess.Popen(cmd, cwd=cwd, env={**ENV, **(extra_env or {})},  # type: ignore[call-overload]
+                                start_new_session=True,
                                 preexec_fn=self.preexec(file_bytes), **kwargs)
 
 

@@ -12,10 +12,14 @@
 #define CAIRN_TESTS_HOST_H
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 /*
  * The kernel's strlcpy (kstring.h, kernel/string.c), which glibc 2.36 lacks.
@@ -39,9 +43,36 @@ __attribute__((weak, unused)) size_t strlcpy(char *dst, const char *src, size_t 
  * after K of N writes") would die in the buffer and leave only the sanitizer's
  * report. test_harness_crash.c shows the line survives.
  */
+/*
+ * The test running now (RUN sets it). A program that dies inside a test (an
+ * assert, a sanitizer's report, a panic no test expected) says which one, so
+ * its last lines name the test, not only the fault. Weak: one variable
+ * however many files of the program include this header.
+ */
+__attribute__((weak)) const char *host_current_test;
+
+/* From SIGABRT's handler too: stdout is unbuffered, so this is one write(2)
+   (no <unistd.h> here: its names, pause() and others, would clash with tests'). */
+__attribute__((unused)) static void host_say_death(void)
+{
+    if (host_current_test)
+        fprintf(stdout, "  (the program died in test %s)\n", host_current_test);
+}
+
+__attribute__((unused)) static void host_on_abort(int sig)
+{
+    host_say_death();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 __attribute__((constructor, unused)) static void host_unbuffered(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    signal(SIGABRT, host_on_abort);
+#ifdef __SANITIZE_ADDRESS__
+    __sanitizer_set_death_callback(host_say_death);
+#endif
 }
 
 /* tests/host_panic.c: where panic() jumps when a test expects one (else exit 2). */
@@ -54,7 +85,9 @@ static int host_passed, host_failed, host_current_failed __attribute__((unused))
 #define RUN(name)                                                           \
     do {                                                                    \
         host_current_failed = 0;                                            \
+        host_current_test = #name;                                          \
         name();                                                             \
+        host_current_test = NULL;                                           \
         if (host_current_failed) {                                          \
             host_failed++;                                                  \
             printf("  FAIL %s\n", #name);                                   \

@@ -25,5 +25,6 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     fflush(stdout);
     if (host_panic_catcher)
         longjmp(*host_panic_catcher, 1);
+    host_say_death();
     exit(2);
 }

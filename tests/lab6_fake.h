@@ -166,7 +166,9 @@ static void fake_deliver(void)
 static void fake_raise(int irq)
 {
     if (fake_npending == FAKE_MAX_PENDING) {
-        printf("  more than %d interrupts pending\n", FAKE_MAX_PENDING);
+        printf("  more than %d interrupts pending%s\n", FAKE_MAX_PENDING,
+               fake_if ? "" : ": the running thread has kept interrupts masked (IF clear) "
+               "that long; does a new thread unmask them before fn (thread_entry, exercise 2)?");
         abort();
     }
     fake_pending[fake_npending++] = irq;
@@ -571,7 +573,9 @@ static const char *fake_run_label __attribute__((unused)) = "";
 #define RUN(name)                                                               \
     do {                                                                        \
         host_current_failed = 0;                                                \
+        host_current_test = #name;                                              \
         name();                                                                 \
+        host_current_test = NULL;                                               \
         if (host_current_failed) {                                              \
             host_failed++;                                                      \
             printf("  FAIL %s%s\n", #name, fake_run_label);                    \

@@ -8,6 +8,7 @@
  * Not a graded test: grade/hosttests.py grades test_core_* and test_labN_*;
  * this one runs with `make host-tests`.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,9 +98,70 @@ TEST(a_line_not_yet_ended_is_out_too)
     check_child(partial_line_then_crash, "  crash after 3 of 9 writes: ");
 }
 
+static void use_after_free(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    char *p = malloc(8);
+    volatile char *volatile stale = p;  /* hidden from the compiler's own warning */
+    free(p);
+    stale[0] = 1;                       /* ASan's report (UBSan sees nothing wrong) */
+#endif
+    abort();
+}
+
+/*
+ * A child forked inside a test dies "in" it, and says so after its fault:
+ * from abort's signal, and from ASan's death callback. (UBSan takes no
+ * callback: its report names it in its stack, with UBSAN_OPTIONS=print_stacktrace=1
+ * as the grader and tools/run-host-tests.sh set it.)
+ */
+static void check_dies_naming(void (*body)(void), const char *test)
+{
+    static char out[65536];
+    char line[160];
+    int status = run_child(body, out, sizeof out);
+
+    snprintf(line, sizeof line, "(the program died in test %s)\n", test);
+    CHECK(status != 0);
+    CHECK(strstr(out, line) != NULL);
+    if (host_current_failed)
+        printf("  the child's output:\n%s\n", out);
+}
+
+TEST(an_abort_names_its_test)
+{
+    check_dies_naming(abort, "an_abort_names_its_test");
+}
+
+TEST(a_sanitizer_report_names_its_test)
+{
+    check_dies_naming(use_after_free, "a_sanitizer_report_names_its_test");
+}
+
+static void overflow_then_die(void)
+{
+    crash();
+}
+
+TEST(an_undefined_behaviour_report_names_its_test_in_its_stack)
+{
+    static char out[65536];
+    int status = run_child(overflow_then_die, out, sizeof out);
+    const char *ub = strstr(out, "runtime error"), *opts = getenv("UBSAN_OPTIONS");
+    bool stacks = opts && strstr(opts, "print_stacktrace=1");
+
+    CHECK(status != 0);
+    CHECK(!ub || !stacks || strstr(ub, "in an_undefined_behaviour_report_names_its_test_in_its_stack"));
+    if (host_current_failed)
+        printf("  the child's output:\n%s\n", out);
+}
+
 int main(void)
 {
     RUN(a_failed_check_is_out_before_the_crash);
     RUN(a_line_not_yet_ended_is_out_too);
+    RUN(an_abort_names_its_test);
+    RUN(a_sanitizer_report_names_its_test);
+    RUN(an_undefined_behaviour_report_names_its_test_in_its_stack);
     return host_summary("harness crash");
 }

@@ -2,6 +2,9 @@
 # run-host-tests.sh - run each host test binary, show its summary line, and end
 # with the total as "N passed, N failed".
 set -u
+# UBSan's report with its stack: its frames name the test that died (UBSan
+# calls no death callback; tests/host.h names the test for the other deaths).
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 passed=0 failed=0 broken=0
 for bin in "$@"; do
   if [ ! -x "$bin" ]; then
