@@ -36,7 +36,14 @@ void donate_before_block(struct thread *t, struct mutex *m)
     LAB 6: END SOLUTION */
 }
 
-/* t released a mutex, got one handed over, or changed its base: recompute its priority. */
+/*
+ * t released a mutex, got one handed over, or changed its base: recompute its
+ * priority. On a hand-over (mutex_unlock) this changes nothing today: the new
+ * owner is the mutex's best waiter, so none of the waiters left outranks it.
+ * The call is there because the rule (effective = max(base, best waiter of
+ * each mutex held)) must be restored wherever the set of held mutexes changes;
+ * a wait queue that handed over in any other order would need it.
+ */
 void donate_after_release(struct thread *t)
 {
     /* LAB 6: BEGIN SOLUTION */

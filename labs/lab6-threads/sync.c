@@ -115,7 +115,7 @@ void mutex_unlock(struct mutex *m)
     struct thread *next = waitq_pop(&m->waiters);
     if (next) {
         take(m, next);                  /* hand-off: nobody can barge in before it runs */
-        donate_after_release(next);     /* the other waiters now lend to it */
+        donate_after_release(next);     /* the others now lend to it (donate.c says why) */
         sched_unblock(next);
     }
     donate_after_release(self);         /* give back what m's waiters lent */
