@@ -54,6 +54,16 @@ class GuardTest(unittest.TestCase):
         self.assertFalse(self.passes(ipv4(1, GUEST, bytes([8, 8, 8, 8]), bytes([8, 0]) + bytes(6))))
         self.assertEqual(self.guard.dropped["TCP SYN (a connection out)"], 1)
 
+    def test_a_client_reaches_only_the_port_allowed(self) -> None:
+        self.guard = Guard(allow_tcp_to=8123)
+        self.assertTrue(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8123, 0x02))))   # SYN
+        self.assertTrue(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8123, 0x10))))   # ACK
+        self.assertFalse(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8124, 0x02))))
+        self.assertFalse(self.passes(ipv4(6, GUEST, DNS, tcp(49152, 8123, 0x02))))      # not 10.0.2.2
+        self.assertFalse(self.passes(ipv4(6, GUEST, GATEWAY, tcp(80, 22, 0x02))))
+        self.assertEqual(self.guard.dropped["TCP not from port 80"], 2, self.guard.dropped)
+        self.assertEqual(self.guard.dropped["TCP SYN (a connection out)"], 1, self.guard.dropped)
+
     def test_udp_answers_only_to_who_asked(self) -> None:
         asked = ipv4(17, GATEWAY, GUEST, udp(40001, 7))
         self.assertFalse(self.passes(ipv4(17, GUEST, GATEWAY, udp(7, 40001))))

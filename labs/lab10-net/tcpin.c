@@ -102,7 +102,7 @@ static void refuse(struct net *n, const struct segment *s)
  * client past 6 connections a second. (Linux, too, drops TIME_WAIT states when
  * its table of them is full.)
  */
-static struct tcp_conn *free_slot(struct tcp *t)
+struct tcp_conn *tcp_free_slot(struct tcp *t)
 {
     struct tcp_conn *oldest = 0;
 
@@ -122,7 +122,7 @@ static struct tcp_conn *free_slot(struct tcp *t)
 static void open_passive(struct net *n, const struct segment *s)
 {
     struct tcp *t = n->tcp;
-    struct tcp_conn *c = free_slot(t);
+    struct tcp_conn *c = tcp_free_slot(t);
 
     if (!c) {
         t->stats.refused++;
