@@ -172,10 +172,6 @@ void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment
 {
     struct segment s = *in;
 
-    if (c->state == TCP_SYN_SENT) {
-        tcp_syn_sent(n, c, &s);
-        return;
-    }
     if (c->state == TCP_SYN_RCVD && !(s.flags & TCP_RST) && !syn_rcvd(n, c, &s))
         return;
     bool ahead;
