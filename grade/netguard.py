@@ -11,6 +11,8 @@ and drops (and counts) everything else:
   TCP from port 80       never a bare SYN: a server only answers, and slirp opens a host
                          socket for a SYN alone (RFC 793 3.4: a segment that is not a
                          SYN meets no connection, and gets a reset)
+  TCP to 10.0.2.2:PORT   only when the test names PORT (allow_tcp_to): the one host
+                         port its own server listens on (lab10client.py's fetch=)
   UDP from port 7        only back to an address and port that sent to port 7 first
   UDP 68 to 67           DHCP, which slirp serves itself (RFC 2131)
   ICMP echo request      only to the gateway, 10.0.2.2, which slirp answers itself
@@ -37,7 +39,8 @@ FLOWS_MAX = 4096                # UDP peers remembered; the oldest go first
 class Guard:
     """The policy, one frame at a time; `dropped` counts why frames were refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, allow_tcp_to: int | None = None) -> None:
+        self.allow_tcp_to = allow_tcp_to                    # the host port a client may reach
         self.flows: dict[tuple[bytes, int], None] = {}     # (address, port) sent to port 7
         self.dropped: Counter[str] = Counter()
 
@@ -75,10 +78,12 @@ class Guard:
         return {TCP: self.tcp_refusal, UDP: self.udp_refusal,
                 ICMP: icmp_refusal}.get(ip[9], lambda ip, body: "other protocol")(ip, body)
 
-    @staticmethod
-    def tcp_refusal(ip: bytes, body: bytes) -> str:
+    def tcp_refusal(self, ip: bytes, body: bytes) -> str:
         if len(body) < 20:
             return "short TCP"
+        to_port = struct.unpack("!H", body[2:4])[0]
+        if self.allow_tcp_to is not None and ip[16:20] == GATEWAY and to_port == self.allow_tcp_to:
+            return ""                   # the test's own server, on the host's 127.0.0.1
         if struct.unpack("!H", body[0:2])[0] != HTTP_PORT:
             return "TCP not from port 80"
         flags = body[13]

@@ -9,11 +9,14 @@
  *
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
+ *     fetch=PORT/PATH first GET PATH from the gateway's PORT (the host's 127.0.0.1:PORT)
+ *                    over lab 10's active open, and say the status, length and CRC-32
  */
 #include "cmdline.h"
 #include "format.h"
 #include "panic.h"
 #include "kprintf.h"
+#include "lab10_fetch.h"
 #include "lab10_http.h"
 #include "lab10_ping.h"
 #include "netif.h"
@@ -22,6 +25,8 @@
 
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: a static address, no DHCP (default: DHCP; 10.0.2.15 if it fails)");
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
+CMDLINE_OPTION(fetch, "fetch", "fetch=PORT/PATH: GET PATH from 10.0.2.2:PORT (the host's 127.0.0.1:PORT) "
+               "before serving; one line: status, length, CRC-32");
 
 #define QEMU_GUEST   NET_IP(10, 0, 2, 15)
 #define QEMU_GATEWAY NET_IP(10, 0, 2, 2)
@@ -80,6 +85,10 @@ void program_main(void)
     if (ip_word && (ip >> 24 == 0 || ip >> 24 == 127 || ip >> 24 >= 224))
         cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
+    const char *fetch_word = cmdline_str("fetch", 0);
+    static struct fetch fetch;
+    if (fetch_word)
+        fetch_parse(fetch_word, &fetch);
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
@@ -96,6 +105,8 @@ void program_main(void)
         panic("lab10: no task slot for the web server");
     if (ping_to)
         thread_await(ping_start(ping_to));
+    if (fetch_word)
+        fetch_run(&fetch, QEMU_GATEWAY);
     char text[16];
     kprintf("lab10: ready: %s, http on port %u, udp echo on port %u\n", ip_text(ip, text),
             HTTP_PORT, UDP_PORT_ECHO);

@@ -63,8 +63,10 @@ class Session:
 def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
           disks: tuple[Disk, ...] = (), budget: float = WORK_BUDGET,
           args: tuple[str, ...] = (),
-          wiring: Callable[[Path, int, int], list[str]] | None = None) -> tuple[Result, Session, Path]:
-    """Boot with the network, run `work` once ready, power off; the result, what work saw."""
+          wiring: Callable[[Path, int, int], list[str]] | None = None,
+          allow_tcp_to: int | None = None) -> tuple[Result, Session, Path]:
+    """Boot with the network, run `work` once ready, power off; the result, what work saw.
+    allow_tcp_to: the one host port the guard lets a submission's kernel connect to."""
     pcap = ctx.workdir / "net.pcap"
     session = Session(budget)
     tcp_port, udp_port = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_DGRAM)
@@ -77,7 +79,7 @@ def serve(ctx: Ctx, work: Callable[[Machine, int, int, Session], None],
         m.qmp("human-monitor-command", **{"command-line": POWER_OFF})
 
     # A submission's kernel talks through the guard; a test's own wiring brings its own.
-    guard = Guard() if sandbox.CURRENT is not None and wiring is None else None
+    guard = Guard(allow_tcp_to) if sandbox.CURRENT is not None and wiring is None else None
     guarded = FrameRelay(guard) if guard is not None else None
     with guarded or contextlib.nullcontext():
         wires = wiring or (guarded.wiring if guarded else net_args)

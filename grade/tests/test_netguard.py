@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import tempfile
 import unittest
+import zlib
 from pathlib import Path
 
 from grade import runner
@@ -54,6 +55,16 @@ class GuardTest(unittest.TestCase):
         self.assertFalse(self.passes(ipv4(1, GUEST, bytes([8, 8, 8, 8]), bytes([8, 0]) + bytes(6))))
         self.assertEqual(self.guard.dropped["TCP SYN (a connection out)"], 1)
 
+    def test_a_client_reaches_only_the_port_allowed(self) -> None:
+        self.guard = Guard(allow_tcp_to=8123)
+        self.assertTrue(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8123, 0x02))))   # SYN
+        self.assertTrue(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8123, 0x10))))   # ACK
+        self.assertFalse(self.passes(ipv4(6, GUEST, GATEWAY, tcp(49152, 8124, 0x02))))
+        self.assertFalse(self.passes(ipv4(6, GUEST, DNS, tcp(49152, 8123, 0x02))))      # not 10.0.2.2
+        self.assertFalse(self.passes(ipv4(6, GUEST, GATEWAY, tcp(80, 22, 0x02))))
+        self.assertEqual(self.guard.dropped["TCP not from port 80"], 2, self.guard.dropped)
+        self.assertEqual(self.guard.dropped["TCP SYN (a connection out)"], 1, self.guard.dropped)
+
     def test_udp_answers_only_to_who_asked(self) -> None:
         asked = ipv4(17, GATEWAY, GUEST, udp(40001, 7))
         self.assertFalse(self.passes(ipv4(17, GUEST, GATEWAY, udp(7, 40001))))
@@ -78,7 +89,8 @@ class GuardTest(unittest.TestCase):
 
 class GuardedBootTest(unittest.TestCase):
     """Stage 10 wired through the guard, as a submission's is: a ping to the gateway is
-    answered; one to another address never leaves the grader."""
+    answered; one to another address never leaves the grader. A fetch= reaches the host
+    server whose port the guard allows, and no other."""
     def ping(self, address: str) -> tuple[str, Guard]:
         from grade.labs.lab10 import serve
         kernel = BUILD / "lab10" / "kernel.elf"
@@ -102,6 +114,33 @@ class GuardedBootTest(unittest.TestCase):
         self.assertEqual(line, "lab10: ping 192.0.2.1: 0 of 3 replies")
         self.assertGreaterEqual(guard.dropped["ICMP echo not to the gateway"], 3, guard.dropped)
         self.assertEqual(set(guard.dropped), {"ICMP echo not to the gateway"}, guard.dropped)
+
+
+    def fetch(self, allow_other_port: bool) -> tuple[str, Guard]:
+        """fetch= from a host server through a guard that allows its port (or another)."""
+        from grade.labs.lab10 import serve
+        from grade.labs.lab10client import Server, fetch_line
+        kernel = BUILD / "lab10" / "kernel.elf"
+        if not kernel.exists():
+            self.skipTest(f"{kernel} is not built (make lab10)")
+        t = Test(10, "guard", 0, lambda ctx: None, ("kernel",), 60.0)
+        with tempfile.TemporaryDirectory() as tmp, Server("f", b"x" * 5000) as server:
+            guard = Guard(allow_tcp_to=server.port + 1 if allow_other_port else server.port)
+            with FrameRelay(guard) as relay:
+                ctx = Ctx(t, 1, Path(tmp), kernel, "kernel", runner.boot)
+                r, _, _ = serve(ctx, lambda m, tcp_port, udp_port, session: None, budget=40.0,
+                                args=(f"fetch={server.port}/f",), wiring=relay.wiring)
+        return fetch_line(r.lines, server.port, "/f") or r.log, guard
+
+    def test_a_fetch_from_the_allowed_port_passes(self) -> None:
+        line, guard = self.fetch(allow_other_port=False)
+        self.assertEqual(line, "status 200, 5000 bytes, crc32 %08x" % zlib.crc32(b"x" * 5000))
+        self.assertEqual(sum(guard.dropped.values()), 0, guard.dropped)
+
+    def test_a_fetch_from_another_port_is_dropped(self) -> None:
+        line, guard = self.fetch(allow_other_port=True)
+        self.assertEqual(line, "timed out (connecting)")      # every SYN dropped: 31 s
+        self.assertEqual(dict(guard.dropped), {"TCP not from port 80": 5}, guard.dropped)
 
 
 if __name__ == "__main__":

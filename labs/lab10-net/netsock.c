@@ -1,8 +1,8 @@
 /*
  * netsock.c - TCP as lab 3 futures (netsock.h). Each leaf follows lab 3's
  * rule: try, register the waker, try again, PENDING. TCP's event hook
- * (sock_event) wakes the connection's waiter, and the acceptor when a
- * connection has just been established. A receive's deadline and a send's
+ * (sock_event) wakes the connection's waiter (a connect's too), and the
+ * acceptor when a connection has just been established. A receive's deadline and a send's
  * stall bound are lab 3 sleeps polled beside TCP: they wake the same task.
  */
 #include "netif.h"
@@ -43,6 +43,30 @@ void sock_accept(struct sock_accept_future *f, uint16_t port)
     f->base.poll = accept_poll;
     f->port = port;
     f->conn = 0;
+}
+
+static enum poll connect_poll(struct future *self, struct context *cx)
+{
+    struct sock_connect_future *f = (struct sock_connect_future *)self;
+
+    if (!f->conn && !(f->conn = tcp_connect(&netif, f->ip, f->port)))
+        return POLL_READY;              /* no slot: result stays TCP_OPEN_REFUSED */
+    for (int pass = 0; pass < 2; pass++) {
+        if ((f->result = tcp_connect_result(f->conn)) != TCP_OPENING)
+            return POLL_READY;
+        if (pass == 0)
+            atomic_waker_register(waker_of(f->conn), cx);
+    }
+    return POLL_PENDING;
+}
+
+void sock_connect(struct sock_connect_future *f, uint32_t ip, uint16_t port)
+{
+    f->base.poll = connect_poll;
+    f->ip = ip;
+    f->port = port;
+    f->conn = 0;
+    f->result = TCP_OPEN_REFUSED;
 }
 
 /* The deadline has come (the sleep also arms the task's timer when it has not). */

@@ -15,6 +15,7 @@ void tcp_init(struct net *n, struct tcp *t, uint32_t iss_seed)
         t->conn[i].state = TCP_FREE;
     t->next_iss = iss_seed;
     t->next_id = 0;
+    t->next_port = (uint16_t)(iss_seed ^ iss_seed >> 16);  /* RFC 6056: not guessable from outside */
     t->event = 0;
     n->tcp = t;
 }
@@ -99,6 +100,9 @@ void tcp_close(struct net *n, struct tcp_conn *c)
     } else if (c->state == TCP_CLOSE_WAIT) {
         c->state = TCP_LAST_ACK;
         c->fin_queued = true;
+    } else if (c->state == TCP_SYN_SENT) {
+        c->state = TCP_CLOSED;          /* RFC 9293 3.10.4: nothing sent yet to say goodbye to */
+        c->rtx_deadline = 0;
     }
     tcp_output(n, c, false);
     tcp_release_if_done(n->tcp, c);
@@ -122,7 +126,7 @@ const char *tcp_state_name(enum tcp_state s)
 {
     static const char *const names[] = {
         "FREE", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
-        "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT", "CLOSED",
+        "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT", "CLOSED", "SYN-SENT",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

@@ -6,7 +6,7 @@
  * answered with a duplicate ACK, one before it trimmed), RST, SYN, ACK,
  * data into the receive window, FIN. A SYN to a listening port opens a
  * connection while fewer than TCP_MAX_CONNS exist; anything else unknown
- * gets an RST (3.10.7.1).
+ * gets an RST (3.10.7.1). A connection we opened (SYN-SENT) is tcpconn.c's.
  */
 #include "kstring.h"
 #include "panic.h"
@@ -102,7 +102,7 @@ static void refuse(struct net *n, const struct segment *s)
  * client past 6 connections a second. (Linux, too, drops TIME_WAIT states when
  * its table of them is full.)
  */
-static struct tcp_conn *free_slot(struct tcp *t)
+struct tcp_conn *tcp_free_slot(struct tcp *t)
 {
     struct tcp_conn *oldest = 0;
 
@@ -122,7 +122,7 @@ static struct tcp_conn *free_slot(struct tcp *t)
 static void open_passive(struct net *n, const struct segment *s)
 {
     struct tcp *t = n->tcp;
-    struct tcp_conn *c = free_slot(t);
+    struct tcp_conn *c = tcp_free_slot(t);
 
     if (!c) {
         t->stats.refused++;
@@ -152,7 +152,9 @@ void tcp_input(struct net *n, uint32_t src, const uint8_t *seg, size_t len)
     if (!parse(n, src, seg, len, &s))
         return;
     struct tcp_conn *c = find(n->tcp, &s);
-    if (c)
+    if (c && c->state == TCP_SYN_SENT)
+        tcp_syn_sent(n, c, &s);         /* our own SYN's answer (tcpconn.c) */
+    else if (c)
         tcp_segment_arrives(n, c, &s);
     else if ((s.flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN && listening(n->tcp, s.dport))
         open_passive(n, &s);

@@ -133,9 +133,9 @@ void tcp_output(struct net *n, struct tcp_conn *c, bool ack_now)
 {
     bool sent = false;
 
-    if (c->state == TCP_SYN_RCVD) {
+    if (c->state == TCP_SYN_RCVD || c->state == TCP_SYN_SENT) {
         if (c->snd_nxt == c->iss && room(n)) {
-            segment(n, c, c->iss, TCP_SYN | TCP_ACK, 0, 0);
+            segment(n, c, c->iss, c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0, 0);
             sent_something(n, c, 1, false);     /* the SYN takes one number */
         }
         return;

@@ -22,6 +22,10 @@ struct segment {
 
 /* tcprecv.c: RFC 9293 3.10.7.4 for a connection past LISTEN. */
 void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment *s);
+/* tcpin.c: a slot for a new connection (a free one, or the oldest idle TIME_WAIT), or NULL. */
+struct tcp_conn *tcp_free_slot(struct tcp *t);
+/* tcpconn.c: RFC 9293 3.10.7.3, a segment while our SYN awaits its answer. */
+void tcp_syn_sent(struct net *n, struct tcp_conn *c, const struct segment *s);
 /* tcpapi.c: free c if nobody needs it any more (closed, and the application let it go). */
 void tcp_release_if_done(struct tcp *t, struct tcp_conn *c);
 

@@ -71,8 +71,9 @@ static void timeout(struct net *n, struct tcp_conn *c)
     struct tcp *t = n->tcp;
 
     t->stats.timeouts++;
-    if (++c->retries > TCP_MAX_RETRIES) {
-        tcp_send_reset(n, c->rip, c->lport, c->rport, c->snd_nxt, 0, false);
+    if (++c->retries > (c->state == TCP_SYN_SENT ? TCP_SYN_RETRIES : TCP_MAX_RETRIES)) {
+        if (c->state != TCP_SYN_SENT)   /* a SYN never answered: nobody to reset */
+            tcp_send_reset(n, c->rip, c->lport, c->rport, c->snd_nxt, 0, false);
         c->reset = true;
         c->state = TCP_CLOSED;
         c->rtx_deadline = 0;

@@ -27,6 +27,18 @@ struct sock_accept_future {
 };
 void sock_accept(struct sock_accept_future *f, uint16_t port);
 
+/* An active open to ip:port (tcp_connect): READY once it is established (result
+ * TCP_OPEN_DONE, conn the connection), refused, timed out (TCP's own SYN retries), or
+ * with no slot free (conn NULL). Whatever the result, a conn is the caller's to close. */
+struct sock_connect_future {
+    struct future base;
+    uint32_t ip;
+    uint16_t port;
+    struct tcp_conn *conn;
+    enum tcp_open result;
+};
+void sock_connect(struct sock_connect_future *f, uint32_t ip, uint16_t port);
+
 #define SOCK_NO_DEADLINE UINT64_MAX
 #define SOCK_TIMED_OUT   (-2)           /* a result: the deadline or the stall bound passed */
 

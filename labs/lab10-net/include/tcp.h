@@ -1,6 +1,7 @@
 /*
  * tcp.h - lab 10's TCP (RFC 793, with RFC 9293's corrections; the
- * retransmission timer of RFC 6298): passive open on listening ports,
+ * retransmission timer of RFC 6298): passive open on listening ports, active
+ * open to a peer's port from an ephemeral one (tcpconn.c),
  * in-order receive into a window, send with go-back-N retransmission on a
  * timer and fast retransmit on duplicate ACKs (RFC 5681 3.2, with RFC 6582's
  * partial ACKs), FIN and RST, TIME_WAIT. At most TCP_MAX_CONNS connections at once:
@@ -30,6 +31,7 @@
 #define TCP_RTO_MAX_MS  60000           /* 6298 2.5 */
 #define TCP_RTO_SYN_LOST_MS 3000        /* 6298 5.7: the RTO once a SYN-ACK had to be resent */
 #define TCP_MAX_RETRIES 8               /* unanswered expiries in a row: then the connection is reset */
+#define TCP_SYN_RETRIES 4               /* our SYN sent again at 1, 3, 7, 15 s; given up at 31 s */
 #define TCP_MSL_MS      2000            /* TIME_WAIT lasts 2 MSL; short, for a lab */
 #define TCP_FIN_WAIT_2_MS 10000         /* a closed connection whose peer never sends its FIN
                                            is reset then (Linux's tcp_fin_timeout, 60 s) */
@@ -43,7 +45,11 @@ static inline bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0
 enum tcp_state {
     TCP_FREE, TCP_SYN_RCVD, TCP_ESTABLISHED, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2,
     TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK, TCP_TIME_WAIT, TCP_CLOSED,
+    TCP_SYN_SENT,                       /* active open: our SYN awaits its answer (tcpconn.c) */
 };
+
+/* How an active open went (tcp_connect_result). */
+enum tcp_open { TCP_OPEN_DONE, TCP_OPENING, TCP_OPEN_REFUSED, TCP_OPEN_TIMED_OUT };
 
 struct tcp_conn {
     enum tcp_state state;
@@ -89,6 +95,7 @@ struct tcp {
     struct tcp_conn conn[TCP_MAX_CONNS];
     uint16_t listen[TCP_MAX_LISTEN];    /* 0: unused */
     uint32_t next_iss, next_id;
+    uint16_t next_port;                 /* where the search for an ephemeral port starts */
     struct tcp_stats stats;
     /* Something changed on c (data, room, a state): NULL for no one to tell. */
     void (*event)(struct tcp *t, struct tcp_conn *c);
@@ -121,5 +128,11 @@ void tcp_abort(struct net *n, struct tcp_conn *c);
 void tcp_free(struct tcp *t, struct tcp_conn *c);
 void tcp_notify(struct tcp *t, struct tcp_conn *c);
 const char *tcp_state_name(enum tcp_state s);
+
+/* tcpconn.c: active open (RFC 9293 3.10.1): a SYN to ip:port from a free ephemeral port
+ * (49152-65535); NULL when no slot is free. The application holds the connection from
+ * here on (tcp_accept never offers it) and lets it go with tcp_close or tcp_abort. */
+struct tcp_conn *tcp_connect(struct net *n, uint32_t ip, uint16_t port);
+enum tcp_open tcp_connect_result(const struct tcp_conn *c);
 
 #endif
