@@ -5,8 +5,9 @@
  * backoff (tcptimer.c) and given up after TCP_SYN_RETRIES; then 3.10.7.3,
  * what arrives in SYN-SENT: an ACK of anything but our SYN gets an RST, an
  * RST that acknowledges our SYN means refused, a SYN-ACK establishes the
- * connection with our ACK, a bare SYN (both ends opening at once) leads to
- * SYN-RECEIVED, whose ACK tcprecv.c takes as for a passive open.
+ * connection with our ACK. A bare SYN (both ends opening at once, the
+ * simultaneous open of 3.5) is dropped: this stack connects to servers
+ * only, whose listening port never sends a SYN first.
  */
 #include "kstring.h"
 #include "tcpseg.h"
@@ -61,7 +62,7 @@ struct tcp_conn *tcp_connect(struct net *n, uint32_t ip, uint16_t port)
 
 enum tcp_open tcp_connect_result(const struct tcp_conn *c)
 {
-    if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
+    if (c->state == TCP_SYN_SENT)
         return TCP_OPENING;
     if (c->snd_una != c->iss)
         return TCP_OPEN_DONE;           /* our SYN was acknowledged: what follows is the data's */
@@ -106,17 +107,10 @@ void tcp_syn_sent(struct net *n, struct tcp_conn *c, const struct segment *s)
             refused(n, c);
         return;
     }
-    if (!(s->flags & TCP_SYN))
-        return;
+    if (!(s->flags & TCP_SYN) || !ack)
+        return;                         /* a bare SYN: no simultaneous open (above) */
     c->rcv_nxt = s->seq + 1;            /* data on a SYN is not kept: the peer sends it again */
     c->snd_wnd = s->wnd;
     c->mss = s->mss < TCP_MSS_MAX ? s->mss : TCP_MSS_MAX;
-    if (ack) {
-        established(n, c, s);
-        return;
-    }
-    c->state = TCP_SYN_RCVD;            /* simultaneous open (3.5, figure 7): our SYN-ACK */
-    c->snd_nxt = c->iss;
-    c->rtt_timing = false;              /* Karn: the ACK may answer either SYN */
-    tcp_output(n, c, false);
+    established(n, c, s);
 }
