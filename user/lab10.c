@@ -9,6 +9,7 @@
  *
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
+ *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_txflood.c)
  */
 #include "cmdline.h"
 #include "format.h"
@@ -16,6 +17,7 @@
 #include "kprintf.h"
 #include "lab10_http.h"
 #include "lab10_ping.h"
+#include "lab10_txflood.h"
 #include "netif.h"
 #include "process.h"
 #include "thread.h"
@@ -80,9 +82,14 @@ void program_main(void)
     if (ip_word && (ip >> 24 == 0 || ip >> 24 == 127 || ip >> 24 >= 224))
         cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
+    uint32_t flood_mib = txflood_option();
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
+        return;
+    }
+    if (flood_mib) {
+        txflood(flood_mib);             /* the bench's floor: the card alone, then the end */
         return;
     }
     if (!volumes_mount())
