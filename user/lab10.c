@@ -10,6 +10,8 @@
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
  *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_txflood.c)
+ *     dhcp_t1=S      for tests: renew the lease S seconds after the ACK, not at T1 (QEMU's
+ *                    lease is a day: its T1 is 12 hours)
  */
 #include "cmdline.h"
 #include "format.h"
@@ -23,6 +25,8 @@
 #include "thread.h"
 
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: a static address, no DHCP (default: DHCP; 10.0.2.15 if it fails)");
+CMDLINE_OPTION(dhcp_t1, "dhcp_t1", "dhcp_t1=SECONDS: for tests, renew the DHCP lease that long "
+               "after the ACK (1-86400; default its T1, half the lease)");
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
 
 #define QEMU_GUEST   NET_IP(10, 0, 2, 15)
@@ -54,12 +58,13 @@ static const char *ip_text(uint32_t ip, char text[16])
 }
 
 /* DHCP's address, or QEMU's if it fails; either way one line says which and why. */
-static uint32_t ask_dhcp(void)
+static uint32_t ask_dhcp(uint32_t t1_s)
 {
     struct netif_dhcp_future f;
     char ip[16], router[16], server[16];
 
     netif_dhcp(&f, QEMU_GUEST, QEMU_NETMASK, QEMU_GATEWAY);
+    f.t1_override_s = t1_s;
     thread_await(&f.base);
     const struct dhcp *d = f.client;
     if (d->state == DHCP_BOUND) {
@@ -67,6 +72,8 @@ static uint32_t ask_dhcp(void)
         kprintf("lab10: dhcp: %s/%d router %s from %s, lease %u s\n", ip_text(l->ip, ip),
                 __builtin_popcount(l->netmask), l->router ? ip_text(l->router, router) : "none",
                 ip_text(l->server, server), l->lease_s);
+        if (thread_spawn(netif_dhcp_keep()) < 0)
+            panic("lab10: no task slot to keep the lease");
         return l->ip;
     }
     kprintf("lab10: dhcp: failed: %s (%u sent, %u replies dropped); "
@@ -83,6 +90,7 @@ void program_main(void)
         cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
     uint32_t flood_mib = txflood_option();
+    uint32_t t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
@@ -98,7 +106,7 @@ void program_main(void)
     if (thread_spawn(serve) < 0)
         panic("lab10: no task slot for the network");
     if (!ip)
-        ip = ask_dhcp();
+        ip = ask_dhcp(t1_s);
     if (thread_spawn(http_start()) < 0)
         panic("lab10: no task slot for the web server");
     if (ping_to)

@@ -1,8 +1,8 @@
 # Lab 10: the network. The card (e1000ring.c pure, host-tested; e1000.c e1000io.c the
-# kernel's), the stack (pure, host-tested: inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c tcp*.c
+# kernel's), the stack (pure, host-tested: inet.c ether.c arp.c ip.c icmp.c udp.c dhcp*.c tcp*.c
 # httpreq.c), and the glue: netif.c (the task that owns the stack, and DHCP's future),
 # netsock.c (TCP as futures).
-SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c \
+SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c dhcpmsg.c \
         tcpin.c tcprecv.c tcpout.c tcptimer.c tcpapi.c netsock.c netif.c httpreq.c
 
 # `make lab10-qemu`: an 82540EM on QEMU's user network, its ports forwarded to
