@@ -10,6 +10,8 @@
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
  *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_txflood.c)
+ *     trace=MS       lab 6's trace from just before the ready line for MS ms, then printed
+ *                    (make lab10-trace: one request's timeline, handouts/lab10.md)
  *     dhcp_t1=S      for tests: renew the lease S seconds after the ACK, not at T1 (QEMU's
  *                    lease is a day: its T1 is 12 hours)
  */
@@ -27,6 +29,8 @@
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: a static address, no DHCP (default: DHCP; 10.0.2.15 if it fails)");
 CMDLINE_OPTION(dhcp_t1, "dhcp_t1", "dhcp_t1=SECONDS: for tests, renew the DHCP lease that long "
                "after the ACK (1-86400; default its T1, half the lease)");
+CMDLINE_OPTION(trace, "trace", "trace=MS: record lab 6's trace from the ready line for MS ms "
+               "(1-10000), then print it (make lab10-trace)");
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
 
 #define QEMU_GUEST   NET_IP(10, 0, 2, 15)
@@ -91,6 +95,7 @@ void program_main(void)
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
     uint32_t flood_mib = txflood_option();
     uint32_t t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
+    uint32_t trace_ms = (uint32_t)cmdline_uint("trace", 0, 1, 10000);
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
@@ -112,8 +117,14 @@ void program_main(void)
     if (ping_to)
         thread_await(ping_start(ping_to));
     char text[16];
+    if (trace_ms)
+        thread_trace_start();           /* the clients start at the ready line */
     kprintf("lab10: ready: %s, http on port %u, udp echo on port %u\n", ip_text(ip, text),
             HTTP_PORT, UDP_PORT_ECHO);
+    if (trace_ms) {
+        thread_sleep_ms(trace_ms);
+        thread_trace_print();
+    }
     for (;;)
         thread_sleep_ms(60000);         /* the tasks serve until the machine is powered off */
 }
