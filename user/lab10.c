@@ -9,7 +9,8 @@
  *
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
- *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_txflood.c)
+ *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_floor.c)
+ *     reflect        no stack: UDP datagrams to port 7 go back as they came (lab10_floor.c)
  *     trace=MS       lab 6's trace from just before the ready line for MS ms, then printed
  *                    (make lab10-trace: one request's timeline, handouts/lab10.md)
  *     dhcp_t1=S      for tests: renew the lease S seconds after the ACK, not at T1 (QEMU's
@@ -21,7 +22,7 @@
 #include "kprintf.h"
 #include "lab10_http.h"
 #include "lab10_ping.h"
-#include "lab10_txflood.h"
+#include "lab10_floor.h"
 #include "netif.h"
 #include "process.h"
 #include "thread.h"
@@ -94,6 +95,7 @@ void program_main(void)
         cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
     uint32_t flood_mib = txflood_option();
+    bool reflecting = reflect_option();
     uint32_t t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
     uint32_t trace_ms = (uint32_t)cmdline_uint("trace", 0, 1, 10000);
 
@@ -105,6 +107,8 @@ void program_main(void)
         txflood(flood_mib);             /* the bench's floor: the card alone, then the end */
         return;
     }
+    if (reflecting)
+        reflect();                      /* the bench's floor: the card alone, until powered off */
     if (!volumes_mount())
         kprintf("lab10: no FAT volume on any disk: every path is 404\n");
     struct future *serve = ip ? netif_start(ip, QEMU_NETMASK, QEMU_GATEWAY) : netif_start(0, 0, 0);
