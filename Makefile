@@ -93,6 +93,7 @@ help:
 	@echo "  make bench-full      every figure: boot paths, idle CPU, keys, guest, builds (~10 min)"
 	@echo "  make lab6-trace ARGS='spin=3'   stage 6's trace drawn as build/lab6/trace.svg"
 	@echo "  make lab6-pictures   regenerate the handout's handouts/img/lab6-*.svg"
+	@echo "  make lab10-trace     one GET's timeline on stage 10 (lab 6's trace) as build/lab10/trace.svg"
 	@echo "  make soak            102 full grades, --jobs 1/2/4, with and without CPU hogs (build/soak.json);"
 	@echo "                       SOAKFLAGS='--lab 7 --lab 8 --grades 24' soaks only those labs"
 	@echo

@@ -17,7 +17,8 @@ build/bench.json. Never pass/fail: these machines are noisy.
              `sh -c true` start to exit, and a `sort` of 1 MB (grade/benchlinux.py)
   net        stage 10's server from this host over 127.0.0.1: an 8 MiB GET in MB/s,
              kept-alive GETs per second from 8 clients, UDP echo round trip, host CPU
-             while it waits with the NIC up (grade/benchnet.py)
+             while it waits with the NIC up, and the floors of the GET and the echo: the
+             same stage with no stack, txflood= and reflect (grade/benchnet.py)
 `make bench-full` (BENCH_FULL=1, about ten minutes) adds:
   floors     the null kernel on the GRUB ISO, GRUB floppy and Bochs paths; host CPU
              of an idle `cli; hlt` kernel

@@ -4,14 +4,22 @@ this host over 127.0.0.1. Numbers, never pass/fail.
 
   GET 8 MiB      one `GET` of an 8 MiB file, request to last byte, in MB/s (three on
                  one boot; lab 7's cache holds 64 sectors, so each reads the disk)
+  TX floor       its floor: txflood=64 (user/lab10_floor.c) pushes 64 MiB of payload
+                 through the e1000's transmit ring in full-size frames with no stack and
+                 no disk, on the same wiring (a pcap too), timed from its start line to
+                 its done line (8 MiB takes some 70 ms: too short to time under load)
   requests/s     8 clients at once, each GETs 4 KiB 12 times on one kept-alive connection
   UDP echo       round trip of one 64-byte datagram to port 7, one at a time
+  UDP floor      its floor: the same with `reflect` (user/lab10_floor.c): each datagram
+                 sent back by swapping its addresses in the receive path, no stack
   idle CPU       host CPU of QEMU over 2 s while the server waits with the NIC up
                  (the null kernel's `cli; hlt`, make bench-full's floor row, is its floor)
 """
 from __future__ import annotations
 
 import http.client
+import os
+import select
 import socket
 import statistics
 import tempfile
@@ -24,8 +32,9 @@ from typing import Callable
 from grade import runner
 from grade.core import BUILD, Ctx, Disk, Test
 from grade.labs.fatvol import tool
-from grade.labs.lab10 import Session, serve
+from grade.labs.lab10 import Session, net_args, serve
 from grade.labs.lab10web import VOLUME_BYTES
+from grade.netrelay import free_port
 from grade.runner import Machine
 
 KERNEL = BUILD / "lab10" / "kernel.elf"
@@ -35,6 +44,10 @@ CLIENTS = 8
 REQUESTS_EACH = 12
 ECHOES = 50
 GETS = 3
+FLOODS = 3
+FLOOD_MIB = 64                  # 8 MiB takes some 70 ms: too short for the host clock under load
+FLOOD_START = "lab10: txflood: start"
+FLOOD_DONE = b"lab10: txflood: done"
 IDLE_WINDOW = 2.0
 Rower = Callable[..., object]
 
@@ -121,6 +134,43 @@ def measure(figures: dict[str, list[float]]) -> Callable[[Machine, int, int, Ses
     return work
 
 
+def flood_seconds(m: Machine, budget: float = 60.0) -> float:
+    """From the start line (on_ready runs when it is read) to the done line, read here
+    straight from COM1's pipe: the runner reads no more of it until on_ready returns."""
+    start = time.monotonic()
+    assert m.proc.stdout is not None
+    fd, seen = m.proc.stdout.fileno(), b""
+    while FLOOD_DONE not in seen:
+        if time.monotonic() - start > budget or m.proc.poll() is not None:
+            raise RuntimeError(f"no {FLOOD_DONE.decode()!r} line; COM1 said {seen[-200:]!r}")
+        if select.select([fd], [], [], 1.0)[0]:
+            seen += os.read(fd, 65536)
+    return time.monotonic() - start
+
+
+def udp_floor(ctx: Ctx) -> list[float]:
+    """Round trips, in ms, of the echo datagrams with `reflect`: the card and QEMU alone."""
+    rtts: list[float] = []
+
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        rtts.extend(1000 * t for t in echo_rtts(udp_port))
+    serve(ctx, work, args=("reflect",), budget=30.0)
+    return rtts
+
+
+def tx_floor(ctx: Ctx) -> list[float]:
+    """MB/s of frame payload through the transmit ring alone (txflood=FLOOD_MIB), FLOODS boots."""
+    rates: list[float] = []
+    for i in range(FLOODS):
+        took: list[float] = []
+        ctx.boot(args=[f"txflood={FLOOD_MIB}"], ready=FLOOD_START,
+                 qemu_args=net_args(ctx.workdir / f"flood{i}.pcap", free_port(socket.SOCK_STREAM),
+                                    free_port(socket.SOCK_DGRAM)),
+                 on_ready=lambda m: took.append(flood_seconds(m)), timeout=90.0)
+        rates += [(FLOOD_MIB << 20) / 1e6 / t for t in took]
+    return rates
+
+
 def net_rows(row: Rower) -> None:
     """The rows, or one row that says why there are none."""
     if not KERNEL.exists():
@@ -135,13 +185,37 @@ def net_rows(row: Rower) -> None:
                   budget=100.0)
         except Exception as e:          # the rows measured so far still count
             row("net", f"stage 10 bench stopped: {str(e).splitlines()[0][:60]}", [])
+        floor, echo_floor = floors(ctx, row)
     row("net", "GET of an 8 MiB file", figures["get"], unit="MB/s",
-        note="the disk and the stack; lab 7's cache holds 64 sectors")
+        note="the disk and the stack; lab 7's cache holds 64 sectors" + share(figures["get"], floor, "; {} of the TX floor"))
+    row("net", f"TX floor: {FLOOD_MIB} MiB through the ring, no stack", floor, unit="MB/s",
+        note=f"txflood={FLOOD_MIB}: frames nobody takes, 1500 payload bytes each")
     row("net", f"GETs of 4 KiB, {CLIENTS} kept-alive clients at once", figures["rps"], unit="/s")
     row("net", "UDP echo round trip, 64 bytes", figures["echo"], unit="ms",
-        note=f"median of {len(figures['echo'])} of {ECHOES}")
+        note=f"median of {len(figures['echo'])} of {ECHOES}" + share(echo_floor, figures["echo"], "; the floor is {} of it"))
+    row("net", "UDP floor: reflected in the RX path, no stack", echo_floor, unit="ms",
+        note=f"reflect: median of {len(echo_floor)} of {ECHOES}")
     row("net", "host CPU while the server waits, NIC up", figures["idle"], unit="%",
         note="floor: the null kernel's cli;hlt (make bench-full)")
+
+
+def floors(ctx: Ctx, row: Rower) -> tuple[list[float], list[float]]:
+    """The TX floor's MB/s and the UDP floor's ms; a floor that fails says why in a row."""
+    found: list[list[float]] = []
+    for name, measure_floor in (("TX", tx_floor), ("UDP", udp_floor)):
+        try:
+            found.append(measure_floor(ctx))
+        except Exception as e:
+            found.append([])
+            row("net", f"{name} floor stopped: {str(e).splitlines()[0][:60]}", [])
+    return found[0], found[1]
+
+
+def share(part: list[float], whole: list[float], say: str) -> str:
+    """say with {} as the medians' ratio in percent, or nothing without both."""
+    if not part or not whole:
+        return ""
+    return say.format(f"{100 * statistics.median(part) / statistics.median(whole):.0f}%")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@
  *     ping=A.B.C.D   first ping it three times and say how many replies came
  *     fetch=PORT/PATH first GET PATH from the gateway's PORT (the host's 127.0.0.1:PORT)
  *                    over lab 10's active open, and say the status, length and CRC-32
+ *     txflood=MiB    no stack: push MiB of frames through the ring, then stop (lab10_floor.c)
+ *     reflect        no stack: UDP datagrams to port 7 go back as they came (lab10_floor.c)
+ *     trace=MS       lab 6's trace from just before the ready line for MS ms, then printed
+ *                    (make lab10-trace: one request's timeline, handouts/lab10.md)
+ *     dhcp_t1=S      for tests: renew the lease S seconds after the ACK, not at T1 (QEMU's
+ *                    lease is a day: its T1 is 12 hours)
  */
 #include "cmdline.h"
 #include "format.h"
@@ -19,11 +25,16 @@
 #include "lab10_fetch.h"
 #include "lab10_http.h"
 #include "lab10_ping.h"
+#include "lab10_floor.h"
 #include "netif.h"
 #include "process.h"
 #include "thread.h"
 
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: a static address, no DHCP (default: DHCP; 10.0.2.15 if it fails)");
+CMDLINE_OPTION(dhcp_t1, "dhcp_t1", "dhcp_t1=SECONDS: for tests, renew the DHCP lease that long "
+               "after the ACK (1-86400; default its T1, half the lease)");
+CMDLINE_OPTION(trace, "trace", "trace=MS: record lab 6's trace from the ready line for MS ms "
+               "(1-10000), then print it (make lab10-trace)");
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
 CMDLINE_OPTION(fetch, "fetch", "fetch=PORT/PATH: GET PATH from 10.0.2.2:PORT (the host's 127.0.0.1:PORT) "
                "before serving; one line: status, length, CRC-32");
@@ -57,12 +68,13 @@ static const char *ip_text(uint32_t ip, char text[16])
 }
 
 /* DHCP's address, or QEMU's if it fails; either way one line says which and why. */
-static uint32_t ask_dhcp(void)
+static uint32_t ask_dhcp(uint32_t t1_s)
 {
     struct netif_dhcp_future f;
     char ip[16], router[16], server[16];
 
     netif_dhcp(&f, QEMU_GUEST, QEMU_NETMASK, QEMU_GATEWAY);
+    f.t1_override_s = t1_s;
     thread_await(&f.base);
     const struct dhcp *d = f.client;
     if (d->state == DHCP_BOUND) {
@@ -70,6 +82,8 @@ static uint32_t ask_dhcp(void)
         kprintf("lab10: dhcp: %s/%d router %s from %s, lease %u s\n", ip_text(l->ip, ip),
                 __builtin_popcount(l->netmask), l->router ? ip_text(l->router, router) : "none",
                 ip_text(l->server, server), l->lease_s);
+        if (thread_spawn(netif_dhcp_keep()) < 0)
+            panic("lab10: no task slot to keep the lease");
         return l->ip;
     }
     kprintf("lab10: dhcp: failed: %s (%u sent, %u replies dropped); "
@@ -89,18 +103,28 @@ void program_main(void)
     static struct fetch fetch;
     if (fetch_word)
         fetch_parse(fetch_word, &fetch);
+    uint32_t flood_mib = txflood_option();
+    bool reflecting = reflect_option();
+    uint32_t t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
+    uint32_t trace_ms = (uint32_t)cmdline_uint("trace", 0, 1, 10000);
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
         return;
     }
+    if (flood_mib) {
+        txflood(flood_mib);             /* the bench's floor: the card alone, then the end */
+        return;
+    }
+    if (reflecting)
+        reflect();                      /* the bench's floor: the card alone, until powered off */
     if (!volumes_mount())
         kprintf("lab10: no FAT volume on any disk: every path is 404\n");
     struct future *serve = ip ? netif_start(ip, QEMU_NETMASK, QEMU_GATEWAY) : netif_start(0, 0, 0);
     if (thread_spawn(serve) < 0)
         panic("lab10: no task slot for the network");
     if (!ip)
-        ip = ask_dhcp();
+        ip = ask_dhcp(t1_s);
     if (thread_spawn(http_start()) < 0)
         panic("lab10: no task slot for the web server");
     if (ping_to)
@@ -108,8 +132,14 @@ void program_main(void)
     if (fetch_word)
         fetch_run(&fetch, QEMU_GATEWAY);
     char text[16];
+    if (trace_ms)
+        thread_trace_start();           /* the clients start at the ready line */
     kprintf("lab10: ready: %s, http on port %u, udp echo on port %u\n", ip_text(ip, text),
             HTTP_PORT, UDP_PORT_ECHO);
+    if (trace_ms) {
+        thread_sleep_ms(trace_ms);
+        thread_trace_print();
+    }
     for (;;)
         thread_sleep_ms(60000);         /* the tasks serve until the machine is powered off */
 }

@@ -197,6 +197,33 @@ def dhcp_lease(ctx: Ctx) -> None:
     ctx.check(session.lost == 0, f"{session.lost} datagrams to the leased address never came back")
 
 
+RENEW_T1 = 2                            # dhcp_t1=: seconds from the ACK to the renewal
+RENEWED = "lab10: dhcp: renewed 10.0.2.15, lease 86400 s (renewals 1, rebinds 0, naks 0, lost 0,"
+
+
+@test(lab=10, name="dhcp-renew", points=3, paths=QEMU_ONLY, timeout=TIMEOUT)
+def dhcp_renew(ctx: Ctx) -> None:
+    """dhcp_t1=2 (a testing option: QEMU's T1 is 12 hours away): 2 s after the ACK the
+    kernel renews (RFC 2131 4.4.5), a REQUEST with ciaddr 10.0.2.15 to QEMU's server
+    10.0.2.2 alone; QEMU ACKs it, the stats line counts one renewal, and the address
+    still answers after it."""
+    datagrams = random_datagrams(ctx, 3)
+
+    def work(m: Machine, tcp_port: int, udp_port: int, session: Session) -> None:
+        time.sleep(RENEW_T1 + 1.5)      # the renewal and its ACK, with time to spare
+        udp_echoes(datagrams)(m, tcp_port, udp_port, session)
+    r, session, pcap = serve(ctx, work, args=(f"dhcp_t1={RENEW_T1}",))
+    said = [l for l in r.lines if l.startswith("lab10: dhcp: renewed")]
+    ctx.check(len(said) == 1 and said[0].startswith(RENEWED),
+              f"expected one line starting {RENEWED!r}; the kernel said: {said}\n{r.log}")
+    renewal = dhcp_addresses(pcap.read_bytes())[4:]
+    ctx.check(renewal[:1] == [("REQUEST from guest", "10.0.2.2", "10.0.2.15")] and
+              [kind for kind, _, _ in renewal[1:2]] == ["ACK to guest"],
+              f"after the lease, expected a REQUEST from the guest to 10.0.2.2 with ciaddr "
+              f"10.0.2.15, then QEMU's ACK; the pcap has (type, to, ciaddr): {renewal}")
+    ctx.check(session.lost == 0, f"{session.lost} datagrams to the renewed address never came back")
+
+
 @test(lab=10, name="dhcp-static", points=3, paths=QEMU_ONLY, timeout=TIMEOUT)
 def dhcp_static(ctx: Ctx) -> None:
     """ip=10.0.2.15 is a static address: no DHCP message on the wire, no DHCP line."""
@@ -228,9 +255,15 @@ def dhcp_fallback(ctx: Ctx) -> None:
 
 
 def dhcp_messages(data: bytes) -> list[str]:
-    """The DHCP messages in a pcap, in order, as 'TYPE from guest' or 'TYPE to guest':
-    UDP between ports 67 and 68, the type from option 53 after the magic cookie."""
-    seen: list[str] = []
+    """The DHCP messages in a pcap, in order, as 'TYPE from guest' or 'TYPE to guest'."""
+    return [kind for kind, _, _ in dhcp_addresses(data)]
+
+
+def dhcp_addresses(data: bytes) -> list[tuple[str, str, str]]:
+    """The DHCP messages in a pcap, in order, each as ('TYPE from guest' or 'TYPE to guest',
+    the IPv4 destination, ciaddr): UDP between ports 67 and 68, the type from option 53
+    after the magic cookie."""
+    seen: list[tuple[str, str, str]] = []
     for frame in pcap_frames(data):
         ip = frame[14:]
         if frame[12:14] != b"\x08\x00" or len(ip) < 20 or ip[9] != 17:
@@ -245,7 +278,7 @@ def dhcp_messages(data: bytes) -> list[str]:
             if opts[at] == 53:
                 kind = DHCP_TYPES.get(opts[at + 2], str(opts[at + 2]))
             at += 1 if opts[at] == 0 else 2 + opts[at + 1]
-        seen.append(f"{kind} {who}")
+        seen.append((f"{kind} {who}", ".".join(map(str, ip[16:20])), ".".join(map(str, udp[8 + 12:8 + 16]))))
     return seen
 
 

@@ -1,8 +1,8 @@
 # Lab 10: the network. The card (e1000ring.c pure, host-tested; e1000.c e1000io.c the
-# kernel's), the stack (pure, host-tested: inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c tcp*.c
+# kernel's), the stack (pure, host-tested: inet.c ether.c arp.c ip.c icmp.c udp.c dhcp*.c tcp*.c
 # httpreq.c), and the glue: netif.c (the task that owns the stack, and DHCP's future),
 # netsock.c (TCP as futures).
-SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c \
+SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c dhcpmsg.c \
         tcpin.c tcprecv.c tcpout.c tcptimer.c tcpapi.c tcpconn.c netsock.c netif.c httpreq.c
 
 # `make lab10-qemu`: an 82540EM on QEMU's user network, its ports forwarded to
@@ -21,3 +21,12 @@ lab10-qemu lab10-qemu-nox lab10-gdb lab10-qemu-grub: $(LAB7_DISK) lab10-ports
 .PHONY: lab10-ports
 lab10-ports:
 	@echo "*** lab 10: http://127.0.0.1:$(LAB10_HTTP_PORT)/ (guest port 80), UDP echo on 127.0.0.1:$(LAB10_ECHO_PORT) (guest port 7); frames in $(LAB10_PCAP)" >&2
+
+# `make lab10-trace`: one GET's timeline through lab 6's trace (handouts/lab10.md section 7):
+# tools/lab10trace.py boots with trace=MS and sends the request, tools/tracesvg.py draws
+# build/lab10/trace.svg from just before the first e1000 interrupt (IRQ 11), 40 ms wide.
+.PHONY: lab10-trace
+lab10-trace: lab10
+	$(PYTHON) tools/lab10trace.py --kernel $(BUILD)/lab10/kernel.elf --log $(BUILD)/lab10/trace.log
+	$(PYTHON) tools/tracesvg.py $(BUILD)/lab10/trace.log -o $(BUILD)/lab10/trace.svg \
+	    --from irq11 --to +40 --title 'make lab10-trace: one GET of a 1000-byte file'

@@ -12,10 +12,15 @@
  *
  * DHCP (dhcp.h) runs as a future of its own beside the task: the stack hands
  * it the datagrams for port 68 (net.udp_recv), and it configures the stack
- * when it is done, on the executor like every other use of the stack.
+ * when it is done, on the executor like every other use of the stack. Once
+ * bound, a second future keeps the lease: it wakes at T1 and at each resend
+ * (or for a reply), says each renewal in a line, and configures the stack
+ * again when a lease lost (the client has already taken the address away) is
+ * got back.
  */
 #include "executor.h"
 #include "interrupts.h"
+#include "kprintf.h"
 #include "kstring.h"
 #include "netif.h"
 #include "netsock.h"
@@ -190,7 +195,7 @@ static enum poll dhcp_poll(struct future *self, struct context *cx)
     if (!f->started) {
         f->started = true;
         netif.udp_recv = dhcp_datagram;
-        dhcp_start(&dhcp, &netif, (uint32_t)rdtsc());
+        dhcp_start(&dhcp, &netif, (uint32_t)rdtsc(), f->t1_override_s);
     }
     for (;;) {
         dhcp_tick(&dhcp);
@@ -219,5 +224,71 @@ void netif_dhcp(struct netif_dhcp_future *f, uint32_t fallback_ip, uint32_t fall
     f->fallback_ip = fallback_ip;
     f->fallback_netmask = fallback_netmask;
     f->fallback_gateway = fallback_gateway;
+    f->t1_override_s = 0;
     f->client = &dhcp;
+}
+
+/* ---- keeping the lease ---- */
+
+static struct {
+    struct future base;
+    struct sleep_future wake;
+    uint32_t extended, lost;            /* the client's counts already said */
+} keeper;
+
+static void say_lease(const char *what)
+{
+    const struct dhcp_lease *l = &dhcp.lease;
+    const struct dhcp_stats *s = &dhcp.stats;
+
+    kprintf("lab10: dhcp: %s %u.%u.%u.%u, lease %u s (renewals %u, rebinds %u, naks %u, "
+            "lost %u, dropped %u)\n", what, l->ip >> 24, (l->ip >> 16) & 0xFF, (l->ip >> 8) & 0xFF,
+            l->ip & 0xFF, l->lease_s, s->renewals, s->rebinds, s->naks, s->lost, dhcp_dropped(&dhcp));
+}
+
+/* What the client did since the last look, in a line each; the lease back in the stack. */
+static void report(void)
+{
+    const struct dhcp_stats *s = &dhcp.stats;
+
+    if (s->lost != keeper.lost) {
+        keeper.lost = s->lost;
+        kprintf("lab10: dhcp: lease lost: %s; no address until DHCP gives one\n", dhcp.why_lost);
+    }
+    if (dhcp.state == DHCP_BOUND && netif.ip == 0) {
+        configure(dhcp.lease.ip, dhcp.lease.netmask, dhcp.lease.router);
+        say_lease("bound again:");
+    } else if (s->renewals + s->rebinds != keeper.extended) {
+        keeper.extended = s->renewals + s->rebinds;
+        say_lease("renewed");
+    }
+}
+
+static enum poll keeper_poll(struct future *self, struct context *cx)
+{
+    (void)self;
+    for (;;) {
+        netif.now_ms = netif_now_ms();
+        dhcp_tick(&dhcp);
+        report();
+        if (dhcp.state == DHCP_FAILED) {
+            kprintf("lab10: dhcp: failed again: %s; the stack has no address\n", dhcp.why);
+            return POLL_READY;
+        }
+        atomic_waker_register(&dhcp_waker, cx);     /* a reply wakes us, or the next time */
+        if (dhcp.resend_ms == UINT64_MAX)
+            return POLL_PENDING;                    /* an infinite lease: nothing to renew */
+        uint64_t hz = timer_hz();
+        sleep_until_init(&keeper.wake, (dhcp.resend_ms * hz + 999) / 1000);
+        if (future_poll(&keeper.wake.base, cx) == POLL_PENDING)
+            return POLL_PENDING;
+    }
+}
+
+struct future *netif_dhcp_keep(void)
+{
+    assert(dhcp.state == DHCP_BOUND);
+    keeper.base.poll = keeper_poll;
+    keeper.extended = keeper.lost = 0;
+    return &keeper.base;
 }

@@ -25,10 +25,15 @@ struct netif_dhcp_future {
     struct future base;
     bool started, done;
     uint32_t fallback_ip, fallback_netmask, fallback_gateway;
+    uint32_t t1_override_s;             /* 0, or T1 in seconds (dhcp_start): set it after netif_dhcp */
     const struct dhcp *client;          /* its lease, or why it failed, and its counters */
     struct sleep_future resend;
 };
 void netif_dhcp(struct netif_dhcp_future *f, uint32_t fallback_ip, uint32_t fallback_netmask,
                 uint32_t fallback_gateway);
+/* After it bound: the task that renews the lease at T1 (and rebinds at T2, RFC 2131 4.4.5)
+   and says each renewal, or the loss of the lease, in a line. Spawn it; it ends only if
+   a lease lost cannot be got back (the stack then has no address). */
+struct future *netif_dhcp_keep(void);
 
 #endif
