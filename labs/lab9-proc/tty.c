@@ -89,7 +89,7 @@ static void keyboard_thread(void *arg)
     keymap_init(&km);
     for (;;) {
         keys_next(&next, &km);
-        thread_await(&next.base);
+        thread_block_on(&next.base);    /* the only key reader: polled here, IRQ 1 wakes us */
         char c = key_event_char(&next.ev);
         if (c)
             feed(c);
