@@ -34,24 +34,46 @@ from grade.netrelay import FrameRelay
 SPOIL = 0.3                             # the share of IPv4 frames toward the guest given a twin
 
 
-def spoilers(rng: random.Random) -> dict[str, Callable[[bytearray, int, int], bytes | None]]:
-    """name -> f(frame, ihl, total) giving the spoiled copy (None: not for this frame)."""
-    def at(frame: bytearray, offset: int, value: bytes) -> bytes:
-        frame[offset:offset + len(value)] = value
-        return bytes(frame)
-    proto = lambda f: f[ETH + 9]                                            # noqa: E731
-    return {
-        "short": lambda f, ihl, total: bytes(f[:rng.randrange(ETH + 1, ETH + ihl + 8)]),
-        "ip-checksum": lambda f, ihl, total: at(f, ETH + 10, bytes([f[ETH + 10] ^ 0x5A, f[ETH + 11]])),
-        "ihl": lambda f, ihl, total: at(f, ETH, bytes([0x40 | rng.choice([0, 4, 15])])),
-        "total": lambda f, ihl, total: at(f, ETH + 2, struct.pack("!H", len(f) - ETH + rng.randint(1, 900))),
-        "tcp-offset": lambda f, ihl, total: (at(f, ETH + ihl + 12, bytes([rng.choice([0x00, 0x40, 0xF0])]))
-                                             if proto(f) == 6 else None),
-        "checksum": lambda f, ihl, total: under_checksum(rng, f, ihl, total),
-        "udp-length": lambda f, ihl, total: (at(f, ETH + ihl + 4, struct.pack("!H", total - ihl + rng.randint(1, 500)))
-                                             if proto(f) == 17 else None),
-        "junk": lambda f, ihl, total: bytes(f[:12]) + b"\x88\xb5" + rng.randbytes(rng.randrange(0, 200)),
-    }
+# Each spoiler: (rng, frame, ihl, total) -> the spoiled copy, or None when it is not
+# for this frame. `frame` is the relay's own copy, changed in place.
+Spoiler = Callable[[random.Random, bytearray, int, int], "bytes | None"]
+
+
+def put(frame: bytearray, offset: int, value: bytes) -> bytes:
+    frame[offset:offset + len(value)] = value
+    return bytes(frame)
+
+
+def cut_short(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    return bytes(f[:rng.randrange(ETH + 1, ETH + ihl + 8)])
+
+
+def bad_ip_checksum(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    return put(f, ETH + 10, bytes([f[ETH + 10] ^ 0x5A, f[ETH + 11]]))
+
+
+def bad_ihl(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    return put(f, ETH, bytes([0x40 | rng.choice([0, 4, 15])]))
+
+
+def total_past_frame(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    return put(f, ETH + 2, struct.pack("!H", len(f) - ETH + rng.randint(1, 900)))
+
+
+def bad_tcp_offset(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    if f[ETH + 9] != 6:
+        return None
+    return put(f, ETH + ihl + 12, bytes([rng.choice([0x00, 0x40, 0xF0])]))
+
+
+def udp_length_past(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    if f[ETH + 9] != 17:
+        return None
+    return put(f, ETH + ihl + 4, struct.pack("!H", total - ihl + rng.randint(1, 500)))
+
+
+def junk_ethertype(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
+    return bytes(f[:12]) + b"\x88\xb5" + rng.randbytes(rng.randrange(0, 200))
 
 
 def under_checksum(rng: random.Random, f: bytearray, ihl: int, total: int) -> bytes | None:
@@ -72,20 +94,26 @@ def under_checksum(rng: random.Random, f: bytearray, ihl: int, total: int) -> by
     return bytes(f)
 
 
+SPOILERS: dict[str, Spoiler] = {
+    "short": cut_short, "ip-checksum": bad_ip_checksum, "ihl": bad_ihl,
+    "total": total_past_frame, "tcp-offset": bad_tcp_offset, "checksum": under_checksum,
+    "udp-length": udp_length_past, "junk": junk_ethertype,
+}
+
+
 class FuzzRelay(FrameRelay):
     """Every frame passes; ahead of some toward the guest goes a spoiled twin."""
 
     def __init__(self, seed: int, guard: Guard | None) -> None:
         super().__init__(guard)
         self.rng = random.Random(seed)
-        self.kinds = spoilers(self.rng)
         self.sent: Counter[str] = Counter()
 
     def send(self, frame: bytes, to_user: bool) -> None:
         ip = None if to_user else ipv4(frame)
         if ip is not None and self.rng.random() < SPOIL:
-            name = self.rng.choice(sorted(self.kinds))
-            twin = self.kinds[name](bytearray(frame), (ip[0] & 0xF) * 4, len(ip))
+            name = self.rng.choice(sorted(SPOILERS))
+            twin = SPOILERS[name](self.rng, bytearray(frame), (ip[0] & 0xF) * 4, len(ip))
             if twin is not None:
                 self.sent[name] += 1
                 super().send(twin, to_user)
