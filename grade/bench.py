@@ -136,9 +136,7 @@ def cpu_share(kernel: Path, ready: str, window: float = 2.0, append: str = "") -
                 return float("nan")
             seen += chunk
 
-        t0, c0 = time.monotonic(), runner.cpu_seconds(proc.pid)
-        time.sleep(window)                              # the measurement window itself
-        return 100.0 * (runner.cpu_seconds(proc.pid) - c0) / (time.monotonic() - t0)
+        return runner.cpu_percent(proc.pid, window)
     finally:
         proc.kill()
         proc.wait()

@@ -128,9 +128,7 @@ def measure(figures: dict[str, list[float]]) -> Callable[[Machine, int, int, Ses
         figures["rps"].append(requests_per_second(tcp_port))
         figures["echo"] += [1000 * t for t in echo_rtts(udp_port)]
         time.sleep(0.5)                 # the last replies' ACKs, then nothing to do
-        t0, c0 = time.monotonic(), runner.cpu_seconds(m.pid)
-        time.sleep(IDLE_WINDOW)         # the measurement window itself
-        figures["idle"].append(100 * (runner.cpu_seconds(m.pid) - c0) / (time.monotonic() - t0))
+        figures["idle"].append(runner.cpu_percent(m.pid, IDLE_WINDOW))
     return work
 
 

@@ -214,6 +214,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_percent(pid: int, window: float) -> float:
+    """The share of one host CPU (in %) a process uses over the next `window`
+    seconds (the bench's idle figures)."""
+    t0, c0 = time.monotonic(), cpu_seconds(pid)
+    time.sleep(window)                  # the measurement window itself
+    return 100.0 * (cpu_seconds(pid) - c0) / (time.monotonic() - t0)
+
+
 def run_delay(pid: int) -> float:
     """Seconds the longest-waiting thread of a process (or of one below it) spent
     runnable but not running (Linux /proc/PID/task/TID/schedstat, second field:
