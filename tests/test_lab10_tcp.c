@@ -1,7 +1,7 @@
 /*
  * test_lab10_tcp.c - lab 10's TCP (labs/lab10-net/tcp*.c) on a fake wire and
  * a fake clock: the handshake (and a lost SYN-ACK sent again), data both
- * ways in order, a segment that skips ahead dropped with a duplicate ACK,
+ * ways in order, a segment that skips ahead kept with a duplicate ACK,
  * duplicates trimmed, lost data sent again on the timer with the RTO backing
  * off (RFC 6298), the window respected, FIN both ways and TIME_WAIT's end,
  * RST, the stated limit (the one past it gets an RST), sequence numbers that
@@ -75,15 +75,15 @@ TEST(data_in_order_and_a_gap_gets_a_duplicate_ack)
     struct tcp_conn *c = connect(CLIENT_PORT, 100);
     wire.n = 0;
     peer_send(&n, CLIENT_PORT, F_ACK, cseq + 5, gseq, 65535, (const uint8_t *)"world", 5);
-    CHECK_EQ(last_seg().ack, cseq);     /* out of order: dropped, ACK for what we have */
+    CHECK_EQ(last_seg().ack, cseq);     /* out of order: kept, a duplicate ACK for what we have */
     CHECK_EQ(t.stats.out_of_order, 1);
     CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 0);
     peer_send(&n, CLIENT_PORT, F_ACK, cseq, gseq, 65535, (const uint8_t *)"hello", 5);
-    CHECK_EQ(last_seg().ack, cseq + 5);
-    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 2, gseq, 65535, (const uint8_t *)"llowor", 6);
-    CHECK_EQ(last_seg().ack, cseq + 8);  /* overlap: only "wor" is new */
-    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 8);
-    CHECK(memcmp(buf, "hellowor", 8) == 0);
+    CHECK_EQ(last_seg().ack, cseq + 10);    /* the gap filled: over the kept "world" */
+    peer_send(&n, CLIENT_PORT, F_ACK, cseq + 8, gseq, 65535, (const uint8_t *)"ldagain", 7);
+    CHECK_EQ(last_seg().ack, cseq + 15);    /* overlap: only "again" is new */
+    CHECK_EQ(tcp_recv(&n, c, buf, sizeof buf), 15);
+    CHECK(memcmp(buf, "helloworldagain", 15) == 0);
 }
 
 TEST(lost_data_is_sent_again_with_backoff)

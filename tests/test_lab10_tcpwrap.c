@@ -3,11 +3,12 @@
  * RFC 9293 3.10.7.4 "first, check sequence number") where sequence numbers
  * wrap: with RCV.NXT just below 2^32, at it, and either side of 2^31, a
  * segment is taken when it starts at RCV.NXT; trimmed when it starts before
- * and reaches past it; dropped with a duplicate ACK when all of it is old, when
- * it starts ahead inside the window (no out-of-order queue here), and when it
- * starts past the window. Every comparison must be modulo 2^32 (seq_lt and
- * friends): an unsigned or a signed compare of the numbers themselves fails
- * one of these cases at one of these places.
+ * and reaches past it; dropped with a duplicate ACK when all of it is old, and
+ * when it starts past the window; kept (tcpooo.c) with a duplicate ACK when it
+ * starts ahead inside the window, and taken when the gap fills. Every
+ * comparison must be modulo 2^32 (seq_lt and friends): an unsigned or a signed
+ * compare of the numbers themselves fails one of these cases at one of these
+ * places.
  */
 #include "host.h"
 #include "lab10_tcpwire.h"
@@ -44,9 +45,9 @@ static void cases_at(uint32_t r)
     CHECK_EQ(t.stats.out_of_order, 1);
     CHECK_EQ(deliver_at(r + 8 + TCP_RXBUF, "past"), r + 8);     /* past the window */
     CHECK_EQ(t.stats.out_of_order, 1);
-    CHECK_EQ(deliver_at(r + 8, "IJKLMNOP"), r + 16);            /* the gap filled */
-    CHECK_EQ(tcp_recv(&n, c, (uint8_t *)got, sizeof got - 1), 24);
-    CHECK_STR(got, "01234567ABCDEFGHIJKLMNOP");
+    CHECK_EQ(deliver_at(r + 8, "IJKLMNOP"), r + 20);            /* the gap filled: over QRST */
+    CHECK_EQ(tcp_recv(&n, c, (uint8_t *)got, sizeof got - 1), 28);
+    CHECK_STR(got, "01234567ABCDEFGHIJKLMNOPQRST");
 }
 
 TEST(acceptability_where_the_numbers_wrap_past_2_to_the_32)

@@ -3,7 +3,7 @@
 # httpreq.c), and the glue: netif.c (the task that owns the stack, and DHCP's future),
 # netsock.c (TCP as futures).
 SRCS := e1000ring.c e1000.c e1000io.c inet.c ether.c arp.c ip.c icmp.c udp.c dhcp.c dhcpmsg.c \
-        tcpin.c tcprecv.c tcpout.c tcptimer.c tcpapi.c tcpconn.c netsock.c netif.c httpreq.c
+        tcpin.c tcprecv.c tcpooo.c tcpout.c tcptimer.c tcpapi.c tcpconn.c netsock.c netif.c httpreq.c
 
 # `make lab10-qemu`: an 82540EM on QEMU's user network, its ports forwarded to
 # 127.0.0.1 only (LAB10_HTTP_PORT to the guest's 80, LAB10_ECHO_PORT to its UDP 7),

@@ -2,8 +2,9 @@
  * tcpin.c - TCP's receiving side: the header checked (data offset inside
  * the segment, checksum over the pseudo header), the segment matched to its
  * connection, and RFC 9293 3.10.7's "SEGMENT ARRIVES" in order: sequence
- * acceptability (in order only: a segment past rcv_nxt is dropped and
- * answered with a duplicate ACK, one before it trimmed), RST, SYN, ACK,
+ * acceptability (a segment past rcv_nxt inside the window kept in the
+ * out-of-order queue, tcpooo.c, and answered with a duplicate ACK; one
+ * before it trimmed), RST, SYN, ACK,
  * data into the receive window, FIN. A SYN to a listening port opens a
  * connection while fewer than TCP_MAX_CONNS exist; anything else unknown
  * gets an RST (3.10.7.1). A connection we opened (SYN-SENT) is tcpconn.c's.

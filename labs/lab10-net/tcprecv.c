@@ -1,10 +1,11 @@
 /*
  * tcprecv.c - a segment for a connection past LISTEN, in the order of RFC
- * 9293 3.10.7.4: is it acceptable (in order: this stack keeps no
- * out-of-order queue, so a segment past rcv_nxt is dropped with a duplicate
- * ACK and the peer's retransmission brings it again), RST, SYN, ACK (what it
- * acknowledges leaves the transmit ring; the RTT sample; our FIN's fate),
- * the data into the receive ring as far as it has room, then FIN.
+ * 9293 3.10.7.4: is it acceptable (a segment past rcv_nxt inside the window
+ * goes to the out-of-order queue, tcpooo.c, and is answered with a duplicate
+ * ACK all the same), RST, SYN, ACK (what it acknowledges leaves the transmit
+ * ring; the RTT sample; our FIN's fate), the data into the receive ring as far
+ * as it has room (rcv_nxt then over every kept range it reaches), then FIN
+ * (the segment's own, or one kept past a hole that is now filled).
  * Every comparison of sequence numbers goes through seq_lt and friends: the
  * numbers wrap at 2^32.
  */
@@ -22,8 +23,9 @@ static void enter_time_wait(struct net *n, struct tcp_conn *c)
 /*
  * Exercise 8a: acceptability (RFC 9293 3.10.7.4, "first, check sequence number").
  * False: drop it (an ACK is owed unless it is an RST). True with *ahead: it starts
- * past rcv_nxt inside the window, so its ACK counts but its data and FIN are
- * dropped (no out-of-order queue). What we already have is trimmed off the front.
+ * past rcv_nxt inside the window, so its ACK counts, and its data and FIN are
+ * cleared from s (the caller hands the segment as it came to the out-of-order
+ * queue, tcpooo.c). What we already have is trimmed off the front.
  */
 static bool acceptable(struct tcp_conn *c, struct segment *s, bool *ahead)
 {
@@ -200,15 +202,18 @@ void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment
         c->snd_nxt = c->snd_una;        /* and what it refused goes again once the window opens, */
         c->rtt_timing = false;          /* then not timed (Karn) */
     }
-    bool owe = ahead;
+    bool owe = ahead;                   /* a duplicate ACK for a segment past a hole */
     bool open = c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2;
+    if (open && ahead)
+        tcp_ooo_keep(n->tcp, c, in);    /* as it came: acceptable() cleared s's data */
     if (open && s.len) {
         owe = true;
         if (take_data(c, &s) < s.len)
             s.flags &= (uint8_t)~TCP_FIN;   /* no room for all: the FIN comes again */
+        tcp_ooo_advance(c);
         tcp_notify(n->tcp, c);
     }
-    if ((s.flags & TCP_FIN) && !c->fin_rcvd && s.seq + s.len == c->rcv_nxt) {
+    if (((s.flags & TCP_FIN) && !c->fin_rcvd && s.seq + s.len == c->rcv_nxt) || tcp_ooo_fin_due(c)) {
         take_fin(n, c);
         tcp_notify(n->tcp, c);
         owe = true;

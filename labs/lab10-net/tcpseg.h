@@ -26,6 +26,13 @@ void tcp_segment_arrives(struct net *n, struct tcp_conn *c, const struct segment
 struct tcp_conn *tcp_free_slot(struct tcp *t);
 /* tcpconn.c: RFC 9293 3.10.7.3, a segment while our SYN awaits its answer. */
 void tcp_syn_sent(struct net *n, struct tcp_conn *c, const struct segment *s);
+/* tcpooo.c: the out-of-order queue. Keep s (it starts past rcv_nxt in the window): whether
+ * any of it was kept (false: a range too many, counted). */
+bool tcp_ooo_keep(struct tcp *t, struct tcp_conn *c, const struct segment *s);
+/* After in-order data: rcv_nxt over every range it now reaches; whether it moved. */
+bool tcp_ooo_advance(struct tcp_conn *c);
+/* A FIN kept past a hole is now at rcv_nxt: take it. */
+bool tcp_ooo_fin_due(const struct tcp_conn *c);
 /* tcpapi.c: free c if nobody needs it any more (closed, and the application let it go). */
 void tcp_release_if_done(struct tcp *t, struct tcp_conn *c);
 

@@ -1,8 +1,9 @@
 /*
  * tcp.h - lab 10's TCP (RFC 793, with RFC 9293's corrections; the
  * retransmission timer of RFC 6298): passive open on listening ports, active
- * open to a peer's port from an ephemeral one (tcpconn.c),
- * in-order receive into a window, send with go-back-N retransmission on a
+ * open to a peer's port from an ephemeral one (tcpconn.c), receive into a
+ * window (out-of-order segments kept in up to TCP_OOO_RANGES ranges of it:
+ * tcpooo.c), send with go-back-N retransmission on a
  * timer and fast retransmit on duplicate ACKs (RFC 5681 3.2, with RFC 6582's
  * partial ACKs), FIN and RST, TIME_WAIT. At most TCP_MAX_CONNS connections at once:
  * a SYN past that gets an RST. Pure code on lab 10's net.h: the host tests
@@ -23,6 +24,7 @@
 #define TCP_MAX_CONNS   24              /* the stated limit: the 25th SYN gets an RST */
 #define TCP_MAX_LISTEN  4
 #define TCP_RXBUF       8192            /* the most we advertise */
+#define TCP_OOO_RANGES  4               /* the stated bound: byte ranges held past a hole */
 #define TCP_TXBUF       16384
 #define TCP_MSS_DEFAULT 536             /* RFC 9293 3.7.1: without an MSS option */
 #define TCP_MSS_MAX     (NET_FRAME_MAX - ETH_HDR_LEN - IP_HDR_MIN - 20)
@@ -75,6 +77,12 @@ struct tcp_conn {
     uint64_t tw_deadline;               /* TIME_WAIT's end, or FIN_WAIT_2's bound */
     int retries;
     uint32_t id;                        /* which connection this slot holds (its number) */
+    /* Received past a hole (tcpooo.c): sorted, apart, each [start, end) inside the window;
+       their bytes already sit in rx at their offsets from rcv_nxt. */
+    struct { uint32_t start, end; } ooo[TCP_OOO_RANGES];
+    uint8_t ooo_count;
+    bool ooo_fin;                       /* a FIN came past the hole, at ooo_fin_seq */
+    uint32_t ooo_fin_seq;
     /* The buffers come last: a new connection clears every field before them (tcpin.c),
        so none of the last one's (its timer, its retries, its RTT) carries over. */
     uint8_t rx[TCP_RXBUF];              /* received, not yet read: a ring */
@@ -85,10 +93,12 @@ struct tcp_stats {
     uint32_t segs_in, segs_out, bad, bad_checksum;
     uint32_t refused;                   /* SYNs past the limit (each got an RST) */
     uint32_t time_wait_reused;          /* TIME_WAIT slots a new SYN took (the table full) */
-    uint32_t resets_sent, resets_rcvd, out_of_order, retransmits, timeouts, accepted;
+    uint32_t resets_sent, resets_rcvd, retransmits, timeouts, accepted;
     uint32_t fast_retransmits;          /* on the third duplicate ACK, or a partial ACK */
     uint32_t aborted;                   /* by the application (tcp_abort) */
     uint32_t fin_wait_timeouts;         /* FIN_WAIT_2 past TCP_FIN_WAIT_2_MS: reset */
+    uint32_t out_of_order;              /* segments that started past rcv_nxt, in the window */
+    uint32_t ooo_dropped;               /* past a hole, but needing range TCP_OOO_RANGES + 1 */
 };
 
 struct tcp {
