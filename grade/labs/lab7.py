@@ -157,9 +157,17 @@ def crash_each_write(ctx: Ctx) -> None:
 def corrupt(ctx: Ctx) -> None:
     """Seeded corruptions, one boot each: an impossible BPB, a looping chain, a size
     longer than the chain, a first cluster outside the volume. Each is named, and
-    nothing is written."""
+    nothing is written. The four are made from one seeded volume (the kernel keeps
+    the first inconsistency it finds, so each needs its own boot, not its own mkfs)."""
+    rng = ctx.rng
+    v = make_volume(ctx, rng.choice([12, 16, 32]))
+    name = v.new_name("/", "upper")
+    nclusters = rng.randint(2, 5)
+    victim = v.add_file("/", name, rng.randbytes(nclusters * v.cluster_bytes - rng.randint(0, 100)))
+    v.populate()
+    pristine = v.vol.read_bytes()
     for case in ("bpb", "loop", "size", "cluster"):
-        corrupt_case(ctx, case)
+        corrupt_case(ctx, v, bytearray(pristine), (victim, nclusters), case)
 
 
 # ---- what the tests do ----
@@ -278,16 +286,14 @@ def in_disk_order(v: Volume, vol: Path, d: str) -> None:
         v.dirs[d] = on_disk
 
 
-def corrupt_case(ctx: Ctx, case: str) -> None:
+def corrupt_case(ctx: Ctx, v: Volume, img: bytearray, file: tuple[str, int], case: str) -> None:
+    """One corruption of the volume `img` (the bytes of v.vol), whose root holds the
+    file (path, clusters) first; booted, bare or partitioned."""
     rng = ctx.rng
-    v = make_volume(ctx, rng.choice([12, 16, 32]))
     g = v.geo
     assert g is not None
-    name = v.new_name("/", "upper")
-    nclusters = rng.randint(2, 5)
-    victim = v.add_file("/", name, rng.randbytes(nclusters * v.cluster_bytes - rng.randint(0, 100)))
-    v.populate()
-    img = bytearray(v.vol.read_bytes())
+    victim, nclusters = file
+    name = victim[1:]
     ent = root_entry(img, g, name)
     first = struct.unpack_from("<H", img, ent + 26)[0] | (
         struct.unpack_from("<H", img, ent + 20)[0] << 16 if g.fat == 32 else 0)
@@ -314,6 +320,7 @@ def corrupt_case(ctx: Ctx, case: str) -> None:
         struct.pack_into("<H", img, ent + 20, bad >> 16 if g.fat == 32 else 0)
         why = f'"{name}" starts at cluster {bad}, outside the volume'
     v.vol.write_bytes(bytes(img))
+    v.start, v.partition = 0, 0                 # disk_image sets them for a partition only
     disk = disk_image(v, rng.random() < 0.5)
     pos = position(ctx)
     digest = hashlib.sha256(disk.read_bytes()).hexdigest()
