@@ -33,7 +33,7 @@ def typing(ctx: Ctx) -> None:
 @test(lab=2, name="burst", points=10, paths=QEMU_ONLY)
 def burst(ctx: Ctx) -> None:
     t = Typing()
-    type_line(t, ctx.rng, ctx.rng.randint(300, 400), editing=False)
+    type_line(t, ctx.rng, ctx.rng.randint(150, 200), editing=False)
     finish(t)
     r = ctx.boot(ready=READY, keys=t, qemu_args=VIRTUAL_TIME)
     ctx.expect(r, "burst", echo=t.echoes[0], line=t.lines[0], received=t.scancode_bytes)
