@@ -3,11 +3,12 @@ stages (the host tests, test_core_cmdline.c and test_core_parse_fuzz.c, prove
 the parser itself): a quote left open or a backslash before a quote, which
 took the words after them into one value; a flag given a value, wherever the
 flag is read; lab 6's `spin=2 prio=64`, which ran the spinners before refusing
-prio; lab 8's `run=/hello,`, which ran /hello. Each boot must end in the
+prio; lab 8's `run=/hello,`, which ran /hello; lab 10's `head_ms=12s`, the web
+server's bound on a request head, which must not start the stack. Each boot must end in the
 failure exit with the message, and show nothing of what the options asked for.
 
 Not part of `make test` by itself: python3 -m unittest tests/test_cmdline_boot.py
-(it builds stages 0, 6 and 8 first). grade/tests/test_cmdline.py has the
+(it builds stages 0, 6, 8 and 10 first). grade/tests/test_cmdline.py has the
 numbers' boots.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import unittest
 
 from grade.tests.test_cmdline import ROOT, boot
 
-STAGES = (0, 6, 8)
+STAGES = (0, 6, 8, 10)
 
 
 def setUpModule() -> None:
@@ -56,6 +57,11 @@ class Refused(unittest.TestCase):
     def test_lab8_run_with_a_trailing_comma(self) -> None:
         self.refused(8, "grade run=/hello,",
                      'cmdline: run="/hello,": an empty path; expected PATH[,PATH...]', "lab8:")
+
+    def test_lab10_head_ms_not_a_number(self) -> None:
+        self.refused(10, "head_ms=12s",
+                     'cmdline: head_ms="12s": out of range; expected a number from 100 to 600000 '
+                     '(decimal or 0x hex)', "lab10: ready")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
  *
  *     ip=A.B.C.D     a static address, no DHCP (netmask 255.255.255.0, gateway 10.0.2.2)
  *     ping=A.B.C.D   first ping it three times and say how many replies came
+ *     head_ms=N      the web server's bound on a request head, in ms (lab10_http.h)
  */
 #include "cmdline.h"
 #include "format.h"
@@ -22,6 +23,8 @@
 
 CMDLINE_OPTION(ip, "ip", "ip=A.B.C.D: a static address, no DHCP (default: DHCP; 10.0.2.15 if it fails)");
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
+CMDLINE_OPTION(head_ms, "head_ms", "head_ms=N: ms a connection has for a whole request head "
+               "before it is reset (default 30000)");
 
 #define QEMU_GUEST   NET_IP(10, 0, 2, 15)
 #define QEMU_GATEWAY NET_IP(10, 0, 2, 2)
@@ -80,6 +83,7 @@ void program_main(void)
     if (ip_word && (ip >> 24 == 0 || ip >> 24 == 127 || ip >> 24 >= 224))
         cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
     uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
+    uint32_t head_ms = (uint32_t)cmdline_uint("head_ms", HTTP_HEAD_MS, HTTP_HEAD_MS_MIN, HTTP_HEAD_MS_MAX);
 
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
@@ -92,7 +96,7 @@ void program_main(void)
         panic("lab10: no task slot for the network");
     if (!ip)
         ip = ask_dhcp();
-    if (thread_spawn(http_start()) < 0)
+    if (thread_spawn(http_start(head_ms)) < 0)
         panic("lab10: no task slot for the web server");
     if (ping_to)
         thread_await(ping_start(ping_to));
