@@ -4,7 +4,8 @@ the parser itself): a quote left open or a backslash before a quote, which
 took the words after them into one value; a flag given a value, wherever the
 flag is read; lab 6's `spin=2 prio=64`, which ran the spinners before refusing
 prio; lab 8's `run=/hello,`, which ran /hello; lab 10's `fetch=` without a path
-behind a good `ping=`. Each boot must end in the
+behind a good `ping=`, and `head_ms=12s`, the web server's bound on a request head,
+which must not start the stack. Each boot must end in the
 failure exit with the message, and show nothing of what the options asked for.
 
 Not part of `make test` by itself: python3 -m unittest tests/test_cmdline_boot.py
@@ -58,6 +59,10 @@ class Refused(unittest.TestCase):
         self.refused(8, "grade run=/hello,",
                      'cmdline: run="/hello,": an empty path; expected PATH[,PATH...]', "lab8:")
 
+    def test_lab10_head_ms_not_a_number(self) -> None:
+        self.refused(10, "head_ms=12s",
+                     'cmdline: head_ms="12s": out of range; expected a number from 100 to 600000 '
+                     '(decimal or 0x hex)', "lab10: ready")
 
     def test_lab10_checks_fetch_before_the_ping(self) -> None:
         self.refused(10, "ping=10.0.2.2 fetch=8080",

@@ -17,6 +17,7 @@
  *                    (make lab10-trace: one request's timeline, handouts/lab10.md)
  *     dhcp_t1=S      for tests: renew the lease S seconds after the ACK, not at T1 (QEMU's
  *                    lease is a day: its T1 is 12 hours)
+ *     head_ms=N      the web server's bound on a request head, in ms (lab10_http.h)
  */
 #include "cmdline.h"
 #include "format.h"
@@ -38,6 +39,8 @@ CMDLINE_OPTION(trace, "trace", "trace=MS: record lab 6's trace from the ready li
 CMDLINE_OPTION(ping, "ping", "ping=A.B.C.D: ping it 3 times before serving (10.0.2.2 answers)");
 CMDLINE_OPTION(fetch, "fetch", "fetch=PORT/PATH: GET PATH from 10.0.2.2:PORT (the host's 127.0.0.1:PORT) "
                "before serving; one line: status, length, CRC-32");
+CMDLINE_OPTION(head_ms, "head_ms", "head_ms=N: ms a connection has for a whole request head "
+               "before it is reset (default 30000)");
 
 #define QEMU_GUEST   NET_IP(10, 0, 2, 15)
 #define QEMU_GATEWAY NET_IP(10, 0, 2, 2)
@@ -92,52 +95,69 @@ static uint32_t ask_dhcp(uint32_t t1_s)
     return QEMU_GUEST;
 }
 
-void program_main(void)
+/* Every option, read and checked before anything runs (a malformed one stops the boot). */
+struct options {
+    uint32_t ip;                        /* 0: ask DHCP */
+    uint32_t ping_to, flood_mib, t1_s, trace_ms, head_ms;
+    bool reflecting, fetching;
+    struct fetch fetch;
+};
+
+static void read_options(struct options *o)
 {
     const char *ip_word = cmdline_str("ip", 0), *ping_word = cmdline_str("ping", 0);
-    uint32_t ip = ip_word ? parse_ip("ip", ip_word) : 0;   /* 0: ask DHCP */
-    if (ip_word && (ip >> 24 == 0 || ip >> 24 == 127 || ip >> 24 >= 224))
-        cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
-    uint32_t ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
     const char *fetch_word = cmdline_str("fetch", 0);
-    static struct fetch fetch;
-    if (fetch_word)
-        fetch_parse(fetch_word, &fetch);
-    uint32_t flood_mib = txflood_option();
-    bool reflecting = reflect_option();
-    uint32_t t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
-    uint32_t trace_ms = (uint32_t)cmdline_uint("trace", 0, 1, 10000);
 
+    o->ip = ip_word ? parse_ip("ip", ip_word) : 0;
+    if (ip_word && (o->ip >> 24 == 0 || o->ip >> 24 == 127 || o->ip >> 24 >= 224))
+        cmdline_refuse("ip", "not a host's address", "a unicast address like 10.0.2.15");
+    o->ping_to = ping_word ? parse_ip("ping", ping_word) : 0;
+    o->fetching = fetch_word != 0;
+    if (fetch_word)
+        fetch_parse(fetch_word, &o->fetch);
+    o->flood_mib = txflood_option();
+    o->reflecting = reflect_option();
+    o->t1_s = (uint32_t)cmdline_uint("dhcp_t1", 0, 1, 86400);
+    o->trace_ms = (uint32_t)cmdline_uint("trace", 0, 1, 10000);
+    o->head_ms = (uint32_t)cmdline_uint("head_ms", HTTP_HEAD_MS, HTTP_HEAD_MS_MIN, HTTP_HEAD_MS_MAX);
+}
+
+void program_main(void)
+{
+    static struct options o;
+    char text[16];
+
+    read_options(&o);
     if (!netdev_present()) {
         kprintf("lab10: no network card (add -device e1000)\n");
         return;
     }
-    if (flood_mib) {
-        txflood(flood_mib);             /* the bench's floor: the card alone, then the end */
+    if (o.flood_mib) {
+        txflood(o.flood_mib);           /* the bench's floor: the card alone, then the end */
         return;
     }
-    if (reflecting)
+    if (o.reflecting)
         reflect();                      /* the bench's floor: the card alone, until powered off */
     if (!volumes_mount())
         kprintf("lab10: no FAT volume on any disk: every path is 404\n");
+    uint32_t ip = o.ip;
     struct future *serve = ip ? netif_start(ip, QEMU_NETMASK, QEMU_GATEWAY) : netif_start(0, 0, 0);
     if (thread_spawn(serve) < 0)
         panic("lab10: no task slot for the network");
     if (!ip)
-        ip = ask_dhcp(t1_s);
-    if (thread_spawn(http_start()) < 0)
+        ip = ask_dhcp(o.t1_s);
+    if (thread_spawn(http_start(o.head_ms)) < 0)
         panic("lab10: no task slot for the web server");
-    if (ping_to)
-        thread_await(ping_start(ping_to));
-    if (fetch_word)
-        fetch_run(&fetch, QEMU_GATEWAY);
-    char text[16];
-    if (trace_ms)
+    if (o.ping_to)
+        thread_await(ping_start(o.ping_to));
+    if (o.fetching)
+        fetch_run(&o.fetch, QEMU_GATEWAY);
+    if (o.trace_ms)
         thread_trace_start();           /* the clients start at the ready line */
     kprintf("lab10: ready: %s, http on port %u, udp echo on port %u\n", ip_text(ip, text),
             HTTP_PORT, UDP_PORT_ECHO);
-    if (trace_ms) {
-        thread_sleep_ms(trace_ms);
+    if (o.trace_ms) {
+        thread_sleep_ms(o.trace_ms);
         thread_trace_print();
     }
     for (;;)

@@ -12,8 +12,8 @@
  * mutex around every lookup and read.
  *
  * A worker is the scarce thing, so no peer may keep one for long: the head
- * must arrive within HTTP_HEAD_MS and every send must make progress within
- * HTTP_STALL_MS (lab10_http.h). Past either the connection is aborted (an
+ * must arrive within head_ms (the boot option head_ms=, lab10.c) and every send
+ * must make progress within HTTP_STALL_MS (lab10_http.h). Past either the connection is aborted (an
  * RST frees TCP's slot at once; a FIN would leave it waiting in FIN_WAIT_2
  * for a peer that is not listening) and counted on the console.
  */
@@ -39,6 +39,7 @@ static struct semaphore waiting;        /* accepted connections not yet served *
 static struct tcp_conn *queue[TCP_MAX_CONNS];
 static uint32_t queue_head, queue_count, answered;
 static uint32_t idle_cut, stalled_cut;  /* connections aborted past each bound */
+static uint32_t head_ms;                /* the bound on a request head (http_start's) */
 
 struct conn_io {
     struct tcp_conn *conn;
@@ -120,10 +121,10 @@ static bool answer(struct conn_io *io, const struct http_request *r)
 }
 
 /* Read until a whole head is in io->head: its length, or 0 (the peer ended, it is too
- * long, or HTTP_HEAD_MS passed first: io->idle). */
+ * long, or head_ms passed first: io->idle). */
 static size_t read_head(struct conn_io *io)
 {
-    uint64_t deadline = timer_ticks() + ((uint64_t)HTTP_HEAD_MS * timer_hz() + 999) / 1000;
+    uint64_t deadline = timer_ticks() + ((uint64_t)head_ms * timer_hz() + 999) / 1000;
     size_t end;
 
     while (!(end = http_head_end(io->head, io->have))) {
@@ -150,7 +151,7 @@ static void count_cut(const struct conn_io *io)
     idle_cut += io->idle;
     stalled_cut += io->stalled;
     kprintf("lab10: http: timeouts: %u idle (no whole request in %u ms), %u stalled "
-            "(no send progress in %u ms)\n", idle_cut, HTTP_HEAD_MS, stalled_cut, HTTP_STALL_MS);
+            "(no send progress in %u ms)\n", idle_cut, head_ms, stalled_cut, HTTP_STALL_MS);
     intr_restore(fl);
 }
 
@@ -224,8 +225,9 @@ static enum poll acceptor_poll(struct future *self, struct context *cx)
 
 static struct acceptor acceptor;
 
-struct future *http_start(void)
+struct future *http_start(uint32_t head_bound_ms)
 {
+    head_ms = head_bound_ms;
     sema_init(&waiting, 0);
     if (tcp_listen(&netif, HTTP_PORT))
         panic("lab10: no room to listen on port %d", HTTP_PORT);

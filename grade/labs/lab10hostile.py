@@ -70,7 +70,7 @@ def hostile_http(ctx: Ctx) -> None:
     guard = Guard() if sandbox.CURRENT is not None else None
     with Relay(ctx.rng.randrange(1 << 32), guard) as relay:
         missing = "Some Dir/no such file.bin"
-        r, session, _ = serve(ctx, web_work(ctx, files, paths, missing, retries=2),
+        r, session, _ = serve(ctx, web_work(ctx, files, paths, missing, retries=1),
                               disks=(Disk(vol, 0, 0, model="Cairn lab 10 web"),),
                               budget=WEB_BUDGET, wiring=relay.wiring)
     (ctx.workdir / "relay.txt").write_text(f"{relay.counts}\n")
