@@ -8,10 +8,12 @@ mtools must read what the kernel says it wrote. crash-grow-dir: crashes while a
 full directory grows (handouts/lab7.md, section 2's details)."""
 from __future__ import annotations
 
+import shutil
+
 from grade.core import Ctx, test
 from grade.drives import SECTOR, position
-from grade.labs.fatvol import (Volume, disk_image, fat_get, fsck_problems, make_volume,
-                               take_volume_out, tree_problems)
+from grade.labs.fatvol import (Geometry, Volume, disk_image, fat_get, fsck_problems, make_volume,
+                               take_volume_out, tool, tree_problems)
 from grade.labs.lab7 import (arg, boot, check_run, crashes, fit, m_mkdir, m_truncate,
                              m_write, seeded)
 
@@ -66,8 +68,7 @@ def crash_grow_dir(ctx: Ctx) -> None:
     v.populate()
     scribble(v)
     d = v.add_dir("/", v.new_name("/", "upper"))
-    for _ in range(13):                 # "." and ".." and 13 names of one slot each
-        v.add_file(d, v.new_name(d, "upper"), rng.randbytes(rng.randint(0, 600)))
+    add_files(v, d, 13)                 # "." and ".." and 13 names of one slot each
     name = v.new_name(d, "long")        # at least two slots: a long entry and its 8.3 one
     new, size, seed = v.path(d, name), rng.randint(1, 3 * v.cluster_bytes), rng.randrange(1 << 32)
     disk = disk_image(v, rng.random() < 0.5)
@@ -80,16 +81,53 @@ def crash_grow_dir(ctx: Ctx) -> None:
             lambda n: seeded(rng, n, 2))
 
 
+def add_files(v: Volume, d: str, n: int) -> None:
+    """n seeded files of 0-600 bytes with 8.3 names in capitals, made in order in
+    directory d by one mcopy (one process, not n: mcopy copies its sources in the
+    order given, so the directory holds them in that order, one slot each)."""
+    rng = v.ctx.rng
+    src = v.ctx.workdir / "srcs"
+    shutil.rmtree(src, ignore_errors=True)
+    src.mkdir()
+    made: list[tuple[str, bytes]] = []
+    for _ in range(n):
+        name = v.new_name(d, "upper")
+        data = rng.randbytes(rng.randint(0, 600))
+        (src / name).write_bytes(data)
+        v.dirs[d].append(name)              # new_name's next pick must differ
+        made.append((name, data))
+    tool("mcopy", "-i", str(v.vol), *(str(src / name) for name, _ in made), "::" + d)
+    v.files.update({v.path(d, name): data for name, data in made})
+
+
 def scribble(v: Volume) -> None:
-    """Random bytes in every free cluster, as on a used disk (freeing a chain does not
-    clear it): a new directory cluster linked before its zeros are on the disk then
-    reads as entries of junk, not as an empty cluster."""
+    """Junk in every free cluster, as on a used disk (freeing a chain does not clear
+    it): a new directory cluster linked before its zeros are on the disk then reads
+    as entries of junk, not as an empty cluster. The junk is 64 seeded clusters over
+    and over (FAT32's 70000 clusters of fresh random bytes took a second): junk is
+    junk, what matters is that no free cluster reads as zeros."""
     g = v.geo
     assert g is not None
     img = bytearray(v.vol.read_bytes())
     size = g.spc * SECTOR
-    for c in range(2, g.clusters + 2):
-        if fat_get(img, g, c) == 0:
-            at = (g.data_sector + (c - 2) * g.spc) * SECTOR
-            img[at:at + size] = v.ctx.rng.randbytes(size)
+    start, end = g.data_sector * SECTOR, (g.data_sector + g.clusters * g.spc) * SECTOR
+    used = [c for c in range(2, g.clusters + 2) if fat_get(img, g, c) != 0] \
+        if g.fat == 12 else used_clusters(img, g)
+    kept = {c: bytes(img[at:at + size]) for c in used
+            for at in [start + (c - 2) * size]}
+    pool = v.ctx.rng.randbytes(64 * size)
+    img[start:end] = (pool * ((end - start) // len(pool) + 1))[:end - start]
+    for c, data in kept.items():
+        at = start + (c - 2) * size
+        img[at:at + size] = data
     v.vol.write_bytes(bytes(img))
+
+
+def used_clusters(img: bytearray, g: Geometry) -> list[int]:
+    """The clusters of a FAT16 or FAT32 volume whose entry is not 0 (free), read as
+    one array of entries: a Python call per entry of FAT32's 70000 is slow."""
+    off = g.reserved * SECTOR
+    width = 2 if g.fat == 16 else 4
+    entries = memoryview(img)[off:off + (g.clusters + 2) * width].cast("H" if width == 2 else "I")
+    mask = 0xFFFF if width == 2 else 0x0FFFFFFF
+    return [c for c in range(2, g.clusters + 2) if entries[c] & mask]
