@@ -221,8 +221,8 @@ static void crash_sweep(enum fat_type t, uint32_t total)
     crash_ops(&v);
     writes = d.writes;
     CHECK(writes > 60);
+    memdisk_restore(&d, saved);
     for (uint32_t k = 0; k <= writes; k++) {
-        memcpy(d.data, saved, total * 512);
         d.budget = k;
         CHECK_EQ(fat_mount(&v, &d.bd), 0);
         crash_ops(&v);
@@ -233,7 +233,10 @@ static void crash_sweep(enum fat_type t, uint32_t total)
             printf("  crash after %u of %u writes\n", k, writes);
             break;
         }
+        memdisk_restore(&d, saved);
     }
+    if (!host_current_failed)               /* the restores put back every sector */
+        CHECK(memcmp(d.data, saved, total * 512) == 0);
     free(saved);
     memdisk_free(&d);
 }
@@ -272,7 +275,8 @@ TEST(fuzz_corrupted_volumes)
     saved = malloc(total * 512);
     memcpy(saved, d.data, total * 512);
     for (int round = 0; round < 3000; round++) {
-        memcpy(d.data, saved, total * 512);
+        memcpy(d.data, saved, (size_t)meta * 512);    /* what the last round damaged */
+        memdisk_restore(&d, saved);                   /* and what it wrote */
         for (int k = 0; k < 1 + round % 8; k++) {
             x ^= x << 13; x ^= x >> 17; x ^= x << 5;
             d.data[512 + x % ((meta - 1) * 512)] = (uint8_t)(x >> 24);
