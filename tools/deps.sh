@@ -18,6 +18,7 @@ PACKAGES=(
   qemu-user                                  # user/progs under qemu-i386 on every host (make progs-test)
   bubblewrap                                 # the sandbox a submission's code runs in (grade/sandbox.py)
   curl                                       # lab 10: the grader's HTTP client
+  tcpdump                                    # lab 10: reading build/lab10/net.pcap (handouts/lab10.md)
 )
 
 # Stage 9's Linux personality runs Debian's busybox-static for i386 (make linux-img,

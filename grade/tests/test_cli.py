@@ -247,6 +247,17 @@ class StudentTreeTest(unittest.TestCase):
         self.assertNotIn("Traceback", err.getvalue())
 
 
+class NothingToGradeTest(unittest.TestCase):
+    def test_a_lab_with_no_test_on_the_path_is_an_error_not_a_pass(self) -> None:
+        """Lab 10 on Bochs: every test is QEMU's. It printed 0/0 and 0 failed, and
+        exited 0: a script (or a glance) read a pass (a new student)."""
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            status = cli.main(["--lab", "10", "--boot", "bochs", "--no-build"])
+        self.assertEqual(status, 2)
+        self.assertIn("nothing to grade", err.getvalue())
+
+
 class ReplayTest(unittest.TestCase):
     def test_replays_labs_paths_and_the_reference_setting(self) -> None:
         args = cli.parse_args(["--lab", "3", "--lab", "1", "--boot", "bochs", "--jobs", "2"])
