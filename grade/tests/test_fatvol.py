@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from grade.labs.fatvol import Volume, dos_device, make_volume, root_entry, tool, tree_problems
-from grade.labs.lab7 import crash_problems
+from grade.labs.lab7 import crash_problems, model_problems
 
 
 class VolumeProblemsTest(unittest.TestCase):
@@ -59,6 +59,20 @@ class VolumeProblemsTest(unittest.TestCase):
         self.assertIn("expected 12 bytes", bad[-1])
         self.assertIn("mdir does not show ::/MISSING.TXT", bad)
         self.assertIn(f"mdir shows ::{self.b}, which should not be there", bad)
+
+    def test_the_crash_tests_dry_run_judge_sees_what_tree_problems_sees(self) -> None:
+        # lab7.model_problems: one mcopy -s instead of mdir and an mtype per file.
+        self.assertEqual(model_problems(self.v, self.v.vol), [])
+        self.replace(self.a, b"other")
+        self.v.files["/MISSING.TXT"] = b"x"
+        self.v.dirs["/Gone Dir"] = []
+        del self.v.files[self.b]
+        bad = model_problems(self.v, self.v.vol)
+        self.assertIn("/A.TXT is 5 bytes crc32 0x", bad[-1])
+        self.assertIn("expected 12 bytes", bad[-1])
+        self.assertIn("the volume does not hold /MISSING.TXT", bad)
+        self.assertIn("the volume does not hold /Gone Dir", bad)
+        self.assertIn(f"the volume holds {self.b}, which should not be there", bad)
 
     def test_a_crash_may_leave_old_or_new_contents(self) -> None:
         before = dict(self.v.files)
