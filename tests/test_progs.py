@@ -85,9 +85,18 @@ class Runner:
     def command(self, prog: str, *args: str) -> list[str]:
         return [*self.prefix, str(PROGS / prog), *args]
 
+    def child_setup(self) -> None:
+        """In the child, before exec: every signal at its default, as stage 8 starts a
+        program. A test run in the background (`make test &`, a CI runner's job) has
+        SIGINT and SIGQUIT ignored, which exec keeps: `kill -SIGINT` then did nothing."""
+        for sig in (signal.SIGINT, signal.SIGQUIT):
+            signal.signal(sig, signal.SIG_DFL)
+        if self.preexec:
+            self.preexec()
+
     def popen(self, prog: str, *args: str) -> subprocess.Popen[str]:
         """The program with an empty environment, as stage 8 starts it."""
-        return subprocess.Popen(self.command(prog, *args), env={}, preexec_fn=self.preexec,
+        return subprocess.Popen(self.command(prog, *args), env={}, preexec_fn=self.child_setup,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def run(self, prog: str, *args: str, stdin: bytes | Path = b"", env: dict[str, str] | None = None,
@@ -99,7 +108,7 @@ class Runner:
         try:
             r = subprocess.run([*prefix, *self.command(prog, *args)],
                                input=None if feed else stdin, stdin=feed, capture_output=True,
-                               env=env or {}, cwd=cwd, timeout=HANG_BOUND, preexec_fn=self.preexec)
+                               env=env or {}, cwd=cwd, timeout=HANG_BOUND, preexec_fn=self.child_setup)
         except OSError as e:        # from exec in the child, raised here by subprocess
             if e.errno != errno.ENOEXEC:
                 raise
@@ -612,7 +621,7 @@ class TestTools(Lab9Test):
     def raw_output(self, name: str, *args: str, stdin: bytes = b"") -> tuple[bytes, int]:
         """stdout as bytes (cat copies binary data), and the exit code."""
         r = subprocess.run(self.runner.command(name, *args), input=stdin, capture_output=True,
-                           cwd=self.tmp, env={}, preexec_fn=self.runner.preexec,
+                           cwd=self.tmp, env={}, preexec_fn=self.runner.child_setup,
                            timeout=HANG_BOUND)
         return r.stdout, r.returncode
 
