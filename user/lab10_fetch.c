@@ -13,6 +13,7 @@
  */
 #include "cmdline.h"
 #include "crc32.h"
+#include "parse.h"
 #include "interrupts.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -34,13 +35,10 @@ struct reply {
 
 void fetch_parse(const char *word, struct fetch *f)
 {
-    uint32_t port = 0;
-    int digits = 0;
+    uint64_t port;
     const char *s = word;
 
-    for (; *s >= '0' && *s <= '9' && digits < 6; s++, digits++)
-        port = port * 10 + (uint32_t)(*s - '0');
-    if (!digits || port == 0 || port > 65535 || *s != '/')
+    if (parse_number(&s, 1, 65535, &port) != PARSE_OK || *s != '/')
         cmdline_refuse("fetch", "not PORT/PATH", "a port 1-65535, then a path: fetch=8000/index.html");
     size_t len = strlen(s);
     for (size_t i = 0; i < len; i++)

@@ -72,8 +72,7 @@ void txflood(uint32_t mib)
     static const uint8_t nobody[ETH_ALEN] = { 0x02, 0, 0, 0, 0xCA, 0x1B };   /* locally administered */
     uint8_t *h = flood.frame;
 
-    for (uint32_t i = 0; i < ETH_ALEN; i++)
-        h[i] = nobody[i];
+    memcpy(h, nobody, ETH_ALEN);
     netdev_mac(h + ETH_ALEN);
     h[12] = ETHERTYPE_LOCAL_EXPERIMENT >> 8;
     h[13] = ETHERTYPE_LOCAL_EXPERIMENT & 0xFF;
