@@ -3,7 +3,7 @@
  *
  * Threads are real: each gets a host stack with its first frame laid out by
  * lab 6's own ctx_first_frame, and ctx_switch is the same lines as switch.S
- * for x86-64, so sched.c, thread.c, alarm.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
+ * for x86-64, so sched.c, thread.c, queue.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
  * it is clear stays pending until it is set again (as on the 8259A).
  * Delivering one calls the tick's subscribers (IRQ 0) and the test's handler,
  * with intr_context() true, and then lab 6's IRQ exit hook, which may switch
@@ -412,14 +412,14 @@ static void fake_reset(void)
 }
 
 /*
- * After a run: empty alarm.c's list of sleepers. The list is static there and
+ * After a run: empty queue.c's list of sleepers. The list is static there and
  * outlives the run, but its threads are freed with the run's memory, so a sleeper
  * the run left behind (its wake lost, or the run stopped first) would be walked
  * by the next run's sleepers_insert: a use of freed memory, blamed on a test that
  * did nothing wrong. So every thread is marked blocked and the list is emptied
  * through the lab's own calls, each head woken on its own deadline
  * (alarm_wake_due(alarm_next_tick())), which works even for a wake that only
- * fires on the very tick. When that cannot be done (alarm.c not written yet, its
+ * fires on the very tick. When that cannot be done (the sleep queue not written yet, its
  * stub panics; or a wake that leaves the head on the list), the run's memory is
  * kept instead of freed: what the list still points to stays valid. Quiet either
  * way: the run's own checks say what went wrong, and its panic message is kept.
@@ -439,7 +439,7 @@ static bool fake_forget_sleepers(void)
 
     memcpy(run_msg, fake_panic_msg, sizeof run_msg);
     fake_main_ctx = 0;                  /* we are on main's stack: no fiber switch on a panic */
-    fake_if = false;                    /* alarm.c's calls want interrupts masked */
+    fake_if = false;                    /* the sleep queue's calls want interrupts masked */
     fake_in_handler = false;
     fake_expect_panic = true;
     fake_escape_set = true;

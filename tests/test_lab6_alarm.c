@@ -1,6 +1,6 @@
 /*
  * test_lab6_alarm.c - the sleep queue (exercises 7 and 8 of handouts/lab6.md,
- * alarm.c) on the fake machine of lab6_fake.h: a sleeper is made ready on the
+ * in queue.c) on the fake machine of lab6_fake.h: a sleeper is made ready on the
  * very tick now + n, never before or after; sleepers run in the order they
  * fall due, first come first among equals, whatever order they slept in;
  * alarm_next_tick is the first deadline (the idle's one-shot aims at it); and

@@ -391,7 +391,7 @@ static void sleeper(void *arg)
    tick the first asleep runs first, but which one that was is not known here: with
    one-tick slices a tick can preempt a sleeper between reading the clock and joining the
    queue, so a later one joins first (a seed of the hidden edges test did exactly that).
-   The host test of alarm.c checks that order, on a fake machine that knows it. */
+   The host test of queue.c's sleep queue checks that order, on a fake machine that knows it. */
 static int overtaken(const struct sleeper *sl, int n, int i)
 {
     for (int j = 0; j < n; j++) {

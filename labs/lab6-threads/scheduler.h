@@ -29,7 +29,7 @@ static inline uint32_t *stack_canary(struct thread *t)
     return t->stack ? (uint32_t *)(t->stack + STACK_GUARD) - 1 : 0;
 }
 
-/* --- queue.c: the ready queue (one FIFO per priority) and wait queues ------ */
+/* --- queue.c: the ready queue (one FIFO per priority), wait queues, sleepers */
 struct readyq {
     struct thread *head[NPRIO], *tail[NPRIO];
     uint64_t nonempty;                  /* bit p: head[p] != NULL */
@@ -44,6 +44,10 @@ int  readyq_top(const struct readyq *q);                    /* highest priority 
 void waitq_push(struct thread **q, struct thread *t);
 struct thread *waitq_pop(struct thread **q);
 int  waitq_top(struct thread *const *q);                    /* highest priority waiting, or -1 */
+
+/* The sleep queue, by deadline (thread_sleep_ticks joins it; the tick wakes those due). */
+void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now, in order */
+uint64_t alarm_next_tick(void);         /* the first sleeper's wake tick; UINT64_MAX: none */
 
 /* --- sched.c: the scheduler core ------------------------------------------ */
 void schedule(void);                    /* switch to the best ready thread; cur is placed already */
@@ -70,10 +74,6 @@ void threads_foreach(void (*fn)(struct thread *t));     /* every thread not yet 
 void donate_before_block(struct thread *t, struct mutex *m);  /* t is about to wait for m */
 void donate_after_release(struct thread *t);                  /* t released a mutex */
 int  deadlock_cycle(struct thread *t, struct mutex *m, struct mutex **locks, int max);
-
-/* --- alarm.c ------------------------------------------------------------- */
-void alarm_wake_due(uint64_t now);      /* from the tick: unblock the sleepers due by now, in order */
-uint64_t alarm_next_tick(void);         /* the first sleeper's wake tick; UINT64_MAX: none */
 
 /* --- idle.c: the idle thread's halt, tickless -------------------------------- */
 void idle_halt(void);                   /* IF=0, nothing ready: halt; returns with IF=1 */
