@@ -1,5 +1,5 @@
 /*
- * test_lab1_irq.c - the IRQ dispatcher (irq_handle, labs/lab1-interrupts/eoi.c)
+ * test_lab1_irq.c - the IRQ dispatcher (irq_handle, labs/lab1-interrupts/pic.c)
  * on a model of the PC's two 8259As instead of their ports (Intel 8259A
  * datasheet: "Interrupt Sequence", "End of Interrupt", "Cascading").
  *
@@ -18,6 +18,7 @@
 #include <string.h>
 #include "host.h"
 #include "interrupts.h"
+#include "lab1_fake.h"
 #include "panic.h"
 #include "pic.h"
 

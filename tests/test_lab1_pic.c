@@ -1,12 +1,13 @@
 /*
  * test_lab1_pic.c - the pure rules of lab 1's hardware: the 8259 EOI rule
- * with spurious IRQ 7/15 (eoi.c) and the PIT divisor (pitdiv.c).
+ * with spurious IRQ 7/15 (pic.c) and the PIT divisor (pitdiv.c).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include "host.h"
 #include "panic.h"
 #include "interrupts.h"
+#include "lab1_fake.h"
 #include "pic.h"
 #include "pit.h"
 

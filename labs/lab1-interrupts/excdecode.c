@@ -1,6 +1,6 @@
 /*
  * excdecode.c - exception names and error codes in words, for the reports
- * trap.c prints (Intel SDM Vol. 3A, 6.3.1 Table 6-1 "Protected-Mode
+ * excreport.c prints (Intel SDM Vol. 3A, 6.3.1 Table 6-1 "Protected-Mode
  * Exceptions and Interrupts", 6.13 "Error Code", 4.7 "Page-Fault Exceptions";
  * vectors 28-30 from the AMD64 APM Vol. 2, 8.2).
  */

@@ -1,6 +1,7 @@
 /*
- * trap.h - lab 1's inside: the IDT, the entry stubs, the reports (trap.c) and
- * the task-state segments with the double-fault task (tss.c).
+ * trap.h - lab 1's inside: the IDT, the entry stubs and the dispatcher
+ * (trap.c), the reports (excreport.c) and the task-state segments with the
+ * double-fault task (tss.c).
  * The public part (trap_register, struct trapframe) is in interrupts.h.
  */
 #ifndef CAIRN_LAB1_TRAP_H
@@ -28,7 +29,7 @@ void idt_fill(struct idt_gate idt[IDT_ENTRIES], const uint32_t stubs[IDT_ENTRIES
 void double_fault_init(void);           /* the boot task's TSS (ltr) and the #DF task's */
 void trap_dispatch(struct trapframe *tf);
 
-/* Where trap_dispatch sends a trap (route.c, pure). */
+/* Where trap_dispatch sends a trap (trap_route, pure). */
 enum trap_route {
     TRAP_TO_HANDLER,                    /* the function trap_register gave this vector */
     TRAP_TO_BREAKPOINT,                 /* a kernel int3: say where, and continue */
@@ -46,6 +47,9 @@ struct cpu_state {
     uint32_t ds, es, fs, gs;
 };
 
+/* trap_dispatch's two reports: a kernel int3 (and carry on), anything unhandled (and stop). */
+void trap_report_breakpoint(struct trapframe *tf);
+void trap_report_and_exit(struct trapframe *tf) __attribute__((noreturn));
 void trap_report_begin(void);           /* from here on, a fault ends the run at once */
 void trap_print_heading(uint32_t vector, uint32_t error, uint32_t cr2);
 void trap_print_state(const struct cpu_state *s);
