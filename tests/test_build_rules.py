@@ -110,7 +110,8 @@ int main(void)
 
 class TrapStubsMatchC(unittest.TestCase):
     """trapentry.S pushes a 0 for exactly the vectors whose error code the CPU
-    does not push; trap.c decodes the frame by exception_has_error_code()."""
+    does not push; excreport.c's heading reads the frame's error code by
+    exception_has_error_code()."""
 
     def c_answer(self) -> str:
         lab1 = "labs/lab1-interrupts"
