@@ -10,8 +10,8 @@
  * clock. Interrupt handlers and tick subscribers run with intr_context() true.
  * The preconditions (assert(!intr_enabled())) are checked against its IF.
  *
- * Tickless idle (tickless.c): the stopped tick and the one-shot are
- * fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
+ * Tickless idle (lab 1's timer_idle_until): it, the stopped tick and the
+ * one-shot are fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
  * lasts until the one-shot or the interrupt set for fake_irq_at, whichever is
  * first.
  */

@@ -13,7 +13,7 @@
  * that never block), and fake_tick().
  * So every run is deterministic.
  *
- * Tickless idle (idle.c, with lab 3's tickless.c deciding): the stopped tick
+ * Tickless idle (idle.c calls lab 1's timer_idle_until): it, the stopped tick
  * and the one-shot are fake_oneshot.h's, shared with lab3_fake.h. A hlt with
  * the tick stopped lasts until the one-shot, whose IRQ 0 is delivered like any
  * other but is no tick (lab 3's timers are not expired from it, as lab 1's
@@ -41,7 +41,6 @@
 #include "heap.h"
 #include "kprintf.h"
 #include "scheduler.h"
-#include "tickless.h"
 
 #define FAKE_HOST_STACK (256 * 1024)    /* ASan's frames are large */
 #define FAKE_STEPS_PER_TICK 50

@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include "host.h"
 #include "lab3_fake.h"
-#include "tickless.h"
 
 /* --- a scriptable future: pending until `ready`, counting its polls ---- */
 struct probe {
@@ -551,10 +550,10 @@ TEST(idle_ticks_cost_no_polls)
     CHECK_EQ(executor_stats().sleeps, 500); /* one hlt per tick, each a single check */
 }
 
-/* The kernel's own idle (tickless.c's executor_idle without hooks): tickless unless tick=periodic. */
+/* The kernel's own idle (executor.c's executor_idle without hooks): tickless unless tick=periodic. */
 static void tickless_wait(void)
 {
-    tickless_idle(timerq_next_deadline());
+    timer_idle_until(timerq_next_deadline());
 }
 
 TEST(tickless_timers_fire_on_the_same_ticks)

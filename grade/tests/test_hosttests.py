@@ -25,7 +25,7 @@ class VerdictTest(unittest.TestCase):
         self.assertIn("9 passed, 1 failed", f.details)
 
     def test_a_stub_is_not_implemented(self) -> None:
-        out = "  panic at labs/lab2-keyboard/ring.c:40: lab2: ring_push not implemented\n"
+        out = "  panic at labs/lab2-keyboard/keyboard.c:65: lab2: ring_push not implemented\n"
         f = verdict("test_lab2_ring", out, 2)
         assert f is not None
         self.assertEqual(f.verdict, "NOT IMPLEMENTED")

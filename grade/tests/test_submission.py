@@ -62,9 +62,9 @@ class Reading(unittest.TestCase):
     def test_public_headers_and_use_reference_are_read(self) -> None:
         sub = submission.read(tarball({"repo/.use-reference": b"lab1\n",
                                        "repo/labs/lab2-keyboard/include/keyboard.h": b"int k;\n",
-                                       "repo/labs/lab2-keyboard/ring.c": b"int r;\n"}), KIT)
+                                       "repo/labs/lab2-keyboard/keyboard.c": b"int r;\n"}), KIT)
         self.assertEqual(sub.use_reference, {1})
-        self.assertEqual(set(sub.labs[2]), {"include/keyboard.h", "ring.c"})
+        self.assertEqual(set(sub.labs[2]), {"include/keyboard.h", "keyboard.c"})
         self.assertFalse(any("not a regular file" in n for n in sub.notes), sub.notes)
 
 

@@ -10,9 +10,19 @@
  * 100 Hz would make every sleep round to 10 ms and every tick test ten times
  * slower.
  *
- * Tickless idle stops the tick: channel 0 then counts one mode 0 one-shot
- * ("Mode 0: Interrupt on Terminal Count") to the tick boundary the idle CPU
- * must wake at, and the ticks that passed are added when it wakes.
+ * Tickless idle (NO_HZ idle, handouts/lab3.md "Challenge: tickless idle") is
+ * here too, the one place the tick is stopped and restarted, for lab 3's
+ * executor and lab 6's idle thread alike (timer_idle_until). The periodic
+ * tick exists so that sleepers are woken on time; an idle CPU with nothing
+ * due in the next tick has no use for it, and each tick still wakes the CPU.
+ * So channel 0 counts one mode 0 one-shot ("Mode 0: Interrupt on Terminal
+ * Count") to the tick boundary the idle CPU must wake at (capped at a 16-bit
+ * count, ~55 ms: a longer sleep takes several); whatever ends the hlt, the
+ * tick restarts and the ticks that passed are added and told to the
+ * subscribers once, so what is due fires exactly as the periodic tick would
+ * have made it. The race is lab 3's hlt race: the decision is made with
+ * interrupts masked, and they are enabled only by the "sti; hlt" pair, so an
+ * interrupt that came in between is pending and ends the hlt at once.
  */
 #include "cmdline.h"
 #include "interrupts.h"
@@ -37,6 +47,8 @@ static struct {                         /* the one-shot, while the tick is stopp
     uint32_t count;                     /* what it counts, input clocks */
     uint32_t lag;                       /* the tick grid's slip from restarts, < divisor */
 } oneshot;
+static bool idle_periodic;              /* tick=periodic: the idle keeps the tick */
+static struct tickless_stats idle_stats;
 
 /* Every subscriber, in the order they subscribed (boot order: lab 3 before lab 6). */
 static void timer_notify(uint64_t now)
@@ -124,7 +136,8 @@ uint32_t pit_read_count(void)
     return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
 }
 
-uint32_t timer_tick_stop(uint64_t n)
+/* Stop the periodic tick; arm the one-shot for the tick boundary n (>= 1) ahead, capped. */
+static uint32_t timer_tick_stop(uint64_t n)
 {
     assert(!intr_enabled());
     assert(!oneshot.armed && n >= 1);
@@ -167,7 +180,8 @@ static void oneshot_drain(void)
     }
 }
 
-void timer_tick_restart(void)
+/* The ticks that passed since timer_tick_stop, the periodic tick again, the subscribers told. */
+static void timer_tick_restart(void)
 {
     assert(!intr_enabled());
     if (!oneshot.armed)
@@ -182,4 +196,36 @@ void timer_tick_restart(void)
     ticks += passed;
     if (passed)
         timer_notify(ticks);
+}
+
+void tickless_set_periodic(bool periodic)
+{
+    idle_periodic = periodic;
+}
+
+struct tickless_stats tickless_stats(void)
+{
+    intr_state_t fl = intr_disable();
+    struct tickless_stats s = idle_stats;
+    intr_restore(fl);
+    return s;
+}
+
+void timer_idle_until(uint64_t deadline)
+{
+    assert(!intr_enabled());
+    uint64_t ahead = pit_idle_ticks(timer_ticks(), deadline, idle_periodic);
+    if (ahead == 0) {                   /* due within a tick, or tick=periodic: keep it */
+        idle_stats.periodic_halts++;
+        intr_enable_and_halt();         /* the next tick, or any interrupt */
+        return;
+    }
+    uint32_t armed = timer_tick_stop(ahead);
+    idle_stats.stops++;
+    if (armed < ahead)
+        idle_stats.capped++;            /* the next idle arms the rest */
+    intr_enable_and_halt();             /* any interrupt, the one-shot's included */
+    intr_disable();
+    timer_tick_restart();               /* the ticks that passed; the subscribers told */
+    intr_enable();
 }

@@ -5,6 +5,7 @@
 #ifndef CAIRN_LAB1_PIT_H
 #define CAIRN_LAB1_PIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "interrupts.h"                 /* PIT_INPUT_HZ */
 
@@ -55,6 +56,14 @@ struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint32_t la
  * count never falls behind real time by a tick. Pure.
  */
 uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uint32_t *lag);
+
+/*
+ * Tickless idle's choice (timer_idle_until): the ticks ahead to stop the tick
+ * for, from tick `now` to `deadline` (UINT64_MAX: none, and so UINT64_MAX
+ * ahead); 0 to keep the tick: tick=periodic (`periodic`), or the deadline is
+ * the next tick or already past (stopping gains nothing). Pure.
+ */
+uint64_t pit_idle_ticks(uint64_t now, uint64_t deadline, bool periodic);
 
 /* Hardware (pit.c). */
 void pit_init(void);

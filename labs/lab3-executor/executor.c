@@ -1,14 +1,17 @@
 /*
- * executor.c - tasks, wakers, the ready queue and the executor loop
+ * executor.c - wakers, the ready queue, the executor loop and its idle
  * (handouts/lab3.md §5; Embassy's raw executor keeps the same two state bits).
  *
- * One CPU, one stack, no allocation. Tasks live in a static table; a task is
+ * One CPU, one stack, no allocation. Tasks live in join.c's static table; a task is
  * on the ready queue at most once, marked by its TASK_QUEUED bit, and linked
  * through its own `next` field (an intrusive FIFO), so wake() is O(1), cannot
  * fail and needs no capacity. No lock: the only code that runs concurrently
  * with a task is an interrupt handler, handlers run with IF=0 (interrupt
  * gates), and task code touches the queue and the state bits only masked
  * (intr_disable; on SMP this fails). Each spot where a wake could be lost says why not.
+ * The atomic waker an interrupt handler wakes lives here too, and the executor's
+ * idle: lab 6's hooks, or lab 1's tickless halt (timer_idle_until, pit.c). A task's
+ * life (the table, spawn, finish, join, the runs that wait for ends) is join.c's.
  */
 #include "executor.h"
 #include "interrupts.h"
@@ -16,30 +19,46 @@
 #include "tasks.h"
 #include "x86.h"
 
-static struct task tasks[EXECUTOR_MAX_TASKS];
 static struct task *volatile ready_head;    /* interrupt handlers append here */
 static struct task *ready_tail;
-static struct executor_stats stats;
+static struct executor_stats stats;        /* the queue's and the loop's; join.c counts the lives */
 static struct task *current;                /* the task being polled */
-static uint32_t last_id;
 static const struct executor_poll_hooks *poll_hooks;   /* lab 6's trace, or NULL */
+static const struct executor_idle_hooks *idle_hooks;   /* lab 6's, or NULL */
 
 void executor_init(void)
 {
-    for (int i = 0; i < EXECUTOR_MAX_TASKS; i++) {
-        uint32_t gen = tasks[i].gen;
-        tasks[i] = (struct task){ 0 };
-        tasks[i].gen = gen + 1;             /* wakers from before stay stale */
-    }
+    tasks_reset();
     ready_head = ready_tail = 0;
     stats = (struct executor_stats){ 0 };
     current = 0;
-    last_id = 0;
     timerq_reset();
 }
 
+void executor_set_idle_hooks(const struct executor_idle_hooks *hooks)
+{
+    idle_hooks = hooks;
+}
+
+/* A task was just queued (masked, from a handler too): lab 6 makes the executor's thread ready. */
+static void executor_task_queued(void)
+{
+    if (idle_hooks)
+        idle_hooks->notify();
+}
+
+/* Nothing is ready (masked): lab 6 blocks the executor's thread, or the CPU halts in lab 1's
+   tickless idle until the first timer or any interrupt. Returns with IF=1. */
+void executor_idle(void)
+{
+    if (idle_hooks)
+        idle_hooks->wait();
+    else
+        timer_idle_until(timerq_next_deadline());
+}
+
 /* Append t to the ready queue. */
-static void ready_push(struct task *t)
+void ready_push(struct task *t)
 {
     assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
@@ -56,7 +75,7 @@ static void ready_push(struct task *t)
 }
 
 /* Take t off the ready queue wherever it is (a task that finished while queued). */
-static void ready_unlink(struct task *t)
+void ready_unlink(struct task *t)
 {
     assert(!intr_enabled());
     /* LAB 3: BEGIN SOLUTION */
@@ -75,58 +94,6 @@ static void ready_unlink(struct task *t)
     }
     /* LAB 3: STUB
     (void)t; panic("lab3: ready_unlink not implemented");
-    LAB 3: END SOLUTION */
-}
-
-struct task *task_find(int id)
-{
-    for (int i = 0; i < EXECUTOR_MAX_TASKS && id > 0; i++)
-        if ((tasks[i].state & TASK_SPAWNED) && tasks[i].id == (uint32_t)id)
-            return &tasks[i];
-    return 0;
-}
-
-int spawn(struct future *f)
-{
-    struct task *t = 0;
-    for (int i = 0; i < EXECUTOR_MAX_TASKS && !t; i++)
-        if (tasks[i].state == 0)
-            t = &tasks[i];
-    if (!t)
-        return -1;
-    t->root = f;
-    t->id = ++last_id;
-    t->timer_next = 0;
-    t->deadline = 0;
-    t->on_exit.armed = false;
-
-    intr_state_t fl = intr_disable();
-    t->state = TASK_SPAWNED | TASK_QUEUED;
-    ready_push(t);
-    stats.spawned++;
-    if (++stats.alive > stats.max_alive)
-        stats.max_alive = stats.alive;
-    intr_restore(fl);
-    return (int)t->id;
-}
-
-/* Done: free the slot, make its wakers stale, tell a joiner. A slot left on
-   either queue would be polled (or woken) as the slot's next task. */
-static void task_finish(struct task *t)
-{
-    /* LAB 3: BEGIN SOLUTION */
-    timerq_cancel(t);
-    intr_state_t fl = intr_disable();
-    if (t->state & TASK_QUEUED)             /* woken during its last poll */
-        ready_unlink(t);
-    t->state = 0;
-    t->gen++;
-    t->root = 0;
-    stats.alive--;
-    intr_restore(fl);
-    atomic_waker_wake(&t->on_exit);         /* after gen++: the joiner sees it finished */
-    /* LAB 3: STUB
-    (void)t; (void)ready_unlink; panic("lab3: task_finish not implemented");
     LAB 3: END SOLUTION */
 }
 
@@ -167,6 +134,42 @@ void waker_wake(struct waker w)
     /* LAB 3: STUB
     (void)w;
     panic("lab3: waker_wake not implemented");
+    LAB 3: END SOLUTION */
+}
+
+/*
+ * The one-slot waker an interrupt handler wakes (handouts/lab3.md §5): a
+ * future registers the waker of the task that polls it, and the handler takes
+ * it on wake (take-on-wake), so each registration wakes at most once. The
+ * slot is only touched with interrupts off, so a handler never sees it
+ * half-written.
+ */
+void atomic_waker_register(struct atomic_waker *aw, const struct context *cx)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    intr_state_t fl = intr_disable();
+    aw->waker = cx->waker;                  /* replaces (does not wake) an older waker */
+    aw->armed = true;
+    intr_restore(fl);
+    /* LAB 3: STUB
+    (void)aw; (void)cx;
+    panic("lab3: atomic_waker_register not implemented");
+    LAB 3: END SOLUTION */
+}
+
+void atomic_waker_wake(struct atomic_waker *aw)
+{
+    /* LAB 3: BEGIN SOLUTION */
+    intr_state_t fl = intr_disable();
+    bool armed = aw->armed;
+    struct waker w = aw->waker;
+    aw->armed = false;                      /* take-on-wake: the future registers again */
+    intr_restore(fl);
+    if (armed)
+        waker_wake(w);
+    /* LAB 3: STUB
+    (void)aw;
+    panic("lab3: atomic_waker_wake not implemented");
     LAB 3: END SOLUTION */
 }
 
@@ -237,7 +240,7 @@ bool executor_run_ready(void)
 }
 
 /* The executor loop: poll ready tasks until done(arg); sleep when none is ready. */
-static void run_until(bool (*done)(const void *), const void *arg)
+void run_until(bool (*done)(const void *), const void *arg)
 {
     assert(!intr_context());            /* it sleeps: never from a handler (interrupts.h) */
     if (current)
@@ -253,38 +256,11 @@ static void run_until(bool (*done)(const void *), const void *arg)
     }
 }
 
-static bool all_finished(const void *unused)
-{
-    (void)unused;
-    return stats.alive == 0;
-}
-
-void executor_run(void)
-{
-    run_until(all_finished, 0);
-}
-
-static bool waker_stale(const void *arg)
-{
-    const struct waker *w = arg;
-    return w->task->gen != w->gen;
-}
-
-void block_on(struct future *f)
-{
-    int id = spawn(f);
-    if (id < 0)
-        panic("lab3: block_on: all %d task slots are taken", EXECUTOR_MAX_TASKS);
-    struct task *t = task_find(id);
-    assert(t);                          /* just spawned: it has not run yet */
-    struct waker w = { t, t->gen };
-    run_until(waker_stale, &w);
-}
-
 struct executor_stats executor_stats(void)
 {
     intr_state_t fl = intr_disable();
     struct executor_stats s = stats;
+    tasks_count_lives(&s);
     intr_restore(fl);
     return s;
 }

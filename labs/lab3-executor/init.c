@@ -1,5 +1,5 @@
 /*
- * init.c - lab 3's boot hook: the idle's tick mode (tick=), an empty executor,
+ * init.c - lab 3's boot hook: the idle's tick mode (tick=, lab 1's tickless idle), an empty executor,
  * the timer queue subscribed to lab 1's PIT tick and the scancode stream off lab 2's
  * IRQ1 notify hook.
  */
@@ -9,7 +9,6 @@
 #include "kstring.h"
 #include "labinit.h"
 #include "scancodes.h"
-#include "tickless.h"
 
 CMDLINE_OPTION(tick, "tick", "tick=periodic keeps the tick while idle (default: tickless)");
 

@@ -200,7 +200,7 @@ void sleep_ms_init(struct sleep_future *f, uint32_t ms)
     LAB 3: END SOLUTION */
 }
 
-/* For the idle (tickless.c): how long nothing is due. */
+/* For the idle (executor.c's, lab 6's idle.c): how long nothing is due. */
 uint64_t timerq_next_deadline(void)
 {
     return next_deadline;

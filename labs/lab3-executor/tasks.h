@@ -1,6 +1,8 @@
 /*
- * tasks.h - lab 3's inside, shared by executor.c and join.c: finding a live
- * task by its id. Later labs and programs see tasks only through executor.h.
+ * tasks.h - lab 3's inside, shared by executor.c (the queue, the wakers, the
+ * loop) and join.c (a task's life): finding a live task by its id, and what
+ * each of the two calls of the other. Later labs and programs see tasks only
+ * through executor.h.
  */
 #ifndef CAIRN_LAB3_TASKS_H
 #define CAIRN_LAB3_TASKS_H
@@ -19,14 +21,17 @@ static inline bool wake_if_thread_node(struct waker w)
     return true;
 }
 
-/*
- * The executor's idle (tickless.c), both with interrupts masked. executor_idle:
- * nothing is ready; lab 6's wait hook blocks the executor's thread, or, alone,
- * the CPU halts tickless until the first timer or any interrupt; returns with
- * IF=1. executor_task_queued: a task was just queued; lab 6's notify hook makes
- * the executor's thread ready.
- */
+/* join.c's, for executor.c: forget every task (executor_init); the lives in executor_stats. */
+void tasks_reset(void);
+void tasks_count_lives(struct executor_stats *s);
+void task_finish(struct task *t);   /* its root returned READY: free the slot, wake a joiner */
+
+/* executor.c's, for join.c: the ready queue (masked) and the loop (run until done(arg)). */
+void ready_push(struct task *t);
+void ready_unlink(struct task *t);
+void run_until(bool (*done)(const void *), const void *arg);
+/* wait_for_work's halt (masked; returns with IF=1). Not static: a handout whose
+   wait_for_work is still a stub must build without its one caller. */
 void executor_idle(void);
-void executor_task_queued(void);
 
 #endif

@@ -71,7 +71,7 @@ def include_absolute(repo: Path) -> None:
 def include_parent(repo: Path) -> None:
     """Lab 2 reaching into lab 1's directory with ../ (with the reference fallback)."""
     solve(repo)
-    with open(lab_dir(repo, 2) / "ring.c", "a") as f:
+    with open(lab_dir(repo, 2) / "keyboard.c", "a") as f:
         f.write('\n#include "../lab1-interrupts/pic.h"\n')
 
 

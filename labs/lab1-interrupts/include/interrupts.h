@@ -69,19 +69,29 @@ uint64_t timer_ticks(void);              /* PIT ticks since boot */
 uint32_t timer_hz(void);
 void timer_subscribe(void (*fn)(uint64_t now));
 /*
- * Tickless idle (handouts/lab3.md, "Challenge: tickless idle"; lab 3's
- * tickless_idle is their one caller); both with IF=0.
- * timer_tick_stop: stop the periodic tick and arm a one-shot for the tick
- * boundary `ticks` (>= 1) ahead, capped at what a 16-bit count reaches (54.9 ms
- * at 1000 Hz); returns the ticks it will reach. timer_tick_restart: add the
- * ticks that passed since (exact to the input clock, a tick's slip carried
- * over), restart the periodic tick, and notify the subscribers once if any
- * passed. While the tick is stopped, timer_ticks() stands still and
- * timer_tick_stopped() is true (lab 6 switches no thread then).
+ * Tickless idle (NO_HZ idle, handouts/lab3.md "Challenge: tickless idle"): the
+ * one place the tick is stopped and restarted, for lab 3's executor and lab 6's
+ * idle thread alike. timer_idle_until: with interrupts masked and nothing
+ * ready, sleep until an interrupt (the one "sti; hlt"), with the tick stopped
+ * if `deadline` (an absolute tick; UINT64_MAX: none) is more than one tick
+ * away: a one-shot for that tick boundary, capped at what a 16-bit count
+ * reaches (54.9 ms at 1000 Hz). Returns with interrupts enabled, the tick
+ * running, the ticks that passed counted (exact to the input clock, a tick's
+ * slip carried over) and the subscribers told once if any passed (lab 3's
+ * timers due by then expired, lab 6's sleepers woken). While it halts with the
+ * tick stopped, timer_ticks() stands still and timer_tick_stopped() is true
+ * (lab 6 switches no thread then). tickless_set_periodic(true) (tick=periodic)
+ * keeps the tick while idle, to compare.
  */
-uint32_t timer_tick_stop(uint64_t ticks);
-void timer_tick_restart(void);
+void timer_idle_until(uint64_t deadline);
+void tickless_set_periodic(bool periodic);
 bool timer_tick_stopped(void);
+struct tickless_stats {
+    uint32_t stops;                 /* idles with the tick stopped */
+    uint32_t capped;                /* ... of which the one-shot ended short of the deadline */
+    uint32_t periodic_halts;        /* idles with the tick kept (due within a tick, or tick=periodic) */
+};
+struct tickless_stats tickless_stats(void);
 
 /*
  * Read back from the chips, not from lab 1's own variables: for a program

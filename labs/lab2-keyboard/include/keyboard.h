@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Boot only (lab 2's init.c): the empty queue, the 8042 set up, IRQ1 registered. */
+void keyboard_init(void);
+
 /*
  * Consumer side, task context: take the oldest scancode. False when the queue
  * is empty. If the interrupt side had to drop bytes since the last call, this
