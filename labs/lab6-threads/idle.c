@@ -4,8 +4,9 @@
  * other can; handouts/lab6.md, "Tickless idle").
  *
  * With only the idle thread runnable, nothing needs the tick before the first
- * of two deadlines: a sleeping thread's wake tick (alarm.c) and a lab 3
- * timer's (the executor's thread is blocked, but its timers still fall due).
+ * of two deadlines: a sleeping thread's wake tick (queue.c's sleep queue) and
+ * a lab 3 timer's (the executor's thread is blocked, but its timers still fall
+ * due).
  * No time slice bounds the halt: a slice runs out only for a running thread,
  * and any interrupt that makes one ready ends the halt. So lab 1's
  * timer_idle_until, the one place the tick is stopped, halts until that tick
