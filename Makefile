@@ -151,14 +151,19 @@ dep_lab_num = $(patsubst lab%,%,$(call dep_lab,$(1)))
 host_dep = $(if $(filter $(call dep_lab,$(1)),$(use_reference)),\
              reference/$(call dep_lab,$(1))/host/$(notdir $(basename $(1))).o,$(1))
 test_deps = $(foreach d,$(patsubst build/%,$(BUILD)/%,$(shell cat tests/$(1).deps 2>/dev/null)),$(call host_dep,$(d)))
-$(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) $(BUILD)/tests/reference.txt | $(DEPS_STAMP)
+$(BUILD)/tests/%: tests/%.c tests/host.h $$(call test_deps,$$*) $(BUILD)/tests/reference.txt \
+                  $$(if $$(wildcard $$@.dep),,FORCE) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@rm -f $@       # a test that no longer builds must not leave its last binary to run
 	@# One compile of several sources writes the headers of the last one only (-MMD),
 	@# so the headers of every source (the fakes, the labs' own) are listed first.
-	@$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -MM -MP -MT $@ $< $(filter %.c,$(call test_deps,$*)) > $@.d
+	@# -MP gives each header an empty rule, and the printf each source: a file a
+	@# later tree deletes or merges away then rebuilds the test, not "no rule". A
+	@# binary with no .dep yet (built before there were any) is built again once.
+	@$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -MM -MP -MT $@ $< $(filter %.c,$(call test_deps,$*)) > $@.dep
+	@printf '%s:\n' $(filter %.c,$(call test_deps,$*)) >> $@.dep
 	$(HOSTCC) $(HOSTCFLAGS) $(HOST_TEST_INC) -o $@ $< $(call test_deps,$*)
--include $(wildcard $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/tests/*.dep)
 
 # The reference choice as a file that changes only when it does: the tests relink then.
 $(BUILD)/tests/reference.txt: FORCE
@@ -179,8 +184,11 @@ $(BUILD)/hostobj/%.o: %.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(DEPS
 # -k: one test that does not build is counted as failed; the others still run.
 # The sanitized builds are most of the time (running them takes ~5 s): one per core.
 HOST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# A test that did not build may still have its last binary: the run then fails.
 host-tests: | $(DEPS_STAMP)
-	@$(MAKE) -s -k -j$(HOST_JOBS) $(HOST_BINS); tools/run-host-tests.sh $(HOST_BINS)
+	@built=0; $(MAKE) -s -k -j$(HOST_JOBS) $(HOST_BINS) || built=$$?; \
+	tools/run-host-tests.sh $(HOST_BINS) && [ $$built -eq 0 ] || \
+	{ [ $$built -eq 0 ] || echo "host tests: some did not build (above)"; exit 1; }
 
 # The grader's own tests run it on purpose-built bad kernels (grade/tests/kernels).
 SELFTEST_KERNELS := $(patsubst grade/tests/kernels/%.c,$(BUILD)/selftest/%.elf,\
