@@ -8,10 +8,11 @@
  * fail and needs no capacity. No lock: the only code that runs concurrently
  * with a task is an interrupt handler, handlers run with IF=0 (interrupt
  * gates), and task code touches the queue and the state bits only masked
- * (intr_disable; on SMP this fails). Each spot where a wake could be lost says why not.
- * The atomic waker an interrupt handler wakes lives here too, and the executor's
- * idle: lab 6's hooks, or lab 1's tickless halt (timer_idle_until, pit.c). A task's
- * life (the table, spawn, finish, join, the runs that wait for ends) is join.c's.
+ * (intr_disable; on SMP this fails). Each spot where a wake could be lost says
+ * why not. The atomic waker an interrupt handler wakes lives here too, and the
+ * executor's idle: lab 6's hooks, or lab 1's tickless halt (timer_idle_until,
+ * pit.c). A task's life (the table, spawn, finish, join, the runs that wait
+ * for ends) is join.c's.
  */
 #include "executor.h"
 #include "interrupts.h"

@@ -1,7 +1,7 @@
 /*
- * init.c - lab 3's boot hook: the idle's tick mode (tick=, lab 1's tickless idle), an empty executor,
- * the timer queue subscribed to lab 1's PIT tick and the scancode stream off lab 2's
- * IRQ1 notify hook.
+ * init.c - lab 3's boot hook: the idle's tick mode (tick=, lab 1's tickless
+ * idle), an empty executor, the timer queue subscribed to lab 1's PIT tick and
+ * the scancode stream off lab 2's IRQ1 notify hook.
  */
 #include "cmdline.h"
 #include "executor.h"

@@ -6,8 +6,8 @@
  *
  * A task's slot keeps a one-slot atomic waker, on_exit, that task_finish()
  * wakes after bumping the slot's gen. The joiner remembers the gen it saw in
- * task_join_init (right after the spawn): once the slot's gen differs, the task it joined has finished, even if
- * the slot already holds a new task. Registering and then checking again
+ * task_join_init (right after the spawn): once the slot's gen differs, the
+ * task it joined has finished, even if the slot already holds a new task. Registering and then checking again
  * closes the race with a task that finishes between the first check and the
  * registration (the same check-register-check as every future in lab 3).
  */
