@@ -23,6 +23,10 @@
  * have made it. The race is lab 3's hlt race: the decision is made with
  * interrupts masked, and they are enabled only by the "sti; hlt" pair, so an
  * interrupt that came in between is pending and ends the hlt at once.
+ *
+ * The chip is reached only through a struct pit_ops (pit.h): pit_ports here,
+ * a model of channel 0 in the host tests (tests/fake_pit.h), which run this
+ * file's tick and tickless idle as they are.
  */
 #include "cmdline.h"
 #include "interrupts.h"
@@ -39,6 +43,7 @@ static uint32_t rate_hz;
 static void (*subscribers[TIMER_SUBSCRIBERS_MAX])(uint64_t now);
 static int nsubscribers;
 static uint32_t divisor;                /* the periodic reload value */
+static const struct pit_ops *chip;      /* pit_ports, or a host test's model of the 8254 */
 
 static struct {                         /* the one-shot, while the tick is stopped */
     bool armed;
@@ -84,18 +89,44 @@ static void pit_program(uint8_t mode, uint32_t count)
     LAB 1: END SOLUTION */
 }
 
+/* Counter latch, then low and high byte (0: 65536). */
+static uint32_t pit_latch_count(void)
+{
+    outb(PIT_CMD, PIT_LATCH_CH0);
+    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    return hi << 8 | lo;
+}
+
+/* Read-back: channel 0's status byte (OUT), then its count, low and high byte. */
+static uint8_t pit_read_back(uint32_t *count)
+{
+    outb(PIT_CMD, PIT_READBACK_CH0);
+    uint8_t status = inb(PIT_CH0);
+    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    *count = hi << 8 | lo;
+    return status;
+}
+
+const struct pit_ops pit_ports = { pit_program, pit_latch_count, pit_read_back };
+
 void pit_init(void)
 {
     uint64_t hz = cmdline_uint("hz", PIT_DEFAULT_HZ, 0, UINT64_MAX);   /* the range: below */
-    divisor = hz > 0 && hz <= PIT_MAX_HZ ? pit_divisor((uint32_t)hz) : 0;
 
-    if (divisor == 0) {
+    if (hz == 0 || hz > PIT_MAX_HZ || pit_divisor((uint32_t)hz) == 0) {
         kprintf("pit: hz=%s is not a rate from %u to %u Hz\n", cmdline_str("hz", "?"),
                 PIT_MIN_HZ, PIT_MAX_HZ);
         machine_exit(EXIT_FAILURE_CODE);
     }
-    rate_hz = (uint32_t)hz;
-    pit_program(PIT_MODE_RATE, divisor);
+    pit_start(&pit_ports, (uint32_t)hz);
+}
+
+void pit_start(const struct pit_ops *ops, uint32_t hz)
+{
+    chip = ops;
+    rate_hz = hz;
+    divisor = pit_divisor(hz);
+    chip->program(PIT_MODE_RATE, divisor);
     irq_register(0, pit_tick);
 }
 
@@ -126,14 +157,13 @@ bool timer_tick_stopped(void)
     return oneshot.armed;
 }
 
-/* Latch, then low and high byte; the tick must not read the chip in between. */
+/* The tick must not reach the chip between the latch and the second byte. */
 uint32_t pit_read_count(void)
 {
     intr_state_t f = intr_disable();
-    outb(PIT_CMD, PIT_LATCH_CH0);
-    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    uint32_t count = chip->latch();
     intr_restore(f);
-    return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
+    return count ? count : 65536;       /* 0 is the full 65536 */
 }
 
 /* Stop the periodic tick; arm the one-shot for the tick boundary n (>= 1) ahead, capped. */
@@ -148,18 +178,15 @@ static uint32_t timer_tick_stop(uint64_t n)
     oneshot.count = p.count;
     oneshot.irq_taken = false;
     oneshot.armed = true;
-    pit_program(PIT_MODE_ONESHOT, p.count);
+    chip->program(PIT_MODE_ONESHOT, p.count);
     return p.ticks;
 }
 
 /* Input clocks since the one-shot was armed; mode 0 wraps past 0 to 0xFFFF and on. */
 static uint32_t oneshot_elapsed(bool *out)
 {
-    outb(PIT_CMD, PIT_READBACK_CH0);
-    uint8_t status = inb(PIT_CH0);
-    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
-    uint32_t now = hi << 8 | lo;
-    *out = (status & PIT_STATUS_OUT) != 0;
+    uint32_t now;
+    *out = (chip->read_back(&now) & PIT_STATUS_OUT) != 0;
     if (*out)
         return oneshot.count + ((0x10000 - now) & 0xFFFF);
     return now <= oneshot.count ? oneshot.count - now : 0;
@@ -190,7 +217,7 @@ static void timer_tick_restart(void)
     uint32_t elapsed = oneshot_elapsed(&out);
     if (out)
         oneshot_drain();
-    pit_program(PIT_MODE_RATE, divisor);
+    chip->program(PIT_MODE_RATE, divisor);
     oneshot.armed = false;
     uint32_t passed = pit_ticks_passed(oneshot.lead, divisor, elapsed, &oneshot.lag);
     ticks += passed;
