@@ -47,11 +47,18 @@ void intr_enable_and_halt(void)
     CHECK(!fake_if);
     fake_if = true;
     halts++;
-    if (halts_run_time) {
-        bool irq0 = fake_pit_halt(key_at);
-        CHECK(irq0 || key_at);          /* a hlt nothing ends: the CPU would sleep for good */
-        key_at = 0;
+    if (!halts_run_time)
+        return;
+    uint64_t irq0 = fake_pit_next_irq0();   /* time runs to it, or to the key first */
+    CHECK(irq0 != UINT64_MAX || key_at);    /* a hlt nothing ends: the CPU sleeps for good */
+    if (key_at && key_at <= irq0) {
+        fake_pit.now = key_at;
+    } else {
+        fake_pit.now = irq0;
+        fake_pit.irq_done = fake_pit.mode == PIT_MODE_ONESHOT;
+        fake_pit.irq0(0);               /* pit_tick, IF=0 as in a handler */
     }
+    key_at = 0;
 }
 
 static int told;                        /* subscriber calls, and the last `now` told */
@@ -139,7 +146,8 @@ static void check_count_keeps_time(void)
 
 TEST(the_idle_stops_the_tick_and_counts_the_ticks_it_missed)
 {
-    pit_start(&fake_pit_ops, 1000);
+    fake_pit.mode = PIT_MODE_RATE;
+    pit_start(&fake_pit_ops, 1000, 0);
     halts_run_time = true;
     CHECK_EQ(fake_pit.reload, DIV);
     idle(timer_ticks() + 1);            /* the next tick: kept */

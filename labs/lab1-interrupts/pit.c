@@ -118,14 +118,17 @@ void pit_init(void)
                 PIT_MIN_HZ, PIT_MAX_HZ);
         machine_exit(EXIT_FAILURE_CODE);
     }
-    pit_start(&pit_ports, (uint32_t)hz);
+    pit_start(&pit_ports, (uint32_t)hz, 0);
 }
 
-void pit_start(const struct pit_ops *ops, uint32_t hz)
+void pit_start(const struct pit_ops *ops, uint32_t hz, uint64_t first_tick)
 {
     chip = ops;
     rate_hz = hz;
     divisor = pit_divisor(hz);
+    ticks = first_tick;
+    oneshot.armed = false;
+    oneshot.lag = 0;
     chip->program(PIT_MODE_RATE, divisor);
     irq_register(0, pit_tick);
 }

@@ -78,7 +78,11 @@ extern const struct pit_ops pit_ports;
 
 /* Hardware (pit.c). */
 void pit_init(void);                    /* hz= from the command line, on pit_ports */
-/* Channel 0 ticking at `hz` (PIT_MIN_HZ..PIT_MAX_HZ) on `chip`, IRQ 0 its handler. */
-void pit_start(const struct pit_ops *chip, uint32_t hz);
+/*
+ * Channel 0 ticking at `hz` (PIT_MIN_HZ..PIT_MAX_HZ) on `chip`, IRQ 0 its
+ * handler, the count from `first_tick` (boot: 0; a host test may start it
+ * anywhere, near the end of time too). Called again, it starts over.
+ */
+void pit_start(const struct pit_ops *chip, uint32_t hz, uint64_t first_tick);
 
 #endif
