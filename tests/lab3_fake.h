@@ -1,17 +1,19 @@
 /*
  * lab3_fake.h - a fake machine for lab 3's executor core (x86.h's masking, lab 1's tick) on the
  * host: an interrupt flag, interrupts that stay pending while it is clear and
- * are delivered when it is set again, a tick counter, and a hlt that either
- * ends at once (an interrupt was pending) or advances time by one tick.
+ * are delivered when it is set again, lab 1's own tick (pit.c, on a fake
+ * 8254), and a hlt that either ends at once (an interrupt was pending) or
+ * advances time by one tick.
  * A test can raise an interrupt at the worst moments: just before any `cli`
  * (intr_disable finding IF on; an executor that looked at its queue earlier,
  * with interrupts on, then sleeps through it), just after (it must stay
  * pending and end the `sti; hlt`), and a tick right after a sleep reads the
- * clock. Interrupt handlers and tick subscribers run with intr_context() true.
+ * clock (fake_raise_tick from fake_on_cli: the mask of timer_ticks' read).
+ * Interrupt handlers and tick subscribers run with intr_context() true.
  * The preconditions (assert(!intr_enabled())) are checked against its IF.
  *
- * Tickless idle (lab 1's timer_idle_until): it, the stopped tick and the
- * one-shot are fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
+ * Tickless idle is lab 1's timer_idle_until itself; the glue to pit.c and its
+ * fake 8254 is fake_oneshot.h's, shared with lab6_fake.h. While the tick is stopped a hlt
  * lasts until the one-shot or the interrupt set for fake_irq_at, whichever is
  * first.
  */
@@ -33,10 +35,9 @@ static int fake_pending;                    /* interrupts raised, not yet delive
 static void (*fake_irq)(void);              /* what an interrupt does */
 static void (*fake_before_cli)(void);       /* called right before a cli that finds IF on */
 static void (*fake_on_cli)(void);           /* called right after such a cli */
-static uint64_t fake_ticks;
+static bool fake_tick_pending;              /* IRQ 0 raised, not yet delivered */
 static bool fake_timer_on = true;           /* hlt with nothing pending: one tick passes */
 static int fake_waits, fake_waits_cut_short, fake_idle_limit = 100000;
-static int fake_tick_reads, fake_tick_after_read;   /* a tick lands right after read N (0: never) */
 static void (*fake_idle)(void);             /* the executor's idle (its wait hook): fake_halt */
 static void fake_halt(void);
 static void fake_idle_wait(void);
@@ -53,7 +54,10 @@ static bool fake_expect_stop;            /* the test wants a panic or a stop: sa
 static long fake_masks_awake;
 static bool fake_escape_set;                /* fake_escape is live (inside fake_run) */
 
+#define FAKE_HZ 1000                        /* a one-shot reaches 54 ticks, as in the kernel */
 #include "fake_oneshot.h"
+
+int kprintf(const char *fmt, ...) { (void)fmt; return 0; }
 
 static void fake_reset(void)
 {
@@ -63,21 +67,26 @@ static void fake_reset(void)
     fake_irq = 0;
     fake_before_cli = 0;
     fake_on_cli = 0;
-    fake_ticks = 0;
+    fake_tick_pending = false;
     fake_timer_on = true;
     fake_waits = fake_waits_cut_short = 0;
     fake_idle_limit = 100000;
-    fake_tick_reads = fake_tick_after_read = 0;
     fake_panic_msg[0] = 0;
-    fake_oneshot_reset();
-    timer_subscribe(timerq_expire);     /* as lab3_init does */
+    static void (*const boot[])(uint64_t) = { timerq_expire };  /* as lab3_init does */
+    fake_oneshot_reset(boot, 1);
     fake_idle = fake_halt;
     executor_set_idle_hooks(&fake_idle_hooks);
     executor_init();
 }
 
+static void fake_tick(void);
+
 static void fake_deliver(void)
 {
+    if (fake_if && fake_tick_pending) {
+        fake_tick_pending = false;
+        fake_tick();
+    }
     while (fake_if && fake_pending > 0) {
         fake_pending--;
         fake_if = false;                    /* handlers run with IF=0 */
@@ -134,17 +143,29 @@ bool intr_context(void)
     return fake_in_handler;
 }
 
-/* The timer interrupt: like every handler, it runs with IF=0. */
-static void fake_tick(void)
+/* IRQ 0 (pit.c's pit_tick): like every handler, it runs with IF=0. */
+static void fake_run_irq0(void)
 {
     bool was = fake_if;
     fake_if = false;
-    fake_ticks++;
-    fake_clock++;
     fake_in_handler = true;
-    fake_notify_tick(fake_ticks);
+    fake_irq0();
     fake_in_handler = false;
     fake_if = was;
+}
+
+/* The timer interrupt: a tick of real time, and pit.c counts it. */
+static void fake_tick(void)
+{
+    fake_clock++;
+    fake_run_irq0();
+}
+
+/* A tick raised now, taken when IF is next set (right after a masked read of the clock). */
+static __attribute__((unused)) void fake_raise_tick(void)
+{
+    fake_tick_pending = true;
+    fake_deliver();
 }
 
 /*
@@ -192,7 +213,7 @@ static void fake_halt(void)
     if (fake_waits > fake_idle_limit) {     /* every way of waiting, the tickless one too */
         fake_asleep_forever();
     }
-    if (fake_pending) {                     /* sti; hlt: the pending interrupt ends the hlt */
+    if (fake_pending || fake_tick_pending) {    /* sti; hlt: a pending interrupt ends it */
         fake_waits_cut_short++;
         fake_deliver();
         return;
@@ -200,7 +221,9 @@ static void fake_halt(void)
     if (fake_tick_stopped) {                /* the one-shot, or fake_irq first */
         if (!fake_irq_comes_by(fake_oneshot_at)) {
             fake_clock = fake_oneshot_at;
-            fake_oneshots_fired++;          /* its IRQ only ends the hlt */
+            fake_oneshots_fired++;
+            fake_pit.irq_done = true;
+            fake_run_irq0();                /* the one-shot's IRQ 0: pit_tick counts no tick */
         }
         return;
     }
@@ -228,24 +251,6 @@ static void fake_idle_wait(void)
 }
 
 static void fake_idle_notify(void) {}
-
-/*
- * Reading the clock; with fake_tick_after_read = N, the timer interrupt lands
- * right after the Nth read (the worst moment for a sleep that has just looked
- * at the clock and is about to join the timer queue).
- */
-uint64_t timer_ticks(void)
-{
-    uint64_t now = fake_ticks;
-    if (++fake_tick_reads == fake_tick_after_read)
-        fake_tick();
-    return now;
-}
-
-uint32_t timer_hz(void)
-{
-    return 100;
-}
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {

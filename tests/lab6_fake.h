@@ -13,11 +13,10 @@
  * that never block), and fake_tick().
  * So every run is deterministic.
  *
- * Tickless idle (idle.c calls lab 1's timer_idle_until): it, the stopped tick
- * and the one-shot are fake_oneshot.h's, shared with lab3_fake.h. A hlt with
+ * The tick and tickless idle (idle.c calls timer_idle_until) are lab 1's pit.c
+ * itself, on the fake 8254 of fake_oneshot.h, shared with lab3_fake.h. A hlt with
  * the tick stopped lasts until the one-shot, whose IRQ 0 is delivered like any
- * other but is no tick (lab 3's timers are not expired from it, as lab 1's
- * pit_tick does not), or until IRQ 1 at fake_irq_at, whichever is first. The
+ * other but is no tick (pit_tick counts none), or until IRQ 1 at fake_irq_at, whichever is first. The
  * fake counts every IRQ 0 (fake_timer_irqs: the CPU's wake-ups for time).
  * Runs are tickless unless fake_periodic (tick=periodic).
  *
@@ -51,7 +50,6 @@ static bool fake_if = true;
 static bool fake_in_handler;            /* an IRQ's handler runs: intr_context() */
 static int fake_pending[FAKE_MAX_PENDING], fake_npending;
 static void (*fake_handler)(int irq);
-static uint64_t fake_ticks;
 static bool fake_periodic;              /* the next run is tick=periodic */
 static int fake_timer_irqs;
 static int fake_switches;                /* ctx_switch calls: a thread's stack left for another's */
@@ -74,6 +72,7 @@ static void fake_raise(int irq);
 static void fake_stop_because(const char *why) { fake_stop(why); }
 static void fake_raise_irq1(void) { fake_raise(1); }
 
+#define FAKE_HZ 1000
 #include "fake_oneshot.h"
 
 /* --- allocations, freed at the end of each run (abandoned threads too) --- */
@@ -152,8 +151,8 @@ static void fake_deliver(void)
         if (irq == 0)
             fake_timer_irqs++;
         fake_in_handler = true;                 /* lab 1's irq_run: intr_context() */
-        if (irq == 0 && !fake_tick_stopped)
-            fake_notify_tick(fake_ticks);       /* lab 1's pit_tick: lab 3's timers, lab 6's charge */
+        if (irq == 0)
+            fake_irq0();                        /* lab 1's pit_tick: lab 3's timers, lab 6's charge */
         if (fake_handler)
             fake_handler(irq);
         fake_in_handler = false;
@@ -178,8 +177,7 @@ static void fake_tick(void)
 {
     if (fake_tick_stopped)
         fake_stop("a tick came while the tick was stopped: a thread ran with it stopped");
-    fake_clock = ++fake_ticks;
-    if (fake_ticks > FAKE_TICK_LIMIT)
+    if (++fake_clock > FAKE_TICK_LIMIT)
         fake_stop("time ran out: a thread spins forever (priority inversion?)");
     fake_raise(0);
 }
@@ -222,8 +220,6 @@ void intr_enable(void)
 
 bool intr_enabled(void) { return fake_if; }
 bool intr_context(void) { return fake_in_handler; }
-uint64_t timer_ticks(void) { return fake_ticks; }
-uint32_t timer_hz(void) { return 1000; }
 uint32_t slice_ticks(void) { return fake_slice; }
 uint64_t cycles(void) { return (uint64_t)fake_steps; }
 
@@ -260,7 +256,8 @@ void intr_enable_and_halt(void)
         if (!fake_irq_comes_by(fake_oneshot_at)) {
             fake_clock = fake_oneshot_at;
             fake_oneshots_fired++;
-            fake_raise(0);                      /* the one-shot's IRQ 0: not a tick */
+            fake_pit.irq_done = true;
+            fake_raise(0);                      /* the one-shot's IRQ 0: pit_tick counts no tick */
         }
     } else {
         fake_tick();                            /* then IRQ 1, if it falls on this tick */
@@ -392,10 +389,8 @@ static void fake_reset(void)
     fake_if = true;
     fake_npending = 0;
     fake_handler = 0;
-    fake_ticks = 0;
-    fake_oneshot_reset();
-    timer_subscribe(timerq_expire);     /* as lab3_init and lab6_init do, in boot order */
-    timer_subscribe(sched_tick);
+    static void (*const boot[])(uint64_t) = { timerq_expire, sched_tick };  /* boot order */
+    fake_oneshot_reset(boot, 2);
     fake_timer_irqs = 0;
     fake_switches = 0;
     tickless_set_periodic(fake_periodic);

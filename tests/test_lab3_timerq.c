@@ -84,7 +84,7 @@ static bool tick_to(uint64_t now)
     int why = setjmp(fake_escape);
     if (why == 0) {
         fake_escape_set = true;
-        fake_ticks = now;
+        fake_set_ticks(now);
         fake_if = false;
         timerq_expire(now);
         fake_if = true;
@@ -255,12 +255,12 @@ TEST(a_sleep_too_long_for_the_clock_sleeps_for_ever)
 {
     setup();
     struct sleep_future s;
-    fake_ticks = 7;
+    fake_set_ticks(7);
     sleep_ticks_init(&s, 5);
     CHECK_EQ(s.deadline, 12);
     sleep_ticks_init(&s, UINT64_MAX);   /* 7 + UINT64_MAX wraps to 6: in the past */
     CHECK(s.deadline == UINT64_MAX);
-    fake_ticks = UINT64_MAX - 3;
+    fake_set_ticks(UINT64_MAX - 3);
     sleep_ticks_init(&s, 10);
     CHECK(s.deadline == UINT64_MAX);
     sleep_ticks_init(&s, 3);
@@ -271,9 +271,9 @@ TEST(a_sleep_too_long_for_the_clock_sleeps_for_ever)
 
 TEST(milliseconds_round_up_to_whole_ticks)
 {
-    setup();                            /* the fake's clock: 100 Hz, 10 ms a tick */
+    setup();
     struct sleep_future s;
-    fake_ticks = 40;
+    fake_start_tick(100, 40);           /* the clock at 100 Hz, 10 ms a tick */
     const uint32_t ms[] = { 0, 1, 10, 11, 999, 1000, UINT32_MAX };
     const uint64_t ticks[] = { 0, 1, 1, 2, 100, 100, 429496730 };
     for (int i = 0; i < 7; i++) {
@@ -285,7 +285,7 @@ TEST(milliseconds_round_up_to_whole_ticks)
 TEST(a_long_sleeper_does_not_wake_early_near_the_end_of_time)
 {
     setup();
-    fake_ticks = UINT64_MAX - 100;
+    fake_set_ticks(UINT64_MAX - 100);
     struct sleeper z = { .base.poll = sleeper_poll, .name = 'z' };
     struct sleep_future s;
     sleep_ticks_init(&s, 1000);         /* past the last tick */

@@ -21,9 +21,9 @@ struct nap {
 /* Sleep n ticks; note when it began and ended, the deadline and the tick it was made ready on. */
 static void nap(struct nap *n)
 {
-    n->start = timer_ticks();
-    thread_sleep_ticks(n->ticks);
-    n->woke = timer_ticks();
+    n->start = fake_ticks;              /* lab 1's count, read without timer_ticks' mask: */
+    thread_sleep_ticks(n->ticks);       /* main's k-th mask is the sleep's own (below) */
+    n->woke = fake_ticks;
     n->wake_tick = thread_current()->wake_tick;
     n->ready_on = thread_current()->alarm_tick;
     record(n->name);
@@ -158,10 +158,11 @@ TEST(a_tick_between_reading_the_clock_and_blocking_is_never_lost)
 
 /* ---- a count that jumps past a deadline ------------------------------------------ */
 /*
- * One sched_tick(now) can move the count several ticks: the ticks that came while
- * interrupts were masked (a long print) are delivered together, the first with
- * the count they reached, and a tickless halt counts every tick that passed at
- * its end, so a one-shot that ends late passes the deadline. A sleeper whose tick
+ * One sched_tick(now) can move the count several ticks: a tickless halt counts
+ * every tick that passed at its end (lab 1's timer_tick_restart), so a one-shot
+ * that ends late passes the deadline. The first run makes the count jump under a
+ * long print (fake_set_ticks), in both runs; the second is the late one-shot
+ * itself, in the tickless run. A sleeper whose tick
  * was passed rather than met still wakes, on that count: alarm_wake_due wakes every
  * wake_tick <= now (with ==, it sleeps for good).
  */
@@ -171,9 +172,9 @@ static void masked_past_the_deadline_main(void)
 {
     jumped = (struct nap){ .ticks = 2, .name = 'j' };
     struct thread *t = spawn_thread(napper, &jumped, "napper", 40);     /* due on tick 2 */
-    intr_state_t was = intr_disable();      /* a long print: the ticks wait at the PIC */
-    while (timer_ticks() < 5)
-        fake_spin();
+    intr_state_t was = intr_disable();      /* a long print: a tick waits at the PIC */
+    fake_set_ticks(4);                      /* and the count has jumped by then (as a */
+    fake_tick();                            /* tickless halt's restart may make it jump) */
     record('p');
     intr_restore(was);                      /* then one sched_tick(5), past tick 2 */
     record('e');

@@ -1,28 +1,23 @@
 /*
  * pit.c - the tick: PIT channel 0 as a rate generator on IRQ 0 (Intel 8254
- * datasheet, "Control Word Format" and "Mode 2").
- *
- * The default rate is 1000 Hz (hz=N on the command line changes it). At
- * 1000 Hz a tick is a millisecond, the unit lab 3's sleeps and lab 4's disk
- * timeouts are written in, and a test waiting N ticks takes N ms. The price
- * is 1000 interrupts a second; under QEMU's TCG each costs a few
- * microseconds, so an idle kernel still leaves the host CPU almost idle.
- * 100 Hz would make every sleep round to 10 ms and every tick test ten times
- * slower.
+ * datasheet, "Control Word Format", "Mode 2"): it counts the 1.193182 MHz
+ * input down from the divisor and pulses IRQ 0 at 1. 1000 Hz by default
+ * (hz=N): a tick is a millisecond, the unit of lab 3's sleeps and lab 4's
+ * timeouts; 100 Hz would round every sleep to 10 ms.
  *
  * Tickless idle (NO_HZ idle, handouts/lab3.md "Challenge: tickless idle") is
- * here too, the one place the tick is stopped and restarted, for lab 3's
- * executor and lab 6's idle thread alike (timer_idle_until). The periodic
- * tick exists so that sleepers are woken on time; an idle CPU with nothing
- * due in the next tick has no use for it, and each tick still wakes the CPU.
- * So channel 0 counts one mode 0 one-shot ("Mode 0: Interrupt on Terminal
- * Count") to the tick boundary the idle CPU must wake at (capped at a 16-bit
- * count, ~55 ms: a longer sleep takes several); whatever ends the hlt, the
- * tick restarts and the ticks that passed are added and told to the
- * subscribers once, so what is due fires exactly as the periodic tick would
- * have made it. The race is lab 3's hlt race: the decision is made with
- * interrupts masked, and they are enabled only by the "sti; hlt" pair, so an
- * interrupt that came in between is pending and ends the hlt at once.
+ * here too, the one place the tick stops and restarts, for lab 3's executor
+ * and lab 6's idle thread alike (timer_idle_until): an idle CPU with nothing
+ * due in the next tick has one one-shot ("Mode 0: Interrupt on Terminal
+ * Count") count to the tick boundary it must wake at (16 bits: ~55 ms at
+ * most). Whatever ends the hlt, the tick restarts and the ticks that passed
+ * are added and told to the subscribers once, as the periodic tick would
+ * have. The choice is made masked; only "sti; hlt" unmasks (lab 3's hlt race).
+ *
+ * The arithmetic (pit_divisor, pit_oneshot_plan, pit_ticks_passed,
+ * pit_idle_ticks) is pure, and the chip is reached only through a struct
+ * pit_ops (pit.h): pit_ports here, a model of channel 0 in the host tests
+ * (tests/fake_pit.h), which run this file as it is.
  */
 #include "cmdline.h"
 #include "interrupts.h"
@@ -39,6 +34,7 @@ static uint32_t rate_hz;
 static void (*subscribers[TIMER_SUBSCRIBERS_MAX])(uint64_t now);
 static int nsubscribers;
 static uint32_t divisor;                /* the periodic reload value */
+static const struct pit_ops *chip;      /* pit_ports, or a host test's model of the 8254 */
 
 static struct {                         /* the one-shot, while the tick is stopped */
     bool armed;
@@ -68,10 +64,8 @@ static void pit_tick(int irq)
     timer_notify(ticks);
 }
 
-/*
- * Exercise 6: the control word (channel, access, mode, binary) to PIT_CMD,
- * then the count to channel 0 as the access mode says: low byte, high byte.
- */
+/* Exercise 6: the control word (channel, access, mode, binary) to PIT_CMD, then
+   the count to channel 0 as the access mode says: low byte, high byte. */
 static void pit_program(uint8_t mode, uint32_t count)
 {
     /* LAB 1: BEGIN SOLUTION */
@@ -84,18 +78,46 @@ static void pit_program(uint8_t mode, uint32_t count)
     LAB 1: END SOLUTION */
 }
 
+/* Counter latch, then low and high byte (0: 65536). */
+static uint32_t pit_latch_count(void)
+{
+    outb(PIT_CMD, PIT_LATCH_CH0);
+    uint32_t lo = inb(PIT_CH0);
+    return (uint32_t)inb(PIT_CH0) << 8 | lo;
+}
+
+/* Read-back: channel 0's status byte (OUT), then its count, low and high byte. */
+static uint8_t pit_read_back(uint32_t *count)
+{
+    outb(PIT_CMD, PIT_READBACK_CH0);
+    uint8_t status = inb(PIT_CH0);
+    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    *count = hi << 8 | lo;
+    return status;
+}
+
+const struct pit_ops pit_ports = { pit_program, pit_latch_count, pit_read_back };
+
 void pit_init(void)
 {
     uint64_t hz = cmdline_uint("hz", PIT_DEFAULT_HZ, 0, UINT64_MAX);   /* the range: below */
-    divisor = hz > 0 && hz <= PIT_MAX_HZ ? pit_divisor((uint32_t)hz) : 0;
-
-    if (divisor == 0) {
+    if (hz == 0 || hz > PIT_MAX_HZ || pit_divisor((uint32_t)hz) == 0) {
         kprintf("pit: hz=%s is not a rate from %u to %u Hz\n", cmdline_str("hz", "?"),
                 PIT_MIN_HZ, PIT_MAX_HZ);
         machine_exit(EXIT_FAILURE_CODE);
     }
-    rate_hz = (uint32_t)hz;
-    pit_program(PIT_MODE_RATE, divisor);
+    pit_start(&pit_ports, (uint32_t)hz, 0);
+}
+
+void pit_start(const struct pit_ops *ops, uint32_t hz, uint64_t first_tick)
+{
+    chip = ops;
+    rate_hz = hz;
+    divisor = pit_divisor(hz);
+    ticks = first_tick;
+    oneshot.armed = false;
+    oneshot.lag = 0;
+    chip->program(PIT_MODE_RATE, divisor);
     irq_register(0, pit_tick);
 }
 
@@ -108,10 +130,7 @@ uint64_t timer_ticks(void)
     return t;
 }
 
-uint32_t timer_hz(void)
-{
-    return rate_hz;
-}
+uint32_t timer_hz(void) { return rate_hz; }
 
 /* A fixed table: a lab that subscribes one too many is a bug to see at boot, not a lost tick. */
 void timer_subscribe(void (*fn)(uint64_t now))
@@ -121,19 +140,71 @@ void timer_subscribe(void (*fn)(uint64_t now))
     subscribers[nsubscribers++] = fn;
 }
 
-bool timer_tick_stopped(void)
-{
-    return oneshot.armed;
-}
+bool timer_tick_stopped(void) { return oneshot.armed; }
 
-/* Latch, then low and high byte; the tick must not read the chip in between. */
+/* The tick must not reach the chip between the latch and the second byte. */
 uint32_t pit_read_count(void)
 {
     intr_state_t f = intr_disable();
-    outb(PIT_CMD, PIT_LATCH_CH0);
-    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+    uint32_t count = chip->latch();
     intr_restore(f);
-    return (hi << 8 | lo) ? (hi << 8 | lo) : 65536;     /* 0 is the full 65536 */
+    return count ? count : 65536;       /* 0 is the full 65536 */
+}
+
+/* Exercise 6 (with pit_program). */
+uint32_t pit_divisor(uint32_t hz)
+{
+    if (hz < PIT_MIN_HZ || hz > PIT_MAX_HZ)
+        return 0;
+    /* LAB 1: BEGIN SOLUTION */
+    return (PIT_INPUT_HZ + hz / 2) / hz;        /* nearest, not truncated: 1000 Hz -> 1193 */
+    /* LAB 1: STUB
+    panic("lab1: pit_divisor() not implemented");
+    LAB 1: END SOLUTION */
+}
+
+/* Given code (the tickless challenge, handouts/lab3.md). */
+struct pit_oneshot pit_oneshot_plan(uint32_t lead, uint32_t divisor, uint32_t lag, uint64_t ticks)
+{
+    assert(divisor > 0 && divisor <= PIT_MAX_COUNT);
+    assert(lead >= 1 && lead <= divisor && lag < divisor);
+    assert(ticks >= 1);
+    /* The count's next boundary is `lag` clocks before the chip's. When that has
+       passed already (lead <= lag), the count is a tick behind the clock. */
+    uint64_t first_tick = lead > lag ? 1 : 2;
+    uint32_t first = lead > lag ? lead - lag : lead + divisor - lag;   /* 1..divisor */
+    if (ticks < first_tick)
+        return (struct pit_oneshot){ 1, 1 };        /* due already: end at once */
+    uint64_t reach = first_tick + (PIT_MAX_COUNT - first) / divisor;  /* within 16 bits */
+    uint64_t n = ticks < reach ? ticks : reach;
+    return (struct pit_oneshot){ first + (uint32_t)(n - first_tick) * divisor, (uint32_t)n };
+}
+
+uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uint32_t *lag)
+{
+    assert(divisor > 0 && lead >= 1 && lead <= divisor && *lag < divisor);
+    uint32_t passed, into;              /* into: clocks already run of the current tick */
+    if (elapsed < lead) {
+        passed = 0;
+        into = divisor - lead + elapsed;
+    } else {
+        passed = 1 + (elapsed - lead) / divisor;
+        into = (elapsed - lead) % divisor;
+    }
+    *lag += into;
+    if (*lag >= divisor) {
+        *lag -= divisor;
+        passed++;
+    }
+    return passed;
+}
+
+/* Given code (the tickless challenge): see pit.h. */
+uint64_t pit_idle_ticks(uint64_t now, uint64_t deadline, bool periodic)
+{
+    if (periodic || deadline <= now + 1)
+        return 0;
+    return deadline == UINT64_MAX ? UINT64_MAX : deadline - now;
 }
 
 /* Stop the periodic tick; arm the one-shot for the tick boundary n (>= 1) ahead, capped. */
@@ -148,18 +219,15 @@ static uint32_t timer_tick_stop(uint64_t n)
     oneshot.count = p.count;
     oneshot.irq_taken = false;
     oneshot.armed = true;
-    pit_program(PIT_MODE_ONESHOT, p.count);
+    chip->program(PIT_MODE_ONESHOT, p.count);
     return p.ticks;
 }
 
 /* Input clocks since the one-shot was armed; mode 0 wraps past 0 to 0xFFFF and on. */
 static uint32_t oneshot_elapsed(bool *out)
 {
-    outb(PIT_CMD, PIT_READBACK_CH0);
-    uint8_t status = inb(PIT_CH0);
-    uint32_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
-    uint32_t now = hi << 8 | lo;
-    *out = (status & PIT_STATUS_OUT) != 0;
+    uint32_t now;
+    *out = (chip->read_back(&now) & PIT_STATUS_OUT) != 0;
     if (*out)
         return oneshot.count + ((0x10000 - now) & 0xFFFF);
     return now <= oneshot.count ? oneshot.count - now : 0;
@@ -190,7 +258,7 @@ static void timer_tick_restart(void)
     uint32_t elapsed = oneshot_elapsed(&out);
     if (out)
         oneshot_drain();
-    pit_program(PIT_MODE_RATE, divisor);
+    chip->program(PIT_MODE_RATE, divisor);
     oneshot.armed = false;
     uint32_t passed = pit_ticks_passed(oneshot.lead, divisor, elapsed, &oneshot.lag);
     ticks += passed;
@@ -198,10 +266,7 @@ static void timer_tick_restart(void)
         timer_notify(ticks);
 }
 
-void tickless_set_periodic(bool periodic)
-{
-    idle_periodic = periodic;
-}
+void tickless_set_periodic(bool periodic) { idle_periodic = periodic; }
 
 struct tickless_stats tickless_stats(void)
 {

@@ -65,7 +65,24 @@ uint32_t pit_ticks_passed(uint32_t lead, uint32_t divisor, uint32_t elapsed, uin
  */
 uint64_t pit_idle_ticks(uint64_t now, uint64_t deadline, bool periodic);
 
+/*
+ * What pit.c does to the 8254, and all it does: pit_ports for the chip's
+ * ports; a host test passes a model of the chip (as pic.c's struct pic_ops).
+ */
+struct pit_ops {
+    void (*program)(uint8_t mode, uint32_t count);  /* channel 0: control word, count */
+    uint32_t (*latch)(void);            /* counter latch: channel 0's count (0: 65536) */
+    uint8_t (*read_back)(uint32_t *count);          /* read-back: status byte, and count */
+};
+extern const struct pit_ops pit_ports;
+
 /* Hardware (pit.c). */
-void pit_init(void);
+void pit_init(void);                    /* hz= from the command line, on pit_ports */
+/*
+ * Channel 0 ticking at `hz` (PIT_MIN_HZ..PIT_MAX_HZ) on `chip`, IRQ 0 its
+ * handler, the count from `first_tick` (boot: 0; a host test may start it
+ * anywhere, near the end of time too). Called again, it starts over.
+ */
+void pit_start(const struct pit_ops *chip, uint32_t hz, uint64_t first_tick);
 
 #endif

@@ -178,7 +178,7 @@ __attribute__((constructor)) static void take_the_grade(void)
 }}
 #endif
 """
-        with open(lab_dir(repo, 1) / "pitdiv.c", "a") as f:   # linked by test_lab1_pic
+        with open(lab_dir(repo, 1) / "pit.c", "a") as f:   # linked by test_lab1_pic
             f.write(evil)
     return make
 
