@@ -22,6 +22,7 @@ import traceback
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from grade.core import BUILD, ROOT, Ctx, Test, TestFailure, TestSkipped
 from grade import core, hosttests, rundir, runner, sandbox
@@ -83,18 +84,22 @@ def build_stage(lab: int) -> str:
     return core.make_failure(proc.stdout + proc.stderr)
 
 
-def build_stages(labs: list[int]) -> dict[int, str]:
-    """Each lab's build error ('' when it built). One make for all of them first (a
-    make that finds nothing to do costs ~0.15 s a call); only when that fails, one
-    make per lab, so that each error is said against its own lab."""
+def build_stages(labs: list[int], also: Sequence[str] = (), jobs: int = 1
+                 ) -> tuple[dict[int, str], bool]:
+    """Each lab's build error ('' when it built), and whether `also` (the host tests'
+    binaries) built too. One make for all of them first, `jobs` at a time (a make that
+    finds nothing to do costs ~0.15 s a call); only when that fails, one make per lab, so
+    that each error is said against its own lab (and the host tests are left to
+    hosttests.prebuild, which says theirs)."""
     try:
-        together = subprocess.run(["make", "-s", "-C", str(ROOT), *(f"lab{n}" for n in labs)],
+        together = subprocess.run(["make", "-s", f"-j{max(1, jobs)}", "-C", str(ROOT),
+                                   *(f"lab{n}" for n in labs), *also],
                                   capture_output=True, text=True)
     except FileNotFoundError:
         raise runner.ToolMissing("make") from None
     if together.returncode == 0:
-        return {n: "" for n in labs}
-    return {n: build_stage(n) for n in labs}
+        return {n: "" for n in labs}, True
+    return {n: build_stage(n) for n in labs}, False
 
 
 def versions(path: str) -> str:
@@ -432,13 +437,16 @@ def write_json(path: Path, seed: int, seconds: float, outcomes: list[Outcome]) -
 
 def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
           seed: int, replay: str, run: rundir.RunDir) -> int:
+    host = [] if args.kernel else hosttests.binaries(sorted({(t.lab, t.name) for t, _ in plan}))
+    hosts_built = False
     with run.build_lock():              # one grader builds at a time; each boots its own copy
         building = not (args.kernel or args.no_build)
-        build_errors = build_stages(labs) if building else {n: "" for n in labs}
+        build_errors = {n: "" for n in labs}
+        if building:                    # the stages and the host tests in one make
+            build_errors, hosts_built = build_stages(labs, hosttests.goals(host), args.jobs)
         kernels = {n: run.stage_kernel(n, args.kernel or BUILD / f"lab{n}" / "kernel.elf")
                    for n in labs}
-    if not args.kernel:                 # the host tests in one parallel make (it takes the lock)
-        hosttests.prebuild(sorted({(t.lab, t.name) for t, _ in plan}), args.jobs)
+    hosttests.prebuild(host, args.jobs, hosts_built)    # it takes the lock
     start = time.monotonic()
     done: dict[int, Outcome] = {}       # by plan index
     lanes = Lanes(args.jobs, plan)

@@ -107,8 +107,15 @@ class RunDirTest(unittest.TestCase):
 
 
 class BuildStagesTest(unittest.TestCase):
-    """One make builds every stage; a failure is then said against its own lab."""
+    """One make builds every stage and the host tests; a failure is then said against
+    its own lab (and the host tests are left to their own make)."""
     def makes(self, broken: set[str]) -> tuple[dict[int, str], list[list[str]]]:
+        (errors, hosts_built), seen = self.makes_with(broken, [])
+        self.assertEqual(hosts_built, not broken)
+        return errors, seen
+
+    def makes_with(self, broken: set[str], also: list[str]
+                   ) -> tuple[tuple[dict[int, str], bool], list[list[str]]]:
         seen: list[list[str]] = []
 
         def fake_run(cmd: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
@@ -119,7 +126,7 @@ class BuildStagesTest(unittest.TestCase):
         real = cli.subprocess.run
         cli.subprocess.run = fake_run  # type: ignore[assignment]
         try:
-            return cli.build_stages([1, 2, 3]), seen
+            return cli.build_stages([1, 2, 3], also, 2), seen
         finally:
             cli.subprocess.run = real  # type: ignore[assignment]
 
@@ -127,6 +134,19 @@ class BuildStagesTest(unittest.TestCase):
         errors, seen = self.makes(set())
         self.assertEqual(errors, {1: "", 2: "", 3: ""})
         self.assertEqual(len(seen), 1)
+
+    def test_the_host_tests_build_in_the_same_make(self) -> None:
+        (errors, hosts_built), seen = self.makes_with(set(), ["build/tests/test_lab2_ring"])
+        self.assertTrue(hosts_built)
+        self.assertEqual(len(seen), 1)
+        self.assertIn("build/tests/test_lab2_ring", seen[0])
+        self.assertIn("-j2", seen[0])
+
+    def test_a_broken_host_test_is_left_to_its_own_make(self) -> None:
+        (errors, hosts_built), seen = self.makes_with({"build/tests/test_lab2_ring"},
+                                                      ["build/tests/test_lab2_ring"])
+        self.assertEqual(errors, {1: "", 2: "", 3: ""})
+        self.assertFalse(hosts_built)
 
     def test_a_broken_stage_is_named_alone(self) -> None:
         errors, seen = self.makes({"lab2"})
