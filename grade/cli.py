@@ -22,6 +22,7 @@ import traceback
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from grade.core import BUILD, ROOT, Ctx, Test, TestFailure, TestSkipped
 from grade import core, hosttests, rundir, runner, sandbox
@@ -83,18 +84,22 @@ def build_stage(lab: int) -> str:
     return core.make_failure(proc.stdout + proc.stderr)
 
 
-def build_stages(labs: list[int]) -> dict[int, str]:
-    """Each lab's build error ('' when it built). One make for all of them first (a
-    make that finds nothing to do costs ~0.15 s a call); only when that fails, one
-    make per lab, so that each error is said against its own lab."""
+def build_stages(labs: list[int], also: Sequence[str] = (), jobs: int = 1
+                 ) -> tuple[dict[int, str], bool]:
+    """Each lab's build error ('' when it built), and whether `also` (the host tests'
+    binaries) built too. One make for all of them first, `jobs` at a time (a make that
+    finds nothing to do costs ~0.15 s a call); only when that fails, one make per lab, so
+    that each error is said against its own lab (and the host tests are left to
+    hosttests.prebuild, which says theirs)."""
     try:
-        together = subprocess.run(["make", "-s", "-C", str(ROOT), *(f"lab{n}" for n in labs)],
+        together = subprocess.run(["make", "-s", f"-j{max(1, jobs)}", "-C", str(ROOT),
+                                   *(f"lab{n}" for n in labs), *also],
                                   capture_output=True, text=True)
     except FileNotFoundError:
         raise runner.ToolMissing("make") from None
     if together.returncode == 0:
-        return {n: "" for n in labs}
-    return {n: build_stage(n) for n in labs}
+        return {n: "" for n in labs}, True
+    return {n: build_stage(n) for n in labs}, False
 
 
 def versions(path: str) -> str:
@@ -402,6 +407,28 @@ def longest_first(plan: list[tuple[Test, str]], known: dict[str, float]) -> list
     return sorted(range(len(plan)), key=lambda i: -estimate(i))
 
 
+class Lanes:
+    """Where each test runs: --jobs workers for the tests that keep a host CPU busy and,
+    with --jobs 2 or more, one more for the tests marked `waits` (core.Test), one at a
+    time. Those spend most of their wall time waiting on host time (a throttled disk, keys
+    held 20 ms each, an idle guest): among the others, two of them would hold both
+    workers while the host's CPUs idle. Their verdicts do not depend on the CPU they get."""
+
+    def __init__(self, jobs: int, plan: list[tuple[Test, str]]) -> None:
+        self.busy = ThreadPoolExecutor(max_workers=max(1, jobs))
+        waiting = jobs >= 2 and any(t.waits for t, _ in plan)
+        self.waiting = ThreadPoolExecutor(max_workers=1) if waiting else None
+
+    def pool_for(self, t: Test) -> ThreadPoolExecutor:
+        return self.waiting if t.waits and self.waiting else self.busy
+
+    def shutdown(self, wait: bool) -> None:
+        """All of them; without `wait`, the tests not started yet are cancelled."""
+        for pool in (self.busy, self.waiting):
+            if pool is not None:
+                pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
 def write_json(path: Path, seed: int, seconds: float, outcomes: list[Outcome]) -> None:
     path.write_text(json.dumps({"seed": seed, "seconds": round(seconds, 3), "tests": [
         {"lab": o.test.lab, "name": o.test.name, "path": o.path, "verdict": o.verdict,
@@ -410,24 +437,27 @@ def write_json(path: Path, seed: int, seconds: float, outcomes: list[Outcome]) -
 
 def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
           seed: int, replay: str, run: rundir.RunDir) -> int:
+    host = [] if args.kernel else hosttests.binaries(sorted({(t.lab, t.name) for t, _ in plan}))
+    hosts_built = False
     with run.build_lock():              # one grader builds at a time; each boots its own copy
         building = not (args.kernel or args.no_build)
-        build_errors = build_stages(labs) if building else {n: "" for n in labs}
+        build_errors = {n: "" for n in labs}
+        if building:                    # the stages and the host tests in one make
+            build_errors, hosts_built = build_stages(labs, hosttests.goals(host), args.jobs)
         kernels = {n: run.stage_kernel(n, args.kernel or BUILD / f"lab{n}" / "kernel.elf")
                    for n in labs}
-    if not args.kernel:                 # the host tests in one parallel make (it takes the lock)
-        hosttests.prebuild(sorted({(t.lab, t.name) for t, _ in plan}), args.jobs)
+    hosttests.prebuild(host, args.jobs, hosts_built)    # it takes the lock
     start = time.monotonic()
     done: dict[int, Outcome] = {}       # by plan index
-    pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    lanes = Lanes(args.jobs, plan)
     futures: dict[Future[Outcome], int] = {}
     try:
         # Submitting is inside the try: the first test starts while the rest are
         # still being submitted, and a Ctrl-C then must stop it too.
         for i in longest_first(plan, run.durations()):
             t, p = plan[i]
-            futures[pool.submit(run_one, t, p, seed, kernels[t.lab],
-                                build_errors[t.lab], args.keep, run.path)] = i
+            futures[lanes.pool_for(t).submit(run_one, t, p, seed, kernels[t.lab],
+                                             build_errors[t.lab], args.keep, run.path)] = i
         # Each line as its test ends: in plan order, the longest tests (started
         # first, plan order last) would hold every line back to the end.
         for f in as_completed(futures):
@@ -439,7 +469,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         # Start nothing more, stop what runs, and let the tests that were cut
         # short record that they were (verdict INTERRUPTED): they end at once.
         runner.stop_all()
-        pool.shutdown(wait=False, cancel_futures=True)
+        lanes.shutdown(wait=False)
         cut = 0
         for f in futures:
             try:
@@ -451,7 +481,7 @@ def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int
         print(f"\ngrade: interrupted; {cut} test{'s' if cut != 1 else ''} cut short "
               f"(INTERRUPTED in {shown_path(run.path)})", file=sys.stderr)
         return 130
-    pool.shutdown()
+    lanes.shutdown(wait=True)
     seconds = time.monotonic() - start
 
     print_scores(args, labs, outcomes, seconds)

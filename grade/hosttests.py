@@ -180,21 +180,33 @@ def binary_of(lab: int, name: str) -> str:
     return f"test_{'core' if lab == 0 else f'lab{lab}'}_{name[len('host-'):]}"
 
 
-def prebuild(tests: list[tuple[int, str]], jobs: int) -> None:
-    """Build the host tests a grade will run in one parallel make before they run
-    (each then finds its binary made); a binary that does not build is left for
-    its own test to report (with make's own words: each then runs make again). Not for
-    a submission's tree (grade/pristine.py builds it)."""
+def binaries(tests: list[tuple[int, str]]) -> list[str]:
+    """The host tests' binaries among these (lab, name) tests."""
+    return [binary_of(lab, name) for lab, name in tests if name.startswith("host-")]
+
+
+def goals(names: list[str]) -> list[str]:
+    """make's targets for these binaries: none for a submission's tree (grade/pristine.py
+    builds it in the sandbox)."""
+    return [] if sandbox.CURRENT is not None else [f"{BUILD}/tests/{b}" for b in names]
+
+
+def prebuild(names: list[str], jobs: int, built: bool = False) -> None:
+    """Build the host tests' binaries a grade will run in one parallel make before they
+    run (each then finds its binary made), unless the make of the stages has just built
+    them (`built`); a binary that does not build is left for its own test to report
+    (with make's own words: each then runs make again)."""
     PREBUILT.clear()                    # a grade before this one in the process made others
-    binaries = [binary_of(lab, name) for lab, name in tests if name.startswith("host-")]
-    if not binaries or sandbox.CURRENT is not None:
+    if not names or sandbox.CURRENT is not None:
         return
-    with MAKE_LOCK, tree_lock(ROOT / BUILD / "grade"):
-        made = subprocess.run(["make", "-s", "-k", f"-j{max(1, jobs)}", "-C", str(ROOT),
-                               *(f"{BUILD}/tests/{b}" for b in binaries)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if made.returncode == 0:
-        PREBUILT.update(binaries)
+    if not built:
+        with MAKE_LOCK, tree_lock(ROOT / BUILD / "grade"):
+            made = subprocess.run(["make", "-s", "-k", f"-j{max(1, jobs)}", "-C", str(ROOT),
+                                   *goals(names)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if made.returncode != 0:
+            return
+    PREBUILT.update(names)
 
 
 def register() -> None:

@@ -113,7 +113,7 @@ def extended_keys(ctx: Ctx) -> None:
     ctx.expect(r, "typing", hz=1000, received=plain_bytes + 4 * n, **typed_values(t))
 
 
-@test(lab=3, name="idle-cpu", points=10, paths=QEMU_ONLY)
+@test(lab=3, name="idle-cpu", points=10, paths=QEMU_ONLY, waits=True)
 def idle_cpu(ctx: Ctx) -> None:
     """While the kernel waits for a key, the executor must sleep in hlt, not poll:
     the echo task is polled only when a key wakes it. Judged on the executor's

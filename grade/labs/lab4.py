@@ -89,7 +89,7 @@ def both_channels(ctx: Ctx) -> None:
     s.boot_and_check(reads, s.some_write(reads))
 
 
-@test(lab=4, name="irq-overlap", points=10, paths=("kernel",))
+@test(lab=4, name="irq-overlap", points=10, paths=("kernel",), waits=True)
 def irq_overlap(ctx: Ctx) -> None:
     """Slow disks (QEMU throttled to 25 requests a second) on both channels: the futures
     must sleep until their IRQ wakes them (a handler that does not wake loses wake-ups),
@@ -184,7 +184,7 @@ def slow_disk(ctx: Ctx) -> None:
     s.boot_and_check([(pos, lba)], s.some_write([(pos, lba)]), section="slow")
 
 
-@test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY, timeout=30.0)
+@test(lab=4, name="drive-stops", points=5, paths=QEMU_ONLY, timeout=30.0, waits=True)
 def drive_stops(ctx: Ctx) -> None:
     """A drive that stops answering, next to a good drive on the same channel and one on
     the other channel. Its read is one timeout, polled and as a future (every deadline is

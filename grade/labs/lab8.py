@@ -273,7 +273,7 @@ def write_file(ctx: Ctx) -> None:
 KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-@test(lab=8, name="keys", points=10, paths=("kernel",), timeout=TIMEOUT)
+@test(lab=8, name="keys", points=10, paths=("kernel",), timeout=TIMEOUT, waits=True)
 def keys(ctx: Ctx) -> None:
     """Seeded keys typed after the program says it is ready come back from read(0)
     one character at a time, Enter ending the line; shifted keys give capitals."""

@@ -107,8 +107,15 @@ class RunDirTest(unittest.TestCase):
 
 
 class BuildStagesTest(unittest.TestCase):
-    """One make builds every stage; a failure is then said against its own lab."""
+    """One make builds every stage and the host tests; a failure is then said against
+    its own lab (and the host tests are left to their own make)."""
     def makes(self, broken: set[str]) -> tuple[dict[int, str], list[list[str]]]:
+        (errors, hosts_built), seen = self.makes_with(broken, [])
+        self.assertEqual(hosts_built, not broken)
+        return errors, seen
+
+    def makes_with(self, broken: set[str], also: list[str]
+                   ) -> tuple[tuple[dict[int, str], bool], list[list[str]]]:
         seen: list[list[str]] = []
 
         def fake_run(cmd: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
@@ -119,7 +126,7 @@ class BuildStagesTest(unittest.TestCase):
         real = cli.subprocess.run
         cli.subprocess.run = fake_run  # type: ignore[assignment]
         try:
-            return cli.build_stages([1, 2, 3]), seen
+            return cli.build_stages([1, 2, 3], also, 2), seen
         finally:
             cli.subprocess.run = real  # type: ignore[assignment]
 
@@ -127,6 +134,19 @@ class BuildStagesTest(unittest.TestCase):
         errors, seen = self.makes(set())
         self.assertEqual(errors, {1: "", 2: "", 3: ""})
         self.assertEqual(len(seen), 1)
+
+    def test_the_host_tests_build_in_the_same_make(self) -> None:
+        (errors, hosts_built), seen = self.makes_with(set(), ["build/tests/test_lab2_ring"])
+        self.assertTrue(hosts_built)
+        self.assertEqual(len(seen), 1)
+        self.assertIn("build/tests/test_lab2_ring", seen[0])
+        self.assertIn("-j2", seen[0])
+
+    def test_a_broken_host_test_is_left_to_its_own_make(self) -> None:
+        (errors, hosts_built), seen = self.makes_with({"build/tests/test_lab2_ring"},
+                                                      ["build/tests/test_lab2_ring"])
+        self.assertEqual(errors, {1: "", 2: "", 3: ""})
+        self.assertFalse(hosts_built)
 
     def test_a_broken_stage_is_named_alone(self) -> None:
         errors, seen = self.makes({"lab2"})
@@ -159,6 +179,70 @@ class LongestFirstTest(unittest.TestCase):
                              {"lab1 ticks": 1.25, "lab1 ticks [iso]": 2.5})
             (Path(tmp) / rundir.DURATIONS).write_text("[1, 2")
             self.assertEqual(run.durations(), {})
+
+
+class LanesTest(unittest.TestCase):
+    """With --jobs 2, a test marked `waits` runs beside two others, not in their place."""
+
+    def running_at_once(self, jobs: int) -> int:
+        """How many of four tests (one marked `waits`) ran at the same time at most."""
+        now, most, lock = [0], [0], threading.Lock()
+        gate = threading.Barrier(3, timeout=0.5)
+
+        def run(waits: bool) -> None:
+            with lock:
+                now[0] += 1
+                most[0] = max(most[0], now[0])
+            try:
+                gate.wait()             # three at once, or it times out (jobs 1)
+            except threading.BrokenBarrierError:
+                pass
+            with lock:
+                now[0] -= 1
+        tests = [Test(4, f"t{i}", 1, lambda ctx: None, ("kernel",), waits=i == 0) for i in range(4)]
+        lanes = cli.Lanes(jobs, [(t, "kernel") for t in tests])
+        futures = [lanes.pool_for(t).submit(run, t.waits) for t in tests]
+        lanes.shutdown(wait=True)
+        for f in futures:
+            f.result()
+        return most[0]
+
+    def test_a_waiting_test_runs_beside_the_jobs(self) -> None:
+        self.assertEqual(self.running_at_once(2), 3)
+
+    def test_jobs_1_runs_one_at_a_time(self) -> None:
+        self.assertEqual(self.running_at_once(1), 1)
+
+
+class DeadlineTest(unittest.TestCase):
+    """The bound reads /proc every CHECK_EVERY, not at each read of COM1, and never ends
+    a boot on an old figure of the time it waited for a CPU."""
+
+    def setUp(self) -> None:
+        self.waited, self.seen = 0.0, 0
+        self.real = runner.run_delay
+
+        def run_delay(pid: int) -> float:
+            self.seen += 1
+            return self.waited
+        runner.run_delay = run_delay    # type: ignore[assignment]
+
+    def tearDown(self) -> None:
+        runner.run_delay = self.real    # type: ignore[assignment]
+
+    def test_many_reads_look_once(self) -> None:
+        bound = runner.Deadline(os.getpid(), 10.0)
+        for _ in range(1000):
+            bound.left()
+        self.assertEqual(self.seen, 1)
+
+    def test_a_bound_that_seems_passed_is_looked_at_again(self) -> None:
+        bound = runner.Deadline(os.getpid(), 0.05)
+        self.assertGreater(bound.left(), 0)
+        self.waited = 1.0               # the emulator then waited for a CPU (capped at 0.2 s)
+        time.sleep(0.06)
+        self.assertGreater(bound.left(), 0.1)
+        self.assertEqual(self.seen, 2)
 
 
 class InterruptWhileSubmittingTest(unittest.TestCase):

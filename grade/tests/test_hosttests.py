@@ -105,7 +105,7 @@ class RunBinary(unittest.TestCase):
 class PrebuildTest(unittest.TestCase):
     """A grade's one parallel make stands for each host test's own make only when it
     succeeded: a failed one leaves each test to ask make itself (and say its error)."""
-    def calls(self, prebuild_status: int) -> list[list[str]]:
+    def calls(self, prebuild_status: int, built_with_stages: bool = False) -> list[list[str]]:
         seen: list[list[str]] = []
 
         def fake_run(cmd: list[str], **_: object) -> subprocess.CompletedProcess[str]:
@@ -114,7 +114,8 @@ class PrebuildTest(unittest.TestCase):
         real = hosttests.subprocess.run
         hosttests.subprocess.run = fake_run  # type: ignore[assignment]
         try:
-            hosttests.prebuild([(2, "host-ring"), (2, "typing")], 2)
+            names = hosttests.binaries([(2, "host-ring"), (2, "typing")])
+            hosttests.prebuild(names, 2, built_with_stages)
             hosttests.build_here("test_lab2_ring")
         finally:
             hosttests.subprocess.run = real  # type: ignore[assignment]
@@ -125,6 +126,9 @@ class PrebuildTest(unittest.TestCase):
         seen = self.calls(0)
         self.assertEqual(len(seen), 1, seen)
         self.assertTrue(seen[0][-1].endswith("tests/test_lab2_ring"), seen)
+
+    def test_built_with_the_stages_no_make_is_run(self) -> None:
+        self.assertEqual(self.calls(0, built_with_stages=True), [])
 
     def test_a_failed_prebuild_leaves_each_test_its_make(self) -> None:
         seen = self.calls(2)
