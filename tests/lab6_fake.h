@@ -3,21 +3,22 @@
  *
  * Threads are real: each gets a host stack with its first frame laid out by
  * lab 6's own ctx_first_frame, and ctx_switch is the same lines as switch.S
- * for x86-64, so sched.c, thread.c, queue.c, sync.c and donate.c run unchanged. The machine has an interrupt flag; an interrupt raised while
- * it is clear stays pending until it is set again (as on the 8259A).
- * Delivering one calls the tick's subscribers (IRQ 0) and the test's handler,
- * with intr_context() true, and then lab 6's IRQ exit hook, which may switch
- * threads, as lab 1's dispatcher does. Time moves in three
- * ways only: the idle thread's hlt (one tick, unless an interrupt is
- * pending), fake_spin() (a tick every FAKE_STEPS_PER_TICK calls, for threads
- * that never block), and fake_tick().
- * So every run is deterministic.
+ * for x86-64, so sched.c, thread.c, queue.c, sync.c and donate.c run
+ * unchanged. The machine has an interrupt flag; an interrupt raised while it
+ * is clear stays pending until it is set again (as on the 8259A). Delivering
+ * one calls the tick's subscribers (IRQ 0) and the test's handler, with
+ * intr_context() true, and then lab 6's IRQ exit hook, which may switch
+ * threads, as lab 1's dispatcher does. Time moves in three ways only: the idle
+ * thread's hlt (one tick, unless an interrupt is pending), fake_spin() (a tick
+ * every FAKE_STEPS_PER_TICK calls, for threads that never block), and
+ * fake_tick(). So every run is deterministic.
  *
  * The tick and tickless idle (idle.c calls timer_idle_until) are lab 1's pit.c
- * itself, on the fake 8254 of fake_oneshot.h, shared with lab3_fake.h. A hlt with
- * the tick stopped lasts until the one-shot, whose IRQ 0 is delivered like any
- * other but is no tick (pit_tick counts none), or until IRQ 1 at fake_irq_at, whichever is first. The
- * fake counts every IRQ 0 (fake_timer_irqs: the CPU's wake-ups for time).
+ * itself, on tests/fake_pit.h's 8254 (glued by fake_oneshot.h, shared with
+ * lab3_fake.h). A hlt with the tick stopped lasts until the one-shot, whose
+ * IRQ 0 is delivered like any other but is no tick (pit_tick counts none), or
+ * until IRQ 1 at fake_irq_at, whichever is first. The fake counts every IRQ 0
+ * (fake_timer_irqs: the CPU's wake-ups for time).
  * Runs are tickless unless fake_periodic (tick=periodic).
  *
  * A test can raise an interrupt at the worst moment: just before the Nth

@@ -1,8 +1,8 @@
 /*
  * test_lab3_tickless.c - the tickless idle (lab 1's timer_idle_until, pit.c
- * itself, on fake_oneshot.h's fake 8254) on the fake machine of lab3_fake.h,
- * called as the executor calls it (interrupts masked, nothing
- * ready) with a deadline: when it stops the tick and when it keeps it, the
+ * itself, on tests/fake_pit.h's 8254, glued by fake_oneshot.h) on the fake
+ * machine of lab3_fake.h, called as the executor calls it (interrupts masked,
+ * nothing ready) with a deadline: when it stops the tick and when it keeps it, the
  * ticks it accounts after each kind of wake-up, the cap on one one-shot, and
  * an interrupt between its decision and its hlt. Given code only (no lab 3
  * exercise runs here): the end-to-end checks, timers firing on the same tick

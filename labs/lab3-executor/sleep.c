@@ -107,8 +107,8 @@ static void timerq_schedule(struct task *t, uint64_t deadline)
 }
 
 /*
- * A finished task leaves the timer queue (executor.c): its node is in its
- * slot, and the slot may be given to a new task at once.
+ * A finished task leaves the timer queue (join.c's task_finish): its node is
+ * in its slot, and the slot may be given to a new task at once.
  */
 void timerq_cancel(struct task *t)
 {

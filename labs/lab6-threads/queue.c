@@ -1,7 +1,8 @@
 /*
  * queue.c - lab 6's queues: the ready queues by priority, the wait queues,
- * and the sleep queue by deadline (handouts/lab6.md section 3). Pure list
- * work; every caller masks interrupts (scheduler.h).
+ * and the sleep queue by deadline (handouts/lab6.md section 3). The queues
+ * are pure list work whose callers mask interrupts (scheduler.h);
+ * thread_sleep_ticks and thread_sleep_ms mask and block themselves.
  *
  * The ready queue keeps one FIFO per priority and a 64-bit mask of the
  * non-empty ones, so the highest ready priority is one bit scan (Linux's O(1)

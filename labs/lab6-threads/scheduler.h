@@ -1,6 +1,7 @@
 /*
  * scheduler.h - lab 6's inside: the queues, the scheduler's internal calls shared
- * by sched.c, thread.c, sync.c, donate.c and bridge.c, and the machine layer they need
+ * by sched.c, thread.c, queue.c, sync.c, donate.c, bridge.c and idle.c, and the
+ * machine layer they need
  * (machine_x86.c on the kernel; tests/lab6_fake.h on the host, with real
  * stacks and the same switch for x86-64).
  *
