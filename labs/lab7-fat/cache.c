@@ -59,11 +59,12 @@ uint8_t *fat_cache_get(struct fat_cache *c, uint64_t lba, bool whole)
     struct fat_buffer *b;
 
     c->clock++;
-    for (int i = 0; i < FAT_CACHE_BUFFERS; i++) {
-        b = &c->buf[i];
-        if (b->valid && b->lba == lba) {
+    for (int i = -1; i < FAT_CACHE_BUFFERS; i++) {
+        b = i < 0 ? c->last : &c->buf[i];   /* the last one first: a FAT scan's next get */
+        if (b && b->valid && b->lba == lba) {
             c->stats.hits++;
             b->last_use = c->clock;
+            c->last = b;
             return b->data;
         }
     }
@@ -83,6 +84,7 @@ uint8_t *fat_cache_get(struct fat_cache *c, uint64_t lba, bool whole)
     b->valid = true;
     b->dirty = false;
     b->last_use = c->clock;
+    c->last = b;
     return b->data;
     /* LAB 7: STUB
     (void)lba; (void)whole;

@@ -100,12 +100,11 @@ struct fat_buffer {
     uint8_t data[FAT_SECTOR_SIZE];
 };
 
-struct fat_cache_stats {
-    uint32_t hits, misses, writebacks, evictions, flushes;
-};
+struct fat_cache_stats { uint32_t hits, misses, writebacks, evictions, flushes; };
 
 struct fat_cache {
     struct blockdev *bd;
+    struct fat_buffer *last;    /* the last buffer got: a FAT walk asks for it again and again */
     uint32_t clock;
     struct fat_cache_stats stats;
     struct fat_buffer buf[FAT_CACHE_BUFFERS];
