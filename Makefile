@@ -33,7 +33,8 @@ KLDFLAGS := -m32 -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,boot/kernel.ld \
             -Wl,-z,noexecstack -Wl,--fatal-warnings
 
 # The machine every run and every test uses, in one file that the grader reads
-# too (grade/runner.py), so `make labN-qemu` and a grade boot the same machine.
+# too (grade/runner.py), so `make labN-qemu` and a grade boot the same machine
+# (the grader's VGA has a stub option ROM, grade/vgarom.py: the same PCI bus).
 QEMU_MACHINE := $(shell grep -v '^\#' boot/qemu-machine.args)
 
 # Host tests: native x86-64 (this host cannot run 32-bit programs), sanitized.

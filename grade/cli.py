@@ -435,18 +435,25 @@ def write_json(path: Path, seed: int, seconds: float, outcomes: list[Outcome]) -
          "seconds": round(o.seconds, 3)} for o in outcomes]}, indent=1) + "\n")
 
 
-def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
-          seed: int, replay: str, run: rundir.RunDir) -> int:
+def build_for_grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
+                    run: rundir.RunDir) -> tuple[dict[int, str], dict[int, Path]]:
+    """Each lab's build error ('' when it built) and the kernel copy its tests boot; the
+    host tests the plan runs built too (one make with the stages when it works)."""
     host = [] if args.kernel else hosttests.binaries(sorted({(t.lab, t.name) for t, _ in plan}))
     hosts_built = False
     with run.build_lock():              # one grader builds at a time; each boots its own copy
-        building = not (args.kernel or args.no_build)
         build_errors = {n: "" for n in labs}
-        if building:                    # the stages and the host tests in one make
+        if not (args.kernel or args.no_build):      # the stages and the host tests in one make
             build_errors, hosts_built = build_stages(labs, hosttests.goals(host), args.jobs)
         kernels = {n: run.stage_kernel(n, args.kernel or BUILD / f"lab{n}" / "kernel.elf")
                    for n in labs}
     hosttests.prebuild(host, args.jobs, hosts_built)    # it takes the lock
+    return build_errors, kernels
+
+
+def grade(args: argparse.Namespace, plan: list[tuple[Test, str]], labs: list[int],
+          seed: int, replay: str, run: rundir.RunDir) -> int:
+    build_errors, kernels = build_for_grade(args, plan, labs, run)
     start = time.monotonic()
     done: dict[int, Outcome] = {}       # by plan index
     lanes = Lanes(args.jobs, plan)

@@ -37,12 +37,12 @@ def machine_args(path: Path = MACHINE_FILE) -> list[str]:
             if not line.lstrip().startswith("#") for word in line.split()]
 
 
-def stub_vga_rom() -> list[str]:
+def stub_vga_rom(directory: Path) -> list[str]:
     """The options that give the VGA the grader's stub ROM (grade/vgarom.py: the kernel
-    sees the same PCI bus, and each boot skips SeaVGABIOS's ~10-20 ms); none when the
-    build directory cannot hold the file (the boot then runs SeaVGABIOS, as before)."""
+    sees the same PCI bus, and each boot skips SeaVGABIOS's ~10-20 ms), kept in
+    `directory`; none when it cannot hold the file (the boot then runs SeaVGABIOS)."""
     try:
-        return ["-global", f"VGA.romfile={vgarom.stub_path(ROM_DIR)}"]
+        return ["-global", f"VGA.romfile={vgarom.stub_path(directory)}"]
     except OSError:
         return []
 
@@ -51,7 +51,7 @@ ROM_DIR = (BUILD / "grade" / "rom").absolute()
 # The machine as `make labN-qemu` runs it, headless: for the bench's figures that are set
 # beside other systems' boots (stage 9's boot to its prompt against xv6's, in the same QEMU).
 STUDENT_MACHINE = [*machine_args(), "-display", "none"]
-MACHINE = [*STUDENT_MACHINE, *stub_vga_rom()]  # every grader boot
+MACHINE = [*STUDENT_MACHINE, *stub_vga_rom(ROM_DIR)]  # every grader boot outside the sandbox
 LOG_CAP = 256 * 1024            # a flooding kernel is stopped here (COM1 moves ~130 KB/s)
 # How long send-key holds each key (hardware-notes.md §4). On virtual time (-icount)
 # QEMU paces keys by instructions run, so 1 ms (2 ms a key) loses nothing however
@@ -578,7 +578,11 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
     Bochs is slower by far) ends a run that has used that much host CPU as a hang."""
     if ctx.path == "bochs":
         return boot_bochs(ctx, args, disks, timeout)
-    cmd = [QEMU, *MACHINE, "-serial", "stdio", *disk_args(disks), *qemu_args]
+    # A sandboxed QEMU runs as another user that may not reach into the grader's tree
+    # (kept private on Gradescope): its stub ROM sits beside the kernel it is shown.
+    machine = MACHINE if sandbox.CURRENT is None else \
+        [*STUDENT_MACHINE, *stub_vga_rom(ctx.kernel.parent)]
+    cmd = [QEMU, *machine, "-serial", "stdio", *disk_args(disks), *qemu_args]
     if ctx.path == "kernel":
         cmd += ["-kernel", str(ctx.kernel), "-append", " ".join(args)]
     elif ctx.path == "iso":
@@ -591,7 +595,6 @@ def boot(ctx: Ctx, args: list[str], disks: list[Disk], qemu_args: list[str],
     want_qmp = bool(keys or on_ready)
     # What the sandbox shows QEMU besides its test's directory: the kernel, shared disk images.
     shown = [ctx.kernel.parent] + [d.path.parent for d in disks if not d.path.is_relative_to(ctx.workdir)]
-    shown += [ROM_DIR] if ROM_DIR.exists() else []
     result = run_qemu(cmd, ready, keys, on_ready, until, timeout, want_qmp, ctx.workdir,
                       list(dict.fromkeys(shown)), serial, cpu_bound)
     result.path = ctx.path

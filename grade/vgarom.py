@@ -58,5 +58,6 @@ def stub_path(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f".vga-stub.rom-{os.getpid()}"
     tmp.write_bytes(rom)
+    os.chmod(tmp, 0o644)                    # a sandboxed QEMU, another user, reads it
     os.replace(tmp, path)
     return path

@@ -239,7 +239,7 @@ class DeadlineTest(unittest.TestCase):
     def test_a_bound_that_seems_passed_is_looked_at_again(self) -> None:
         bound = runner.Deadline(os.getpid(), 0.05)
         self.assertGreater(bound.left(), 0)
-        self.waited = 1.0               # the emulator then waited for a CPU (capped at 0.2 s)
+        self.waited = 1.0               # the emulator then waited for a CPU (capped at 0.25 s)
         time.sleep(0.06)
         self.assertGreater(bound.left(), 0.1)
         self.assertEqual(self.seen, 2)

@@ -6,8 +6,9 @@ import tempfile
 import unittest
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-from grade.core import BUILD
+from grade.core import BUILD, Ctx, Test
 from grade import runner, vgarom
 from grade.runner import Machine
 
@@ -53,6 +54,26 @@ class StubRomTest(unittest.TestCase):
 
     def test_the_grader_uses_it(self) -> None:
         self.assertTrue(any(a.startswith("VGA.romfile=") for a in runner.MACHINE))
+
+    def test_a_sandboxed_boot_reads_it_beside_its_kernel(self) -> None:
+        """A submission's QEMU runs as another user, which may not reach into the
+        grader's private tree: its ROM must be in the kernel's directory, readable."""
+        seen: list[list[str]] = []
+
+        def capture(cmd: list[str], *_: Any) -> runner.Result:
+            seen.append(cmd)
+            return runner.Result("", "success", 33, 0.0, "", cmd, "")
+        with tempfile.TemporaryDirectory(prefix="cairn-rom-") as tmp, \
+                mock.patch.object(runner, "run_qemu", capture), \
+                mock.patch.object(runner.sandbox, "CURRENT", object()):
+            kernel = Path(tmp) / "kernels" / "lab1.elf"
+            kernel.parent.mkdir()
+            t = Test(1, "rom", 1, lambda ctx: None, ("kernel",), 1.0)
+            ctx = Ctx(t, 0, Path(tmp), kernel, "kernel", runner.boot)
+            runner.boot(ctx, ["grade"], [], [], None, None, None, None, 1.0)
+            rom = Path(next(a for a in seen[0] if a.startswith("VGA.romfile=")).split("=", 1)[1])
+            self.assertEqual(rom.parent, kernel.parent)
+            self.assertEqual(rom.stat().st_mode & 0o444, 0o444)
 
     def test_the_kernel_sees_the_same_pci_bus_as_with_seavgabios(self) -> None:
         """Every BAR of every function where SeaVGABIOS's machine has it: the stub's ROM
