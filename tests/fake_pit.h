@@ -1,8 +1,8 @@
 /*
  * fake_pit.h - a model of the 8254's channel 0 for host tests that run lab 1's
- * pit.c on it (pit_start(&fake_pit_ops, hz, first tick); Intel 8254 datasheet:
- * "Mode 0: Interrupt on Terminal Count", "Mode 2: Rate Generator", "Read-Back
- * Command").
+ * pit.c on it (pit_start(&fake_pit_ops, hz, divisor, first tick); Intel 8254
+ * datasheet: "Mode 0: Interrupt on Terminal Count", "Mode 2: Rate Generator",
+ * "Read-Back Command").
  *
  * Time is FAKE_PIT_NOW, in input clocks (1193182 a second): fake_pit.now
  * unless the includer defines it first (the fake machines count whole ticks,
@@ -67,7 +67,7 @@ static uint8_t fake_pit_read_back(uint32_t *count)
     *count = fake_pit_count();
     bool out = fake_pit.mode == PIT_MODE_RATE ||
                FAKE_PIT_NOW - fake_pit.start >= fake_pit.reload;
-    return (uint8_t)((out ? PIT_STATUS_OUT : 0) | fake_pit.mode << 1);
+    return (uint8_t)((out ? PIT_STATUS_OUT : 0) | fake_pit.mode);    /* bits 3-1: the mode, as written */
 }
 
 static const struct pit_ops fake_pit_ops = { fake_pit_program, fake_pit_latch,

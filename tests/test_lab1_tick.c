@@ -147,7 +147,7 @@ static void check_count_keeps_time(void)
 TEST(the_idle_stops_the_tick_and_counts_the_ticks_it_missed)
 {
     fake_pit.mode = PIT_MODE_RATE;
-    pit_start(&fake_pit_ops, 1000, 0);
+    pit_start(&fake_pit_ops, 1000, DIV, 0);
     halts_run_time = true;
     CHECK_EQ(fake_pit.reload, DIV);
     idle(timer_ticks() + 1);            /* the next tick: kept */

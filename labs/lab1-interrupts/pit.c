@@ -106,19 +106,22 @@ void pit_init(void)
                 PIT_MIN_HZ, PIT_MAX_HZ);
         machine_exit(EXIT_FAILURE_CODE);
     }
-    pit_start(&pit_ports, (uint32_t)hz, 0);
+    pit_start(&pit_ports, (uint32_t)hz, pit_divisor((uint32_t)hz), 0);
 }
 
-void pit_start(const struct pit_ops *ops, uint32_t hz, uint64_t first_tick)
+void pit_start(const struct pit_ops *ops, uint32_t hz, uint32_t reload, uint64_t first_tick)
 {
+    assert(reload > 0);
+    intr_state_t f = intr_disable();    /* IRQ 0 must not see half of the new state */
     chip = ops;
     rate_hz = hz;
-    divisor = pit_divisor(hz);
+    divisor = reload;
     ticks = first_tick;
     oneshot.armed = false;
     oneshot.lag = 0;
     chip->program(PIT_MODE_RATE, divisor);
     irq_register(0, pit_tick);
+    intr_restore(f);
 }
 
 /* 64 bits are two loads on i386: keep the tick from landing between them. */

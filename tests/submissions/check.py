@@ -162,7 +162,8 @@ ZIPS = {"lab1": ([1], ["LAB=1"]), **{f"lab{n}": ([n], [f"LAB={n}"]) for n in LAB
 FAULTS = {"fault-de": "FLOOD", "fault-ud": "HANG", "fault-gp": "TRIPLE FAULT"}
 CASES = [
     Case("reference", "lab1", verdicts({})),
-    # host-tick tests the kit's tick table only: it passes, for no points.
+    # host-tick tests the given tick code (its table, pit.c's tickless idle on a fake 8254,
+    # which needs no exercise): it passes, for no points.
     Case("tampered", "lab1", verdicts({"host-tick": "OK"}, "NOT IMPLEMENTED")),
     Case("include-absolute", "lab1", verdicts({}, "BUILD FAILED", ("absolute path", "/etc/hostname"))),
     Case("raw-string-incbin", "lab1", verdicts({}, "BUILD FAILED", (".incbin",))),
