@@ -118,8 +118,9 @@ def verdicts(expected: dict[str, str], others: str = "OK", mentions: tuple[str, 
         out = []
         for t in doc["tests"]:
             want = expected.get(t["name"].split(" ", 1)[1], others)
-            if verdict(t) != want:
-                out.append(f"{t['name']}: {verdict(t)!r}, expected {want!r}")
+            if verdict(t) != want:      # with the test's own words: a rare failure says why
+                said = "\n".join("      " + line for line in t["output"].splitlines()[:20])
+                out.append(f"{t['name']}: {verdict(t)!r}, expected {want!r}\n{said}")
         out += [f"output does not mention {m!r}: {doc['output']!r}" for m in mentions
                 if m not in doc["output"] and not any(m in t["output"] for t in doc["tests"])]
         return out
