@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import struct
+import tempfile
+import threading
 from pathlib import Path
 
 VGA_VENDOR, VGA_DEVICE = 0x1234, 0x1111     # QEMU's -device VGA (hw/display/vga-pci.c)
@@ -45,19 +47,30 @@ def stub_rom() -> bytes:
     return bytes(image) + bytes(FILE_BYTES - BLOCK)
 
 
+_writing = threading.Lock()
+
+
 def stub_path(directory: Path) -> Path:
-    """The stub in `directory`, written when missing or different (a rename: a grader
-    booting meanwhile reads the old file or the new one whole)."""
+    """The stub in `directory`, written when missing or different: through a file of
+    its own name (mkstemp: the grader's threads share a pid) renamed over it, so a
+    QEMU booting meanwhile reads the old file or the new one whole, never one that
+    another thread is still writing."""
     path = directory / "vga-stub.rom"
     rom = stub_rom()
-    try:
-        if path.read_bytes() == rom:
-            return path
-    except OSError:
-        pass
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".vga-stub.rom-{os.getpid()}"
-    tmp.write_bytes(rom)
-    os.chmod(tmp, 0o644)                    # a sandboxed QEMU, another user, reads it
-    os.replace(tmp, path)
+    with _writing:
+        try:
+            if path.read_bytes() == rom:
+                return path
+        except OSError:
+            pass
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".vga-stub.rom-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(rom)
+            os.chmod(tmp, 0o644)            # a sandboxed QEMU, another user, reads it
+            os.replace(tmp, path)
+        except OSError:
+            os.unlink(tmp)
+            raise
     return path
