@@ -23,22 +23,10 @@
 #include "pit.h"
 #include "x86.h"
 #include "fake_pit.h"
+#include "lab1_fake.h"
 
-/* --- what pit.c calls of the kernel and of lab 1 -------------------------- */
-const char *cmdline_str(const char *name, const char *fallback) { (void)name; return fallback; }
-uint64_t cmdline_uint(const char *name, uint64_t fallback, uint64_t min, uint64_t max)
-{
-    (void)name; (void)min; (void)max;
-    return fallback;
-}
-int kprintf(const char *fmt, ...) { (void)fmt; return 0; }
-void machine_exit(enum exit_code code) { printf("  machine_exit(%d)\n", code); abort(); }
+/* --- what pit.c calls of lab 1 (the rest: lab1_fake.h) and its hlt --------- */
 void irq_register(int irq, irq_handler_fn fn) { CHECK_EQ(irq, 0); fake_pit.irq0 = fn; }
-static bool fake_if = true;
-bool intr_enabled(void) { return fake_if; }
-intr_state_t intr_disable(void) { bool was = fake_if; fake_if = false; return was; }
-void intr_enable(void) { fake_if = true; }
-void intr_restore(intr_state_t was) { fake_if = was != 0; }
 static int halts;
 static bool halts_run_time;             /* the fake 8254 is started: a hlt lets time run */
 static uint64_t key_at;                 /* IRQ 1 ends the next hlt at this clock (0: none) */

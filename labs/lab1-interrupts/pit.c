@@ -101,12 +101,13 @@ const struct pit_ops pit_ports = { pit_program, pit_latch_count, pit_read_back }
 void pit_init(void)
 {
     uint64_t hz = cmdline_uint("hz", PIT_DEFAULT_HZ, 0, UINT64_MAX);   /* the range: below */
-    if (hz == 0 || hz > PIT_MAX_HZ || pit_divisor((uint32_t)hz) == 0) {
+    uint32_t reload = hz == 0 || hz > PIT_MAX_HZ ? 0 : pit_divisor((uint32_t)hz);
+    if (reload == 0) {
         kprintf("pit: hz=%s is not a rate from %u to %u Hz\n", cmdline_str("hz", "?"),
                 PIT_MIN_HZ, PIT_MAX_HZ);
         machine_exit(EXIT_FAILURE_CODE);
     }
-    pit_start(&pit_ports, (uint32_t)hz, pit_divisor((uint32_t)hz), 0);
+    pit_start(&pit_ports, (uint32_t)hz, reload, 0);
 }
 
 void pit_start(const struct pit_ops *ops, uint32_t hz, uint32_t reload, uint64_t first_tick)
